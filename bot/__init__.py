@@ -1,0 +1,1 @@
+"""Everything that knows WeCom, FastAPI, wechatpy or HTTP lives in this package."""

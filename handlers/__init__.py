@@ -1,0 +1,1 @@
+"""Transport-free message handling: the router and the capabilities it dispatches to."""

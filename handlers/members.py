@@ -1,0 +1,327 @@
+"""The member registry: who is who, their role, region and member group.
+
+Imported from CSV or Excel (``xiehui members import FILE``); later capabilities use it for
+permissions (who may log or broadcast) and for regional answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel, select
+
+from handlers.db import session_scope
+from handlers.errors import DomainError
+from handlers.messages import SHANGHAI, Role, parse_role
+
+logger = logging.getLogger(__name__)
+
+#: Region levels, top-down: 省 / 市(盟) / 县(区, 旗) / 乡镇(苏木, 街道) / 村(嘎查, 社区).
+REGION_LEVELS = ("province", "city", "county", "township", "village")
+
+
+def _now() -> datetime:
+    return datetime.now(SHANGHAI).replace(tzinfo=None)
+
+
+class Member(SQLModel, table=True):
+    """A registered person. Families on 微信客服 are not stored here."""
+
+    user_id: str = Field(primary_key=True, max_length=64)
+    name: str = ""
+    role: str = Role.FAMILY.value
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+    village: str = ""
+    group_code: str = Field(default="", index=True)
+    phone: str = ""
+    on_duty: bool = False  # coordinator who takes handed-off questions for their region
+    updated_at: datetime = Field(default_factory=_now)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def region(self) -> RegionPath:
+        return RegionPath(self.province, self.city, self.county, self.township, self.village)
+
+
+class MemberGroup(SQLModel, table=True):
+    """A member group (会员小组, 10-15 members) and how the bot reaches it."""
+
+    code: str = Field(primary_key=True, max_length=64)
+    name: str = ""
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+    village: str = ""
+    leader_id: str = ""
+    # How notices reach the group: "appchat" (chat_id), "robot" (robot_key) or "members"
+    # (message/send to its members, or to user_ids / party_ids / tag_ids when given).
+    channel: str = "members"
+    chat_id: str = ""
+    robot_key: str = ""
+    user_ids: str = ""  # '|' separated
+    party_ids: str = ""
+    tag_ids: str = ""
+    active: bool = True
+    updated_at: datetime = Field(default_factory=_now)
+
+    @property
+    def region(self) -> RegionPath:
+        return RegionPath(self.province, self.city, self.county, self.township, self.village)
+
+
+PROVINCE_ALIASES = {
+    "广西": "广西",
+    "广西壮族自治区": "广西",
+    "广东": "广东",
+    "广东省": "广东",
+    "内蒙古": "内蒙古",
+    "内蒙古自治区": "内蒙古",
+    "内蒙": "内蒙古",
+}
+
+
+def normalise_province(name: str) -> str:
+    name = name.strip()
+    return PROVINCE_ALIASES.get(name, name)
+
+
+@dataclass(frozen=True)
+class RegionPath:
+    """省 / 市 / 县(旗) / 乡镇(苏木) / 村(嘎查, 社区); empty strings for unknown levels."""
+
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+    village: str = ""
+
+    def parts(self) -> tuple[str, ...]:
+        return tuple(getattr(self, level) for level in REGION_LEVELS)
+
+    def display(self) -> str:
+        return "/".join(p for p in self.parts() if p) or "未登记地区"
+
+    def contains(self, other: RegionPath) -> bool:
+        """True when ``other`` lies inside this region (an empty level is a wildcard)."""
+        for mine, theirs in zip(self.parts(), other.parts(), strict=True):
+            if mine and mine != theirs:
+                return False
+        return True
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.parts())
+
+
+# Column headers accepted on import: Chinese or English, several spellings each.
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "user_id": ("user_id", "userid", "账号", "企业微信账号", "成员账号", "帐号", "用户id"),
+    "name": ("name", "姓名", "名字"),
+    "role": ("role", "角色", "身份"),
+    "province": ("province", "省", "省份", "省(区)"),
+    "city": ("city", "市", "地市", "市(盟)"),
+    "county": ("county", "县", "县区", "县(区)", "县(旗)", "旗县", "区县"),
+    "township": ("township", "乡镇", "镇", "乡", "乡镇(苏木)", "苏木", "街道"),
+    "village": ("village", "村", "村(社区)", "村(嘎查)", "社区", "嘎查"),
+    "group_code": ("group", "group_code", "小组", "会员小组", "小组编号"),
+    "phone": ("phone", "电话", "手机", "手机号"),
+    "on_duty": ("on_duty", "值班", "是否值班"),
+}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"导入完成：新增 {self.created} 人，更新 {self.updated} 人"
+        if self.errors:
+            text += f"，{len(self.errors)} 行有问题：\n" + "\n".join(self.errors[:20])
+        return text
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Read a CSV (UTF-8, with or without BOM; or GBK) or Excel (.xlsx) file into dict rows."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        workbook.close()
+    elif suffix in (".csv", ".txt"):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gbk")
+        rows = [[cell.strip() for cell in row] for row in csv.reader(text.splitlines())]
+    else:
+        raise DomainError(f"不支持的文件类型 {suffix}：请用 .csv 或 .xlsx")
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return []
+    header = rows[0]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:]]
+
+
+def _canonical_row(row: dict[str, str]) -> dict[str, str]:
+    lookup = {alias.lower(): key for key, aliases in _HEADERS.items() for alias in aliases}
+    out: dict[str, str] = {}
+    for header, value in row.items():
+        key = lookup.get(str(header).strip().lower())
+        if key:
+            out[key] = (value or "").strip()
+    return out
+
+
+class MemberRegistry:
+    """Reads and writes members and member groups."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, user_id: str) -> Member | None:
+        with session_scope(self.engine) as session:
+            return session.get(Member, user_id)
+
+    def upsert(self, member: Member) -> bool:
+        """Insert or update; returns True when the member is new."""
+        member.province = normalise_province(member.province)
+        with session_scope(self.engine) as session:
+            existing = session.get(Member, member.user_id)
+            if existing is None:
+                session.add(member)
+                return True
+            for key, value in member.model_dump(exclude={"user_id"}).items():
+                setattr(existing, key, value)
+            existing.updated_at = _now()
+            session.add(existing)
+            return False
+
+    def all(self) -> list[Member]:
+        with session_scope(self.engine) as session:
+            return list(session.exec(select(Member).order_by(Member.user_id)))
+
+    def in_group(self, group_code: str) -> list[Member]:
+        with session_scope(self.engine) as session:
+            return list(session.exec(select(Member).where(Member.group_code == group_code)))
+
+    def on_duty_for(self, region: RegionPath) -> list[Member]:
+        """Coordinators on duty whose region contains ``region``, nearest level first.
+
+        Falls back to any coordinator/admin whose region contains it when nobody is on duty.
+        """
+        with session_scope(self.engine) as session:
+            staff = list(
+                session.exec(
+                    select(Member).where(
+                        Member.role.in_([Role.COORDINATOR.value, Role.ADMIN.value])  # type: ignore[attr-defined]
+                    )
+                )
+            )
+        covering = [m for m in staff if m.region.contains(region)]
+        on_duty = [m for m in covering if m.on_duty] or covering
+        return sorted(on_duty, key=lambda m: -sum(1 for p in m.region.parts() if p))
+
+    def import_rows(self, rows: Iterable[dict[str, str]]) -> ImportReport:
+        report = ImportReport()
+        for line_no, raw in enumerate(rows, start=2):
+            row = _canonical_row(raw)
+            user_id = row.get("user_id", "")
+            if not user_id:
+                report.errors.append(f"第 {line_no} 行：缺少企业微信账号")
+                continue
+            try:
+                role = parse_role(row.get("role") or "family")
+            except ValueError:
+                report.errors.append(f"第 {line_no} 行：角色“{row.get('role')}”无法识别")
+                continue
+            member = Member(
+                user_id=user_id,
+                name=row.get("name", ""),
+                role=role.value,
+                province=row.get("province", ""),
+                city=row.get("city", ""),
+                county=row.get("county", ""),
+                township=row.get("township", ""),
+                village=row.get("village", ""),
+                group_code=row.get("group_code", ""),
+                phone=row.get("phone", ""),
+                on_duty=row.get("on_duty", "").lower() in ("1", "是", "yes", "true", "y"),
+            )
+            if self.upsert(member):
+                report.created += 1
+            else:
+                report.updated += 1
+        self._ensure_groups()
+        logger.info(
+            "member import: created=%d updated=%d errors=%d",
+            report.created,
+            report.updated,
+            len(report.errors),
+        )
+        return report
+
+    def import_file(self, path: Path) -> ImportReport:
+        if not path.exists():
+            raise DomainError(f"找不到文件 {path}")
+        return self.import_rows(read_table(path))
+
+    def _ensure_groups(self) -> None:
+        """Create a MemberGroup for every group code members mention, with the leader's region."""
+        members = self.all()
+        with session_scope(self.engine) as session:
+            for member in members:
+                if not member.group_code:
+                    continue
+                group = session.get(MemberGroup, member.group_code)
+                if group is None:
+                    group = MemberGroup(code=member.group_code, name=member.group_code)
+                    for level in REGION_LEVELS:
+                        setattr(group, level, getattr(member, level))
+                if member.role == Role.LEADER.value:
+                    group.leader_id = member.user_id
+                    for level in REGION_LEVELS:
+                        setattr(group, level, getattr(member, level))
+                session.add(group)
+
+    def groups(self, active_only: bool = True) -> list[MemberGroup]:
+        with session_scope(self.engine) as session:
+            query = select(MemberGroup)
+            if active_only:
+                query = query.where(MemberGroup.active == True)  # noqa: E712
+            return list(session.exec(query.order_by(MemberGroup.code)))
+
+    def group(self, code: str) -> MemberGroup | None:
+        with session_scope(self.engine) as session:
+            return session.get(MemberGroup, code)
+
+    def save_group(self, group: MemberGroup) -> None:
+        with session_scope(self.engine) as session:
+            group.province = normalise_province(group.province)
+            group.updated_at = _now()
+            session.merge(group)
+
+
+def filter_by_region(items: Sequence[MemberGroup], region: RegionPath) -> list[MemberGroup]:
+    return [g for g in items if region.contains(g.region)]

@@ -1,0 +1,326 @@
+"""The persistent outbox: every outbound message is a row, sent once, surviving restarts.
+
+Producers (reply paths, reminders, broadcasts) call :meth:`Outbox.enqueue` with an idempotency
+key, so enqueueing the same logical message twice stores it once. A delivery loop
+(:meth:`Outbox.deliver_due`) claims due rows with a lease, sends them through a
+:class:`Sender`, and records the outcome; rows whose lease expired (the sending process died)
+are claimed again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from handlers.db import session_scope
+from handlers.messages import SHANGHAI, Target, TargetKind, split_text
+
+logger = logging.getLogger(__name__)
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+
+#: Errors worth retrying (system busy, frequency and concurrency limits).
+RETRYABLE_ERRCODES = frozenset({-1, 45009, 45033})
+#: Back-off delays in seconds for successive retries.
+RETRY_DELAYS = (2.0, 10.0, 60.0, 300.0, 900.0)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+def _now() -> datetime:
+    return datetime.now(SHANGHAI).replace(tzinfo=None)
+
+
+class OutboxMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=255)
+    origin: str = Field(default="reply", index=True, max_length=128)  # reply / reminder:3 / broadcast:12
+    target_kind: str
+    target_ids: str  # '|' separated
+    account: str = ""
+    text: str
+    duplicate_check: bool = False
+    status: str = Field(default=PENDING, index=True)
+    attempts: int = 0
+    not_before: datetime = Field(default_factory=_now, index=True)
+    lease_until: datetime | None = None
+    last_error: str = ""
+    errcode: int = 0
+    result: str = ""  # JSON: invalid users etc.
+    created_at: datetime = Field(default_factory=_now)
+    sent_at: datetime | None = None
+
+    @property
+    def target(self) -> Target:
+        ids = tuple(i for i in self.target_ids.split("|") if i)
+        return Target(TargetKind(self.target_kind), ids, self.account)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the platform said about one send."""
+
+    ok: bool
+    errcode: int = 0
+    errmsg: str = ""
+    invalid: tuple[str, ...] = ()  # recipients WeCom rejected (invaliduser etc.)
+    retry_after: float | None = None  # seconds to wait before retrying, when known
+
+    @property
+    def retryable(self) -> bool:
+        return not self.ok and self.errcode in RETRYABLE_ERRCODES
+
+
+class Sender(Protocol):
+    """Sends one text to one target. Production: WeCom; tests: a recording fake."""
+
+    def send(self, target: Target, text: str, *, duplicate_check: bool = False) -> SendResult: ...
+
+
+class RateGate(Protocol):
+    """Decides whether a target may receive a message now; returns seconds to wait, or 0."""
+
+    def wait_seconds(self, target: Target) -> float: ...
+
+    def record(self, target: Target) -> None: ...
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.retried + self.deferred
+
+
+class Outbox:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
+        self.engine = engine
+        self._clock = clock
+
+    def now(self) -> datetime:
+        value = self._clock()
+        if value.tzinfo is not None:
+            value = value.astimezone(SHANGHAI).replace(tzinfo=None)
+        return value
+
+    def enqueue(
+        self,
+        target: Target,
+        text: str,
+        *,
+        key: str,
+        origin: str = "reply",
+        not_before: datetime | None = None,
+        duplicate_check: bool = False,
+    ) -> list[OutboxMessage]:
+        """Store a message (split at 2048 bytes into parts keyed ``key#n``); idempotent on key."""
+        if not target.ids:
+            raise ValueError("outbound message without recipients")
+        if not_before is not None and not_before.tzinfo is not None:
+            not_before = not_before.astimezone(SHANGHAI).replace(tzinfo=None)
+        parts = split_text(text)
+        rows: list[OutboxMessage] = []
+        for index, part in enumerate(parts, start=1):
+            part_key = key if len(parts) == 1 else f"{key}#{index}"
+            rows.append(
+                self._insert_once(
+                    OutboxMessage(
+                        key=part_key,
+                        origin=origin,
+                        target_kind=target.kind.value,
+                        target_ids="|".join(target.ids),
+                        account=target.account,
+                        text=part,
+                        duplicate_check=duplicate_check,
+                        # keep the parts in order: each part becomes due a moment after the last
+                        not_before=(not_before or self.now()) + timedelta(milliseconds=index - 1),
+                    )
+                )
+            )
+        return rows
+
+    def _insert_once(self, row: OutboxMessage) -> OutboxMessage:
+        with Session(self.engine, expire_on_commit=False) as session:
+            existing = session.exec(select(OutboxMessage).where(OutboxMessage.key == row.key)).first()
+            if existing is not None:
+                return existing
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another process inserted the same key first
+                session.rollback()
+                found = session.exec(
+                    select(OutboxMessage).where(OutboxMessage.key == row.key)
+                ).first()
+                assert found is not None
+                return found
+            session.refresh(row)
+            return row
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        with session_scope(self.engine) as session:
+            return session.get(OutboxMessage, message_id)
+
+    def by_origin(self, origin: str) -> list[OutboxMessage]:
+        with session_scope(self.engine) as session:
+            return list(
+                session.exec(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.origin == origin)
+                    .order_by(col(OutboxMessage.id))
+                )
+            )
+
+    def counts(self) -> dict[str, int]:
+        with session_scope(self.engine) as session:
+            rows = session.exec(select(OutboxMessage.status)).all()
+        counts: dict[str, int] = {}
+        for status in rows:
+            counts[status] = counts.get(status, 0) + 1
+        return counts
+
+    def claim_due(self, limit: int = 50, lease_seconds: float = 60.0) -> list[OutboxMessage]:
+        """Claim up to ``limit`` due rows for this process (atomic per row; safe across processes)."""
+        now = self.now()
+        lease = now + timedelta(seconds=lease_seconds)
+        claimed: list[OutboxMessage] = []
+        with Session(self.engine, expire_on_commit=False) as session:
+            candidates = session.exec(
+                select(OutboxMessage)
+                .where(
+                    or_(
+                        col(OutboxMessage.status) == PENDING,
+                        (col(OutboxMessage.status) == SENDING)
+                        & (col(OutboxMessage.lease_until) < now),
+                    ),
+                    col(OutboxMessage.not_before) <= now,
+                )
+                .order_by(col(OutboxMessage.not_before), col(OutboxMessage.id))
+                .limit(limit)
+            ).all()
+            for row in candidates:
+                # Compare-and-set on (status, lease_until) so two processes never claim one row.
+                result = session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        col(OutboxMessage.id) == row.id,
+                        col(OutboxMessage.status) == row.status,
+                        or_(
+                            col(OutboxMessage.lease_until).is_(None),
+                            col(OutboxMessage.lease_until) == row.lease_until,
+                        ),
+                    )
+                    .values(status=SENDING, lease_until=lease, attempts=row.attempts + 1)
+                )
+                session.commit()
+                if result.rowcount == 1:  # type: ignore[attr-defined]
+                    row.status = SENDING
+                    row.lease_until = lease
+                    row.attempts += 1
+                    claimed.append(row)
+        return claimed
+
+    def _finish(self, row: OutboxMessage, **values: object) -> None:
+        with Session(self.engine) as session:
+            session.execute(
+                update(OutboxMessage).where(col(OutboxMessage.id) == row.id).values(**values)
+            )
+            session.commit()
+
+    def mark_sent(self, row: OutboxMessage, result: SendResult) -> None:
+        payload = json.dumps({"invalid": list(result.invalid)}, ensure_ascii=False)
+        self._finish(row, status=SENT, sent_at=self.now(), lease_until=None, result=payload)
+
+    def mark_failed(self, row: OutboxMessage, result: SendResult) -> None:
+        self._finish(
+            row,
+            status=FAILED,
+            lease_until=None,
+            errcode=result.errcode,
+            last_error=result.errmsg[:500],
+        )
+
+    def defer(self, row: OutboxMessage, seconds: float, *, count_attempt: bool = False) -> None:
+        """Put a claimed row back for later (rate limit or retry)."""
+        self._finish(
+            row,
+            status=PENDING,
+            lease_until=None,
+            not_before=self.now() + timedelta(seconds=seconds),
+            attempts=row.attempts if count_attempt else row.attempts - 1,
+        )
+
+    def deliver_due(
+        self,
+        sender: Sender,
+        *,
+        limit: int = 50,
+        gate: RateGate | None = None,
+    ) -> DeliveryStats:
+        """Send what is due now; returns what happened. Never raises for a send failure."""
+        stats = DeliveryStats()
+        for row in self.claim_due(limit=limit):
+            target = row.target
+            if gate is not None:
+                wait = gate.wait_seconds(target)
+                if wait > 0:
+                    self.defer(row, wait)
+                    stats.deferred += 1
+                    continue
+            try:
+                result = sender.send(target, row.text, duplicate_check=row.duplicate_check)
+            except Exception as exc:  # network errors: treat like "system busy"
+                logger.warning("send to %s raised %s", target.describe(), type(exc).__name__)
+                result = SendResult(ok=False, errcode=-1, errmsg=f"{type(exc).__name__}: {exc}")
+            if gate is not None:
+                gate.record(target)
+            if result.ok:
+                self.mark_sent(row, result)
+                stats.sent += 1
+            elif result.retryable and row.attempts < MAX_ATTEMPTS:
+                delay = result.retry_after or RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+                self.defer(row, delay, count_attempt=True)
+                self._finish(row, errcode=result.errcode, last_error=result.errmsg[:500])
+                stats.retried += 1
+            else:
+                self.mark_failed(row, result)
+                stats.failed += 1
+                stats.errors.append(f"{row.key}: {result.errcode} {result.errmsg}")
+                logger.warning(
+                    "outbox %s to %s failed: %s %s",
+                    row.id,
+                    target.describe(),
+                    result.errcode,
+                    result.errmsg,
+                )
+        return stats
+
+    def drain(self, sender: Sender, *, gate: RateGate | None = None, timeout: float = 30.0) -> int:
+        """Deliver until nothing is due or ``timeout`` passes; returns how many were sent."""
+        deadline = time.monotonic() + timeout
+        sent = 0
+        while time.monotonic() < deadline:
+            stats = self.deliver_due(sender, gate=gate)
+            sent += stats.sent
+            if stats.handled == 0:
+                break
+        return sent
+

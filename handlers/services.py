@@ -1,0 +1,87 @@
+"""The typed service container handed to every handler, and the per-message context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from redis import Redis
+from sqlalchemy.engine import Engine
+
+from handlers.errors import PermissionDenied
+from handlers.members import Member, MemberRegistry, RegionPath
+from handlers.messages import SHANGHAI, Channel, IncomingMessage, Role
+from handlers.outbox import Outbox
+from handlers.state import Conversation
+
+if TYPE_CHECKING:
+    from knowledge.base import KnowledgeStore
+
+
+class MediaFetcher(Protocol):
+    """Downloads an inbound image or voice by media id (WeCom media/get)."""
+
+    def fetch(self, media_id: str) -> tuple[bytes, str]:
+        """Return (content, file extension such as '.jpg')."""
+        ...
+
+
+def shanghai_now() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+@dataclass
+class Services:
+    """Everything a handler may use, built once at start-up (FastAPI lifespan or the CLI)."""
+
+    engine: Engine
+    redis: Redis
+    outbox: Outbox
+    data_dir: Path
+    knowledge: KnowledgeStore | None = None
+    media: MediaFetcher | None = None
+    clock: Callable[[], datetime] = shanghai_now
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def members(self) -> MemberRegistry:
+        return MemberRegistry(self.engine)
+
+    def now(self) -> datetime:
+        """Current time, timezone-aware, Asia/Shanghai."""
+        value = self.clock()
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
+@dataclass
+class Context:
+    """What a handler knows about the current message: the services and who sent it."""
+
+    services: Services
+    message: IncomingMessage
+    member: Member | None
+
+    @property
+    def role(self) -> Role:
+        if self.message.channel is Channel.KF or self.member is None:
+            return Role.FAMILY
+        return self.member.role_enum
+
+    @property
+    def region(self) -> RegionPath:
+        return self.member.region if self.member else RegionPath()
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        return Conversation(
+            self.services.redis, self.message.channel.value, self.message.user_id
+        )
+
+    def require(self, allowed: bool, why: str) -> None:
+        """Raise a polite PermissionDenied unless ``allowed``."""
+        if not allowed:
+            raise PermissionDenied(why)

@@ -1,0 +1,1 @@
+"""The policy knowledge base (reviewed YAML files under data/) and the question matcher."""
