@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -18,6 +19,11 @@ MODEL_MODULES = (
     "handlers.members",
     "handlers.outbox",
 )
+
+
+def utcnow() -> datetime:
+    """Timestamps stored in the database are timezone-aware (stored as UTC)."""
+    return datetime.now(UTC)
 
 
 def make_engine(url: str) -> Engine:

@@ -16,18 +16,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, select
 
-from handlers.db import session_scope
+from handlers.db import session_scope, utcnow
 from handlers.errors import DomainError
-from handlers.messages import SHANGHAI, Role, parse_role
+from handlers.messages import Role, parse_role
 
 logger = logging.getLogger(__name__)
 
 #: Region levels, top-down: 省 / 市(盟) / 县(区, 旗) / 乡镇(苏木, 街道) / 村(嘎查, 社区).
 REGION_LEVELS = ("province", "city", "county", "township", "village")
-
-
-def _now() -> datetime:
-    return datetime.now(SHANGHAI).replace(tzinfo=None)
 
 
 class Member(SQLModel, table=True):
@@ -44,7 +40,7 @@ class Member(SQLModel, table=True):
     group_code: str = Field(default="", index=True)
     phone: str = ""
     on_duty: bool = False  # coordinator who takes handed-off questions for their region
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utcnow)
 
     @property
     def role_enum(self) -> Role:
@@ -75,7 +71,7 @@ class MemberGroup(SQLModel, table=True):
     party_ids: str = ""
     tag_ids: str = ""
     active: bool = True
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utcnow)
 
     @property
     def region(self) -> RegionPath:
@@ -214,7 +210,7 @@ class MemberRegistry:
                 return True
             for key, value in member.model_dump(exclude={"user_id"}).items():
                 setattr(existing, key, value)
-            existing.updated_at = _now()
+            existing.updated_at = utcnow()
             session.add(existing)
             return False
 
@@ -319,7 +315,7 @@ class MemberRegistry:
     def save_group(self, group: MemberGroup) -> None:
         with session_scope(self.engine) as session:
             group.province = normalise_province(group.province)
-            group.updated_at = _now()
+            group.updated_at = utcnow()
             session.merge(group)
 
 

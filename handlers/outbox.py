@@ -22,8 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from handlers.db import session_scope
-from handlers.messages import SHANGHAI, Target, TargetKind, split_text
+from handlers.db import session_scope, utcnow
+from handlers.messages import Target, TargetKind, split_text
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +39,6 @@ RETRY_DELAYS = (2.0, 10.0, 60.0, 300.0, 900.0)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
-def _now() -> datetime:
-    return datetime.now(SHANGHAI).replace(tzinfo=None)
-
-
 class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True, max_length=255)
@@ -54,12 +50,12 @@ class OutboxMessage(SQLModel, table=True):
     duplicate_check: bool = False
     status: str = Field(default=PENDING, index=True)
     attempts: int = 0
-    not_before: datetime = Field(default_factory=_now, index=True)
+    not_before: datetime = Field(default_factory=utcnow, index=True)
     lease_until: datetime | None = None
     last_error: str = ""
     errcode: int = 0
     result: str = ""  # JSON: invalid users etc.
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 
     @property
@@ -111,14 +107,14 @@ class DeliveryStats:
 
 
 class Outbox:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
         self.engine = engine
         self._clock = clock
 
     def now(self) -> datetime:
         value = self._clock()
-        if value.tzinfo is not None:
-            value = value.astimezone(SHANGHAI).replace(tzinfo=None)
+        if value.tzinfo is None:
+            raise ValueError("the outbox clock must return timezone-aware datetimes")
         return value
 
     def enqueue(
@@ -134,8 +130,8 @@ class Outbox:
         """Store a message (split at 2048 bytes into parts keyed ``key#n``); idempotent on key."""
         if not target.ids:
             raise ValueError("outbound message without recipients")
-        if not_before is not None and not_before.tzinfo is not None:
-            not_before = not_before.astimezone(SHANGHAI).replace(tzinfo=None)
+        if not_before is not None and not_before.tzinfo is None:
+            raise ValueError("not_before must be timezone-aware")
         parts = split_text(text)
         rows: list[OutboxMessage] = []
         for index, part in enumerate(parts, start=1):

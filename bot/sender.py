@@ -1,0 +1,223 @@
+"""Outbound sending over WeCom's HTTP APIs: one Sender for every target kind.
+
+- access_token cached in Redis per (corp, agent), refreshed 5 minutes before expiry,
+  fetched single-flight under a Redis lock, invalidated and refetched once on 40014/42001;
+- app messages (message/send), app group chats (appchat/send), group robots (webhook/send)
+  and 微信客服 (kf/send_msg);
+- plain text only (WeChat-plugin users see no markdown); the outbox splits at 2048 bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from redis import Redis
+
+from bot.settings import Settings
+from handlers.messages import SHANGHAI, Target, TargetKind
+from handlers.outbox import SendResult
+
+logger = logging.getLogger(__name__)
+
+TOKEN_INVALID = frozenset({40014, 42001})
+REFRESH_MARGIN = 300  # seconds before expiry at which the token is refreshed
+
+
+class WeComAPIError(Exception):
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"{errcode} {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class TokenCache:
+    """access_token in Redis, single-flight across processes."""
+
+    def __init__(self, settings: Settings, redis: Redis, http: httpx.Client) -> None:
+        self.settings = settings
+        self.redis = redis
+        self.http = http
+        scope = f"{settings.wecom_corp_id}:{settings.wecom_agent_id}"
+        self.key = f"xiehui:wecom:token:{scope}"
+        self.lock_key = f"xiehui:wecom:token-lock:{scope}"
+        self.fetches = 0  # how many times this process called gettoken
+
+    def get(self) -> str:
+        cached = self.redis.get(self.key)
+        if cached:
+            return cached.decode() if isinstance(cached, bytes) else str(cached)
+        return self._refresh()
+
+    def invalidate(self, stale: str) -> None:
+        """Drop the cached token, but only if it is still the one that failed."""
+        current = self.redis.get(self.key)
+        if current is not None and (current.decode() if isinstance(current, bytes) else current) == stale:
+            self.redis.delete(self.key)
+
+    def _refresh(self) -> str:
+        owner = uuid.uuid4().hex
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.redis.set(self.lock_key, owner, nx=True, px=10_000):
+                try:
+                    cached = self.redis.get(self.key)
+                    if cached:  # another process refreshed while we waited for the lock
+                        return cached.decode() if isinstance(cached, bytes) else str(cached)
+                    return self._fetch()
+                finally:
+                    if self.redis.get(self.lock_key) == owner.encode():
+                        self.redis.delete(self.lock_key)
+            time.sleep(0.05)
+            cached = self.redis.get(self.key)
+            if cached:
+                return cached.decode() if isinstance(cached, bytes) else str(cached)
+        raise WeComAPIError(-1, "timed out waiting for access_token refresh")
+
+    def _fetch(self) -> str:
+        self.fetches += 1
+        response = self.http.get(
+            f"{self.settings.wecom_api_base}/cgi-bin/gettoken",
+            params={
+                "corpid": self.settings.wecom_corp_id,
+                "corpsecret": self.settings.wecom_secret.get_secret_value(),
+            },
+        )
+        data = response.json()
+        if data.get("errcode", 0) != 0:
+            raise WeComAPIError(int(data["errcode"]), str(data.get("errmsg", "")))
+        token = str(data["access_token"])
+        ttl = max(60, int(data.get("expires_in", 7200)) - REFRESH_MARGIN)
+        self.redis.set(self.key, token, ex=ttl)
+        logger.info("fetched a new access_token (valid %ss)", ttl)
+        return token
+
+
+class WeComSender:
+    """Sends text through WeCom; used by the outbox delivery loop."""
+
+    def __init__(self, settings: Settings, redis: Redis, *, timeout: float = 10.0) -> None:
+        self.settings = settings
+        self.http = httpx.Client(timeout=timeout)
+        self.tokens = TokenCache(settings, redis, self.http)
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- low level -----------------------------------------------------------------------
+    def call(self, path: str, payload: dict[str, Any] | None = None, *, method: str = "POST",
+             params: dict[str, str] | None = None) -> dict[str, Any]:
+        """Call an access_token API; on 40014/42001 refetch the token once and replay once."""
+        for attempt in (1, 2):
+            token = self.tokens.get()
+            query = {"access_token": token, **(params or {})}
+            url = f"{self.settings.wecom_api_base}/cgi-bin/{path}"
+            if method == "GET":
+                response = self.http.get(url, params=query)
+            else:
+                response = self.http.post(url, params=query, json=payload or {})
+            data: dict[str, Any] = response.json()
+            code = int(data.get("errcode", 0))
+            if code in TOKEN_INVALID and attempt == 1:
+                self.tokens.invalidate(token)
+                continue
+            return data
+        return data
+
+    def download(self, media_id: str) -> tuple[bytes, str]:
+        """media/get: returns (content, extension)."""
+        for attempt in (1, 2):
+            token = self.tokens.get()
+            response = self.http.get(
+                f"{self.settings.wecom_api_base}/cgi-bin/media/get",
+                params={"access_token": token, "media_id": media_id},
+            )
+            kind = response.headers.get("content-type", "")
+            if "json" in kind or "text/plain" in kind:
+                data = response.json()
+                code = int(data.get("errcode", 0))
+                if code in TOKEN_INVALID and attempt == 1:
+                    self.tokens.invalidate(token)
+                    continue
+                raise WeComAPIError(code, str(data.get("errmsg", "")))
+            extension = ".png" if "png" in kind else ".amr" if "amr" in kind else ".jpg"
+            return response.content, extension
+        raise WeComAPIError(-1, "media download failed")
+
+    # -- the Sender protocol -------------------------------------------------------------
+    def send(self, target: Target, text: str, *, duplicate_check: bool = False) -> SendResult:
+        try:
+            data = self._send(target, text, duplicate_check)
+        except (httpx.HTTPError, ValueError) as exc:
+            return SendResult(ok=False, errcode=-1, errmsg=f"{type(exc).__name__}: {exc}")
+        except WeComAPIError as exc:
+            return SendResult(ok=False, errcode=exc.errcode, errmsg=exc.errmsg)
+        code = int(data.get("errcode", 0))
+        invalid = tuple(
+            i
+            for field in ("invaliduser", "invalidparty", "invalidtag")
+            for i in str(data.get(field) or "").split("|")
+            if i
+        )
+        if code != 0:
+            return SendResult(ok=False, errcode=code, errmsg=str(data.get("errmsg", "")),
+                              invalid=invalid)
+        return SendResult(ok=True, invalid=invalid)
+
+    def _send(self, target: Target, text: str, duplicate_check: bool) -> dict[str, Any]:
+        if target.kind is TargetKind.ROBOT:
+            response = self.http.post(
+                f"{self.settings.wecom_api_base}/cgi-bin/webhook/send",
+                params={"key": target.ids[0]},
+                json={"msgtype": "text", "text": {"content": text}},
+            )
+            result: dict[str, Any] = response.json()
+            return result
+        if target.kind is TargetKind.APPCHAT:
+            return self.call(
+                "appchat/send",
+                {"chatid": target.ids[0], "msgtype": "text", "text": {"content": text}, "safe": 0},
+            )
+        if target.kind is TargetKind.KF:
+            return self.call(
+                "kf/send_msg",
+                {
+                    "touser": target.ids[0],
+                    "open_kfid": target.account,
+                    "msgtype": "text",
+                    "text": {"content": text},
+                },
+            )
+        field = {TargetKind.USER: "touser", TargetKind.PARTY: "toparty", TargetKind.TAG: "totag"}[
+            target.kind
+        ]
+        payload: dict[str, Any] = {
+            field: "|".join(target.ids),
+            "msgtype": "text",
+            "agentid": self.settings.wecom_agent_id,
+            "text": {"content": text},
+            "safe": 0,
+        }
+        if duplicate_check:
+            payload["enable_duplicate_check"] = 1
+            payload["duplicate_check_interval"] = 1800
+        return self.call("message/send", payload)
+
+
+class LocalSender:
+    """Local mode (no WeCom account): writes each outbound message to a log file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def send(self, target: Target, text: str, *, duplicate_check: bool = False) -> SendResult:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(f"[{stamp}] -> {target.describe()}\n{text}\n\n")
+        return SendResult(ok=True)
