@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 DEDUPE_SECONDS = 3600
 EventHook = Callable[[ParsedCallback], None]
+
+#: Modules started with the web service; each has
+#: ``start(runtime: Runtime, callback: CallbackService) -> Callable[[], None]`` returning a stopper.
+APP_PLUGINS: tuple[str, ...] = ()
 
 
 class CallbackService:
@@ -149,9 +154,7 @@ def create_app(settings: Settings, *, runtime_factory: Callable[[Settings], Runt
                                 gate=runtime.extras.get("rate_gate"))  # type: ignore[arg-type]
         worker.start()
         callback = CallbackService(runtime, worker)
-        for name, install in runtime.extras.get("app_plugins", {}).items():
-            logger.debug("installing plugin %s", name)
-            install(app, runtime, callback)
+        stoppers = [importlib.import_module(name).start(runtime, callback) for name in APP_PLUGINS]
         app.state.runtime = runtime
         app.state.callback = callback
         if not settings.callback_enabled:
@@ -165,6 +168,8 @@ def create_app(settings: Settings, *, runtime_factory: Callable[[Settings], Runt
         finally:
             if callback.tasks:
                 await asyncio.wait(callback.tasks, timeout=5)
+            for stop in reversed(stoppers):
+                stop()
             worker.stop()
             runtime.close()
 

