@@ -93,9 +93,7 @@ class CallbackService:
             self._track(asyncio.create_task(asyncio.to_thread(hook, parsed)))
             return PlainTextResponse("")
         task = asyncio.create_task(
-            asyncio.to_thread(
-                self.runtime.router.dispatch, parsed.message, self.runtime.services
-            )
+            asyncio.to_thread(self.runtime.router.dispatch, parsed.message, self.runtime.services)
         )
         self._track(task)
         done, _ = await asyncio.wait({task}, timeout=self.runtime.settings.passive_reply_seconds)
@@ -143,15 +141,17 @@ def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Repl
         runtime.services.outbox.enqueue(target, reply.text, key=f"reply:{key}:{index}")
 
 
-def create_app(settings: Settings, *, runtime_factory: Callable[[Settings], Runtime] | None = None
-               ) -> FastAPI:
+def create_app(
+    settings: Settings, *, runtime_factory: Callable[[Settings], Runtime] | None = None
+) -> FastAPI:
     """The web application; ``runtime_factory`` lets tests supply their own container."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = (runtime_factory or build_runtime)(settings)
-        worker = DeliveryWorker(runtime.services.outbox, runtime.sender,
-                                gate=runtime.extras.get("rate_gate"))  # type: ignore[arg-type]
+        worker = DeliveryWorker(
+            runtime.services.outbox, runtime.sender, gate=runtime.extras.get("rate_gate")
+        )  # type: ignore[arg-type]
         worker.start()
         callback = CallbackService(runtime, worker)
         stoppers = [importlib.import_module(name).start(runtime, callback) for name in APP_PLUGINS]

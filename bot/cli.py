@@ -62,13 +62,16 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         member.role = role.value
         if args.region:
             parts = [p for p in args.region.replace("/", " ").split() if p]
-            for level, value in zip(("province", "city", "county", "township", "village"),
-                                    parts, strict=False):
+            for level, value in zip(
+                ("province", "city", "county", "township", "village"), parts, strict=False
+            ):
                 setattr(member, level, value)
         if args.group:
             member.group_code = args.group
         registry.upsert(member)
-    print(f"协会助手（终端模式），您是 {args.user}（{role.label}）。输入“帮助”查看功能，Ctrl-D 退出。")
+    print(
+        f"协会助手（终端模式），您是 {args.user}（{role.label}）。输入“帮助”查看功能，Ctrl-D 退出。"
+    )
     counter = 0
     try:
         while True:
@@ -122,7 +125,9 @@ def _members_list(args: argparse.Namespace, settings: Settings) -> int:
     runtime = open_runtime(settings)
     try:
         for m in runtime.services.members.all():
-            print(f"{m.user_id}\t{m.name}\t{m.role_enum.label}\t{m.region.display()}\t{m.group_code}")
+            print(
+                f"{m.user_id}\t{m.name}\t{m.role_enum.label}\t{m.region.display()}\t{m.group_code}"
+            )
     finally:
         runtime.close()
     return 0

@@ -57,7 +57,10 @@ class TokenCache:
     def invalidate(self, stale: str) -> None:
         """Drop the cached token, but only if it is still the one that failed."""
         current = self.redis.get(self.key)
-        if current is not None and (current.decode() if isinstance(current, bytes) else current) == stale:
+        if (
+            current is not None
+            and (current.decode() if isinstance(current, bytes) else current) == stale
+        ):
             self.redis.delete(self.key)
 
     def _refresh(self) -> str:
@@ -110,8 +113,14 @@ class WeComSender:
         self.http.close()
 
     # -- low level -----------------------------------------------------------------------
-    def call(self, path: str, payload: dict[str, Any] | None = None, *, method: str = "POST",
-             params: dict[str, str] | None = None) -> dict[str, Any]:
+    def call(
+        self,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        method: str = "POST",
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Call an access_token API; on 40014/42001 refetch the token once and replay once."""
         for attempt in (1, 2):
             token = self.tokens.get()
@@ -165,8 +174,9 @@ class WeComSender:
             if i
         )
         if code != 0:
-            return SendResult(ok=False, errcode=code, errmsg=str(data.get("errmsg", "")),
-                              invalid=invalid)
+            return SendResult(
+                ok=False, errcode=code, errmsg=str(data.get("errmsg", "")), invalid=invalid
+            )
         return SendResult(ok=True, invalid=invalid)
 
     def _send(self, target: Target, text: str, duplicate_check: bool) -> dict[str, Any]:

@@ -71,7 +71,7 @@ class WeComCrypto:
             raw = base64.b64decode(encrypt, validate=False)
             if not raw or len(raw) % BLOCK_SIZE:
                 raise CallbackError("ciphertext length is not a multiple of 32")
-            plain = WeChatCipher(self.key).decrypt(raw)
+            plain: bytes = WeChatCipher(self.key).decrypt(raw)
         except CallbackError:
             raise
         except Exception as exc:
@@ -224,6 +224,7 @@ def parse_callback(plaintext: str) -> ParsedCallback:
 
 def render_text_reply(to_user: str, from_corp: str, content: str, create_time: int) -> str:
     """Plaintext passive text reply (§2.8): ToUserName = member, FromUserName = CorpID."""
+
     def cdata(value: str) -> str:
         return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 

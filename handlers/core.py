@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from handlers.messages import IncomingMessage, Kind, Reply
 from handlers.router import Route, Router
 from handlers.services import Context
 
-HELP_WORDS = frozenset({"帮助", "菜单", "help", "?", "？", "功能", "你能做什么", "你会什么", "使用说明"})
+HELP_WORDS = frozenset(
+    {"帮助", "菜单", "help", "?", "？", "功能", "你能做什么", "你会什么", "使用说明"}
+)
 WELCOME_EVENTS = frozenset({"enter_agent", "subscribe", "enter_session"})
 UNREADABLE = {
     Kind.VOICE: "暂时听不了语音，请把内容打成文字发给我（可以用输入法的“语音转文字”）。",
@@ -17,7 +20,7 @@ UNREADABLE = {
 }
 
 
-def routes(router: Router) -> list[Route[object]]:
+def routes(router: Router) -> list[Route[Any]]:
     def match_help(message: IncomingMessage, _ctx: Context) -> bool | None:
         if message.kind is Kind.EVENT:
             return True if message.event in WELCOME_EVENTS else None
@@ -45,7 +48,7 @@ def routes(router: Router) -> list[Route[object]]:
     ]
 
 
-def fallback_routes() -> list[Route[object]]:
+def fallback_routes() -> list[Route[Any]]:
     """Last resort when no capability claimed a text (or an image with nothing pending)."""
 
     def match_any(_message: IncomingMessage, _ctx: Context) -> bool:
@@ -53,7 +56,11 @@ def fallback_routes() -> list[Route[object]]:
 
     def answer(message: IncomingMessage, _m: object, _ctx: Context) -> Sequence[Reply]:
         if message.kind is Kind.IMAGE:
-            return [Reply("收到图片。如果是活动照片，请先发活动情况（时间、地点、人数），再发照片。")]
-        return [Reply("这个问题我暂时答不上来。发送“帮助”查看我能做什么，或发送“人工”转人工服务。")]
+            return [
+                Reply("收到图片。如果是活动照片，请先发活动情况（时间、地点、人数），再发照片。")
+            ]
+        return [
+            Reply("这个问题我暂时答不上来。发送“帮助”查看我能做什么，或发送“人工”转人工服务。")
+        ]
 
     return [Route("fallback", match_any, answer)]

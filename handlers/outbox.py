@@ -42,7 +42,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True, max_length=255)
-    origin: str = Field(default="reply", index=True, max_length=128)  # reply / reminder:3 / broadcast:12
+    origin: str = Field(
+        default="reply", index=True, max_length=128
+    )  # reply / reminder:3 / broadcast:12
     target_kind: str
     target_ids: str  # '|' separated
     account: str = ""
@@ -155,7 +157,9 @@ class Outbox:
 
     def _insert_once(self, row: OutboxMessage) -> OutboxMessage:
         with Session(self.engine, expire_on_commit=False) as session:
-            existing = session.exec(select(OutboxMessage).where(OutboxMessage.key == row.key)).first()
+            existing = session.exec(
+                select(OutboxMessage).where(OutboxMessage.key == row.key)
+            ).first()
             if existing is not None:
                 return existing
             session.add(row)
@@ -292,7 +296,9 @@ class Outbox:
                 self.mark_sent(row, result)
                 stats.sent += 1
             elif result.retryable and row.attempts < MAX_ATTEMPTS:
-                delay = result.retry_after or RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+                delay = (
+                    result.retry_after or RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+                )
                 self.defer(row, delay, count_attempt=True)
                 self._finish(row, errcode=result.errcode, last_error=result.errmsg[:500])
                 stats.retried += 1
@@ -319,4 +325,3 @@ class Outbox:
             if stats.handled == 0:
                 break
         return sent
-

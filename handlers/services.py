@@ -77,9 +77,7 @@ class Context:
 
     @cached_property
     def conversation(self) -> Conversation:
-        return Conversation(
-            self.services.redis, self.message.channel.value, self.message.user_id
-        )
+        return Conversation(self.services.redis, self.message.channel.value, self.message.user_id)
 
     def require(self, allowed: bool, why: str) -> None:
         """Raise a polite PermissionDenied unless ``allowed``."""

@@ -94,23 +94,43 @@ def make_settings(tmp_path: Path, redis: Redis | None = None, **overrides: objec
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def add_member(services: Services, user_id: str, role: Role, *, name: str = "",
-               region: tuple[str, ...] = ("广西", "北海市", "合浦县", "廉州镇", "江口村"),
-               group: str = "", on_duty: bool = False) -> Member:
-    member = Member(user_id=user_id, name=name or user_id, role=role.value, group_code=group,
-                    on_duty=on_duty)
-    for level, value in zip(("province", "city", "county", "township", "village"), region,
-                            strict=False):
+def add_member(
+    services: Services,
+    user_id: str,
+    role: Role,
+    *,
+    name: str = "",
+    region: tuple[str, ...] = ("广西", "北海市", "合浦县", "廉州镇", "江口村"),
+    group: str = "",
+    on_duty: bool = False,
+) -> Member:
+    member = Member(
+        user_id=user_id, name=name or user_id, role=role.value, group_code=group, on_duty=on_duty
+    )
+    for level, value in zip(
+        ("province", "city", "county", "township", "village"), region, strict=False
+    ):
         setattr(member, level, value)
     services.members.upsert(member)
     return member
 
 
-def text_message(user_id: str, text: str, *, at: datetime | None = None, msg_id: str = "",
-                 channel: Channel = Channel.APP) -> IncomingMessage:
-    return IncomingMessage(user_id=user_id, text=text, kind=Kind.TEXT, channel=channel,
-                           sent_at=at or datetime(2026, 5, 27, 10, 0, tzinfo=SHANGHAI),
-                           msg_id=msg_id or f"m-{user_id}-{abs(hash(text))}")
+def text_message(
+    user_id: str,
+    text: str,
+    *,
+    at: datetime | None = None,
+    msg_id: str = "",
+    channel: Channel = Channel.APP,
+) -> IncomingMessage:
+    return IncomingMessage(
+        user_id=user_id,
+        text=text,
+        kind=Kind.TEXT,
+        channel=channel,
+        sent_at=at or datetime(2026, 5, 27, 10, 0, tzinfo=SHANGHAI),
+        msg_id=msg_id or f"m-{user_id}-{abs(hash(text))}",
+    )
 
 
 def texts(replies: list[Reply]) -> str:

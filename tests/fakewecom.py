@@ -100,8 +100,12 @@ class FakeWeCom:
                 self.token_counter += 1
                 token = f"token-{self.token_counter}"
                 self.valid_tokens.add(token)
-            return {"errcode": 0, "errmsg": "ok", "access_token": token,
-                    "expires_in": self.expires_in}
+            return {
+                "errcode": 0,
+                "errmsg": "ok",
+                "access_token": token,
+                "expires_in": self.expires_in,
+            }
         if path == "/cgi-bin/webhook/send":
             key = query.get("key", "")
             if key in self.revoked_robot_keys:
@@ -129,15 +133,31 @@ class FakeWeCom:
         if path == "/cgi-bin/message/send":
             users = [u for u in str(body.get("touser", "")).split("|") if u]
             invalid = [u for u in users if u in self.invalid_users]
-            if users and len(invalid) == len(users) and not body.get("toparty") and not body.get("totag"):
-                return {"errcode": 81013, "errmsg": "user & party & tag all invalid",
-                        "invaliduser": "|".join(invalid)}
-            return {"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid),
-                    "msgid": f"m{len(self.requests)}"}
+            if (
+                users
+                and len(invalid) == len(users)
+                and not body.get("toparty")
+                and not body.get("totag")
+            ):
+                return {
+                    "errcode": 81013,
+                    "errmsg": "user & party & tag all invalid",
+                    "invaliduser": "|".join(invalid),
+                }
+            return {
+                "errcode": 0,
+                "errmsg": "ok",
+                "invaliduser": "|".join(invalid),
+                "msgid": f"m{len(self.requests)}",
+            }
         if path == "/cgi-bin/appchat/create":
             return {"errcode": 0, "errmsg": "ok", "chatid": body.get("chatid") or "chat1"}
-        if path in ("/cgi-bin/appchat/send", "/cgi-bin/kf/send_msg",
-                    "/cgi-bin/kf/send_msg_on_event", "/cgi-bin/kf/service_state/trans"):
+        if path in (
+            "/cgi-bin/appchat/send",
+            "/cgi-bin/kf/send_msg",
+            "/cgi-bin/kf/send_msg_on_event",
+            "/cgi-bin/kf/service_state/trans",
+        ):
             return {"errcode": 0, "errmsg": "ok", "msgid": f"m{len(self.requests)}"}
         return {"errcode": 404, "errmsg": f"fake has no {path}"}
 

@@ -30,7 +30,9 @@ from tests.wecom_client import WeComClient
 VEC_TOKEN = "123456"
 VEC_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 VEC_CORP = "wx49f0ab532d5d035a"
-VEC_ECHO = "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q=="
+VEC_ECHO = (
+    "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q=="
+)
 VEC_POST_ENCRYPT = (
     "RgqEoJj5A4EMYlLvWO1F86ioRjZfaex/gePD0gOXTxpsq5Yj4GNglrBb8I2BAJVODGajiFnXBu7mCPatfjsu6IHCrsTy"
     "eDXzF6Bv283dGymzxh6ydJRvZsryDyZbLTE7rhnus50qGPMfp2wASFlzEgMW9z1ef/RD8XzaFYgm7iTdaXpXaG4+BiYy"
@@ -82,8 +84,9 @@ def counter() -> CountingRuntime:
 
 
 @pytest.fixture
-def app_client(tmp_path: Path, redis: Redis, fake: FakeWeCom, counter: CountingRuntime
-               ) -> Iterator[TestClient]:
+def app_client(
+    tmp_path: Path, redis: Redis, fake: FakeWeCom, counter: CountingRuntime
+) -> Iterator[TestClient]:
     settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
     with TestClient(create_app(settings, runtime_factory=counter)) as client:
         yield client
@@ -220,8 +223,9 @@ def test_round_trips_across_padding_boundaries() -> None:
     assert seen_pads == set(range(1, 33))  # every pad value 1..32, including a full block
 
 
-def test_random_round_trips_through_the_app(app_client: TestClient, wecom: WeComClient,
-                                            counter: CountingRuntime) -> None:
+def test_random_round_trips_through_the_app(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime
+) -> None:
     rng = random.Random(11)
     for index in range(12):
         content = "".join(rng.choices("帮助你好计生协会员abc123", k=rng.randint(1, 80)))
@@ -234,8 +238,9 @@ def test_random_round_trips_through_the_app(app_client: TestClient, wecom: WeCom
 # -- negative cases ------------------------------------------------------------------------
 
 
-def test_tampered_signature_is_403(app_client: TestClient, wecom: WeComClient,
-                                   counter: CountingRuntime) -> None:
+def test_tampered_signature_is_403(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime
+) -> None:
     query, body = wecom.envelope(wecom.text_xml("u1", "帮助", 1))
     tampered = query.replace("msg_signature=", "msg_signature=0")
     assert app_client.post(f"/wecom/callback?{tampered}", content=body).status_code == 403
@@ -280,8 +285,15 @@ def test_oversized_body_is_413(app_client: TestClient, wecom: WeComClient) -> No
     assert app_client.post(f"/wecom/callback?{query}", content=huge).status_code == 413
 
 
-@pytest.mark.parametrize("body", [b"", b"not xml at all", b"<xml><Other>1</Other></xml>",
-                                  b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x/>"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not xml at all",
+        b"<xml><Other>1</Other></xml>",
+        b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x/>",
+    ],
+)
 def test_malformed_body_is_answered_200_and_ignored(
     app_client: TestClient, wecom: WeComClient, counter: CountingRuntime, body: bytes
 ) -> None:
@@ -325,8 +337,9 @@ def test_slow_answer_goes_out_once_through_message_send(
     tmp_path: Path, redis: Redis, fake: FakeWeCom, counter: CountingRuntime, wecom: WeComClient
 ) -> None:
     counter.delay = 0.3
-    settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url,
-                             XIEHUI_PASSIVE_REPLY_SECONDS=0.05)
+    settings = make_settings(
+        tmp_path, redis, WECOM_API_BASE=fake.base_url, XIEHUI_PASSIVE_REPLY_SECONDS=0.05
+    )
     with TestClient(create_app(settings, runtime_factory=counter)) as client:
         query, body = wecom.envelope(wecom.text_xml("u9", "帮助", 5151))
         for _ in range(3):
@@ -348,8 +361,9 @@ def test_enter_agent_event_gets_the_menu(app_client: TestClient, wecom: WeComCli
     assert "帮助" in content and "协会助手" in content
 
 
-def test_distinct_events_are_not_collapsed(app_client: TestClient, wecom: WeComClient,
-                                           counter: CountingRuntime) -> None:
+def test_distinct_events_are_not_collapsed(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime
+) -> None:
     for when in (1700000100, 1700000101):
         query, body = wecom.envelope(wecom.event_xml("u3", "enter_agent", when))
         app_client.post(f"/wecom/callback?{query}", content=body)
@@ -362,8 +376,15 @@ def test_healthz_reports_database_and_redis(app_client: TestClient) -> None:
 
 
 def test_local_mode_disables_the_callback(tmp_path: Path, redis: Redis) -> None:
-    settings = make_settings(tmp_path, redis, WECOM_CORP_ID="", WECOM_TOKEN="", WECOM_AES_KEY="",
-                             WECOM_SECRET="", WECOM_AGENT_ID=None)
+    settings = make_settings(
+        tmp_path,
+        redis,
+        WECOM_CORP_ID="",
+        WECOM_TOKEN="",
+        WECOM_AES_KEY="",
+        WECOM_SECRET="",
+        WECOM_AGENT_ID=None,
+    )
     assert settings.local_mode
     with TestClient(create_app(settings)) as client:
         assert client.get("/wecom/callback?echostr=x").status_code == 503

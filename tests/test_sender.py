@@ -31,16 +31,18 @@ def wecom_sender(tmp_path: Path, redis: Redis, fake: FakeWeCom) -> Iterator[WeCo
     sender.close()
 
 
-def test_token_is_fetched_once_and_cached_in_redis(wecom_sender: WeComSender, fake: FakeWeCom,
-                                                   redis: Redis) -> None:
+def test_token_is_fetched_once_and_cached_in_redis(
+    wecom_sender: WeComSender, fake: FakeWeCom, redis: Redis
+) -> None:
     for index in range(5):
         assert wecom_sender.send(Target.user("u1"), f"第{index}条").ok
     assert len(fake.calls("/cgi-bin/gettoken")) == 1
     assert redis.ttl(wecom_sender.tokens.key) > 7200 - 300 - 5  # refreshed 5 min early
 
 
-def test_token_shared_across_processes_via_redis(tmp_path: Path, redis: Redis,
-                                                 fake: FakeWeCom) -> None:
+def test_token_shared_across_processes_via_redis(
+    tmp_path: Path, redis: Redis, fake: FakeWeCom
+) -> None:
     settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
     first, second = WeComSender(settings, redis), WeComSender(settings, redis)
     assert first.send(Target.user("u1"), "a").ok and second.send(Target.user("u1"), "b").ok
@@ -49,12 +51,15 @@ def test_token_shared_across_processes_via_redis(tmp_path: Path, redis: Redis,
     second.close()
 
 
-def test_single_flight_refresh_under_concurrency(wecom_sender: WeComSender,
-                                                 fake: FakeWeCom) -> None:
+def test_single_flight_refresh_under_concurrency(
+    wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     fake.latency = 0.05
     results: list[bool] = []
     threads = [
-        threading.Thread(target=lambda: results.append(wecom_sender.send(Target.user("u"), "x").ok))
+        threading.Thread(
+            target=lambda: results.append(wecom_sender.send(Target.user("u"), "x").ok)
+        )
         for _ in range(8)
     ]
     for thread in threads:
@@ -84,8 +89,9 @@ def test_early_token_invalidation_recovers(wecom_sender: WeComSender, fake: Fake
     assert len(fake.calls("/cgi-bin/gettoken")) == 2
 
 
-def test_token_failure_twice_is_reported_not_looped(wecom_sender: WeComSender,
-                                                    fake: FakeWeCom) -> None:
+def test_token_failure_twice_is_reported_not_looped(
+    wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     fake.fail_next("/cgi-bin/message/send", 40014, times=5)
     result = wecom_sender.send(Target.user("u1"), "x")
     assert not result.ok and result.errcode == 40014
@@ -100,8 +106,7 @@ def test_wrong_secret_is_a_clear_failure(tmp_path: Path, redis: Redis, fake: Fak
     assert not result.ok and result.errcode == 40001 and not result.retryable
 
 
-def test_message_payloads_for_each_target_kind(wecom_sender: WeComSender,
-                                               fake: FakeWeCom) -> None:
+def test_message_payloads_for_each_target_kind(wecom_sender: WeComSender, fake: FakeWeCom) -> None:
     assert wecom_sender.send(Target(TargetKind.PARTY, ("2", "3")), "部门通知").ok
     assert wecom_sender.send(Target(TargetKind.TAG, ("7",)), "标签通知", duplicate_check=True).ok
     assert wecom_sender.send(Target(TargetKind.APPCHAT, ("chat1",)), "群通知").ok
@@ -118,8 +123,9 @@ def test_message_payloads_for_each_target_kind(wecom_sender: WeComSender,
 # -- through the outbox --------------------------------------------------------------------
 
 
-def test_outbox_retries_45009_with_back_off_then_sends(engine: Engine, wecom_sender: WeComSender,
-                                                       fake: FakeWeCom) -> None:
+def test_outbox_retries_45009_with_back_off_then_sends(
+    engine: Engine, wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     outbox = Outbox(engine)
     fake.fail_next("/cgi-bin/webhook/send", 45009, "api freq out of limit")
     [row] = outbox.enqueue(Target(TargetKind.ROBOT, ("k1",)), "通知", key="t45009")
@@ -135,8 +141,9 @@ def test_outbox_retries_45009_with_back_off_then_sends(engine: Engine, wecom_sen
     assert fake.texts("/cgi-bin/webhook/send") == ["通知", "通知"]
 
 
-def test_outbox_retries_system_busy(engine: Engine, wecom_sender: WeComSender,
-                                    fake: FakeWeCom) -> None:
+def test_outbox_retries_system_busy(
+    engine: Engine, wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     outbox = Outbox(engine)
     fake.fail_next("/cgi-bin/message/send", -1, "system busy")
     outbox.enqueue(Target.user("u1"), "hello", key="busy")
@@ -145,8 +152,9 @@ def test_outbox_retries_system_busy(engine: Engine, wecom_sender: WeComSender,
     assert outbox.deliver_due(wecom_sender).sent == 1
 
 
-def test_outbox_gives_up_on_81013_without_retry(engine: Engine, wecom_sender: WeComSender,
-                                                fake: FakeWeCom) -> None:
+def test_outbox_gives_up_on_81013_without_retry(
+    engine: Engine, wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     outbox = Outbox(engine)
     fake.invalid_users.add("ghost")
     [row] = outbox.enqueue(Target.user("ghost"), "hello", key="ghost")
@@ -159,8 +167,9 @@ def test_outbox_gives_up_on_81013_without_retry(engine: Engine, wecom_sender: We
     assert len(fake.calls("/cgi-bin/message/send")) == 1
 
 
-def test_outbox_gives_up_on_revoked_robot_key(engine: Engine, wecom_sender: WeComSender,
-                                              fake: FakeWeCom) -> None:
+def test_outbox_gives_up_on_revoked_robot_key(
+    engine: Engine, wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     outbox = Outbox(engine)
     fake.revoked_robot_keys.add("old")
     outbox.enqueue(Target(TargetKind.ROBOT, ("old",)), "hi", key="revoked")
@@ -182,8 +191,9 @@ def test_long_text_is_split_at_2048_bytes_and_sent_in_order(
     assert outbox.counts() == {SENT: len(rows)}
 
 
-def test_enqueue_is_idempotent_on_key(engine: Engine, wecom_sender: WeComSender,
-                                      fake: FakeWeCom) -> None:
+def test_enqueue_is_idempotent_on_key(
+    engine: Engine, wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
     outbox = Outbox(engine)
     for _ in range(3):
         outbox.enqueue(Target.user("u1"), "只发一次", key="same-key")

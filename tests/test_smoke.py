@@ -1,5 +1,5 @@
-from handlers.registry import build_router
 from handlers.messages import Role
+from handlers.registry import build_router
 from tests.conftest import add_member, text_message
 
 

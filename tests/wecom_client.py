@@ -18,7 +18,9 @@ class WeComClient:
         self.agent_id = agent_id
         self.crypto = WeComCrypto(token, aes_key, corp_id)
 
-    def text_xml(self, user: str, content: str, msg_id: int, create_time: int | None = None) -> str:
+    def text_xml(
+        self, user: str, content: str, msg_id: int, create_time: int | None = None
+    ) -> str:
         return (
             f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
             f"<FromUserName><![CDATA[{user}]]></FromUserName>"
@@ -28,8 +30,9 @@ class WeComClient:
             f"<MsgId>{msg_id}</MsgId><AgentID>{self.agent_id}</AgentID></xml>"
         )
 
-    def event_xml(self, user: str, event: str, create_time: int | None = None,
-                  extra: str = "") -> str:
+    def event_xml(
+        self, user: str, event: str, create_time: int | None = None, extra: str = ""
+    ) -> str:
         return (
             f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
             f"<FromUserName><![CDATA[{user}]]></FromUserName>"
@@ -39,8 +42,14 @@ class WeComClient:
             f"<AgentID>{self.agent_id}</AgentID></xml>"
         )
 
-    def envelope(self, plaintext: str, *, timestamp: str | None = None,
-                 nonce: str | None = None, encrypt: str | None = None) -> tuple[str, bytes]:
+    def envelope(
+        self,
+        plaintext: str,
+        *,
+        timestamp: str | None = None,
+        nonce: str | None = None,
+        encrypt: str | None = None,
+    ) -> tuple[str, bytes]:
         """Returns (query string, body) of an encrypted POST."""
         timestamp = timestamp or str(int(time.time()))
         nonce = nonce or str(secrets.randbelow(10**9))
