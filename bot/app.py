@@ -31,6 +31,20 @@ from handlers.router import Dispatch
 logger = logging.getLogger(__name__)
 
 DEDUPE_SECONDS = 3600
+DONE = "done"
+#: A claim this old belongs to a worker that died mid-message (handling takes well under 5 s).
+STALE_CLAIM_SECONDS = 10.0
+# Atomically replace a stale "processing:<t>" claim; returns 1 when taken over.
+_TAKE_OVER = """
+local value = redis.call('GET', KEYS[1])
+if not value then return 0 end
+local started = string.match(value, '^processing:(.+)$')
+if started and tonumber(started) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+  return 1
+end
+return 0
+"""
 EventHook = Callable[[ParsedCallback], None]
 
 #: Modules started with the web service; each has
@@ -84,7 +98,7 @@ class CallbackService:
             logger.warning("undecodable callback payload ignored: %s", exc)
             return PlainTextResponse("")
         key = f"xiehui:cb:{parsed.dedupe_key}"
-        if not self.redis.set(key, "1", nx=True, ex=DEDUPE_SECONDS):
+        if not self._claim(key):
             cached = self.redis.get(f"{key}:reply")
             logger.info("msg=%s retry deduplicated", parsed.message.msg_id)
             return PlainTextResponse(cached.decode() if cached else "", media_type="text/xml")
@@ -101,6 +115,7 @@ class CallbackService:
             passive = self._passive(parsed, task.result(), nonce, timestamp)
             if passive is not None:
                 self.redis.set(f"{key}:reply", passive, ex=DEDUPE_SECONDS)
+                self.redis.set(key, DONE, ex=DEDUPE_SECONDS)
                 return PlainTextResponse(passive, media_type="text/xml")
             self._enqueue(parsed, task.result())
         else:
@@ -131,7 +146,25 @@ class CallbackService:
 
     def _enqueue(self, parsed: ParsedCallback, dispatch: Dispatch) -> None:
         enqueue_replies(self.runtime, parsed.dedupe_key, parsed.message.user_id, dispatch.replies)
+        self.redis.set(f"xiehui:cb:{parsed.dedupe_key}", DONE, ex=DEDUPE_SECONDS)
         self.worker.wake()
+
+    def _claim(self, key: str) -> bool:
+        """Claim a message for processing: new, or left half-done by a worker that died.
+
+        The first delivery stores "processing:<time>"; when the answer is out (passive reply
+        cached, or replies in the outbox) it becomes "done". A retry that finds a claim older
+        than STALE_CLAIM_SECONDS takes it over, so a crash mid-handling loses nothing; the
+        outbox keys make a second run's replies collapse into the first run's.
+        """
+        now = time.time()
+        if self.redis.set(key, f"processing:{now}", nx=True, ex=DEDUPE_SECONDS):
+            return True
+        return bool(
+            self.redis.eval(
+                _TAKE_OVER, 1, key, str(now - STALE_CLAIM_SECONDS), f"processing:{now}"
+            )
+        )
 
 
 def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Reply]) -> None:

@@ -98,14 +98,16 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                 media_id=media_id,
             )
             dispatch = runtime.router.dispatch(message, runtime.services)
-            for reply in dispatch.replies:
+            for index, reply in enumerate(dispatch.replies):
                 if reply.to is None:
                     print(reply.text)
-                else:
-                    runtime.services.outbox.enqueue(
-                        reply.to, reply.text, key=f"reply:{message.msg_id}:{id(reply)}"
-                    )
-                    print(f"[已发给 {reply.to.describe()}]\n{reply.text}")
+                    continue
+                # Messages for other people take the same outbox path as in the service.
+                runtime.services.outbox.enqueue(
+                    reply.to, reply.text, key=f"reply:{message.msg_id}:{index}"
+                )
+                print(f"[已转发给 {reply.to.describe()}]\n{reply.text}")
+            runtime.services.outbox.deliver_due(runtime.sender)
             print()
     finally:
         runtime.close()

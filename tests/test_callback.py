@@ -390,3 +390,24 @@ def test_local_mode_disables_the_callback(tmp_path: Path, redis: Redis) -> None:
         assert client.get("/wecom/callback?echostr=x").status_code == 503
         assert client.get("/healthz").json()["mode"] == "local"
     assert not os.environ.get("WECOM_CORP_ID")
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime, redis: Redis
+) -> None:
+    # A worker claimed this message long ago and died before answering.
+    redis.set("xiehui:cb:msg:616161", f"processing:{time.time() - 60}", ex=3600)
+    query, body = wecom.envelope(wecom.text_xml("u5", "帮助", 616161))
+    response = app_client.post(f"/wecom/callback?{query}", content=body)
+    assert counter.runs == ["616161"]
+    assert "协会助手" in wecom.decrypt_reply(response.text)
+    assert redis.get("xiehui:cb:msg:616161") == b"done"
+
+
+def test_a_fresh_claim_is_not_taken_over(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime, redis: Redis
+) -> None:
+    redis.set("xiehui:cb:msg:626262", f"processing:{time.time()}", ex=3600)
+    query, body = wecom.envelope(wecom.text_xml("u5", "帮助", 626262))
+    assert app_client.post(f"/wecom/callback?{query}", content=body).text == ""
+    assert counter.runs == []
