@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
+from bot import console
 from bot.container import Runtime, build_runtime
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
@@ -207,6 +208,7 @@ def create_app(
             runtime.close()
 
     app = FastAPI(title="协会助手 xiehui", lifespan=lifespan)
+    console.install(app, settings.console_token.get_secret_value())
 
     @app.get("/wecom/callback")
     async def verify_url(

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, alias="XIEHUI_MAX_BODY_BYTES")
     run_scheduler: bool = Field(default=True, alias="XIEHUI_RUN_SCHEDULER")
     knowledge_dir: Path | None = Field(default=None, alias="XIEHUI_KNOWLEDGE_DIR")
+    console_token: SecretStr = Field(default=SecretStr(""), alias="XIEHUI_CONSOLE_TOKEN")
 
     @field_validator("wecom_aes_key")
     @classmethod
