@@ -208,3 +208,24 @@ def _make_due(engine: Engine) -> None:
 
     with engine.begin() as connection:
         connection.execute(text("UPDATE outboxmessage SET not_before = '2000-01-01 00:00:00'"))
+
+
+def test_a_reply_survives_a_restart_and_is_sent_once(
+    engine: Engine, wecom_sender: WeComSender, fake: FakeWeCom
+) -> None:
+    from datetime import timedelta
+
+    from handlers.db import utcnow
+
+    before = Outbox(engine)
+    before.enqueue(Target.user("u1"), "重启前排队的回复", key="restart-1")
+    claimed = before.claim_due(lease_seconds=30)  # the process dies right after claiming
+    assert len(claimed) == 1
+    # A new process on the same database: the lease is still held, nothing is sent twice...
+    later = Outbox(engine, clock=lambda: utcnow() + timedelta(seconds=5))
+    assert later.deliver_due(wecom_sender).handled == 0
+    # ...and once the dead process's lease lapses, the message goes out exactly once.
+    much_later = Outbox(engine, clock=lambda: utcnow() + timedelta(seconds=31))
+    assert much_later.deliver_due(wecom_sender).sent == 1
+    assert much_later.deliver_due(wecom_sender).handled == 0
+    assert fake.texts("/cgi-bin/message/send") == ["重启前排队的回复"]
