@@ -20,11 +20,13 @@ class DeliveryWorker:
         *,
         gate: RateGate | None = None,
         interval: float = 1.0,
+        lease_seconds: float = 60.0,
     ) -> None:
         self.outbox = outbox
         self.sender = sender
         self.gate = gate
         self.interval = interval
+        self.lease_seconds = lease_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -45,7 +47,9 @@ class DeliveryWorker:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                stats = self.outbox.deliver_due(self.sender, gate=self.gate)
+                stats = self.outbox.deliver_due(
+                    self.sender, gate=self.gate, lease_seconds=self.lease_seconds
+                )
             except Exception:
                 logger.exception("outbox delivery round failed")
                 stats = None

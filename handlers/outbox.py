@@ -5,6 +5,18 @@ key, so enqueueing the same logical message twice stores it once. A delivery loo
 (:meth:`Outbox.deliver_due`) claims due rows with a lease, sends them through a
 :class:`Sender`, and records the outcome; rows whose lease expired (the sending process died)
 are claimed again.
+
+Crash semantics (what "exactly once" means here). A row moves pending -> sending (claimed with
+a lease) -> sent/failed. Enqueueing is idempotent on the key, so a producer that crashes and
+re-runs stores nothing twice. Sends within one process are sequential and every outcome is
+committed before the next send starts, so the only at-least-once window is one row per
+process: the HTTP request has left but ``mark_sent`` has not committed. If the process dies
+there, the row is claimed again after its lease and sent a second time. For app messages
+(message/send) reminders and broadcasts set ``duplicate_check``, so WeCom's own duplicate check
+(``enable_duplicate_check``, 1800 s) swallows that repeat; robot and appchat sends have no such
+check, so at most one of their messages per crashed process can arrive twice. Rows claimed in
+the same batch but not yet attempted when a process dies are not at risk: they are simply sent
+after the lease lapses (``lease_seconds``, 60 s by default).
 """
 
 from __future__ import annotations
@@ -216,8 +228,10 @@ class Outbox:
                 .order_by(col(OutboxMessage.not_before), col(OutboxMessage.id))
                 .limit(limit)
             ).all()
+            # One transaction for the batch (one commit, not one per row); the per-row
+            # compare-and-set on (status, lease_until) still means two processes never both
+            # claim a row.
             for row in candidates:
-                # Compare-and-set on (status, lease_until) so two processes never claim one row.
                 result = session.execute(
                     update(OutboxMessage)
                     .where(
@@ -230,12 +244,13 @@ class Outbox:
                     )
                     .values(status=SENDING, lease_until=lease, attempts=row.attempts + 1)
                 )
-                session.commit()
                 if result.rowcount == 1:  # type: ignore[attr-defined]
-                    row.status = SENDING
-                    row.lease_until = lease
-                    row.attempts += 1
                     claimed.append(row)
+            session.commit()
+        for row in claimed:
+            row.status = SENDING
+            row.lease_until = lease
+            row.attempts += 1
         return claimed
 
     def _finish(self, row: OutboxMessage, **values: object) -> None:
@@ -274,10 +289,11 @@ class Outbox:
         *,
         limit: int = 50,
         gate: RateGate | None = None,
+        lease_seconds: float = 60.0,
     ) -> DeliveryStats:
         """Send what is due now; returns what happened. Never raises for a send failure."""
         stats = DeliveryStats()
-        for row in self.claim_due(limit=limit):
+        for row in self.claim_due(limit=limit, lease_seconds=lease_seconds):
             target = row.target
             if gate is not None:
                 wait = gate.wait_seconds(target)

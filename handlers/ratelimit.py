@@ -1,0 +1,142 @@
+"""WeCom's sending limits as a Redis-backed rate gate shared by every process.
+
+Limits (``/work/shared/reference/wecom-protocol.md`` 2.12), all sliding windows:
+
+- group robot: at most 20 messages a minute per robot key (WeCom answers 45009 beyond that);
+- app messages (message/send): at most 30 a minute and 1000 an hour per member (WeCom drops the
+  excess *silently*, so this gate is the only protection);
+- appchat/send: at most 200 a minute per member across groups. The gate only sees the chat id,
+  so it counts per chat: one member group is one chat, and members belong to one group;
+- any API per corp: 10 000 a minute per cgi (message/send and appchat/send each).
+
+``wait_seconds`` is an atomic *reservation*: a Lua script checks every bucket the target
+touches and, when all have room, records the send in all of them at once, so two processes
+never both take the last slot. ``record`` is therefore a no-op. A reserved slot whose send then
+fails still counts, which errs on the safe side.
+
+``RateLimits.window_scale`` shrinks every window (0.01 turns a minute into 0.6 s) so the
+benchmark can exercise the limits in seconds; production uses 1.0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis import Redis
+
+from handlers.messages import Target, TargetKind
+
+logger = logging.getLogger(__name__)
+
+MINUTE = 60.0
+HOUR = 3600.0
+
+# KEYS: bucket keys. ARGV: now, member, then (limit, window) per key.
+# Returns "0" after reserving a slot in every bucket, else the seconds to wait (as a string).
+_RESERVE = """
+local now = tonumber(ARGV[1])
+local member = ARGV[2]
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[1 + 2 * i])
+  local window = tonumber(ARGV[2 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count >= limit then
+    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    local until_free = tonumber(oldest[2]) + window - now
+    if until_free > wait then wait = until_free end
+  end
+end
+if wait > 0 then return tostring(wait) end
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 + 2 * i])
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, math.ceil(window * 1000) + 1000)
+end
+return '0'
+"""
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """WeCom's documented limits; every field is configurable (the benchmark scales them)."""
+
+    robot_per_minute: int = 20
+    member_per_minute: int = 30
+    member_per_hour: int = 1000
+    appchat_per_minute: int = 200
+    corp_per_minute: int = 10_000
+    window_scale: float = 1.0
+
+    def buckets(self, target: Target) -> list[tuple[str, int, float]]:
+        """(bucket name, limit, window seconds) for every bucket a send to ``target`` uses."""
+        minute = MINUTE * self.window_scale
+        hour = HOUR * self.window_scale
+        if target.kind is TargetKind.ROBOT:
+            # The key is a credential: only a digest of it goes into Redis key names.
+            digest = hashlib.sha256(target.ids[0].encode()).hexdigest()[:20]
+            return [(f"robot:{digest}", self.robot_per_minute, minute)]
+        if target.kind is TargetKind.APPCHAT:
+            return [
+                (f"appchat:{target.ids[0]}", self.appchat_per_minute, minute),
+                ("corp:appchat", self.corp_per_minute, minute),
+            ]
+        if target.kind is TargetKind.KF:
+            return [("corp:kf", self.corp_per_minute, minute)]
+        buckets: list[tuple[str, int, float]] = [("corp:message", self.corp_per_minute, minute)]
+        prefix = target.kind.value  # user / party / tag: counted per recipient id
+        for recipient in target.ids:
+            buckets.append((f"{prefix}:{recipient}:m", self.member_per_minute, minute))
+            buckets.append((f"{prefix}:{recipient}:h", self.member_per_hour, hour))
+        return buckets
+
+    def minimum_seconds(self, targets: list[Target]) -> float:
+        """The least time in which ``targets`` (one message each) can go out under these limits."""
+        counts: dict[tuple[str, int, float], int] = {}
+        for target in targets:
+            for bucket in self.buckets(target):
+                counts[bucket] = counts.get(bucket, 0) + 1
+        best = 0.0
+        for (_name, limit, window), count in counts.items():
+            best = max(best, ((count - 1) // limit) * window)
+        return best
+
+
+class RedisRateGate:
+    """The :class:`handlers.outbox.RateGate` used in production, shared through Redis."""
+
+    PREFIX = "xiehui:rate"
+
+    def __init__(
+        self,
+        redis: Redis,
+        limits: RateLimits | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.redis = redis
+        self.limits = limits or RateLimits()
+        self._clock = clock
+        self._script = redis.register_script(_RESERVE)
+
+    def wait_seconds(self, target: Target) -> float:
+        """Reserve a slot for ``target`` now and return 0, or return how long to wait."""
+        buckets = self.limits.buckets(target)
+        keys = [f"{self.PREFIX}:{name}" for name, _limit, _window in buckets]
+        args: list[str] = [repr(self._clock()), uuid.uuid4().hex]
+        for _name, limit, window in buckets:
+            args.extend((str(limit), repr(window)))
+        raw = self._script(keys=keys, args=args)
+        wait = float(raw.decode() if isinstance(raw, bytes) else raw)
+        if wait > 0:
+            logger.debug("rate gate: %s must wait %.2fs", target.describe(), wait)
+        return wait
+
+    def record(self, target: Target) -> None:
+        """Nothing to do: :meth:`wait_seconds` already reserved the slot atomically."""

@@ -1,0 +1,235 @@
+"""Coordinators manage scheduled reminders by message.
+
+- "提醒 每月5日 9:10 各小组上报本月活动": a new reminder to every group in the sender's region
+  (start the text with "小组长：" to remind only the leaders);
+- "提醒列表": the reminders that apply to the sender's region, with their numbers;
+- "删除提醒 3" / "修改提醒 3 新的文字";
+- "开启 5·29 提醒" / "关闭 5·29 提醒": the association's days, switched on per region.
+
+Reminders live in the database (``scheduler.models.Reminder``); the scheduler leader picks up
+changes within its sync interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import col, select
+
+from handlers.db import session_scope, utcnow
+from handlers.errors import DomainError
+from handlers.messages import IncomingMessage, Kind, Reply
+from handlers.router import STAFF, Route, Router
+from handlers.services import Context, Services
+from scheduler.models import (
+    ASSOCIATION_DAYS,
+    AUDIENCE_GROUPS,
+    AUDIENCE_LABELS,
+    AUDIENCE_LEADERS,
+    KIND_CALENDAR,
+    KIND_CUSTOM,
+    Reminder,
+    association_day,
+    calendar_spec,
+    describe_spec,
+    next_fire_time,
+    parse_schedule,
+)
+
+logger = logging.getLogger(__name__)
+
+PERMISSION = "只有协会工作人员和管理员可以管理提醒。"
+
+
+@dataclass(frozen=True)
+class ReminderCommand:
+    action: str  # add / list / delete / edit / calendar_on / calendar_off
+    number: int = 0
+    text: str = ""
+
+
+_ADD = re.compile(r"^\s*提醒\s*(?P<rest>每.+)$", re.S)
+_DELETE = re.compile(r"^\s*删除提醒\s*(?P<n>\d+)\s*$")
+_EDIT = re.compile(r"^\s*修改提醒\s*(?P<n>\d+)\s+(?P<text>.+)$", re.S)
+_CALENDAR = re.compile(r"^\s*(?P<verb>开启|打开|关闭)\s*(?P<day>[^\s]+?)\s*(?:的)?提醒\s*$")
+
+
+def parse_command(text: str) -> ReminderCommand | None:
+    stripped = text.strip()
+    if stripped in ("提醒列表", "查看提醒", "我的提醒"):
+        return ReminderCommand("list")
+    if found := _DELETE.match(text):
+        return ReminderCommand("delete", int(found.group("n")))
+    if found := _EDIT.match(text):
+        return ReminderCommand("edit", int(found.group("n")), found.group("text").strip())
+    if found := _CALENDAR.match(text):
+        action = "calendar_off" if found.group("verb") == "关闭" else "calendar_on"
+        return ReminderCommand(action, text=found.group("day"))
+    if found := _ADD.match(text):
+        return ReminderCommand("add", text=found.group("rest").strip())
+    return None
+
+
+def visible_reminders(services: Services, ctx: Context) -> list[Reminder]:
+    """Reminders reaching the sender's region: region-wide ones above it and those inside it."""
+    with session_scope(services.engine) as session:
+        rows = list(session.exec(select(Reminder).order_by(col(Reminder.id))))
+    return [r for r in rows if r.region.contains(ctx.region) or ctx.region.contains(r.region)]
+
+
+def _owned(services: Services, ctx: Context, number: int) -> Reminder:
+    with session_scope(services.engine) as session:
+        reminder = session.get(Reminder, number)
+    if reminder is None:
+        raise DomainError(f"没有编号为 {number} 的提醒。发“提醒列表”查看编号。")
+    if not ctx.region.contains(reminder.region):
+        raise DomainError(f"提醒 {number} 是上级设置的，您不能修改，可以联系上级协会。")
+    return reminder
+
+
+def add_reminder(ctx: Context, text: str) -> Reminder:
+    spec, rest = parse_schedule(text)
+    audience = AUDIENCE_GROUPS
+    if found := re.match(r"^(小组长|组长)\s*[：:]\s*", rest):
+        audience = AUDIENCE_LEADERS
+        rest = rest[found.end() :]
+    if not rest:
+        raise DomainError("请在时间后面写上提醒的内容。例：提醒 每月5日 9:10 各小组上报本月活动")
+    if len(rest) > 500:
+        raise DomainError("提醒内容太长，请控制在500字以内。")
+    reminder = Reminder(
+        name=rest[:20],
+        kind=KIND_CUSTOM,
+        spec=spec,
+        text=rest,
+        audience=audience,
+        created_by=ctx.message.user_id,
+    )
+    reminder.set_region(ctx.region)
+    with session_scope(ctx.services.engine) as session:
+        session.add(reminder)
+        session.flush()
+        session.refresh(reminder)
+    return reminder
+
+
+def line_for(reminder: Reminder) -> str:
+    state = "" if reminder.enabled else "（已关闭）"
+    scope = reminder.region.display() if not reminder.region.is_empty else "全部地区"
+    who = AUDIENCE_LABELS.get(reminder.audience, reminder.audience)
+    return (
+        f"{reminder.id}. {describe_spec(reminder.spec)} {who}（{scope}）{state}：{reminder.name}"
+    )
+
+
+def routes(router: Router) -> list[Route[Any]]:
+    def match(message: IncomingMessage, _ctx: Context) -> ReminderCommand | None:
+        if message.kind is not Kind.TEXT:
+            return None
+        return parse_command(message.text)
+
+    def handle(
+        message: IncomingMessage, command: ReminderCommand, ctx: Context
+    ) -> Sequence[Reply]:
+        """发“提醒 每月5日 9:10 内容”新建提醒；“提醒列表”查看；“删除提醒 3”删除；
+
+        “修改提醒 3 新内容”改文字；“开启 5·29 提醒”“关闭 5·29 提醒”开关协会纪念日提醒。
+        """
+        ctx.require(ctx.role in STAFF, PERMISSION)
+        services = ctx.services
+        if command.action == "list":
+            rows = visible_reminders(services, ctx)
+            if not rows:
+                return [Reply("还没有提醒。发“提醒 每月5日 9:10 内容”新建。")]
+            lines = ["提醒列表："] + [line_for(r) for r in rows]
+            days = "、".join(f"{d.code.replace('.', '·')}{d.name}" for d in ASSOCIATION_DAYS)
+            lines.append(f"可开启的纪念日提醒：{days}（发“开启 5·29 提醒”）")
+            return [Reply("\n".join(lines))]
+        if command.action == "add":
+            reminder = add_reminder(ctx, command.text)
+            upcoming = next_fire_time(reminder.spec, services.now())
+            when = f"，下次 {upcoming:%m月%d日 %H:%M}" if upcoming else ""
+            note = ""
+            if reminder.spec.split()[0] in ("0", "30"):
+                note = "\n建议避开整点和半点（企业微信那时最繁忙，可能送达变慢）。"
+            return [
+                Reply(
+                    f"已新建提醒 {reminder.id}：{describe_spec(reminder.spec)}{when}，"
+                    f"发给{ctx.region.display()}的"
+                    f"{AUDIENCE_LABELS[reminder.audience]}。{note}"
+                )
+            ]
+        if command.action == "delete":
+            reminder = _owned(services, ctx, command.number)
+            with session_scope(services.engine) as session:
+                stored = session.get(Reminder, reminder.id)
+                if stored is not None:
+                    session.delete(stored)
+            return [Reply(f"已删除提醒 {command.number}。")]
+        if command.action == "edit":
+            reminder = _owned(services, ctx, command.number)
+            with session_scope(services.engine) as session:
+                stored = session.get(Reminder, reminder.id)
+                if stored is not None:
+                    stored.text = command.text
+                    stored.name = command.text[:20]
+                    stored.updated_at = utcnow()
+                    session.add(stored)
+            return [Reply(f"已修改提醒 {command.number} 的内容。")]
+        return [Reply(_switch_calendar(ctx, command))]
+
+    return [
+        Route(
+            "reminders",
+            match,
+            handle,
+            help="设置定期提醒（提醒列表 / 删除提醒 编号 / 开启 5·29 提醒）",
+            audience=STAFF,
+            example="提醒 每月5日 9:10 各小组上报本月活动",
+        )
+    ]
+
+
+def _switch_calendar(ctx: Context, command: ReminderCommand) -> str:
+    day = association_day(command.text)
+    if day is None:
+        names = "、".join(f"{d.code.replace('.', '·')}{d.name}" for d in ASSOCIATION_DAYS)
+        raise DomainError(f"没有“{command.text}”这个纪念日。可以开启：{names}")
+    label = f"{day.code.replace('.', '·')}{day.name}"
+    if day.region_note and ctx.region.province and ctx.region.province != day.region_note:
+        raise DomainError(f"{label}只在{day.region_note}开展。")
+    region = ctx.region
+    with session_scope(ctx.services.engine) as session:
+        existing = [
+            r
+            for r in session.exec(
+                select(Reminder).where(
+                    Reminder.calendar_code == day.code, Reminder.kind == KIND_CALENDAR
+                )
+            )
+            if r.region == region
+        ]
+        enable = command.action == "calendar_on"
+        if existing:
+            for row in existing:
+                row.enabled = enable
+                row.updated_at = utcnow()
+                session.add(row)
+        elif enable:
+            row = Reminder(
+                name=label,
+                kind=KIND_CALENDAR,
+                spec=calendar_spec(day),
+                text=day.text,
+                calendar_code=day.code,
+                created_by=ctx.message.user_id,
+            )
+            row.set_region(region)
+            session.add(row)
+    if enable:
+        return f"已开启{label}提醒：每年{day.month}月{day.day}日 08:20 发给{region.display()}的全体小组。"
+    return f"已关闭{region.display()}的{label}提醒。"
