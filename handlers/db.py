@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 MODEL_MODULES = (
     "handlers.members",
     "handlers.outbox",
+    "scheduler.models",
+    "handlers.broadcast",
 )
 
 

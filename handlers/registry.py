@@ -10,7 +10,11 @@ from handlers.router import Route, Router
 
 #: Capability modules in dispatch order; each exposes ``routes(router) -> list[Route]``.
 #: Commands first, then pending conversations and activity reports, the FAQ last.
-CAPABILITY_MODULES: tuple[str, ...] = ()
+CAPABILITY_MODULES: tuple[str, ...] = (
+    "handlers.broadcast",
+    "handlers.reminders",
+    "handlers.groups",
+)
 
 
 def build_router() -> Router:
