@@ -12,6 +12,7 @@ from redis import Redis
 from bot.settings import Settings
 from handlers.db import init_db, make_engine
 from handlers.outbox import Outbox, Sender
+from handlers.ratelimit import RedisRateGate
 from handlers.registry import build_router
 from handlers.router import Router
 from handlers.services import Services
@@ -75,7 +76,10 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
 
         if isinstance(sender, WeComSender):
             services.media = WeComMediaFetcher(sender)
-    return Runtime(settings=settings, services=services, router=build_router(), sender=sender)
+            services.extras["chat_creator"] = sender  # handlers.groups.ChatCreator
+    runtime = Runtime(settings=settings, services=services, router=build_router(), sender=sender)
+    runtime.extras["rate_gate"] = RedisRateGate(redis)  # WeCom's limits, shared via Redis
+    return runtime
 
 
 def _attach_knowledge(services: Services, settings: Settings) -> None:

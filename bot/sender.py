@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import httpx
 from redis import Redis
 
 from bot.settings import Settings
+from handlers.groups import ChatCreateFailed
 from handlers.messages import SHANGHAI, Target, TargetKind
 from handlers.outbox import SendResult
 
@@ -157,6 +159,31 @@ class WeComSender:
             extension = ".png" if "png" in kind else ".amr" if "amr" in kind else ".jpg"
             return response.content, extension
         raise WeComAPIError(-1, "media download failed")
+
+    # -- app group chats (handlers.groups.ChatCreator) --------------------------------------
+    def appchat_create(self, name: str, owner: str, user_ids: Sequence[str], chat_id: str) -> str:
+        """appchat/create: a group chat of ``user_ids`` owned by ``owner``; returns its chat id.
+
+        WeCom requires the app's visible scope to be the root department, 2-2000 members and
+        at most 1000 creations an hour; refusals become a Chinese ChatCreateFailed.
+        """
+        payload = {"name": name, "owner": owner, "userlist": list(user_ids), "chatid": chat_id}
+        try:
+            data = self.call("appchat/create", payload)
+        except (httpx.HTTPError, ValueError, WeComAPIError) as exc:
+            logger.warning("appchat/create failed: %s", type(exc).__name__)
+            raise ChatCreateFailed("建群时连不上企业微信，请稍后再试。") from exc
+        code = int(data.get("errcode", 0))
+        if code != 0:
+            logger.warning("appchat/create refused: %s %s", code, data.get("errmsg", ""))
+            reason = {
+                60011: "应用没有权限（应用可见范围需要设为根部门）",
+                86001: "成员数量不符合要求（需要2到2000人）",
+                86004: "群聊 ID 已存在或无效",
+                45009: "建群太频繁，请稍后再试",
+            }.get(code, f"企业微信返回错误 {code}")
+            raise ChatCreateFailed(f"建群失败：{reason}。")
+        return str(data.get("chatid") or chat_id)
 
     # -- the Sender protocol -------------------------------------------------------------
     def send(self, target: Target, text: str, *, duplicate_check: bool = False) -> SendResult:

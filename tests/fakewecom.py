@@ -26,6 +26,7 @@ class Recorded:
     query: dict[str, str]
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    delivered: bool = True  # False when WeCom's duplicate check swallowed the message
 
 
 class FakeWeCom:
@@ -47,6 +48,7 @@ class FakeWeCom:
         self.robot_limit_per_minute: int | None = None  # enforce 45009 like WeCom when set
         self._robot_times: dict[str, deque[float]] = defaultdict(deque)
         self.latency = 0.0
+        self._recent: dict[tuple[str, str, str, str], float] = {}  # enable_duplicate_check
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -81,13 +83,18 @@ class FakeWeCom:
         with self.lock:
             return [r for r in self.requests if r.path == path]
 
+    def deliveries(self, path: str) -> list[Recorded]:
+        """Calls that reached people (excluding ones the duplicate check swallowed)."""
+        return [r for r in self.calls(path) if r.delivered]
+
     def texts(self, path: str) -> list[str]:
         return [r.body.get("text", {}).get("content", "") for r in self.calls(path)]
 
     # -- endpoint logic --------------------------------------------------------------------
     def _dispatch(self, path: str, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+        record = Recorded(path, query, body)
         with self.lock:
-            self.requests.append(Recorded(path, query, body))
+            self.requests.append(record)
             injected = self.failures[path].popleft() if self.failures[path] else None
         if self.latency:
             time.sleep(self.latency)
@@ -144,6 +151,23 @@ class FakeWeCom:
                     "errmsg": "user & party & tag all invalid",
                     "invaliduser": "|".join(invalid),
                 }
+            if body.get("enable_duplicate_check"):
+                # WeCom: same content to the same recipients within the interval is not sent.
+                content = json.dumps(body.get("text", {}), sort_keys=True, ensure_ascii=False)
+                key = (
+                    str(body.get("touser", "")),
+                    str(body.get("toparty", "")),
+                    str(body.get("totag", "")),
+                    content,
+                )
+                interval = float(body.get("duplicate_check_interval", 1800))
+                now = time.monotonic()
+                with self.lock:
+                    seen = self._recent.get(key)
+                    if seen is not None and now - seen < interval:
+                        record.delivered = False
+                    else:
+                        self._recent[key] = now
             return {
                 "errcode": 0,
                 "errmsg": "ok",
