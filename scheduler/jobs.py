@@ -146,6 +146,7 @@ def run_reminder(
     *,
     now: datetime | None = None,
     grace_seconds: float = DEFAULT_GRACE_SECONDS,
+    runner: str = "",
 ) -> RunOutcome:
     """Fire ``reminder_id`` for its latest scheduled time at or before ``now``, at most once.
 
@@ -186,6 +187,7 @@ def run_reminder(
                     scheduled_for=due,
                     messages=messages,
                     late=late,
+                    ran_by=runner,
                 )
             )
     except IntegrityError:  # another process recorded the same period first: same messages
@@ -232,6 +234,7 @@ def catch_up(
     *,
     now: datetime | None = None,
     grace_seconds: float = DEFAULT_GRACE_SECONDS,
+    runner: str = "",
 ) -> list[RunOutcome]:
     """Fire every enabled reminder whose latest run was missed (within the grace)."""
     with session_scope(services.engine) as session:
@@ -243,7 +246,7 @@ def catch_up(
     return [
         outcome
         for outcome in (
-            run_reminder(services, rid, now=now, grace_seconds=grace_seconds)
+            run_reminder(services, rid, now=now, grace_seconds=grace_seconds, runner=runner)
             for rid in ids
             if rid is not None
         )

@@ -81,6 +81,7 @@ class ReminderRun(SQLModel, table=True):
     ran_at: datetime = Field(default_factory=utcnow)
     messages: int = 0
     late: bool = False  # fired on start-up after being missed
+    ran_by: str = ""  # the scheduler lease owner that fired it (host:pid:nonce)
 
 
 # -- the association's calendar --------------------------------------------------------------

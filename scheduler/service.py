@@ -137,7 +137,11 @@ class SchedulerService:
         try:
             if ref == "scheduler.jobs:run_reminder":
                 resolve(ref)(
-                    self.services, *args, now=self.services.now(), grace_seconds=self.grace_seconds
+                    self.services,
+                    *args,
+                    now=self.services.now(),
+                    grace_seconds=self.grace_seconds,
+                    runner=self.lease.owner,
                 )
             else:
                 resolve(ref)(self.services, *args)
@@ -186,6 +190,6 @@ class SchedulerService:
                     max_instances=1,
                 )
                 self._specs[rid] = spec
-        fired = catch_up(self.services, grace_seconds=self.grace_seconds)
+        fired = catch_up(self.services, grace_seconds=self.grace_seconds, runner=self.lease.owner)
         if fired:
             logger.info("scheduler: fired %d missed or new runs", len(fired))
