@@ -237,7 +237,7 @@ def enqueue_broadcast(services: Services, row: Broadcast) -> int:
     directory = GroupDirectory(services)
     codes = [c for c in row.group_codes.split("|") if c]
     groups = {g.code: g for g in services.members.groups(active_only=False)}
-    count = 0
+    items: list[tuple[Target, str, str]] = []
     for code in codes:
         group = groups.get(code)
         if group is None:
@@ -245,15 +245,14 @@ def enqueue_broadcast(services: Services, row: Broadcast) -> int:
         reach = reach_of(directory, group, row.leaders_only)
         if reach.target is None:
             continue
-        services.outbox.enqueue(
-            reach.target,
-            row.text,
-            key=f"broadcast:{row.id}:{code}",
-            origin=f"broadcast:{row.id}",
-            not_before=row.scheduled_for,
-            duplicate_check=True,
-        )
-        count += 1
+        items.append((reach.target, row.text, f"broadcast:{row.id}:{code}"))
+    services.outbox.enqueue_many(
+        items,
+        origin=f"broadcast:{row.id}",
+        not_before=row.scheduled_for,
+        duplicate_check=True,
+    )
+    count = len(items)
     with session_scope(services.engine) as session:
         stored = session.get(Broadcast, row.id)
         if stored is not None and stored.status == ENQUEUEING:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -166,6 +166,71 @@ class Outbox:
                 )
             )
         return rows
+
+    def enqueue_many(
+        self,
+        items: Sequence[tuple[Target, str, str]],
+        *,
+        origin: str,
+        not_before: datetime | None = None,
+        duplicate_check: bool = False,
+        chunk: int = 500,
+    ) -> int:
+        """Store many (target, text, key) messages in a few transactions; idempotent on key.
+
+        For broadcasts to thousands of groups: one commit per ``chunk`` rows instead of one per
+        row. Texts longer than one message fall back to :meth:`enqueue` (split parts). Returns
+        how many rows were newly stored.
+        """
+        if not_before is not None and not_before.tzinfo is None:
+            raise ValueError("not_before must be timezone-aware")
+        due = not_before or self.now()
+        stored = 0
+        for start in range(0, len(items), chunk):
+            batch = items[start : start + chunk]
+            simple = [(t, text, key) for t, text, key in batch if len(split_text(text)) == 1]
+            for target, text, key in batch:
+                if len(split_text(text)) > 1:
+                    self.enqueue(
+                        target,
+                        text,
+                        key=key,
+                        origin=origin,
+                        not_before=not_before,
+                        duplicate_check=duplicate_check,
+                    )
+            rows = [
+                OutboxMessage(
+                    key=key,
+                    origin=origin,
+                    target_kind=target.kind.value,
+                    target_ids="|".join(target.ids),
+                    account=target.account,
+                    text=text,
+                    duplicate_check=duplicate_check,
+                    not_before=due,
+                )
+                for target, text, key in simple
+                if target.ids
+            ]
+            with Session(self.engine, expire_on_commit=False) as session:
+                keys = [row.key for row in rows]
+                existing = set(
+                    session.exec(
+                        select(OutboxMessage.key).where(col(OutboxMessage.key).in_(keys))
+                    ).all()
+                )
+                fresh = [row for row in rows if row.key not in existing]
+                session.add_all(fresh)
+                try:
+                    session.commit()
+                    stored += len(fresh)
+                except IntegrityError:  # a concurrent producer stored some: go row by row
+                    session.rollback()
+                    for row in fresh:
+                        if self._insert_once(row) is row:
+                            stored += 1
+        return stored
 
     def _insert_once(self, row: OutboxMessage) -> OutboxMessage:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -154,7 +154,7 @@ class FakeWeCom:
             if body.get("enable_duplicate_check"):
                 # WeCom: same content to the same recipients within the interval is not sent.
                 content = json.dumps(body.get("text", {}), sort_keys=True, ensure_ascii=False)
-                key = (
+                dup_key = (
                     str(body.get("touser", "")),
                     str(body.get("toparty", "")),
                     str(body.get("totag", "")),
@@ -163,11 +163,11 @@ class FakeWeCom:
                 interval = float(body.get("duplicate_check_interval", 1800))
                 now = time.monotonic()
                 with self.lock:
-                    seen = self._recent.get(key)
+                    seen = self._recent.get(dup_key)
                     if seen is not None and now - seen < interval:
                         record.delivered = False
                     else:
-                        self._recent[key] = now
+                        self._recent[dup_key] = now
             return {
                 "errcode": 0,
                 "errmsg": "ok",
