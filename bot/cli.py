@@ -23,7 +23,12 @@ from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role, pa
 logger = logging.getLogger(__name__)
 
 #: Modules that add subcommands (each has ``register(subparsers) -> None``).
-CLI_MODULES: tuple[str, ...] = ()
+CLI_MODULES: tuple[str, ...] = (
+    "bot.cli_groups",
+    "bot.cli_reminders",
+    "bot.cli_broadcast",
+    "bot.cli_privacy",
+)
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
