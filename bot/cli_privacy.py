@@ -1,0 +1,34 @@
+"""``xiehui privacy forget EXTERNAL_USERID``: erase what is stored about a 微信客服 customer."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.cli import open_runtime
+from bot.kf import forget_customer
+from bot.settings import Settings
+
+
+def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    user = str(args.external_userid).strip()
+    if not user:
+        print("请提供要删除的微信客服用户 ID（external_userid）。")
+        return 2
+    runtime = open_runtime(settings)
+    try:
+        report = forget_customer(runtime.services, user)
+    finally:
+        runtime.close()
+    print(report.summary())
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    privacy = subparsers.add_parser("privacy", help="personal data of 微信客服 customers")
+    psub = privacy.add_subparsers(dest="privacy_command", required=True)
+    forget = psub.add_parser(
+        "forget", help="delete everything stored about one external_userid (Redis, outbox, ...)"
+    )
+    forget.add_argument("external_userid")
+    forget.set_defaults(func=_forget)
