@@ -1,0 +1,183 @@
+"""Resolve the dates leaders write (今天, 上周五, 5月底, 本月中旬, 6月1日至3日) against the sent time.
+
+All dates are Asia/Shanghai calendar dates. Vague parts of a month are ranges by convention:
+上旬/月初 = 1-10, 中旬/月中 = 11-20, 下旬/月底/月末 = 21-last day. A date without a year that
+would lie more than a few days after the message is taken as last year's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from handlers.activity.numbers import CN_CHARS, normalise_digits, to_int
+from handlers.messages import SHANGHAI
+
+_N = rf"(?:\d{{1,2}}|[{CN_CHARS}]{{1,3}})"
+_RANGE = re.compile(
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?\s*(?:至|到|~|～|-|—|－)\s*"
+    rf"(?:(?P<m2>{_N})月)?(?P<d2>{_N})[日号]"
+)
+_FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
+_DOTTED = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[0-3]?\d)(?![\d.万千%])")
+_PART = re.compile(
+    rf"(?P<which>本月|这个月|这月|当月|上个?月|(?P<m>{_N})月份?)?"
+    r"(?P<part>上旬|中旬|下旬|月初|月中|月底|月末|初|中|底|末)"
+)
+_RELATIVE = re.compile(
+    r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午"
+)
+_WEEKDAY = re.compile(
+    r"(?P<which>上上|上个?|这个?|本)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天1-7])"
+)
+# "526当天": a month-day written as one number, only when a day word follows.
+_COMPACT = re.compile(r"(?<!\d)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)(?=当天|那天|当日|那日)")
+# A report that starts with 上午/下午/晚上 without a day speaks of today.
+_TODAY_PART = re.compile(r"^\W{0,3}(?P<part>上午|下午|中午|早上|晚上|傍晚)")
+_DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
+
+_RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2}
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAYS.update({str(n): n - 1 for n in range(1, 8)})
+_FUTURE_SLACK = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """An activity date or date range (``start == end`` for one day)."""
+
+    start: date
+    end: date
+
+    def display(self) -> str:
+        if self.start == self.end:
+            return f"{self.start.month}月{self.start.day}日"
+        if self.start.month == self.end.month:
+            return f"{self.start.month}月{self.start.day}日至{self.end.day}日"
+        return f"{self.start.month}月{self.start.day}日至{self.end.month}月{self.end.day}日"
+
+
+def _local(sent: datetime) -> date:
+    if sent.tzinfo is None:
+        return sent.date()
+    return sent.astimezone(SHANGHAI).date()
+
+
+def _make(year: int | None, month: int, day: int, today: date) -> date | None:
+    try:
+        value = date(year or today.year, month, day)
+    except ValueError:
+        return None
+    if year is None and value > today + _FUTURE_SLACK:
+        try:
+            value = date(value.year - 1, month, day)
+        except ValueError:
+            return None
+    return value
+
+
+def _num(text: str | None) -> int | None:
+    return to_int(text) if text else None
+
+
+def _month_start(today: date, which: str | None, month: int | None) -> date | None:
+    if month is not None:
+        if not 1 <= month <= 12:
+            return None
+        return _make(None, month, 1, today)
+    if which and which.startswith("上"):
+        prev = today.replace(day=1) - timedelta(days=1)
+        return prev.replace(day=1)
+    return today.replace(day=1)
+
+
+def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
+    """The first date expression in ``text`` and where it is; None when there is none."""
+    text = normalise_digits(text)
+    today = _local(sent)
+    match = _RANGE.search(text)
+    if match:
+        year = _num(match.group("y"))
+        month = _num(match.group("m"))
+        month2 = _num(match.group("m2")) or month
+        day, day2 = _num(match.group("d")), _num(match.group("d2"))
+        if month and day and month2 and day2:
+            start = _make(year, month, day, today)
+            end = _make(year or (start.year if start else None), month2, day2, today)
+            if start and end and end >= start:
+                return DateSpan(start, end), match.span()
+    match = _FULL.search(text)
+    if match:
+        month, day = _num(match.group("m")), _num(match.group("d"))
+        if month and day and 1 <= month <= 12:
+            value = _make(_num(match.group("y")), month, day, today)
+            if value:
+                return DateSpan(value, value), match.span()
+    match = _PART.search(text)
+    if match and (match.group("which") or match.group("part").startswith("月")):
+        first = _month_start(today, match.group("which"), _num(match.group("m")))
+        if first:
+            last_day = calendar.monthrange(first.year, first.month)[1]
+            part = match.group("part")
+            if part in ("上旬", "月初", "初"):
+                span = DateSpan(first, first.replace(day=10))
+            elif part in ("中旬", "月中", "中"):
+                span = DateSpan(first.replace(day=11), first.replace(day=20))
+            else:
+                span = DateSpan(first.replace(day=21), first.replace(day=last_day))
+            return span, match.span()
+    match = _RELATIVE.search(text)
+    if match:
+        word = match.group(0)
+        back = _RELATIVE_DAYS.get(word, 1 if word.startswith("昨") else 0)
+        value = today - timedelta(days=back)
+        return DateSpan(value, value), match.span()
+    match = _WEEKDAY.search(text)
+    if match:
+        weekday = _WEEKDAYS[match.group("d")]
+        which = match.group("which") or ""
+        monday = today - timedelta(days=today.weekday())
+        if which.startswith("上上"):
+            value = monday - timedelta(days=14) + timedelta(days=weekday)
+        elif which.startswith("上"):
+            value = monday - timedelta(days=7) + timedelta(days=weekday)
+        elif which:
+            value = monday + timedelta(days=weekday)
+        else:  # a bare 周五 in a report is the most recent one
+            value = monday + timedelta(days=weekday)
+            if value > today:
+                value -= timedelta(days=7)
+        return DateSpan(value, value), match.span()
+    match = _COMPACT.search(text)
+    if match:
+        value = _make(None, int(match.group("m")), int(match.group("d")), today)
+        if value:
+            return DateSpan(value, value), match.span()
+    match = _DOTTED.search(text)
+    if match:
+        value = _make(None, int(match.group("m")), int(match.group("d")), today)
+        if value:
+            return DateSpan(value, value), match.span()
+    match = _DAY_ONLY.search(text)
+    if match:
+        day = _num(match.group("d"))
+        if day and 1 <= day <= 31:
+            value = _make(None, today.month, day, today)
+            if value and value > today + _FUTURE_SLACK:
+                value = None
+            if value is None and today.month > 1:
+                value = _make(None, today.month - 1, day, today)
+            if value:
+                return DateSpan(value, value), match.span()
+    match = _TODAY_PART.search(text)
+    if match:
+        return DateSpan(today, today), match.span("part")
+    return None
+
+
+def resolve_date(text: str, sent: datetime) -> DateSpan | None:
+    """Just the date span of :func:`find_date`."""
+    found = find_date(text, sent)
+    return found[0] if found else None

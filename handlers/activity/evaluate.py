@@ -1,0 +1,152 @@
+"""Scores the parser against a hand-labelled set (``xiehui activities eval``).
+
+Field accuracy is end to end: a report the detector misses counts as wrong on every field it
+should have given. Items are compared as a multiset of (canonical name, quantity, unit,
+approximate) so "宣传册" and "宣传资料" count as the same thing but a wrong count does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from handlers.activity.parser import (
+    REPORT_THRESHOLD,
+    ActivityDraft,
+    item_category,
+    looks_like_report,
+    parse_activity,
+)
+from handlers.messages import SHANGHAI
+
+FIELDS = ("date", "place", "participants", "items")
+_ITEM_LABEL = re.compile(r"^(?P<name>\S+)\s+(?P<qty>\d+)(?P<approx>\+?)\s+(?P<unit>\S+)$")
+
+
+@dataclass
+class EvalResult:
+    reports: int = 0
+    questions: int = 0
+    correct: Counter[str] = field(default_factory=Counter)
+    reports_missed: int = 0
+    questions_claimed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def accuracy(self, name: str) -> float:
+        return self.correct[name] / self.reports if self.reports else 0.0
+
+    @property
+    def false_claim_rate(self) -> float:
+        return self.questions_claimed / self.questions if self.questions else 0.0
+
+    @property
+    def miss_rate(self) -> float:
+        return self.reports_missed / self.reports if self.reports else 0.0
+
+
+def _sent(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def expected_date(value: Any) -> tuple[date, date] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return _as_date(value[0]), _as_date(value[1])
+    day = _as_date(value)
+    return day, day
+
+
+def expected_people(value: Any) -> tuple[int, bool] | None:
+    if value is None:
+        return None
+    text = str(value)
+    return int(text.rstrip("+")), text.endswith("+")
+
+
+def expected_items(values: list[str]) -> Counter[tuple[str, int, str, bool]]:
+    out: Counter[tuple[str, int, str, bool]] = Counter()
+    for value in values or []:
+        match = _ITEM_LABEL.match(value.strip())
+        if match is None:
+            raise ValueError(f"bad item label {value!r}")
+        unit = match.group("unit")
+        key = (
+            item_category(match.group("name"), unit),
+            int(match.group("qty")),
+            unit,
+            bool(match.group("approx")),
+        )
+        out[key] += 1
+    return out
+
+
+def draft_items(draft: ActivityDraft) -> Counter[tuple[str, int, str, bool]]:
+    return Counter((i.category, i.quantity, i.unit, i.approximate) for i in draft.items)
+
+
+def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
+    result = EvalResult(reports=len(labelled), questions=len(questions))
+    for case in labelled:
+        sent = _sent(case["sent"])
+        draft = parse_activity(case["text"], sent)
+        if draft is None:
+            result.reports_missed += 1
+            result.failures.append(f"missed report: {case['text']}")
+            draft = ActivityDraft(text=case["text"])
+        got = {
+            "date": (draft.date.start, draft.date.end) if draft.date else None,
+            "place": draft.place,
+            "participants": (
+                (draft.participants, draft.participants_approx)
+                if draft.participants is not None
+                else None
+            ),
+            "items": draft_items(draft),
+        }
+        want = {
+            "date": expected_date(case.get("date")),
+            "place": case.get("place"),
+            "participants": expected_people(case.get("participants")),
+            "items": expected_items(case.get("items") or []),
+        }
+        for name in FIELDS:
+            if got[name] == want[name]:
+                result.correct[name] += 1
+            else:
+                result.failures.append(
+                    f"{name}: want {want[name]} got {got[name]} | {case['text']}"
+                )
+    noon = datetime(2026, 5, 27, 12, 0, tzinfo=SHANGHAI)
+    for question in questions:
+        if looks_like_report(question, noon) >= REPORT_THRESHOLD:
+            result.questions_claimed += 1
+            result.failures.append(f"question taken as report: {question}")
+    return result
+
+
+def load_questions(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out: list[str] = []
+    for entry in data:
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, dict) and "q" in entry:
+            out.append(str(entry["q"]))
+    return out
+
+
+def load_labelled(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [entry for entry in data if isinstance(entry, dict) and "text" in entry]
