@@ -308,6 +308,8 @@ class Outbox:
                         ),
                     )
                     .values(status=SENDING, lease_until=lease, attempts=row.attempts + 1)
+                    # keep the loaded rows as they were; they are updated below, once
+                    .execution_options(synchronize_session=False)
                 )
                 if result.rowcount == 1:  # type: ignore[attr-defined]
                     claimed.append(row)

@@ -1,0 +1,95 @@
+"""The Redis rate gate: WeCom's per-robot, per-member and per-corp limits, shared by processes."""
+
+from __future__ import annotations
+
+from redis import Redis
+
+from handlers.messages import Target, TargetKind
+from handlers.outbox import SENT, Outbox
+from handlers.ratelimit import RateLimits, RedisRateGate
+from tests.conftest import RecordingSender
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def robot(key: str = "robotkey-1234") -> Target:
+    return Target(TargetKind.ROBOT, (key,))
+
+
+def test_robot_gets_20_a_minute_then_waits_for_the_oldest_to_age_out(redis: Redis) -> None:
+    clock = Clock()
+    gate = RedisRateGate(redis, clock=clock)
+    for _ in range(20):
+        assert gate.wait_seconds(robot()) == 0
+        clock.now += 1
+    wait = gate.wait_seconds(robot())
+    assert wait == 40.0  # the first send (at t=0) leaves the window at t=60; now t=20
+    assert gate.wait_seconds(robot("another-robot-key")) == 0  # per robot
+    clock.now += wait
+    assert gate.wait_seconds(robot()) == 0
+
+
+def test_members_get_30_a_minute_and_1000_an_hour(redis: Redis) -> None:
+    clock = Clock()
+    gate = RedisRateGate(redis, clock=clock)
+    for _ in range(30):
+        assert gate.wait_seconds(Target.user("u1")) == 0
+    assert gate.wait_seconds(Target.user("u1")) > 0
+    # A group message to u1 and u2 must wait too: u1 is full.
+    assert gate.wait_seconds(Target.user("u2", "u1")) > 0
+    assert gate.wait_seconds(Target.user("u2")) == 0
+    sent = 30
+    while sent < 1000:
+        clock.now += 61
+        for _ in range(30):
+            if sent < 1000:
+                assert gate.wait_seconds(Target.user("u1")) == 0
+                sent += 1
+    clock.now += 61
+    assert gate.wait_seconds(Target.user("u1")) > 60  # the hourly cap now binds
+
+
+def test_a_refused_reservation_takes_no_slot(redis: Redis) -> None:
+    clock = Clock()
+    gate = RedisRateGate(redis, RateLimits(member_per_minute=1), clock=clock)
+    assert gate.wait_seconds(Target.user("u1")) == 0
+    assert gate.wait_seconds(Target.user("u1", "u2")) > 0
+    assert gate.wait_seconds(Target.user("u2")) == 0  # u2 was not charged for the refusal
+
+
+def test_gate_is_shared_between_instances(redis: Redis) -> None:
+    clock = Clock()
+    first = RedisRateGate(redis, RateLimits(robot_per_minute=2), clock=clock)
+    second = RedisRateGate(redis, RateLimits(robot_per_minute=2), clock=clock)
+    assert first.wait_seconds(robot()) == 0
+    assert second.wait_seconds(robot()) == 0
+    assert first.wait_seconds(robot()) > 0
+    assert "robotkey" not in " ".join(k.decode() for k in redis.keys("xiehui:rate:*"))
+
+
+def test_window_scale_shrinks_windows() -> None:
+    limits = RateLimits(window_scale=0.01)
+    assert limits.buckets(robot())[0][1:] == (20, 0.6)
+    targets = [robot()] * 41
+    assert limits.minimum_seconds(targets) == 1.2  # 3 windows: 20 + 20 + 1
+    assert RateLimits().minimum_seconds(targets) == 120.0
+
+
+def test_outbox_defers_what_the_gate_refuses(engine, redis: Redis) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    gate = RedisRateGate(redis, RateLimits(robot_per_minute=2), clock=clock)
+    outbox = Outbox(engine)
+    for index in range(3):
+        outbox.enqueue(robot(), f"第{index}条", key=f"k{index}")
+    sender = RecordingSender()
+    stats = outbox.deliver_due(sender, gate=gate)
+    assert (stats.sent, stats.deferred) == (2, 1)
+    deferred = [m for m in outbox.by_origin("reply") if m.status != SENT]
+    assert len(deferred) == 1 and deferred[0].attempts == 0
+    assert len(sender.sent) == 2
