@@ -517,6 +517,37 @@ def test_human_request_transfers_to_the_on_duty_servicer_then_bot_is_silent(
     assert wait_for(lambda: len(kf.sent["wmFam"]) == 1)
 
 
+def test_unanswered_question_goes_to_the_servicer_with_the_bots_guesses(
+    start_bot: Callable[..., Bot], kf: KfFake, fake: FakeWeCom
+) -> None:
+    handoff = pytest.importorskip("handlers.handoff")
+
+    def not_found(message: IncomingMessage, _x: object, ctx: Context) -> list[Reply]:
+        # What the FAQ does for a family's question it cannot answer.
+        ticket = handoff.create_ticket(ctx, message.text, ["t3.folic.duration"])
+        return [Reply("这个问题我暂时答不上来。"), *handoff.forward_ticket(ctx, ticket)]
+
+    route: Route[bool] = Route(
+        "faq", lambda m, _c: True if m.text.startswith("叶酸") else None, not_found
+    )
+    bot = start_bot(with_route(route))
+    _register_coordinator(bot)
+    kf.customer("wmAsk", "叶酸吃到几个月算够，医生没说清楚")
+    bot.notify()
+    assert [t["servicer_userid"] for t in kf.transfers] == ["coord1"]
+    assert wait_for(lambda: len(fake.calls("/cgi-bin/message/send")) == 1)
+    note = fake.calls("/cgi-bin/message/send")[0].body["text"]["content"]
+    assert "叶酸吃到几个月算够" in note and "机器人猜测的相关条目" in note
+    assert "t3.folic.duration" in note
+    # both customer-facing lines go out as the one message the transfer's msg_code allows
+    assert len(kf.on_event) == 1 and kf.sent["wmAsk"] == []
+    text = kf.on_event[0]["text"]["content"]
+    assert text.startswith("这个问题我暂时答不上来") and "转给协会工作人员" in text
+    with Session(bot.runtime.services.engine) as session:
+        ticket = session.exec(select(handoff.HandoffTicket)).one()
+    assert (ticket.channel, ticket.asker_id, ticket.account) == ("kf", "wmAsk", KFID)
+
+
 def test_servicer_taking_the_session_silences_the_bot(
     start_bot: Callable[..., Bot], kf: KfFake
 ) -> None:
