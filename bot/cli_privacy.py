@@ -1,4 +1,8 @@
-"""``xiehui privacy forget EXTERNAL_USERID``: erase what is stored about a 微信客服 customer."""
+"""``xiehui privacy forget EXTERNAL_USERID`` and ``xiehui privacy purge [--days N]``.
+
+``forget`` erases what is stored about one 微信客服 customer; ``purge`` deletes customers'
+records past the retention period (the service also does this once a day).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 from typing import Any
 
 from bot.cli import open_runtime
-from bot.kf import forget_customer
+from bot.kf import RETENTION_DAYS, forget_customer, purge_expired
 from bot.settings import Settings
 
 
@@ -24,6 +28,16 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = open_runtime(settings)
+    try:
+        report = purge_expired(runtime.services, days=args.days)
+    finally:
+        runtime.close()
+    print(f"超过 {args.days} 天的微信客服记录：{report.summary()}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     privacy = subparsers.add_parser("privacy", help="personal data of 微信客服 customers")
     psub = privacy.add_subparsers(dest="privacy_command", required=True)
@@ -32,3 +46,8 @@ def register(subparsers: Any) -> None:
     )
     forget.add_argument("external_userid")
     forget.set_defaults(func=_forget)
+    purge = psub.add_parser(
+        "purge", help="delete 微信客服 customers' records older than --days (runs daily anyway)"
+    )
+    purge.add_argument("--days", type=int, default=RETENTION_DAYS)
+    purge.set_defaults(func=_purge)

@@ -54,6 +54,7 @@ from redis.exceptions import LockError
 from sqlalchemy import delete, inspect, or_
 from sqlmodel import Session, col
 
+from handlers.db import utcnow
 from handlers.messages import (
     MAX_TEXT_BYTES,
     SHANGHAI,
@@ -66,7 +67,7 @@ from handlers.messages import (
     split_text,
     utf8_len,
 )
-from handlers.outbox import OutboxMessage
+from handlers.outbox import FAILED, SENT, OutboxMessage
 from handlers.router import Dispatch, Router
 from handlers.services import Services
 
@@ -93,6 +94,10 @@ LOCK_WAIT_SECONDS = 60.0
 PAGE_LIMIT = 1000  # sync_msg's maximum
 MAX_PAGES = 1000  # a safety stop for a misbehaving cursor
 WELCOME_MAX_BYTES = 600
+#: Database rows about customers (outbox rows, hand-off tickets, remembered regions) older
+#: than this are deleted; a reply is impossible after 48 hours anyway.
+RETENTION_DAYS = 30
+PURGE_EVERY_SECONDS = 24 * 3600
 TRUNCATED = "……（内容较长，未发完。可以换个问法，或发送“人工”咨询工作人员。）"
 
 ORIGIN_CUSTOMER = 3
@@ -241,6 +246,12 @@ class KfChannel:
             self.pull(open_kfid, token)
         except Exception:
             logger.exception("kf pull for %s failed", open_kfid)
+        # Retention runs by itself: at most once a day, from whichever worker gets here first.
+        if self.redis.set(f"{PREFIX}:purged", "1", nx=True, ex=PURGE_EVERY_SECONDS):
+            try:
+                purge_expired(self.services)
+            except Exception:
+                logger.exception("kf retention purge failed")
 
     # -- pulling --------------------------------------------------------------------------
     def pull(self, open_kfid: str, token: str = "") -> PullStats:
@@ -578,6 +589,63 @@ def _forget_profile(services: Services, external_userid: str) -> bool:
     return forget(services.engine, Channel.KF.value, external_userid)
 
 
+def purge_expired(
+    services: Services, *, days: int = RETENTION_DAYS, now: datetime | None = None
+) -> ForgetReport:
+    """Delete customers' database rows older than ``days`` (finished outbox rows, hand-off
+    tickets and remembered regions of 微信客服 customers). Redis keys expire on their own."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    report = ForgetReport()
+    with Session(services.engine) as session:
+        result = session.execute(
+            delete(OutboxMessage).where(
+                or_(
+                    col(OutboxMessage.origin).startswith("kf:"),
+                    col(OutboxMessage.target_kind) == TargetKind.KF.value,
+                ),
+                col(OutboxMessage.status).in_([SENT, FAILED]),
+                col(OutboxMessage.created_at) < cutoff,
+            )
+        )
+        report.outbox_rows = int(result.rowcount)  # type: ignore[attr-defined]
+        session.commit()
+    try:
+        from handlers.handoff import HandoffTicket
+    except ImportError:
+        HandoffTicket = None  # type: ignore[assignment,misc]
+    if HandoffTicket is not None and _has_table(services, str(HandoffTicket.__tablename__)):
+        with Session(services.engine) as session:
+            result = session.execute(
+                delete(HandoffTicket).where(
+                    col(HandoffTicket.channel) == Channel.KF.value,
+                    col(HandoffTicket.created_at) < cutoff,
+                )
+            )
+            report.tickets = int(result.rowcount)  # type: ignore[attr-defined]
+            session.commit()
+    try:
+        from handlers.profiles import FamilyProfile
+    except ImportError:
+        FamilyProfile = None  # type: ignore[assignment,misc]
+    if FamilyProfile is not None and _has_table(services, str(FamilyProfile.__tablename__)):
+        with Session(services.engine) as session:
+            result = session.execute(
+                delete(FamilyProfile).where(
+                    col(FamilyProfile.channel) == Channel.KF.value,
+                    col(FamilyProfile.updated_at) < cutoff,
+                )
+            )
+            report.profile = bool(result.rowcount)  # type: ignore[attr-defined]
+            session.commit()
+    logger.info(
+        "kf retention purge: outbox=%d tickets=%d profiles=%s",
+        report.outbox_rows,
+        report.tickets,
+        report.profile,
+    )
+    return report
+
+
 # -- the app plugin --------------------------------------------------------------------------
 def start(runtime: Runtime, callback: CallbackService) -> Callable[[], None]:
     """Register the kf_msg_or_event hook (needs the WeCom API: an access-token sender)."""
@@ -600,6 +668,7 @@ __all__ = [
     "PullStats",
     "fit_messages",
     "forget_customer",
+    "purge_expired",
     "start",
     "welcome_text",
 ]

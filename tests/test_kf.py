@@ -17,7 +17,15 @@ from sqlmodel import Session, select
 
 from bot.app import create_app
 from bot.container import Runtime, build_runtime
-from bot.kf import MAX_REPLIES, TRUNCATED, KfChannel, fit_messages, forget_customer, welcome_text
+from bot.kf import (
+    MAX_REPLIES,
+    TRUNCATED,
+    KfChannel,
+    fit_messages,
+    forget_customer,
+    purge_expired,
+    welcome_text,
+)
 from bot.sender import WeComSender
 from bot.settings import Settings
 from handlers.messages import Channel, IncomingMessage, Reply, Role, utf8_len
@@ -624,3 +632,56 @@ def test_privacy_forget_removes_everything_about_a_customer(
 def test_forget_rejects_an_empty_id(services: Services) -> None:
     with pytest.raises(ValueError):
         forget_customer(services, " ")
+
+
+def test_purge_deletes_only_old_finished_customer_records(services: Services) -> None:
+    from datetime import timedelta
+
+    from handlers.db import utcnow
+    from handlers.messages import Target, TargetKind
+
+    old = utcnow() - timedelta(days=40)
+    outbox = services.outbox
+    kf_target = Target(TargetKind.KF, ("wmOld",), account=KFID)
+    outbox.enqueue(kf_target, "旧回复", key="kf:old:0", origin="kf:wmOld")
+    outbox.enqueue(Target.user("coord1"), "旧转人工", key="kf:old:fwd:0", origin="kf:wmOld")
+    outbox.enqueue(kf_target, "新回复", key="kf:new:0", origin="kf:wmOld")
+    outbox.enqueue(Target.user("vol1"), "志愿者提醒", key="reminder:1", origin="reminder:1")
+    with Session(services.engine) as session:
+        for row in session.exec(select(OutboxMessage)):
+            row.status = "sent"
+            if row.key != "kf:new:0":
+                row.created_at = old
+            session.add(row)
+        session.commit()
+    report = purge_expired(services, days=30)
+    assert report.outbox_rows == 2
+    with Session(services.engine) as session:
+        keys = sorted(r.key for r in session.exec(select(OutboxMessage)))
+    assert keys == ["kf:new:0", "reminder:1"]
+
+
+def test_purge_deletes_old_tickets_and_remembered_regions(services: Services) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import SQLModel
+
+    from handlers.db import utcnow
+
+    handoff = pytest.importorskip("handlers.handoff")
+    profiles = pytest.importorskip("handlers.profiles")
+    SQLModel.metadata.create_all(services.engine)
+    old = utcnow() - timedelta(days=40)
+    with Session(services.engine) as session:
+        session.add(handoff.HandoffTicket(channel="kf", asker_id="wmOld", created_at=old))
+        session.add(handoff.HandoffTicket(channel="kf", asker_id="wmNew"))
+        session.add(handoff.HandoffTicket(channel="app", asker_id="vol1", created_at=old))
+        session.add(profiles.FamilyProfile(channel="kf", user_id="wmOld", updated_at=old))
+        session.add(profiles.FamilyProfile(channel="kf", user_id="wmNew", province="广西"))
+        session.commit()
+    report = purge_expired(services, days=30)
+    assert report.tickets == 1 and report.profile
+    with Session(services.engine) as session:
+        tickets = sorted(t.asker_id for t in session.exec(select(handoff.HandoffTicket)))
+        kept = [p.user_id for p in session.exec(select(profiles.FamilyProfile))]
+    assert tickets == ["vol1", "wmNew"] and kept == ["wmNew"]
