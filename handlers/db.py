@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "handlers.outbox",
     "scheduler.models",
     "handlers.broadcast",
+    "handlers.activity.models",
 )
 
 

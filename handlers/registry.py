@@ -14,6 +14,7 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "handlers.broadcast",
     "handlers.reminders",
     "handlers.groups",
+    "handlers.activity",
 )
 
 
