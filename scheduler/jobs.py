@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from handlers.db import session_scope
 from handlers.groups import GroupDirectory, groups_in
+from handlers.members import MemberGroup
 from handlers.messages import SHANGHAI, Target
 from handlers.services import Services
 from scheduler.models import (
@@ -88,25 +89,37 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 def groups_without_activity(services: Services, month: date) -> set[str] | None:
     """Codes of groups that logged no activity in ``month``; None when that cannot be known.
 
-    The activity capability (``handlers.activity``) may offer
-    ``group_codes_with_activity(services, start, end) -> set[str]``; failing that, a table
-    with ``group_code`` and a date column is read directly. With neither, None: the nudge then
-    goes to every group (better one unnecessary reminder than a silent gap).
+    Sources, first that exists: the activity capability's store
+    (``handlers.activity.store.ActivityStore.in_month``: a live record counts for its
+    ``group_code`` and for the group its reporter leads); else any table named like
+    ``activit*`` with ``group_code`` and a date column. With neither, None: the nudge then goes
+    to every group (better one unnecessary reminder than a silent gap).
     """
-    start, end = month_bounds(month)
-    try:
-        module = importlib.import_module("handlers.activity")
-    except ImportError:
-        module = None
-    provider = getattr(module, "group_codes_with_activity", None)
-    logged: set[str] | None = None
-    if callable(provider):
-        logged = set(provider(services, start, end))
-    else:
+    groups = services.members.groups()
+    logged = _logged_from_store(services, month, groups)
+    if logged is None:
+        start, end = month_bounds(month)
         logged = _logged_from_table(services, start, end)
     if logged is None:
         return None
-    return {g.code for g in services.members.groups()} - logged
+    return {g.code for g in groups} - logged
+
+
+def _logged_from_store(
+    services: Services, month: date, groups: list[MemberGroup]
+) -> set[str] | None:
+    try:
+        module = importlib.import_module("handlers.activity.store")
+    except ImportError:
+        return None
+    store_class = getattr(module, "ActivityStore", None)
+    if store_class is None:
+        return None
+    views = store_class(services.engine).in_month(month.year, month.month)
+    reporters = {view.record.reporter_id for view in views}
+    codes = {view.record.group_code for view in views if view.record.group_code}
+    codes |= {g.code for g in groups if g.leader_id and g.leader_id in reporters}
+    return codes
 
 
 def _logged_from_table(services: Services, start: datetime, end: datetime) -> set[str] | None:
@@ -118,22 +131,24 @@ def _logged_from_table(services: Services, start: datetime, end: datetime) -> se
         when = next(
             (
                 c
-                for c in ("held_on", "held_at", "occurred_at", "date", "created_at")
+                for c in ("date_start", "held_on", "held_at", "occurred_at", "date", "created_at")
                 if c in columns
             ),
             None,
         )
         if "group_code" not in columns or when is None:
             continue
+        live = ' AND "revoked_at" IS NULL' if "revoked_at" in columns else ""
         query = text(
-            f'SELECT DISTINCT group_code FROM "{table}" WHERE "{when}" >= :start AND "{when}" < :end'
+            f'SELECT DISTINCT group_code FROM "{table}" '
+            f'WHERE "{when}" >= :start AND "{when}" < :end{live}'
         )
         with services.engine.connect() as connection:
             rows = connection.execute(
                 query,
                 {
-                    "start": start.astimezone(SHANGHAI).replace(tzinfo=None).isoformat(" "),
-                    "end": end.astimezone(SHANGHAI).replace(tzinfo=None).isoformat(" "),
+                    "start": start.astimezone(SHANGHAI).date().isoformat(),
+                    "end": end.astimezone(SHANGHAI).date().isoformat(),
                 },
             ).all()
         return {str(r[0]) for r in rows if r[0]}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import sys
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -116,23 +117,46 @@ def test_disabled_reminder_does_not_fire(services: Services) -> None:
     assert run_reminder(services, monthly, now=at(6, 1, 9, 10)).why == "disabled"
 
 
-def test_nudge_goes_only_to_groups_without_activity(services: Services) -> None:
+def without_activity_capability(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if handlers.activity did not exist: no module, no tables."""
+    monkeypatch.setitem(sys.modules, "handlers.activity.store", None)
+    with services.engine.begin() as connection:
+        connection.execute(text("PRAGMA foreign_keys=OFF"))
+        names = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        for (name,) in list(names):
+            if "activit" in name:
+                connection.execute(text(f'DROP TABLE "{name}"'))
+
+
+def test_nudge_goes_to_every_group_when_activity_is_unknown(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(services)
-    nudge = reminder_id(services, KIND_NUDGE)
-    # Without an activity store the nudge goes to every group rather than to none.
+    without_activity_capability(services, monkeypatch)
     assert groups_without_activity(services, at(6, 25, 9).date()) is None
+    outcome = run_reminder(services, reminder_id(services, KIND_NUDGE), now=at(6, 25, 9, 20))
+    assert outcome.fired and outcome.messages == 3
+
+
+def test_nudge_reads_a_plain_activity_table(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(services)
+    without_activity_capability(services, monkeypatch)
     with services.engine.begin() as connection:
         connection.execute(
             text(
-                "CREATE TABLE activity_report (id INTEGER PRIMARY KEY, group_code TEXT, held_on TEXT)"
+                "CREATE TABLE activity_log (id INTEGER PRIMARY KEY, group_code TEXT, held_on TEXT)"
             )
         )
         connection.execute(
             text(
-                "INSERT INTO activity_report (group_code, held_on) VALUES ('G0', '2026-06-03'), ('G1', '2026-05-30')"
+                "INSERT INTO activity_log (group_code, held_on) "
+                "VALUES ('G0', '2026-06-03'), ('G1', '2026-05-30')"
             )
         )
     assert groups_without_activity(services, at(6, 25, 9).date()) == {"G1", "G2"}
+    nudge = reminder_id(services, KIND_NUDGE)
     outcome = run_reminder(services, nudge, now=at(6, 25, 9, 20))
     assert outcome.fired and outcome.messages == 2
     keys = sorted(r.key for r in services.outbox.by_origin(f"reminder:{nudge}"))
@@ -140,6 +164,27 @@ def test_nudge_goes_only_to_groups_without_activity(services: Services) -> None:
         f"reminder:{nudge}:2026-06-25T09:20:00:G1",
         f"reminder:{nudge}:2026-06-25T09:20:00:G2",
     ]
+
+
+def test_nudge_uses_the_activity_log(services: Services) -> None:
+    models = pytest.importorskip("handlers.activity.models")
+    seed(services)
+    with session_scope(services.engine) as session:
+        group = session.get(MemberGroup, "G2")
+        assert group is not None
+        group.leader_id = "leader2"
+        session.add(group)
+        for code, reporter, day in (("G0", "x", 3), ("", "leader2", 10), ("G1", "y", 40)):
+            session.add(
+                models.ActivityRecord(
+                    reporter_id=reporter,
+                    group_code=code,
+                    date_start=(at(6, 1, 0) + timedelta(days=day - 1)).date(),
+                    date_end=(at(6, 1, 0) + timedelta(days=day - 1)).date(),
+                    place="村委会",
+                )
+            )
+    assert groups_without_activity(services, at(6, 25, 9).date()) == {"G1"}
 
 
 def test_region_scoped_reminder_reaches_only_its_region(services: Services) -> None:
