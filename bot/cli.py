@@ -28,6 +28,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli_reminders",
     "bot.cli_broadcast",
     "bot.cli_privacy",
+    "bot.cli_activities",
 )
 
 Command = Callable[[argparse.Namespace, Settings], int]

@@ -1,0 +1,134 @@
+"""``xiehui activities export`` and ``xiehui activities eval``.
+
+export: the month's activity records as xlsx (summary per township and village, detail, groups
+not reported), csv or json. eval: per-field accuracy of the activity parser on a labelled set
+and the confusion rates between reports and FAQ-style questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.cli import open_runtime
+from bot.settings import Settings
+from handlers.activity.evaluate import FIELDS, load_labelled, load_questions, score
+from handlers.activity.export import FORMATS, default_name, export
+from handlers.activity.parser import parse_activity
+from handlers.activity.stats import month_stats
+from handlers.errors import DomainError
+from handlers.members import RegionPath
+
+DEFAULT_SET = Path("tests/data/activity_labelled.yaml")
+DEFAULT_QUESTIONS = Path("tests/data/activity_questions.yaml")
+
+
+def _month(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise DomainError("月份请这样写：--month 2026-05")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    year, month = _month(args.month)
+    parts = [p for p in (args.region or "").replace("/", " ").split() if p]
+    region = RegionPath(*parts[:5])
+    runtime = open_runtime(settings)
+    try:
+        stats = month_stats(runtime.services, year, month, region)
+        content = export(stats, args.format)
+    finally:
+        runtime.close()
+    out = Path(args.out) if args.out else default_name(stats, args.format)
+    out.write_bytes(content)
+    print(
+        f"已导出 {year}年{month}月 活动记录 {len(stats.views)} 条"
+        f"（{len(stats.total.groups)}/{len(stats.groups)} 个小组已上报）到 {out}"
+    )
+    return 0
+
+
+def _eval(args: argparse.Namespace, _settings: Settings) -> int:
+    path = Path(args.set)
+    if not path.exists():
+        raise DomainError(f"找不到标注文件 {path}")
+    labelled = load_labelled(path)
+    questions: list[str] = []
+    question_files = [Path(q) for q in args.questions] if args.questions else []
+    if not question_files and DEFAULT_QUESTIONS.exists():
+        question_files = [DEFAULT_QUESTIONS]
+    for qpath in question_files:
+        questions.extend(load_questions(qpath))
+    started = time.perf_counter()
+    result = score(labelled, questions)
+    millis = (time.perf_counter() - started) * 1000
+    print(f"set: {path} ({result.reports} reports)")
+    print(f"questions: {', '.join(map(str, question_files)) or '-'} ({result.questions})")
+    for name in FIELDS:
+        print(
+            f"  {name:<13} {result.accuracy(name):6.1%}  ({result.correct[name]}/{result.reports})"
+        )
+    print(
+        f"  reports taken as questions: {result.miss_rate:6.1%}"
+        f"  ({result.reports_missed}/{result.reports})"
+    )
+    print(
+        f"  questions taken as reports: {result.false_claim_rate:6.1%}"
+        f"  ({result.questions_claimed}/{result.questions})"
+    )
+    per_message = millis / max(1, result.reports + result.questions)
+    print(f"  time: {millis:.0f} ms total, {per_message:.2f} ms per message")
+    if args.verbose_failures:
+        for line in result.failures:
+            print("  - " + line)
+    return 0
+
+
+def _parse(args: argparse.Namespace, _settings: Settings) -> int:
+    from datetime import datetime
+
+    from handlers.messages import SHANGHAI
+
+    sent = datetime.fromisoformat(args.sent) if args.sent else datetime.now(SHANGHAI)
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=SHANGHAI)
+    draft = parse_activity(args.text, sent)
+    if draft is None:
+        print("不像活动上报（会交给问答）")
+        return 1
+    data: dict[str, Any] = draft.to_json()
+    for key in ("date", "place", "kind", "participants", "participants_approx", "items"):
+        print(f"{key}: {data[key]}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("activities", help="activity records: export, eval")
+    sub = parser.add_subparsers(dest="activities_command", required=True)
+
+    exp = sub.add_parser("export", help="export a month's activity records")
+    exp.add_argument("--month", required=True, help="e.g. 2026-05")
+    exp.add_argument("--format", choices=FORMATS, default="xlsx")
+    exp.add_argument("--out", default="", help="output file (default activities-YYYY-MM.EXT)")
+    exp.add_argument("--region", default="", help="limit to a region, e.g. 广西/北海市/合浦县")
+    exp.set_defaults(func=_export)
+
+    ev = sub.add_parser("eval", help="parser accuracy on a labelled set")
+    ev.add_argument("--set", default=str(DEFAULT_SET))
+    ev.add_argument(
+        "--questions",
+        action="append",
+        default=[],
+        help="FAQ-style questions (YAML list, or items with q:); repeatable",
+    )
+    ev.add_argument("--verbose-failures", action="store_true", help="list every miss")
+    ev.set_defaults(func=_eval)
+
+    parse = sub.add_parser("parse", help="show what the parser extracts from one message")
+    parse.add_argument("text")
+    parse.add_argument("--sent", default="", help="ISO time, Asia/Shanghai by default")
+    parse.set_defaults(func=_parse)
