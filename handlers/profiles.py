@@ -1,0 +1,57 @@
+"""Remembered family regions: after a family says "广西", later answers use it.
+
+Families on 微信客服 are not in the member registry, so the region they tell the bot is kept
+here per (channel, user id). ``forget`` erases it (used by ``xiehui privacy forget``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel
+
+from handlers.db import session_scope, utcnow
+from knowledge.regions import Region
+
+logger = logging.getLogger(__name__)
+
+
+class FamilyProfile(SQLModel, table=True):
+    """The region a family told the bot (province short name, optional city)."""
+
+    channel: str = Field(primary_key=True, max_length=16)
+    user_id: str = Field(primary_key=True, max_length=128)
+    province: str = ""
+    city: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+def remembered_region(engine: Engine, channel: str, user_id: str) -> Region:
+    """The region remembered for this asker, or an empty Region."""
+    with session_scope(engine) as session:
+        row = session.get(FamilyProfile, (channel, user_id))
+        return Region(row.province, row.city) if row else Region()
+
+
+def remember_region(engine: Engine, channel: str, user_id: str, region: Region) -> None:
+    if region.is_empty:
+        return
+    with session_scope(engine) as session:
+        row = session.get(FamilyProfile, (channel, user_id))
+        if row is None:
+            row = FamilyProfile(channel=channel, user_id=user_id)
+        row.province, row.city, row.updated_at = region.province, region.city, utcnow()
+        session.add(row)
+
+
+def forget(engine: Engine, channel: str, user_id: str) -> bool:
+    """Erase what is remembered about this asker; True when something was deleted."""
+    with session_scope(engine) as session:
+        row = session.get(FamilyProfile, (channel, user_id))
+        if row is None:
+            return False
+        session.delete(row)
+    logger.info("family profile forgotten channel=%s", channel)
+    return True

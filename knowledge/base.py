@@ -1,0 +1,363 @@
+"""Loading, validating and hot-reloading the knowledge base (``knowledge/data/*.yaml``).
+
+The files are the source of truth and are edited by coordinators; ``KnowledgeStore`` rebuilds
+its matcher index when a file's modification time or size changes, so the running service picks
+up edits without a restart. Format: ``knowledge/data/SCHEMA.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from handlers.messages import MAX_TEXT_BYTES, utf8_len
+from knowledge.regions import NATIONAL, Region, parse_region_value
+
+if TYPE_CHECKING:
+    from knowledge.matcher import Matcher, Segmenter
+
+logger = logging.getLogger(__name__)
+
+STATUSES = frozenset({"solid", "secondary", "unconfirmed", "historical"})
+TOPICS = frozenset({"T1", "T2", "T3", "T4"})
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+REQUIRED = ("id", "region", "status", "questions", "answer", "source", "reviewed")
+DEFAULT_REVIEW_DAYS = 180
+#: Drafts added from answered hand-offs; listed by ``kb check`` but never matched.
+PENDING_FILE = "pending.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer in the knowledge base."""
+
+    id: str
+    topic: str
+    region: str
+    status: str
+    questions: tuple[str, ...]
+    answer: str
+    source: str
+    reviewed: date
+    review_days: int = DEFAULT_REVIEW_DAYS
+    group: str = ""
+    keywords: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    file: str = ""
+
+    @property
+    def group_key(self) -> str:
+        """Entries answering the same question for different regions share this key."""
+        return self.group or self.id
+
+    @property
+    def place(self) -> Region:
+        return parse_region_value(self.region) or Region()
+
+    @property
+    def is_national(self) -> bool:
+        return self.region == NATIONAL
+
+    def source_line(self) -> str:
+        return f"来源：{self.source}（更新于 {self.reviewed:%Y-%m}）"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.reviewed + timedelta(days=self.review_days) < today
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The entry as it is written in a topic file (key order as in SCHEMA.md)."""
+        out: dict[str, Any] = {"id": self.id}
+        if self.group:
+            out["group"] = self.group
+        out["region"] = self.region
+        out["status"] = self.status
+        out["facts"] = list(self.facts)
+        out["questions"] = list(self.questions)
+        if self.keywords:
+            out["keywords"] = list(self.keywords)
+        out["answer"] = self.answer.rstrip("\n") + "\n"
+        out["source"] = self.source
+        out["reviewed"] = self.reviewed
+        if self.review_days != DEFAULT_REVIEW_DAYS:
+            out["review_days"] = self.review_days
+        return out
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found while loading or checking: errors fail ``kb check``, warnings do not."""
+
+    level: str  # "error" | "warning"
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level.upper()} {self.where}: {self.message}"
+
+
+@dataclass
+class TopicFile:
+    path: Path
+    topic: str
+    title: str
+    review_days: int
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _str_list(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(s.strip() for s in value.splitlines() if s.strip())
+    if isinstance(value, Iterable):
+        return tuple(str(s).strip() for s in value if str(s).strip())
+    return (str(value),)
+
+
+def parse_entry(
+    raw: object, *, topic: str, file: str, default_review_days: int, issues: list[Issue]
+) -> Entry | None:
+    """Build an Entry from a YAML mapping, recording problems in ``issues``."""
+    where = file
+    if not isinstance(raw, dict):
+        issues.append(Issue("error", where, "entry is not a mapping"))
+        return None
+    entry_id = str(raw.get("id", "")).strip()
+    where = f"{file}:{entry_id or '?'}"
+    missing = [key for key in REQUIRED if raw.get(key) in (None, "", [])]
+    if missing:
+        issues.append(Issue("error", where, f"missing required field(s): {', '.join(missing)}"))
+        return None
+    if not ID_PATTERN.match(entry_id):
+        issues.append(Issue("error", where, "id must be lowercase ascii, digits, dots, hyphens"))
+    reviewed = _as_date(raw.get("reviewed"))
+    if reviewed is None:
+        issues.append(Issue("error", where, "reviewed is not a date (YYYY-MM-DD)"))
+        return None
+    try:
+        review_days = int(raw.get("review_days") or default_review_days)
+    except (TypeError, ValueError):
+        issues.append(Issue("error", where, "review_days is not a number"))
+        review_days = default_review_days
+    return Entry(
+        id=entry_id,
+        topic=topic,
+        region=str(raw["region"]).strip(),
+        status=str(raw["status"]).strip(),
+        questions=_str_list(raw.get("questions")),
+        answer=str(raw["answer"]).strip(),
+        source=str(raw["source"]).strip(),
+        reviewed=reviewed,
+        review_days=review_days,
+        group=str(raw.get("group") or "").strip(),
+        keywords=_str_list(raw.get("keywords")),
+        facts=_str_list(raw.get("facts")),
+        file=file,
+    )
+
+
+def load_file(path: Path, issues: list[Issue]) -> TopicFile | None:
+    """Parse one topic file; problems go to ``issues``."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        issues.append(Issue("error", path.name, f"cannot read YAML: {exc}"))
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        issues.append(Issue("error", path.name, "file must be a mapping with an entries list"))
+        return None
+    topic = str(data.get("topic", "")).strip()
+    if topic not in TOPICS:
+        issues.append(Issue("error", path.name, f"unknown topic {topic!r}"))
+    try:
+        review_days = int(data.get("review_days") or DEFAULT_REVIEW_DAYS)
+    except (TypeError, ValueError):
+        review_days = DEFAULT_REVIEW_DAYS
+    result = TopicFile(path, topic, str(data.get("title", "")), review_days)
+    for raw in data["entries"]:
+        entry = parse_entry(
+            raw, topic=topic, file=path.name, default_review_days=review_days, issues=issues
+        )
+        if entry is not None:
+            result.entries.append(entry)
+    return result
+
+
+def topic_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.name != PENDING_FILE)
+
+
+def load_directory(directory: Path) -> tuple[list[TopicFile], list[Issue]]:
+    issues: list[Issue] = []
+    files = [f for p in topic_files(directory) if (f := load_file(p, issues)) is not None]
+    return files, issues
+
+
+def validate(entries: Sequence[Entry], today: date | None = None) -> list[Issue]:
+    """Cross-entry checks: unique ids, shared variants, sizes, regions, statuses, staleness."""
+    issues: list[Issue] = []
+    seen: dict[str, Entry] = {}
+    variants: dict[str, str] = {}
+    for entry in entries:
+        where = f"{entry.file}:{entry.id}"
+        if entry.id in seen:
+            issues.append(Issue("error", where, f"duplicate id (also in {seen[entry.id].file})"))
+        seen[entry.id] = entry
+        if entry.status not in STATUSES:
+            issues.append(Issue("error", where, f"unknown status {entry.status!r}"))
+        if parse_region_value(entry.region) is None:
+            issues.append(Issue("error", where, f"unknown region {entry.region!r}"))
+        size = utf8_len(entry.answer + "\n" + entry.source_line())
+        if size > MAX_TEXT_BYTES:
+            issues.append(Issue("error", where, f"answer + source is {size} bytes (> 2048)"))
+        if len(entry.questions) < 3:
+            issues.append(Issue("warning", where, "fewer than 3 question variants"))
+        for question in entry.questions:
+            key = _variant_key(question)
+            owner = variants.get(key)
+            if owner is not None and owner != entry.id:
+                issues.append(Issue("error", where, f"variant {question!r} also in {owner}"))
+            variants.setdefault(key, entry.id)
+        if today is not None and entry.is_overdue(today):
+            due = entry.reviewed + timedelta(days=entry.review_days)
+            issues.append(Issue("warning", where, f"review overdue since {due.isoformat()}"))
+    issues.extend(_group_issues(entries))
+    return issues
+
+
+def _group_issues(entries: Sequence[Entry]) -> list[Issue]:
+    issues: list[Issue] = []
+    by_group: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        if entry.group and entry.status != "historical":
+            by_group.setdefault((entry.group, entry.region), []).append(entry)
+    for (group, region), members in by_group.items():
+        if len(members) > 1:
+            ids = ", ".join(e.id for e in members)
+            issues.append(
+                Issue("warning", f"group {group}", f"several current entries for {region}: {ids}")
+            )
+    return issues
+
+
+def _variant_key(question: str) -> str:
+    return re.sub(r"[\s，。？！?!,.、]", "", question).lower()
+
+
+class KnowledgeBase:
+    """An immutable snapshot of all entries plus the matcher index built from them."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        issues: Sequence[Issue] = (),
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        from knowledge.matcher import Matcher
+
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}
+        self.groups: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            self.groups.setdefault(entry.group_key, []).append(entry)
+        started = time.perf_counter()
+        self.matcher: Matcher = Matcher(self.entries, segmenter)
+        self.build_seconds = time.perf_counter() - started
+
+    @classmethod
+    def from_directory(cls, directory: Path, segmenter: Segmenter | None = None) -> KnowledgeBase:
+        files, issues = load_directory(directory)
+        entries = [e for f in files for e in f.entries]
+        # Skip entries with a duplicate id rather than refusing to start: kb check reports them.
+        unique: dict[str, Entry] = {}
+        for entry in entries:
+            unique.setdefault(entry.id, entry)
+        return cls(list(unique.values()), issues, segmenter)
+
+
+class KnowledgeStore:
+    """The live knowledge base for a directory; reloads when the files change.
+
+    ``current()`` costs a few ``stat`` calls; a rebuild happens under a lock so concurrent
+    callers never see a half-built index (they keep using the previous snapshot meanwhile).
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        check_interval: float = 0.0,
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self._segmenter = segmenter  # jieba start-up is slow: built once, reused on reloads
+        self.check_interval = check_interval
+        self._lock = threading.Lock()
+        self._snapshot: KnowledgeBase | None = None
+        self._signature: tuple[tuple[str, int, int], ...] = ()
+        self._checked_at = 0.0
+
+    def _signature_now(self) -> tuple[tuple[str, int, int], ...]:
+        out = []
+        for path in topic_files(self.directory):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            out.append((path.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(out)
+
+    def current(self) -> KnowledgeBase:
+        """The up-to-date snapshot (rebuilt if a file changed since the last check)."""
+        snapshot = self._snapshot
+        now = time.monotonic()
+        if snapshot is not None and now - self._checked_at < self.check_interval:
+            return snapshot
+        signature = self._signature_now()
+        if snapshot is not None and signature == self._signature:
+            self._checked_at = now
+            return snapshot
+        with self._lock:
+            if self._snapshot is None or self._signature != signature:
+                if self._segmenter is None:
+                    from knowledge.matcher import Segmenter
+
+                    self._segmenter = Segmenter()
+                fresh = KnowledgeBase.from_directory(self.directory, self._segmenter)
+                self._snapshot, self._signature = fresh, signature
+                logger.info(
+                    "knowledge base loaded: %d entries, %d issues, index %.0f ms",
+                    len(fresh.entries),
+                    len(fresh.issues),
+                    fresh.build_seconds * 1000,
+                )
+            self._checked_at = now
+            return self._snapshot
+
+    def reload(self) -> KnowledgeBase:
+        """Force a rebuild (after writing the files ourselves)."""
+        with self._lock:
+            self._signature = ()
+            self._snapshot = None
+        return self.current()

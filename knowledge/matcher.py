@@ -1,0 +1,449 @@
+"""The FAQ matcher: lexical, fast and explainable.
+
+Pipeline for one question:
+
+1. Normalise: NFKC, lower case, drop spaces and punctuation, then replace colloquial spellings
+   by their canonical word in one longest-first pass (``dict/synonyms.txt``: 头胎 -> 一孩,
+   娃 -> 孩子, 赔 -> 理赔, 咋 -> 怎么 ...). Knowledge-base variants go through the same pass.
+2. Segment with jieba plus a domain dictionary (``dict/user.txt``, entry keywords, region names)
+   and drop stop words. Character bigrams are kept as a second, typo-tolerant view.
+3. Recall: BM25 over entries (all variants and keywords of an entry form one document).
+4. Score the best few: idf-weighted coverage of the question's words and bigrams by the entry,
+   and rapidfuzz similarity to the entry's closest variant, blended into one confidence in
+   [0, 1]. Entries sharing a ``group`` (one question, several regions) compete as one.
+5. Decide: confident (high confidence and a clear margin over the runner-up group), unsure
+   (2-3 candidates to choose from) or no match. Illegal requests and out-of-scope topics are
+   recognised before any policy answer is given.
+6. Resolve the region inside the winning group: the region named in the question, else the
+   asker's, else the national entry with a note that regions differ.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+import jieba
+from rapidfuzz import fuzz
+
+from knowledge.base import Entry
+from knowledge.regions import Region, find_region, region_words
+
+logger = logging.getLogger(__name__)
+
+DICT_DIR = Path(__file__).resolve().parent / "dict"
+_DROP = re.compile(
+    r"[\s\u3000,.!?;:'\"()\[\]{}<>，。！？；：、“”‘’（）【】《》…~～·\-—_/\\|@#$%^&*+=`]+"
+)
+
+GREETINGS = frozenset(
+    {"你好", "您好", "在吗", "在不在", "在么", "hi", "hello", "哈喽", "嗨", "早上好", "上午好",
+     "中午好", "下午好", "晚上好", "早", "早安", "你好呀", "您好呀", "有人吗", "有人在吗", "喂"}
+)  # fmt: skip
+THANKS = frozenset(
+    {"谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "谢了", "谢啦", "好的谢谢", "好的", "好", "知道了",
+     "明白了", "懂了", "收到", "ok", "okay", "行", "嗯", "嗯嗯", "好滴", "辛苦了", "麻烦了",
+     "谢谢啦", "非常感谢", "太感谢了", "感谢感谢", "谢谢谢谢", "好的知道了"}
+)  # fmt: skip
+
+
+class Outcome(StrEnum):
+    CONFIDENT = "confident"
+    UNSURE = "unsure"
+    NONE = "none"
+    REJECT = "reject"  # out of scope
+    ILLEGAL = "illegal"
+    GREETING = "greeting"
+    THANKS = "thanks"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Blend weights and decision thresholds (tuned on tests/data/faq_dev.yaml)."""
+
+    w_words: float = 0.45
+    w_bigrams: float = 0.2
+    w_fuzzy: float = 0.35
+    confident: float = 0.5
+    margin: float = 0.04
+    sure: float = 0.75  # overrides an out-of-scope word
+    clear: float = 0.85  # confidence + margin at or above this is confident too
+    floor: float = 0.42  # below this: no match
+    recall: int = 10
+    unknown_idf: float = 0.6  # weight of a word no entry uses, as a share of the largest idf
+    historical_penalty: float = 0.08
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One entry's score for a question."""
+
+    entry: Entry
+    confidence: float
+    words: float
+    bigrams: float
+    fuzzy: float
+
+
+@dataclass(frozen=True)
+class FaqHit:
+    """The matcher's decision for one question (what the FAQ route acts on)."""
+
+    outcome: Outcome
+    entry: Entry | None = None
+    confidence: float = 0.0
+    margin: float = 0.0
+    candidates: tuple[Entry, ...] = ()
+    candidate_notes: tuple[str, ...] = ()
+    region: Region = field(default_factory=Region)
+    region_source: str = ""  # text | asker | "" (none known)
+    note: str = ""
+    ranked: tuple[Scored, ...] = ()
+
+    @property
+    def top_entry(self) -> Entry | None:
+        """The best entry whatever the outcome (for evaluation and hand-off hints)."""
+        if self.entry is not None:
+            return self.entry
+        return self.candidates[0] if self.candidates else None
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    parts = [f"(?:{p})" for p in patterns]
+    return re.compile("|".join(parts)) if parts else None
+
+
+class Segmenter:
+    """Normalisation and word segmentation with the domain dictionary (built once per store).
+
+    jieba's own tokenizer instance is used (not the module-level default) so adding words here
+    never changes segmentation elsewhere in the process.
+    """
+
+    def __init__(self, dict_dir: Path = DICT_DIR) -> None:
+        jieba.setLogLevel(logging.WARNING)
+        # jieba loads its main dictionary once per process (about 0.5 s); each Segmenter takes a
+        # private copy of it (about 10 ms) so its domain words stay its own.
+        base = jieba.dt
+        if not base.initialized:
+            base.initialize()
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.FREQ = dict(base.FREQ)
+        self.tokenizer.total = base.total
+        self.tokenizer.initialized = True
+        self.synonyms: dict[str, str] = {}
+        for line in _read_lines(dict_dir / "synonyms.txt"):
+            canonical, *variants = line.split()
+            self.tokenizer.add_word(canonical, 2000)
+            self.synonyms.setdefault(canonical.lower(), canonical)
+            for variant in variants:
+                self.synonyms.setdefault(variant.lower(), canonical)
+        keys = sorted(self.synonyms, key=len, reverse=True)
+        self._synonym_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        for line in _read_lines(dict_dir / "user.txt"):
+            word, *rest = line.split()
+            self.tokenizer.add_word(word, int(rest[0]) if rest and rest[0].isdigit() else 1000)
+        for word in region_words():
+            self.tokenizer.add_word(word, 3000)
+        self.stopwords = frozenset(
+            w for line in _read_lines(dict_dir / "stopwords.txt") for w in line.split()
+        )
+        self._region_re = re.compile(
+            "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
+        )
+        self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
+        self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
+        self._known: set[str] = set()
+
+    def add_words(self, words: Iterable[str]) -> None:
+        for word in words:
+            word = self.clean(word)
+            if len(word) >= 2 and word not in self._known:
+                self._known.add(word)
+                self.tokenizer.add_word(word, 1500)
+
+    @staticmethod
+    def clean(text: str) -> str:
+        """NFKC, lower case, no spaces or punctuation."""
+        return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+    def normalise(self, text: str) -> str:
+        """Cleaned, synonyms replaced, region names removed (regions are resolved apart)."""
+        cleaned = self._region_re.sub("", self.clean(text))
+        if self._synonym_re is None:
+            return cleaned
+        return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
+
+    def words(self, normalised: str) -> list[str]:
+        return [
+            w
+            for w in self.tokenizer.lcut(normalised, HMM=True)
+            if w not in self.stopwords and w.strip()
+        ]
+
+    def bigrams(self, normalised: str) -> list[str]:
+        chars = [c for c in normalised if c not in self.stopwords]
+        if len(chars) == 1:
+            return chars
+        return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
+
+
+@dataclass
+class _Doc:
+    entry: Entry
+    words: dict[str, int]
+    bigrams: frozenset[str]
+    length: int
+    variants: tuple[str, ...]
+
+
+class Matcher:
+    """An index over the entries of one knowledge-base snapshot."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        segmenter: Segmenter | None = None,
+        params: Params | None = None,
+    ) -> None:
+        self.segmenter = segmenter or Segmenter()
+        self.params = params or Params()
+        self.segmenter.add_words(k for e in entries for k in e.keywords)
+        self.docs: list[_Doc] = []
+        self.groups: dict[str, list[int]] = {}
+        word_df: dict[str, int] = {}
+        bigram_df: dict[str, int] = {}
+        self.postings: dict[str, list[int]] = {}
+        for index, entry in enumerate(entries):
+            texts = [self.segmenter.normalise(q) for q in entry.questions]
+            texts += [self.segmenter.normalise(k) for k in entry.keywords]
+            counts: dict[str, int] = {}
+            bigrams: set[str] = set()
+            for text in texts:
+                for word in self.segmenter.words(text):
+                    counts[word] = counts.get(word, 0) + 1
+                bigrams.update(self.segmenter.bigrams(text))
+            variants = tuple(self._fuzzy_form(t) for t in texts[: len(entry.questions)])
+            doc = _Doc(entry, counts, frozenset(bigrams), sum(counts.values()), variants)
+            self.docs.append(doc)
+            self.groups.setdefault(entry.group_key, []).append(index)
+            for word in counts:
+                word_df[word] = word_df.get(word, 0) + 1
+                self.postings.setdefault(word, []).append(index)
+            for bigram in bigrams:
+                bigram_df[bigram] = bigram_df.get(bigram, 0) + 1
+                self.postings.setdefault("#" + bigram, []).append(index)
+        n = max(len(self.docs), 1)
+        self.avg_length = sum(d.length for d in self.docs) / n if self.docs else 1.0
+        self.max_idf = math.log(1 + n)
+        self.word_idf = {w: self._idf(df, n) for w, df in word_df.items()}
+        self.bigram_idf = {b: self._idf(df, n) for b, df in bigram_df.items()}
+
+    @staticmethod
+    def _idf(df: int, n: int) -> float:
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _fuzzy_form(self, normalised: str) -> str:
+        return "".join(self.segmenter.words(normalised))
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def rank(self, text: str) -> list[Scored]:
+        """Entries scored for ``text``, best first (only the recalled few)."""
+        seg = self.segmenter
+        normalised = seg.normalise(text)
+        words = list(dict.fromkeys(seg.words(normalised)))
+        bigrams = list(dict.fromkeys(seg.bigrams(normalised)))
+        if not words and not bigrams:
+            return []
+        params = self.params
+        k1, b = 1.2, 0.75
+        bm25: dict[int, float] = {}
+        word_hit: dict[int, float] = {}
+        bigram_hit: dict[int, float] = {}
+        unknown = self.max_idf * params.unknown_idf
+        word_total = sum(self.word_idf.get(w, unknown) for w in words) or 1.0
+        bigram_total = sum(self.bigram_idf.get(g, unknown) for g in bigrams) or 1.0
+        for word in words:
+            idf = self.word_idf.get(word)
+            if idf is None:
+                continue
+            for index in self.postings.get(word, ()):
+                doc = self.docs[index]
+                tf = doc.words[word]
+                norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc.length / self.avg_length))
+                bm25[index] = bm25.get(index, 0.0) + idf * norm
+                word_hit[index] = word_hit.get(index, 0.0) + idf
+        for bigram in bigrams:
+            idf = self.bigram_idf.get(bigram)
+            if idf is None:
+                continue
+            for index in self.postings.get("#" + bigram, ()):
+                bigram_hit[index] = bigram_hit.get(index, 0.0) + idf
+                bm25[index] = bm25.get(index, 0.0) + 0.3 * idf
+        if not bm25:
+            return []
+        recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
+        query_form = "".join(words)
+        scored = []
+        for index in recalled:
+            doc = self.docs[index]
+            cover_w = word_hit.get(index, 0.0) / word_total
+            cover_b = bigram_hit.get(index, 0.0) / bigram_total
+            fuzzy = max((fuzz.ratio(query_form, v) for v in doc.variants), default=0.0) / 100
+            confidence = (
+                params.w_words * cover_w + params.w_bigrams * cover_b + params.w_fuzzy * fuzzy
+            )
+            scored.append(Scored(doc.entry, min(confidence, 1.0), cover_w, cover_b, fuzzy))
+        scored.sort(key=lambda s: s.confidence, reverse=True)
+        return scored
+
+    def classify(self, text: str) -> Outcome | None:
+        """Greeting, thanks or an illegal request, recognised before any matching."""
+        cleaned = self.segmenter.clean(text)
+        if cleaned in GREETINGS or (len(cleaned) <= 6 and cleaned.rstrip("啊呀哈") in GREETINGS):
+            return Outcome.GREETING
+        if cleaned in THANKS or cleaned.rstrip("啊呀哈了！!") in THANKS:
+            return Outcome.THANKS
+        if self.segmenter.illegal is not None and self.segmenter.illegal.search(cleaned):
+            return Outcome.ILLEGAL
+        return None
+
+    def match(self, text: str, asker_region: Region | None = None) -> FaqHit:
+        """Decide what to answer for ``text`` asked by someone from ``asker_region``."""
+        special = self.classify(text)
+        if special is not None:
+            return FaqHit(special)
+        params = self.params
+        named = find_region(text)
+        region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
+        if not named.is_empty:
+            source = "text"
+        elif not region.is_empty:
+            source = "asker"
+        ranked = self.rank(text)
+        groups = self._group_order(ranked)
+        if not groups:
+            return FaqHit(Outcome.NONE, region=region, region_source=source)
+        top_key, top_conf = groups[0]
+        second = groups[1][1] if len(groups) > 1 else 0.0
+        margin = top_conf - second
+        cleaned = self.segmenter.clean(text)
+        off_topic = (
+            self.segmenter.out_of_scope is not None
+            and self.segmenter.out_of_scope.search(cleaned) is not None
+        )
+        if off_topic and top_conf < params.sure:
+            return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
+        base = FaqHit(
+            Outcome.NONE,
+            confidence=top_conf,
+            margin=margin,
+            region=region,
+            region_source=source,
+            ranked=tuple(ranked),
+        )
+        if (top_conf >= params.confident and margin >= params.margin) or (
+            top_conf >= params.floor and top_conf + margin >= params.clear
+        ):
+            entry, note = self.resolve(top_key, ranked, region)
+            return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
+        if top_conf >= params.floor:
+            keep = [k for k, c in groups[:3] if c >= max(params.floor * 0.8, top_conf - 0.2)]
+            if len(keep) < 2 and len(groups) > 1:
+                keep = [k for k, _ in groups[:2]]
+            resolved = [self.resolve(k, ranked, region) for k in keep]
+            return replace(
+                base,
+                outcome=Outcome.UNSURE,
+                candidates=tuple(e for e, _ in resolved),
+                candidate_notes=tuple(n for _, n in resolved),
+            )
+        resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
+        return replace(base, candidates=tuple(e for e, _ in resolved))
+
+    @staticmethod
+    def _group_order(ranked: Sequence[Scored]) -> list[tuple[str, float]]:
+        best: dict[str, float] = {}
+        for item in ranked:
+            key = item.entry.group_key
+            if item.confidence > best.get(key, -1.0):
+                best[key] = item.confidence
+        return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+
+    # -- regions ---------------------------------------------------------------------------
+
+    def group_entries(self, key: str) -> list[Entry]:
+        return [self.docs[i].entry for i in self.groups.get(key, [])]
+
+    def resolve(
+        self, group_key: str, ranked: Sequence[Scored], region: Region
+    ) -> tuple[Entry, str]:
+        """The entry of a group that applies to ``region``, and a note for the reply.
+
+        Never crosses cities: a 包头 asker gets a 包头 entry, else the 内蒙古 entry, else the
+        national one, never 呼和浩特's.
+        """
+        members = self.group_entries(group_key)
+        scores = {s.entry.id: s.confidence for s in ranked}
+
+        def best(entries: list[Entry]) -> Entry | None:
+            if not entries:
+                return None
+            return max(
+                entries,
+                key=lambda e: (
+                    scores.get(e.id, 0.0)
+                    - (self.params.historical_penalty if e.status == "historical" else 0.0)
+                ),
+            )
+
+        if len(members) == 1:
+            return members[0], ""
+        regional = any(not e.is_national for e in members)
+        national = best([e for e in members if e.is_national])
+        if not region.is_empty:
+            if region.city:
+                found = best([e for e in members if e.place.city == region.city])
+                if found:
+                    return found, ""
+            found = best(
+                [e for e in members if not e.place.city and e.place.province == region.province]
+            )
+            if found:
+                return found, ""
+            covered = "、".join(sorted({e.place.label() for e in members if not e.is_national}))
+            if national is not None:
+                note = f"暂未收录{region.label()}的专门规定（已收录：{covered}），以上是全国规定，具体以当地为准。"
+                return national, note
+            chosen = best(members) or members[0]
+            note = f"暂未收录{region.label()}的规定，以上是{chosen.place.label()}的规定，仅供参考，请以当地为准。"
+            return chosen, note
+        if national is not None:
+            note = ""
+            if regional:
+                note = "各地规定有差别。回复您所在的省份，如“广西”，可查看当地规定。"
+            return national, note
+        chosen = best(members) or members[0]
+        others = "、".join(sorted({e.place.label() for e in members if e is not chosen}))
+        note = f"以上是{chosen.place.label()}的规定。"
+        if others:
+            note += f"如需{others}的规定，请回复地区名称。"
+        return chosen, note

@@ -1,0 +1,142 @@
+"""Knowledge-base loading, validation and hot reload."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.base import Entry, KnowledgeStore, load_directory, validate
+from knowledge.matcher import Segmenter
+
+FIXTURE = Path(__file__).parent / "data" / "kb_fixture"
+REAL = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter()
+
+
+def entry(**overrides: object) -> Entry:
+    values: dict[str, object] = {
+        "id": "t1.x",
+        "topic": "T1",
+        "region": "全国",
+        "status": "solid",
+        "questions": ("问题一", "问题二", "问题三"),
+        "answer": "答案",
+        "source": "来源文件",
+        "reviewed": date(2026, 11, 1),
+    }
+    values.update(overrides)
+    return Entry(**values)  # type: ignore[arg-type]
+
+
+def errors(issues: list) -> list[str]:  # type: ignore[type-arg]
+    return [i.message for i in issues if i.level == "error"]
+
+
+def test_fixture_loads_with_fields_and_defaults() -> None:
+    files, issues = load_directory(FIXTURE)
+    assert issues == []
+    entries = {e.id: e for f in files for e in f.entries}
+    national = entries["t1.subsidy.amount.national"]
+    assert national.group_key == "subsidy.amount"
+    assert national.keywords == ("育儿补贴", "3600元")
+    assert national.review_days == 180  # the file's default
+    assert entries["t1.birth.registration.deadline"].review_days == 365
+    assert entries["t1.birth.registration.deadline"].group_key == "t1.birth.registration.deadline"
+    assert (
+        national.source_line()
+        == "来源：国务院《育儿补贴制度实施方案》（2025年7月）（更新于 2026-11）"
+    )
+
+
+def test_validate_reports_each_kind_of_error() -> None:
+    entries = [
+        entry(id="t1.a"),
+        entry(id="t1.a", questions=("别的问题", "再一个", "第三个")),
+        entry(id="t1.b", questions=("问题一！", "b2", "b3")),  # same variant as t1.a
+        entry(id="t1.c", questions=("c1", "c2", "c3"), answer="长" * 700),  # > 2048 bytes
+        entry(id="t1.d", questions=("d1", "d2", "d3"), region="火星"),
+        entry(id="t1.e", questions=("e1", "e2", "e3"), status="maybe"),
+        entry(id="T1 bad", questions=("f1", "f2", "f3")),
+    ]
+    found = errors(validate(entries))
+    assert any("duplicate id" in m for m in found)
+    assert any("'问题一！' also in t1.a" in m for m in found)
+    assert any("bytes (> 2048)" in m for m in found)
+    assert any("unknown region '火星'" in m for m in found)
+    assert any("unknown status 'maybe'" in m for m in found)
+    assert len(found) == 5  # the bad id is caught at parse time, not here
+
+
+def test_missing_fields_and_bad_ids_are_parse_errors(tmp_path: Path) -> None:
+    (tmp_path / "t1_policy.yaml").write_text(
+        "topic: T1\nentries:\n"
+        "  - id: t1.ok\n    region: 全国\n    status: solid\n    questions: [a, b, c]\n"
+        "    answer: x\n    source: y\n    reviewed: 2026-01-01\n"
+        "  - id: t1.nosource\n    region: 全国\n    status: solid\n    questions: [d]\n"
+        "    answer: x\n    reviewed: 2026-01-01\n"
+        "  - id: Bad Id\n    region: 全国\n    status: solid\n    questions: [e, f, g]\n"
+        "    answer: x\n    source: y\n    reviewed: 2026-01-01\n",
+        encoding="utf-8",
+    )
+    files, issues = load_directory(tmp_path)
+    assert [e.id for e in files[0].entries] == ["t1.ok", "Bad Id"]
+    assert any("missing required field(s): source" in m for m in errors(issues))
+    assert any("lowercase ascii" in m for m in errors(issues))
+
+
+def test_overdue_entries_are_warnings_not_errors() -> None:
+    old = entry(id="t1.old", reviewed=date(2020, 1, 1), review_days=365)
+    fresh = entry(id="t1.new", questions=("n1", "n2", "n3"))
+    issues = validate([old, fresh], today=date(2026, 11, 23))
+    assert errors(issues) == []
+    overdue = [i for i in issues if "overdue" in i.message]
+    assert [i.where for i in overdue] == [":t1.old"]
+
+
+def test_the_real_knowledge_base_has_no_errors() -> None:
+    files, issues = load_directory(REAL)
+    entries = [e for f in files for e in f.entries]
+    assert len(entries) >= 150
+    assert errors(issues + validate(entries)) == []
+
+
+def test_store_reloads_when_a_file_changes(tmp_path: Path, segmenter: Segmenter) -> None:
+    shutil.copy(FIXTURE / "t3_health.yaml", tmp_path / "t3_health.yaml")
+    store = KnowledgeStore(tmp_path, segmenter=segmenter)
+    first = store.current()
+    assert store.current() is first  # unchanged files: same snapshot, no rebuild
+    assert "t1.leave.maternity.national" not in first.by_id
+    shutil.copy(FIXTURE / "t1_policy.yaml", tmp_path / "t1_policy.yaml")
+    second = store.current()
+    assert second is not first
+    assert "t1.leave.maternity.national" in second.by_id
+    hit = second.matcher.match("法定产假几天")
+    assert hit.entry is not None and hit.entry.id == "t1.leave.maternity.national"
+
+
+def test_store_pending_file_is_not_indexed(tmp_path: Path, segmenter: Segmenter) -> None:
+    shutil.copy(FIXTURE / "t3_health.yaml", tmp_path / "t3_health.yaml")
+    (tmp_path / "pending.yaml").write_text("entries: []\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path, segmenter=segmenter)
+    assert len(store.current().entries) == 3
+
+
+def test_store_is_safe_under_concurrent_first_use(tmp_path: Path, segmenter: Segmenter) -> None:
+    shutil.copy(FIXTURE / "t3_health.yaml", tmp_path / "t3_health.yaml")
+    store = KnowledgeStore(tmp_path, segmenter=segmenter)
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(store.current())) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 6
+    assert len({id(s) for s in seen}) == 1  # built once, shared by everyone
