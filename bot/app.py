@@ -50,7 +50,7 @@ EventHook = Callable[[ParsedCallback], None]
 
 #: Modules started with the web service; each has
 #: ``start(runtime: Runtime, callback: CallbackService) -> Callable[[], None]`` returning a stopper.
-APP_PLUGINS: tuple[str, ...] = ("bot.scheduler_plugin", "bot.kf")
+APP_PLUGINS: tuple[str, ...] = ("bot.scheduler_plugin", "bot.kf", "bot.kb_plugin")
 
 
 class CallbackService:

@@ -28,6 +28,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli_reminders",
     "bot.cli_broadcast",
     "bot.cli_privacy",
+    "bot.cli_kb",
     "bot.cli_activities",
 )
 

@@ -20,6 +20,8 @@ MODEL_MODULES = (
     "handlers.outbox",
     "scheduler.models",
     "handlers.broadcast",
+    "handlers.handoff",
+    "handlers.profiles",
     "handlers.activity.models",
 )
 

@@ -14,7 +14,9 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "handlers.broadcast",
     "handlers.reminders",
     "handlers.groups",
+    "handlers.handoff",
     "handlers.activity",
+    "handlers.faq",
 )
 
 
