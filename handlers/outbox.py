@@ -360,12 +360,15 @@ class Outbox:
     ) -> DeliveryStats:
         """Send what is due now; returns what happened. Never raises for a send failure."""
         stats = DeliveryStats()
+        # Rows the rate gate refuses are put back together at the end of the round (one
+        # commit, not one per row): under a binding limit most of a batch is refused.
+        refused: list[tuple[OutboxMessage, float]] = []
         for row in self.claim_due(limit=limit, lease_seconds=lease_seconds):
             target = row.target
             if gate is not None:
                 wait = gate.wait_seconds(target)
                 if wait > 0:
-                    self.defer(row, wait)
+                    refused.append((row, wait))
                     stats.deferred += 1
                     continue
             try:
@@ -396,7 +399,27 @@ class Outbox:
                     result.errcode,
                     result.errmsg,
                 )
+        if refused:
+            self._put_back(refused)
         return stats
+
+    def _put_back(self, rows: list[tuple[OutboxMessage, float]]) -> None:
+        """Return claimed rows to pending, each due after its wait, in one transaction."""
+        now = self.now()
+        with Session(self.engine) as session:
+            for row, wait in rows:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(col(OutboxMessage.id) == row.id)
+                    .values(
+                        status=PENDING,
+                        lease_until=None,
+                        not_before=now + timedelta(seconds=wait),
+                        attempts=row.attempts - 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+            session.commit()
 
     def drain(self, sender: Sender, *, gate: RateGate | None = None, timeout: float = 30.0) -> int:
         """Deliver until nothing is due or ``timeout`` passes; returns how many were sent."""
