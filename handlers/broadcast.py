@@ -460,7 +460,14 @@ def routes(router: Router) -> list[Route[Any]]:
 
     return [
         Route("broadcast.confirm", match_confirm, handle_confirm),
-        Route("broadcast.status", match_status, handle_status, audience=frozenset()),
+        Route(
+            "broadcast.status",
+            match_status,
+            handle_status,
+            help="查看通知发送情况",
+            audience=STAFF,
+            example="通知状态 12",
+        ),
         Route(
             "broadcast.notice",
             match_notice,

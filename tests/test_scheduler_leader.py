@@ -171,3 +171,28 @@ def test_two_scheduler_processes_fire_each_run_once(tmp_path: Path, redis: Redis
     rows = services.outbox.by_origin(f"reminder:{reminder.id}")
     assert len(rows) == 2 * len(final) == len({r.key for r in rows})
     services.engine.dispose()
+
+
+def test_web_plugin_starts_the_scheduler_only_when_enabled(tmp_path: Path, redis: Redis) -> None:
+    from bot import scheduler_plugin
+    from bot.container import build_runtime
+    from tests.conftest import make_settings
+
+    lease_key = f"{LeaderLease.PREFIX}:scheduler"
+    off = build_runtime(make_settings(tmp_path / "off", redis))
+    scheduler_plugin.start(off, None)()
+    assert redis.get(lease_key) is None
+    off.close()
+
+    runtime = build_runtime(make_settings(tmp_path / "on", redis, XIEHUI_RUN_SCHEDULER=True))
+    stop = scheduler_plugin.start(runtime, None)
+    wait_for(lambda: redis.get(lease_key) is not None, "the plugin's scheduler to lead")
+
+    def seeded() -> bool:
+        with session_scope(runtime.services.engine) as session:
+            return len(list(session.exec(select(Reminder)))) == 2
+
+    wait_for(seeded, "the default reminders")
+    stop()
+    assert redis.get(lease_key) is None  # released on shutdown: a standby takes over at once
+    runtime.close()
