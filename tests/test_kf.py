@@ -573,6 +573,25 @@ def test_servicer_taking_the_session_silences_the_bot(
 # -- families' permissions ---------------------------------------------------------------------
 
 
+def test_family_gets_faq_answers_and_the_region_they_name_is_remembered(
+    start_bot: Callable[..., Bot], kf: KfFake
+) -> None:
+    profiles = pytest.importorskip("handlers.profiles")
+    bot = start_bot()
+    if not any(r.name == "faq" for r in bot.runtime.router.routes):
+        pytest.skip("the FAQ capability is not registered")
+    kf.customer("wmMom", "生孩子有补贴吗")
+    bot.notify()
+    assert wait_for(lambda: len(kf.sent["wmMom"]) == 1)
+    assert "育儿补贴" in kf.sent["wmMom"][0]
+    kf.customer("wmMom", "广西")
+    bot.notify()
+    assert wait_for(lambda: len(kf.sent["wmMom"]) == 2)
+    assert kf.sent["wmMom"][1].startswith("广西")
+    region = profiles.remembered_region(bot.runtime.services.engine, "kf", "wmMom")
+    assert region.province == "广西"
+
+
 def test_kf_customers_are_families_even_with_a_staff_user_id(services: Services) -> None:
     from handlers.registry import build_router
 
@@ -602,13 +621,17 @@ def test_privacy_forget_removes_everything_about_a_customer(
 
     bot = start_bot(counting([], handoff=True))
     _register_coordinator(bot)
-    kf.customer("wmGone", "帮助")
+    kf.customer("wmGone", "生孩子有补贴吗")
+    kf.customer("wmGone", "广西")
     kf.customer("wmGone", "人工")
     kf.customer("wmStay", "帮助")
     bot.notify()
     engine = bot.runtime.services.engine
     assert any(b"wmGone" in key for key in redis.keys("*"))
     assert len(kf.transfers) == 1  # a ticket was raised and the session handed over
+    remembered = _remembered(engine, "wmGone")
+    has_faq = any(r.name == "faq" for r in bot.runtime.router.routes)
+    assert remembered == ("广西" if has_faq else "")
     stop(bot)
 
     socket = redis.connection_pool.connection_kwargs["path"]
@@ -627,6 +650,16 @@ def test_privacy_forget_removes_everything_about_a_customer(
 
         tickets = list(session.exec(select(HandoffTicket)))
         assert not [t for t in tickets if t.asker_id == "wmGone"]
+    assert _remembered(engine, "wmGone") == ""
+
+
+def _remembered(engine: Any, user: str) -> str:
+    """The province remembered for a kf customer ("" without the FAQ capability)."""
+    try:
+        from handlers.profiles import remembered_region
+    except ImportError:
+        return ""
+    return str(remembered_region(engine, "kf", user).province)
 
 
 def test_forget_rejects_an_empty_id(services: Services) -> None:
