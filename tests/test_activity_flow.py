@@ -147,6 +147,8 @@ def test_missing_date_or_place_gets_one_short_question(services: Services, say: 
     card = say("lead", "我们村昨天开了活动 到了十二个会员")
     assert "请问活动是在哪个村" in card
     assert "在哪个村" in say("lead", "对")  # cannot save without a place
+    # a question asked meanwhile is not taken as the answer
+    assert "地点：叶酸" not in say("lead", "叶酸吃多久")
     answered = say("lead", "江口村")
     assert "地点：江口村" in answered and "回复“对”保存" in answered
     assert "已登记" in say("lead", "对")

@@ -576,6 +576,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
     return [item for _, item in items]
 
 
+def is_question(text: str) -> bool:
+    """True when the text carries a question marker (吗, 怎么, 多少, ？ ...)."""
+    return _QUESTION.search(normalise_digits(text.strip())) is not None
+
+
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
     """0..1: how much ``text`` reads like a report of an activity rather than a question."""
     body = normalise_digits(text.strip())

@@ -29,6 +29,7 @@ from handlers.activity.parser import (
     extract,
     extract_items,
     extract_place,
+    is_question,
     item_category,
     looks_like_report,
 )
@@ -165,7 +166,9 @@ def store_pending(ctx: Context, pending: dict[str, Any]) -> None:
     ctx.conversation.set(EXPIRED_KEY, {"at": ctx.services.now().isoformat()}, ttl=MARKER_TTL)
 
 
-def classify_pending(text: str, pending: dict[str, Any] | None) -> PendingAction | None:
+def classify_pending(
+    text: str, pending: dict[str, Any] | None, sent: datetime | None = None
+) -> PendingAction | None:
     """How ``text`` answers a pending draft (None: it does not)."""
     word = text.strip().rstrip("。.!！~～").lower()
     if word in CONFIRM_WORDS:
@@ -192,8 +195,12 @@ def classify_pending(text: str, pending: dict[str, Any] | None) -> PendingAction
     if match and pending is not None:
         return PendingAction("correct", "item", text)
     asking = pending is not None and ActivityDraft.from_json(pending["draft"]).missing
-    if asking and len(text) <= 40 and looks_like_report(text) < REPORT_THRESHOLD:
+    if not asking or len(text) > 40 or is_question(text):
+        return None
+    if sent is not None and find_date(text, sent) is not None or extract_place(text):
         return PendingAction("answer", value=text)
+    if "place" in asking and len(text.strip()) <= 12:
+        return PendingAction("answer", value=text)  # a bare place name such as "村委会"
     return None
 
 
@@ -259,7 +266,7 @@ def routes(router: Router) -> list[Route[Any]]:
             if action is None or action.action not in ("confirm", "correct"):
                 return None
             return PendingAction("expired")
-        return classify_pending(message.text, pending)
+        return classify_pending(message.text, pending, message.sent_at)
 
     def handle_pending(
         message: IncomingMessage, action: PendingAction, ctx: Context
@@ -302,7 +309,7 @@ def routes(router: Router) -> list[Route[Any]]:
             note = "已修改。"
         pending["draft"] = draft.to_json()
         store_pending(ctx, pending)
-        return [Reply(card(draft, note))]
+        return replies(card(draft, note))
 
     def match_photo(message: IncomingMessage, ctx: Context) -> str | None:
         if message.kind is not Kind.IMAGE or not message.media_id:
@@ -386,7 +393,7 @@ def routes(router: Router) -> list[Route[Any]]:
                 ctx.conversation.clear(DRAFT_KEY)
                 return [Reply(duplicate_text(existing.id, draft))]
         store_pending(ctx, {"draft": draft.to_json(), "photos": []})
-        return [Reply(card(draft, note))]
+        return replies(card(draft, note))
 
     return [
         Route(
@@ -417,6 +424,11 @@ def routes(router: Router) -> list[Route[Any]]:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def replies(text: str) -> list[Reply]:
+    """One reply per piece of at most 2048 UTF-8 bytes."""
+    return [Reply(piece) for piece in split_text(text)]
 
 
 def _within(ctx: Context, stamp: object, seconds: int) -> bool:
