@@ -35,9 +35,12 @@ What is kept about a customer (external_userid), and for how long
   48 hours after the last sign of a human serving (refreshed by each message meanwhile).
 - ``xiehui:conv:kf:<external_userid>:*``: the router's conversation scratch state (minutes).
 - Outbox rows addressed to the customer or about them (``origin = kf:<external_userid>``), the
-  hand-off tickets they raised and the region they told the FAQ (handlers.profiles).
+  hand-off tickets they raised and the region they told the FAQ (handlers.profiles): deleted
+  after RETENTION_DAYS (30 days; finished outbox rows only) by :func:`purge_expired`, which
+  the service runs once a day (``xiehui privacy purge --days N`` runs it by hand).
 - The cursor per open_kfid (``xiehui:kf:cursor:<open_kfid>``) holds nothing personal.
-``xiehui privacy forget EXTERNAL_USERID`` (:func:`forget_customer`) deletes all of the above.
+``xiehui privacy forget EXTERNAL_USERID`` (:func:`forget_customer`) deletes all of the above
+at once. Logs carry msgids and open_kfid, never message text.
 """
 
 from __future__ import annotations

@@ -606,6 +606,27 @@ def test_kf_customers_are_families_even_with_a_staff_user_id(services: Services)
     assert services.outbox.counts() == {}
 
 
+def test_kf_customers_cannot_log_activities(services: Services) -> None:
+    from handlers.registry import build_router
+
+    router = build_router()
+    if not any(r.name.startswith("activity") for r in router.routes):
+        pytest.skip("the activity capability is not registered")
+    add_member(services, "wmVol", Role.VOLUNTEER)
+    report = "今天上午在江口村开展优生优育宣传活动，参加群众50人"
+    on_app = router.dispatch(text_message("wmVol", report, msg_id="a1"), services)
+    assert "请核对" in on_app.replies[0].text  # the same words from the app start a record
+    services.redis.flushall()
+    on_kf = router.dispatch(
+        text_message("wmVol", report, msg_id="k1", channel=Channel.KF), services
+    )
+    confirm = router.dispatch(
+        text_message("wmVol", "对", msg_id="k2", channel=Channel.KF), services
+    )
+    said = "\n".join(r.text for r in [*on_kf.replies, *confirm.replies])
+    assert "请核对" not in said and "已登记" not in said
+
+
 # -- privacy ----------------------------------------------------------------------------------
 
 
