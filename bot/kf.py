@@ -38,7 +38,8 @@ What is kept about a customer (external_userid), and for how long
   hand-off tickets they raised and the region they told the FAQ (handlers.profiles): deleted
   after RETENTION_DAYS (30 days; finished outbox rows only) by :func:`purge_expired`, which
   the service runs once a day (``xiehui privacy purge --days N`` runs it by hand).
-- The cursor per open_kfid (``xiehui:kf:cursor:<open_kfid>``) holds nothing personal.
+- The cursor per open_kfid (``xiehui:kf:cursor:<open_kfid>``, 30 days from the last pull)
+  holds nothing personal.
 ``xiehui privacy forget EXTERNAL_USERID`` (:func:`forget_customer`) deletes all of the above
 at once. Logs carry msgids and open_kfid, never message text.
 """
@@ -90,6 +91,9 @@ WINDOW_MARGIN = timedelta(minutes=10)
 #: ... and at most this many messages per customer message.
 MAX_REPLIES = 5
 DONE_TTL = 3 * 24 * 3600
+#: Renewed by every pull. Should an account stay quiet this long, the next pull starts over
+#: from what WeCom still holds; the 48-hour check keeps that from answering stale messages.
+CURSOR_TTL = 30 * 24 * 3600
 QUOTA_TTL = 48 * 3600
 HUMAN_TTL = 48 * 3600
 LOCK_SECONDS = 120.0  # lease of the pull lock; renewed after every message
@@ -329,7 +333,7 @@ class KfChannel:
                     lock.reacquire()
             next_cursor = str(data.get("next_cursor") or "")
             if next_cursor:
-                self.redis.set(cursor_key(open_kfid), next_cursor)
+                self.redis.set(cursor_key(open_kfid), next_cursor, ex=CURSOR_TTL)
             if not int(data.get("has_more") or 0) or not next_cursor:
                 return True
         logger.warning("kf pull for %s stopped after %d pages", open_kfid, MAX_PAGES)

@@ -324,7 +324,11 @@ def test_paging_with_has_more_answers_every_message_once(
     assert wait_for(lambda: sum(len(v) for v in kf.sent.values()) == 5)
     assert all(len(kf.sent[f"wmUser{n}"]) == 1 for n in range(5))
     assert "您好，我是协会助手" in kf.sent["wmUser0"][0]
-    assert bot.runtime.services.redis.get(f"xiehui:kf:cursor:{KFID}") == b"c5"
+    redis = bot.runtime.services.redis
+    assert redis.get(f"xiehui:kf:cursor:{KFID}") == b"c5"
+    assert redis.ttl(f"xiehui:kf:cursor:{KFID}") > 0
+    customer_keys = redis.keys("xiehui:kf:cust:*")
+    assert customer_keys and all(redis.ttl(key) > 0 for key in customer_keys)
 
 
 def test_restart_between_pulls_resumes_from_the_saved_cursor(
