@@ -157,6 +157,8 @@ def score(
         if item.kind == ILLEGAL:
             report.illegal += 1
             report.illegal_flagged += pred.outcome is Outcome.ILLEGAL
+            if pred.outcome not in POLICY_OUTCOMES and pred.outcome is not Outcome.ILLEGAL:
+                other_misses.append(Miss(item, pred, "declined, but not said to be illegal"))
     report.misses = confident_misses + other_misses
     return report
 

@@ -67,14 +67,15 @@ class Outcome(StrEnum):
 class Params:
     """Blend weights and decision thresholds (tuned on tests/data/faq_dev.yaml)."""
 
-    w_words: float = 0.45
+    w_words: float = 0.4  # share of the question's words the entry has (idf-weighted)
+    w_variant: float = 0.1  # share of the closest variant's words the question has
     w_bigrams: float = 0.2
-    w_fuzzy: float = 0.35
-    confident: float = 0.5
-    margin: float = 0.04
+    w_fuzzy: float = 0.3
+    confident: float = 0.45
+    margin: float = 0.03
     sure: float = 0.75  # overrides an out-of-scope word
-    clear: float = 0.85  # confidence + margin at or above this is confident too
-    floor: float = 0.42  # below this: no match
+    clear: float = 0.8  # confidence + margin at or above this is confident too
+    floor: float = 0.38  # below this: no match
     recall: int = 10
     unknown_idf: float = 0.6  # weight of a word no entry uses, as a share of the largest idf
     historical_penalty: float = 0.08
@@ -212,6 +213,7 @@ class _Doc:
     bigrams: frozenset[str]
     length: int
     variants: tuple[str, ...]
+    variant_words: tuple[frozenset[str], ...] = ()
 
 
 class Matcher:
@@ -240,8 +242,12 @@ class Matcher:
                 for word in self.segmenter.words(text):
                     counts[word] = counts.get(word, 0) + 1
                 bigrams.update(self.segmenter.bigrams(text))
-            variants = tuple(self._fuzzy_form(t) for t in texts[: len(entry.questions)])
-            doc = _Doc(entry, counts, frozenset(bigrams), sum(counts.values()), variants)
+            questions = texts[: len(entry.questions)]
+            variants = tuple(self._fuzzy_form(t) for t in questions)
+            variant_words = tuple(frozenset(self.segmenter.words(t)) for t in questions)
+            doc = _Doc(
+                entry, counts, frozenset(bigrams), sum(counts.values()), variants, variant_words
+            )
             self.docs.append(doc)
             self.groups.setdefault(entry.group_key, []).append(index)
             for word in counts:
@@ -255,6 +261,33 @@ class Matcher:
         self.max_idf = math.log(1 + n)
         self.word_idf = {w: self._idf(df, n) for w, df in word_df.items()}
         self.bigram_idf = {b: self._idf(df, n) for b, df in bigram_df.items()}
+        self.variant_totals = [
+            tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
+            for d in self.docs
+        ]
+
+    def _known_pieces(self, words: Iterable[str]) -> list[str]:
+        """Split a word the index does not know into parts it does know ("能休" -> "休").
+
+        jieba sometimes glues a function word to a content word; the glued form is unknown to
+        every entry and would count against all of them.
+        """
+        out: list[str] = []
+        for word in words:
+            if word in self.word_idf or len(word) < 2:
+                out.append(word)
+                continue
+            parts = [
+                p
+                for p in self.segmenter.tokenizer.lcut_for_search(word)
+                if p != word and p in self.word_idf and p not in self.segmenter.stopwords
+            ]
+            if not parts:
+                parts = [
+                    c for c in word if c in self.word_idf and c not in self.segmenter.stopwords
+                ]
+            out.extend(parts or [word])
+        return out
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
@@ -269,7 +302,7 @@ class Matcher:
         """Entries scored for ``text``, best first (only the recalled few)."""
         seg = self.segmenter
         normalised = seg.normalise(text)
-        words = list(dict.fromkeys(seg.words(normalised)))
+        words = list(dict.fromkeys(self._known_pieces(seg.words(normalised))))
         bigrams = list(dict.fromkeys(seg.bigrams(normalised)))
         if not words and not bigrams:
             return []
@@ -302,14 +335,25 @@ class Matcher:
             return []
         recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
         query_form = "".join(words)
+        query_words = set(words)
         scored = []
         for index in recalled:
             doc = self.docs[index]
+            cover_v = max(
+                (
+                    sum(self.word_idf.get(w, 0.0) for w in v if w in query_words) / total
+                    for v, total in zip(doc.variant_words, self.variant_totals[index], strict=True)
+                ),
+                default=0.0,
+            )
             cover_w = word_hit.get(index, 0.0) / word_total
             cover_b = bigram_hit.get(index, 0.0) / bigram_total
             fuzzy = max((fuzz.ratio(query_form, v) for v in doc.variants), default=0.0) / 100
             confidence = (
-                params.w_words * cover_w + params.w_bigrams * cover_b + params.w_fuzzy * fuzzy
+                params.w_words * cover_w
+                + params.w_variant * cover_v
+                + params.w_bigrams * cover_b
+                + params.w_fuzzy * fuzzy
             )
             scored.append(Scored(doc.entry, min(confidence, 1.0), cover_w, cover_b, fuzzy))
         scored.sort(key=lambda s: s.confidence, reverse=True)
