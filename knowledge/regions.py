@@ -160,15 +160,15 @@ def _spellings() -> dict[str, Region]:
         table[short] = Region(province, city)
     for alias, city in CITY_ALIASES.items():
         table[alias] = Region(CITY_TO_PROVINCE[city], city)
-    by_prefix = {}
-    for county, city in COUNTIES.items():
-        table[county] = Region(CITY_TO_PROVINCE[city], city)
-        by_prefix.setdefault(county[:2], city)
+    by_prefix: dict[str, str] = {}
+    for county, county_city in COUNTIES.items():
+        table[county] = Region(CITY_TO_PROVINCE[county_city], county_city)
+        by_prefix.setdefault(county[:2], county_city)
     for short in COUNTY_SHORT:
-        city = next((c for n, c in COUNTIES.items() if n.startswith(short)), None)
-        city = city or by_prefix.get(short[:2])
-        if city is not None and short not in table:
-            table[short] = Region(CITY_TO_PROVINCE[city], city)
+        found = next((c for n, c in COUNTIES.items() if n.startswith(short)), None)
+        found = found or by_prefix.get(short[:2])
+        if found is not None and short not in table:
+            table[short] = Region(CITY_TO_PROVINCE[found], found)
     table.setdefault("横县", Region("广西", "南宁市"))
     table.setdefault("土左旗", Region("内蒙古", "呼和浩特市"))
     table.setdefault("托县", Region("内蒙古", "呼和浩特市"))
