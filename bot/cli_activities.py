@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.cli import open_runtime
 from bot.settings import Settings
-from handlers.activity.evaluate import FIELDS, load_labelled, load_questions, score
+from handlers.activity.evaluate import EXTRA_FIELDS, FIELDS, load_labelled, load_questions, score
 from handlers.activity.export import FORMATS, default_name, export
 from handlers.activity.parser import parse_activity
 from handlers.activity.stats import month_stats
@@ -68,7 +68,7 @@ def _eval(args: argparse.Namespace, _settings: Settings) -> int:
     millis = (time.perf_counter() - started) * 1000
     print(f"set: {path} ({result.reports} reports)")
     print(f"questions: {', '.join(map(str, question_files)) or '-'} ({result.questions})")
-    for name in FIELDS:
+    for name in FIELDS + EXTRA_FIELDS:
         print(
             f"  {name:<13} {result.accuracy(name):6.1%}  ({result.correct[name]}/{result.reports})"
         )

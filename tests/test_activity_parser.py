@@ -14,6 +14,7 @@ from handlers.activity.parser import (
     REPORT_THRESHOLD,
     ActivityDraft,
     Item,
+    classify_kind,
     extract_place,
     looks_like_report,
     parse_activity,
@@ -72,6 +73,8 @@ def test_not_a_quantity() -> None:
         ("12月3日", date(2025, 12, 3), None),  # would be in the future: last year
         ("526当天", date(2026, 5, 26), None),
         ("20号", date(2026, 5, 20), None),
+        ("上周末", date(2026, 5, 23), date(2026, 5, 24)),
+        ("三八节那天", date(2026, 3, 8), None),
     ],
 )
 def test_dates(text: str, start: date, end: date | None) -> None:
@@ -118,6 +121,22 @@ def test_issue_examples() -> None:
         ("避孕药具", 2000, "只", True),
         ("咨询", 100, "人次", True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("新圩村会员小组开展慰问活动 慰问困难母亲6户", "visit"),
+        ("前天晚上新光村小组在村文化室开了会，讲了关爱保险的事", "member"),
+        ("高桥村小组开展关爱保险宣传 现场投保了12份", "insurance"),
+        ("昨天在文竹村搞了个义诊", "clinic"),
+        ("今天在海角社区开展青春期健康讲座", "youth"),
+        ("今天下午我们在长乐社区搞了活动", "member"),
+        ("今天在卫生院门口宣传 发了三百份资料", "publicity"),
+    ],
+)
+def test_kinds(text: str, kind: str) -> None:
+    assert classify_kind(text) == kind
 
 
 def test_places_prefer_the_village_and_drop_glue_words() -> None:

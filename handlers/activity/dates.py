@@ -36,6 +36,17 @@ _WEEKDAY = re.compile(
 _COMPACT = re.compile(r"(?<!\d)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)(?=当天|那天|当日|那日)")
 # A report that starts with 上午/下午/晚上 without a day speaks of today.
 _TODAY_PART = re.compile(r"^\W{0,3}(?P<part>上午|下午|中午|早上|晚上|傍晚)")
+_WEEKEND = re.compile(r"(?P<which>上上|上个?|这个?|本)?(?:周末|礼拜天和礼拜六)")
+# Days named by their festival, used only when nothing more precise is written.
+_FESTIVALS = (
+    (re.compile(r"元旦"), 1, 1),
+    (re.compile(r"三八|妇女节"), 3, 8),
+    (re.compile(r"五一|劳动节"), 5, 1),
+    (re.compile(r"五四|青年节"), 5, 4),
+    (re.compile(r"六一|儿童节"), 6, 1),
+    (re.compile(r"七一|建党节"), 7, 1),
+    (re.compile(r"国庆节?"), 10, 1),
+)
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
 
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2}
@@ -169,6 +180,22 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
                 value = None
             if value is None and today.month > 1:
                 value = _make(None, today.month - 1, day, today)
+            if value:
+                return DateSpan(value, value), match.span()
+    match = _WEEKEND.search(text)
+    if match:
+        which = match.group("which") or ""
+        monday = today - timedelta(days=today.weekday())
+        if which.startswith("上上"):
+            monday -= timedelta(days=14)
+        elif which.startswith("上") or (not which and today.weekday() < 5):
+            monday -= timedelta(days=7)  # a bare 周末 on a weekday is the one just past
+        saturday = monday + timedelta(days=5)
+        return DateSpan(saturday, saturday + timedelta(days=1)), match.span()
+    for pattern, month, day in _FESTIVALS:
+        match = pattern.search(text)
+        if match:
+            value = _make(None, month, day, today)
             if value:
                 return DateSpan(value, value), match.span()
     match = _TODAY_PART.search(text)

@@ -26,6 +26,8 @@ from handlers.activity.parser import (
 from handlers.messages import SHANGHAI
 
 FIELDS = ("date", "place", "participants", "items")
+#: Also scored and printed, but not one of the targets.
+EXTRA_FIELDS = ("kind",)
 _ITEM_LABEL = re.compile(r"^(?P<name>\S+)\s+(?P<qty>\d+)(?P<approx>\+?)\s+(?P<unit>\S+)$")
 
 
@@ -114,14 +116,16 @@ def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
                 else None
             ),
             "items": draft_items(draft),
+            "kind": draft.kind,
         }
         want = {
             "date": expected_date(case.get("date")),
             "place": case.get("place"),
             "participants": expected_people(case.get("participants")),
             "items": expected_items(case.get("items") or []),
+            "kind": case.get("kind", "other"),
         }
-        for name in FIELDS:
+        for name in FIELDS + EXTRA_FIELDS:
             if got[name] == want[name]:
                 result.correct[name] += 1
             else:

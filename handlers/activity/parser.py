@@ -28,18 +28,37 @@ KINDS: dict[str, str] = {
     "youth": "青春健康",
     "other": "其他活动",
 }
-# Checked in order: the first kind whose words appear wins.
+# Checked in order: the first kind whose words appear wins. An event named for what it was (义诊,
+# 讲座) beats the group it was held by; a group meeting (会员小组开了会) beats the topics talked
+# about there (讲了关爱保险); a bare "活动" from a leader is a member activity.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("youth", ("青春健康", "青春期", "青少年", "中学生", "高中生", "初中生", "大学生", "学生")),
-    ("insurance", ("投保", "参保", "保险")),
-    ("clinic", ("义诊", "体检", "健康检查", "检查身体", "量血压", "测血压", "免费检查", "两癌")),
-    ("lecture", ("讲座", "培训", "讲课", "课堂", "宣讲", "授课", "知识讲", "上课", "健康课")),
-    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门")),
+    ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "免费检查", "两癌")),
+    ("lecture", ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课")),
     (
         "member",
-        ("会员活动", "小组活动", "月度活动", "例会", "会员大会", "小组会", "会员会", "主题活动"),
+        (
+            "会员活动",
+            "小组活动",
+            "月度活动",
+            "例会",
+            "会员大会",
+            "小组会",
+            "会员会",
+            "会员小组",
+            "开会",
+            "开了会",
+            "开了个会",
+            "开小组",
+            "小组在",
+            "小组开",
+        ),
     ),
+    ("insurance", ("投保", "参保", "保险")),
+    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访")),
     ("publicity", ("宣传", "526", "5·26", "发放", "派发", "咨询")),
+    ("lecture", ("讲了", "宣讲", "讲解", "知识讲")),
+    ("member", ("活动",)),
 )
 
 _PLACE_SUFFIX = r"(?:村委会|村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗)"
@@ -409,11 +428,28 @@ def item_category(name: str, unit: str = "") -> str:
     return name
 
 
-def classify_kind(text: str) -> str:
+_EVENT = re.compile(
+    r"(?:开展|组织|举办|举行|搞了|开了|办了|进行)(?:了|一场|一次|个)?(?P<event>[^，。,；;\s]{1,12})"
+)
+
+
+def _kind_of(text: str, *, generic: bool) -> str | None:
     for kind, words in _KIND_WORDS:
+        if not generic and words == ("活动",):
+            continue
         if any(word in text for word in words):
             return kind
-    return "other"
+    return None
+
+
+def classify_kind(text: str) -> str:
+    """The kind of activity: what the event is called (开展慰问活动 → visit) first, else any
+    kind word in the message, else "other"."""
+    for match in _EVENT.finditer(text):
+        kind = _kind_of(match.group("event"), generic=False)
+        if kind is not None:
+            return kind
+    return _kind_of(text, generic=True) or "other"
 
 
 def _strip_prefixes(name: str) -> str:
