@@ -20,6 +20,7 @@ from bot.scheduler_plugin import build_scheduler
 from bot.settings import Settings
 from handlers.db import session_scope
 from handlers.members import REGION_LEVELS
+from handlers.reminders import delete_reminder
 from scheduler.jobs import ensure_default_reminders
 from scheduler.models import AUDIENCE_LABELS, KIND_CUSTOM, Reminder, describe_spec, parse_schedule
 
@@ -32,9 +33,10 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
             rows = list(session.exec(select(Reminder).order_by(col(Reminder.id))))
         for r in rows:
             state = "on" if r.enabled else "off"
+            scope = "all" if r.region.is_empty else r.region.display()
             print(
                 f"{r.id}\t{state}\t{r.spec}\t{describe_spec(r.spec)}\t"
-                f"{AUDIENCE_LABELS.get(r.audience, r.audience)}\t{r.region.display()}\t{r.name}"
+                f"{AUDIENCE_LABELS.get(r.audience, r.audience)}\t{scope}\t{r.name}"
             )
     finally:
         runtime.close()
@@ -64,13 +66,11 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
     runtime = open_runtime(settings)
     try:
-        with session_scope(runtime.services.engine) as session:
-            row = session.get(Reminder, args.id)
-            if row is None:
-                print(f"no reminder {args.id}")
-                return 1
-            session.delete(row)
-        print(f"deleted reminder {args.id}")
+        outcome = delete_reminder(runtime.services, args.id)
+        if outcome == "missing":
+            print(f"no reminder {args.id}")
+            return 1
+        print(f"{outcome} reminder {args.id}")  # defaults are disabled, not deleted
     finally:
         runtime.close()
     return 0

@@ -32,6 +32,8 @@ from scheduler.models import (
     AUDIENCE_LEADERS,
     KIND_CALENDAR,
     KIND_CUSTOM,
+    KIND_MONTHLY,
+    KIND_NUDGE,
     Reminder,
     association_day,
     calendar_spec,
@@ -89,6 +91,22 @@ def _owned(services: Services, ctx: Context, number: int) -> Reminder:
     if not ctx.region.contains(reminder.region):
         raise DomainError(f"提醒 {number} 是上级设置的，您不能修改，可以联系上级协会。")
     return reminder
+
+
+def delete_reminder(services: Services, number: int) -> str:
+    """Delete a reminder; the seeded defaults are switched off instead (else they would be
+    seeded again on the next start). Returns "deleted", "disabled" or "missing"."""
+    with session_scope(services.engine) as session:
+        stored = session.get(Reminder, number)
+        if stored is None:
+            return "missing"
+        if stored.kind in (KIND_MONTHLY, KIND_NUDGE):
+            stored.enabled = False
+            stored.updated_at = utcnow()
+            session.add(stored)
+            return "disabled"
+        session.delete(stored)
+        return "deleted"
 
 
 def add_reminder(ctx: Context, text: str) -> Reminder:
@@ -165,10 +183,8 @@ def routes(router: Router) -> list[Route[Any]]:
             ]
         if command.action == "delete":
             reminder = _owned(services, ctx, command.number)
-            with session_scope(services.engine) as session:
-                stored = session.get(Reminder, reminder.id)
-                if stored is not None:
-                    session.delete(stored)
+            if delete_reminder(services, command.number) == "disabled":
+                return [Reply(f"提醒 {command.number} 是默认提醒，已关闭（不会再发）。")]
             return [Reply(f"已删除提醒 {command.number}。")]
         if command.action == "edit":
             reminder = _owned(services, ctx, command.number)

@@ -105,3 +105,12 @@ def test_bad_schedule_gets_an_example(services: Services) -> None:
     add_member(services, "tc", Role.COORDINATOR, region=TOWN)
     assert "请这样写" in say(services, "tc", "提醒 每月 上报")
     assert "1日到28日" in say(services, "tc", "提醒 每月31日 9:10 上报")
+
+
+def test_deleting_a_default_reminder_switches_it_off_for_good(services: Services) -> None:
+    ensure_default_reminders(services)
+    add_member(services, "admin", Role.ADMIN, region=())
+    assert "已关闭" in say(services, "admin", "删除提醒 2")
+    ensure_default_reminders(services)  # the next start must not bring it back
+    rows = {r.id: r.enabled for r in reminders(services)}
+    assert rows == {1: True, 2: False}
