@@ -208,6 +208,13 @@ class Bot:
         self.client = client
         self.wecom = wecom
         self.callbacks = 0
+        self.running = True
+
+    def stop(self) -> None:
+        """Shut the instance down (lifespan end: tasks awaited, plugins stopped)."""
+        if self.running:
+            self.running = False
+            self.client.__exit__(None, None, None)
 
     @property
     def runtime(self) -> Runtime:
@@ -249,22 +256,18 @@ def start_bot(
     tmp_path: Path, redis: Redis, fake: FakeWeCom, wecom: WeComClient
 ) -> Iterator[Callable[..., Bot]]:
     """Start app instances sharing one database and Redis (like restarts or workers)."""
-    stack: list[TestClient] = []
+    started: list[Bot] = []
 
     def start(factory: Callable[[Settings], Runtime] | None = None) -> Bot:
         settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
         client = TestClient(create_app(settings, runtime_factory=factory))
         client.__enter__()
-        stack.append(client)
-        return Bot(client, wecom)
+        started.append(Bot(client, wecom))
+        return started[-1]
 
     yield start
-    while stack:
-        stack.pop().__exit__(None, None, None)
-
-
-def stop(bot: Bot) -> None:
-    bot.client.__exit__(None, None, None)
+    while started:
+        started.pop().stop()
 
 
 def with_route(route: Route[Any]) -> Callable[[Settings], Runtime]:
@@ -340,7 +343,7 @@ def test_restart_between_pulls_resumes_from_the_saved_cursor(
     bot = start_bot(counting(runs))
     bot.notify()
     assert runs == first
-    stop(bot)
+    bot.stop()
     later = [kf.customer("wmD", "帮助"), kf.customer("wmA", "菜单")]
     kf.sync_bodies.clear()
     again = start_bot(counting(runs))  # a new process: nothing in memory
@@ -361,7 +364,7 @@ def test_failed_page_is_pulled_again_after_restart(
     bot = start_bot(counting(runs))
     bot.notify()
     assert runs == ids[:2]
-    stop(bot)
+    bot.stop()
     kf.fail_sync_call = None
     start_bot(counting(runs)).notify()
     assert kf.sync_bodies[-1]["cursor"] == "c2"
@@ -560,6 +563,35 @@ def test_unanswered_question_goes_to_the_servicer_with_the_bots_guesses(
     assert (ticket.channel, ticket.asker_id, ticket.account) == ("kf", "wmAsk", KFID)
 
 
+def test_when_the_transfer_is_refused_the_coordinator_answers_through_the_bot(
+    start_bot: Callable[..., Bot], kf: KfFake, fake: FakeWeCom, wecom: WeComClient
+) -> None:
+    runs: list[str] = []
+    bot = start_bot(counting(runs, handoff=True))
+    _register_coordinator(bot)
+    # e.g. the coordinator is not a servicer of this 微信客服 account
+    fake.fail_next("/cgi-bin/kf/service_state/trans", 95014, "not a servicer")
+    kf.customer("wmAlone", "人工")
+    bot.notify()
+    assert kf.transfers == [] and kf.on_event == []
+    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 1)
+    assert "转给协会工作人员" in kf.sent["wmAlone"][0]
+    note = fake.calls("/cgi-bin/message/send")[0].body["text"]["content"]
+    number = note.split("编号")[1].split("】")[0]
+    # the coordinator answers in the app; the bot relays it to the family on WeChat
+    query, body = wecom.envelope(
+        wecom.text_xml("coord1", f"回复 {number} 请带户口本到村委会", 7001)
+    )
+    bot.post(query, body)
+    bot.settle()
+    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 2)
+    assert "请带户口本到村委会" in kf.sent["wmAlone"][1]
+    # nobody took the session, so the bot keeps answering
+    kf.customer("wmAlone", "帮助")
+    bot.notify()
+    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 3)
+
+
 def test_servicer_taking_the_session_silences_the_bot(
     start_bot: Callable[..., Bot], kf: KfFake
 ) -> None:
@@ -657,7 +689,7 @@ def test_privacy_forget_removes_everything_about_a_customer(
     remembered = _remembered(engine, "wmGone")
     has_faq = any(r.name == "faq" for r in bot.runtime.router.routes)
     assert remembered == ("广西" if has_faq else "")
-    stop(bot)
+    bot.stop()
 
     socket = redis.connection_pool.connection_kwargs["path"]
     monkeypatch.setenv("XIEHUI_DATA_DIR", str(tmp_path / "data"))
