@@ -172,6 +172,21 @@ def test_draft_round_trips_through_json() -> None:
     assert again.participants_approx is True
 
 
+def test_a_taught_question_inside_a_report_is_not_a_question() -> None:
+    text = "昨天 新安村 小组活动 会员到了11个 讲了育儿补贴怎么申请"
+    assert looks_like_report(text, WED) >= REPORT_THRESHOLD
+    assert looks_like_report("育儿补贴怎么申请", WED) < REPORT_THRESHOLD
+
+
+def test_cantonese_and_per_household_amounts() -> None:
+    draft = parse_activity("琴日我哋喺东头村派咗宣传资料一百五十份", WED)
+    assert draft is not None and draft.place == "东头村"
+    assert draft.date is not None and draft.date.start.day == 26
+    visit = parse_activity("走访慰问单亲困难母亲15户，每户发放慰问金300元", WED)
+    assert visit is not None
+    assert [(i.category, i.quantity) for i in visit.items] == [("慰问", 15)]
+
+
 def test_labelled_sets_meet_targets() -> None:
     labelled = load_labelled(DATA / "activity_labelled.yaml")
     questions = load_questions(DATA / "activity_questions.yaml")

@@ -27,7 +27,8 @@ _PART = re.compile(
     r"(?P<part>上旬|中旬|下旬|月初|月中|月底|月末|初|中|底|末)"
 )
 _RELATIVE = re.compile(
-    r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午"
+    r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午|"
+    r"琴日|寻日|尋日"  # Cantonese for yesterday
 )
 _WEEKDAY = re.compile(
     r"(?P<which>上上|上个?|这个?|本)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天1-7])"
@@ -49,7 +50,7 @@ _FESTIVALS = (
 )
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
 
-_RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2}
+_RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAYS.update({str(n): n - 1 for n in range(1, 8)})
 _FUTURE_SLACK = timedelta(days=3)

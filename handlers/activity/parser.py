@@ -69,8 +69,11 @@ _PLACE = re.compile(
 _VILLAGE_LEVEL = ("村", "社区", "嘎查", "小区", "屯", "村委会")
 _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山").
+# A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
+# 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:在|到|于|去|给|的|了|协|院|市|区|县|旗|各|们|是|从|往|赴|向|镇|乡|苏木|街道|嘎查)"
+    r".*(?:在|到|于|去|给|的|了|协|院|市|区|县|各|们|是|从|往|赴|向|镇|乡|苏木|街道|嘎查|"
+    r"喺|哋|咗|旗(?=[\u4e00-\u9fff]{2}))"
 )
 # Words that end up glued in front of a place name and are not part of it.
 _PLACE_PREFIXES = (
@@ -192,6 +195,11 @@ _PARTICIPANTS = (
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次)"
     ),
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*人(?:左右|上下)?(?![次口员])"),
+    # 人到齐了 十五个 / 会员来齐了 共12人
+    re.compile(
+        rf"(?:人|会员)(?:都)?(?:到齐|来齐|到全)了?\s*(?:共|一共|有)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)"
+    ),
     # 人数15 / 人数：15
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 参训小组长40名: 名 counts people whoever they are
@@ -354,7 +362,7 @@ _QUESTION = re.compile(
     r"[?？]|吗|嘛|呢|么$|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
-    r"是否|可否|不\s*$|没\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
+    r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
 _WISH = re.compile(
     r"想要|想生|打算|准备|计划|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|我老公|我妈|孩子|宝宝|娃"
@@ -523,13 +531,50 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 
 _VERB_SPLIT = re.compile(
-    r"发放了?|派发了?|发了|发出|分发|赠送了?|送出|送了|送去|张贴了?|悬挂了?|提供了?|办理了?|"
+    r"发放了?|派发了?|派咗|发了|发出|分发|赠送了?|送出|送了|送去|张贴了?|悬挂了?|提供了?|办理了?|办了|"
     r"开展了?|共计|一共|总共|累计|现场|其中|另外|同时|以及|还有"
 )
 _VISIT_WORDS = ("走访", "入户", "上门", "看望", "随访", "慰问", "探访", "家访", "走了", "服务")
 _PERSON_WORDS = re.compile(
-    r"会员|群众|村民|居民|人员|妇女|学生|参加|参与|到了|来了|家长|牧民|老人"
+    r"人|会员|群众|村民|居民|妇女|学生|参加|参与|到了|来了|家长|牧民|老人|请假|没来"
 )
+_NOT_COUNTED_AFTER_GE = (
+    "嘎查",
+    "苏木",
+    "村",
+    "镇",
+    "乡",
+    "街道",
+    "社区",
+    "屯",
+    "组",
+    "小组",
+    "请假",
+    "没来",
+    "会员",
+    "群众",
+    "村民",
+    "居民",
+    "人",
+    "妇女",
+    "学生",
+    "老人",
+    "家长",
+    "月",
+)
+_ITEM_WORDS = tuple(word for _, words in _ITEM_CATEGORIES for word in words)
+
+
+def _recent_item_word(before: str) -> str:
+    """The item word nearest before a bare count: 办理关爱保险 办了26份 → 保险."""
+    best, at = "", -1
+    for word in _ITEM_WORDS:
+        position = before.rfind(word)
+        if position > at or (position == at and len(word) > len(best)):
+            best, at = word, position
+    return best
+
+
 _APPROX_WORDS = ("大概", "大约", "差不多", "将近", "接近", "约", "近")
 _PER_EACH = ("每户", "每人", "每个", "每家", "每位", "人均")
 
@@ -574,8 +619,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         unit = match.group("unit")
         if unit in ("场", "期", "次"):
             continue
-        if any(word in text[max(0, num_at - 5) : num_at] for word in _PER_EACH):
-            continue
+        clause = _ITEM_NAME_STOP.split(text[max(0, num_at - 16) : num_at])[-1]
+        if any(word in clause for word in _PER_EACH):
+            continue  # 每户发放慰问金300元 is a rate, not a total
         raw = match.group("name")
         name = _clean_item_name(raw)
         if "参与" in name or "参加" in name:
@@ -589,8 +635,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 name = "走访"
             elif after:
                 name = after
+        if unit == "个" and text.startswith(_NOT_COUNTED_AFTER_GE, match.end()):
+            continue  # 3个嘎查, 两个请假: places and people, not things handed out
+        if not name:
+            name = _recent_item_word(text[max(0, num_at - 16) : num_at])
         if len(name) < 1 or (item_category(name, unit) == name and len(name) == 1):
-            name = after
+            name = "" if unit == "个" else after
         if not name or "参与" in name or "参加" in name:
             continue
         if unit in ("个", "名") and _PERSON_WORDS.search(name + after[:2]):
@@ -610,6 +660,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
+
+
+# What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
+# clause is content, not the sender asking.
+_TAUGHT = re.compile(r"(?:讲了|讲解了?|介绍了?|学习了?|宣讲了?|告诉大家|解答了?)[^，。,；;\s?？]*")
 
 
 def is_question(text: str) -> bool:
@@ -633,7 +688,7 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         score += 0.3
     if _DONE.search(body):
         score += 0.1
-    if _QUESTION.search(body):
+    if _QUESTION.search(_TAUGHT.sub("", body)):
         score -= 0.6
     if _WISH.search(body):
         score -= 0.25
