@@ -16,7 +16,9 @@ there, the row is claimed again after its lease and sent a second time. For app 
 (``enable_duplicate_check``, 1800 s) swallows that repeat; robot and appchat sends have no such
 check, so at most one of their messages per crashed process can arrive twice. Rows claimed in
 the same batch but not yet attempted when a process dies are not at risk: they are simply sent
-after the lease lapses (``lease_seconds``, 60 s by default).
+after the lease lapses (``lease_seconds``, 60 s by default). A live worker stops starting sends
+once three quarters of its lease is gone and puts the rest back, so a slow batch does not
+outlive its lease and race a second worker for the same rows.
 """
 
 from __future__ import annotations
@@ -363,7 +365,17 @@ class Outbox:
         # Rows the rate gate refuses are put back together at the end of the round (one
         # commit, not one per row): under a binding limit most of a batch is refused.
         refused: list[tuple[OutboxMessage, float]] = []
-        for row in self.claim_due(limit=limit, lease_seconds=lease_seconds):
+        claimed = self.claim_due(limit=limit, lease_seconds=lease_seconds)
+        # Stop starting sends well before the batch's lease lapses: after that another worker
+        # may claim the same rows, and a row both of us send would arrive twice (slow WeCom:
+        # 50 rows x a 10 s timeout outlast a 60 s lease). Unstarted rows go back at once.
+        stop_at = self.now() + timedelta(seconds=lease_seconds * 0.75)
+        for position, row in enumerate(claimed):
+            if self.now() >= stop_at:
+                refused.extend((rest, 0.0) for rest in claimed[position:])
+                stats.deferred += len(claimed) - position
+                logger.warning("lease nearly over: %d rows put back", len(claimed) - position)
+                break
             target = row.target
             if gate is not None:
                 wait = gate.wait_seconds(target)
@@ -404,13 +416,21 @@ class Outbox:
         return stats
 
     def _put_back(self, rows: list[tuple[OutboxMessage, float]]) -> None:
-        """Return claimed rows to pending, each due after its wait, in one transaction."""
+        """Return claimed rows to pending, each due after its wait, in one transaction.
+
+        Only rows still under this worker's lease: a row another worker has re-claimed is
+        left alone.
+        """
         now = self.now()
         with Session(self.engine) as session:
             for row, wait in rows:
                 session.execute(
                     update(OutboxMessage)
-                    .where(col(OutboxMessage.id) == row.id)
+                    .where(
+                        col(OutboxMessage.id) == row.id,
+                        col(OutboxMessage.status) == SENDING,
+                        col(OutboxMessage.lease_until) == row.lease_until,
+                    )
                     .values(
                         status=PENDING,
                         lease_until=None,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from bot.sender import WeComSender
 from handlers.db import utcnow
 from handlers.messages import Target, TargetKind
-from handlers.outbox import FAILED, PENDING, SENT, Outbox
+from handlers.outbox import FAILED, PENDING, SENT, Outbox, SendResult
 from tests.conftest import TEST_CORP, make_settings
 from tests.fakewecom import FakeWeCom
 
@@ -136,3 +136,27 @@ def test_enqueue_many_is_idempotent_on_keys(engine: Engine) -> None:
     assert outbox.enqueue_many(items, origin="broadcast:1", chunk=3) == 7
     assert outbox.enqueue_many(items, origin="broadcast:1", chunk=3) == 0
     assert len(outbox.by_origin("broadcast:1")) == 7
+
+
+def test_a_slow_batch_stops_before_its_lease_lapses(engine: Engine) -> None:
+    """Rows not started when 3/4 of the lease is gone go back instead of risking a double."""
+    clock = MovableClock()
+    outbox = Outbox(engine, clock=clock)
+    for index in range(4):
+        outbox.enqueue(Target.user(f"u{index}"), "x", key=f"k{index}")
+
+    class SlowSender:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def send(self, target: Target, text: str, *, duplicate_check: bool = False) -> SendResult:
+            self.sent.append(target.ids[0])
+            clock.now += timedelta(seconds=20)  # each send takes 20 s of a 60 s lease
+            return SendResult(ok=True)
+
+    slow = SlowSender()
+    stats = outbox.deliver_due(slow, lease_seconds=60)
+    assert slow.sent == ["u0", "u1", "u2"] and stats.deferred == 1
+    rows = {r.key: (r.status, r.attempts) for r in outbox.by_origin("reply")}
+    assert rows["k3"] == (PENDING, 0)  # back at once, not stuck until the lease lapses
+    assert outbox.deliver_due(slow).sent == 1
