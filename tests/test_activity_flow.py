@@ -277,3 +277,19 @@ def test_coordinator_month_statistics(services: Services, say: Say) -> None:
     assert "还没上报的小组（1个）：大塘村会员小组" in stats
     assert "活动记录0条" in say("boss", "活动统计 2026-04")
     assert "只有协会工作人员" in say("l1", "本月活动")
+
+
+def test_help_menu_and_dispatch_order(router: Router) -> None:
+    from handlers.registry import CAPABILITY_MODULES
+
+    assert "登记活动" in router.help_text(Role.LEADER)
+    assert "本月活动" in router.help_text(Role.COORDINATOR)
+    assert "登记活动" not in router.help_text(Role.FAMILY)
+    order = list(CAPABILITY_MODULES)
+    assert "handlers.activity" in order
+    for later in ("handlers.faq",):
+        if later in order:
+            assert order.index("handlers.activity") < order.index(later)
+    for earlier in ("handlers.broadcast", "handlers.handoff"):
+        if earlier in order:
+            assert order.index(earlier) < order.index("handlers.activity")
