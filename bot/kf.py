@@ -517,12 +517,12 @@ class ForgetReport:
     redis_keys: int = 0
     outbox_rows: int = 0
     tickets: int = 0
-    profile: bool = False
+    profiles: int = 0
 
     def summary(self) -> str:
         return (
             f"已删除：Redis 记录 {self.redis_keys} 条，待发/已发消息 {self.outbox_rows} 条，"
-            f"转人工记录 {self.tickets} 条，地区记录 {'1' if self.profile else '0'} 条。"
+            f"转人工记录 {self.tickets} 条，地区记录 {self.profiles} 条。"
         )
 
 
@@ -553,13 +553,13 @@ def forget_customer(services: Services, external_userid: str) -> ForgetReport:
         report.outbox_rows = int(result.rowcount)  # type: ignore[attr-defined]
         session.commit()
     report.tickets = _forget_tickets(services, external_userid)
-    report.profile = _forget_profile(services, external_userid)
+    report.profiles = int(_forget_profile(services, external_userid))
     logger.info(
-        "kf customer forgotten: redis=%d outbox=%d tickets=%d profile=%s",
+        "kf customer forgotten: redis=%d outbox=%d tickets=%d profiles=%d",
         report.redis_keys,
         report.outbox_rows,
         report.tickets,
-        report.profile,
+        report.profiles,
     )
     return report
 
@@ -642,13 +642,13 @@ def purge_expired(
                     col(FamilyProfile.updated_at) < cutoff,
                 )
             )
-            report.profile = bool(result.rowcount)  # type: ignore[attr-defined]
+            report.profiles = int(result.rowcount)  # type: ignore[attr-defined]
             session.commit()
     logger.info(
-        "kf retention purge: outbox=%d tickets=%d profiles=%s",
+        "kf retention purge: outbox=%d tickets=%d profiles=%d",
         report.outbox_rows,
         report.tickets,
-        report.profile,
+        report.profiles,
     )
     return report
 

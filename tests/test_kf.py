@@ -93,6 +93,21 @@ class KfFake:
         )
         return msgid
 
+    def other(self, user: str, msgtype: str, content: dict[str, Any]) -> str:
+        msgid = self._next_id()
+        self.messages.append(
+            {
+                "msgid": msgid,
+                "open_kfid": KFID,
+                "external_userid": user,
+                "send_time": int(time.time()),
+                "origin": 3,
+                "msgtype": msgtype,
+                msgtype: content,
+            }
+        )
+        return msgid
+
     def event(self, user: str, event_type: str, **fields: Any) -> str:
         msgid = self._next_id()
         self.messages.append(
@@ -445,6 +460,38 @@ def test_at_most_five_messages_per_customer_message(
     assert wait_for(lambda: len(kf.sent["wmLong"]) == MAX_REPLIES + 1)
 
 
+def test_voice_location_and_unknown_kinds_get_a_plain_answer(
+    start_bot: Callable[..., Bot], kf: KfFake
+) -> None:
+    seen: list[IncomingMessage] = []
+
+    def factory(settings: Settings) -> Runtime:
+        runtime = build_runtime(settings)
+        original = runtime.router.dispatch
+
+        def dispatch(message: IncomingMessage, services: Services) -> Any:
+            seen.append(message)
+            return original(message, services)
+
+        runtime.router.dispatch = dispatch  # type: ignore[method-assign]
+        return runtime
+
+    bot = start_bot(factory)
+    kf.other("wmVoice", "voice", {"media_id": "MEDIA_V"})
+    kf.other("wmLoc", "location", {"latitude": 21.66, "longitude": 109.2, "name": "合浦"})
+    kf.other("wmLink", "link", {"title": "文章", "url": "https://example.com"})
+    bot.notify()
+    kinds = {m.user_id: (m.kind.value, m.media_id, m.location, m.account) for m in seen}
+    assert kinds == {
+        "wmVoice": ("voice", "MEDIA_V", None, KFID),
+        "wmLoc": ("location", "", (21.66, 109.2), KFID),
+        "wmLink": ("other", "", None, KFID),
+    }
+    assert all(m.channel is Channel.KF for m in seen)
+    assert wait_for(lambda: all(len(kf.sent[u]) == 1 for u in kinds))
+    assert "语音" in kf.sent["wmVoice"][0]
+
+
 def test_fit_messages_packs_short_replies_and_cuts_long_ones() -> None:
     assert fit_messages(["一", "二", "三"], 5) == ["一", "二", "三"]
     packed = fit_messages(["短" * 10] * 8, 2)
@@ -770,7 +817,7 @@ def test_purge_deletes_old_tickets_and_remembered_regions(services: Services) ->
         session.add(profiles.FamilyProfile(channel="kf", user_id="wmNew", province="广西"))
         session.commit()
     report = purge_expired(services, days=30)
-    assert report.tickets == 1 and report.profile
+    assert report.tickets == 1 and report.profiles == 1
     with Session(services.engine) as session:
         tickets = sorted(t.asker_id for t in session.exec(select(handoff.HandoffTicket)))
         kept = [p.user_id for p in session.exec(select(profiles.FamilyProfile))]
