@@ -822,3 +822,11 @@ def test_purge_deletes_old_tickets_and_remembered_regions(services: Services) ->
         tickets = sorted(t.asker_id for t in session.exec(select(handoff.HandoffTicket)))
         kept = [p.user_id for p in session.exec(select(profiles.FamilyProfile))]
     assert tickets == ["vol1", "wmNew"] and kept == ["wmNew"]
+
+
+def test_benchmark_pulls_every_scripted_message_once() -> None:
+    from bot.kf_bench import run
+
+    figures = run(20, 7)
+    assert (figures["messages"], figures["pages"], figures["dispatched"]) == (20, 3, 20)
+    assert figures["queued_replies"] == 20 and figures["repeat_messages"] == 0
