@@ -180,3 +180,23 @@ def test_robot_broadcast_survives_sigkill_without_loss(
     assert set(received) == {f"key{i:05d}x" for i in range(300)}
     assert sum(received.values()) - 300 <= 1  # one send per process can be in flight
     services.engine.dispose()
+
+
+def test_two_sending_processes_never_send_a_row_twice(
+    tmp_path: Path, redis: Redis, fake: FakeWeCom
+) -> None:
+    services = _services(tmp_path, redis)
+    groups = [
+        MemberGroup(
+            code=f"P{i:03d}", name=f"并发{i}组", channel="robot", robot_key=f"pkey{i:05d}x"
+        )
+        for i in range(300)
+    ]
+    _broadcast(services, groups)
+    env = _env(tmp_path, redis, fake)
+    workers = [_spawn(env), _spawn(env)]
+    for worker in workers:
+        _finish(worker)
+    received = Counter(r.query["key"] for r in fake.calls("/cgi-bin/webhook/send"))
+    assert len(received) == 300 and set(received.values()) == {1}
+    services.engine.dispose()
