@@ -189,6 +189,18 @@ def test_photo_with_a_draft_is_saved_with_the_record(
     assert ActivityStore(services.engine).in_month(2026, 5)[0].photos == 1
 
 
+def test_cancelling_a_draft_removes_its_photos(
+    services: Services, say: Say, router: Router, clock: Clock
+) -> None:
+    add_member(services, "lead", Role.LEADER)
+    services.media = FakeMedia()
+    say("lead", REPORT)
+    send_photo(router, services, "lead", "M1", clock.now)
+    assert len(list((services.data_dir / "photos").iterdir())) == 1
+    assert "已作废" in say("lead", "撤销")
+    assert list((services.data_dir / "photos").iterdir()) == []
+
+
 def test_photo_without_media_service_is_declined_politely(
     services: Services, say: Say, router: Router, clock: Clock
 ) -> None:

@@ -287,6 +287,8 @@ def routes(router: Router) -> list[Route[Any]]:
         if action.action == "cancel":
             ctx.conversation.clear(DRAFT_KEY)
             ctx.conversation.clear(EXPIRED_KEY)
+            for path, _media in pending.get("photos", []):
+                (ctx.services.data_dir / str(path)).unlink(missing_ok=True)
             return [Reply("好的，这条活动记录已作废，没有保存。")]
         if action.action == "wrong":
             return [Reply("请直接告诉我哪里不对，比如“人数改成15”“地点是文竹村”“日期是3月10日”。")]
@@ -328,6 +330,10 @@ def routes(router: Router) -> list[Route[Any]]:
         media = ctx.services.media
         if media is None:
             return [Reply("抱歉，现在是本地模式，照片没法保存。活动记录本身不受影响。")]
+        pending = load_pending(ctx) if target == "draft" else None
+        last = ctx.conversation.get(LAST_KEY) if target == "record" else None
+        if pending is None and not (isinstance(last, dict) and "id" in last):
+            return [Reply("刚才的活动记录已经过期，照片没有保存。请重新发活动情况。")]
         try:
             content, ext = media.fetch(message.media_id)
         except Exception:
@@ -340,15 +346,12 @@ def routes(router: Router) -> list[Route[Any]]:
         name = f"{ctx.services.now():%Y%m%d}-{uuid.uuid4().hex[:12]}{ext or '.jpg'}"
         (folder / name).write_bytes(content)
         relative = f"photos/{name}"
-        if target == "draft":
-            pending = load_pending(ctx)
-            if pending is None:
-                return [Reply("刚才的活动记录已经过期，照片没有保存。请重新发活动情况。")]
+        if pending is not None:
             pending.setdefault("photos", []).append([relative, message.media_id])
             store_pending(ctx, pending)
             count = len(pending["photos"])
             return [Reply(f"照片收到（{count}张），确认保存记录时会一起存上。请回复“对”保存。")]
-        last = ctx.conversation.get(LAST_KEY) or {}
+        assert isinstance(last, dict)
         record_id = int(last["id"])
         count = ActivityStore(ctx.services.engine).add_photo(record_id, relative, message.media_id)
         return [Reply(f"照片已存到活动记录（编号{record_id}），这条记录现在有{count}张照片。")]
