@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.handoff import LAST_QUESTION, create_ticket, forward_ticket
-from handlers.messages import IncomingMessage, Kind, Reply, Role
+from handlers.messages import IncomingMessage, Kind, Reply, Role, split_text
 from handlers.profiles import remember_region, remembered_region
 from handlers.router import Route, Router
 from handlers.services import Context
@@ -105,7 +105,7 @@ def routes(_router: Router) -> list[Route[Any]]:
             return [Reply("这个选项已经失效了，请把问题再发一次。")]
         ctx.conversation.clear(LAST_QUESTION)
         _offer_region(ctx, kb, entry.group_key, choice.note)
-        return [Reply(entry_text(entry, choice.note))]
+        return _replies(entry_text(entry, choice.note))
 
     def match_region(message: IncomingMessage, ctx: Context) -> tuple[str, Region] | None:
         if message.kind is not Kind.TEXT:
@@ -129,7 +129,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         remember_region(
             ctx.services.engine, ctx.message.channel.value, ctx.message.user_id, region
         )
-        return [Reply(entry_text(entry, note))]
+        return _replies(entry_text(entry, note))
 
     def match_question(message: IncomingMessage, ctx: Context) -> FaqHit | None:
         if message.kind is not Kind.TEXT or not message.text.strip():
@@ -152,7 +152,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         if hit.outcome is Outcome.CONFIDENT and hit.entry is not None and kb is not None:
             ctx.conversation.clear(LAST_QUESTION)
             _offer_region(ctx, kb, hit.entry.group_key, hit.note)
-            return [Reply(render(hit))]
+            return _replies(render(hit))
         if hit.outcome is Outcome.UNSURE and hit.candidates:
             choices = [
                 {"id": e.id, "note": note}
@@ -176,6 +176,11 @@ def routes(_router: Router) -> list[Route[Any]]:
             example="生头胎国家给钱不",
         ),
     ]
+
+
+def _replies(text: str) -> list[Reply]:
+    """One reply, or several when an answer would pass WeCom's 2048-byte limit."""
+    return [Reply(piece) for piece in split_text(text)]
 
 
 def _offer_region(ctx: Context, kb: KnowledgeBase, group: str, note: str) -> None:

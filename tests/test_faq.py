@@ -143,3 +143,24 @@ def test_no_knowledge_base_still_answers_politely(router: Router, services: Serv
     add_member(services, "vol", Role.VOLUNTEER)
     result = ask(router, services, "vol", "产假多少天")
     assert "暂时答不上来" in texts(result.replies)
+
+
+def test_an_answer_over_the_byte_limit_is_split(
+    router: Router, kb_services: Services, tmp_path: Path, segmenter: Segmenter
+) -> None:
+    import shutil
+
+    directory = tmp_path / "kb"
+    shutil.copytree(FIXTURE, directory)
+    path = directory / "t3_health.yaml"
+    long_answer = "全国：" + "每天0.4毫克。" * 150  # about 2.6 KB
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("全国：一般每天0.4毫克（1片）。", long_answer),
+        encoding="utf-8",
+    )
+    kb_services.knowledge = KnowledgeStore(directory, segmenter=segmenter)
+    add_member(kb_services, "v9", Role.VOLUNTEER)
+    replies = ask(router, kb_services, "v9", "叶酸每天吃几片").replies
+    assert len(replies) == 2
+    assert all(len(r.text.encode("utf-8")) <= 2048 for r in replies)
+    assert replies[-1].text.endswith("（更新于 2026-11）")
