@@ -164,3 +164,20 @@ def test_an_answer_over_the_byte_limit_is_split(
     assert len(replies) == 2
     assert all(len(r.text.encode("utf-8")) <= 2048 for r in replies)
     assert replies[-1].text.endswith("（更新于 2026-11）")
+
+
+def test_the_registered_router_answers_from_the_real_knowledge_base(
+    services: Services, segmenter: Segmenter
+) -> None:
+    from handlers.registry import build_router
+
+    real = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+    services.knowledge = KnowledgeStore(real, segmenter=segmenter)
+    router = build_router()
+    names = [route.name for route in router.routes]
+    assert names.index("handoff.reply") < names.index("faq") < names.index("fallback")
+    assert names.index("faq") == len(names) - 2  # the FAQ is the last capability
+    add_member(services, "v1", Role.VOLUNTEER, region=("内蒙古", "包头市"))
+    text = texts(ask(router, services, "v1", "生二胎有补贴吗").replies)
+    assert text.startswith("包头市：")
+    assert "不能套用到包头" in text
