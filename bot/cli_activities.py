@@ -8,6 +8,7 @@ and the confusion rates between reports and FAQ-style questions.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import time
 from pathlib import Path
@@ -106,6 +107,90 @@ def _parse(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace, _settings: Settings) -> int:
+    """Dispatch N report → 对 conversations through the real router on a throwaway data folder
+    (SQLite + embedded Redis) and print latency figures, then time 本月活动 and the exports."""
+    import statistics
+    import tempfile
+    from datetime import datetime
+
+    from bot.container import build_runtime
+    from handlers.members import Member
+    from handlers.messages import SHANGHAI, IncomingMessage
+
+    router_log = logging.getLogger("handlers.router")
+    level = router_log.level
+    with tempfile.TemporaryDirectory() as folder:
+        values: dict[str, Any] = {"XIEHUI_DATA_DIR": Path(folder), "XIEHUI_RUN_SCHEDULER": False}
+        runtime = build_runtime(Settings(**values))
+        router_log.setLevel(logging.WARNING)  # one INFO line per dispatch would drown the figures
+        try:
+            services, router = runtime.services, runtime.router
+            n = args.leaders
+            for i in range(n):
+                services.members.upsert(
+                    Member(
+                        user_id=f"l{i}",
+                        name=f"组长{i}",
+                        role="leader",
+                        province="广西",
+                        city="北海市",
+                        county="合浦县",
+                        township=f"镇{i % 10}",
+                        village=f"村{i}",
+                        group_code=f"G{i:04d}",
+                    )
+                )
+            services.members.upsert(
+                Member(user_id="boss", role="coordinator", province="广西", county="合浦县")
+            )
+            sent = datetime(2026, 5, 27, 20, 0, tzinfo=SHANGHAI)
+            first, second = "东西南北中大小新老上下石木水田山", "江河湖塘岭坡桥湾林竹"
+            report_ms: list[float] = []
+            confirm_ms: list[float] = []
+            for i in range(n):
+                day = 1 + i % 26
+                village = f"{first[i % 15]}{second[i // 15 % 10]}{first[i // 150 % 15]}村"
+                people, handed = 10 + i % 9, 20 + i
+                text = f"5月{day}日在{village}开展会员活动 到了{people}个会员 发宣传资料{handed}份"
+                for step, (said, sink) in enumerate(((text, report_ms), ("对", confirm_ms))):
+                    message = IncomingMessage(
+                        user_id=f"l{i}", text=said, sent_at=sent, msg_id=f"bench-{i}-{step}"
+                    )
+                    started = time.perf_counter()
+                    router.dispatch(message, services)
+                    sink.append((time.perf_counter() - started) * 1000)
+            saved = len(month_stats(services, 2026, 5, RegionPath()).views)
+            started = time.perf_counter()
+            router.dispatch(
+                IncomingMessage(user_id="boss", text="活动统计 2026-05", sent_at=sent),
+                services,
+            )
+            stats_ms = (time.perf_counter() - started) * 1000
+            timings = []
+            for fmt in FORMATS:
+                started = time.perf_counter()
+                export(month_stats(services, 2026, 5, RegionPath()), fmt)
+                timings.append(f"{fmt} {(time.perf_counter() - started) * 1000:.0f} ms")
+        finally:
+            router_log.setLevel(level)
+            runtime.close()
+
+    def describe(values: list[float]) -> str:
+        ordered = sorted(values)
+        p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+        return (
+            f"p50 {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms"
+        )
+
+    print(f"leaders: {n}; records saved: {saved}")
+    print(f"report -> card: {describe(report_ms)}")
+    print(f"对 -> saved:     {describe(confirm_ms)}")
+    print(f"活动统计 2026-05 over {saved} records: {stats_ms:.0f} ms")
+    print("export: " + ", ".join(timings))
+    return 0 if saved == n else 1
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("activities", help="activity records: export, eval")
     sub = parser.add_subparsers(dest="activities_command", required=True)
@@ -127,6 +212,10 @@ def register(subparsers: Any) -> None:
     )
     ev.add_argument("--verbose-failures", action="store_true", help="list every miss")
     ev.set_defaults(func=_eval)
+
+    bench = sub.add_parser("bench", help="latency of logging through the real router")
+    bench.add_argument("--leaders", type=int, default=300)
+    bench.set_defaults(func=_bench)
 
     parse = sub.add_parser("parse", help="show what the parser extracts from one message")
     parse.add_argument("text")

@@ -149,3 +149,9 @@ def test_cli_export_and_eval(
     for field in ("date", "place", "participants", "items"):
         assert field in printed
     assert "questions taken as reports" in printed and "reports taken as questions" in printed
+
+
+def test_cli_bench_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["activities", "bench", "--leaders", "4"]) == 0
+    printed = capsys.readouterr().out
+    assert "records saved: 4" in printed and "report -> card: p50" in printed
