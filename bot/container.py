@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from redis import Redis
 
 from bot.settings import Settings
 from handlers.db import init_db, make_engine
+from handlers.groups import chat_members
 from handlers.outbox import Outbox, Sender
 from handlers.ratelimit import RedisRateGate
 from handlers.registry import build_router
@@ -78,7 +80,10 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
             services.media = WeComMediaFetcher(sender)
             services.extras["chat_creator"] = sender  # handlers.groups.ChatCreator
     runtime = Runtime(settings=settings, services=services, router=build_router(), sender=sender)
-    runtime.extras["rate_gate"] = RedisRateGate(redis)  # WeCom's limits, shared via Redis
+    # WeCom's limits, shared via Redis; app-chat sends count against every member of the chat.
+    runtime.extras["rate_gate"] = RedisRateGate(
+        redis, chat_members=functools.partial(chat_members, services)
+    )
     return runtime
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handlers.db import session_scope
 from handlers.errors import DomainError
@@ -104,6 +104,17 @@ def _ids(value: str) -> list[str]:
 def groups_in(services: Services, region: RegionPath) -> list[MemberGroup]:
     """Active groups inside ``region``."""
     return filter_by_region(services.members.groups(), region)
+
+
+def chat_members(services: Services, chat_id: str) -> list[str]:
+    """Who is in an app chat: the registered members of the group that uses it."""
+    with session_scope(services.engine) as session:
+        codes = list(session.exec(select(MemberGroup.code).where(MemberGroup.chat_id == chat_id)))
+        if not codes:
+            return []
+        return sorted(
+            session.exec(select(Member.user_id).where(col(Member.group_code).in_(codes))).all()
+        )
 
 
 def chat_id_for(code: str) -> str:

@@ -5,8 +5,10 @@ Limits (``/work/shared/reference/wecom-protocol.md`` 2.12), all sliding windows:
 - group robot: at most 20 messages a minute per robot key (WeCom answers 45009 beyond that);
 - app messages (message/send): at most 30 a minute and 1000 an hour per member (WeCom drops the
   excess *silently*, so this gate is the only protection);
-- appchat/send: at most 200 a minute per member across groups. The gate only sees the chat id,
-  so it counts per chat: one member group is one chat, and members belong to one group;
+- appchat/send: at most 200 a minute and 10 000 a day per member across groups (WeCom drops
+  the excess silently). The outbox row only names the chat, so the gate asks ``chat_members``
+  (wired to the group registry) who is in it and counts every member, which matters for
+  coordinators who sit in many group chats; without it, it counts per chat;
 - any API per corp: 10 000 a minute per cgi (message/send and appchat/send each).
 
 ``wait_seconds`` is an atomic *reservation*: a Lua script checks every bucket the target
@@ -24,7 +26,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from redis import Redis
@@ -35,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 MINUTE = 60.0
 HOUR = 3600.0
+DAY = 86400.0
 
 # KEYS: bucket keys. ARGV: now, member, then (limit, window) per key.
 # Returns "0" after reserving a slot in every bucket, else the seconds to wait (as a string).
@@ -71,10 +74,13 @@ class RateLimits:
     member_per_minute: int = 30
     member_per_hour: int = 1000
     appchat_per_minute: int = 200
+    appchat_per_day: int = 10_000
     corp_per_minute: int = 10_000
     window_scale: float = 1.0
 
-    def buckets(self, target: Target) -> list[tuple[str, int, float]]:
+    def buckets(
+        self, target: Target, chat_members: Sequence[str] = ()
+    ) -> list[tuple[str, int, float]]:
         """(bucket name, limit, window seconds) for every bucket a send to ``target`` uses."""
         minute = MINUTE * self.window_scale
         hour = HOUR * self.window_scale
@@ -83,10 +89,14 @@ class RateLimits:
             digest = hashlib.sha256(target.ids[0].encode()).hexdigest()[:20]
             return [(f"robot:{digest}", self.robot_per_minute, minute)]
         if target.kind is TargetKind.APPCHAT:
-            return [
-                (f"appchat:{target.ids[0]}", self.appchat_per_minute, minute),
-                ("corp:appchat", self.corp_per_minute, minute),
-            ]
+            chat: list[tuple[str, int, float]] = [("corp:appchat", self.corp_per_minute, minute)]
+            if not chat_members:
+                chat.append((f"appchat:{target.ids[0]}", self.appchat_per_minute, minute))
+            day = DAY * self.window_scale
+            for member in chat_members:
+                chat.append((f"chatmember:{member}:m", self.appchat_per_minute, minute))
+                chat.append((f"chatmember:{member}:d", self.appchat_per_day, day))
+            return chat
         if target.kind is TargetKind.KF:
             return [("corp:kf", self.corp_per_minute, minute)]
         buckets: list[tuple[str, int, float]] = [("corp:message", self.corp_per_minute, minute)]
@@ -119,15 +129,20 @@ class RedisRateGate:
         limits: RateLimits | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        chat_members: Callable[[str], Sequence[str]] | None = None,
     ) -> None:
         self.redis = redis
         self.limits = limits or RateLimits()
         self._clock = clock
+        self._chat_members = chat_members
         self._script = redis.register_script(_RESERVE)
 
     def wait_seconds(self, target: Target) -> float:
         """Reserve a slot for ``target`` now and return 0, or return how long to wait."""
-        buckets = self.limits.buckets(target)
+        members: Sequence[str] = ()
+        if target.kind is TargetKind.APPCHAT and self._chat_members is not None:
+            members = self._chat_members(target.ids[0])
+        buckets = self.limits.buckets(target, members)
         keys = [f"{self.PREFIX}:{name}" for name, _limit, _window in buckets]
         args: list[str] = [repr(self._clock()), uuid.uuid4().hex]
         for _name, limit, window in buckets:

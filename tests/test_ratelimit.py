@@ -93,3 +93,30 @@ def test_outbox_defers_what_the_gate_refuses(engine, redis: Redis) -> None:  # t
     deferred = [m for m in outbox.by_origin("reply") if m.status != SENT]
     assert len(deferred) == 1 and deferred[0].attempts == 0
     assert len(sender.sent) == 2
+
+
+def test_appchat_counts_every_member_across_chats(redis: Redis) -> None:
+    """A coordinator in many group chats hits WeCom's 200/min per member before any chat does."""
+    clock = Clock()
+    members = {f"chat{i}": ["coordinator", f"m{i}"] for i in range(5)}
+    gate = RedisRateGate(
+        redis, RateLimits(appchat_per_minute=3), clock=clock, chat_members=members.__getitem__
+    )
+    chat = [Target(TargetKind.APPCHAT, (f"chat{i}",)) for i in range(5)]
+    assert [gate.wait_seconds(t) for t in chat[:3]] == [0, 0, 0]
+    assert gate.wait_seconds(chat[3]) > 0  # a fresh chat, but the coordinator is full
+    clock.now += 60
+    assert gate.wait_seconds(chat[3]) == 0
+
+
+def test_chat_members_come_from_the_group_registry(services) -> None:  # type: ignore[no-untyped-def]
+    from handlers.groups import chat_members
+    from handlers.members import MemberGroup
+    from handlers.messages import Role
+    from tests.conftest import add_member
+
+    services.members.save_group(MemberGroup(code="G1", channel="appchat", chat_id="chatG1"))
+    for uid in ("a", "b"):
+        add_member(services, uid, Role.VOLUNTEER, group="G1")
+    assert chat_members(services, "chatG1") == ["a", "b"]
+    assert chat_members(services, "nochat") == []
