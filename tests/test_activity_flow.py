@@ -305,3 +305,13 @@ def test_help_menu_and_dispatch_order(router: Router) -> None:
     for earlier in ("handlers.broadcast", "handlers.handoff"):
         if earlier in order:
             assert order.index(earlier) < order.index("handlers.activity")
+
+
+def test_county_coordinator_report_takes_town_and_village_from_the_text(
+    services: Services, say: Say
+) -> None:
+    add_member(services, "boss", Role.COORDINATOR, region=("广西", "北海市", "合浦县"))
+    say("boss", "5月20日廉州镇文竹村开展义诊 六十多名群众参加")
+    assert "已登记" in say("boss", "对")
+    [record] = records(services)
+    assert (record.county, record.township, record.village) == ("合浦县", "廉州镇", "文竹村")

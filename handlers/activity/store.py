@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
 from handlers.activity.models import ActivityItem, ActivityPhoto, ActivityRecord
-from handlers.activity.parser import ActivityDraft
+from handlers.activity.parser import ActivityDraft, find_places
 from handlers.db import session_scope, utcnow
 from handlers.members import REGION_LEVELS, Member, RegionPath
 
@@ -41,6 +41,20 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return first, following
+
+
+def fill_region_from_text(record: ActivityRecord, draft: ActivityDraft) -> None:
+    """A coordinator registered at county level reporting for 廉州镇江口村: take the township and
+    village the text names for the levels the reporter's own region leaves empty."""
+    if record.village:
+        return
+    places = find_places(draft.text)
+    towns = [place for place, level in places if level == "town"]
+    villages = [place for place, level in places if level == "village"]
+    if not record.township and towns:
+        record.township = towns[0]
+    if villages:
+        record.village = villages[0]
 
 
 class ActivityStore:
@@ -75,6 +89,7 @@ class ActivityStore:
         if member is not None:
             for level in REGION_LEVELS:
                 setattr(record, level, getattr(member, level))
+        fill_region_from_text(record, draft)
         with session_scope(self.engine) as session:
             session.add(record)
             session.flush()
