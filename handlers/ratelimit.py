@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 MINUTE = 60.0
 HOUR = 3600.0
 DAY = 86400.0
+MEMBERS_CACHE_SECONDS = 60.0
 
 # KEYS: bucket keys. ARGV: now, member, then (limit, window) per key.
 # Returns "0" after reserving a slot in every bucket, else the seconds to wait (as a string).
@@ -135,13 +136,15 @@ class RedisRateGate:
         self.limits = limits or RateLimits()
         self._clock = clock
         self._chat_members = chat_members
+        # chat id -> (fetched at, members): a broadcast asks about each chat once, not per part
+        self._members_cache: dict[str, tuple[float, Sequence[str]]] = {}
         self._script = redis.register_script(_RESERVE)
 
     def wait_seconds(self, target: Target) -> float:
         """Reserve a slot for ``target`` now and return 0, or return how long to wait."""
         members: Sequence[str] = ()
         if target.kind is TargetKind.APPCHAT and self._chat_members is not None:
-            members = self._chat_members(target.ids[0])
+            members = self._members(target.ids[0])
         buckets = self.limits.buckets(target, members)
         keys = [f"{self.PREFIX}:{name}" for name, _limit, _window in buckets]
         args: list[str] = [repr(self._clock()), uuid.uuid4().hex]
@@ -152,6 +155,16 @@ class RedisRateGate:
         if wait > 0:
             logger.debug("rate gate: %s must wait %.2fs", target.describe(), wait)
         return wait
+
+    def _members(self, chat_id: str) -> Sequence[str]:
+        assert self._chat_members is not None
+        now = time.monotonic()
+        cached = self._members_cache.get(chat_id)
+        if cached is not None and now - cached[0] < MEMBERS_CACHE_SECONDS:
+            return cached[1]
+        members = self._chat_members(chat_id)
+        self._members_cache[chat_id] = (now, members)
+        return members
 
     def record(self, target: Target) -> None:
         """Nothing to do: :meth:`wait_seconds` already reserved the slot atomically."""
