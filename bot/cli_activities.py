@@ -24,7 +24,6 @@ from handlers.errors import DomainError
 from handlers.members import RegionPath
 
 DEFAULT_SET = Path("tests/data/activity_labelled.yaml")
-DEFAULT_QUESTIONS = Path("tests/data/activity_questions.yaml")
 
 
 def _month(value: str) -> tuple[int, int]:
@@ -60,8 +59,8 @@ def _eval(args: argparse.Namespace, _settings: Settings) -> int:
     labelled = load_labelled(path)
     questions: list[str] = []
     question_files = [Path(q) for q in args.questions] if args.questions else []
-    if not question_files and DEFAULT_QUESTIONS.exists():
-        question_files = [DEFAULT_QUESTIONS]
+    if not question_files:
+        question_files = sorted(path.parent.glob("activity_questions*.yaml"))
     for qpath in question_files:
         questions.extend(load_questions(qpath))
     started = time.perf_counter()
@@ -208,7 +207,8 @@ def register(subparsers: Any) -> None:
         "--questions",
         action="append",
         default=[],
-        help="FAQ-style questions (YAML list, or items with q:); repeatable",
+        help="FAQ-style questions (YAML list, or items with q:); repeatable; "
+        "default: every activity_questions*.yaml next to the set",
     )
     ev.add_argument("--verbose-failures", action="store_true", help="list every miss")
     ev.set_defaults(func=_eval)
