@@ -196,3 +196,24 @@ def test_labelled_sets_meet_targets() -> None:
         assert result.accuracy(name) >= 0.9, name
     assert result.false_claim_rate <= 0.02
     assert result.miss_rate <= 0.02
+
+
+def test_arbitrary_text_never_raises() -> None:
+    import random
+
+    from handlers.activity.parser import extract
+    from handlers.activity.routes import apply_correction, classify_pending
+
+    alphabet = list(
+        "0123456789一二两三十百千万零月日号至到-.年周上本这个底中旬初多余几来左右人名位个份只"
+        "户次村镇社区嘎查苏木街道县旗在开展活动会员发放宣传资料避孕套咨询，。 ？吗昨天今天前天改成是"
+    )
+    rng = random.Random(4)
+    pending = {"draft": ActivityDraft(text="x").to_json()}
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        looks_like_report(text, WED)
+        extract(text, WED)
+        action = classify_pending(text, pending, WED)
+        if action is not None and action.action == "correct":
+            apply_correction(ActivityDraft(text="x"), action, WED)
