@@ -21,14 +21,12 @@ from bot.settings import Settings
 from handlers.db import session_scope
 from handlers.members import REGION_LEVELS
 from handlers.reminders import delete_reminder
-from scheduler.jobs import ensure_default_reminders
 from scheduler.models import AUDIENCE_LABELS, KIND_CUSTOM, Reminder, describe_spec, parse_schedule
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
+    runtime = open_runtime(settings)  # seeds the default reminders on first use
     try:
-        ensure_default_reminders(runtime.services)
         with session_scope(runtime.services.engine) as session:
             rows = list(session.exec(select(Reminder).order_by(col(Reminder.id))))
         for r in rows:

@@ -18,6 +18,7 @@ from handlers.ratelimit import RedisRateGate
 from handlers.registry import build_router
 from handlers.router import Router
 from handlers.services import Services
+from scheduler.jobs import ensure_default_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,9 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
     outbox = Outbox(engine)
     services = Services(engine=engine, redis=redis, outbox=outbox, data_dir=settings.data_dir)
     _attach_knowledge(services, settings)
+    # The default monthly reminder and nudge exist from the first start, whichever process
+    # (service, scheduler or a CLI command) comes first; seeding is idempotent.
+    ensure_default_reminders(services)
     if sender is None:
         sender = _default_sender(settings, redis)
     if settings.api_enabled:
