@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, func, select
 
 from bot.container import Runtime
-from handlers.members import Member, MemberGroup
+from handlers.members import Member, MemberGroup, RegionPath
 from handlers.messages import SHANGHAI, Role
 from handlers.outbox import FAILED, OutboxMessage
 
@@ -67,8 +67,99 @@ def outbox_panel(runtime: Runtime) -> Panel:
     return Panel("消息发送", ["状态", "数量/原因"], rows or [["暂无消息", 0]])
 
 
-#: Panels shown on the console, in order; capabilities append theirs via CONSOLE_PANELS.
-CONSOLE_PANELS: list[PanelBuilder] = [members_panel, outbox_panel]
+def activity_panel(runtime: Runtime) -> Panel:
+    """This month's activity reports per township and village, and who has not reported."""
+    from handlers.activity.stats import items_text, month_stats
+
+    now = runtime.services.now()
+    stats = month_stats(runtime.services, now.year, now.month, RegionPath())
+    rows: list[list[object]] = []
+    for (town, village), tally in sorted(stats.villages.items()):
+        people = f"{tally.participants}{'（约）' if tally.approximate else ''}"
+        rows.append(
+            [
+                town or "—",
+                village or "—",
+                tally.records,
+                len(tally.groups),
+                people,
+                items_text(tally.items) or "—",
+            ]
+        )
+    missing = "、".join(g.name or g.code for g in stats.missing[:30]) or "无"
+    note = (
+        f"{stats.year}年{stats.month}月：活动记录 {stats.total.records} 条，"
+        f"{len(stats.total.groups)}/{len(stats.groups)} 个小组已上报。未上报：{missing}"
+    )
+    return Panel(
+        "本月活动",
+        ["乡镇", "村（社区）", "记录", "小组", "人数", "物品"],
+        rows or [["—", "—", 0, 0, 0, "—"]],
+        note,
+    )
+
+
+def handoff_panel(runtime: Runtime) -> Panel:
+    """Questions the bot could not answer, waiting for a person."""
+    from handlers.handoff import list_tickets
+
+    rows: list[list[object]] = []
+    for ticket in list_tickets(runtime.services.engine)[:30]:
+        created = ticket.created_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+        rows.append(
+            [
+                ticket.id,
+                created,
+                ticket.region or "—",
+                ticket.question[:60],
+                "已转给 " + ticket.forwarded_to if ticket.forwarded_to else "待处理",
+            ]
+        )
+    return Panel(
+        "待人工答复的问题",
+        ["编号", "时间", "地区", "问题", "状态"],
+        rows or [["—", "—", "—", "暂无", "—"]],
+        "在企业微信里发“回复 编号 内容”答复，群众会收到。",
+    )
+
+
+def broadcast_panel(runtime: Runtime) -> Panel:
+    """The latest notices and how far their delivery has got."""
+    from handlers.broadcast import Broadcast, delivery_report
+
+    with Session(runtime.services.engine) as session:
+        latest = session.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(10)).all()
+    rows: list[list[object]] = []
+    for row in latest:
+        report = delivery_report(runtime.services, row)
+        created = row.created_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+        rows.append(
+            [
+                row.id,
+                created,
+                row.audience,
+                row.text[:40],
+                report.groups,
+                report.sent,
+                report.failed,
+                report.waiting,
+            ]
+        )
+    return Panel(
+        "通知发送",
+        ["编号", "时间", "对象", "内容", "小组", "已送达", "失败", "等待"],
+        rows or [["—", "—", "—", "暂无通知", 0, 0, 0, 0]],
+    )
+
+
+#: Panels shown on the console, in order.
+CONSOLE_PANELS: tuple[PanelBuilder, ...] = (
+    activity_panel,
+    handoff_panel,
+    broadcast_panel,
+    members_panel,
+    outbox_panel,
+)
 
 
 def render(panels: Sequence[Panel], mode: str) -> str:
