@@ -18,6 +18,7 @@ from handlers.ratelimit import RedisRateGate
 from handlers.registry import build_router
 from handlers.router import Router
 from handlers.services import Services
+from knowledge.base import KnowledgeStore
 from scheduler.jobs import ensure_default_reminders
 
 logger = logging.getLogger(__name__)
@@ -92,10 +93,6 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
 
 
 def _attach_knowledge(services: Services, settings: Settings) -> None:
-    try:
-        from knowledge.base import KnowledgeStore
-    except ImportError:  # knowledge package not present in this build
-        return
     services.knowledge = KnowledgeStore(knowledge_dir(settings))
 
 

@@ -55,10 +55,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 from redis import Redis
 from redis.exceptions import LockError
-from sqlalchemy import delete, inspect, or_
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col
 
 from handlers.db import utcnow
+from handlers.handoff import HandoffTicket
 from handlers.messages import (
     MAX_TEXT_BYTES,
     SHANGHAI,
@@ -72,6 +73,7 @@ from handlers.messages import (
     utf8_len,
 )
 from handlers.outbox import FAILED, SENT, OutboxMessage
+from handlers.profiles import FamilyProfile, forget
 from handlers.router import Dispatch, Router
 from handlers.services import Services
 
@@ -564,17 +566,7 @@ def forget_customer(services: Services, external_userid: str) -> ForgetReport:
     return report
 
 
-def _has_table(services: Services, name: str) -> bool:
-    return bool(inspect(services.engine).has_table(name))
-
-
 def _forget_tickets(services: Services, external_userid: str) -> int:
-    try:
-        from handlers.handoff import HandoffTicket
-    except ImportError:  # hand-off capability not installed
-        return 0
-    if not _has_table(services, str(HandoffTicket.__tablename__)):
-        return 0
     with Session(services.engine) as session:
         result = session.execute(
             delete(HandoffTicket).where(
@@ -587,12 +579,6 @@ def _forget_tickets(services: Services, external_userid: str) -> int:
 
 
 def _forget_profile(services: Services, external_userid: str) -> bool:
-    try:
-        from handlers.profiles import FamilyProfile, forget
-    except ImportError:  # FAQ profiles not installed
-        return False
-    if not _has_table(services, str(FamilyProfile.__tablename__)):
-        return False
     return forget(services.engine, Channel.KF.value, external_userid)
 
 
@@ -616,34 +602,22 @@ def purge_expired(
         )
         report.outbox_rows = int(result.rowcount)  # type: ignore[attr-defined]
         session.commit()
-    try:
-        from handlers.handoff import HandoffTicket
-    except ImportError:
-        HandoffTicket = None  # type: ignore[assignment,misc]
-    if HandoffTicket is not None and _has_table(services, str(HandoffTicket.__tablename__)):
-        with Session(services.engine) as session:
-            result = session.execute(
-                delete(HandoffTicket).where(
-                    col(HandoffTicket.channel) == Channel.KF.value,
-                    col(HandoffTicket.created_at) < cutoff,
-                )
+    with Session(services.engine) as session:
+        result = session.execute(
+            delete(HandoffTicket).where(
+                col(HandoffTicket.channel) == Channel.KF.value,
+                col(HandoffTicket.created_at) < cutoff,
             )
-            report.tickets = int(result.rowcount)  # type: ignore[attr-defined]
-            session.commit()
-    try:
-        from handlers.profiles import FamilyProfile
-    except ImportError:
-        FamilyProfile = None  # type: ignore[assignment,misc]
-    if FamilyProfile is not None and _has_table(services, str(FamilyProfile.__tablename__)):
-        with Session(services.engine) as session:
-            result = session.execute(
-                delete(FamilyProfile).where(
-                    col(FamilyProfile.channel) == Channel.KF.value,
-                    col(FamilyProfile.updated_at) < cutoff,
-                )
+        )
+        report.tickets = int(result.rowcount)  # type: ignore[attr-defined]
+        result = session.execute(
+            delete(FamilyProfile).where(
+                col(FamilyProfile.channel) == Channel.KF.value,
+                col(FamilyProfile.updated_at) < cutoff,
             )
-            report.profiles = int(result.rowcount)  # type: ignore[attr-defined]
-            session.commit()
+        )
+        report.profiles = int(result.rowcount)  # type: ignore[attr-defined]
+        session.commit()
     logger.info(
         "kf retention purge: outbox=%d tickets=%d profiles=%d",
         report.outbox_rows,
