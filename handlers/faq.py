@@ -107,6 +107,17 @@ def routes(_router: Router) -> list[Route[Any]]:
         _offer_region(ctx, kb, entry.group_key, choice.note)
         return _replies(entry_text(entry, choice.note))
 
+    def match_stale_choice(message: IncomingMessage, _ctx: Context) -> bool | None:
+        # A bare "1"/"2"/"3" with no numbered list pending (it expired, or never existed) is
+        # not a question: matching it against the knowledge base finds dates and amounts.
+        if message.kind is Kind.TEXT and _choice_number(message.text) is not None:
+            return True
+        return None
+
+    def answer_stale_choice(_m: IncomingMessage, _match: object, _ctx: Context) -> Sequence[Reply]:
+        """没有待选的编号列表时回复数字：请对方直接把问题发来。"""
+        return [Reply("现在没有待选的问题（编号列表10分钟内有效）。请直接把您的问题发给我。")]
+
     def match_region(message: IncomingMessage, ctx: Context) -> tuple[str, Region] | None:
         if message.kind is not Kind.TEXT:
             return None
@@ -167,6 +178,7 @@ def routes(_router: Router) -> list[Route[Any]]:
 
     return [
         Route("faq.choice", match_choice, answer_choice),
+        Route("faq.stale-choice", match_stale_choice, answer_stale_choice),
         Route("faq.region", match_region, answer_region),
         Route(
             "faq",

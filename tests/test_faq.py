@@ -95,8 +95,10 @@ def test_unsure_lists_numbers_and_a_number_picks_one(
     kb = store.current()
     expected = next(e for e in kb.entries if e.questions[0] == picked_question)
     assert texts(picked.replies).startswith(expected.answer.strip())
-    # the choice is used up: "2" again is an ordinary (unanswerable) message
-    assert ask(router, kb_services, "v3", "2").handler == "faq"
+    # the choice is used up: "2" again is not matched against the knowledge base
+    again = ask(router, kb_services, "v3", "2")
+    assert again.handler == "faq.stale-choice"
+    assert "现在没有待选的问题" in texts(again.replies)
 
 
 def test_family_question_not_found_goes_to_the_coordinator_on_duty(
