@@ -30,6 +30,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli_privacy",
     "bot.cli_kb",
     "bot.cli_activities",
+    "bot.cli_probe",
 )
 
 Command = Callable[[argparse.Namespace, Settings], int]

@@ -20,11 +20,11 @@ from redis import Redis
 from bot.app import create_app
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings
+from bot.wecom_client import WeComClient
 from bot.wecom_crypto import WeComCrypto, pkcs7_pad, signature
 from handlers.router import Dispatch
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN, make_settings
 from tests.fakewecom import FakeWeCom
-from tests.wecom_client import WeComClient
 
 # §3 of the protocol reference: wechatpy's published vector (set C).
 VEC_TOKEN = "123456"

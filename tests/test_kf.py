@@ -28,6 +28,7 @@ from bot.kf import (
 )
 from bot.sender import WeComSender
 from bot.settings import Settings
+from bot.wecom_client import WeComClient
 from handlers.messages import Channel, IncomingMessage, Reply, Role, utf8_len
 from handlers.outbox import OutboxMessage
 from handlers.router import Route
@@ -41,7 +42,6 @@ from tests.conftest import (
     text_message,
 )
 from tests.fakewecom import FakeWeCom
-from tests.wecom_client import WeComClient
 
 KFID = "wkTESTKF01"
 HOUR = 3600

@@ -14,8 +14,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from bot.wecom_client import WeComClient
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN
-from tests.wecom_client import WeComClient
 
 XIEHUI = [sys.executable, "-m", "bot.cli"]
 
@@ -152,3 +152,26 @@ def test_members_import_command(tmp_path: Path) -> None:
         [*XIEHUI, "members", "list"], env=env, capture_output=True, text=True, timeout=60
     )
     assert "李兰" in listing.stdout and "会员小组长" in listing.stdout
+
+
+def test_probe_checks_a_running_service(serve, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wecom = {"WECOM_CORP_ID": TEST_CORP, "WECOM_TOKEN": TEST_TOKEN, "WECOM_AES_KEY": TEST_AES_KEY}
+    base = serve(**wecom)
+    result = subprocess.run(
+        [*XIEHUI, "probe", "帮助", "--url", f"{base}/wecom/callback"],
+        env=clean_env(tmp_path, **wecom),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "URL 验证通过" in result.stdout
+    assert "被动回复" in result.stdout and "协会助手" in result.stdout
+    wrong = subprocess.run(
+        [*XIEHUI, "probe", "--url", f"{base}/wecom/callback"],
+        env=clean_env(tmp_path, **{**wecom, "WECOM_TOKEN": "othertoken"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert wrong.returncode == 1 and "URL 验证失败：HTTP 403" in wrong.stdout

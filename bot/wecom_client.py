@@ -1,4 +1,4 @@
-"""Builds real WeCom-style encrypted callbacks for tests (what WeCom's servers would send)."""
+"""Builds real WeCom-style encrypted callbacks (what WeCom's servers send): tests and `xiehui probe`."""
 
 from __future__ import annotations
 
