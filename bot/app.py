@@ -194,7 +194,12 @@ def create_app(
         if not settings.callback_enabled:
             logger.warning(
                 "local mode: WeCom callback disabled (set WECOM_CORP_ID, WECOM_TOKEN and "
-                "WECOM_AES_KEY to enable it); replies are written to %s",
+                "WECOM_AES_KEY to enable it)"
+            )
+        if not settings.api_enabled:
+            logger.warning(
+                "WeCom sending disabled (set WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID to "
+                "enable it); outbound messages are written to %s",
                 settings.data_dir / "sent.log",
             )
         try:
