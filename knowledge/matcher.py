@@ -38,6 +38,7 @@ from knowledge.regions import Region, find_region, region_words
 logger = logging.getLogger(__name__)
 
 DICT_DIR = Path(__file__).resolve().parent / "dict"
+_NUMERAL = frozenset("0123456789零一二两三四五六七八九十百千万第")
 _DROP = re.compile(
     r"[\s\u3000,.!?;:'\"()\[\]{}<>，。！？；：、“”‘’（）【】《》…~～·\-—_/\\|@#$%^&*+=`]+"
 )
@@ -79,6 +80,8 @@ class Params:
     recall: int = 10
     unknown_idf: float = 0.6  # weight of a word no entry uses, as a share of the largest idf
     historical_penalty: float = 0.08
+    foreign_share: float = 1.0  # weight of a topic word the index knows only in parts (病假)
+    strange_confident: float = 0.6  # a question with a topic no entry knows needs this much
 
 
 @dataclass(frozen=True)
@@ -266,13 +269,19 @@ class Matcher:
             for d in self.docs
         ]
 
-    def _known_pieces(self, words: Iterable[str]) -> list[str]:
+    def _known_pieces(self, words: Iterable[str]) -> tuple[list[str], list[str]]:
         """Split a word the index does not know into parts it does know ("能休" -> "休").
 
         jieba sometimes glues a function word to a content word; the glued form is unknown to
-        every entry and would count against all of them.
+        every entry and would count against all of them. A word that is not such a glue (its
+        parts leave content characters over, as in 流感疫苗 -> 疫苗 + 流感, or it has no function
+        word in it at all, as in 病假 -> 病 + 假) is a topic the knowledge base does not know:
+        its known parts are kept and the word itself is returned as foreign, so it still counts
+        against every entry.
         """
         out: list[str] = []
+        foreign: list[str] = []
+        stop = self.segmenter.stopwords
         for word in words:
             if word in self.word_idf or len(word) < 2:
                 out.append(word)
@@ -280,14 +289,18 @@ class Matcher:
             parts = [
                 p
                 for p in self.segmenter.tokenizer.lcut_for_search(word)
-                if p != word and p in self.word_idf and p not in self.segmenter.stopwords
+                if p != word and p in self.word_idf and p not in stop
             ]
-            if not parts:
-                parts = [
-                    c for c in word if c in self.word_idf and c not in self.segmenter.stopwords
-                ]
+            if parts:
+                covered = set("".join(parts))
+                glued = all(c in covered or c in stop or c in _NUMERAL for c in word)
+            else:
+                parts = [c for c in word if c in self.word_idf and c not in stop]
+                glued = any(c in stop or c in _NUMERAL for c in word)
             out.extend(parts or [word])
-        return out
+            if parts and not glued:
+                foreign.append(word)
+        return out, foreign
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
@@ -300,19 +313,26 @@ class Matcher:
 
     def rank(self, text: str) -> list[Scored]:
         """Entries scored for ``text``, best first (only the recalled few)."""
+        return self._rank(text)[0]
+
+    def _rank(self, text: str) -> tuple[list[Scored], list[str]]:
+        """``rank`` and the question's strange words: topics no entry knows (车险, 病假)."""
         seg = self.segmenter
         normalised = seg.normalise(text)
-        words = list(dict.fromkeys(self._known_pieces(seg.words(normalised))))
+        pieces, foreign = self._known_pieces(seg.words(normalised))
+        words = list(dict.fromkeys(pieces))
+        strange = list(dict.fromkeys(foreign + [w for w in words if self._is_strange(w)]))
         bigrams = list(dict.fromkeys(seg.bigrams(normalised)))
         if not words and not bigrams:
-            return []
+            return [], strange
         params = self.params
         k1, b = 1.2, 0.75
         bm25: dict[int, float] = {}
         word_hit: dict[int, float] = {}
         bigram_hit: dict[int, float] = {}
         unknown = self.max_idf * params.unknown_idf
-        word_total = sum(self.word_idf.get(w, unknown) for w in words) or 1.0
+        word_total = sum(self.word_idf.get(w, unknown) for w in words)
+        word_total = word_total + unknown * params.foreign_share * len(set(foreign)) or 1.0
         bigram_total = sum(self.bigram_idf.get(g, unknown) for g in bigrams) or 1.0
         for word in words:
             idf = self.word_idf.get(word)
@@ -332,7 +352,7 @@ class Matcher:
                 bigram_hit[index] = bigram_hit.get(index, 0.0) + idf
                 bm25[index] = bm25.get(index, 0.0) + 0.3 * idf
         if not bm25:
-            return []
+            return [], strange
         recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
         query_form = "".join(words)
         query_words = set(words)
@@ -357,7 +377,17 @@ class Matcher:
             )
             scored.append(Scored(doc.entry, min(confidence, 1.0), cover_w, cover_b, fuzzy))
         scored.sort(key=lambda s: s.confidence, reverse=True)
-        return scored
+        return scored, strange
+
+    def _is_strange(self, word: str) -> bool:
+        """A content word no entry uses (not a glued function word, not a number)."""
+        stop = self.segmenter.stopwords
+        return (
+            len(word) >= 2
+            and word not in self.word_idf
+            and not any(c in stop for c in word)
+            and not all(c in _NUMERAL for c in word)
+        )
 
     def classify(self, text: str) -> Outcome | None:
         """Greeting, thanks or an illegal request, recognised before any matching."""
@@ -382,7 +412,7 @@ class Matcher:
             source = "text"
         elif not region.is_empty:
             source = "asker"
-        ranked = self.rank(text)
+        ranked, strange = self._rank(text)
         groups = self._group_order(ranked)
         if not groups:
             return FaqHit(Outcome.NONE, region=region, region_source=source)
@@ -404,9 +434,18 @@ class Matcher:
             region_source=source,
             ranked=tuple(ranked),
         )
+        if strange and top_conf < params.strange_confident:
+            # 车险, 病假, 工会会费: a topic the knowledge base does not cover, whatever the
+            # shared words; no answer and no numbered list, the question goes to a person.
+            resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
+            return replace(base, candidates=tuple(e for e, _ in resolved))
         if (top_conf >= params.confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
+            if source == "text" and not self._covers(top_key, region):
+                # 广西婚假: only 内蒙古's rule is known; another province's rule is no answer.
+                resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
+                return replace(base, candidates=tuple(e for e, _ in resolved))
             entry, note = self.resolve(top_key, ranked, region)
             return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
         if top_conf >= params.floor:
@@ -433,6 +472,13 @@ class Matcher:
         return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
 
     # -- regions ---------------------------------------------------------------------------
+
+    def _covers(self, group_key: str, region: Region) -> bool:
+        """Whether a group answers for ``region``: a national entry, or one of its province."""
+        return any(
+            e.is_national or e.place.province == region.province
+            for e in self.group_entries(group_key)
+        )
 
     def group_entries(self, key: str) -> list[Entry]:
         return [self.docs[i].entry for i in self.groups.get(key, [])]

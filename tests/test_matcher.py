@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.answers import ILLEGAL, entry_text, render
 from knowledge.base import KnowledgeBase
-from knowledge.matcher import Matcher, Outcome, Params, Segmenter
+from knowledge.matcher import DICT_DIR, Matcher, Outcome, Params, Segmenter
 from knowledge.regions import Region, find_region, from_path
 
 FIXTURE = Path(__file__).parent / "data" / "kb_fixture"
@@ -132,3 +132,25 @@ def test_margin_and_confidence_are_normalised(kb: KnowledgeBase) -> None:
     assert hit.outcome is Outcome.CONFIDENT
     assert 0.0 <= hit.confidence <= 1.0
     assert 0.0 <= hit.margin <= hit.confidence
+
+
+def test_a_topic_no_entry_knows_is_not_answered(kb: KnowledgeBase, tmp_path: Path) -> None:
+    matcher = kb.matcher
+    # 病假 is known only in parts (病, 假): a topic of its own, not a glued function word
+    assert matcher._rank("病假多少天")[1] == ["病假"]
+    assert matcher._rank("产假能休几天")[1] == []
+    assert answer_id(kb, "产假能休几天") == "t1.leave.maternity.national"
+    # without the out-of-scope word list, the matcher itself declines
+    for name in ("synonyms.txt", "stopwords.txt", "user.txt"):
+        (tmp_path / name).write_text((DICT_DIR / name).read_text(encoding="utf-8"), "utf-8")
+    strict = Matcher(kb.entries, Segmenter(tmp_path), Params(strange_confident=1.0))
+    hit = strict.match("病假产假多少天")
+    assert hit.outcome is Outcome.NONE and hit.candidates
+
+
+def test_another_provinces_rule_is_no_answer(kb: KnowledgeBase) -> None:
+    only_guangxi = [e for e in kb.entries if e.id != "t1.leave.maternity.national"]
+    matcher = Matcher(only_guangxi, kb.matcher.segmenter)
+    assert matcher.match("广西产假多少天").outcome is Outcome.CONFIDENT
+    hit = matcher.match("内蒙古产假多少天")
+    assert hit.outcome is Outcome.NONE and hit.candidates
