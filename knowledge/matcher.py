@@ -169,7 +169,7 @@ class Segmenter:
         self.stopwords = frozenset(
             w for line in _read_lines(dict_dir / "stopwords.txt") for w in line.split()
         )
-        self._region_re = re.compile(
+        self.region_pattern = re.compile(
             "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
         )
         self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
@@ -190,7 +190,7 @@ class Segmenter:
 
     def normalise(self, text: str) -> str:
         """Cleaned, synonyms replaced, region names removed (regions are resolved apart)."""
-        cleaned = self._region_re.sub("", self.clean(text))
+        cleaned = self.region_pattern.sub("", self.clean(text))
         if self._synonym_re is None:
             return cleaned
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
@@ -442,7 +442,7 @@ class Matcher:
         if (top_conf >= params.confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
-            if source == "text" and not self._covers(top_key, region):
+            if source == "text" and not self._covers(top_key, cleaned):
                 # 广西婚假: only 内蒙古's rule is known; another province's rule is no answer.
                 resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
                 return replace(base, candidates=tuple(e for e, _ in resolved))
@@ -473,11 +473,15 @@ class Matcher:
 
     # -- regions ---------------------------------------------------------------------------
 
-    def _covers(self, group_key: str, region: Region) -> bool:
-        """Whether a group answers for ``region``: a national entry, or one of its province."""
+    def _covers(self, group_key: str, cleaned: str) -> bool:
+        """Whether a group answers for a question naming regions: it has a national entry, or
+        an entry for a province the question names (湖南的嫁到广西: 广西's rule answers)."""
+        named = {
+            find_region(m.group()).province
+            for m in self.segmenter.region_pattern.finditer(cleaned)
+        }
         return any(
-            e.is_national or e.place.province == region.province
-            for e in self.group_entries(group_key)
+            e.is_national or e.place.province in named for e in self.group_entries(group_key)
         )
 
     def group_entries(self, key: str) -> list[Entry]:
