@@ -174,6 +174,7 @@ class Segmenter:
         )
         self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
+        self.in_scope = _compile_any(_read_lines(dict_dir / "in_scope.txt"))
         self._known: set[str] = set()
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -420,9 +421,14 @@ class Matcher:
         second = groups[1][1] if len(groups) > 1 else 0.0
         margin = top_conf - second
         cleaned = self.segmenter.clean(text)
+        seg = self.segmenter
+        anchored = (
+            seg.in_scope is not None and seg.in_scope.search(seg.normalise(text)) is not None
+        )
         off_topic = (
-            self.segmenter.out_of_scope is not None
-            and self.segmenter.out_of_scope.search(cleaned) is not None
+            not anchored
+            and seg.out_of_scope is not None
+            and seg.out_of_scope.search(cleaned) is not None
         )
         if off_topic and top_conf < params.sure:
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
@@ -434,9 +440,11 @@ class Matcher:
             region_source=source,
             ranked=tuple(ranked),
         )
-        if strange and top_conf < params.strange_confident:
+        if strange and not anchored and top_conf < params.strange_confident:
             # 车险, 病假, 工会会费: a topic the knowledge base does not cover, whatever the
             # shared words; no answer and no numbered list, the question goes to a person.
+            # A family-planning word (计生保险 in 在超市摔了计生保险能赔吗) makes the strange
+            # word incidental.
             resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
             return replace(base, candidates=tuple(e for e, _ in resolved))
         if (top_conf >= params.confident and margin >= params.margin) or (
