@@ -422,9 +422,7 @@ class Matcher:
         margin = top_conf - second
         cleaned = self.segmenter.clean(text)
         seg = self.segmenter
-        anchored = (
-            seg.in_scope is not None and seg.in_scope.search(seg.normalise(text)) is not None
-        )
+        anchored = seg.in_scope is not None and seg.in_scope.search(cleaned) is not None
         off_topic = (
             not anchored
             and seg.out_of_scope is not None
