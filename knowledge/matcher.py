@@ -50,7 +50,9 @@ GREETINGS = frozenset(
 THANKS = frozenset(
     {"谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "谢了", "谢啦", "好的谢谢", "好的", "好", "知道了",
      "明白了", "懂了", "收到", "ok", "okay", "行", "嗯", "嗯嗯", "好滴", "辛苦了", "麻烦了",
-     "谢谢啦", "非常感谢", "太感谢了", "感谢感谢", "谢谢谢谢", "好的知道了"}
+     "谢谢啦", "非常感谢", "太感谢了", "感谢感谢", "谢谢谢谢", "好的知道了",
+     # acknowledgements that arrive when nothing is pending (a draft already saved or expired)
+     "对", "对的", "是的", "是", "确认", "没问题", "可以", "好嘞", "中"}
 )  # fmt: skip
 
 

@@ -183,3 +183,12 @@ def test_the_registered_router_answers_from_the_real_knowledge_base(
     text = texts(ask(router, services, "v1", "生二胎有补贴吗").replies)
     assert text.startswith("包头市：")
     assert "不能套用到包头" in text
+
+
+def test_a_stray_confirmation_is_acknowledged_not_queued(
+    router: Router, kb_services: Services
+) -> None:
+    add_member(kb_services, "fam9", Role.FAMILY)
+    result = ask(router, kb_services, "fam9", "对")
+    assert texts(result.replies) == "不客气！还有问题随时问我。"
+    assert handoff.list_tickets(kb_services.engine) == []
