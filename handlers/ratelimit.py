@@ -1,6 +1,6 @@
 """WeCom's sending limits as a Redis-backed rate gate shared by every process.
 
-Limits (``/work/shared/reference/wecom-protocol.md`` 2.12), all sliding windows:
+Limits (WeCom's documented API frequency limits), all sliding windows:
 
 - group robot: at most 20 messages a minute per robot key (WeCom answers 45009 beyond that);
 - app messages (message/send): at most 30 a minute and 1000 an hour per member (WeCom drops the
