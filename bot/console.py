@@ -24,7 +24,13 @@ from handlers.outbox import FAILED, OutboxMessage
 logger = logging.getLogger(__name__)
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
-STATUS_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
+STATUS_LABELS = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "sent": "已发送",
+    "failed": "失败",
+    "cancelled": "已撤回",
+}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from handlers.errors import DomainError
 from handlers.groups import GroupDirectory, Reach, groups_in
 from handlers.members import MemberGroup, RegionPath
 from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Target
-from handlers.outbox import FAILED, RETRYABLE_ERRCODES, SENT, OutboxMessage
+from handlers.outbox import CANCELLED, FAILED, RETRYABLE_ERRCODES, SENT, OutboxMessage
 from handlers.router import STAFF, Route, Router
 from handlers.services import Context, Services
 
@@ -43,6 +43,7 @@ MAX_TEXT_CHARS = 600  # a notice is one message; the outbox would split longer t
 ENQUEUEING = "enqueueing"
 SENDING = "sending"
 REPORTED = "reported"
+WITHDRAWN = "cancelled"
 
 FAILURE_LABELS = {
     81013: "成员账号无效或不在应用可见范围",
@@ -276,6 +277,7 @@ class DeliveryReport:
     invalid_users: int
     reasons: dict[str, int]
     failed_groups: list[str]
+    cancelled: int = 0
 
     @property
     def finished(self) -> bool:
@@ -290,6 +292,8 @@ class DeliveryReport:
             f"{head}共 {self.groups} 个小组，已送达 {self.sent} 个，"
             f"失败 {self.failed} 个，等待发送 {self.waiting} 个。"
         ]
+        if self.cancelled:
+            lines.append(f"已撤回 {self.cancelled} 个小组的通知，不会再发出。")
         if self.retried:
             lines.append(f"其中 {self.retried} 个因发送频率限制，自动重试后已送达。")
         if self.invalid_users:
@@ -313,6 +317,8 @@ def delivery_report(services: Services, row: Broadcast) -> DeliveryReport:
             if message.attempts > 1 and message.errcode in RETRYABLE_ERRCODES:
                 report.retried += 1
             report.invalid_users += len(json.loads(message.result or "{}").get("invalid", []))
+        elif message.status == CANCELLED:
+            report.cancelled += 1
         elif message.status == FAILED:
             report.failed += 1
             reason = FAILURE_LABELS.get(message.errcode, f"其他错误（{message.errcode}）")
@@ -320,7 +326,9 @@ def delivery_report(services: Services, row: Broadcast) -> DeliveryReport:
             report.failed_groups.append(names.get(code, code))
         else:
             report.waiting += 1
-    report.waiting += max(0, row.groups - report.sent - report.failed - report.waiting)
+    accounted = report.sent + report.failed + report.waiting + report.cancelled
+    if row.status != WITHDRAWN:  # groups not enqueued yet are still to come
+        report.waiting += max(0, row.groups - accounted)
     return report
 
 
@@ -377,6 +385,20 @@ def follow_up_broadcasts(services: Services, now: datetime | None = None) -> int
 
 
 # -- routes ------------------------------------------------------------------------------------
+
+
+def _own_broadcast(ctx: Context, number: int) -> Broadcast:
+    """Broadcast ``number`` if the sender made it or it was sent from within their region."""
+    with session_scope(ctx.services.engine) as session:
+        row = session.get(Broadcast, number)
+    if row is None:
+        raise DomainError(f"没有编号为 {number} 的通知。")
+    creator = ctx.services.members.get(row.created_by)
+    if row.created_by != ctx.message.user_id and (
+        creator is None or not ctx.region.contains(creator.region)
+    ):
+        raise DomainError(f"通知 {number} 不是您地区发出的，不能查看或取消。")
+    return row
 
 
 def routes(router: Router) -> list[Route[Any]]:
@@ -447,19 +469,42 @@ def routes(router: Router) -> list[Route[Any]]:
     def handle_status(_message: IncomingMessage, number: int, ctx: Context) -> Sequence[Reply]:
         """发“通知状态 12”：回复第12号通知送达、失败和等待的小组数及失败原因。"""
         ctx.require(ctx.role.can_broadcast, "只有协会工作人员和管理员可以查看通知状态。")
-        with session_scope(ctx.services.engine) as session:
-            row = session.get(Broadcast, number)
-        if row is None:
-            raise DomainError(f"没有编号为 {number} 的通知。")
-        creator = ctx.services.members.get(row.created_by)
-        if row.created_by != ctx.message.user_id and (
-            creator is None or not ctx.region.contains(creator.region)
-        ):
-            raise DomainError(f"通知 {number} 不是您地区发出的，不能查看。")
+        row = _own_broadcast(ctx, number)
         return [Reply(delivery_report(ctx.services, row).text(row))]
+
+    def match_withdraw(message: IncomingMessage, _ctx: Context) -> int | None:
+        found = re.fullmatch(r"\s*(?:取消|撤回)通知\s*(\d+)\s*", message.text)
+        return int(found.group(1)) if found else None
+
+    def handle_withdraw(_message: IncomingMessage, number: int, ctx: Context) -> Sequence[Reply]:
+        """发“取消通知 12”：撤回第12号通知里还没发出的部分（常用于定时通知）。"""
+        ctx.require(ctx.role.can_broadcast, "只有协会工作人员和管理员可以取消通知。")
+        row = _own_broadcast(ctx, number)
+        with session_scope(ctx.services.engine) as session:
+            stored = session.get(Broadcast, number)
+            if stored is not None:
+                stored.status = WITHDRAWN
+                session.add(stored)
+        withdrawn = ctx.services.outbox.cancel_pending(f"broadcast:{number}")
+        report = delivery_report(ctx.services, row)
+        logger.info("broadcast %s withdrawn: %d rows", number, withdrawn)
+        if withdrawn == 0:
+            return [Reply(f"通知 {number} 已经没有可撤回的部分了。\n{report.text(row)}")]
+        text = f"已撤回通知 {number}：{withdrawn} 个小组不会再收到。"
+        if report.sent or report.waiting:
+            text += f"已送达或正在发送的 {report.sent + report.waiting} 个小组无法撤回。"
+        return [Reply(text)]
 
     return [
         Route("broadcast.confirm", match_confirm, handle_confirm),
+        Route(
+            "broadcast.withdraw",
+            match_withdraw,
+            handle_withdraw,
+            help="取消还没发出的通知（如定时通知）",
+            audience=STAFF,
+            example="取消通知 12",
+        ),
         Route(
             "broadcast.status",
             match_status,

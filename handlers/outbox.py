@@ -45,6 +45,7 @@ PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
+CANCELLED = "cancelled"  # withdrawn before sending (a scheduled notice called off)
 
 #: Errors worth retrying (system busy, frequency and concurrency limits).
 RETRYABLE_ERRCODES = frozenset({-1, 45009, 45033})
@@ -332,6 +333,21 @@ class Outbox:
     def mark_sent(self, row: OutboxMessage, result: SendResult) -> None:
         payload = json.dumps({"invalid": list(result.invalid)}, ensure_ascii=False)
         self._finish(row, status=SENT, sent_at=self.now(), lease_until=None, result=payload)
+
+    def cancel_pending(self, origin: str) -> int:
+        """Withdraw every not-yet-claimed row of ``origin``; returns how many were withdrawn.
+
+        Rows already claimed by a sender (status sending) are left alone: they may be on the
+        wire, and withdrawing them could not stop WeCom delivering.
+        """
+        with Session(self.engine) as session:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.origin) == origin, col(OutboxMessage.status) == PENDING)
+                .values(status=CANCELLED, lease_until=None)
+            )
+            session.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def mark_failed(self, row: OutboxMessage, result: SendResult) -> None:
         self._finish(

@@ -203,3 +203,24 @@ def test_status_of_someone_elses_region_is_refused(services: Services) -> None:
     say(services, "coord", "确认发送")
     assert "不能查看" in say(services, "other", "通知状态 1")
     assert "没有编号为 9" in say(services, "coord", "通知状态 9")
+
+
+def test_a_scheduled_notice_can_be_withdrawn_before_it_goes_out(
+    services: Services, sender: RecordingSender
+) -> None:
+    make_groups(services)
+    add_member(services, "coord", Role.COORDINATOR, region=JIANGKOU[:3])
+    add_member(services, "other", Role.COORDINATOR, region=("广东", "深圳市"))
+    services.clock = lambda: datetime(2026, 5, 27, 10, 0, tzinfo=SHANGHAI)
+    say(services, "coord", "定时 5月28日 18:00 通知 全体小组：明天活动")
+    say(services, "coord", "确认发送")
+    assert "不能查看或取消" in say(services, "other", "取消通知 1")
+    reply = say(services, "coord", "取消通知 1")
+    assert "已撤回通知 1：3 个小组不会再收到" in reply
+    # the outbox runs on the real clock, long past 5月28日: the rows would be due now
+    assert services.outbox.deliver_due(sender).handled == 0
+    assert sender.sent == []
+    status = say(services, "coord", "通知状态 1")
+    assert "已撤回 3 个小组" in status and "等待发送 0 个" in status
+    assert follow_up_broadcasts(services) == 0  # a withdrawn notice gets no delivery report
+    assert "没有可撤回" in say(services, "coord", "取消通知 1")
