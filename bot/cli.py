@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from handlers.errors import DomainError
-from handlers.members import Member
+from handlers.members import REGION_LEVELS, Member
 from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role, parse_role
 
 logger = logging.getLogger(__name__)
@@ -36,9 +38,14 @@ CLI_MODULES: tuple[str, ...] = (
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def open_runtime(settings: Settings) -> Runtime:
-    """The same container the web service builds, for CLI commands."""
-    return build_runtime(settings)
+@contextmanager
+def open_runtime(settings: Settings) -> Iterator[Runtime]:
+    """The same container the web service builds, for a CLI command; closed afterwards."""
+    runtime = build_runtime(settings)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,90 +63,93 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class LocalFileMedia:
+    """The terminal chat's stand-in for WeCom media/get: "/photo PATH" sends a local file."""
+
+    def fetch(self, media_id: str) -> tuple[bytes, str]:
+        path = Path(media_id).expanduser()
+        return path.read_bytes(), path.suffix or ".jpg"
+
+
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
     try:
         role = parse_role(args.role)
     except ValueError as exc:
         print(f"角色无法识别：{exc}", file=sys.stderr)
         return 2
+    with open_runtime(settings) as runtime:
+        if role is not Role.FAMILY or args.region:
+            _register_chat_member(runtime, args, role)
+        runtime.services.media = LocalFileMedia()
+        print(
+            f"协会助手（终端模式），您是 {args.user}（{role.label}）。"
+            "输入“帮助”查看功能，“/photo 文件路径”发照片，Ctrl-D 退出。"
+        )
+        _chat_loop(runtime, args.user)
+    return 0
+
+
+def _register_chat_member(runtime: Runtime, args: argparse.Namespace, role: Role) -> None:
     registry = runtime.services.members
-    if role is not Role.FAMILY or args.region:
-        existing = registry.get(args.user)
-        member = existing or Member(user_id=args.user, name=args.name or args.user)
-        member.role = role.value
-        if args.region:
-            parts = [p for p in args.region.replace("/", " ").split() if p]
-            for level, value in zip(
-                ("province", "city", "county", "township", "village"), parts, strict=False
-            ):
-                setattr(member, level, value)
-        if args.group:
-            member.group_code = args.group
-        registry.upsert(member)
-    print(
-        f"协会助手（终端模式），您是 {args.user}（{role.label}）。输入“帮助”查看功能，Ctrl-D 退出。"
-    )
-    counter = 0
-    try:
-        while True:
-            try:
-                line = input("> ")
-            except EOFError:
-                print()
-                return 0
-            text = line.strip()
-            if not text:
-                continue
-            counter += 1
-            kind = Kind.TEXT
-            media_id = ""
-            if text.startswith("/photo "):  # simulate sending a picture from a local file
-                kind, media_id, text = Kind.IMAGE, text.split(" ", 1)[1], ""
-            message = IncomingMessage(
-                user_id=args.user,
-                text=text,
-                kind=kind,
-                channel=Channel.CLI,
-                sent_at=datetime.now(SHANGHAI),
-                msg_id=f"cli-{counter}-{datetime.now().timestamp():.0f}",
-                media_id=media_id,
-            )
-            dispatch = runtime.router.dispatch(message, runtime.services)
-            for index, reply in enumerate(dispatch.replies):
-                if reply.to is None:
-                    print(reply.text)
-                    continue
-                # Messages for other people take the same outbox path as in the service.
-                runtime.services.outbox.enqueue(
-                    reply.to, reply.text, key=f"reply:{message.msg_id}:{index}"
-                )
-                print(f"[已转发给 {reply.to.describe()}]\n{reply.text}")
-            runtime.services.outbox.deliver_due(runtime.sender)
+    member = registry.get(args.user) or Member(user_id=args.user, name=args.name or args.user)
+    member.role = role.value
+    if args.region:
+        parts = [p for p in args.region.replace("/", " ").split() if p]
+        for level, value in zip(REGION_LEVELS, parts, strict=False):
+            setattr(member, level, value)
+    if args.group:
+        member.group_code = args.group
+    registry.upsert(member)
+
+
+def _chat_loop(runtime: Runtime, user: str) -> None:
+    for counter in itertools.count(1):
+        try:
+            text = input("> ").strip()
+        except EOFError:
             print()
-    finally:
-        runtime.close()
+            return
+        if not text:
+            continue
+        kind, media_id = Kind.TEXT, ""
+        if text.startswith("/photo "):
+            kind, media_id, text = Kind.IMAGE, text.split(" ", 1)[1].strip(), ""
+        message = IncomingMessage(
+            user_id=user,
+            text=text,
+            kind=kind,
+            channel=Channel.CLI,
+            sent_at=datetime.now(SHANGHAI),
+            msg_id=f"cli-{counter}-{datetime.now().timestamp():.0f}",
+            media_id=media_id,
+        )
+        dispatch = runtime.router.dispatch(message, runtime.services)
+        for index, reply in enumerate(dispatch.replies):
+            if reply.to is None:
+                print(reply.text)
+                continue
+            # Messages for other people take the same outbox path as in the service.
+            runtime.services.outbox.enqueue(
+                reply.to, reply.text, key=f"reply:{message.msg_id}:{index}"
+            )
+            print(f"[已转发给 {reply.to.describe()}]\n{reply.text}")
+        runtime.services.outbox.deliver_due(runtime.sender)
+        print()
 
 
 def _members_import(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         report = runtime.services.members.import_file(Path(args.file))
-    finally:
-        runtime.close()
     print(report.summary())
     return 0 if not report.errors else 1
 
 
 def _members_list(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         for m in runtime.services.members.all():
             print(
                 f"{m.user_id}\t{m.name}\t{m.role_enum.label}\t{m.region.display()}\t{m.group_code}"
             )
-    finally:
-        runtime.close()
     return 0
 
 

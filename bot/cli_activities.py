@@ -37,12 +37,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     year, month = _month(args.month)
     parts = [p for p in (args.region or "").replace("/", " ").split() if p]
     region = RegionPath(*parts[:5])
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         stats = month_stats(runtime.services, year, month, region)
         content = export(stats, args.format)
-    finally:
-        runtime.close()
     out = Path(args.out) if args.out else default_name(stats, args.format)
     out.write_bytes(content)
     print(

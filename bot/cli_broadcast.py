@@ -36,15 +36,12 @@ from handlers.ratelimit import RateLimits, RedisRateGate
 def _status(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.broadcast import Broadcast
 
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         with session_scope(runtime.services.engine) as session:
             row = session.get(Broadcast, args.id)
         if row is None:
             raise DomainError(f"没有编号为 {args.id} 的通知。")
         print(delivery_report(runtime.services, row).text(row))
-    finally:
-        runtime.close()
     return 0
 
 

@@ -59,22 +59,18 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     }
     parts = [p for p in args.region.replace("/", " ").split() if p]
     values.update(dict(zip(REGION_LEVELS, parts, strict=False)))
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         group = _group_from(values)
         runtime.services.members.save_group(group)
         print(f"group {group.code} ({group.region.display()}) via {group.channel}")
-    finally:
-        runtime.close()
     return 0
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     lookup = {alias.lower(): key for key, aliases in HEADERS.items() for alias in aliases}
     rows = read_table(Path(args.file))
-    runtime = open_runtime(settings)
     errors = 0
-    try:
+    with open_runtime(settings) as runtime:
         for line, raw in enumerate(rows, start=2):
             values = {
                 lookup[str(k).strip().lower()]: (v or "").strip()
@@ -87,29 +83,21 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
                 errors += 1
                 print(f"line {line}: {exc.message}")
         print(f"imported {len(rows) - errors} groups, {errors} rows with problems")
-    finally:
-        runtime.close()
     return 0 if errors == 0 else 1
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         for g in runtime.services.members.groups(active_only=False):
             where = "robot" if g.channel == CHANNEL_ROBOT else g.chat_id or g.user_ids or "-"
             print(f"{g.code}\t{g.name}\t{g.region.display()}\t{g.channel}\t{where}\t{g.leader_id}")
-    finally:
-        runtime.close()
     return 0
 
 
 def _create_chat(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         group = create_chat(runtime.services, args.code)
         print(f"group {group.code}: appchat {group.chat_id}")
-    finally:
-        runtime.close()
     return 0
 
 

@@ -246,11 +246,8 @@ def _unanswered(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import open_runtime
     from handlers.handoff import list_tickets
 
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         tickets = list_tickets(runtime.services.engine, include_answered=args.all)
-    finally:
-        runtime.close()
     for t in tickets:
         when = t.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
         print(

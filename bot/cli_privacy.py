@@ -19,21 +19,15 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
     if not user:
         print("请提供要删除的微信客服用户 ID（external_userid）。")
         return 2
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         report = forget_customer(runtime.services, user)
-    finally:
-        runtime.close()
     print(report.summary())
     return 0
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         report = purge_expired(runtime.services, days=args.days)
-    finally:
-        runtime.close()
     print(f"超过 {args.days} 天的微信客服记录：{report.summary()}")
     return 0
 

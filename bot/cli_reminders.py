@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.cli import open_runtime
+from bot.container import Runtime
 from bot.delivery import DeliveryWorker
 from bot.scheduler_plugin import build_scheduler
 from bot.settings import Settings
@@ -25,8 +26,7 @@ from scheduler.models import AUDIENCE_LABELS, KIND_CUSTOM, Reminder, describe_sp
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)  # seeds the default reminders on first use
-    try:
+    with open_runtime(settings) as runtime:  # seeds the default reminders on first use
         with session_scope(runtime.services.engine) as session:
             rows = list(session.exec(select(Reminder).order_by(col(Reminder.id))))
         for r in rows:
@@ -36,15 +36,12 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 f"{r.id}\t{state}\t{r.spec}\t{describe_spec(r.spec)}\t"
                 f"{AUDIENCE_LABELS.get(r.audience, r.audience)}\t{scope}\t{r.name}"
             )
-    finally:
-        runtime.close()
     return 0
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     spec, rest = parse_schedule(args.schedule + " " + args.text)
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         reminder = Reminder(
             name=rest[:20], kind=KIND_CUSTOM, spec=spec, text=rest, created_by="cli"
         )
@@ -56,26 +53,20 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
             session.flush()
             session.refresh(reminder)
         print(f"reminder {reminder.id}: {describe_spec(spec)} -> {reminder.region.display()}")
-    finally:
-        runtime.close()
     return 0
 
 
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    try:
+    with open_runtime(settings) as runtime:
         outcome = delete_reminder(runtime.services, args.id)
         if outcome == "missing":
             print(f"no reminder {args.id}")
             return 1
         print(f"{outcome} reminder {args.id}")  # defaults are disabled, not deleted
-    finally:
-        runtime.close()
     return 0
 
 
 def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
     stop = threading.Event()
 
     def _on_signal(_signum: int, _frame: Any) -> None:
@@ -83,6 +74,12 @@ def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    with open_runtime(settings) as runtime:
+        _run_scheduler(runtime, args, stop)
+    return 0
+
+
+def _run_scheduler(runtime: Runtime, args: argparse.Namespace, stop: threading.Event) -> None:
     service = build_scheduler(runtime, grace_seconds=args.grace, lease_seconds=args.lease)
     worker = DeliveryWorker(
         runtime.services.outbox, runtime.sender, gate=runtime.extras.get("rate_gate")
@@ -96,8 +93,6 @@ def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         service.stop()
         worker.stop()
-        runtime.close()
-    return 0
 
 
 def register(sub: Any) -> None:
