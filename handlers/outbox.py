@@ -153,20 +153,10 @@ class Outbox:
         rows: list[OutboxMessage] = []
         for index, part in enumerate(parts, start=1):
             part_key = key if len(parts) == 1 else f"{key}#{index}"
+            # keep the parts in order: each part becomes due a moment after the last
+            due = (not_before or self.now()) + timedelta(milliseconds=index - 1)
             rows.append(
-                self._insert_once(
-                    OutboxMessage(
-                        key=part_key,
-                        origin=origin,
-                        target_kind=target.kind.value,
-                        target_ids="|".join(target.ids),
-                        account=target.account,
-                        text=part,
-                        duplicate_check=duplicate_check,
-                        # keep the parts in order: each part becomes due a moment after the last
-                        not_before=(not_before or self.now()) + timedelta(milliseconds=index - 1),
-                    )
-                )
+                self._insert_once(_row(target, part, part_key, origin, due, duplicate_check))
             )
         return rows
 
@@ -190,9 +180,8 @@ class Outbox:
         due = not_before or self.now()
         stored = 0
         for start in range(0, len(items), chunk):
-            batch = items[start : start + chunk]
-            simple = [(t, text, key) for t, text, key in batch if len(split_text(text)) == 1]
-            for target, text, key in batch:
+            rows: list[OutboxMessage] = []
+            for target, text, key in items[start : start + chunk]:
                 if len(split_text(text)) > 1:
                     self.enqueue(
                         target,
@@ -202,20 +191,8 @@ class Outbox:
                         not_before=not_before,
                         duplicate_check=duplicate_check,
                     )
-            rows = [
-                OutboxMessage(
-                    key=key,
-                    origin=origin,
-                    target_kind=target.kind.value,
-                    target_ids="|".join(target.ids),
-                    account=target.account,
-                    text=text,
-                    duplicate_check=duplicate_check,
-                    not_before=due,
-                )
-                for target, text, key in simple
-                if target.ids
-            ]
+                elif target.ids:
+                    rows.append(_row(target, text, key, origin, due, duplicate_check))
             with Session(self.engine, expire_on_commit=False) as session:
                 keys = [row.key for row in rows]
                 existing = set(
@@ -467,3 +444,18 @@ class Outbox:
             if stats.handled == 0:
                 break
         return sent
+
+
+def _row(
+    target: Target, text: str, key: str, origin: str, due: datetime, duplicate_check: bool
+) -> OutboxMessage:
+    return OutboxMessage(
+        key=key,
+        origin=origin,
+        target_kind=target.kind.value,
+        target_ids="|".join(target.ids),
+        account=target.account,
+        text=text,
+        duplicate_check=duplicate_check,
+        not_before=due,
+    )
