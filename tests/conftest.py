@@ -17,6 +17,7 @@ from handlers.db import init_db, make_engine
 from handlers.members import Member
 from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Role, Target
 from handlers.outbox import Outbox, SendResult
+from handlers.router import Router
 from handlers.services import Services
 
 # Nothing in tests may read a developer's WeCom settings.
@@ -138,3 +139,15 @@ def text_message(
 
 def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
+
+
+def faq_router() -> Router:
+    """Just the help, hand-off and FAQ routes, in production order (for FAQ-only tests)."""
+    from handlers import core, faq, handoff
+
+    router = Router()
+    for route in [*core.routes(router), *handoff.routes(router), *faq.routes(router)]:
+        router.add(route)
+    for route in core.fallback_routes():
+        router.add(route)
+    return router

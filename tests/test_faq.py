@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from handlers import core, faq, handoff
+from handlers import handoff
 from handlers.messages import Channel, Role, Target
 from handlers.profiles import remembered_region
-from handlers.router import Route, Router
+from handlers.router import Router
 from handlers.services import Services
 from knowledge.base import KnowledgeStore
 from knowledge.matcher import Segmenter
 from knowledge.regions import Region
-from tests.conftest import add_member, text_message, texts
+from tests.conftest import add_member, faq_router, text_message, texts
 
 FIXTURE = Path(__file__).parent / "data" / "kb_fixture"
 
@@ -33,11 +33,7 @@ def kb_services(services: Services, segmenter: Segmenter) -> Services:
 
 @pytest.fixture
 def router() -> Router:
-    r = Router()
-    routes: list[Route[Any]] = [*core.routes(r), *handoff.routes(r), *faq.routes(r)]
-    for route in [*routes, *core.fallback_routes()]:
-        r.add(route)
-    return r
+    return faq_router()
 
 
 def ask(router: Router, services: Services, user: str, text: str, **kw: Any) -> Any:

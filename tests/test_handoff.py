@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 import yaml
 
-from handlers import core, faq, handoff
+from handlers import handoff
 from handlers.messages import Channel, IncomingMessage, Role, Target, TargetKind
 from handlers.profiles import forget, remember_region, remembered_region
-from handlers.router import Route, Router
+from handlers.router import Router
 from handlers.services import Context, Services
 from knowledge.base import KnowledgeStore
 from knowledge.matcher import Segmenter
 from knowledge.regions import Region
-from tests.conftest import add_member, text_message, texts
+from tests.conftest import add_member, faq_router, text_message, texts
 
 FIXTURE = Path(__file__).parent / "data" / "kb_fixture"
 
@@ -37,11 +37,7 @@ def kb_services(services: Services, segmenter: Segmenter, tmp_path: Path) -> Ser
 
 @pytest.fixture
 def router() -> Router:
-    r = Router()
-    routes: list[Route[Any]] = [*core.routes(r), *handoff.routes(r), *faq.routes(r)]
-    for route in [*routes, *core.fallback_routes()]:
-        r.add(route)
-    return r
+    return faq_router()
 
 
 def send(router: Router, services: Services, user: str, text: str, **kw: Any) -> Any:
