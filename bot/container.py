@@ -11,13 +11,13 @@ from typing import Any
 from redis import Redis
 
 from bot.settings import Settings
-from handlers.db import init_db, make_engine
+from handlers.core.db import init_db, make_engine
+from handlers.core.outbox import Outbox, Sender
+from handlers.core.ratelimit import RedisRateGate
+from handlers.core.registry import build_router
+from handlers.core.router import Router
+from handlers.core.services import Services
 from handlers.groups import chat_members
-from handlers.outbox import Outbox, Sender
-from handlers.ratelimit import RedisRateGate
-from handlers.registry import build_router
-from handlers.router import Router
-from handlers.services import Services
 from knowledge.base import KnowledgeStore
 from scheduler.jobs import ensure_default_reminders
 
@@ -78,8 +78,8 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
     if sender is None:
         sender = _default_sender(settings, redis)
     if settings.api_enabled:
-        from bot.media import WeComMediaFetcher
-        from bot.sender import WeComSender
+        from bot.wecom.media import WeComMediaFetcher
+        from bot.wecom.sender import WeComSender
 
         if isinstance(sender, WeComSender):
             services.media = WeComMediaFetcher(sender)
@@ -98,9 +98,9 @@ def _attach_knowledge(services: Services, settings: Settings) -> None:
 
 def _default_sender(settings: Settings, redis: Redis) -> Sender:
     if settings.api_enabled:
-        from bot.sender import WeComSender
+        from bot.wecom.sender import WeComSender
 
         return WeComSender(settings, redis)
-    from bot.sender import LocalSender
+    from bot.wecom.sender import LocalSender
 
     return LocalSender(settings.data_dir / "sent.log")

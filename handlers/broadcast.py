@@ -21,14 +21,14 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel, col, select
 
-from handlers.db import session_scope, utcnow
-from handlers.errors import DomainError
+from handlers.core.db import session_scope, utcnow
+from handlers.core.errors import DomainError
+from handlers.core.members import MemberGroup, RegionPath
+from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Target
+from handlers.core.outbox import CANCELLED, FAILED, RETRYABLE_ERRCODES, SENT, OutboxMessage
+from handlers.core.router import STAFF, Route, Router
+from handlers.core.services import Context, Services
 from handlers.groups import GroupDirectory, Reach, groups_in
-from handlers.members import MemberGroup, RegionPath
-from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Target
-from handlers.outbox import CANCELLED, FAILED, RETRYABLE_ERRCODES, SENT, OutboxMessage
-from handlers.router import STAFF, Route, Router
-from handlers.services import Context, Services
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.core.messages import IncomingMessage, Kind, Reply, Role, split_text
+from handlers.core.router import Route, Router
+from handlers.core.services import Context
 from handlers.handoff import LAST_QUESTION, create_ticket, forward_ticket
-from handlers.messages import IncomingMessage, Kind, Reply, Role, split_text
 from handlers.profiles import remember_region, remembered_region
-from handlers.router import Route, Router
-from handlers.services import Context
 from knowledge.answers import CAN_HELP, NOT_FOUND, choices_text, entry_text, render
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import FaqHit, Outcome

@@ -22,12 +22,12 @@ from typing import Any, Protocol
 
 from sqlmodel import col, select
 
-from handlers.db import session_scope
-from handlers.errors import DomainError
-from handlers.members import REGION_LEVELS, Member, MemberGroup, RegionPath, filter_by_region
-from handlers.messages import IncomingMessage, Kind, Reply, Target, TargetKind
-from handlers.router import STAFF, Route, Router
-from handlers.services import Context, Services
+from handlers.core.db import session_scope
+from handlers.core.errors import DomainError
+from handlers.core.members import REGION_LEVELS, Member, MemberGroup, RegionPath, filter_by_region
+from handlers.core.messages import IncomingMessage, Kind, Reply, Target, TargetKind
+from handlers.core.router import STAFF, Route, Router
+from handlers.core.services import Context, Services
 
 logger = logging.getLogger(__name__)
 

@@ -21,13 +21,13 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, select
 
-from handlers.db import session_scope, utcnow
-from handlers.errors import DomainError
-from handlers.members import Member, RegionPath
-from handlers.messages import Channel, IncomingMessage, Reply, Role, Target, TargetKind
+from handlers.core.db import session_scope, utcnow
+from handlers.core.errors import DomainError
+from handlers.core.members import Member, RegionPath
+from handlers.core.messages import Channel, IncomingMessage, Reply, Role, Target, TargetKind
+from handlers.core.router import STAFF, Route, Router
+from handlers.core.services import Context
 from handlers.profiles import remembered_region
-from handlers.router import STAFF, Route, Router
-from handlers.services import Context
 from knowledge.base import PENDING_FILE, Entry
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
-from handlers.db import session_scope, utcnow
+from handlers.core.db import session_scope, utcnow
 from knowledge.regions import Region
 
 logger = logging.getLogger(__name__)

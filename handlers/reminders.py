@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from handlers.db import session_scope, utcnow
-from handlers.errors import DomainError
-from handlers.messages import IncomingMessage, Kind, Reply
-from handlers.router import STAFF, Route, Router
-from handlers.services import Context, Services
+from handlers.core.db import session_scope, utcnow
+from handlers.core.errors import DomainError
+from handlers.core.messages import IncomingMessage, Kind, Reply
+from handlers.core.router import STAFF, Route, Router
+from handlers.core.services import Context, Services
 from scheduler.models import (
     ASSOCIATION_DAYS,
     AUDIENCE_GROUPS,

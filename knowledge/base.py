@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from handlers.messages import MAX_TEXT_BYTES, utf8_len
+from handlers.core.messages import MAX_TEXT_BYTES, utf8_len
 from knowledge.regions import NATIONAL, Region, parse_region_value
 
 if TYPE_CHECKING:

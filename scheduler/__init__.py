@@ -2,7 +2,7 @@
 
 Choices (see the module docstrings for details):
 
-- Where it runs: the web service starts it through the ``bot.scheduler_plugin`` APP_PLUGIN
+- Where it runs: the web service starts it through the ``bot.web.scheduler_plugin`` APP_PLUGIN
   (``XIEHUI_RUN_SCHEDULER``), and ``xiehui scheduler`` runs it standalone. Both are safe
   together: a Redis lease (``scheduler.leader``) elects one leader; the others stand by and
   take over within one lease TTL (30 s) when the leader dies.

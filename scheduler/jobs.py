@@ -16,11 +16,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from handlers.db import session_scope
+from handlers.core.db import session_scope
+from handlers.core.members import MemberGroup
+from handlers.core.messages import SHANGHAI, Target
+from handlers.core.services import Services
 from handlers.groups import GroupDirectory, groups_in
-from handlers.members import MemberGroup
-from handlers.messages import SHANGHAI, Target
-from handlers.services import Services
 from scheduler.models import (
     AUDIENCE_LEADERS,
     AUDIENCE_NO_ACTIVITY,

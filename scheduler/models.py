@@ -17,10 +17,10 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from handlers.db import utcnow
-from handlers.errors import DomainError
-from handlers.members import REGION_LEVELS, RegionPath
-from handlers.messages import SHANGHAI
+from handlers.core.db import utcnow
+from handlers.core.errors import DomainError
+from handlers.core.members import REGION_LEVELS, RegionPath
+from handlers.core.messages import SHANGHAI
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import col, select
 
-from handlers.db import session_scope
-from handlers.messages import SHANGHAI
-from handlers.services import Services
+from handlers.core.db import session_scope
+from handlers.core.messages import SHANGHAI
+from handlers.core.services import Services
 from scheduler.jobs import DEFAULT_GRACE_SECONDS, catch_up, ensure_default_reminders
 from scheduler.leader import LeaderLease
 from scheduler.models import Reminder, trigger_for

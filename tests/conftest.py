@@ -13,12 +13,12 @@ from redis import Redis
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from handlers.db import init_db, make_engine
-from handlers.members import Member
-from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Role, Target
-from handlers.outbox import Outbox, SendResult
-from handlers.router import Router
-from handlers.services import Services
+from handlers.core.db import init_db, make_engine
+from handlers.core.members import Member
+from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Role, Target
+from handlers.core.outbox import Outbox, SendResult
+from handlers.core.router import Router
+from handlers.core.services import Services
 
 # Nothing in tests may read a developer's WeCom settings.
 for _name in list(os.environ):
@@ -143,11 +143,11 @@ def texts(replies: list[Reply]) -> str:
 
 def faq_router() -> Router:
     """Just the help, hand-off and FAQ routes, in production order (for FAQ-only tests)."""
-    from handlers import core, faq, handoff
+    from handlers import faq, handoff, menu
 
     router = Router()
-    for route in [*core.routes(router), *handoff.routes(router), *faq.routes(router)]:
+    for route in [*menu.routes(router), *handoff.routes(router), *faq.routes(router)]:
         router.add(route)
-    for route in core.fallback_routes():
+    for route in menu.fallback_routes():
         router.add(route)
     return router

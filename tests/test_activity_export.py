@@ -12,14 +12,14 @@ import pytest
 from openpyxl import load_workbook
 from redis import Redis
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.container import build_runtime
 from handlers.activity.export import export
 from handlers.activity.stats import month_stats, parse_month
-from handlers.members import MemberGroup, RegionPath
-from handlers.messages import SHANGHAI, Role
-from handlers.registry import build_router
-from handlers.services import Services
+from handlers.core.members import MemberGroup, RegionPath
+from handlers.core.messages import SHANGHAI, Role
+from handlers.core.registry import build_router
+from handlers.core.services import Services
 from tests.conftest import add_member, make_settings, text_message
 
 AT = datetime(2026, 5, 27, 20, 0, tzinfo=SHANGHAI)

@@ -12,12 +12,12 @@ from sqlmodel import select
 from handlers.activity.models import ActivityRecord
 from handlers.activity.routes import DRAFT_KEY, DRAFT_TTL
 from handlers.activity.store import ActivityStore
-from handlers.db import session_scope
-from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role
-from handlers.registry import build_router
-from handlers.router import Router
-from handlers.services import Services
-from handlers.state import Conversation
+from handlers.core.db import session_scope
+from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role
+from handlers.core.registry import build_router
+from handlers.core.router import Router
+from handlers.core.services import Services
+from handlers.core.state import Conversation
 from tests.conftest import add_member, text_message, texts
 
 NOW = datetime(2026, 5, 27, 20, 0, tzinfo=SHANGHAI)
@@ -254,7 +254,7 @@ def test_questions_go_past_the_activity_routes(router: Router, services: Service
 
 
 def test_coordinator_month_statistics(services: Services, say: Say) -> None:
-    from handlers.members import MemberGroup
+    from handlers.core.members import MemberGroup
 
     for code, village in (("JK01", "江口村"), ("WZ01", "文竹村"), ("DT01", "大塘村")):
         services.members.save_group(
@@ -292,7 +292,7 @@ def test_coordinator_month_statistics(services: Services, say: Say) -> None:
 
 
 def test_help_menu_and_dispatch_order(router: Router) -> None:
-    from handlers.registry import CAPABILITY_MODULES
+    from handlers.core.registry import CAPABILITY_MODULES
 
     assert "登记活动" in router.help_text(Role.LEADER)
     assert "本月活动" in router.help_text(Role.COORDINATOR)

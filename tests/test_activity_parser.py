@@ -19,7 +19,7 @@ from handlers.activity.parser import (
     looks_like_report,
     parse_activity,
 )
-from handlers.messages import SHANGHAI
+from handlers.core.messages import SHANGHAI
 
 WED = datetime(2026, 5, 27, 10, 0, tzinfo=SHANGHAI)  # a Wednesday
 DATA = Path(__file__).parent / "data"

@@ -51,5 +51,5 @@ def test_transport_free_packages_import_no_transport() -> None:
 
 def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text("import wechatpy\nfrom bot.app import create_app\n", encoding="utf-8")
-    assert {"wechatpy", "bot.app"} <= imported_modules(bad)
+    bad.write_text("import wechatpy\nfrom bot.web.app import create_app\n", encoding="utf-8")
+    assert {"wechatpy", "bot.web.app"} <= imported_modules(bad)

@@ -7,12 +7,12 @@ from datetime import datetime
 import pytest
 
 from handlers.broadcast import Broadcast, follow_up_broadcasts, parse_notice
-from handlers.db import session_scope
-from handlers.members import MemberGroup
-from handlers.messages import SHANGHAI, Role, TargetKind
-from handlers.outbox import SendResult
-from handlers.registry import build_router
-from handlers.services import Services
+from handlers.core.db import session_scope
+from handlers.core.members import MemberGroup
+from handlers.core.messages import SHANGHAI, Role, TargetKind
+from handlers.core.outbox import SendResult
+from handlers.core.registry import build_router
+from handlers.core.services import Services
 from tests.conftest import RecordingSender, add_member, text_message, texts
 
 JIANGKOU = ("广西", "北海市", "合浦县", "廉州镇", "江口村")
@@ -177,7 +177,7 @@ def test_report_after_sending_with_failure_reasons(
     assert "等待发送 1 个" in status
     from sqlalchemy import update
 
-    from handlers.outbox import OutboxMessage
+    from handlers.core.outbox import OutboxMessage
 
     with session_scope(services.engine) as session:  # make the retried row due now
         session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 def test_bench_drains_a_small_broadcast_without_duplicates_or_losses(

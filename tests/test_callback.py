@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from redis import Redis
 
-from bot.app import create_app
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings
-from bot.wecom_client import WeComClient
-from bot.wecom_crypto import WeComCrypto, pkcs7_pad, signature
-from handlers.router import Dispatch
+from bot.web.app import create_app
+from bot.wecom.client import WeComClient
+from bot.wecom.crypto import WeComCrypto, pkcs7_pad, signature
+from handlers.core.router import Dispatch
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN, make_settings
 from tests.fakewecom import FakeWeCom
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from redis import Redis
 
-from bot.app import create_app
 from bot.container import Runtime
-from handlers.messages import SHANGHAI, Role
+from bot.web.app import create_app
+from handlers.core.messages import SHANGHAI, Role
 from tests.conftest import add_member, make_settings, text_message
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from handlers import handoff
-from handlers.messages import Channel, Role, Target
+from handlers.core.messages import Channel, Role, Target
+from handlers.core.router import Router
+from handlers.core.services import Services
 from handlers.profiles import remembered_region
-from handlers.router import Router
-from handlers.services import Services
 from knowledge.base import KnowledgeStore
 from knowledge.matcher import Segmenter
 from knowledge.regions import Region
@@ -167,7 +167,7 @@ def test_an_answer_over_the_byte_limit_is_split(
 def test_the_registered_router_answers_from_the_real_knowledge_base(
     services: Services, segmenter: Segmenter
 ) -> None:
-    from handlers.registry import build_router
+    from handlers.core.registry import build_router
 
     real = Path(__file__).resolve().parent.parent / "knowledge" / "data"
     services.knowledge = KnowledgeStore(real, segmenter=segmenter)

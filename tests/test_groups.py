@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from bot.cli import main
-from bot.sender import WeComSender
+from bot.cli.main import main
+from bot.wecom.sender import WeComSender
+from handlers.core.members import MemberGroup
+from handlers.core.messages import Role, TargetKind
+from handlers.core.registry import build_router
+from handlers.core.services import Services
 from handlers.groups import GroupDirectory, create_chat, parse_registration
-from handlers.members import MemberGroup
-from handlers.messages import Role, TargetKind
-from handlers.registry import build_router
-from handlers.services import Services
 from tests.conftest import TEST_CORP, add_member, make_settings, text_message, texts
 from tests.fakewecom import FakeWeCom
 

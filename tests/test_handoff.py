@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from handlers import handoff
-from handlers.messages import Channel, IncomingMessage, Role, Target, TargetKind
+from handlers.core.messages import Channel, IncomingMessage, Role, Target, TargetKind
+from handlers.core.router import Router
+from handlers.core.services import Context, Services
 from handlers.profiles import forget, remember_region, remembered_region
-from handlers.router import Router
-from handlers.services import Context, Services
 from knowledge.base import KnowledgeStore
 from knowledge.matcher import Segmenter
 from knowledge.regions import Region

@@ -15,9 +15,11 @@ from fastapi.testclient import TestClient
 from redis import Redis
 from sqlmodel import Session, select
 
-from bot.app import create_app
 from bot.container import Runtime, build_runtime
-from bot.kf import (
+from bot.settings import Settings
+from bot.web.app import create_app
+from bot.wecom.client import WeComClient
+from bot.wecom.kf import (
     MAX_REPLIES,
     TRUNCATED,
     KfChannel,
@@ -26,13 +28,11 @@ from bot.kf import (
     purge_expired,
     welcome_text,
 )
-from bot.sender import WeComSender
-from bot.settings import Settings
-from bot.wecom_client import WeComClient
-from handlers.messages import Channel, IncomingMessage, Reply, Role, utf8_len
-from handlers.outbox import OutboxMessage
-from handlers.router import Route
-from handlers.services import Context, Services
+from bot.wecom.sender import WeComSender
+from handlers.core.messages import Channel, IncomingMessage, Reply, Role, utf8_len
+from handlers.core.outbox import OutboxMessage
+from handlers.core.router import Route
+from handlers.core.services import Context, Services
 from tests.conftest import (
     TEST_AES_KEY,
     TEST_CORP,
@@ -676,7 +676,7 @@ def test_family_gets_faq_answers_and_the_region_they_name_is_remembered(
 
 
 def test_kf_customers_are_families_even_with_a_staff_user_id(services: Services) -> None:
-    from handlers.registry import build_router
+    from handlers.core.registry import build_router
 
     add_member(services, "wmStaff", Role.COORDINATOR)
     message = text_message("wmStaff", "通知 全体会员：明天上午开会", channel=Channel.KF)
@@ -690,7 +690,7 @@ def test_kf_customers_are_families_even_with_a_staff_user_id(services: Services)
 
 
 def test_kf_customers_cannot_log_activities(services: Services) -> None:
-    from handlers.registry import build_router
+    from handlers.core.registry import build_router
 
     router = build_router()
     if not any(r.name.startswith("activity") for r in router.routes):
@@ -721,7 +721,7 @@ def test_privacy_forget_removes_everything_about_a_customer(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     bot = start_bot(counting([], handoff=True))
     _register_coordinator(bot)
@@ -774,8 +774,8 @@ def test_forget_rejects_an_empty_id(services: Services) -> None:
 def test_purge_deletes_only_old_finished_customer_records(services: Services) -> None:
     from datetime import timedelta
 
-    from handlers.db import utcnow
-    from handlers.messages import Target, TargetKind
+    from handlers.core.db import utcnow
+    from handlers.core.messages import Target, TargetKind
 
     old = utcnow() - timedelta(days=40)
     outbox = services.outbox
@@ -803,7 +803,7 @@ def test_purge_deletes_old_tickets_and_remembered_regions(services: Services) ->
 
     from sqlmodel import SQLModel
 
-    from handlers.db import utcnow
+    from handlers.core.db import utcnow
 
     handoff = pytest.importorskip("handlers.handoff")
     profiles = pytest.importorskip("handlers.profiles")
@@ -825,7 +825,7 @@ def test_purge_deletes_old_tickets_and_remembered_regions(services: Services) ->
 
 
 def test_benchmark_pulls_every_scripted_message_once() -> None:
-    from bot.kf_bench import run
+    from bot.wecom.kf_bench import run
 
     figures = run(20, 7)
     assert (figures["messages"], figures["pages"], figures["dispatched"]) == (20, 3, 20)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from knowledge.base import load_directory
 from knowledge.evaluation import EvalItem, Prediction, load_set, percentile, score
 from knowledge.matcher import Outcome

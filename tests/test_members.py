@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from handlers.errors import DomainError
-from handlers.members import RegionPath
-from handlers.messages import Role
-from handlers.services import Services
+from handlers.core.errors import DomainError
+from handlers.core.members import RegionPath
+from handlers.core.messages import Role
+from handlers.core.services import Services
 
 CSV_TEXT = (
     "企业微信账号,姓名,角色,省,市,县(区),乡镇,村(社区),会员小组,值班\n"

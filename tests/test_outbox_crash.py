@@ -21,10 +21,10 @@ import pytest
 from redis import Redis
 
 from handlers.broadcast import Plan, commit_plan
-from handlers.db import init_db, make_engine
-from handlers.members import MemberGroup
-from handlers.outbox import SENT, Outbox
-from handlers.services import Services
+from handlers.core.db import init_db, make_engine
+from handlers.core.members import MemberGroup
+from handlers.core.outbox import SENT, Outbox
+from handlers.core.services import Services
 from tests.conftest import TEST_AGENT, TEST_CORP, TEST_SECRET
 from tests.fakewecom import FakeWeCom
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from redis import Redis
 
-from handlers.messages import Target, TargetKind
-from handlers.outbox import SENT, Outbox
-from handlers.ratelimit import RateLimits, RedisRateGate
+from handlers.core.messages import Target, TargetKind
+from handlers.core.outbox import SENT, Outbox
+from handlers.core.ratelimit import RateLimits, RedisRateGate
 from tests.conftest import RecordingSender
 
 
@@ -110,9 +110,9 @@ def test_appchat_counts_every_member_across_chats(redis: Redis) -> None:
 
 
 def test_chat_members_come_from_the_group_registry(services) -> None:  # type: ignore[no-untyped-def]
+    from handlers.core.members import MemberGroup
+    from handlers.core.messages import Role
     from handlers.groups import chat_members
-    from handlers.members import MemberGroup
-    from handlers.messages import Role
     from tests.conftest import add_member
 
     services.members.save_group(MemberGroup(code="G1", channel="appchat", chat_id="chatG1"))

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from handlers.db import session_scope
-from handlers.messages import SHANGHAI, Role
-from handlers.registry import build_router
+from handlers.core.db import session_scope
+from handlers.core.messages import SHANGHAI, Role
+from handlers.core.registry import build_router
+from handlers.core.services import Services
 from handlers.reminders import parse_command
-from handlers.services import Services
 from scheduler.jobs import ensure_default_reminders
 from scheduler.models import AUDIENCE_LEADERS, KIND_CALENDAR, Reminder
 from tests.conftest import add_member, text_message, texts

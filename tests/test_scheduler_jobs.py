@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from handlers.db import session_scope
-from handlers.members import MemberGroup
-from handlers.messages import SHANGHAI, TargetKind
-from handlers.services import Services
+from handlers.core.db import session_scope
+from handlers.core.members import MemberGroup
+from handlers.core.messages import SHANGHAI, TargetKind
+from handlers.core.services import Services
 from scheduler.jobs import (
     catch_up,
     ensure_default_reminders,

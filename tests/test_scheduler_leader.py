@@ -14,11 +14,11 @@ from pathlib import Path
 from redis import Redis
 from sqlmodel import col, select
 
-from handlers.db import init_db, make_engine, session_scope
-from handlers.members import MemberGroup
-from handlers.messages import SHANGHAI
-from handlers.outbox import Outbox
-from handlers.services import Services
+from handlers.core.db import init_db, make_engine, session_scope
+from handlers.core.members import MemberGroup
+from handlers.core.messages import SHANGHAI
+from handlers.core.outbox import Outbox
+from handlers.core.services import Services
 from scheduler.jobs import ensure_default_reminders
 from scheduler.leader import LeaderLease
 from scheduler.models import KIND_MONTHLY, Reminder, ReminderRun
@@ -174,7 +174,7 @@ def test_two_scheduler_processes_fire_each_run_once(tmp_path: Path, redis: Redis
 
 
 def test_web_plugin_starts_the_scheduler_only_when_enabled(tmp_path: Path, redis: Redis) -> None:
-    from bot import scheduler_plugin
+    from bot.web import scheduler_plugin
     from bot.container import build_runtime
     from tests.conftest import make_settings
 

@@ -10,9 +10,9 @@ import pytest
 from redis import Redis
 from sqlalchemy.engine import Engine
 
-from bot.sender import WeComSender
-from handlers.messages import Target, TargetKind
-from handlers.outbox import FAILED, PENDING, SENT, Outbox
+from bot.wecom.sender import WeComSender
+from handlers.core.messages import Target, TargetKind
+from handlers.core.outbox import FAILED, PENDING, SENT, Outbox
 from tests.conftest import TEST_CORP, make_settings
 from tests.fakewecom import FakeWeCom
 
@@ -215,7 +215,7 @@ def test_a_reply_survives_a_restart_and_is_sent_once(
 ) -> None:
     from datetime import timedelta
 
-    from handlers.db import utcnow
+    from handlers.core.db import utcnow
 
     before = Outbox(engine)
     before.enqueue(Target.user("u1"), "重启前排队的回复", key="restart-1")

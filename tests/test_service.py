@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from bot.wecom_client import WeComClient
+from bot.wecom.client import WeComClient
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN
 
 XIEHUI = [sys.executable, "-m", "bot.cli"]
@@ -97,7 +97,7 @@ def test_serve_verifies_a_real_callback(serve) -> None:  # type: ignore[no-untyp
     base = serve(WECOM_CORP_ID=TEST_CORP, WECOM_TOKEN=TEST_TOKEN, WECOM_AES_KEY=TEST_AES_KEY)
     client = WeComClient(TEST_TOKEN, TEST_AES_KEY, TEST_CORP)
     echo = client.crypto.encrypt("1234567890")
-    from bot.wecom_crypto import signature
+    from bot.wecom.crypto import signature
 
     sig = signature(TEST_TOKEN, "1700000000", "42", echo)
     response = httpx.get(

@@ -1,5 +1,5 @@
-from handlers.messages import Role
-from handlers.registry import build_router
+from handlers.core.messages import Role
+from handlers.core.registry import build_router
 from tests.conftest import add_member, text_message
 
 

@@ -1,6 +1,6 @@
 """Activity logging by message: one sentence in, a confirmed record out (issue 4).
 
-``routes(router)`` is the capability entry point registered in ``handlers.registry``.
+``routes(router)`` is the capability entry point registered in ``handlers.core.registry``.
 """
 
 from handlers.activity.routes import routes

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from handlers.activity.numbers import CN_CHARS, normalise_digits, to_int
-from handlers.messages import SHANGHAI
+from handlers.core.messages import SHANGHAI
 
 _N = rf"(?:\d{{1,2}}|[{CN_CHARS}]{{1,3}})"
 _RANGE = re.compile(

@@ -23,7 +23,7 @@ from handlers.activity.parser import (
     looks_like_report,
     parse_activity,
 )
-from handlers.messages import SHANGHAI
+from handlers.core.messages import SHANGHAI
 
 FIELDS = ("date", "place", "participants", "items")
 #: Also scored and printed, but not one of the targets.

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from handlers.db import utcnow
+from handlers.core.db import utcnow
 
 
 class ActivityRecord(SQLModel, table=True):

@@ -35,9 +35,9 @@ from handlers.activity.parser import (
 )
 from handlers.activity.stats import month_stats, parse_month, stats_text
 from handlers.activity.store import ActivityStore, photo_dir
-from handlers.messages import IncomingMessage, Kind, Reply, split_text
-from handlers.router import LOGGERS, STAFF, Route, Router
-from handlers.services import Context
+from handlers.core.messages import IncomingMessage, Kind, Reply, split_text
+from handlers.core.router import LOGGERS, STAFF, Route, Router
+from handlers.core.services import Context
 
 logger = logging.getLogger(__name__)
 

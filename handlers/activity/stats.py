@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.activity.store import ActivityStore, RecordView
-from handlers.members import MemberGroup, RegionPath, filter_by_region
-from handlers.messages import SHANGHAI
-from handlers.services import Services
+from handlers.core.members import MemberGroup, RegionPath, filter_by_region
+from handlers.core.messages import SHANGHAI
+from handlers.core.services import Services
 
 UNKNOWN_TOWN = "未登记乡镇"
 UNKNOWN_VILLAGE = "未登记村"

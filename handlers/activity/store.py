@@ -13,8 +13,8 @@ from sqlmodel import col, func, select
 
 from handlers.activity.models import ActivityItem, ActivityPhoto, ActivityRecord
 from handlers.activity.parser import ActivityDraft, find_places
-from handlers.db import session_scope, utcnow
-from handlers.members import REGION_LEVELS, Member, RegionPath
+from handlers.core.db import session_scope, utcnow
+from handlers.core.members import REGION_LEVELS, Member, RegionPath
 
 logger = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.cli import open_runtime
+from bot.cli.main import open_runtime
 from bot.container import Runtime
-from bot.delivery import DeliveryWorker
-from bot.scheduler_plugin import build_scheduler
 from bot.settings import Settings
-from handlers.db import session_scope
-from handlers.members import REGION_LEVELS
+from bot.web.delivery import DeliveryWorker
+from bot.web.scheduler_plugin import build_scheduler
+from handlers.core.db import session_scope
+from handlers.core.members import REGION_LEVELS
 from handlers.reminders import delete_reminder
 from scheduler.models import AUDIENCE_LABELS, KIND_CUSTOM, Reminder, describe_spec, parse_schedule
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Protocol
 from redis import Redis
 from sqlalchemy.engine import Engine
 
-from handlers.errors import PermissionDenied
-from handlers.members import Member, MemberRegistry, RegionPath
-from handlers.messages import SHANGHAI, Channel, IncomingMessage, Role
-from handlers.outbox import Outbox
-from handlers.state import Conversation
+from handlers.core.errors import PermissionDenied
+from handlers.core.members import Member, MemberRegistry, RegionPath
+from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Role
+from handlers.core.outbox import Outbox
+from handlers.core.state import Conversation
 
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeStore

@@ -6,7 +6,7 @@ import secrets
 import time
 from urllib.parse import urlencode
 
-from bot.wecom_crypto import WeComCrypto, signature
+from bot.wecom.crypto import WeComCrypto, signature
 
 
 class WeComClient:

@@ -13,7 +13,7 @@ import yaml
 
 from bot.container import knowledge_dir
 from bot.settings import Settings
-from handlers.messages import SHANGHAI
+from handlers.core.messages import SHANGHAI
 from knowledge.answers import render
 from knowledge.base import (
     DEFAULT_REVIEW_DAYS,
@@ -243,7 +243,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import open_runtime
+    from bot.cli.main import open_runtime
     from handlers.handoff import list_tickets
 
     with open_runtime(settings) as runtime:

@@ -21,9 +21,9 @@ import httpx
 from redis import Redis
 
 from bot.settings import Settings
+from handlers.core.messages import SHANGHAI, Target, TargetKind
+from handlers.core.outbox import SendResult
 from handlers.groups import ChatCreateFailed
-from handlers.messages import SHANGHAI, Target, TargetKind
-from handlers.outbox import SendResult
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from handlers.outbox import Outbox, RateGate, Sender
+from handlers.core.outbox import Outbox, RateGate, Sender
 
 logger = logging.getLogger(__name__)
 

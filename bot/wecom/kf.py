@@ -58,9 +58,8 @@ from redis.exceptions import LockError
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col
 
-from handlers.db import utcnow
-from handlers.handoff import HandoffTicket
-from handlers.messages import (
+from handlers.core.db import utcnow
+from handlers.core.messages import (
     MAX_TEXT_BYTES,
     SHANGHAI,
     Channel,
@@ -72,15 +71,16 @@ from handlers.messages import (
     split_text,
     utf8_len,
 )
-from handlers.outbox import FAILED, SENT, OutboxMessage
+from handlers.core.outbox import FAILED, SENT, OutboxMessage
+from handlers.core.router import Dispatch, Router
+from handlers.core.services import Services
+from handlers.handoff import HandoffTicket
 from handlers.profiles import FamilyProfile, forget
-from handlers.router import Dispatch, Router
-from handlers.services import Services
 
 if TYPE_CHECKING:
-    from bot.app import CallbackService
     from bot.container import Runtime
-    from bot.wecom_crypto import ParsedCallback
+    from bot.web.app import CallbackService
+    from bot.wecom.crypto import ParsedCallback
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ _KINDS = {"text": Kind.TEXT, "image": Kind.IMAGE, "voice": Kind.VOICE, "location
 
 
 class KfApi(Protocol):
-    """Access-token WeCom API calls (bot.sender.WeComSender.call)."""
+    """Access-token WeCom API calls (bot.wecom.sender.WeComSender.call)."""
 
     def call(
         self,

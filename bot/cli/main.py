@@ -1,6 +1,6 @@
 """The ``xiehui`` command line: serve, chat, members, and each capability's commands.
 
-Capability commands live in their own ``bot/cli_*.py`` modules, each exposing
+Capability commands live in their own modules in ``bot/cli/``, each exposing
 ``register(subparsers)``; add a module to CLI_MODULES to make its commands appear.
 """
 
@@ -18,21 +18,21 @@ from pathlib import Path
 
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings, load_settings
-from handlers.errors import DomainError
-from handlers.members import REGION_LEVELS, Member
-from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role, parse_role
+from handlers.core.errors import DomainError
+from handlers.core.members import REGION_LEVELS, Member
+from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role, parse_role
 
 logger = logging.getLogger(__name__)
 
 #: Modules that add subcommands (each has ``register(subparsers) -> None``).
 CLI_MODULES: tuple[str, ...] = (
-    "bot.cli_groups",
-    "bot.cli_reminders",
-    "bot.cli_broadcast",
-    "bot.cli_privacy",
-    "bot.cli_kb",
-    "bot.cli_activities",
-    "bot.cli_probe",
+    "bot.cli.groups",
+    "bot.cli.reminders",
+    "bot.cli.broadcast",
+    "bot.cli.privacy",
+    "bot.cli.kb",
+    "bot.cli.activities",
+    "bot.cli.probe",
 )
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -51,7 +51,7 @@ def open_runtime(settings: Settings) -> Iterator[Runtime]:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     app = create_app(settings)
     uvicorn.run(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli import open_runtime
-from bot.kf import RETENTION_DAYS, forget_customer, purge_expired
+from bot.cli.main import open_runtime
 from bot.settings import Settings
+from bot.wecom.kf import RETENTION_DAYS, forget_customer, purge_expired
 
 
 def _forget(args: argparse.Namespace, settings: Settings) -> int:

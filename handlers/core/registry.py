@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from handlers import core
-from handlers.router import Route, Router
+from handlers import menu
+from handlers.core.router import Route, Router
 
 #: Capability modules in dispatch order; each exposes ``routes(router) -> list[Route]``.
 #: Commands first, then pending conversations and activity reports, the FAQ last.
@@ -22,11 +22,11 @@ CAPABILITY_MODULES: tuple[str, ...] = (
 
 def build_router() -> Router:
     router = Router()
-    routes: list[Route[Any]] = list(core.routes(router))
+    routes: list[Route[Any]] = list(menu.routes(router))
     for name in CAPABILITY_MODULES:
         module = importlib.import_module(name)
         routes.extend(module.routes(router))
-    routes.extend(core.fallback_routes())
+    routes.extend(menu.fallback_routes())
     for route in routes:
         router.add(route)
     return router

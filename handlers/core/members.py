@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, select
 
-from handlers.db import session_scope, utcnow
-from handlers.errors import DomainError
-from handlers.messages import Role, parse_role
+from handlers.core.db import session_scope, utcnow
+from handlers.core.errors import DomainError
+from handlers.core.messages import Role, parse_role
 
 logger = logging.getLogger(__name__)
 

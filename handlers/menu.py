@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.messages import IncomingMessage, Kind, Reply
-from handlers.router import Route, Router
-from handlers.services import Context
+from handlers.core.messages import IncomingMessage, Kind, Reply
+from handlers.core.router import Route, Router
+from handlers.core.services import Context
 
 HELP_WORDS = frozenset(
     {"帮助", "菜单", "help", "?", "？", "功能", "你能做什么", "你会什么", "使用说明"}

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.cli import open_runtime
+from bot.cli.main import open_runtime
 from bot.settings import Settings
-from handlers.errors import DomainError
+from handlers.core.errors import DomainError
+from handlers.core.members import REGION_LEVELS, MemberGroup, read_table
 from handlers.groups import CHANNEL_APPCHAT, CHANNEL_MEMBERS, CHANNEL_ROBOT, create_chat
-from handlers.members import REGION_LEVELS, MemberGroup, read_table
 
 #: Accepted column headers on import (Chinese or English).
 HEADERS: dict[str, tuple[str, ...]] = {

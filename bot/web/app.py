@@ -14,11 +14,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
-from bot import console
 from bot.container import Runtime, build_runtime
-from bot.delivery import DeliveryWorker
 from bot.settings import Settings
-from bot.wecom_crypto import (
+from bot.web import console
+from bot.web.delivery import DeliveryWorker
+from bot.wecom.crypto import (
     CallbackError,
     MalformedCallback,
     ParsedCallback,
@@ -26,8 +26,8 @@ from bot.wecom_crypto import (
     parse_callback,
     render_text_reply,
 )
-from handlers.messages import Reply, Target, utf8_len
-from handlers.router import Dispatch
+from handlers.core.messages import Reply, Target, utf8_len
+from handlers.core.router import Dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ EventHook = Callable[[ParsedCallback], None]
 
 #: Modules started with the web service; each has
 #: ``start(runtime: Runtime, callback: CallbackService) -> Callable[[], None]`` returning a stopper.
-APP_PLUGINS: tuple[str, ...] = ("bot.scheduler_plugin", "bot.kf", "bot.kb_plugin")
+APP_PLUGINS: tuple[str, ...] = ("bot.web.scheduler_plugin", "bot.wecom.kf", "bot.web.kb_plugin")
 
 
 class CallbackService:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from handlers.messages import Target, TargetKind
+from handlers.core.messages import Target, TargetKind
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class RateLimits:
 
 
 class RedisRateGate:
-    """The :class:`handlers.outbox.RateGate` used in production, shared through Redis."""
+    """The :class:`handlers.core.outbox.RateGate` used in production, shared through Redis."""
 
     PREFIX = "xiehui:rate"
 

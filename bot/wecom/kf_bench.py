@@ -1,7 +1,7 @@
-"""Benchmark of the 微信客服 pull: ``python -m bot.kf_bench [--messages N] [--page N]``.
+"""Benchmark of the 微信客服 pull: ``python -m bot.wecom.kf_bench [--messages N] [--page N]``.
 
 Feeds N scripted customer messages (a mix of policy questions and help requests) through
-:class:`bot.kf.KfChannel` with an in-process kf/sync_msg (no network), the real router,
+:class:`bot.wecom.kf.KfChannel` with an in-process kf/sync_msg (no network), the real router,
 knowledge base, Redis (embedded) and a temporary SQLite outbox, and prints throughput and
 per-message dispatch latency. Speed figures come from here, never from timed tests.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.container import build_runtime
-from bot.kf import KfChannel
 from bot.settings import Settings
-from handlers.messages import IncomingMessage
-from handlers.router import Dispatch
-from handlers.services import Services
+from bot.wecom.kf import KfChannel
+from handlers.core.messages import IncomingMessage
+from handlers.core.router import Dispatch
+from handlers.core.services import Services
 
 QUESTIONS = (
     "生孩子有补贴吗",
@@ -118,7 +118,7 @@ def run(count: int, page: int) -> dict[str, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.kf_bench")
+    parser = argparse.ArgumentParser(prog="python -m bot.wecom.kf_bench")
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--page", type=int, default=100, help="messages per sync_msg page")
     args = parser.parse_args(argv)

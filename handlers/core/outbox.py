@@ -36,8 +36,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from handlers.db import session_scope, utcnow
-from handlers.messages import Target, TargetKind, split_text
+from handlers.core.db import session_scope, utcnow
+from handlers.core.messages import Target, TargetKind, split_text
 
 logger = logging.getLogger(__name__)
 

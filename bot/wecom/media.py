@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sender import WeComSender
+from bot.wecom.sender import WeComSender
 
 
 class WeComMediaFetcher:

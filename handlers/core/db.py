@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 #: Modules that define SQLModel tables; imported before ``create_all`` so every table exists.
 MODEL_MODULES = (
-    "handlers.members",
-    "handlers.outbox",
+    "handlers.core.members",
+    "handlers.core.outbox",
     "scheduler.models",
     "handlers.broadcast",
     "handlers.handoff",

@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.cli import open_runtime
+from bot.cli.main import open_runtime
 from bot.settings import Settings
 from handlers.activity.evaluate import EXTRA_FIELDS, FIELDS, load_labelled, load_questions, score
 from handlers.activity.export import FORMATS, default_name, export
 from handlers.activity.parser import parse_activity
 from handlers.activity.stats import month_stats
-from handlers.errors import DomainError
-from handlers.members import RegionPath
+from handlers.core.errors import DomainError
+from handlers.core.members import RegionPath
 
 DEFAULT_SET = Path("tests/data/activity_labelled.yaml")
 
@@ -88,7 +88,7 @@ def _eval(args: argparse.Namespace, _settings: Settings) -> int:
 def _parse(args: argparse.Namespace, _settings: Settings) -> int:
     from datetime import datetime
 
-    from handlers.messages import SHANGHAI
+    from handlers.core.messages import SHANGHAI
 
     sent = datetime.fromisoformat(args.sent) if args.sent else datetime.now(SHANGHAI)
     if sent.tzinfo is None:
@@ -111,10 +111,10 @@ def _bench(args: argparse.Namespace, _settings: Settings) -> int:
     from datetime import datetime
 
     from bot.container import build_runtime
-    from handlers.members import Member
-    from handlers.messages import SHANGHAI, IncomingMessage
+    from handlers.core.members import Member
+    from handlers.core.messages import SHANGHAI, IncomingMessage
 
-    router_log = logging.getLogger("handlers.router")
+    router_log = logging.getLogger("handlers.core.router")
     level = router_log.level
     with tempfile.TemporaryDirectory() as folder:
         values: dict[str, Any] = {"XIEHUI_DATA_DIR": Path(folder), "XIEHUI_RUN_SCHEDULER": False}

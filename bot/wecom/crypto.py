@@ -23,7 +23,7 @@ from wechatpy.crypto.pkcs7 import PKCS7Encoder
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import PrpCrypto
 
-from handlers.messages import SHANGHAI, Channel, IncomingMessage, Kind
+from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind
 
 BLOCK_SIZE = 32
 _RANDOM_ALPHABET = string.ascii_letters + string.digits

@@ -23,14 +23,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.cli import open_runtime
+from bot.cli.main import open_runtime
 from bot.container import build_runtime
 from bot.settings import Settings
 from handlers.broadcast import NoticeRequest, commit_plan, delivery_report, plan_notice
-from handlers.db import session_scope
-from handlers.errors import DomainError
-from handlers.members import MemberGroup, RegionPath
-from handlers.ratelimit import RateLimits, RedisRateGate
+from handlers.core.db import session_scope
+from handlers.core.errors import DomainError
+from handlers.core.members import MemberGroup, RegionPath
+from handlers.core.ratelimit import RateLimits, RedisRateGate
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from handlers.errors import DomainError
-from handlers.messages import IncomingMessage, Reply, Role
-from handlers.services import Context, Services
+from handlers.core.errors import DomainError
+from handlers.core.messages import IncomingMessage, Reply, Role
+from handlers.core.services import Context, Services
 
 logger = logging.getLogger(__name__)
 

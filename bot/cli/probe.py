@@ -16,8 +16,8 @@ import httpx
 import xmltodict
 
 from bot.settings import Settings
-from bot.wecom_client import WeComClient
-from bot.wecom_crypto import signature
+from bot.wecom.client import WeComClient
+from bot.wecom.crypto import signature
 
 
 def _probe(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, func, select
 
 from bot.container import Runtime
-from handlers.members import Member, MemberGroup, RegionPath
-from handlers.messages import SHANGHAI, Role
-from handlers.outbox import FAILED, OutboxMessage
+from handlers.core.members import Member, MemberGroup, RegionPath
+from handlers.core.messages import SHANGHAI, Role
+from handlers.core.outbox import FAILED, OutboxMessage
 
 logger = logging.getLogger(__name__)
 

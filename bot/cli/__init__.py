@@ -1,0 +1,1 @@
+"""The ``xiehui`` command line: ``main`` wires each capability's subcommands (one module each)."""
