@@ -22,9 +22,9 @@ from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wecom.client import WeComClient
 from bot.wecom.crypto import WeComCrypto, pkcs7_pad, signature
+from bot.wecom.fakeapi import FakeWeCom
 from handlers.core.router import Dispatch
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN, make_settings
-from tests.fakewecom import FakeWeCom
 
 # §3 of the protocol reference: wechatpy's published vector (set C).
 VEC_TOKEN = "123456"

@@ -9,6 +9,7 @@ import pytest
 from redis import Redis
 
 from bot.cli.main import main
+from bot.wecom.fakeapi import FakeWeCom
 from bot.wecom.sender import WeComSender
 from handlers.core.members import MemberGroup
 from handlers.core.messages import Role, TargetKind
@@ -16,7 +17,6 @@ from handlers.core.registry import build_router
 from handlers.core.services import Services
 from handlers.groups import GroupDirectory, create_chat, parse_registration
 from tests.conftest import TEST_CORP, add_member, make_settings, text_message, texts
-from tests.fakewecom import FakeWeCom
 
 TOWN = ("广西", "北海市", "合浦县", "廉州镇")
 

@@ -19,6 +19,7 @@ from bot.container import Runtime, build_runtime
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wecom.client import WeComClient
+from bot.wecom.fakeapi import FakeWeCom
 from bot.wecom.kf import (
     MAX_REPLIES,
     TRUNCATED,
@@ -41,7 +42,6 @@ from tests.conftest import (
     make_settings,
     text_message,
 )
-from tests.fakewecom import FakeWeCom
 
 KFID = "wkTESTKF01"
 HOUR = 3600

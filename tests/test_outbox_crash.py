@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from bot.wecom.fakeapi import FakeWeCom
 from handlers.broadcast import Plan, commit_plan
 from handlers.core.db import init_db, make_engine
 from handlers.core.members import MemberGroup
 from handlers.core.outbox import SENT, Outbox
 from handlers.core.services import Services
 from tests.conftest import TEST_AGENT, TEST_CORP, TEST_SECRET
-from tests.fakewecom import FakeWeCom
 
 ROOT = Path(__file__).resolve().parent.parent
 LEASE = 2.0

@@ -9,12 +9,12 @@ import pytest
 from redis import Redis
 from sqlalchemy.engine import Engine
 
+from bot.wecom.fakeapi import FakeWeCom
 from bot.wecom.sender import WeComSender
 from handlers.core.db import utcnow
 from handlers.core.messages import Target, TargetKind
 from handlers.core.outbox import FAILED, PENDING, SENT, Outbox, SendResult
 from tests.conftest import TEST_CORP, make_settings
-from tests.fakewecom import FakeWeCom
 
 
 class MovableClock:

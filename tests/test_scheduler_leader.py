@@ -174,8 +174,8 @@ def test_two_scheduler_processes_fire_each_run_once(tmp_path: Path, redis: Redis
 
 
 def test_web_plugin_starts_the_scheduler_only_when_enabled(tmp_path: Path, redis: Redis) -> None:
-    from bot.web import scheduler_plugin
     from bot.container import build_runtime
+    from bot.web import scheduler_plugin
     from tests.conftest import make_settings
 
     lease_key = f"{LeaderLease.PREFIX}:scheduler"

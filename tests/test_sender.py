@@ -10,11 +10,11 @@ import pytest
 from redis import Redis
 from sqlalchemy.engine import Engine
 
+from bot.wecom.fakeapi import FakeWeCom
 from bot.wecom.sender import WeComSender
 from handlers.core.messages import Target, TargetKind
 from handlers.core.outbox import FAILED, PENDING, SENT, Outbox
 from tests.conftest import TEST_CORP, make_settings
-from tests.fakewecom import FakeWeCom
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """``xiehui broadcast status N`` and ``xiehui broadcast bench`` (10,000 groups, fake WeCom).
 
-The benchmark starts ``tests/fakewecom.py``'s FakeWeCom in this process (imported here only, so
-run it from the repository root); nothing else in ``bot/`` imports tests. It builds a throwaway
+The benchmark starts the fake WeCom API (``bot.wecom.fakeapi``, shipped with the package so the
+command works from a normal install) in this process. It builds a throwaway
 data folder (SQLite + embedded Redis), registers N groups (a third each reached by group robot,
 app chat and app messages to two members), plans and enqueues one broadcast, drains it through
 the real WeComSender and the Redis rate gate, and prints enqueue time, drain time against the
@@ -13,7 +13,6 @@ exercised in seconds; the minimum at WeCom's real windows is printed as well.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import threading
 import time
@@ -46,14 +45,8 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, _settings: Settings) -> int:
-    root = Path(__file__).resolve().parent.parent  # the checkout (editable install)
-    if (root / "tests" / "fakewecom.py").exists() and str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    try:
-        from tests.fakewecom import FakeWeCom
-    except ImportError:
-        print("the benchmark needs tests/fakewecom.py from a source checkout")
-        return 2
+    from bot.wecom.fakeapi import FakeWeCom
+
     corp, secret = "wwbench", "benchsecret"
     with tempfile.TemporaryDirectory() as folder, FakeWeCom(corp_id=corp, secret=secret) as fake:
         values: dict[str, Any] = {

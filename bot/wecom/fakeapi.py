@@ -1,4 +1,4 @@
-"""A fake WeCom API server on loopback, for sender, outbox and channel tests.
+"""A fake WeCom API server on loopback, for tests and benchmarks (never used in production).
 
 It implements the endpoints the bot calls (gettoken, message/send, appchat/*, webhook/send,
 media/get, kf/*) faithfully enough to test token expiry, error codes and rate limits, and
