@@ -35,7 +35,7 @@ from knowledge.evaluation import (
 from knowledge.matcher import Matcher, Outcome, Segmenter
 from knowledge.regions import Region, find_region
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # the source checkout (eval sets live in tests/)
 DEFAULT_EVAL = REPO / "tests" / "data" / "faq_eval.yaml"
 DEFAULT_DEV = REPO / "tests" / "data" / "faq_dev.yaml"
 COLUMNS = (
