@@ -109,6 +109,7 @@ def test_a_wrong_value_from_another_message_is_flagged() -> None:
     messages = [
         {"text": "今天下午在嘎查村部开会员活动，到会15人", "record": 1},
         {"text": "11月10日在福禄村开展入户走访", "record": 2},
+        {"text": "都对", "record": [1, 2]},
     ]
     wrong = compare(want[0], got)
     assert set(wrong) == {"place"}

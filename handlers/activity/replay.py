@@ -342,8 +342,8 @@ def _foreign_fields(
     messages: Sequence[dict[str, Any]],
 ) -> list[str]:
     """Wrong fields whose value came from another message or another expected record."""
-    own = "".join(str(m.get("text", "")) for m in messages if m.get("record") == index + 1)
-    others = [str(m.get("text", "")) for m in messages if m.get("record") != index + 1]
+    own = "".join(str(m.get("text", "")) for m in messages if index + 1 in _feeds(m))
+    others = [str(m.get("text", "")) for m in messages if index + 1 not in _feeds(m)]
     foreign = []
     for name in wrong:
         other_values = [getattr(record, name) for k, record in enumerate(expected) if k != index]
@@ -355,6 +355,15 @@ def _foreign_fields(
         if any(text not in own and any(text in other for other in others) for text in texts):
             foreign.append(name)
     return foreign
+
+
+def _feeds(message: dict[str, Any]) -> set[int]:
+    """The expected records a message feeds: ``record: 2`` or ``record: [1, 2]`` (都对)."""
+    value = message.get("record")
+    if value is None:
+        return set()
+    values = value if isinstance(value, list) else [value]
+    return {int(v) for v in values}
 
 
 def replay_conversation(
