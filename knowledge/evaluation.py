@@ -406,7 +406,8 @@ def score_facts(
         stated_wrong = [w for w in item.wrong if states(answer.text, [w])]
         missing = [fact[0] for fact in item.facts if not states(answer.text, fact)]
         complete = answer.label == CONFIDENT and not stated_wrong and not missing
-        for table, key in ((report.by_style, item.style), (report.by_region, item.region)):
+        province = find_region(item.region).province if item.region else ""
+        for table, key in ((report.by_style, item.style), (report.by_region, province)):
             row = table.setdefault(key, [0, 0])
             row[0] += complete
             row[1] += 1
