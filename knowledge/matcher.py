@@ -34,6 +34,7 @@ from rapidfuzz import fuzz
 
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
+from knowledge.typos import TypoCorrector, read_near_forms
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,17 @@ _NUMERAL = frozenset("0123456789零一二两三四五六七八九十百千万第
 _DROP = re.compile(
     r"[\s\u3000,.!?;:'\"()\[\]{}<>，。！？；：、“”‘’（）【】《》…~～·\-—_/\\|@#$%^&*+=`]+"
 )
+
+_CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
+_ASKING = re.compile(
+    r"吗|么|嘛|呢|怎|咋|如何|多少|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
+    r"(.)不\1|有没有|算不算|对不对|(?<=..)不$|没有?$"
+)
+#: Clauses that carry nothing: dropped before a long message is read.
+FILLER = frozenset(
+    {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
+     "麻烦问一下", "请教一下", "咨询一下", "我想咨询一下", "打扰了", "打扰一下", "急", "急急急"}
+)  # fmt: skip
 
 GREETINGS = frozenset(
     {"你好", "您好", "在吗", "在不在", "在么", "hi", "hello", "哈喽", "嗨", "早上好", "上午好",
@@ -84,6 +96,9 @@ class Params:
     historical_penalty: float = 0.08
     foreign_share: float = 1.0  # weight of a topic word the index knows only in parts (病假)
     strange_confident: float = 0.6  # a question with a topic no entry knows needs this much
+    topic_idf: float = 2.5  # a clause with a word this rare (few entries) carries a topic
+    long_message: int = 28  # characters: a message this long is reduced to its questions
+    max_parts: int = 3  # questions answered from one message
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,26 @@ class Scored:
     words: float
     bigrams: float
     fuzzy: float
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One piece of a message between spaces or punctuation (cleaned, typos corrected)."""
+
+    text: str
+    asking: bool  # a question word or mark (吗, 多少, 能不能, 给钱不, ？)
+    topic: bool  # a word few entries share (产假, 育儿补贴) or a family-planning word
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What holds for the whole message while its parts are decided."""
+
+    region: Region
+    source: str
+    anchored: bool  # a family-planning word
+    off_topic: bool  # an out-of-scope word and no family-planning word
+    named: frozenset[str]  # provinces the message names
 
 
 @dataclass(frozen=True)
@@ -111,6 +146,9 @@ class FaqHit:
     region_source: str = ""  # text | asker | "" (none known)
     note: str = ""
     ranked: tuple[Scored, ...] = ()
+    #: One confident hit per question when the message asks two or more (this hit is the
+    #: first of them); empty for a single question.
+    parts: tuple[FaqHit, ...] = ()
 
     @property
     def top_entry(self) -> Entry | None:
@@ -176,7 +214,15 @@ class Segmenter:
         )
         self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
-        self.in_scope = _compile_any(_read_lines(dict_dir / "in_scope.txt"))
+        in_scope = _read_lines(dict_dir / "in_scope.txt")
+        self.in_scope = _compile_any(in_scope)
+        self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        # Plain words of the dictionaries: what a misspelt question may be corrected to.
+        self.lexicon: set[str] = set(self.synonyms) | set(self.synonyms.values())
+        self.lexicon.update(line.split()[0] for line in _read_lines(dict_dir / "user.txt"))
+        self.lexicon.update(w for line in in_scope for w in line.split("|") if w.isalpha())
+        for line in _read_lines(dict_dir / "illegal.txt"):
+            self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -271,6 +317,14 @@ class Matcher:
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
         ]
+        # Dictionary words first, then keywords, then any word of a variant (variants may hold
+        # typos of their own), the more entries the likelier.
+        # Words jieba invents for unknown strings (typos inside variants) are left out.
+        freq = self.segmenter.tokenizer.FREQ
+        vocabulary = {w: word_df[w] / (n + 1) for w in self.word_idf if freq.get(w)}
+        vocabulary.update({self.segmenter.clean(k): 2.0 for e in entries for k in e.keywords})
+        vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
+        self.typos = TypoCorrector(vocabulary, self.segmenter.near_forms, freq)
 
     def _known_pieces(self, words: Iterable[str]) -> tuple[list[str], list[str]]:
         """Split a word the index does not know into parts it does know ("能休" -> "休").
@@ -392,6 +446,11 @@ class Matcher:
             and not all(c in _NUMERAL for c in word)
         )
 
+    def correct(self, cleaned: str) -> str:
+        """A cleaned question with misspelt domain words rewritten (region names kept)."""
+        protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
+        return self.typos.correct(cleaned, protected)
+
     def classify(self, text: str) -> Outcome | None:
         """Greeting, thanks or an illegal request, recognised before any matching."""
         cleaned = self.segmenter.clean(text)
@@ -399,37 +458,142 @@ class Matcher:
             return Outcome.GREETING
         if cleaned in THANKS or cleaned.rstrip("啊呀哈了！!") in THANKS:
             return Outcome.THANKS
-        if self.segmenter.illegal is not None and self.segmenter.illegal.search(cleaned):
+        illegal = self.segmenter.illegal
+        if illegal is not None and (
+            illegal.search(cleaned) or illegal.search(self.correct(cleaned))
+        ):
             return Outcome.ILLEGAL
         return None
 
+    # -- clauses ---------------------------------------------------------------------------
+
+    def clauses(self, text: str) -> list[Clause]:
+        """The message cut at spaces and punctuation, greetings and filler dropped."""
+        out: list[Clause] = []
+        pieces = _CLAUSE_CUT.split(unicodedata.normalize("NFKC", text))
+        for raw, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=False):
+            cleaned = self.segmenter.clean(raw)
+            if not cleaned or cleaned in GREETINGS or cleaned in THANKS or cleaned in FILLER:
+                continue
+            fixed = self.correct(cleaned)
+            asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
+            words = self.segmenter.words(self.segmenter.normalise(fixed))
+            topic = any(self.word_idf.get(w, 0.0) >= self.params.topic_idf for w in words)
+            anchored = self.segmenter.in_scope is not None and bool(
+                self.segmenter.in_scope.search(fixed)
+            )
+            out.append(Clause(fixed, asking, topic or anchored))
+        return out
+
+    def _questions(self, clauses: Sequence[Clause], scope: _Scope) -> list[FaqHit]:
+        """One decision per question clause, each read with the topic it leans on.
+
+        A question clause is tried alone and after the nearest topic clause before it
+        (国家那个育儿补贴第三个娃也给不给 + 要去哪里弄; 开始吃叶酸 + 来得及吗); the reading with
+        the more confident answer wins. A clause that answers well alone becomes the topic for
+        the clauses after it.
+        """
+        hits: list[FaqHit] = []
+        context = ""
+        for clause in clauses:
+            if not clause.asking:
+                if clause.topic:
+                    context = clause.text
+                continue
+            alone = self._decide(clause.text, scope)
+            joined = self._decide(context + clause.text, scope) if context else None
+            if (
+                joined is not None
+                and joined.outcome is Outcome.CONFIDENT
+                and (
+                    alone.outcome is not Outcome.CONFIDENT or joined.confidence >= alone.confidence
+                )
+            ):
+                hits.append(joined)
+                continue
+            hits.append(alone)
+            if clause.topic and alone.outcome is Outcome.CONFIDENT:
+                context = clause.text
+        return hits
+
+    def focus(self, clauses: Sequence[Clause]) -> str:
+        """A long message reduced to what matters: its question and topic clauses (the
+        family story around them, 我儿子儿媳妇都在东莞厂里打工, is left out)."""
+        kept = [c.text for c in clauses if c.asking or c.topic]
+        return "".join(kept or [c.text for c in clauses])
+
+    # -- deciding --------------------------------------------------------------------------
+
     def match(self, text: str, asker_region: Region | None = None) -> FaqHit:
-        """Decide what to answer for ``text`` asked by someone from ``asker_region``."""
+        """Decide what to answer for ``text`` asked by someone from ``asker_region``.
+
+        A message with two or more questions on different topics gets one hit per part
+        (``FaqHit.parts``); a long message is answered from its question clauses.
+        """
         special = self.classify(text)
         if special is not None:
             return FaqHit(special)
-        params = self.params
         named = find_region(text)
         region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
         if not named.is_empty:
             source = "text"
         elif not region.is_empty:
             source = "asker"
-        ranked, strange = self._rank(text)
+        cleaned = self.segmenter.clean(text)
+        fixed = self.correct(cleaned)
+        clauses = self.clauses(text)
+        scope = self._scope(fixed, cleaned, region, source)
+        if len(clauses) <= 1:
+            return self._decide(fixed, scope)
+        hits = self._questions(clauses, scope)
+        parts: list[FaqHit] = []
+        for hit in hits:
+            if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
+                key = hit.entry.group_key
+                if all(p.entry is None or p.entry.group_key != key for p in parts):
+                    parts.append(hit)
+        if len(parts) >= 2:
+            return replace(parts[0], parts=tuple(parts[: self.params.max_parts]))
+        long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
+        if not long:
+            return self._decide(fixed, scope)
+        # The story may carry the topic (我是独生女 … 能请几天护理假): the question and topic
+        # clauses together first, then the whole message, then the question on its own.
+        hit = self._decide(self.focus(clauses), scope)
+        if hit.outcome is Outcome.CONFIDENT:
+            return hit
+        whole = self._decide(fixed, scope)
+        if whole.outcome is Outcome.CONFIDENT:
+            return whole
+        return parts[0] if parts else hit
+
+    def _scope(self, fixed: str, cleaned: str, region: Region, source: str) -> _Scope:
+        seg = self.segmenter
+        anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
+        off_topic = (
+            not anchored
+            and seg.out_of_scope is not None
+            and seg.out_of_scope.search(fixed) is not None
+        )
+        named = frozenset(
+            find_region(m.group()).province for m in seg.region_pattern.finditer(cleaned)
+        )
+        return _Scope(region, source, anchored, off_topic, named)
+
+    def _decide(self, fixed: str, scope: _Scope) -> FaqHit:
+        """The outcome for one (cleaned, corrected) question text."""
+        params = self.params
+        region, source = scope.region, scope.source
+        anchored, off_topic = scope.anchored, scope.off_topic
+        ranked, strange = self._rank(fixed)
         groups = self._group_order(ranked)
         if not groups:
+            if off_topic:
+                return FaqHit(Outcome.REJECT)
             return FaqHit(Outcome.NONE, region=region, region_source=source)
         top_key, top_conf = groups[0]
         second = groups[1][1] if len(groups) > 1 else 0.0
         margin = top_conf - second
-        cleaned = self.segmenter.clean(text)
-        seg = self.segmenter
-        anchored = seg.in_scope is not None and seg.in_scope.search(cleaned) is not None
-        off_topic = (
-            not anchored
-            and seg.out_of_scope is not None
-            and seg.out_of_scope.search(cleaned) is not None
-        )
         if off_topic and top_conf < params.sure:
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
         base = FaqHit(
@@ -450,8 +614,8 @@ class Matcher:
         if (top_conf >= params.confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
-            if source == "text" and not self._covers(top_key, cleaned):
-                # 广西婚假: only 内蒙古's rule is known; another province's rule is no answer.
+            if source == "text" and not self._covers(top_key, scope.named):
+                # 广西婚假 with only 内蒙古's rule known: another province's rule is no answer.
                 resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
                 return replace(base, candidates=tuple(e for e, _ in resolved))
             entry, note = self.resolve(top_key, ranked, region)
@@ -481,13 +645,9 @@ class Matcher:
 
     # -- regions ---------------------------------------------------------------------------
 
-    def _covers(self, group_key: str, cleaned: str) -> bool:
+    def _covers(self, group_key: str, named: frozenset[str]) -> bool:
         """Whether a group answers for a question naming regions: it has a national entry, or
         an entry for a province the question names (湖南的嫁到广西: 广西's rule answers)."""
-        named = {
-            find_region(m.group()).province
-            for m in self.segmenter.region_pattern.finditer(cleaned)
-        }
         return any(
             e.is_national or e.place.province in named for e in self.group_entries(group_key)
         )
