@@ -253,7 +253,9 @@ def source_issues(entry: Entry) -> list[Issue]:
             issues.append(Issue("error", where, f"source without a year: {part.strip()!r}"))
     for field_name, text in (("answer", entry.answer), ("source", entry.source)):
         for found in _INTERNAL.finditer(text):
-            issues.append(Issue("error", where, f"internal note in {field_name}: {found.group()!r}"))
+            issues.append(
+                Issue("error", where, f"internal note in {field_name}: {found.group()!r}")
+            )
     phones = supported_phones()
     for found in _PHONE.finditer(entry.answer):
         number = found.group(1)

@@ -661,7 +661,8 @@ class Matcher:
         """The entry of a group that applies to ``region``, and a note for the reply.
 
         Never crosses cities: a 包头 asker gets a 包头 entry, else the 内蒙古 entry, else the
-        national one, never 呼和浩特's.
+        national one, never 呼和浩特's. When only another region's rule exists, the note says
+        so before the answer (以下是广西的规定，您所在的包头请咨询…).
         """
         members = self.group_entries(group_key)
         scores = {s.entry.id: s.confidence for s in ranked}
@@ -677,10 +678,6 @@ class Matcher:
                 ),
             )
 
-        if len(members) == 1:
-            return members[0], ""
-        regional = any(not e.is_national for e in members)
-        national = best([e for e in members if e.is_national])
         if not region.is_empty:
             if region.city:
                 found = best([e for e in members if e.place.city == region.city])
@@ -691,21 +688,37 @@ class Matcher:
             )
             if found:
                 return found, ""
-            covered = "、".join(sorted({e.place.label() for e in members if not e.is_national}))
+            national = best([e for e in members if e.is_national])
             if national is not None:
-                note = f"暂未收录{region.label()}的专门规定（已收录：{covered}），以上是全国规定，具体以当地为准。"
+                if len(members) == 1:
+                    return national, ""
+                note = f"暂未收录{region.label()}的专门规定，以上是全国规定，当地可能另有规定。"
                 return national, note
             chosen = best(members) or members[0]
-            note = f"暂未收录{region.label()}的规定，以上是{chosen.place.label()}的规定，仅供参考，请以当地为准。"
-            return chosen, note
+            return chosen, elsewhere_note(chosen, region)
+        national = best([e for e in members if e.is_national])
         if national is not None:
             note = ""
-            if regional:
+            if any(not e.is_national for e in members):
                 note = "各地规定有差别。回复您所在的省份，如“广西”，可查看当地规定。"
             return national, note
         chosen = best(members) or members[0]
-        others = "、".join(sorted({e.place.label() for e in members if e is not chosen}))
-        note = f"以上是{chosen.place.label()}的规定。"
-        if others:
-            note += f"如需{others}的规定，请回复地区名称。"
-        return chosen, note
+        return chosen, elsewhere_note(chosen, region)
+
+
+#: Where to ask about a topic when the knowledge base has only another region's rule.
+ASK_WHERE = {
+    "T1": "当地卫生健康部门或单位人事部门",
+    "T2": "当地计生协或村协保员",
+    "T3": "当地卫生健康部门或妇幼保健院",
+    "T4": "当地计生协",
+}
+
+
+def elsewhere_note(entry: Entry, region: Region) -> str:
+    """The note that comes before another region's rule (以下是广西的规定，您所在地区请咨询…)."""
+    where = ASK_WHERE.get(entry.topic, "当地有关部门")
+    place = entry.place.label()
+    if region.is_empty:
+        return f"以下是{place}的规定，其他地区请咨询{where}。"
+    return f"以下是{place}的规定，您所在的{region.label()}请咨询{where}。"
