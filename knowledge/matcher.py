@@ -96,7 +96,7 @@ class Params:
     historical_penalty: float = 0.08
     foreign_share: float = 1.0  # weight of a topic word the index knows only in parts (病假)
     strange_confident: float = 0.6  # a question with a topic no entry knows needs this much
-    topic_idf: float = 2.5  # a clause with a word this rare (few entries) carries a topic
+    topic_confidence: float = 0.4  # a clause matching an entry this well alone has a topic
     long_message: int = 28  # characters: a message this long is reduced to its questions
     max_parts: int = 3  # questions answered from one message
 
@@ -118,7 +118,11 @@ class Clause:
 
     text: str
     asking: bool  # a question word or mark (吗, 多少, 能不能, 给钱不, ？)
-    topic: bool  # a word few entries share (产假, 育儿补贴) or a family-planning word
+    topic: bool  # a family-planning word, or the clause alone matches some entry well
+    region: Region = field(default_factory=Region)  # a place the clause names
+
+
+_Memo = dict[str, tuple[list["Scored"], list[str]]]
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ class _Scope:
     anchored: bool  # a family-planning word
     off_topic: bool  # an out-of-scope word and no family-planning word
     named: frozenset[str]  # provinces the message names
+    memo: _Memo  # rankings already computed for this message, by text
 
 
 @dataclass(frozen=True)
@@ -372,8 +377,16 @@ class Matcher:
         """Entries scored for ``text``, best first (only the recalled few)."""
         return self._rank(text)[0]
 
-    def _rank(self, text: str) -> tuple[list[Scored], list[str]]:
-        """``rank`` and the question's strange words: topics no entry knows (车险, 病假)."""
+    def _rank(self, text: str, memo: _Memo | None = None) -> tuple[list[Scored], list[str]]:
+        """``rank`` and the question's strange words: topics no entry knows (车险, 病假).
+
+        ``memo`` keeps the rankings of one message's texts (its clauses are ranked more than
+        once while its parts are decided)."""
+        if memo is not None:
+            known = memo.get(text)
+            if known is None:
+                known = memo[text] = self._rank(text)
+            return known
         seg = self.segmenter
         normalised = seg.normalise(text)
         pieces, foreign = self._known_pieces(seg.words(normalised))
@@ -451,24 +464,27 @@ class Matcher:
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
 
-    def classify(self, text: str) -> Outcome | None:
-        """Greeting, thanks or an illegal request, recognised before any matching."""
+    def classify(self, text: str, fixed: str | None = None) -> Outcome | None:
+        """Greeting, thanks or an illegal request, recognised before any matching
+        (``fixed``: the cleaned text with typos corrected, when already known)."""
         cleaned = self.segmenter.clean(text)
         if cleaned in GREETINGS or (len(cleaned) <= 6 and cleaned.rstrip("啊呀哈") in GREETINGS):
             return Outcome.GREETING
         if cleaned in THANKS or cleaned.rstrip("啊呀哈了！!") in THANKS:
             return Outcome.THANKS
         illegal = self.segmenter.illegal
-        if illegal is not None and (
-            illegal.search(cleaned) or illegal.search(self.correct(cleaned))
-        ):
-            return Outcome.ILLEGAL
+        if illegal is not None:
+            if fixed is None:
+                fixed = self.correct(cleaned)
+            if illegal.search(cleaned) or illegal.search(fixed):
+                return Outcome.ILLEGAL
         return None
 
     # -- clauses ---------------------------------------------------------------------------
 
-    def clauses(self, text: str) -> list[Clause]:
+    def clauses(self, text: str, memo: _Memo | None = None) -> list[Clause]:
         """The message cut at spaces and punctuation, greetings and filler dropped."""
+        memo = {} if memo is None else memo
         out: list[Clause] = []
         pieces = _CLAUSE_CUT.split(unicodedata.normalize("NFKC", text))
         for raw, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=False):
@@ -477,13 +493,32 @@ class Matcher:
                 continue
             fixed = self.correct(cleaned)
             asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
-            words = self.segmenter.words(self.segmenter.normalise(fixed))
-            topic = any(self.word_idf.get(w, 0.0) >= self.params.topic_idf for w in words)
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
-            out.append(Clause(fixed, asking, topic or anchored))
+            topic = anchored
+            if not topic:
+                ranked, _ = self._rank(fixed, memo)
+                topic = bool(ranked) and ranked[0].confidence >= self.params.topic_confidence
+            out.append(Clause(fixed, asking, topic, find_region(cleaned)))
         return out
+
+    @staticmethod
+    def story_region(clauses: Sequence[Clause], asker: Region | None) -> Region:
+        """The region a long message is about: the asker's own when the message names it
+        (孩子户口落在我们玉林村里, not the 东莞 where the parents work), else the one a
+        question clause names, else the first one named."""
+        named = [c.region for c in clauses if not c.region.is_empty]
+        if not named:
+            return Region()
+        if asker is not None and not asker.is_empty:
+            for region in named:
+                if region.province == asker.province and (
+                    not asker.city or region.city in ("", asker.city)
+                ):
+                    return asker if asker.city else region
+        asked = [c.region for c in clauses if c.asking and not c.region.is_empty]
+        return asked[0] if asked else named[0]
 
     def _questions(self, clauses: Sequence[Clause], scope: _Scope) -> list[FaqHit]:
         """One decision per question clause, each read with the topic it leans on.
@@ -530,7 +565,12 @@ class Matcher:
         A message with two or more questions on different topics gets one hit per part
         (``FaqHit.parts``); a long message is answered from its question clauses.
         """
-        special = self.classify(text)
+        memo: _Memo = {}
+        cleaned = self.segmenter.clean(text)
+        clauses = self.clauses(text, memo) if _CLAUSE_CUT.search(text.strip()) else []
+        # Typos are corrected clause by clause (a correction never spans two clauses).
+        fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
+        special = self.classify(text, fixed)
         if special is not None:
             return FaqHit(special)
         named = find_region(text)
@@ -539,10 +579,9 @@ class Matcher:
             source = "text"
         elif not region.is_empty:
             source = "asker"
-        cleaned = self.segmenter.clean(text)
-        fixed = self.correct(cleaned)
-        clauses = self.clauses(text)
-        scope = self._scope(fixed, cleaned, region, source)
+        if len(clauses) >= 3 and source == "text":
+            region = self.story_region(clauses, asker_region)
+        scope = self._scope(fixed, cleaned, region, source, memo)
         if len(clauses) <= 1:
             return self._decide(fixed, scope)
         hits = self._questions(clauses, scope)
@@ -567,7 +606,7 @@ class Matcher:
             return whole
         return parts[0] if parts else hit
 
-    def _scope(self, fixed: str, cleaned: str, region: Region, source: str) -> _Scope:
+    def _scope(self, fixed: str, cleaned: str, region: Region, source: str, memo: _Memo) -> _Scope:
         seg = self.segmenter
         anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
         off_topic = (
@@ -578,14 +617,14 @@ class Matcher:
         named = frozenset(
             find_region(m.group()).province for m in seg.region_pattern.finditer(cleaned)
         )
-        return _Scope(region, source, anchored, off_topic, named)
+        return _Scope(region, source, anchored, off_topic, named, memo)
 
     def _decide(self, fixed: str, scope: _Scope) -> FaqHit:
         """The outcome for one (cleaned, corrected) question text."""
         params = self.params
         region, source = scope.region, scope.source
         anchored, off_topic = scope.anchored, scope.off_topic
-        ranked, strange = self._rank(fixed)
+        ranked, strange = self._rank(fixed, scope.memo)
         groups = self._group_order(ranked)
         if not groups:
             if off_topic:

@@ -12,7 +12,7 @@ A span of the question is rewritten only when all of this holds:
 - it reads like a vocabulary word (the most likely one when several fit): the same toneless pinyin for two characters, the
   same pinyin up to the near sounds for three or more, or the same characters but one that
   ``dict/near_forms.txt`` lists as a look-alike;
-- it differs from that word in one character (two for words of five or more characters).
+- it differs from that word in exactly one character.
 
 The vocabulary is the knowledge base's words and keywords plus the domain dictionaries, so a
 correction always lands on a word some entry (or the scope lists) uses.
@@ -99,17 +99,23 @@ class TypoCorrector:
         self._exact = exact
         self._fuzzy = fuzzy
         self._shape = shape
+        # Every word with one character blanked out: a span can only be a typo of a word it
+        # matches with one character blanked, which rules out almost every span at once.
+        self._blanked = {w[:k] + "?" + w[k + 1 :] for w in self.words for k in range(len(w))}
 
     def _shape_key(self, text: str) -> tuple[str, ...]:
         return tuple(self.near.get(c, c) for c in text)
 
     @staticmethod
     def _differs(span: str, word: str) -> bool:
-        changed = sum(a != b for a, b in zip(span, word, strict=True))
-        return 1 <= changed <= (2 if len(word) >= 5 else 1)
+        return sum(a != b for a, b in zip(span, word, strict=True)) == 1
 
     def _candidate(self, span: str) -> str | None:
-        if span in self.words or not _CJK.match(span):
+        if span in self.words or not any(
+            span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(len(span))
+        ):
+            return None
+        if not _CJK.match(span):
             return None
         if self.common.get(span, 0) >= COMMON or any(c in PARTICLES for c in span):
             return None
