@@ -46,7 +46,7 @@ _DROP = re.compile(
 
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
-    r"吗|么|嘛|呢|怎|咋|如何|多少|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
+    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
     r"(.)不\1|有没有|算不算|对不对|(?<=..)不$|没有?$"
 )
 #: Clauses that carry nothing: dropped before a long message is read.
@@ -97,6 +97,7 @@ class Params:
     foreign_share: float = 1.0  # weight of a topic word the index knows only in parts (病假)
     strange_confident: float = 0.6  # a question with a topic no entry knows needs this much
     topic_confidence: float = 0.4  # a clause matching an entry this well alone has a topic
+    topic_words: float = 0.5  # ... and that entry knows this share of the clause's words
     long_message: int = 28  # characters: a message this long is reduced to its questions
     max_parts: int = 3  # questions answered from one message
 
@@ -250,11 +251,20 @@ class Segmenter:
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
 
     def words(self, normalised: str) -> list[str]:
-        return [
-            w
-            for w in self.tokenizer.lcut(normalised, HMM=True)
-            if w not in self.stopwords and w.strip()
-        ]
+        """Content words. A two-character word jieba guesses for an unknown string that
+        starts or ends with a stop word (人买 in 哪些人买的) is split back into characters."""
+        out: list[str] = []
+        freq = self.tokenizer.FREQ
+        for word in self.tokenizer.lcut(normalised, HMM=True):
+            if (
+                len(word) == 2
+                and not freq.get(word)
+                and (word[0] in self.stopwords or word[1] in self.stopwords)
+            ):
+                out.extend(c for c in word if c not in self.stopwords)
+            elif word not in self.stopwords and word.strip():
+                out.append(word)
+        return out
 
     def bigrams(self, normalised: str) -> list[str]:
         chars = [c for c in normalised if c not in self.stopwords]
@@ -499,7 +509,10 @@ class Matcher:
             topic = anchored
             if not topic:
                 ranked, _ = self._rank(fixed, memo)
-                topic = bool(ranked) and ranked[0].confidence >= self.params.topic_confidence
+                topic = bool(ranked) and (
+                    ranked[0].confidence >= self.params.topic_confidence
+                    and ranked[0].words >= self.params.topic_words
+                )
             out.append(Clause(fixed, asking, topic, find_region(cleaned)))
         return out
 
@@ -582,7 +595,9 @@ class Matcher:
         if len(clauses) >= 3 and source == "text":
             region = self.story_region(clauses, asker_region)
         scope = self._scope(fixed, cleaned, region, source, memo)
-        if len(clauses) <= 1:
+        if len(clauses) <= 1 or scope.off_topic:
+            # An out-of-scope word and no family-planning word: the whole message decides
+            # (车险能赔吗 要多久到账 is about car insurance, not about when a subsidy is paid).
             return self._decide(fixed, scope)
         hits = self._questions(clauses, scope)
         parts: list[FaqHit] = []
@@ -597,7 +612,7 @@ class Matcher:
         if not long:
             return self._decide(fixed, scope)
         # The story may carry the topic (我是独生女 … 能请几天护理假): the question and topic
-        # clauses together first, then the whole message, then the question on its own.
+        # clauses together first, then the whole message, then a question with its topic.
         hit = self._decide(self.focus(clauses), scope)
         if hit.outcome is Outcome.CONFIDENT:
             return hit
