@@ -97,7 +97,7 @@ class Params:
     foreign_share: float = 1.0  # weight of a topic word the index knows only in parts (病假)
     strange_confident: float = 0.6  # a question with a topic no entry knows needs this much
     topic_confidence: float = 0.4  # a clause matching an entry this well alone has a topic
-    topic_words: float = 0.5  # ... and that entry knows this share of the clause's words
+    topic_words: float = 0.4  # ... and that entry knows this share of the clause's words
     long_message: int = 28  # characters: a message this long is reduced to its questions
     max_parts: int = 3  # questions answered from one message
 
