@@ -160,5 +160,10 @@ def test_ask_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_kb_unanswered_lists_the_queue(capsys: pytest.CaptureFixture[str]) -> None:
+    # Reading commands refuse a data folder without a database; create it first.
+    from bot.container import build_runtime
+    from bot.settings import load_settings
+
+    build_runtime(load_settings()).close()
     assert main(["kb", "unanswered"]) == 0
     assert "0 question(s)" in capsys.readouterr().out
