@@ -203,11 +203,13 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(sub: Any) -> None:
-    kb = sub.add_parser("kb", help="the FAQ knowledge base")
+    kb = sub.add_parser("kb", help="知识库：检查、导出导入 Excel、待答问题", description="知识库")
     ksub = kb.add_subparsers(dest="kb_command", required=True)
 
-    check = ksub.add_parser("check", help="validate the files, list overdue and pending entries")
-    check.add_argument("--dir", default=None, help="knowledge directory (default: configured)")
+    check = ksub.add_parser("check", help="检查知识库文件，列出过了复核期和待入库的条目")
+    check.add_argument(
+        "--dir", default=None, metavar="目录", help="知识库目录（默认：配置的目录）"
+    )
     check.set_defaults(func=_check)
 
     export = ksub.add_parser(
@@ -238,25 +240,25 @@ def register(sub: Any) -> None:
     imp.add_argument("--dir", default=None, metavar="目录", help="知识库目录（默认：配置的目录）")
     imp.set_defaults(func=_import)
 
-    ev = ksub.add_parser("eval", help="accuracy on a labelled question set, and the baseline")
+    ev = ksub.add_parser("eval", help="（开发用）在标注问题集上评估答题准确率")
     ev.add_argument("--set", default=str(DEFAULT_EVAL))
     ev.add_argument("--dev", default=str(DEFAULT_DEV), help="set for tuning the baseline")
     ev.add_argument("--worst", type=int, default=20)
     ev.add_argument("--dir", default=None)
     ev.set_defaults(func=_eval)
 
-    bench = ksub.add_parser("bench", help="index build time and match latency")
+    bench = ksub.add_parser("bench", help="（开发用）建索引时间和匹配延迟")
     bench.add_argument("--set", default=str(DEFAULT_EVAL))
     bench.add_argument("--rounds", type=int, default=3)
     bench.add_argument("--dir", default=None)
     bench.set_defaults(func=_bench)
 
-    unanswered = ksub.add_parser("unanswered", help="list the unanswered-question queue")
-    unanswered.add_argument("--all", action="store_true", help="include answered ones")
+    unanswered = ksub.add_parser("unanswered", help="列出还没人答复的问题")
+    unanswered.add_argument("--all", action="store_true", help="也列出已答复的")
     unanswered.set_defaults(func=_unanswered)
 
-    ask = sub.add_parser("ask", help="ask the FAQ one question")
-    ask.add_argument("question")
-    ask.add_argument("--region", default="", help="the asker's region, e.g. 广西 or 包头")
-    ask.add_argument("--json", action="store_true")
+    ask = sub.add_parser("ask", help="问机器人一个政策问题")
+    ask.add_argument("question", metavar="问题", help="要问的问题")
+    ask.add_argument("--region", default="", metavar="地区", help="提问人的地区，如 广西、包头")
+    ask.add_argument("--json", action="store_true", help="输出 JSON（给程序用）")
     ask.set_defaults(func=_ask)
