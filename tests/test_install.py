@@ -160,3 +160,5 @@ def test_documented_commands_work_from_an_installed_package(installed: tuple[Pat
 
     evaluation = run("activities", "eval")
     assert evaluation.returncode == 1 and "needs a labelled set" in evaluation.stderr
+    kb_eval = run("kb", "eval")
+    assert kb_eval.returncode == 1 and "tests/data/ of a source checkout" in kb_eval.stderr

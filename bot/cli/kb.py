@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.container import knowledge_dir
-from bot.settings import Settings
+from bot.settings import Settings, source_checkout
+from handlers.core.errors import DomainError
 from handlers.core.messages import SHANGHAI
 from knowledge.answers import render
 from knowledge.base import (
@@ -29,7 +30,8 @@ from knowledge.evaluation import (
 from knowledge.matcher import Matcher, Outcome, Segmenter
 from knowledge.regions import Region, find_region
 
-REPO = Path(__file__).resolve().parent.parent
+# The labelled question sets live in the source checkout's tests/data (not in the package).
+REPO = source_checkout() or Path(__file__).resolve().parent.parent.parent
 DEFAULT_EVAL = REPO / "tests" / "data" / "faq_eval.yaml"
 DEFAULT_DEV = REPO / "tests" / "data" / "faq_dev.yaml"
 COLUMNS = (
@@ -115,7 +117,16 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 # -- eval / bench --------------------------------------------------------------------------
 
 
+def _need_set(path: Path) -> None:
+    if not path.is_file():
+        raise DomainError(
+            f"question set not found: {path}. Pass --set FILE; the default sets are in "
+            "tests/data/ of a source checkout."
+        )
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    _need_set(Path(args.set))
     kb = KnowledgeBase.from_directory(_directory(args, settings))
     items = load_set(Path(args.set))
     report = score("matcher", items, matcher_predictor(kb))
@@ -139,6 +150,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    _need_set(Path(args.set))
     directory = _directory(args, settings)
     started = time.perf_counter()
     segmenter = Segmenter()
