@@ -64,7 +64,7 @@ def data_dir_origin() -> str:
 
 
 class Settings(BaseSettings):
-    """Environment variables: WECOM_*, DATABASE_URL, REDIS_URL, XIEHUI_DATA_DIR.
+    """Environment variables: WECOM_*, DATABASE_URL, REDIS_URL and XIEHUI_* (see the README).
 
     Nothing is read from a ``.env`` file: tests and operators pass values explicitly.
     """
