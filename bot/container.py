@@ -10,7 +10,7 @@ from typing import Any
 
 from redis import Redis
 
-from bot.settings import Settings
+from bot.settings import Settings, seed_knowledge_dir
 from handlers.core.db import init_db, make_engine
 from handlers.core.outbox import Outbox, Sender
 from handlers.core.ratelimit import RedisRateGate
@@ -39,7 +39,14 @@ def connect_redis(settings: Settings) -> Redis:
 
 
 def knowledge_dir(settings: Settings) -> Path:
-    return settings.knowledge_dir or Path(__file__).resolve().parent.parent / "knowledge" / "data"
+    """The configured knowledge folder, seeded from the packaged files on first use.
+
+    See :func:`bot.settings.resolve_knowledge_dir` for the rule.
+    """
+    directory = settings.resolved_knowledge_dir
+    if seed_knowledge_dir(directory):
+        logger.warning("copied the packaged knowledge base into %s", directory)
+    return directory
 
 
 @dataclass
