@@ -160,7 +160,7 @@ def test_check_fails_on_sources_notes_numbers_and_answer_shape() -> None:
     assert "internal note in source: '示例'" in messages
     assert found["t1.b"] == "phone number 12393 has no recorded source"
     assert found["t1.c"] == "phone number 95519 needs fact T2-26"
-    assert any("internal note in answer: '待核实'" == m for m in messages)
+    assert any(m == "internal note in answer: '待核实'" for m in messages)
     assert found["t1.e"].startswith("more than one disclaimer")
     assert found["t1.f"] == "first paragraph is 201 characters (> 200)"
     good = [
