@@ -119,7 +119,7 @@ class Clause:
 
     text: str
     asking: bool  # a question word or mark (吗, 多少, 能不能, 给钱不, ？)
-    topic: bool  # a family-planning word, or the clause alone matches some entry well
+    anchored: bool = False  # a family-planning word (计生, 产假, 叶酸 …)
     region: Region = field(default_factory=Region)  # a place the clause names
 
 
@@ -492,9 +492,8 @@ class Matcher:
 
     # -- clauses ---------------------------------------------------------------------------
 
-    def clauses(self, text: str, memo: _Memo | None = None) -> list[Clause]:
+    def clauses(self, text: str) -> list[Clause]:
         """The message cut at spaces and punctuation, greetings and filler dropped."""
-        memo = {} if memo is None else memo
         out: list[Clause] = []
         pieces = _CLAUSE_CUT.split(unicodedata.normalize("NFKC", text))
         for raw, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=False):
@@ -506,15 +505,19 @@ class Matcher:
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
-            topic = anchored
-            if not topic:
-                ranked, _ = self._rank(fixed, memo)
-                topic = bool(ranked) and (
-                    ranked[0].confidence >= self.params.topic_confidence
-                    and ranked[0].words >= self.params.topic_words
-                )
-            out.append(Clause(fixed, asking, topic, find_region(cleaned)))
+            out.append(Clause(fixed, asking, anchored, find_region(cleaned)))
         return out
+
+    def has_topic(self, clause: Clause, memo: _Memo | None = None) -> bool:
+        """A family-planning word, or the clause alone matches an entry well and that entry
+        knows most of its words (能请几天护理假, not 让我下礼拜就回去上班)."""
+        if clause.anchored:
+            return True
+        ranked, _ = self._rank(clause.text, memo)
+        return bool(ranked) and (
+            ranked[0].confidence >= self.params.topic_confidence
+            and ranked[0].words >= self.params.topic_words
+        )
 
     @staticmethod
     def story_region(clauses: Sequence[Clause], asker: Region | None) -> Region:
@@ -544,8 +547,9 @@ class Matcher:
         hits: list[FaqHit] = []
         context = ""
         for clause in clauses:
+            topic = self.has_topic(clause, scope.memo)
             if not clause.asking:
-                if clause.topic:
+                if topic:
                     context = clause.text
                 continue
             alone = self._decide(clause.text, scope)
@@ -560,14 +564,14 @@ class Matcher:
                 hits.append(joined)
                 continue
             hits.append(alone)
-            if clause.topic and alone.outcome is Outcome.CONFIDENT:
+            if topic and alone.outcome is Outcome.CONFIDENT:
                 context = clause.text
         return hits
 
-    def focus(self, clauses: Sequence[Clause]) -> str:
+    def focus(self, clauses: Sequence[Clause], memo: _Memo | None = None) -> str:
         """A long message reduced to what matters: its question and topic clauses (the
         family story around them, 我儿子儿媳妇都在东莞厂里打工, is left out)."""
-        kept = [c.text for c in clauses if c.asking or c.topic]
+        kept = [c.text for c in clauses if c.asking or self.has_topic(c, memo)]
         return "".join(kept or [c.text for c in clauses])
 
     # -- deciding --------------------------------------------------------------------------
@@ -580,7 +584,7 @@ class Matcher:
         """
         memo: _Memo = {}
         cleaned = self.segmenter.clean(text)
-        clauses = self.clauses(text, memo) if _CLAUSE_CUT.search(text.strip()) else []
+        clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
         fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
         special = self.classify(text, fixed)
@@ -613,7 +617,7 @@ class Matcher:
             return self._decide(fixed, scope)
         # The story may carry the topic (我是独生女 … 能请几天护理假): the question and topic
         # clauses together first, then the whole message, then a question with its topic.
-        hit = self._decide(self.focus(clauses), scope)
+        hit = self._decide(self.focus(clauses, memo), scope)
         if hit.outcome is Outcome.CONFIDENT:
             return hit
         whole = self._decide(fixed, scope)
