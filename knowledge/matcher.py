@@ -78,6 +78,10 @@ class Outcome(StrEnum):
     THANKS = "thanks"
 
 
+#: Outcomes that are about a policy question (not a greeting, an illegal or off-topic one).
+POLICY = frozenset({Outcome.CONFIDENT, Outcome.UNSURE, Outcome.NONE})
+
+
 @dataclass(frozen=True)
 class Params:
     """Blend weights and decision thresholds (tuned on tests/data/faq_dev.yaml)."""
@@ -223,6 +227,10 @@ class Segmenter:
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.first: list[tuple[str, re.Pattern[str]]] = []
+        for line in _read_lines(dict_dir / "first.txt"):
+            group, _, pattern = line.partition(" ")
+            self.first.append((group, re.compile(pattern.strip())))
         # Plain words of the dictionaries: what a misspelt question may be corrected to.
         self.lexicon: set[str] = set(self.synonyms) | set(self.synonyms.values())
         self.lexicon.update(line.split()[0] for line in _read_lines(dict_dir / "user.txt"))
@@ -599,6 +607,11 @@ class Matcher:
         if len(clauses) >= 3 and source == "text":
             region = self.story_region(clauses, asker_region)
         scope = self._scope(fixed, cleaned, region, source, memo)
+        return self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
+
+    def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
+        """The decision for a message: one question, several, or a long story."""
+        memo = scope.memo
         if len(clauses) <= 1 or scope.off_topic:
             # An out-of-scope word and no family-planning word: the whole message decides
             # (车险能赔吗 要多久到账 is about car insurance, not about when a subsidy is paid).
@@ -624,6 +637,36 @@ class Matcher:
         if whole.outcome is Outcome.CONFIDENT:
             return whole
         return parts[0] if parts else hit
+
+    def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
+        """Put the answer a question of this kind needs first (``dict/first.txt``): an
+        accident followed by 能赔吗 is answered "is it covered" before how to claim."""
+        if not scope.anchored or scope.off_topic or hit.outcome not in POLICY:
+            return hit
+        normalised = self.segmenter.normalise(fixed)
+        for group, pattern in self.segmenter.first:
+            if group not in self.groups or not pattern.search(normalised):
+                continue
+            current = hit.parts or ((hit,) if hit.outcome is Outcome.CONFIDENT else ())
+            if current and current[0].entry is not None and current[0].entry.group_key == group:
+                return hit
+            ranked, _ = self._rank(fixed, scope.memo)
+            entry, note = self.resolve(group, ranked, scope.region)
+            lead = FaqHit(
+                Outcome.CONFIDENT,
+                entry=entry,
+                confidence=hit.confidence,
+                margin=hit.margin,
+                region=scope.region,
+                region_source=scope.source,
+                note=note,
+                ranked=hit.ranked,
+            )
+            rest = [p for p in current if p.entry is not None and p.entry.group_key != group]
+            if not rest:
+                return lead
+            return replace(lead, parts=(lead, *rest)[: self.params.max_parts])
+        return hit
 
     def _scope(self, fixed: str, cleaned: str, region: Region, source: str, memo: _Memo) -> _Scope:
         seg = self.segmenter

@@ -104,3 +104,18 @@ def test_an_accident_question_says_first_whether_it_is_covered(kb: KnowledgeBase
 def test_an_off_topic_message_gets_no_part_answer(kb: KnowledgeBase) -> None:
     hit = kb.matcher.match("我的车停在路边被人刮了 对方跑了 车险能赔吗 要多久到账")
     assert hit.outcome is Outcome.REJECT and not hit.parts
+
+
+def test_an_accident_and_a_second_question_get_coverage_first(kb: KnowledgeBase) -> None:
+    hit = kb.matcher.match(
+        "孩子在学校摔骨折了 关爱保险能赔吗 理赔要准备什么材料", find_region("钦州")
+    )
+    assert hit.outcome is Outcome.CONFIDENT
+    ids = [p.entry.id for p in hit.parts if p.entry]
+    assert ids[0] == "t2.coverage.national" and len(ids) == 2
+    assert render(hit).startswith("1. 能不能赔：")
+
+
+def test_no_accident_no_coverage_first(kb: KnowledgeBase) -> None:
+    hit = kb.matcher.match("中国人寿报案电话是多少")
+    assert hit.entry is not None and hit.entry.id != "t2.coverage.national"
