@@ -44,6 +44,7 @@ _DROP = re.compile(
     r"[\s\u3000,.!?;:'\"()\[\]{}<>，。！？；：、“”‘’（）【】《》…~～·\-—_/\\|@#$%^&*+=`]+"
 )
 
+_BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?(?:出生|生的|生)")
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
     r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
@@ -252,8 +253,12 @@ class Segmenter:
         return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
     def normalise(self, text: str) -> str:
-        """Cleaned, synonyms replaced, region names removed (regions are resolved apart)."""
+        """Cleaned, synonyms replaced, region names removed (regions are resolved apart).
+
+        A birth date is reduced to its year (2023年10月生的 -> 2023年出生) so the synonym
+        table can tell a child born before the subsidy started (以前出生)."""
         cleaned = self.region_pattern.sub("", self.clean(text))
+        cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
         if self._synonym_re is None:
             return cleaned
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
