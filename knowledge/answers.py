@@ -86,11 +86,16 @@ def parts_text(hits: Sequence[FaqHit]) -> str:
         if any(h.entry is not None and h.entry.status == "unconfirmed" for h in hits)
         else ""
     )
-    for brief in (False, True):
+    shown = [(h, h.entry) for h in hits if h.entry is not None]
+    brief = [False] * len(shown)
+    # Too long for one message: the longest answers are cut to their direct answer first.
+    by_length = sorted(range(len(shown)), key=lambda i: -len(shown[i][1].answer))
+    for step in range(len(shown) + 1):
+        if step:
+            brief[by_length[step - 1]] = True
         blocks = [
-            f"{number}. {entry_text(hit.entry, hit.note, disclaimer=False, brief=brief)}"
-            for number, hit in enumerate(hits, start=1)
-            if hit.entry is not None
+            f"{number}. {entry_text(entry, hit.note, disclaimer=False, brief=cut)}"
+            for number, ((hit, entry), cut) in enumerate(zip(shown, brief, strict=True), start=1)
         ]
         text = "\n\n".join(blocks) + (f"\n{tail}" if tail else "")
         if utf8_len(text) <= MAX_TEXT_BYTES:
