@@ -105,6 +105,7 @@ class Params:
     topic_words: float = 0.4  # ... and that entry knows this share of the clause's words
     long_message: int = 28  # characters: a message this long is reduced to its questions
     max_parts: int = 3  # questions answered from one message
+    context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
 
 
 @dataclass(frozen=True)
@@ -571,7 +572,8 @@ class Matcher:
                 joined is not None
                 and joined.outcome is Outcome.CONFIDENT
                 and (
-                    alone.outcome is not Outcome.CONFIDENT or joined.confidence >= alone.confidence
+                    alone.outcome is not Outcome.CONFIDENT
+                    or joined.confidence >= alone.confidence - self.params.context_bonus
                 )
             ):
                 hits.append(joined)
