@@ -59,6 +59,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
+        # One INFO line per handled message comes from the router; a per-request access
+        # log would double that and slow the hot path.
+        access_log=False,
     )
     return 0
 
