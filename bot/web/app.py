@@ -90,6 +90,8 @@ class CallbackService:
         self.inbox = Inbox(runtime.services.engine)
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.stale_seconds = settings.claim_stale_seconds
+        # several heartbeats fit in the stale time, so one late heartbeat is never a takeover
+        self.heartbeat_seconds = min(HEARTBEAT_SECONDS, self.stale_seconds / 4)
         self.tasks: set[asyncio.Task[Any]] = set()
         #: Event name -> hook run instead of the router (e.g. kf_msg_or_event for 微信客服).
         self.event_hooks: dict[str, EventHook] = {}
@@ -202,7 +204,7 @@ class CallbackService:
         """Heartbeat the claim while the handler runs, however long it takes."""
         try:
             while True:
-                done, _ = await asyncio.wait({work}, timeout=HEARTBEAT_SECONDS)
+                done, _ = await asyncio.wait({work}, timeout=self.heartbeat_seconds)
                 if done:
                     break
                 try:
