@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 from redis import Redis
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col
 
@@ -254,6 +254,11 @@ class KfChannel:
             return
         try:
             self.pull(open_kfid, token)
+        except RedisError:
+            # Redis down: raising leaves the callback's claim unfinished, so the service's
+            # sweeper runs this event again; the cursor makes the second pull resume.
+            logger.warning("kf pull for %s: redis unavailable, retried later", open_kfid)
+            raise
         except Exception:
             logger.exception("kf pull for %s failed", open_kfid)
         # Retention runs by itself: at most once a day, from whichever worker gets here first.
