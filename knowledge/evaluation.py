@@ -1,16 +1,28 @@
 """Evaluation of the matcher over labelled question sets, and the rapidfuzz baseline.
 
-Set format (YAML list)::
+Two set formats. Entry-id sets (YAML list), written from the knowledge base::
 
     - q: 生头胎国家给钱不
       expect: [t1.subsidy.amount.national]   # any one counts; or the word reject / illegal
       region: 广西                            # optional: the asker's registered region
+
+Required-facts sets, written blind from the policy fact sheet (see ``FactItem``)::
+
+    - q: 柳州二胎产假多少天 育儿补贴怎么领
+      region: 广西
+      type: answer            # answer | out_of_scope | illegal
+      style: two_part
+      facts: [["188天"], ["3600"]]   # every fact, each a list of accepted spellings
+      wrong: ["158天"]                # strings that would be a wrong fact for this asker
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,3 +246,182 @@ def percentile(values: Sequence[float], pct: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]
+
+
+# -- required-facts sets -----------------------------------------------------------------------
+#
+# A blind set written from the fact sheet alone cannot name knowledge-base entries, so it names
+# the facts a complete answer must state (each as a list of accepted spellings) and strings that
+# would be a wrong fact for the asker. The answer is the text the user would see, produced by
+# the same router the webhook uses (the caller supplies ``ask``).
+
+ANSWER = "answer"
+OUT_OF_SCOPE = "out_of_scope"
+FACT_KINDS = (ANSWER, OUT_OF_SCOPE, ILLEGAL)
+#: What the bot did with a question, as seen by the asker.
+CONFIDENT = "confident"  # one direct answer (or one per part)
+DECLINED = frozenset({"reject", "illegal", "none"})  # said no / out of scope / handed over
+
+
+@dataclass(frozen=True)
+class FactItem:
+    question: str
+    kind: str  # answer / out_of_scope / illegal
+    region: str = ""
+    style: str = ""
+    facts: tuple[tuple[str, ...], ...] = ()
+    wrong: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str  # confident / unsure / none / reject / illegal / other (another capability)
+    text: str
+
+
+def is_fact_set(path: Path) -> bool:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return bool(data) and isinstance(data[0], dict) and ("type" in data[0] or "facts" in data[0])
+
+
+def load_fact_set(path: Path) -> list[FactItem]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    items = []
+    for raw in data:
+        kind = str(raw.get("type") or ANSWER)
+        if kind not in FACT_KINDS:
+            raise ValueError(f"{path}: unknown type {kind!r} for {raw.get('q')!r}")
+        facts = tuple(
+            tuple(str(spelling) for spelling in (fact if isinstance(fact, list) else [fact]))
+            for fact in raw.get("facts") or []
+        )
+        items.append(
+            FactItem(
+                question=str(raw["q"]),
+                kind=kind,
+                region=str(raw.get("region") or ""),
+                style=str(raw.get("style") or ""),
+                facts=facts,
+                wrong=tuple(str(w) for w in raw.get("wrong") or []),
+            )
+        )
+    return items
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Width, case, spaces and thousands separators do not matter when looking for a fact."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _SPACE.sub("", _THOUSANDS.sub("", folded))
+
+
+def states(text: str, spellings: Sequence[str]) -> bool:
+    plain = normalise_text(text)
+    return any(normalise_text(s) in plain for s in spellings if s.strip())
+
+
+@dataclass
+class FactMiss:
+    item: FactItem
+    answer: Answer
+    why: str
+
+
+@dataclass
+class FactReport:
+    name: str
+    answerable: int = 0
+    complete: int = 0  # confident, every required fact, no wrong fact
+    incomplete: int = 0  # confident, no wrong fact, a required fact missing
+    wrong: int = 0  # any answer stating a wrong fact
+    not_confident: Counter[str] = field(default_factory=Counter)
+    out_of_scope: int = 0
+    handled: int = 0
+    illegal: int = 0
+    illegal_named: int = 0
+    by_style: dict[str, list[int]] = field(default_factory=dict)  # style -> [complete, total]
+    by_region: dict[str, list[int]] = field(default_factory=dict)
+    misses: list[FactMiss] = field(default_factory=list)
+
+    def lines(self, worst: int = 15) -> list[str]:
+        pct = EvalReport._pct
+        out = [
+            f"== {self.name} ==",
+            f"answerable questions: {self.answerable}",
+            f"  confident with every required fact: {pct(self.complete, self.answerable)}"
+            f" ({self.complete})",
+            f"  confident but missing a fact:       {pct(self.incomplete, self.answerable)}"
+            f" ({self.incomplete})",
+            f"  wrong fact stated:                  {pct(self.wrong, self.answerable)}"
+            f" ({self.wrong})",
+            "  not confident: "
+            + (", ".join(f"{k} {v}" for k, v in self.not_confident.most_common()) or "0"),
+            f"out-of-scope + illegal questions: {self.out_of_scope}",
+            f"  out-of-scope handled:               {pct(self.handled, self.out_of_scope)}"
+            f" ({self.handled})",
+            f"  illegal refused as illegal:         {pct(self.illegal_named, self.illegal)}"
+            f" of {self.illegal}",
+        ]
+        for title, table in (("style", self.by_style), ("region", self.by_region)):
+            parts = [f"{k or '-'} {pct(v[0], v[1])} of {v[1]}" for k, v in sorted(table.items())]
+            if parts:
+                out.append(f"  complete by {title}: " + "; ".join(parts))
+        if worst and self.misses:
+            out.append(f"misses (first {min(worst, len(self.misses))} of {len(self.misses)}):")
+            for miss in self.misses[:worst]:
+                region = f" [{miss.item.region}]" if miss.item.region else ""
+                shown = miss.answer.text.replace("\n", " ")[:120]
+                out.append(
+                    f"  {miss.item.question}{region} -> {miss.answer.label}: {miss.why} | {shown}"
+                )
+        return out
+
+
+def score_facts(
+    name: str, items: Sequence[FactItem], ask: Callable[[FactItem], Answer]
+) -> FactReport:
+    report = FactReport(name)
+    wrong_misses: list[FactMiss] = []
+    other_misses: list[FactMiss] = []
+    for item in items:
+        answer = ask(item)
+        if item.kind != ANSWER:
+            report.out_of_scope += 1
+            handled = (
+                answer.label in ("reject", "illegal")
+                if item.kind == ILLEGAL
+                else answer.label in DECLINED
+            )
+            report.handled += handled
+            if item.kind == ILLEGAL:
+                report.illegal += 1
+                report.illegal_named += answer.label == "illegal"
+            if not handled:
+                wrong_misses.append(FactMiss(item, answer, f"{item.kind} not declined"))
+            continue
+        report.answerable += 1
+        stated_wrong = [w for w in item.wrong if states(answer.text, [w])]
+        missing = [fact[0] for fact in item.facts if not states(answer.text, fact)]
+        complete = answer.label == CONFIDENT and not stated_wrong and not missing
+        province = find_region(item.region).province if item.region else ""
+        for table, key in ((report.by_style, item.style), (report.by_region, province)):
+            row = table.setdefault(key, [0, 0])
+            row[0] += complete
+            row[1] += 1
+        if stated_wrong:
+            report.wrong += 1
+            why = "wrong fact " + "/".join(stated_wrong)
+            wrong_misses.append(FactMiss(item, answer, why))
+        elif answer.label != CONFIDENT:
+            report.not_confident[answer.label] += 1
+            other_misses.append(FactMiss(item, answer, "not confident"))
+        elif missing:
+            report.incomplete += 1
+            other_misses.append(FactMiss(item, answer, "missing " + "/".join(missing)))
+        else:
+            report.complete += 1
+    report.misses = wrong_misses + other_misses
+    return report

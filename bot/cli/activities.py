@@ -49,7 +49,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _eval(args: argparse.Namespace, _settings: Settings) -> int:
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.conversations:
+        return _eval_conversations(args)
     path = Path(args.set)
     if not path.exists():
         raise DomainError(f"找不到标注文件 {path}")
@@ -77,11 +79,73 @@ def _eval(args: argparse.Namespace, _settings: Settings) -> int:
         f"  questions taken as reports: {result.false_claim_rate:6.1%}"
         f"  ({result.questions_claimed}/{result.questions})"
     )
+    for style, (correct, totals) in sorted(result.by_style.items()):
+        figures = ", ".join(
+            f"{name} {correct[name] / totals[name]:.1%}" for name in FIELDS if totals[name]
+        )
+        print(f"  style {style} ({totals['date']}): {figures}")
     per_message = millis / max(1, result.reports + result.questions)
     print(f"  time: {millis:.0f} ms total, {per_message:.2f} ms per message")
     if args.verbose_failures:
         for line in result.failures:
             print("  - " + line)
+    return 0
+
+
+def _eval_conversations(args: argparse.Namespace) -> int:
+    """Replay labelled conversations through the webhook's router, a clean database each."""
+    import tempfile
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+    from datetime import datetime
+
+    from bot.container import build_runtime
+    from handlers.activity.replay import replay_file, report_lines
+    from handlers.core.db import init_db, make_engine
+    from handlers.core.outbox import Outbox
+    from handlers.core.services import Services
+
+    path = Path(args.conversations)
+    if not path.exists():
+        raise DomainError(f"找不到对话文件 {path}")
+    router_log = logging.getLogger("handlers.core.router")
+    level = router_log.level
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        values: dict[str, Any] = {
+            "XIEHUI_DATA_DIR": root / "shared",
+            "XIEHUI_RUN_SCHEDULER": False,
+        }
+        runtime = build_runtime(Settings(**values))
+        counter = iter(range(1_000_000))
+
+        @contextmanager
+        def clean_services(_first: datetime) -> Iterator[Services]:
+            data_dir = root / f"c{next(counter)}"
+            data_dir.mkdir()
+            engine = make_engine(f"sqlite:///{(data_dir / 'xiehui.db').as_posix()}")
+            init_db(engine)
+            runtime.services.redis.flushdb()
+            try:
+                yield Services(
+                    engine=engine,
+                    redis=runtime.services.redis,
+                    outbox=Outbox(engine),
+                    data_dir=data_dir,
+                    knowledge=runtime.services.knowledge,
+                )
+            finally:
+                engine.dispose()
+
+        router_log.setLevel(logging.WARNING)
+        try:
+            result = replay_file(path, runtime.router, clean_services, only=args.only)
+        finally:
+            router_log.setLevel(level)
+            runtime.close()
+    print(f"set: {path}")
+    for line in report_lines(result, verbose=args.verbose_failures):
+        print(line)
     return 0
 
 
@@ -207,6 +271,13 @@ def register(subparsers: Any) -> None:
         help="FAQ-style questions (YAML list, or items with q:); repeatable; "
         "default: every activity_questions*.yaml next to the set",
     )
+    ev.add_argument(
+        "--conversations",
+        default="",
+        help="multi-turn conversations (YAML with roster and conversations) replayed through "
+        "the webhook's router instead of scoring single messages",
+    )
+    ev.add_argument("--only", default="", help="with --conversations: replay one conversation id")
     ev.add_argument("--verbose-failures", action="store_true", help="list every miss")
     ev.set_defaults(func=_eval)
 

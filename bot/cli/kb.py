@@ -25,17 +25,22 @@ from knowledge.base import (
     validate,
 )
 from knowledge.evaluation import (
+    Answer,
     Baseline,
+    FactItem,
+    is_fact_set,
     latencies,
+    load_fact_set,
     load_set,
     matcher_predictor,
     percentile,
     score,
+    score_facts,
 )
 from knowledge.matcher import Matcher, Outcome, Segmenter
 from knowledge.regions import Region, find_region
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # the source checkout (eval sets live in tests/)
 DEFAULT_EVAL = REPO / "tests" / "data" / "faq_eval.yaml"
 DEFAULT_DEV = REPO / "tests" / "data" / "faq_dev.yaml"
 COLUMNS = (
@@ -196,6 +201,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    if is_fact_set(Path(args.set)):
+        return _eval_facts(args, settings)
     kb = KnowledgeBase.from_directory(_directory(args, settings))
     items = load_set(Path(args.set))
     report = score("matcher", items, matcher_predictor(kb))
@@ -215,6 +222,60 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     )
     print()
     print("\n".join(base_report.lines(worst=0)))
+    return 0
+
+
+def _eval_facts(args: argparse.Namespace, settings: Settings) -> int:
+    """Score a required-facts set on what the asker sees, through the webhook's router."""
+    import logging
+    import tempfile
+    from datetime import datetime
+
+    from bot.container import build_runtime
+    from handlers.core.members import Member
+    from handlers.core.messages import IncomingMessage, Role
+
+    items = load_fact_set(Path(args.set))
+    directory = _directory(args, settings)
+    logging.getLogger("handlers.core.router").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as folder:
+        values: dict[str, Any] = {
+            "XIEHUI_DATA_DIR": Path(folder),
+            "XIEHUI_KNOWLEDGE_DIR": directory,
+            "XIEHUI_RUN_SCHEDULER": False,
+        }
+        runtime = build_runtime(Settings(**values))
+        services, router = runtime.services, runtime.router
+        sent = datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
+        counter = iter(range(1_000_000))
+
+        def ask(item: FactItem) -> Answer:
+            user = f"eval-{next(counter)}"
+            if item.region:
+                region = find_region(item.region)
+                services.members.upsert(
+                    Member(
+                        user_id=user,
+                        role=Role.FAMILY.value,
+                        province=region.province,
+                        city=region.city,
+                    )
+                )
+            dispatch = router.dispatch(
+                IncomingMessage(user_id=user, text=item.question, sent_at=sent), services
+            )
+            text = "\n".join(reply.text for reply in dispatch.replies if reply.to is None)
+            outcome = getattr(dispatch.extra.get("match"), "outcome", None)
+            if isinstance(outcome, Outcome):
+                return Answer(outcome.value, text)
+            return Answer(f"other:{dispatch.handler}", text)
+
+        try:
+            report = score_facts("answers as the asker sees them", items, ask)
+        finally:
+            runtime.close()
+    print(f"evaluation set: {args.set} ({len(items)} questions, required facts)")
+    print("\n".join(report.lines(worst=args.worst)))
     return 0
 
 

@@ -1,14 +1,14 @@
 """Scores the parser against a hand-labelled set (``xiehui activities eval``).
 
 Field accuracy is end to end: a report the detector misses counts as wrong on every field it
-should have given. Items are compared as a multiset of (canonical name, quantity, unit,
-approximate) so "宣传册" and "宣传资料" count as the same thing but a wrong count does not.
+should have given. Items match as in the conversation replay: quantity, approximation and unit
+equal and one name containing the other ("宣传资料" matches "资料", "宣传册" does not). Items
+labelled ``style`` (formal / phone) are also scored per style.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,16 +19,15 @@ import yaml
 from handlers.activity.parser import (
     REPORT_THRESHOLD,
     ActivityDraft,
-    item_category,
     looks_like_report,
     parse_activity,
 )
+from handlers.activity.replay import ItemValue, items_equal, parse_item
 from handlers.core.messages import SHANGHAI
 
 FIELDS = ("date", "place", "participants", "items")
 #: Also scored and printed, but not one of the targets.
 EXTRA_FIELDS = ("kind",)
-_ITEM_LABEL = re.compile(r"^(?P<name>\S+)\s+(?P<qty>\d+)(?P<approx>\+?)\s+(?P<unit>\S+)$")
 
 
 @dataclass
@@ -39,6 +38,10 @@ class EvalResult:
     reports_missed: int = 0
     questions_claimed: int = 0
     failures: list[str] = field(default_factory=list)
+    #: style -> (correct per field, total per field)
+    by_style: defaultdict[str, tuple[Counter[str], Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: (Counter(), Counter()))
+    )
 
     def accuracy(self, name: str) -> float:
         return self.correct[name] / self.reports if self.reports else 0.0
@@ -77,25 +80,12 @@ def expected_people(value: Any) -> tuple[int, bool] | None:
     return int(text.rstrip("+")), text.endswith("+")
 
 
-def expected_items(values: list[str]) -> Counter[tuple[str, int, str, bool]]:
-    out: Counter[tuple[str, int, str, bool]] = Counter()
-    for value in values or []:
-        match = _ITEM_LABEL.match(value.strip())
-        if match is None:
-            raise ValueError(f"bad item label {value!r}")
-        unit = match.group("unit")
-        key = (
-            item_category(match.group("name"), unit),
-            int(match.group("qty")),
-            unit,
-            bool(match.group("approx")),
-        )
-        out[key] += 1
-    return out
+def expected_items(values: list[str]) -> list[ItemValue]:
+    return [parse_item(str(value)) for value in values or []]
 
 
-def draft_items(draft: ActivityDraft) -> Counter[tuple[str, int, str, bool]]:
-    return Counter((i.category, i.quantity, i.unit, i.approximate) for i in draft.items)
+def draft_items(draft: ActivityDraft) -> list[ItemValue]:
+    return [ItemValue(i.name, i.quantity, i.approximate, i.unit) for i in draft.items]
 
 
 def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
@@ -107,7 +97,7 @@ def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
             result.reports_missed += 1
             result.failures.append(f"missed report: {case['text']}")
             draft = ActivityDraft(text=case["text"])
-        got = {
+        got: dict[str, Any] = {
             "date": (draft.date.start, draft.date.end) if draft.date else None,
             "place": draft.place,
             "participants": (
@@ -118,16 +108,25 @@ def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
             "items": draft_items(draft),
             "kind": draft.kind,
         }
-        want = {
+        want: dict[str, Any] = {
             "date": expected_date(case.get("date")),
             "place": case.get("place"),
             "participants": expected_people(case.get("participants")),
             "items": expected_items(case.get("items") or []),
             "kind": case.get("kind", "other"),
         }
+        style = str(case.get("style") or "")
         for name in FIELDS + EXTRA_FIELDS:
-            if got[name] == want[name]:
+            if name == "items":
+                same = items_equal(want["items"], got["items"])
+            else:
+                same = got[name] == want[name]
+            if style:
+                result.by_style[style][1][name] += 1
+            if same:
                 result.correct[name] += 1
+                if style:
+                    result.by_style[style][0][name] += 1
             else:
                 result.failures.append(
                     f"{name}: want {want[name]} got {got[name]} | {case['text']}"

@@ -47,7 +47,8 @@ class Route(Generic[T]):
 
 @dataclass
 class Dispatch:
-    """The outcome of routing one message."""
+    """The outcome of routing one message; ``extra["match"]`` is what the route's filter
+    extracted (an FAQ hit, an activity draft …), for evaluations and logs."""
 
     replies: list[Reply]
     handler: str
@@ -69,6 +70,7 @@ class Router:
         handler = "none"
         outcome = "ok"
         replies: list[Reply] = []
+        extra: dict[str, Any] = {}
         try:
             member = services.members.get(message.user_id) if message.user_id else None
             ctx = Context(services=services, message=message, member=member)
@@ -77,6 +79,7 @@ class Router:
                 if matched is None:
                     continue
                 handler = route.name
+                extra["match"] = matched
                 replies = list(route.handle(message, matched, ctx))
                 break
             else:
@@ -98,7 +101,9 @@ class Router:
             len(replies),
             millis,
         )
-        return Dispatch(replies=replies, handler=handler, outcome=outcome, millis=millis)
+        return Dispatch(
+            replies=replies, handler=handler, outcome=outcome, millis=millis, extra=extra
+        )
 
     def help_text(self, role: Role) -> str:
         """The help menu for ``role``, built from the routes' own descriptions."""
