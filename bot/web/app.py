@@ -138,6 +138,8 @@ class CallbackService:
         route = UNDECIDED if parsed.passive_allowed else OUTBOX
         if await self._db(self.inbox.claim, key, self.owner, plaintext, route):
             self._start(parsed, key, nonce, timestamp, deadline)
+            if route == OUTBOX:  # no passive reply possible: nothing to wait for
+                return PlainTextResponse("")
             return await self._answer(key, deadline)
         logger.debug("msg=%s is a retry", parsed.message.msg_id)
         return await self._retry(parsed, key, nonce, timestamp, deadline)
