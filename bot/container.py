@@ -12,7 +12,7 @@ from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.settings import Settings
+from bot.settings import Settings, seed_knowledge_dir
 from handlers.core.db import init_db, make_engine
 from handlers.core.outbox import Outbox, Sender
 from handlers.core.ratelimit import RedisRateGate
@@ -70,7 +70,14 @@ def stop_embedded_redis(redis: Redis) -> None:
 
 
 def knowledge_dir(settings: Settings) -> Path:
-    return settings.knowledge_dir or Path(__file__).resolve().parent.parent / "knowledge" / "data"
+    """The configured knowledge folder, seeded from the packaged files on first use.
+
+    See :func:`bot.settings.resolve_knowledge_dir` for the rule.
+    """
+    directory = settings.resolved_knowledge_dir
+    if seed_knowledge_dir(directory):
+        logger.warning("copied the packaged knowledge base into %s", directory)
+    return directory
 
 
 @dataclass

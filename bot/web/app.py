@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
 from bot.container import Runtime, build_runtime
@@ -357,8 +357,19 @@ def create_app(
             worker.stop()
             runtime.close()
 
-    app = FastAPI(title="协会助手 xiehui", lifespan=lifespan)
+    docs = settings.api_docs  # /docs and /openapi.json only when XIEHUI_API_DOCS is set
+    app = FastAPI(
+        title="协会助手 xiehui",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     console.install(app, settings.console_token.get_secret_value())
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/console")
 
     @app.get("/wecom/callback")
     async def verify_url(
