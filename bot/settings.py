@@ -83,8 +83,19 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="XIEHUI_HOST")
     port: int = Field(default=8000, alias="XIEHUI_PORT")
     # How long the webhook waits for a handler before answering WeCom with an empty 200 and
-    # sending the reply through message/send instead (WeCom gives up after 5 s).
-    passive_reply_seconds: float = Field(default=1.5, alias="XIEHUI_PASSIVE_REPLY_SECONDS")
+    # sending the reply through message/send instead (WeCom gives up after 5 s; we answer
+    # every callback within a second).
+    passive_reply_seconds: float = Field(default=0.8, alias="XIEHUI_PASSIVE_REPLY_SECONDS")
+    # A signed callback whose `timestamp` query parameter is further than this from now is
+    # refused with 403 (a captured request replayed later); 0 turns the check off.
+    signature_max_age_seconds: int = Field(
+        default=24 * 3600, alias="XIEHUI_SIGNATURE_MAX_AGE_SECONDS"
+    )
+    # Socket timeout of every Redis call: Redis is a cache and coordinator, never waited on.
+    redis_timeout_seconds: float = Field(default=0.5, alias="XIEHUI_REDIS_TIMEOUT_SECONDS")
+    # A claimed message whose handler has not sent a heartbeat for this long belongs to a
+    # dead process and is run again (heartbeats come every few seconds while it runs).
+    claim_stale_seconds: float = Field(default=15.0, alias="XIEHUI_CLAIM_STALE_SECONDS")
     max_body_bytes: int = Field(default=64 * 1024, alias="XIEHUI_MAX_BODY_BYTES")
     run_scheduler: bool = Field(default=True, alias="XIEHUI_RUN_SCHEDULER")
     knowledge_dir: Path | None = Field(default=None, alias="XIEHUI_KNOWLEDGE_DIR")

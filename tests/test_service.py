@@ -88,7 +88,7 @@ def stop_embedded_redis(tmp_path: Path) -> None:
 def test_serve_on_embedded_defaults(serve, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base = serve()
     health = httpx.get(f"{base}/healthz").json()
-    assert health == {"database": "ok", "redis": "ok", "mode": "local"}
+    assert health == {"database": "ok", "redis": "ok", "knowledge": "ok", "mode": "local"}
     assert (tmp_path / "data" / "xiehui.db").exists()
     assert (tmp_path / "data" / "redis.rdb").parent.exists()
 
@@ -99,9 +99,10 @@ def test_serve_verifies_a_real_callback(serve) -> None:  # type: ignore[no-untyp
     echo = client.crypto.encrypt("1234567890")
     from bot.wecom.crypto import signature
 
-    sig = signature(TEST_TOKEN, "1700000000", "42", echo)
+    now = str(int(time.time()))  # a signature timestamp older than a day is refused
+    sig = signature(TEST_TOKEN, now, "42", echo)
     response = httpx.get(
-        f"{base}/wecom/callback?msg_signature={sig}&timestamp=1700000000&nonce=42"
+        f"{base}/wecom/callback?msg_signature={sig}&timestamp={now}&nonce=42"
         f"&echostr={quote(echo, safe='')}"
     )
     assert response.status_code == 200 and response.text == "1234567890"

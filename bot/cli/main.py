@@ -34,6 +34,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.kb",
     "bot.cli.privacy",
     "bot.cli.probe",
+    "bot.cli.fault",
 )
 #: Commands that keep running and log what they do at INFO; every other command is one-shot
 #: and logs only warnings, so its output is just its answer.
@@ -53,6 +54,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
+        # One INFO line per handled message comes from the router; a per-request access
+        # log would double that and slow the hot path.
+        access_log=False,
     )
     return 0
 
