@@ -168,7 +168,8 @@ def _eval_facts(args: argparse.Namespace, settings: Settings) -> int:
 
     items = load_fact_set(Path(args.set))
     directory = _directory(args, settings)
-    logging.getLogger("handlers.core.router").setLevel(logging.WARNING)
+    for name in ("handlers.core.router", "handlers.handoff", "knowledge.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         values: dict[str, Any] = {
             "XIEHUI_DATA_DIR": Path(folder),
