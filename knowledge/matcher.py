@@ -127,6 +127,7 @@ class Clause:
     asking: bool  # a question word or mark (吗, 多少, 能不能, 给钱不, ？)
     anchored: bool = False  # a family-planning word (计生, 产假, 叶酸 …)
     region: Region = field(default_factory=Region)  # a place the clause names
+    raw: str = ""  # the clause as typed (cleaned, typos not corrected)
 
 
 _Memo = dict[str, tuple[list["Scored"], list[str]]]
@@ -186,6 +187,50 @@ def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts)) if parts else None
 
 
+#: Separates the parts of a co-occurrence rule in a pattern file.
+TOGETHER = " && "
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """One pattern file: phrases and co-occurrence rules.
+
+    A plain line is a regular expression for a phrase; it is looked for inside one clause (the
+    text between the asker's spaces and punctuation), so two neighbouring clauses never make a
+    phrase together (还来得及买吗 + 要不要准生证 is no 买准生证). A line ``A && B && C`` is a
+    co-occurrence rule: it holds when every part matches somewhere in the message, in any order
+    (a child, money and handing the child over, told in different sentences).
+    """
+
+    phrase: re.Pattern[str] | None = None
+    together: tuple[tuple[re.Pattern[str], ...], ...] = ()
+
+    @classmethod
+    def read(cls, path: Path) -> Patterns:
+        lines = _read_lines(path)
+        phrases = [line for line in lines if TOGETHER not in line]
+        rules = tuple(
+            tuple(re.compile(part.strip()) for part in line.split(TOGETHER))
+            for line in lines
+            if TOGETHER in line
+        )
+        return cls(_compile_any(phrases), rules)
+
+    def phrase_in(self, texts: Iterable[str]) -> re.Match[str] | None:
+        """The first phrase found in one of ``texts`` (each one clause)."""
+        if self.phrase is None:
+            return None
+        for text in texts:
+            found = self.phrase.search(text)
+            if found is not None:
+                return found
+        return None
+
+    def rule_in(self, text: str) -> bool:
+        """Whether a co-occurrence rule holds for the whole message ``text``."""
+        return any(all(part.search(text) for part in rule) for rule in self.together)
+
+
 class Segmenter:
     """Normalisation and word segmentation with the domain dictionary (built once per store).
 
@@ -224,7 +269,7 @@ class Segmenter:
         self.region_pattern = re.compile(
             "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
         )
-        self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
+        self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
@@ -488,20 +533,28 @@ class Matcher:
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
 
-    def classify(self, text: str, fixed: str | None = None) -> Outcome | None:
+    def classify(
+        self, text: str, fixed: str | None = None, clauses: Sequence[Clause] | None = None
+    ) -> Outcome | None:
         """Greeting, thanks or an illegal request, recognised before any matching
-        (``fixed``: the cleaned text with typos corrected, when already known)."""
+        (``fixed``: the cleaned text with typos corrected, and ``clauses`` its clauses, when
+        already known). An illegal phrase is looked for clause by clause, a co-occurrence rule
+        over the whole message (``Patterns``)."""
         cleaned = self.segmenter.clean(text)
         if cleaned in GREETINGS or (len(cleaned) <= 6 and cleaned.rstrip("啊呀哈") in GREETINGS):
             return Outcome.GREETING
         if cleaned in THANKS or cleaned.rstrip("啊呀哈了！!") in THANKS:
             return Outcome.THANKS
         illegal = self.segmenter.illegal
-        if illegal is not None:
-            if fixed is None:
-                fixed = self.correct(cleaned)
-            if illegal.search(cleaned) or illegal.search(fixed):
-                return Outcome.ILLEGAL
+        if clauses is None:
+            clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+        if fixed is None:
+            fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
+        pieces = [c.raw for c in clauses] + [c.text for c in clauses] if clauses else [cleaned]
+        if not clauses:
+            pieces.append(fixed)
+        if illegal.phrase_in(pieces) or illegal.rule_in(cleaned) or illegal.rule_in(fixed):
+            return Outcome.ILLEGAL
         return None
 
     # -- clauses ---------------------------------------------------------------------------
@@ -519,7 +572,7 @@ class Matcher:
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
-            out.append(Clause(fixed, asking, anchored, find_region(cleaned)))
+            out.append(Clause(fixed, asking, anchored, find_region(cleaned), cleaned))
         return out
 
     def has_topic(self, clause: Clause, memo: _Memo | None = None) -> bool:
@@ -602,7 +655,7 @@ class Matcher:
         clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
         fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
-        special = self.classify(text, fixed)
+        special = self.classify(text, fixed, clauses)
         if special is not None:
             return FaqHit(special)
         named = find_region(text)
