@@ -48,7 +48,7 @@ _BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日�
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
     r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
-    r"(.)不\1|有没有|算不算|对不对|(?<=..)不$|没有?$"
+    r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
 #: Clauses that carry nothing: dropped before a long message is read.
 FILLER = frozenset(
@@ -162,6 +162,8 @@ class FaqHit:
     #: One confident hit per question when the message asks two or more (this hit is the
     #: first of them); empty for a single question.
     parts: tuple[FaqHit, ...] = ()
+    #: Questions of the same message that are out of scope (answered with a short note).
+    declined: int = 0
 
     @property
     def top_entry(self) -> Entry | None:
@@ -169,6 +171,29 @@ class FaqHit:
         if self.entry is not None:
             return self.entry
         return self.candidates[0] if self.candidates else None
+
+
+#: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
+_UNITS = frozenset("个岁周天月年次项份元块万号日时分")
+
+
+def _repeats(hit: FaqHit, hits: Sequence[FaqHit]) -> bool:
+    """Whether ``hit`` gives an answer one of ``hits`` already gives."""
+    if hit.entry is None:
+        return False
+    key = hit.entry.group_key
+    return any(
+        h.outcome is Outcome.CONFIDENT and h.entry is not None and h.entry.group_key == key
+        for h in hits
+    )
+
+
+def _best(hits: Sequence[FaqHit]) -> FaqHit | None:
+    """The first confident of several readings (most likely first), else the most confident."""
+    for hit in hits:
+        if hit.outcome is Outcome.CONFIDENT:
+            return hit
+    return max(hits, key=lambda h: h.confidence) if hits else None
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -274,6 +299,9 @@ class Segmenter:
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.attributes = frozenset(
+            w for line in _read_lines(dict_dir / "attributes.txt") for w in line.split()
+        )
         self.first: list[tuple[str, re.Pattern[str]]] = []
         for line in _read_lines(dict_dir / "first.txt"):
             group, _, pattern = line.partition(" ")
@@ -586,6 +614,16 @@ class Matcher:
             and ranked[0].words >= self.params.topic_words
         )
 
+    def topic_strength(self, clause: Clause, memo: _Memo | None = None) -> float | None:
+        """How well a clause carries a topic (None: it carries none). A family-planning word
+        beats any match."""
+        if not self.has_topic(clause, memo):
+            return None
+        if clause.anchored:
+            return 2.0
+        ranked, _ = self._rank(clause.text, memo)
+        return ranked[0].confidence if ranked else 0.0
+
     @staticmethod
     def story_region(clauses: Sequence[Clause], asker: Region | None) -> Region:
         """The region a long message is about: the asker's own when the message names it
@@ -603,38 +641,124 @@ class Matcher:
         asked = [c.region for c in clauses if c.asking and not c.region.is_empty]
         return asked[0] if asked else named[0]
 
+    def off_clause(self, text: str) -> bool:
+        """Whether a piece of text is about something the assistant does not cover.
+
+        An out-of-scope word makes it so unless a family-planning word comes after it: the
+        question's topic is what it ends on (独生子女考公务员能加分吗 is about the exam,
+        坐高铁摔伤了关爱保险赔不赔 about the insurance)."""
+        seg = self.segmenter
+        if seg.out_of_scope is None:
+            return False
+        outside = [m.end() for m in seg.out_of_scope.finditer(text)]
+        if not outside:
+            return False
+        inside = [m.end() for m in seg.in_scope.finditer(text)] if seg.in_scope else []
+        return not inside or max(outside) > max(inside)
+
+    def own_topic(self, text: str) -> bool:
+        """Whether a question names a topic of its own, rather than only what it wants to know
+        about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``)."""
+        seg = self.segmenter
+        return any(
+            word not in seg.attributes and not all(c in _NUMERAL or c in _UNITS for c in word)
+            for word in seg.words(seg.normalise(text))
+        )
+
     def _questions(self, clauses: Sequence[Clause], scope: _Scope) -> list[FaqHit]:
         """One decision per question clause, each read with the topic it leans on.
 
-        A question clause is tried alone and after the nearest topic clause before it
-        (国家那个育儿补贴第三个娃也给不给 + 要去哪里弄; 开始吃叶酸 + 来得及吗); the reading with
-        the more confident answer wins. A clause that answers well alone becomes the topic for
-        the clauses after it.
+        The topic a question may lean on is the story told since the previous question (its
+        last few topic clauses together, 没想起来家里有计生意外保险 + 现在过去一年多了, else its
+        last one), else the previous question, else the story's strongest topic clause. A question that names no topic of its
+        own (要带什么证件, 这个能不能赔, 还来得及吗) is read with it; after an out-of-scope
+        topic (车险能赔吗 + 要多久到账) it is out of scope too. A question with a topic of its
+        own is tried alone and with it; the reading with the more confident answer wins, unless
+        it only repeats an answer already given (南宁生三孩产假几天 + 男方能休几天 asks about
+        the husband).
         """
         hits: list[FaqHit] = []
-        context = ""
+        story: list[tuple[str, float]] = []  # topic clauses since the last question
+        story_off = False  # the last of them is out of scope
+        asked: list[str] = []  # the last question with a topic, and the last one answered
         for clause in clauses:
-            topic = self.has_topic(clause, scope.memo)
+            off = self.off_clause(clause.text)
             if not clause.asking:
-                if topic:
-                    context = clause.text
+                if off:
+                    story.append((clause.text, -1.0))
+                    story_off = True
+                else:
+                    weight = self.topic_strength(clause, scope.memo)
+                    if weight is not None:
+                        story.append((clause.text, weight))
+                        story_off = False
+                continue
+            topics = self._contexts(story, asked)
+            leaning_off = story_off
+            # Out of scope alone but not after the story told before it (生的时候打无痛 +
+            # 医保给报销不): the story says what it is about.
+            off = off and self.off_clause("".join(t for t, _ in story) + clause.text)
+            story, story_off = [], False
+            if off:
+                hits.append(FaqHit(Outcome.REJECT))
+                asked = []
+                story_off = True
+                continue
+            answered = frozenset(
+                h.entry.group_key for h in hits if h.outcome is Outcome.CONFIDENT and h.entry
+            )
+            if not self.own_topic(clause.text):
+                if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
+                    hits.append(FaqHit(Outcome.REJECT))
+                    continue
+                readings = [self._decide(t + clause.text, scope) for t in topics] or [
+                    self._decide(clause.text, scope)
+                ]
+                hit = _best(readings) or FaqHit(Outcome.NONE)
+                top = hit.top_entry
+                if answered and top is not None and top.group_key in answered:
+                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks something new.
+                    hit = (
+                        _best(
+                            [
+                                self._decide(t + clause.text, scope, exclude=answered)
+                                for t in topics
+                            ]
+                            or [hit]
+                        )
+                        or hit
+                    )
+                hits.append(hit)
                 continue
             alone = self._decide(clause.text, scope)
-            joined = self._decide(context + clause.text, scope) if context else None
+            joined = _best([self._decide(t + clause.text, scope) for t in topics[:2]])
             if (
                 joined is not None
                 and joined.outcome is Outcome.CONFIDENT
+                and not _repeats(joined, hits)
                 and (
                     alone.outcome is not Outcome.CONFIDENT
                     or joined.confidence >= alone.confidence - self.params.context_bonus
                 )
             ):
                 hits.append(joined)
-                continue
-            hits.append(alone)
-            if topic and alone.outcome is Outcome.CONFIDENT:
-                context = clause.text
+            else:
+                hits.append(alone)
+            asked = [clause.text] + ([t for t in asked if t != clause.text][:1])
         return hits
+
+    @staticmethod
+    def _contexts(story: Sequence[tuple[str, float]], asked: Sequence[str]) -> list[str]:
+        """The texts a question may lean on, most likely first (see ``_questions``)."""
+        out: list[str] = []
+        told = [(t, w) for t, w in story if w >= 0]
+        if told:
+            out.append("".join(t for t, _ in told[-3:])[-48:])
+            out.append(told[-1][0])
+        out.extend(asked)
+        if told:
+            out.append(max(told, key=lambda tw: tw[1])[0])
+        return list(dict.fromkeys(out))
 
     def focus(self, clauses: Sequence[Clause], memo: _Memo | None = None) -> str:
         """A long message reduced to what matters: its question and topic clauses (the
@@ -672,11 +796,19 @@ class Matcher:
     def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
         """The decision for a message: one question, several, or a long story."""
         memo = scope.memo
-        if len(clauses) <= 1 or scope.off_topic:
-            # An out-of-scope word and no family-planning word: the whole message decides
-            # (车险能赔吗 要多久到账 is about car insurance, not about when a subsidy is paid).
+        asking = [c for c in clauses if c.asking]
+        if len(clauses) <= 1 or (scope.off_topic and not scope.anchored):
+            # One question, or an out-of-scope word and no family-planning word: the whole
+            # message decides (车险能赔吗 要多久到账 is about car insurance).
             return self._decide(fixed, scope)
-        hits = self._questions(clauses, scope)
+        # With a family-planning word, out-of-scope words are weighed clause by clause: one in
+        # the family story (老伴也是种地的) says nothing about the question, one in a question
+        # of its own (顺便问下年假有几天) leaves that question out.
+        scope = replace(scope, off_topic=False)
+        hits = self._questions(clauses, scope) if asking else []
+        declined = sum(h.outcome is Outcome.REJECT for h in hits)
+        if hits and declined == len(hits):
+            return FaqHit(Outcome.REJECT)
         parts: list[FaqHit] = []
         for hit in hits:
             if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
@@ -684,7 +816,12 @@ class Matcher:
                 if all(p.entry is None or p.entry.group_key != key for p in parts):
                     parts.append(hit)
         if len(parts) >= 2:
-            return replace(parts[0], parts=tuple(parts[: self.params.max_parts]))
+            return replace(
+                parts[0], parts=tuple(parts[: self.params.max_parts]), declined=declined
+            )
+        if parts and declined:
+            # 南宁头胎产假多少天 顺便问下我年假有几天: the one question in scope is answered.
+            return replace(parts[0], declined=declined)
         long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
         if not long:
             return self._decide(fixed, scope)
@@ -731,22 +868,21 @@ class Matcher:
     def _scope(self, fixed: str, cleaned: str, region: Region, source: str, memo: _Memo) -> _Scope:
         seg = self.segmenter
         anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
-        off_topic = (
-            not anchored
-            and seg.out_of_scope is not None
-            and seg.out_of_scope.search(fixed) is not None
-        )
+        off_topic = self.off_clause(fixed)
         named = frozenset(
             find_region(m.group()).province for m in seg.region_pattern.finditer(cleaned)
         )
         return _Scope(region, source, anchored, off_topic, named, memo)
 
-    def _decide(self, fixed: str, scope: _Scope) -> FaqHit:
-        """The outcome for one (cleaned, corrected) question text."""
+    def _decide(self, fixed: str, scope: _Scope, exclude: frozenset[str] = frozenset()) -> FaqHit:
+        """The outcome for one (cleaned, corrected) question text (``exclude``: groups whose
+        answer is already given for another question of the message)."""
         params = self.params
         region, source = scope.region, scope.source
         anchored, off_topic = scope.anchored, scope.off_topic
         ranked, strange = self._rank(fixed, scope.memo)
+        if exclude:
+            ranked = [s for s in ranked if s.entry.group_key not in exclude]
         groups = self._group_order(ranked)
         if not groups:
             if off_topic:
