@@ -30,7 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import jieba
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
@@ -106,6 +106,8 @@ class Params:
     long_message: int = 28  # characters: a message this long is reduced to its questions
     max_parts: int = 3  # questions answered from one message
     context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
+    decisive: float = 0.1  # a short message's one question answered with this margin stands
+    w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
 
 
 @dataclass(frozen=True)
@@ -186,14 +188,6 @@ def _repeats(hit: FaqHit, hits: Sequence[FaqHit]) -> bool:
         h.outcome is Outcome.CONFIDENT and h.entry is not None and h.entry.group_key == key
         for h in hits
     )
-
-
-def _best(hits: Sequence[FaqHit]) -> FaqHit | None:
-    """The first confident of several readings (most likely first), else the most confident."""
-    for hit in hits:
-        if hit.outcome is Outcome.CONFIDENT:
-            return hit
-    return max(hits, key=lambda h: h.confidence) if hits else None
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -299,6 +293,10 @@ class Segmenter:
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.focus: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = []
+        for line in _read_lines(dict_dir / "focus.txt"):
+            name, asked, given = line.split("\t")
+            self.focus.append((name, re.compile(asked), re.compile(given)))
         self.attributes = frozenset(
             w for line in _read_lines(dict_dir / "attributes.txt") for w in line.split()
         )
@@ -368,6 +366,8 @@ class _Doc:
     length: int
     variants: tuple[str, ...]
     variant_words: tuple[frozenset[str], ...] = ()
+    gives: frozenset[str] = frozenset()  # what the direct answer gives (dict/focus.txt)
+    details: frozenset[str] = frozenset()  # ... and what the whole answer gives
 
 
 class Matcher:
@@ -383,6 +383,7 @@ class Matcher:
         self.params = params or Params()
         self.segmenter.add_words(k for e in entries for k in e.keywords)
         self.docs: list[_Doc] = []
+        self.index: dict[str, int] = {e.id: i for i, e in enumerate(entries)}
         self.groups: dict[str, list[int]] = {}
         word_df: dict[str, int] = {}
         bigram_df: dict[str, int] = {}
@@ -399,8 +400,19 @@ class Matcher:
             questions = texts[: len(entry.questions)]
             variants = tuple(self._fuzzy_form(t) for t in questions)
             variant_words = tuple(frozenset(self.segmenter.words(t)) for t in questions)
+            direct = entry.answer.strip().split("\n")[0]
+            focus = self.segmenter.focus
+            gives = frozenset(name for name, _, given in focus if given.search(direct))
+            details = frozenset(name for name, _, given in focus if given.search(entry.answer))
             doc = _Doc(
-                entry, counts, frozenset(bigrams), sum(counts.values()), variants, variant_words
+                entry,
+                counts,
+                frozenset(bigrams),
+                sum(counts.values()),
+                variants,
+                variant_words,
+                gives,
+                details,
             )
             self.docs.append(doc)
             self.groups.setdefault(entry.group_key, []).append(index)
@@ -415,6 +427,10 @@ class Matcher:
         self.max_idf = math.log(1 + n)
         self.word_idf = {w: self._idf(df, n) for w, df in word_df.items()}
         self.bigram_idf = {b: self._idf(df, n) for b, df in bigram_df.items()}
+        self.variant_idf = [
+            tuple({w: self.word_idf.get(w, 0.0) for w in v} for v in d.variant_words)
+            for d in self.docs
+        ]
         self.variant_totals = [
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
@@ -523,26 +539,38 @@ class Matcher:
         recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
         query_form = "".join(words)
         query_words = set(words)
+        wants = [name for name, asked, _ in seg.focus if asked.search(text)]
         scored = []
         for index in recalled:
             doc = self.docs[index]
             cover_v = max(
                 (
-                    sum(self.word_idf.get(w, 0.0) for w in v if w in query_words) / total
-                    for v, total in zip(doc.variant_words, self.variant_totals[index], strict=True)
+                    sum(weights[w] for w in query_words if w in weights) / total
+                    for weights, total in zip(
+                        self.variant_idf[index], self.variant_totals[index], strict=True
+                    )
                 ),
                 default=0.0,
             )
             cover_w = word_hit.get(index, 0.0) / word_total
             cover_b = bigram_hit.get(index, 0.0) / bigram_total
-            fuzzy = max((fuzz.ratio(query_form, v) for v in doc.variants), default=0.0) / 100
+            best = process.extractOne(query_form, doc.variants, scorer=fuzz.ratio)
+            fuzzy = best[1] / 100 if best else 0.0
             confidence = (
                 params.w_words * cover_w
                 + params.w_variant * cover_v
                 + params.w_bigrams * cover_b
                 + params.w_fuzzy * fuzzy
             )
-            scored.append(Scored(doc.entry, min(confidence, 1.0), cover_w, cover_b, fuzzy))
+            confidence = min(confidence, 1.0)
+            if wants:
+                # An answer that gives what is asked for (an amount, a count, papers) first,
+                # in its direct answer or at least in its details. The score may pass 1.0, so
+                # that of two perfect matches it still comes first; a decision reports at most
+                # 1.0 (``_decide``).
+                given = sum((w in doc.gives) + (w in doc.details) for w in wants) / 2
+                confidence *= 1 + params.w_focus * given / len(wants)
+            scored.append(Scored(doc.entry, confidence, cover_w, cover_b, fuzzy))
         scored.sort(key=lambda s: s.confidence, reverse=True)
         return scored, strange
 
@@ -581,6 +609,7 @@ class Matcher:
         pieces = [c.raw for c in clauses] + [c.text for c in clauses] if clauses else [cleaned]
         if not clauses:
             pieces.append(fixed)
+        pieces = list(dict.fromkeys(pieces))  # a clause typed right is looked at once
         if illegal.phrase_in(pieces) or illegal.rule_in(cleaned) or illegal.rule_in(fixed):
             return Outcome.ILLEGAL
         return None
@@ -656,6 +685,26 @@ class Matcher:
         inside = [m.end() for m in seg.in_scope.finditer(text)] if seg.in_scope else []
         return not inside or max(outside) > max(inside)
 
+    def anchors(self, text: str) -> set[str]:
+        """The family-planning words of a text, in their usual spelling (独女 is 独生子女)."""
+        pattern = self.segmenter.in_scope
+        if pattern is None:
+            return set()
+        found = {m.group() for m in pattern.finditer(self.segmenter.normalise(text))}
+        return {self.segmenter.normalise(m.group()) for m in pattern.finditer(text)} | found
+
+    def _ignores(self, hit: FaqHit, story: str, question: str) -> bool:
+        """Whether the story names a family-planning word that neither the question nor the
+        answer ``hit`` gives for it has."""
+        if hit.entry is None or not story:
+            return False
+        told = self.anchors(story) - self.anchors(question)
+        if not told:
+            return False
+        doc = self.docs[self.index[hit.entry.id]]
+        known = "".join(doc.variants) + "".join(doc.words)
+        return not any(word in known for word in told)
+
     def own_topic(self, text: str) -> bool:
         """Whether a question names a topic of its own, rather than only what it wants to know
         about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``)."""
@@ -711,33 +760,28 @@ class Matcher:
                 if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
                     hits.append(FaqHit(Outcome.REJECT))
                     continue
-                readings = [self._decide(t + clause.text, scope) for t in topics] or [
-                    self._decide(clause.text, scope)
-                ]
-                hit = _best(readings) or FaqHit(Outcome.NONE)
+                texts = [t + clause.text for t in topics] or [clause.text]
+                hit = self._first(texts, scope) or FaqHit(Outcome.NONE)
                 top = hit.top_entry
                 if answered and top is not None and top.group_key in answered:
                     # 失独特扶要什么条件 + 一个月多少钱: the second question asks something new.
-                    hit = (
-                        _best(
-                            [
-                                self._decide(t + clause.text, scope, exclude=answered)
-                                for t in topics
-                            ]
-                            or [hit]
-                        )
-                        or hit
-                    )
+                    hit = self._first(texts, scope, answered) or hit
                 hits.append(hit)
                 continue
             alone = self._decide(clause.text, scope)
-            joined = _best([self._decide(t + clause.text, scope) for t in topics[:2]])
+            joined = self._first([t + clause.text for t in topics[:2]], scope)
             if (
                 joined is not None
                 and joined.outcome is Outcome.CONFIDENT
                 and not _repeats(joined, hits)
                 and (
                     alone.outcome is not Outcome.CONFIDENT
+                    # alone, a near tie between two answers (能上关爱保险吗: what it covers or
+                    # who can join?) that the story settles (娃才两个月)
+                    or alone.margin < self.params.margin
+                    # the story names a family-planning subject the answer alone knows
+                    # nothing of (我是独女 + 能请几天护理假 is not about fathers' leave)
+                    or self._ignores(alone, topics[0], clause.text)
                     or joined.confidence >= alone.confidence - self.params.context_bonus
                 )
             ):
@@ -746,6 +790,19 @@ class Matcher:
                 hits.append(alone)
             asked = [clause.text] + ([t for t in asked if t != clause.text][:1])
         return hits
+
+    def _first(
+        self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
+    ) -> FaqHit | None:
+        """The first confident reading of ``texts`` (most likely first), else the most
+        confident one; None for no texts."""
+        readings = []
+        for text in texts:
+            hit = self._decide(text, scope, exclude)
+            if hit.outcome is Outcome.CONFIDENT:
+                return hit
+            readings.append(hit)
+        return max(readings, key=lambda h: h.confidence) if readings else None
 
     @staticmethod
     def _contexts(story: Sequence[tuple[str, float]], asked: Sequence[str]) -> list[str]:
@@ -824,16 +881,20 @@ class Matcher:
             return replace(parts[0], declined=declined)
         long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
         if not long:
-            return self._decide(fixed, scope)
-        # The story may carry the topic (我是独生女 … 能请几天护理假): the question and topic
-        # clauses together first, then the whole message, then a question with its topic.
+            whole = self._decide(fixed, scope)
+            if whole.outcome is Outcome.CONFIDENT or not parts:
+                return whole
+            # 计生保险 + 出了事多久内要报案: the one question, when it is answered decisively.
+            return parts[0] if parts[0].margin >= self.params.decisive else whole
+        if parts:
+            return parts[0]  # its question, read with the story it leans on
+        # No question understood: the question and topic clauses together (我是独生女 … 能请
+        # 几天护理假), then the whole message.
         hit = self._decide(self.focus(clauses, memo), scope)
         if hit.outcome is Outcome.CONFIDENT:
             return hit
         whole = self._decide(fixed, scope)
-        if whole.outcome is Outcome.CONFIDENT:
-            return whole
-        return parts[0] if parts else hit
+        return whole if whole.outcome is Outcome.CONFIDENT else hit
 
     def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
         """Put the answer a question of this kind needs first (``dict/first.txt``): an
@@ -893,10 +954,11 @@ class Matcher:
         margin = top_conf - second
         if off_topic and top_conf < params.sure:
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
+        shown = min(top_conf, 1.0)  # scores may pass 1.0 (``_rank``); a decision reports ≤ 1
         base = FaqHit(
             Outcome.NONE,
-            confidence=top_conf,
-            margin=margin,
+            confidence=shown,
+            margin=min(margin, shown),
             region=region,
             region_source=source,
             ranked=tuple(ranked),
