@@ -763,8 +763,14 @@ class Matcher:
                 texts = [t + clause.text for t in topics] or [clause.text]
                 hit = self._first(texts, scope) or FaqHit(Outcome.NONE)
                 top = hit.top_entry
-                if answered and top is not None and top.group_key in answered:
-                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks something new.
+                if (
+                    answered
+                    and top is not None
+                    and top.group_key in answered
+                    and not self.gives(top, clause.text)
+                ):
+                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks something the
+                    # first answer does not give.
                     hit = self._first(texts, scope, answered) or hit
                 hits.append(hit)
                 continue
@@ -790,6 +796,13 @@ class Matcher:
                 hits.append(alone)
             asked = [clause.text] + ([t for t in asked if t != clause.text][:1])
         return hits
+
+    def gives(self, entry: Entry, question: str) -> bool:
+        """Whether ``entry``'s direct answer gives what ``question`` asks for (an amount, a
+        count …, ``dict/focus.txt``); False when the question asks for none of these."""
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
+        gives = self.docs[self.index[entry.id]].gives
+        return bool(wants) and all(w in gives for w in wants)
 
     def _first(
         self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
