@@ -175,6 +175,8 @@ class FaqHit:
         return self.candidates[0] if self.candidates else None
 
 
+#: 他 / 她 standing for one person (not 他们, 其他, 他人).
+_PRONOUN = re.compile(r"(?<![其吉])[他她](?![们人])")
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
 
@@ -297,6 +299,16 @@ class Segmenter:
         for line in _read_lines(dict_dir / "focus.txt"):
             name, asked, given = line.split("\t")
             self.focus.append((name, re.compile(asked), re.compile(given)))
+        # Family members, longest first, with the pronouns that can stand for them.
+        people: list[tuple[str, str]] = []
+        for line in _read_lines(dict_dir / "persons.txt"):
+            pronouns, *words = line.split()
+            people += [(word, pronouns) for word in words]
+        people.sort(key=lambda wp: len(wp[0]), reverse=True)
+        self.people = dict(people)
+        self.person_pattern = (
+            re.compile("|".join(re.escape(w) for w, _ in people)) if people else None
+        )
         self.attributes = frozenset(
             w for line in _read_lines(dict_dir / "attributes.txt") for w in line.split()
         )
@@ -685,6 +697,32 @@ class Matcher:
         inside = [m.end() for m in seg.in_scope.finditer(text)] if seg.in_scope else []
         return not inside or max(outside) > max(inside)
 
+    def resolve_pronouns(self, clauses: Sequence[Clause]) -> list[Clause]:
+        """Question clauses with 他 / 她 replaced by the family member the message named last
+        that the pronoun can stand for (我老公在另一个厂 … 他有几天假: 老公有几天假)."""
+        pattern = self.segmenter.person_pattern
+        if pattern is None:
+            return list(clauses)
+        out: list[Clause] = []
+        named: list[tuple[str, str]] = []  # (word, pronouns) in the order they were named
+        for clause in clauses:
+            text = clause.text
+            if clause.asking and named:
+
+                def stand_in(m: re.Match[str]) -> str:
+                    for word, pronouns in reversed(named):
+                        if m.group() in pronouns:
+                            return word
+                    return m.group()
+
+                text = _PRONOUN.sub(stand_in, text)
+            out.append(replace(clause, text=text) if text != clause.text else clause)
+            named += [
+                (m.group(), self.segmenter.people[m.group()])
+                for m in pattern.finditer(clause.text)
+            ]
+        return out
+
     def anchors(self, text: str) -> set[str]:
         """The family-planning words of a text, in their usual spelling (独女 is 独生子女)."""
         pattern = self.segmenter.in_scope
@@ -875,7 +913,7 @@ class Matcher:
         # the family story (老伴也是种地的) says nothing about the question, one in a question
         # of its own (顺便问下年假有几天) leaves that question out.
         scope = replace(scope, off_topic=False)
-        hits = self._questions(clauses, scope) if asking else []
+        hits = self._questions(self.resolve_pronouns(clauses), scope) if asking else []
         declined = sum(h.outcome is Outcome.REJECT for h in hits)
         if hits and declined == len(hits):
             return FaqHit(Outcome.REJECT)
