@@ -175,6 +175,8 @@ class FaqHit:
         return self.candidates[0] if self.candidates else None
 
 
+#: Words of a question comparing two places (各, 分别, 哪个长, 一样吗).
+_COMPARING = re.compile(r"各|分别|哪个|哪边|哪里的|区别|不同|不一样|一样吗|一样不|差别|比较|对比")
 #: 他 / 她 standing for one person (not 他们, 其他, 他人).
 _PRONOUN = re.compile(r"(?<![其吉])[他她](?![们人])")
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
@@ -899,7 +901,37 @@ class Matcher:
         if len(clauses) >= 3 and source == "text":
             region = self.story_region(clauses, asker_region)
         scope = self._scope(fixed, cleaned, region, source, memo)
-        return self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
+        hit = self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
+        return self._compare_regions(hit, cleaned)
+
+    def _compare_regions(self, hit: FaqHit, cleaned: str) -> FaqHit:
+        """A question comparing regions (我妹在柳州生头胎 我在佛山生二胎 产假各多少天, 广西和广东
+        产假哪个长) gets the rule of each region it names, one part each."""
+        if (
+            hit.outcome is not Outcome.CONFIDENT
+            or hit.entry is None
+            or hit.parts
+            or not _COMPARING.search(cleaned)
+        ):
+            return hit
+        places: dict[str, Region] = {}
+        for found in self.segmenter.region_pattern.finditer(cleaned):
+            place = find_region(found.group())
+            if place.province and place.province not in places:
+                places[place.province] = place
+        if len(places) < 2:
+            return hit
+        group = hit.entry.group_key
+        parts: list[FaqHit] = []
+        for place in places.values():
+            entry, note = self.resolve(group, hit.ranked, place)
+            if all(p.entry is not entry for p in parts):
+                parts.append(
+                    replace(hit, entry=entry, note=note, region=place, region_source="text")
+                )
+        if len(parts) < 2:
+            return hit
+        return replace(parts[0], parts=tuple(parts[: self.params.max_parts]))
 
     def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
         """The decision for a message: one question, several, or a long story."""
