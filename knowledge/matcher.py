@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 import jieba
@@ -143,7 +144,6 @@ class _Scope:
     source: str
     anchored: bool  # a family-planning word
     off_topic: bool  # an out-of-scope word and no family-planning word
-    named: frozenset[str]  # provinces the message names
     memo: _Memo  # rankings already computed for this message, by text
 
 
@@ -181,6 +181,14 @@ _COMPARING = re.compile(r"各|分别|哪个|哪边|哪里的|区别|不同|不�
 _PRONOUN = re.compile(r"(?<![其吉])[他她](?![们人])")
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
+
+
+def _stand_in(named: Sequence[tuple[str, str]], pronoun: re.Match[str]) -> str:
+    """The family member named last that ``pronoun`` can stand for (``Matcher.resolve_pronouns``)."""
+    for word, pronouns in reversed(named):
+        if pronoun.group() in pronouns:
+            return word
+    return pronoun.group()
 
 
 def _repeats(hit: FaqHit, hits: Sequence[FaqHit]) -> bool:
@@ -710,14 +718,7 @@ class Matcher:
         for clause in clauses:
             text = clause.text
             if clause.asking and named:
-
-                def stand_in(m: re.Match[str]) -> str:
-                    for word, pronouns in reversed(named):
-                        if m.group() in pronouns:
-                            return word
-                    return m.group()
-
-                text = _PRONOUN.sub(stand_in, text)
+                text = _PRONOUN.sub(partial(_stand_in, tuple(named)), text)
             out.append(replace(clause, text=text) if text != clause.text else clause)
             named += [
                 (m.group(), self.segmenter.people[m.group()])
@@ -900,7 +901,7 @@ class Matcher:
             source = "asker"
         if len(clauses) >= 3 and source == "text":
             region = self.story_region(clauses, asker_region)
-        scope = self._scope(fixed, cleaned, region, source, memo)
+        scope = self._scope(fixed, region, source, memo)
         hit = self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
         return self._compare_regions(hit, cleaned)
 
@@ -1009,14 +1010,11 @@ class Matcher:
             return replace(lead, parts=(lead, *rest)[: self.params.max_parts])
         return hit
 
-    def _scope(self, fixed: str, cleaned: str, region: Region, source: str, memo: _Memo) -> _Scope:
+    def _scope(self, fixed: str, region: Region, source: str, memo: _Memo) -> _Scope:
         seg = self.segmenter
         anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
         off_topic = self.off_clause(fixed)
-        named = frozenset(
-            find_region(m.group()).province for m in seg.region_pattern.finditer(cleaned)
-        )
-        return _Scope(region, source, anchored, off_topic, named, memo)
+        return _Scope(region, source, anchored, off_topic, memo)
 
     def _decide(self, fixed: str, scope: _Scope, exclude: frozenset[str] = frozenset()) -> FaqHit:
         """The outcome for one (cleaned, corrected) question text (``exclude``: groups whose
@@ -1056,10 +1054,6 @@ class Matcher:
         if (top_conf >= params.confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
-            if source == "text" and not self._covers(top_key, scope.named):
-                # 广西婚假 with only 内蒙古's rule known: another province's rule is no answer.
-                resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
-                return replace(base, candidates=tuple(e for e, _ in resolved))
             entry, note = self.resolve(top_key, ranked, region)
             return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
         if top_conf >= params.floor:
@@ -1086,13 +1080,6 @@ class Matcher:
         return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
 
     # -- regions ---------------------------------------------------------------------------
-
-    def _covers(self, group_key: str, named: frozenset[str]) -> bool:
-        """Whether a group answers for a question naming regions: it has a national entry, or
-        an entry for a province the question names (湖南的嫁到广西: 广西's rule answers)."""
-        return any(
-            e.is_national or e.place.province in named for e in self.group_entries(group_key)
-        )
 
     def group_entries(self, key: str) -> list[Entry]:
         return [self.docs[i].entry for i in self.groups.get(key, [])]
