@@ -330,8 +330,11 @@ class Segmenter:
         self.lexicon: set[str] = set(self.synonyms) | set(self.synonyms.values())
         self.lexicon.update(line.split()[0] for line in _read_lines(dict_dir / "user.txt"))
         self.lexicon.update(w for line in in_scope for w in line.split("|") if w.isalpha())
+        # (phrases only: the short everyday words of co-occurrence rules, 报晚 or 写多, would
+        # turn right words into them, 报完 into 报晚)
         for line in _read_lines(dict_dir / "illegal.txt"):
-            self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
+            if TOGETHER not in line:
+                self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -808,10 +811,10 @@ class Matcher:
                     answered
                     and top is not None
                     and top.group_key in answered
-                    and not self.gives(top, clause.text)
+                    and self.lacks(top, clause.text)
                 ):
-                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks something the
-                    # first answer does not give.
+                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something
+                    # the first answer does not give.
                     hit = self._first(texts, scope, answered) or hit
                 hits.append(hit)
                 continue
@@ -838,12 +841,12 @@ class Matcher:
             asked = [clause.text] + ([t for t in asked if t != clause.text][:1])
         return hits
 
-    def gives(self, entry: Entry, question: str) -> bool:
-        """Whether ``entry``'s direct answer gives what ``question`` asks for (an amount, a
-        count …, ``dict/focus.txt``); False when the question asks for none of these."""
+    def lacks(self, entry: Entry, question: str) -> bool:
+        """Whether ``question`` asks for something (an amount, a count …, ``dict/focus.txt``)
+        that ``entry``'s direct answer does not give; False when it asks for none of these."""
         wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
         gives = self.docs[self.index[entry.id]].gives
-        return bool(wants) and all(w in gives for w in wants)
+        return any(w not in gives for w in wants)
 
     def _first(
         self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
