@@ -740,14 +740,17 @@ class Matcher:
     def _ignores(self, hit: FaqHit, story: str, question: str) -> bool:
         """Whether the story names a family-planning word that neither the question nor the
         answer ``hit`` gives for it has."""
-        if hit.entry is None or not story:
+        if not story:
             return False
-        told = self.anchors(story) - self.anchors(question)
-        if not told:
+        return self._unknown(hit, self.anchors(story) - self.anchors(question))
+
+    def _unknown(self, hit: FaqHit, words: set[str]) -> bool:
+        """Whether the answer ``hit`` gives knows none of ``words`` (family-planning words)."""
+        if hit.entry is None or not words:
             return False
         doc = self.docs[self.index[hit.entry.id]]
         known = "".join(doc.variants) + "".join(doc.words)
-        return not any(word in known for word in told)
+        return not any(word in known for word in words)
 
     def own_topic(self, text: str) -> bool:
         """Whether a question names a topic of its own, rather than only what it wants to know
@@ -772,6 +775,7 @@ class Matcher:
         """
         hits: list[FaqHit] = []
         story: list[tuple[str, float]] = []  # topic clauses since the last question
+        earlier: list[tuple[str, float]] = []  # topic clauses told before that question
         story_off = False  # the last of them is out of scope
         asked: list[str] = []  # the last question with a topic, and the last one answered
         for clause in clauses:
@@ -786,7 +790,8 @@ class Matcher:
                         story.append((clause.text, weight))
                         story_off = False
                 continue
-            topics = self._contexts(story, asked)
+            topics = self._contexts(story, asked, earlier)
+            earlier = story or earlier
             leaning_off = story_off
             # Out of scope alone but not after the story told before it (生的时候打无痛 +
             # 医保给报销不): the story says what it is about.
@@ -862,14 +867,22 @@ class Matcher:
         return max(readings, key=lambda h: h.confidence) if readings else None
 
     @staticmethod
-    def _contexts(story: Sequence[tuple[str, float]], asked: Sequence[str]) -> list[str]:
-        """The texts a question may lean on, most likely first (see ``_questions``)."""
+    def _contexts(
+        story: Sequence[tuple[str, float]],
+        asked: Sequence[str],
+        earlier: Sequence[tuple[str, float]] = (),
+    ) -> list[str]:
+        """The texts a question may lean on, most likely first (see ``_questions``): the
+        story told since the previous question, that question, the story told before it."""
         out: list[str] = []
         told = [(t, w) for t, w in story if w >= 0]
         if told:
             out.append("".join(t for t, _ in told[-3:])[-48:])
             out.append(told[-1][0])
         out.extend(asked)
+        before = [(t, w) for t, w in earlier if w >= 0] if not told else []
+        if before:
+            out.append("".join(t for t, _ in before[-3:])[-48:])
         if told:
             out.append(max(told, key=lambda tw: tw[1])[0])
         return list(dict.fromkeys(out))
@@ -973,15 +986,21 @@ class Matcher:
                 return whole
             # 计生保险 + 出了事多久内要报案: the one question, when it is answered decisively.
             return parts[0] if parts[0].margin >= self.params.decisive else whole
-        if parts:
-            return parts[0]  # its question, read with the story it leans on
-        # No question understood: the question and topic clauses together (我是独生女 … 能请
-        # 几天护理假), then the whole message.
+        # Its one question, read with the story it leans on; unless the answer knows nothing of
+        # a family-planning word of the story (我是独生子 … 公司给不给护理假 is not about
+        # fathers' leave) that the message read as one question does answer. With no question
+        # understood: the question and topic clauses together, then the whole message.
+        told = self.anchors("".join(c.text for c in clauses if not c.asking)) - self.anchors(
+            "".join(c.text for c in asking)
+        )
+        if parts and not self._unknown(parts[0], told):
+            return parts[0]
         hit = self._decide(self.focus(clauses, memo), scope)
-        if hit.outcome is Outcome.CONFIDENT:
-            return hit
-        whole = self._decide(fixed, scope)
-        return whole if whole.outcome is Outcome.CONFIDENT else hit
+        if hit.outcome is not Outcome.CONFIDENT:
+            hit = self._decide(fixed, scope)
+        if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
+            return parts[0]
+        return hit
 
     def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
         """Put the answer a question of this kind needs first (``dict/first.txt``): an
