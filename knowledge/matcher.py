@@ -191,6 +191,11 @@ def _stand_in(named: Sequence[tuple[str, str]], pronoun: re.Match[str]) -> str:
     return pronoun.group()
 
 
+def _keep(text: str, asked: Sequence[str]) -> list[str]:
+    """The texts later questions may lean on: ``text`` and the one before it."""
+    return [text, *[t for t in asked if t != text][:1]]
+
+
 def _repeats(hit: FaqHit, hits: Sequence[FaqHit]) -> bool:
     """Whether ``hit`` gives an answer one of ``hits`` already gives."""
     if hit.entry is None:
@@ -810,7 +815,7 @@ class Matcher:
                     hits.append(FaqHit(Outcome.REJECT))
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
-                hit = self._first(texts, scope) or FaqHit(Outcome.NONE)
+                hit, read = self._first(texts, scope)
                 top = hit.top_entry
                 if (
                     answered
@@ -820,13 +825,15 @@ class Matcher:
                 ):
                     # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something
                     # the first answer does not give.
-                    hit = self._first(texts, scope, answered) or hit
+                    hit, read = self._first(texts, scope, answered)
                 hits.append(hit)
+                if hit.outcome is Outcome.CONFIDENT:
+                    asked = _keep(read[-48:], asked)
                 continue
             alone = self._decide(clause.text, scope)
-            joined = self._first([t + clause.text for t in topics[:2]], scope)
+            joined, read = self._first([t + clause.text for t in topics[:2]], scope)
             if (
-                joined is not None
+                topics
                 and joined.outcome is Outcome.CONFIDENT
                 and not _repeats(joined, hits)
                 and (
@@ -843,7 +850,9 @@ class Matcher:
                 hits.append(joined)
             else:
                 hits.append(alone)
-            asked = [clause.text] + ([t for t in asked if t != clause.text][:1])
+                read = clause.text
+            # what the next questions may lean on: this question, as it was read
+            asked = _keep(read[-48:], asked)
         return hits
 
     def lacks(self, entry: Entry, question: str) -> bool:
@@ -855,16 +864,18 @@ class Matcher:
 
     def _first(
         self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
-    ) -> FaqHit | None:
+    ) -> tuple[FaqHit, str]:
         """The first confident reading of ``texts`` (most likely first), else the most
-        confident one; None for no texts."""
+        confident one, and the text it was read from (no texts: no match)."""
         readings = []
         for text in texts:
             hit = self._decide(text, scope, exclude)
             if hit.outcome is Outcome.CONFIDENT:
-                return hit
-            readings.append(hit)
-        return max(readings, key=lambda h: h.confidence) if readings else None
+                return hit, text
+            readings.append((hit, text))
+        if not readings:
+            return FaqHit(Outcome.NONE), ""
+        return max(readings, key=lambda r: r[0].confidence)
 
     @staticmethod
     def _contexts(
