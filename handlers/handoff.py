@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, col, select
 
@@ -171,6 +172,16 @@ def assignments(engine: Engine, ticket_ids: Sequence[int]) -> dict[int, TicketAs
         return {row.ticket_id: row for row in rows}
 
 
+def colleagues_for(services: Services, ticket: HandoffTicket) -> list[Member]:
+    """Staff who may act on ``ticket`` (whom it can be assigned to), nearest level first."""
+    able = [
+        m
+        for m in services.members.staff()
+        if can_act(m.role_enum, m.region) and in_scope(m.region, ticket)
+    ]
+    return sorted(able, key=lambda m: (-sum(1 for p in m.region.parts() if p), m.user_id))
+
+
 def coordinator_for(ctx: Context, ticket: HandoffTicket) -> Member | None:
     """The nearest on-duty coordinator for the ticket's region (province, then anyone).
 
@@ -203,12 +214,12 @@ def _hint_lines(services: Services, ticket: HandoffTicket) -> list[str]:
     return lines if len(lines) > 1 else []
 
 
-def _forward_text(ctx_services: Services, ticket: HandoffTicket, lead: str) -> str:
+def _forward_text(services: Services, ticket: HandoffTicket, lead: str) -> str:
     who = "微信客服的群众" if ticket.channel == Channel.KF.value else "用户"
     lines = [
         f"【{lead} 编号{ticket.id}】来自{who}，地区：{ticket.region or '未知'}",
         f"问题：{ticket.question}",
-        *_hint_lines(ctx_services, ticket),
+        *_hint_lines(services, ticket),
         f"请直接发送“回复 {ticket.id} 您的答复”，我会转告提问人。",
     ]
     return "\n".join(lines)
@@ -275,13 +286,14 @@ def answer_as(
     text: str,
     *,
     via: str,
-    only_if_unanswered: bool = False,
+    deliver: bool = False,
 ) -> Answered:
     """Answer ticket ``ticket_id`` as ``actor`` ("回复 N 内容", or the console's answer form).
 
-    The caller delivers ``relay`` (the chat path returns it as a reply, the console puts it in
-    the outbox). ``only_if_unanswered`` refuses a ticket someone has answered meanwhile (a
-    console form submitted twice, or by two colleagues), so the family hears one answer.
+    Chat: the caller returns ``relay`` as a reply (the webhook puts it in the outbox). With
+    ``deliver`` (the console) the answer is put in the outbox here, and only if nobody has
+    answered the ticket yet: the status changes in one conditional update, so a form sent
+    twice, or by two colleagues at once, reaches the family once.
     """
     text = text.strip()
     if not text:
@@ -289,9 +301,13 @@ def answer_as(
     if len(text) > MAX_ANSWER_CHARS:
         raise DomainError(f"答复太长（{len(text)}字），请控制在{MAX_ANSWER_CHARS}字以内。")
     ticket = ticket_for(services, actor, ticket_id, "答复这个问题")
-    if only_if_unanswered and ticket.status == "answered":
-        raise DomainError(f"编号 {ticket_id} 已经由 {ticket.answered_by} 答复过了，没有重复发送。")
-    ticket = answer_ticket(services.engine, ticket_id, text, actor.user_id)
+    if deliver:
+        claimed = _answer_if_open(services.engine, ticket_id, text, actor.user_id)
+        if claimed is None:
+            raise DomainError(f"编号 {ticket_id} 已经有人答复过了，没有重复发送。")
+        ticket = claimed
+    else:
+        ticket = answer_ticket(services.engine, ticket_id, text, actor.user_id)
     audit.record(
         services.engine,
         actor_id=actor.user_id,
@@ -303,12 +319,30 @@ def answer_as(
         summary=f"答复了编号 {ticket_id}：{text[:80]}",
     )
     relayed = f"关于您问的“{ticket.question[:60]}”，协会工作人员答复：\n{ticket.answer}"
+    relay = Reply(relayed, to=asker_target(ticket))
+    if deliver:
+        assert relay.to is not None
+        services.outbox.enqueue(
+            relay.to, relay.text, key=f"ticket-answer:{ticket_id}", origin=f"ticket:{ticket_id}"
+        )
     return Answered(
         ticket,
-        Reply(relayed, to=asker_target(ticket)),
+        relay,
         f"已转告提问人（编号 {ticket.id}）。如果这个问答别人也常问，"
         f"发送“入库 {ticket.id}”可加入知识库待审核草稿。",
     )
+
+
+def _answer_if_open(engine: Engine, ticket_id: int, answer: str, by: str) -> HandoffTicket | None:
+    with session_scope(engine) as session:
+        result: Any = session.exec(
+            update(HandoffTicket)  # type: ignore[call-overload]
+            .where(col(HandoffTicket.id) == ticket_id, col(HandoffTicket.status) != "answered")
+            .values(status="answered", answer=answer, answered_by=by, answered_at=utcnow())
+        )
+        if result.rowcount != 1:
+            return None
+        return session.get(HandoffTicket, ticket_id)
 
 
 def assign_ticket(

@@ -213,7 +213,7 @@ def create_app(
             runtime.close()
 
     app = FastAPI(title="协会助手 xiehui", lifespan=lifespan)
-    console.install(app, settings.console_token.get_secret_value())
+    console.install(app, settings)
 
     @app.get("/wecom/callback")
     async def verify_url(

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from handlers.core.db import session_scope, utcnow
 from handlers.core.errors import DomainError
@@ -213,6 +213,23 @@ class MemberRegistry:
             existing.updated_at = utcnow()
             session.add(existing)
             return False
+
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, Member]:
+        """Members by user id (ids not registered are left out)."""
+        wanted = sorted({u for u in user_ids if u})
+        if not wanted:
+            return {}
+        with session_scope(self.engine) as session:
+            rows = session.exec(select(Member).where(col(Member.user_id).in_(wanted)))
+            return {m.user_id: m for m in rows}
+
+    def staff(self) -> list[Member]:
+        """Coordinators and admins."""
+        with session_scope(self.engine) as session:
+            query = select(Member).where(
+                col(Member.role).in_([Role.COORDINATOR.value, Role.ADMIN.value])
+            )
+            return list(session.exec(query.order_by(Member.user_id)))
 
     def all(self) -> list[Member]:
         with session_scope(self.engine) as session:
