@@ -50,7 +50,12 @@ EventHook = Callable[[ParsedCallback], None]
 
 #: Modules started with the web service; each has
 #: ``start(runtime: Runtime, callback: CallbackService) -> Callable[[], None]`` returning a stopper.
-APP_PLUGINS: tuple[str, ...] = ("bot.web.scheduler_plugin", "bot.wecom.kf", "bot.web.kb_plugin")
+APP_PLUGINS: tuple[str, ...] = (
+    "bot.web.scheduler_plugin",
+    "bot.wecom.kf",
+    "bot.web.kb_plugin",
+    "bot.web.gc_plugin",  # last: after everything loaded at start-up
+)
 
 
 class CallbackService:
