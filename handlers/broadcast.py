@@ -420,7 +420,8 @@ def broadcasts_for(services: Services, actor: Actor, limit: int = 50) -> list[Br
         rows = list(
             session.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(limit * 4))
         )
-    regions = {m.user_id: m.region for m in services.members.all()} if not scope.is_empty else {}
+    creators = {row.created_by for row in rows} if not scope.is_empty else set()
+    regions = {uid: m.region for uid, m in services.members.get_many(creators).items()}
     visible = [
         row
         for row in rows

@@ -33,6 +33,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.kb",
     "bot.cli.activities",
     "bot.cli.probe",
+    "bot.cli.console",
 )
 
 Command = Callable[[argparse.Namespace, Settings], int]

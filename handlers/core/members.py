@@ -12,9 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel, col, func, select
 
 from handlers.core.db import session_scope, utcnow
 from handlers.core.errors import DomainError
@@ -222,6 +224,32 @@ class MemberRegistry:
         with session_scope(self.engine) as session:
             rows = session.exec(select(Member).where(col(Member.user_id).in_(wanted)))
             return {m.user_id: m for m in rows}
+
+    def search(
+        self, region: RegionPath, text: str = "", *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Member], int]:
+        """Members inside ``region`` whose id, name, group, phone, township or village contains
+        ``text``, ordered by region and name; returns (one page, how many match in all)."""
+        conditions: list[Any] = [
+            getattr(Member, level) == value
+            for level, value in zip(REGION_LEVELS, region.parts(), strict=True)
+            if value
+        ]
+        if text:
+            pattern = f"%{text}%"
+            fields = ("user_id", "name", "group_code", "phone", "township", "village")
+            conditions.append(or_(*(col(getattr(Member, f)).like(pattern) for f in fields)))
+        with session_scope(self.engine) as session:
+            total = session.exec(select(func.count()).select_from(Member).where(*conditions)).one()
+            query = (
+                select(Member)
+                .where(*conditions)
+                .order_by(col(Member.township), col(Member.village), col(Member.group_code))
+                .order_by(col(Member.user_id))
+                .offset(offset)
+                .limit(limit)
+            )
+            return list(session.exec(query)), int(total)
 
     def staff(self) -> list[Member]:
         """Coordinators and admins."""

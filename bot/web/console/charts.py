@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH = 600
+#: The drawing's width; a phone shows it at about 340 px, an office PC at 500-640 px.
+WIDTH = 400
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Bar:
     total: int  # e.g. groups there are
 
 
-def _short(text: str, limit: int = 8) -> str:
+def _short(text: str, limit: int = 6) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -29,7 +30,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> str:
     """Horizontal bars: a light bar for ``total``, a dark one for ``done``, "done/total"."""
     if not bars:
         return ""
-    row, label_w, right = 30, 130, 70
+    row, label_w, right = 28, 92, 52
     room = WIDTH - label_w - right
     scale = max(max(b.total, b.done) for b in bars) or 1
     height = row * len(bars) + 8
@@ -39,17 +40,17 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> str:
         f"<title>{escape(title)}</title>",
     ]
     for index, bar in enumerate(bars):
-        y = 4 + index * row
+        y = 2 + index * row
         total_w = room * max(bar.total, bar.done) / scale
         done_w = room * bar.done / scale
         parts.append(
-            f'<text class="chart-label" x="{label_w - 8}" y="{y + 19}" text-anchor="end">'
+            f'<text class="chart-label" x="{label_w - 6}" y="{y + 18}" text-anchor="end">'
             f"{escape(_short(bar.label))}</text>"
             f'<rect class="bar-total" x="{label_w}" y="{y + 5}" width="{total_w:.1f}" '
-            f'height="18" rx="3"/>'
+            f'height="17" rx="3"/>'
             f'<rect class="bar-done" x="{label_w}" y="{y + 5}" width="{done_w:.1f}" '
-            f'height="18" rx="3"/>'
-            f'<text class="chart-value" x="{label_w + total_w + 6:.1f}" y="{y + 19}">'
+            f'height="17" rx="3"/>'
+            f'<text class="chart-value" x="{label_w + total_w + 5:.1f}" y="{y + 18}">'
             f"{bar.done}/{bar.total}</text>"
         )
     parts.append("</svg>")
@@ -60,7 +61,7 @@ def line_chart(points: Sequence[tuple[str, int]], *, title: str, css: str = "lin
     """A line over labelled points (months), with the largest and the latest value written."""
     if not points:
         return ""
-    height, left, right, top, bottom = 190, 44, 16, 18, 28
+    height, left, right, top, bottom = 170, 34, 12, 18, 24
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
     peak = max(value for _, value in points) or 1
@@ -84,10 +85,12 @@ def line_chart(points: Sequence[tuple[str, int]], *, title: str, css: str = "lin
         + '"/>',
     ]
     for (label, value), (x, y) in zip(points, coords, strict=True):
-        parts.append(f'<circle class="{escape(css)}-dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'
-                     f"<title>{escape(label)}：{value}</title></circle>")  # fmt: skip
         parts.append(
-            f'<text class="chart-axis" x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
+            f'<circle class="{escape(css)}-dot" cx="{x:.1f}" cy="{y:.1f}" r="3">'
+            f"<title>{escape(label)}：{value}</title></circle>"
+        )
+        parts.append(
+            f'<text class="chart-axis" x="{x:.1f}" y="{height - 6}" text-anchor="middle">'
             f"{escape(label)}</text>"
         )
     last_x, last_y = coords[-1]

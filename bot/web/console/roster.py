@@ -36,28 +36,29 @@ def roster(
     svc = services(request)
     query = q.strip()[:40]
     show = show if show in ("members", "groups") else "members"
-    members: list[Member] = [
-        m
-        for m in svc.members.all()
-        if viewer.scope.contains(m.region)
-        and _matches(query, m.user_id, m.name, m.group_code, m.phone, m.village, m.township)
-    ]
+    wanted = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     groups: list[MemberGroup] = [
         g
         for g in groups_in(svc, viewer.scope)
         if _matches(query, g.code, g.name, g.township, g.village, g.leader_id)
     ]
-    rows = members if show == "members" else groups
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page_number = min(int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1, pages)
-    shown = rows[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE]
+    _first, members_count = svc.members.search(viewer.scope, query, limit=1)
+    total = members_count if show == "members" else len(groups)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page_number = min(wanted, pages)
+    start = (page_number - 1) * PAGE_SIZE
+    shown: list[Member] | list[MemberGroup]
+    if show == "members":
+        shown, _total = svc.members.search(viewer.scope, query, offset=start, limit=PAGE_SIZE)
+    else:
+        shown = groups[start : start + PAGE_SIZE]
     return render(
         request,
         "roster.html",
         viewer=viewer,
         q=query,
         show=show,
-        members_count=len(members),
+        members_count=members_count,
         groups_count=len(groups),
         shown=shown,
         channel_labels=CHANNEL_LABELS,

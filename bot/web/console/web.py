@@ -335,11 +335,13 @@ def _signed_out(request: Request, problem: NotSignedIn) -> Response:
     if request.method == "GET" and in_wecom(request) and config.api_enabled:
         target = page_url("/console/oauth/start", next=request.url.path)
         return RedirectResponse(target, status_code=302)
+    # The page people land on every morning: a plain 200 for a browser's GET (no console
+    # error in the phone's browser), 401 for anything else.
     response = render(
         request,
         "signed_out.html",
         viewer=None,
-        status=401,
+        status=200 if request.method == "GET" else 401,
         message=problem.message,
         wecom=config.api_enabled,
     )
