@@ -693,3 +693,35 @@ def test_overview_counts_the_month(client: TestClient, services: Services, world
     assert page.count("<svg") == 3 and "按村（社区）" in page  # one township: by village
     odd = client.get("/console/?month=2026-99")
     assert odd.status_code == 200 and "看不懂" in odd.text
+
+
+def test_the_emergency_link_comes_from_the_command_line(
+    tmp_path: Path,
+    redis: Redis,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.cli.main import main
+
+    settings = make_settings(tmp_path, redis, XIEHUI_PUBLIC_URL="https://xiehui.example.org")
+    for key, value in {
+        "XIEHUI_DATA_DIR": str(settings.data_dir),
+        "REDIS_URL": settings.redis_url,
+        "XIEHUI_PUBLIC_URL": settings.public_url,
+    }.items():
+        monkeypatch.setenv(key, value)
+    assert main(["console", "link", "nobody"]) == 1
+    assert "名册里没有账号“nobody”" in capsys.readouterr().out
+    with TestClient(create_app(settings)) as client:
+        services = runtime_of(client).services
+        add_member(services, "boss", Role.ADMIN, region=(), name="管理员")
+        add_member(services, "lead", Role.LEADER)
+        assert main(["console", "link", "lead"]) == 1
+        assert "只有协会工作人员和管理员" in capsys.readouterr().err
+        assert main(["console", "link", "boss"]) == 0
+        out = capsys.readouterr().out
+        link = re.search(r"https://xiehui\.example\.org(/console/login\?code=\S+)", out)
+        assert link is not None and "只能用一次" in out
+        code = parse_qs(urlsplit(link.group(1)).query)["code"][0]
+        signed = client.post("/console/login", data={"code": code}, follow_redirects=False)
+        assert signed.status_code == 303 and "Secure" in signed.headers["set-cookie"]
