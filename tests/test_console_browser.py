@@ -279,8 +279,15 @@ def test_sign_in_with_the_link_then_filter_and_export(
     table = fresh.find("#records").text
     assert "江口村" in table and "竹林村" not in fresh.text()
     fresh.click("#export")
-    book = wait_for(lambda: [p for p in fresh.downloads.glob("*.xlsx")])
+
+    def downloaded() -> list[Path]:
+        if list(fresh.downloads.glob("*.crdownload")):
+            return []  # still being written
+        return [p for p in fresh.downloads.glob("*.xlsx") if p.stat().st_size > 0]
+
+    book = wait_for(downloaded)
     assert book and book[0].read_bytes()[:2] == b"PK"
+    assert book[0].name.endswith(".xlsx") and "廉州镇" in book[0].name  # the CLI's file name
     assert fresh.overflow() <= 0
     assert fresh.errors() == []
 

@@ -129,7 +129,7 @@ def _staged(services: Services, world: World, side: str, user: str) -> None:
         "unreachable": [],
         "scheduled_for": None,
     }
-    Conversation(services.redis, Channel.APP.value, user).set(PENDING_KEY, plan, ttl=600)
+    Conversation(services.engine, Channel.APP.value, user).set(PENDING_KEY, plan, ttl=600)
 
 
 COMMANDS = (

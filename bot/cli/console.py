@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.main import open_runtime
+from bot.cli.runtime import open_runtime
 from bot.settings import Settings
 from handlers.core.permissions import Actor
 from handlers.signin import issue_code, login_link
@@ -47,7 +47,9 @@ def register(subparsers: Any) -> None:
     )
     link.add_argument("user", help="企业微信账号")
     link.set_defaults(func=_link)
-    bench = csub.add_parser("bench", help="page server times with 300 groups x 12 months")
+    bench = csub.add_parser(
+        "bench", help="每个工作台页面的服务器耗时，300个小组×12个月的数据（开发者用，英文输出）"
+    )
     from bot.web.console.bench import register as bench_options
 
     bench_options(bench)

@@ -17,6 +17,7 @@ from handlers.core.members import Member, MemberRegistry, RegionPath
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Role
 from handlers.core.outbox import Outbox
 from handlers.core.permissions import Actor
+from handlers.core.redisguard import RedisGuard
 from handlers.core.state import Conversation
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class Services:
     media: MediaFetcher | None = None
     clock: Callable[[], datetime] = shanghai_now
     extras: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def guard(self) -> RedisGuard:
+        """The breaker every Redis caller goes through (see handlers.core.redisguard)."""
+        return RedisGuard(self.redis)
 
     @cached_property
     def members(self) -> MemberRegistry:
@@ -88,7 +94,7 @@ class Context:
 
     @cached_property
     def conversation(self) -> Conversation:
-        return Conversation(self.services.redis, self.message.channel.value, self.message.user_id)
+        return Conversation(self.services.engine, self.message.channel.value, self.message.user_id)
 
     def require(self, allowed: bool, why: str) -> None:
         """Raise a polite PermissionDenied unless ``allowed``."""

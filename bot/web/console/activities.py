@@ -133,12 +133,15 @@ def activities_xlsx(
     if region is None:
         raise NotFound(f"“{township or village}”不在您负责的地区，不能导出。")
     content = export(stats, "xlsx")
-    name = default_name(stats, "xlsx").name
+    name = default_name(stats, "xlsx").name  # the CLI's name (Chinese: RFC 5987 below)
+    fallback = f"activities-{stats.year:04d}-{stats.month:02d}.xlsx"
     return Response(
         content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
-            "Content-Disposition": f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"
+            "Content-Disposition": (
+                f"attachment; filename={fallback}; filename*=UTF-8''{quote(name)}"
+            )
         },
     )
 

@@ -283,6 +283,6 @@ def _timings(client: object, path: str, repeat: int) -> list[float]:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--groups", type=int, default=300)
-    parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--groups", type=int, default=300, help="小组数")
+    parser.add_argument("--months", type=int, default=12, help="有活动记录的月数")
+    parser.add_argument("--repeat", type=int, default=5, help="每个页面请求几次")

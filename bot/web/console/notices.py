@@ -73,7 +73,7 @@ _LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})")
 
 def conversation(request: Request, viewer: Viewer) -> Conversation:
     """Where the console keeps a staged notice (apart from the viewer's chat)."""
-    return Conversation(services(request).redis, CHANNEL, viewer.actor.user_id)
+    return Conversation(services(request).engine, CHANNEL, viewer.actor.user_id)
 
 
 def status_label(row: Broadcast) -> str:
