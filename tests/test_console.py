@@ -730,3 +730,73 @@ def test_the_emergency_link_comes_from_the_command_line(
         code = parse_qs(urlsplit(link.group(1)).query)["code"][0]
         signed = client.post("/console/login", data={"code": code}, follow_redirects=False)
         assert signed.status_code == 303 and "Secure" in signed.headers["set-cookie"]
+
+
+ROSTER = (
+    "合浦县计生协会员名册（2026年）\n"
+    "企业微信账号,姓名,角色,省,市,县(区),乡镇,村(社区),会员小组,电话\n"
+    "newvol,新志愿者,志愿者,广西,北海市,合浦县,廉州镇,江口村,HP01,13900000001\n"
+    "badrole,角色错,村专干,广西,北海市,合浦县,廉州镇,江口村,HP01,\n"
+    "faraway,外县人,志愿者,广西,北海市,银海区,福成镇,竹林村,,\n"
+    "family-yh,改别县的人,群众,广西,北海市,合浦县,廉州镇,江口村,,\n"
+    "boss2,想当管理员,管理员,广西,北海市,合浦县,,,,\n"
+    "intruder,进别县小组,志愿者,广西,北海市,合浦县,廉州镇,江口村,YH01,\n"
+)
+
+
+def test_a_roster_upload_is_previewed_limited_to_the_region_and_confirmed(
+    client: TestClient, services: Services, world: World
+) -> None:
+    sign_in(client, services, world.own.coordinator)
+    token = csrf_of(client)
+    preview = client.post(
+        "/console/roster/preview",
+        data={"csrf": token, "kind": "members"},
+        files={"upload": ("名册.csv", ROSTER.encode("utf-8"), "text/csv")},
+    )
+    assert preview.status_code == 200
+    text = re.sub(r"\s+", " ", preview.text)
+    assert "表头在第 2 行" in text and "新增 1 人" in text
+    # each refused row with its number and the reason
+    for row, reason in (
+        (4, "村专干"),
+        (5, "不在您负责的地区"),
+        (6, "这条记录现在属于广西/北海市/银海区"),
+        (7, "只有管理员可以登记管理员"),
+        (8, "会员小组“YH01”不在您负责的地区"),
+    ):
+        assert re.search(rf'data-label="行号" class="num">{row}</td>.*?{reason}', text), row
+    assert services.members.get("newvol") is None  # nothing written by the preview
+    done = client.post("/console/roster/apply", data={"csrf": token})
+    assert "已导入" in done.text and "新增 1 人" in done.text
+    assert services.members.get("newvol") is not None
+    for refused in ("badrole", "faraway", "boss2", "intruder"):
+        assert services.members.get(refused) is None
+    other_family = services.members.get("family-yh")
+    assert other_family is not None and other_family.county == "银海区"
+    assert "新增 1 人" in client.get("/console/roster").text.split("最近的改动")[1]  # audited
+    again = client.post("/console/roster/apply", data={"csrf": token})
+    assert "没有等待确认的导入" in again.text
+
+
+def test_a_county_file_without_upper_levels_lands_in_the_uploaders_county(
+    client: TestClient, services: Services, world: World
+) -> None:
+    sign_in(client, services, world.own.coordinator)
+    token = csrf_of(client)
+    groups = "会员小组,小组名称,乡镇,村(社区),组长账号\nHP09,江口村九组,廉州镇,江口村,\n"
+    preview = client.post(
+        "/console/roster/preview",
+        data={"csrf": token, "kind": "groups"},
+        files={"upload": ("小组.csv", groups.encode("utf-8"), "text/csv")},
+    )
+    assert "新增 1 个小组" in preview.text
+    client.post("/console/roster/apply", data={"csrf": token})
+    group = services.members.group("HP09")
+    assert group is not None and group.region == RegionPath(*HEPU, "廉州镇", "江口村")
+    bad = client.post(
+        "/console/roster/preview",
+        data={"csrf": token, "kind": "members"},
+        files={"upload": ("x.csv", b"\xff\xfe garbage", "text/csv")},
+    )
+    assert bad.status_code == 200 and "没有导入" in bad.text

@@ -398,3 +398,32 @@ def test_every_page_fits_the_screen_without_errors(live: Live, fresh: Browser, w
         cell = fresh.find("#tickets td[data-label='地区']")
         assert cell.size["width"] > width * 0.7
         assert fresh.find("#tickets thead").is_displayed() is False
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_upload_a_roster_with_a_bad_row(
+    live: Live, fresh: Browser, width: int, tmp_path: Path
+) -> None:
+    roster = tmp_path / "合浦县名册.csv"
+    roster.write_text(
+        "企业微信账号,姓名,角色,省,市,县(区),乡镇,村(社区),会员小组\n"
+        "newlead,新组长,小组长,广西,北海市,合浦县,廉州镇,江口村,HP03\n"
+        "oops,写错角色,村专干,广西,北海市,合浦县,廉州镇,江口村,HP03\n",
+        encoding="utf-8",
+    )
+    fresh.width(width)
+    sign_in_with_link(live, fresh, live.world.own.coordinator)
+    fresh.click(".tabs a[href='/console/roster']")
+    fresh.find("#file").send_keys(str(roster))
+    fresh.click("#upload-preview")
+    table = fresh.find("#plan-rows").text
+    assert "村专干" in table and "拒绝" in table and "3" in table  # row 3, refused, and why
+    assert "新增 1 人" in fresh.find("#plan-summary").text
+    assert fresh.overflow() <= 0
+    fresh.shot("roster-preview")
+    assert live.runtime.services.members.get("newlead") is None
+    fresh.click("#apply")
+    assert "已导入" in fresh.text() and "1 行没有导入" in fresh.text()
+    assert live.runtime.services.members.get("newlead") is not None
+    assert live.runtime.services.members.get("oops") is None
+    assert fresh.errors() == []
