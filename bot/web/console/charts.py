@@ -7,12 +7,22 @@ on a 390 px phone and an office PC.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 #: The drawing's width; a phone shows it at about 340 px, an office PC at 500-640 px.
 WIDTH = 400
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting 第2镇 before 第10镇."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,11 @@ def line_chart(points: Sequence[tuple[str, int]], *, title: str, css: str = "lin
     """A line over labelled points (months), with the largest and the latest value written."""
     if not points:
         return ""
-    height, left, right, top, bottom = 170, 34, 12, 18, 24
+    peak = max(value for _, value in points) or 1
+    height, right, top, bottom = 170, 12, 18, 24
+    left = 12 + 7 * len(str(peak))  # room for the largest value's label
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
-    peak = max(value for _, value in points) or 1
     step = plot_w / max(1, len(points) - 1)
     coords = [
         (left + index * step, top + plot_h - plot_h * value / peak)

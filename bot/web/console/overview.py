@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from bot.web.console.charts import Bar, bar_chart, line_chart
+from bot.web.console.charts import Bar, bar_chart, line_chart, natural_key
 from bot.web.console.web import (
     ConsoleRoute,
     Viewer,
@@ -53,7 +53,8 @@ def reporting_bars(groups: Sequence[MemberGroup], reported: set[str]) -> tuple[s
         tally = totals.setdefault(name, [0, 0])
         tally[1] += 1
         tally[0] += group.code in reported
-    bars = [Bar(name, done, total) for name, (done, total) in sorted(totals.items())]
+    ordered = sorted(totals.items(), key=lambda item: natural_key(item[0]))
+    bars = [Bar(name, done, total) for name, (done, total) in ordered]
     return level, bars
 
 
