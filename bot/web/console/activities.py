@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import FileResponse
 
+from bot.web.console.charts import natural_key
 from bot.web.console.web import (
     ConsoleRoute,
     NotFound,
@@ -80,8 +81,10 @@ def activities(
         township = village = ""
     month_text = f"{stats.year:04d}-{stats.month:02d}"
     all_groups = [g for g in svc.members.groups() if viewer.scope.contains(g.region)]
-    townships = sorted({g.township for g in all_groups if g.township})
-    villages = sorted({g.village for g in all_groups if g.village and g.township == township})
+    townships = sorted({g.township for g in all_groups if g.township}, key=natural_key)
+    villages = sorted(
+        {g.village for g in all_groups if g.village and g.township == township}, key=natural_key
+    )
     page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     views = stats.views
     pages = max(1, -(-len(views) // PAGE_SIZE))

@@ -12,6 +12,7 @@ import re
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
+from bot.web.console.charts import natural_key
 from bot.web.console.web import (
     ConsoleRoute,
     NotFound,
@@ -59,6 +60,7 @@ MODES = {
     "township": "一个乡镇（街道）",
     "groups": "选定的小组",
 }
+DELIVERY_ORDER = {"failed": 0, "waiting": 1, "cancelled": 2, "sent": 3}
 DELIVERY_LABELS = {
     "sent": "已送达",
     "failed": "失败",
@@ -122,7 +124,7 @@ def _compose(
         status=status,
         modes=MODES,
         mode=mode if mode in MODES else "all",
-        townships=sorted({g.township for g in groups if g.township}),
+        townships=sorted({g.township for g in groups if g.township}, key=natural_key),
         township=township,
         groups=groups,
         chosen=set(chosen or []),
@@ -242,9 +244,10 @@ def notice_page(
         creator=creator,
         report=report,
         report_text=report.text(row),
-        deliveries=group_deliveries(svc, row),
+        # the groups that need attention first
+        deliveries=sorted(group_deliveries(svc, row), key=lambda d: DELIVERY_ORDER[d.status]),
         labels=DELIVERY_LABELS,
-        status_label=status_label(row),
+        status_label="已发完" if report.finished and row.status == SENDING else status_label(row),
         audit_entries=audit.recent(
             svc.engine, viewer.scope, area=audit.NOTICES, subjects=[f"broadcast:{row.id}"]
         ),
