@@ -77,6 +77,15 @@ def _region(value: RegionPath | str) -> str:
     return value or "未登记地区"
 
 
+def _relative(text: str, scope: RegionPath) -> str:
+    """A '/'-joined region without the levels the viewer's scope already says."""
+    parts = [p for p in text.split("/") if p]
+    known = [p for p in scope.parts() if p]
+    while known and parts and parts[0] == known[0]:
+        parts, known = parts[1:], known[1:]
+    return "/".join(parts) or (text if not known else "")
+
+
 templates = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=select_autoescape(["html"], default=True),
@@ -86,6 +95,7 @@ templates = Environment(
 )
 templates.filters["when"] = _when
 templates.filters["region"] = _region
+templates.filters["relative"] = _relative
 
 
 class ConsoleProblem(Exception):
