@@ -201,19 +201,20 @@ def test_labelled_sets_meet_targets() -> None:
 def test_arbitrary_text_never_raises() -> None:
     import random
 
+    from handlers.activity.intent import Target, apply_changes, decide
     from handlers.activity.parser import extract
-    from handlers.activity.routes import apply_correction, classify_pending
 
     alphabet = list(
         "0123456789一二两三十百千万零月日号至到-.年周上本这个底中旬初多余几来左右人名位个份只"
         "户次村镇社区嘎查苏木街道县旗在开展活动会员发放宣传资料避孕套咨询，。 ？吗昨天今天前天改成是"
+        "不对第条都撤销重发少写了人数日期地点类型村委会本村"
     )
     rng = random.Random(4)
-    pending = {"draft": ActivityDraft(text="x").to_json()}
+    card = Target(1, ActivityDraft(text="x"))
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         looks_like_report(text, WED)
-        extract(text, WED)
-        action = classify_pending(text, pending, WED)
-        if action is not None and action.action == "correct":
-            apply_correction(ActivityDraft(text="x"), action, WED)
+        extract(text, WED, "江口村")
+        decision = decide(text, WED, "江口村", [card], [], [1])
+        if decision is not None and decision.action in ("correct", "answer"):
+            apply_changes(ActivityDraft(text="x"), decision.changes)

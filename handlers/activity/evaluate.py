@@ -25,6 +25,7 @@ from handlers.activity.parser import (
     parse_activity,
 )
 from handlers.activity.replay import ItemValue, items_equal, parse_item
+from handlers.activity.store import home_village
 from handlers.core.members import REGION_LEVELS, RegionPath
 from handlers.core.messages import SHANGHAI
 
@@ -100,17 +101,6 @@ def reporter_region(path: Any) -> RegionPath:
     parts = [part.strip() for part in str(path or "").split("/") if part.strip()]
     values = dict(zip(REGION_LEVELS, parts, strict=False))
     return RegionPath(**values)
-
-
-def home_village(region: RegionPath) -> str | None:
-    """The reporter's own village: the village level, else the deepest level named like one
-    (a city without counties writes 东莞市/常平镇/桥沥社区)."""
-    if region.village:
-        return region.village
-    for part in reversed(region.parts()):
-        if part.endswith(("村", "社区", "嘎查", "屯")):
-            return part
-    return None
 
 
 def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:

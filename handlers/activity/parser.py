@@ -58,6 +58,9 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "开小组",
             "小组在",
             "小组开",
+            "会员学习",
+            "组织会员",
+            "学习会",
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
@@ -143,6 +146,8 @@ _INSTITUTIONS = re.compile(
 # After a place name it is only the venue (江口村村部 → 江口村).
 _HOME = "▲"
 _VENUE_AFTER_NAME = re.compile(r"(?<=村|区|查)(?:村委会|村民委员会|村委|村部|居委会)")
+# 来村委会 / 到村部: a motion verb before the venue, so no village name is glued to it
+_VENUE_AFTER_VERB = re.compile(r"(?<=[来去到回在给])(?:村委会|村民委员会|村委|村部)")
 _VENUE_OF_VILLAGE = re.compile(r"村委会|村民委员会|村委|村部")
 _VENUES = re.compile(
     r"居委会|活动室|会员之家|文化室|嘎查部|"
@@ -163,6 +168,7 @@ def _mask_for_places(text: str) -> str:
     text = _TIME_WORDS.sub("，", text)
     text = _INSTITUTIONS.sub("，", text)
     text = _VENUE_AFTER_NAME.sub(_HOME, text)
+    text = _VENUE_AFTER_VERB.sub(_HOME, text)
     text = _VENUE_OF_VILLAGE.sub("村" + _HOME, text)
     return _VENUES.sub(_HOME, text)
 
