@@ -37,9 +37,11 @@ from handlers.activity.parser import (
     asks_something,
     classify_kind,
     extract_items,
+    find_participants,
     find_place,
     item_category,
     looks_like_report,
+    names_an_event,
     parse_reports,
 )
 
@@ -72,12 +74,31 @@ _CONFIRM = frozenset(
         "无误",
         "对保存",
         "可以保存",
+        "对头",
+        "是滴",
+        "好嘞",
+        "好滴",
+        "中",
+        "就这样",
+        "就这些",
+        "可以了",
+        "行了",
+        "[ok]",
+        "[强]",
+        "👍",
+        "👌",
+        "存吧",
+        "存",
     }
 )
-_CANCEL = re.compile(r"^(?:撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消)")
-_RESTART = re.compile(
-    r"^(?:我)?(?:重新来|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新来过)"
+# said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
+_POLITE = frozenset(
+    {"谢谢", "谢谢你", "谢谢您", "辛苦了", "辛苦", "麻烦了", "麻烦你了", "收到", "也", "就", "都"}
 )
+_CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
+_POLITE_LONGEST = sorted(_POLITE, key=len, reverse=True)
+_CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
+_RESTART = re.compile(r"重新来过?|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新写")
 _WRONG = frozenset({"不对", "错了", "有错", "不是", "不正确", "不对的", "有问题", "错了错了"})
 _ALL = re.compile(r"^(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)")
 _NUMBER_WORD = r"[\d一二三四五六七八九十两]+"
@@ -127,6 +148,21 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     return _numbers(match.group("nums")), rest
 
 
+def _all_confirm(piece: str) -> bool:
+    """对的没错 / 对对对 / 好的谢谢: confirmation (and thanks) words and nothing else."""
+    rest, confirmed = piece, False
+    while rest:
+        word = next((w for w in _CONFIRM_LONGEST if rest.startswith(w)), None)
+        if word is None:
+            word = next((w for w in _POLITE_LONGEST if rest.startswith(w)), None)
+            if word is None:
+                return False
+        else:
+            confirmed = True
+        rest = rest[len(word) :]
+    return confirmed
+
+
 def read_control(text: str) -> Control | None:
     """对 / 都对 / 第2条对 / 2对 / 撤销 / 第2条不要了 / 重新来 / 不对, else None."""
     body = _FILLER_END.sub("", fold(text).strip()).lower()
@@ -136,37 +172,65 @@ def read_control(text: str) -> Control | None:
     rest = rest.strip()
     if numbers and not rest:
         return None  # a bare number is no control word
-    all_match = _ALL.match(rest)
     everything = False
-    if all_match:
+    while True:
+        all_match = _ALL.match(rest)
+        if not all_match or all_match.end() == 0:
+            break
         everything, rest = True, rest[all_match.end() :]
-    pieces = [p for p in re.split(r"[，,。.!！\s]+", rest) if p]
-    if pieces and all(piece in _CONFIRM for piece in pieces):
+    if everything and len(numbers) == 1 and not body.startswith("第"):
+        numbers = ()  # 三条都对: how many, not which
+    pieces = [p for p in re.split(r"[，,。.!！~～\s]+", rest) if p and p not in _POLITE]
+    if pieces and all(_all_confirm(piece) for piece in pieces):
         return Control("confirm", numbers, everything)
     if everything:
         return None
-    cancel = _CANCEL.match(rest)
-    if cancel:
-        tail = rest[cancel.end() :]
-        if _explains_only(tail):
-            return Control("cancel", numbers, saved=bool(_SAVED_REF.search(tail)))
-        return None
-    restart = _RESTART.match(rest)
-    if restart and _explains_only(rest[restart.end() :]):
-        return Control("restart", numbers)
+    for pattern, action in ((_CANCEL, "cancel"), (_RESTART, "restart")):
+        found = pattern.search(rest)
+        if found is None:
+            continue
+        if not _LEAD_OK.match(rest[: found.start()]):
+            return None  # 原定今天的义诊取消了: an activity called off, not a command
+        around = rest[: found.start()] + "，" + rest[found.end() :]
+        if not _explains_only(around):
+            return None
+        if not numbers:
+            numbers = _numbers_named(around)
+        saved = bool(_SAVED_REF.search(around)) and _strong_saved_ref(around)
+        return Control(action, numbers, saved=saved and action == "cancel")
     if not numbers and rest in _WRONG:
         return Control("wrong")
     return None
 
 
-def _explains_only(tail: str) -> bool:
-    """The words after 撤销 only explain it ("报错了", "昨天报的那条搞错了")."""
-    tail = tail.strip(" ，,。")
-    if not tail:
+# what may stand before 撤销 / 重发: who and which ("帮我把刚才那条撤销", "报错了 撤销")
+_LEAD_OK = re.compile(
+    rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
+    rf"这个|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|[，,。\s])*$"
+)
+_NUMBER_NAMED = re.compile(rf"第\s*({_NUMBER_WORD})\s*条?|({_NUMBER_WORD})\s*条")
+
+
+def _numbers_named(text: str) -> tuple[int, ...]:
+    values: list[int] = []
+    for match in _NUMBER_NAMED.finditer(text):
+        values.extend(_numbers(match.group(1) or match.group(2)))
+    return tuple(values)
+
+
+def _explains_only(around: str) -> bool:
+    """The words around 撤销 only explain it ("报错了", "昨天报的那条搞错了", "帮我…一下")."""
+    around = around.strip(" ，,。")
+    if not around:
         return True
-    if asks_something(tail):
+    if asks_something(around):
         return False
-    return looks_like_report(tail) < REPORT_THRESHOLD and len(tail) <= 20
+    return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= 24
+
+
+def _strong_saved_ref(text: str) -> bool:
+    """昨天报的 / 上午登记的: clearly a saved record. 刚才报的 may still be a waiting card."""
+    return bool(re.search(r"昨天|前天|上午|下午|昨晚|早上|今早|中午|之前|登记|保存|存", text))
 
 
 # -- corrections -------------------------------------------------------------------------------
@@ -201,7 +265,7 @@ _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|改成|改为|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是"
 )
-_ADD = re.compile(r"少写了?|漏写了?|漏了|忘了写|忘写了?|还要加上?|补上|加上")
+_ADD = re.compile(r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|还要加上?|补上|加上|少算了?")
 # Said around a correction and meaning nothing for the values: anywhere (错了, 多打了个1) or at
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
@@ -352,24 +416,37 @@ def _value_changes(
         return []
     if field_name == "items":
         items = extract_items(value)
-        return [Change("item_add", item=item, name=item.name) for item in items]
+        return [Change("item", item=item, name=item.name) for item in items]
     # no field named: what does the value look like?
     found = find_date(value, sent)
     place = find_place(value, home)
     changes: list[Change] = []
-    if count and head and count[2] and count[2] not in _PEOPLE_UNITS:
+    name = _topic(_clean_head(head)) if head else ""
+    if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
-        name = _clean_head(head)
-        if name:
-            item = Item(name, count[0], count[2], count[1])
-            return [Change("item", item=item, name=name)]
-    if count and count[2] in _PEOPLE_UNITS:
+        return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
+    kind = _KIND_ALIASES.get(value.rstrip("的"))
+    if kind and (not head or _kind_value(head)):
+        return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
+    if name and found is None and not place.name and not count and _NOUN.fullmatch(value):
+        # 资料那个是宣传折页: the item's name was wrong
+        return [Change("item_rename", name=name, item=Item(value, 0, ""))]
+    people = find_participants(value)
+    if people is not None:
+        changes.append(Change("participants", people=(people[0], people[1])))
+    elif count and count[2] in _PEOPLE_UNITS:
         changes.append(Change("participants", people=(count[0], count[1])))
+    if not head:
+        for item in extract_items(value, people[2] if people else None):
+            changes.append(Change("item", item=item, name=item.name))
     if found is not None:
         changes.append(Change("date", date=found[0]))
     if place.name:
         changes.append(Change("place", place=place.name, place_home=place.home))
     return changes
+
+
+_NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
 
 
 def _clean_head(head: str) -> str:
@@ -394,16 +471,17 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
     result.explicit = bool(numbers)
-    if _SAVED_REF.search(body):
+    if _SAVED_REF.search(body) and _strong_saved_ref(body):
         result.saved_ref = True
     if _MARKERS.search(body):
         result.explicit = True
     add_mode = False
     context: str | None = None
+    item_head = ""  # 资料不是120份，是150份: the item the next bare count is about
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
     for clause in clauses:
         if _ADD.search(clause):
-            add_mode = True
+            add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
         ref = _SAVED_REF.search(clause)
         if ref:
@@ -438,6 +516,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.changes.extend(_value_changes(named, value, "", sent, home))
                 continue
             changes = _value_changes(None if head else context, value, head, sent, home)
+            if not changes and not head:
+                changes = _item_count(item_head, value) or _bare_number(value, result.olds)
+            if not head and any(c.field == "kind" for c in changes):
+                result.explicit = True  # (这个)是讲座: the card's kind, said outright
             if changes and head:
                 result.reference = True
                 if not any(c.field.startswith("item") for c in changes):
@@ -458,11 +540,33 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if clause and _field_of(clause) is None:
                 result.changes.extend(_value_changes(named, clause, "", sent, home))
             continue
-        changes = _value_changes(context, clause, "", sent, home)
+        changes = (
+            _value_changes(context, clause, "", sent, home)
+            or _item_count(item_head, clause)
+            or _bare_number(clause, result.olds)
+        )
         if not changes and ref and not result.topic:
             result.topic = _topic(clause)  # 昨天报的走访: the saved record spoken of
+        elif not changes and _NOUN.fullmatch(clause):
+            item_head = clause
         result.changes.extend(changes)
     return result
+
+
+def _bare_number(value: str, olds: list[str]) -> list[Change]:
+    """不是35是25: a number without a unit replaces the card's number that was 35."""
+    count = _count(value)
+    if count is None or count[2] or not olds or _count(value.replace(str(count[0]), "", 1)):
+        return []
+    return [Change("number", people=(count[0], count[1]), name=olds[-1])]
+
+
+def _item_count(name: str, value: str) -> list[Change]:
+    """A bare count ("是150份") for the item named in the clause before."""
+    count = _count(value)
+    if not name or count is None or not count[2] or count[2] in _PEOPLE_UNITS:
+        return []
+    return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
 
 
 def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
@@ -471,6 +575,8 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
         return "date"
     if find_place(old, home).name:
         return "place"
+    if _KIND_ALIASES.get(old):
+        return "kind"
     count = _count(old)
     if count and count[2] in (*_PEOPLE_UNITS, "个"):
         return "participants"
@@ -480,7 +586,7 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
 
 
 _RENAME = re.compile(
-    r"^(?:发的|发放的|送的|办的)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
+    r"^(?:这|那|这个|那个)?(?:发的|发放的|送的|办的)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
 )
 _RENAME_BACK = re.compile(
     r"^不是(?P<old>[\u4e00-\u9fff]{1,10}?)(?:而)?是(?P<new>[\u4e00-\u9fff]{1,10})$"
@@ -570,9 +676,21 @@ def decide(
             return Decision("unclear", fields=correction.fields_named)
         return _resolve(correction, targets_pool, shown, "correct")
     if correction.reference and correction.changes and not drafts and len(body) <= 30:
-        found = _resolve(correction, targets_pool, shown, "correct")
-        if found.action == "correct" or correction.topic:
-            return found
+        # "<something>是<value>": only when the something is a card's activity or item
+        spoken_of = [t for t in targets_pool if _spoken_of(correction, t.draft)]
+        if spoken_of:
+            return _resolve(correction, spoken_of, shown, "correct")
+        if all(c.field == "item" for c in correction.changes):
+            return _fragment(correction.changes, list(pending), shown)
+    if pending and len(drafts) <= 1 and _is_fragment(body, sent):
+        # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
+        people = find_participants(body)
+        items = extract_items(body, people[2] if people else None)
+        changes = [Change("item_add", item=i, name=i.name) for i in items]
+        if people is not None:
+            changes.insert(0, Change("participants", people=(people[0], people[1])))
+        if changes:
+            return _fragment(changes, list(pending), shown)
     if drafts:
         return Decision("report", drafts=drafts)
     if correction.changes and pending and len(body) <= 20:
@@ -584,6 +702,41 @@ def decide(
         if all(c.field in ("date", "place") for c in correction.changes):
             return Decision("not_a_value", targets=_pick(list(pending), shown)[:1])
     return None
+
+
+def _is_fragment(body: str, sent: datetime) -> bool:
+    """No date, no place, no activity named: only counts of people or things."""
+    place = find_place(body)
+    return (
+        find_date(body, sent) is None
+        and not place.name
+        and not place.home_venue
+        and not names_an_event(body)
+    )
+
+
+def _fragment(changes: list[Change], pending: list[Target], shown: Sequence[int]) -> Decision:
+    """Counts added to the card just shown; asked about when they would overwrite a count."""
+    shown_cards = [t for t in pending if t.no in shown]
+    candidates = shown_cards if len(shown_cards) == 1 else pending if len(pending) == 1 else []
+    if not candidates:
+        return Decision("ask_target", targets=pending, changes=changes)
+    target = candidates[0]
+    for change in changes:
+        if change.field == "participants" and change.people is not None:
+            now = target.draft.participants
+            if now is not None and now != change.people[0]:
+                return Decision("ask_value", targets=[target], changes=[change])
+    return Decision("correct", targets=[target], changes=changes)
+
+
+def _spoken_of(correction: Correction, draft: ActivityDraft) -> bool:
+    """The reference names this card: its activity (topic) or one of its items."""
+    if correction.topic and _topic_matches(correction.topic, draft):
+        return True
+    return any(
+        c.field in ("item", "item_rename") and _has_item(draft, c.name) for c in correction.changes
+    )
 
 
 def _answers_missing(target: Target, correction: Correction) -> bool:
@@ -640,16 +793,17 @@ def _resolve(
 
 
 def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
-    text = fold(draft.text)
-    if topic and topic in text:
+    """小组会 / 开会员活动那个 / 走访: the card's own words, or an activity of the same kind.
+    A time word is no topic (今天是…)."""
+    if len(topic) < 2 or find_date(topic, _NOON) is not None:
+        return False
+    if topic in fold(draft.text):
         return True
     kind = _kind_value(topic)
-    return (
-        kind is not None
-        and kind != "member"
-        and kind == draft.kind
-        or (kind == "member" and draft.kind == "member")
-    )
+    return kind is not None and kind == draft.kind
+
+
+_NOON = datetime(2026, 1, 1, 12, 0)
 
 
 def _has_value(draft: ActivityDraft, old: str) -> bool:
@@ -683,6 +837,10 @@ def apply_changes(
             draft.participants, draft.participants_approx = change.people
         elif change.field == "kind" and change.kind:
             draft.kind = change.kind
+        elif change.field == "number" and change.people is not None:
+            problem = _replace_number(draft, change)
+            if problem:
+                problems.append(problem)
         elif change.field == "households" and change.item is not None:
             households = [i for i in draft.items if i.unit == "户"]
             if len(households) == 1:
@@ -710,6 +868,22 @@ def apply_changes(
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要改哪样物品")
             draft.items = kept
     return draft, problems
+
+
+def _replace_number(draft: ActivityDraft, change: Change) -> str:
+    """不是35是25: the card's number that was the old one (people, or an item's count)."""
+    assert change.people is not None
+    old = _count(change.name)
+    value, approximate = change.people
+    if old is not None and draft.participants == old[0]:
+        draft.participants, draft.participants_approx = value, approximate
+        return ""
+    if old is not None:
+        for index, item in enumerate(draft.items):
+            if item.quantity == old[0]:
+                draft.items[index] = Item(item.name, value, item.unit, approximate)
+                return ""
+    return f"这条记录里没有“{change.name}”这个数，请说清楚改哪一项，比如“人数是{value}人”"
 
 
 def _set_item(items: list[Item], new: Item, *, add: bool) -> list[Item]:

@@ -706,6 +706,15 @@ def _kind_of(text: str, *, generic: bool) -> str | None:
     return None
 
 
+_HANDOUT_ONLY = re.compile(r"发放|派发|发了|发|送了|送|咨询|办了|办理")
+
+
+def names_an_event(text: str) -> bool:
+    """True when the text names an activity (会员活动, 讲座, 走访, 宣传 …), not only things
+    handed out ("还发了30个环保袋") or people counted ("来了15人")."""
+    return _kind_of(_HANDOUT_ONLY.sub("", fold(text)), generic=True) is not None
+
+
 def classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
@@ -873,22 +882,41 @@ def parse_reports(text: str, sent_at: datetime, home: str | None = None) -> list
     pieces = split_reports(text, sent_at)
     if len(pieces) == 1:
         return [extract(text, sent_at, home)]
-    return [extract(piece, sent_at, home) for piece in pieces]
+    drafts = [extract(piece, sent_at, home, assume_home=False) for piece in pieces]
+    # "11月3日在江口村开小组会；11月10日入户走访8户": a piece without a place is where the
+    # others were, when they were all at one place; else the reporter's village, else asked
+    places = {(d.place, d.place_home) for d in drafts if d.place is not None}
+    for draft in drafts:
+        if draft.place is None and len(places) == 1:
+            draft.place, draft.place_home = next(iter(places))
+        elif draft.place is None and home:
+            draft.place, draft.place_home = home, True
+    return drafts
 
 
-def extract(text: str, sent_at: datetime, home: str | None = None) -> ActivityDraft:
-    """Extract every field the text gives, without deciding whether it is a report."""
+def extract(
+    text: str, sent_at: datetime, home: str | None = None, *, assume_home: bool = True
+) -> ActivityDraft:
+    """Extract every field the text gives, without deciding whether it is a report.
+
+    With ``home`` (the reporter's registered village) a venue without a name (村委会, 本村) is
+    that village, and so is a report that names no place at all (``assume_home``): the
+    labelling rules leave the place empty only for a reporter without a village.
+    """
     body = strip_report_prefix(fold(text.strip()))
     found = find_date(body, sent_at)
     people = find_participants(body)
     place = find_place(body, home)
+    name, at_home = place.name, place.home
+    if name is None and home and assume_home and not place.home_venue:
+        name, at_home = home, True
     return ActivityDraft(
         text=text.strip(),
         date=found[0] if found else None,
-        place=place.name,
+        place=name,
         kind=classify_kind(body),
         participants=people[0] if people else None,
         participants_approx=people[1] if people else False,
         items=extract_items(body, people[2] if people else None),
-        place_home=place.home,
+        place_home=at_home,
     )

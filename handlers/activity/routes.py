@@ -47,7 +47,13 @@ from handlers.activity.stats import (
     parse_month,
     stats_text,
 )
-from handlers.activity.store import ActivityStore, home_village, normalise_place, photo_dir
+from handlers.activity.store import (
+    ActivityStore,
+    home_village,
+    normalise_place,
+    photo_dir,
+    same_activity,
+)
 from handlers.core.messages import IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
 from handlers.core.services import Context
@@ -249,6 +255,16 @@ def routes(router: Router) -> list[Route[Any]]:
                 + "您说的是哪一条？请在前面加上编号再说一次，比如“第2条 人数是15人”。"
                 + (f"\n{names}" if names else "")
             )
+        if action == "ask_value":
+            change = decision.changes[0]
+            target = decision.targets[0]
+            assert change.people is not None
+            people = f"{change.people[0]}{'多' if change.people[1] else ''}人"
+            return replies(
+                note
+                + f"第{target.no}条的人数现在是{target.draft.participants}人，要改成{people}吗？"
+                f"要改请说“人数是{people}”。"
+            )
         if action == "unclear":
             return replies(note + unclear_text(decision.fields))
         if action == "not_a_value":
@@ -410,9 +426,15 @@ def _within(ctx: Context, stamp: object, seconds: int) -> bool:
 
 
 def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
+    if " ".join(a.text.split()) == " ".join(b.text.split()):
+        return True
     if a.date is None or b.date is None or a.place is None or b.place is None:
-        return " ".join(a.text.split()) == " ".join(b.text.split())
-    return a.date.start == b.date.start and normalise_place(a.place) == normalise_place(b.place)
+        return False
+    return (
+        a.date.start == b.date.start
+        and normalise_place(a.place) == normalise_place(b.place)
+        and same_activity(a.kind, a.participants, b)
+    )
 
 
 def new_cards(
@@ -431,12 +453,20 @@ def new_cards(
         if twin is not None:
             notes.append(f"这次活动和第{twin.no}条是同一次，没有重复记。")
             continue
+        existing = store.find_duplicate(message.user_id, draft)
+        if existing is not None:
+            notes.append(duplicate_text(existing.id, draft))
+            continue
+        card = cards.add(draft)
+        made.append(card)
         if draft.date is not None and draft.place is not None:
-            existing = store.find_duplicate(message.user_id, draft.date.start, draft.place)
-            if existing is not None:
-                notes.append(duplicate_text(existing.id, draft))
-                continue
-        made.append(cards.add(draft))
+            for record in store.same_day_and_place(message.user_id, draft.date.start, draft.place):
+                if record.kind == draft.kind:
+                    notes.append(
+                        f"第{card.no}条和已登记的编号{record.id}（{title(card.draft)}）同一天同一地点，"
+                        "如果是另一次活动请回复“对”保存；如果是要改那一条，直接说要改什么。"
+                    )
+                    break
     cards.keep_alive()
     if not made:
         if not cards.load():
@@ -508,7 +538,7 @@ def save_card(ctx: Context, message: IncomingMessage, card: Card, cards: Cards) 
         return None
     assert draft.date is not None and draft.place is not None
     store = ActivityStore(ctx.services.engine)
-    existing = store.find_duplicate(message.user_id, draft.date.start, draft.place)
+    existing = store.find_duplicate(message.user_id, draft)
     if existing is not None:
         cards.take(card.no)
         return duplicate_text(existing.id, draft)

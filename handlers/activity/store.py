@@ -43,6 +43,14 @@ def normalise_place(place: str) -> str:
     return place.replace(" ", "").replace("村委会", "村").strip()
 
 
+def same_activity(kind: str, participants: int | None, draft: ActivityDraft) -> bool:
+    """Same kind (or one unknown) and no different head count: one activity, not two."""
+    kinds = {kind, draft.kind}
+    if len(kinds) > 1 and "other" not in kinds:
+        return False
+    return participants is None or draft.participants is None or participants == draft.participants
+
+
 def home_village(region: RegionPath) -> str | None:
     """The reporter's own village, for 村委会 / 本村 / 活动室: the village level, else the
     deepest level named like one (a city without counties writes 东莞市/常平镇/桥沥社区)."""
@@ -231,8 +239,8 @@ class ActivityStore:
         logger.info("activity record %s corrected", record_id)
         return record
 
-    def find_duplicate(self, reporter_id: str, day: date, place: str) -> ActivityRecord | None:
-        """A live record by the same reporter on the same start date at the same place."""
+    def same_day_and_place(self, reporter_id: str, day: date, place: str) -> list[ActivityRecord]:
+        """Live records by the same reporter on the same start date at the same place."""
         with session_scope(self.engine) as session:
             query = select(ActivityRecord).where(
                 ActivityRecord.reporter_id == reporter_id,
@@ -240,7 +248,17 @@ class ActivityStore:
                 ActivityRecord.place == normalise_place(place),
                 col(ActivityRecord.revoked_at).is_(None),
             )
-            return session.exec(query).first()
+            return list(session.exec(query))
+
+    def find_duplicate(self, reporter_id: str, draft: ActivityDraft) -> ActivityRecord | None:
+        """The live record this draft repeats: same reporter, start date, place and kind, and no
+        different head count (the same report sent twice is one record)."""
+        if draft.date is None or draft.place is None:
+            return None
+        for record in self.same_day_and_place(reporter_id, draft.date.start, draft.place):
+            if same_activity(record.kind, record.participants, draft):
+                return record
+        return None
 
     def get(self, record_id: int) -> ActivityRecord | None:
         with session_scope(self.engine) as session:
