@@ -100,10 +100,13 @@ _POLITE_LONGEST = sorted(_POLITE, key=len, reverse=True)
 _CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
 _RESTART = re.compile(r"重新来过?|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新写")
 _WRONG = frozenset({"不对", "错了", "有错", "不是", "不正确", "不对的", "有问题", "错了错了"})
-_ALL = re.compile(r"^(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)")
+_ALL = re.compile(
+    r"^(?:以上|上面的?|上述)?(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)"
+)
 _NUMBER_WORD = r"[\d一二三四五六七八九十两]+"
 _SELECTOR = re.compile(
-    rf"^第?\s*(?P<nums>{_NUMBER_WORD}(?:\s*条?\s*(?:和|跟|、|,|，|及|与)\s*第?\s*{_NUMBER_WORD})*)"
+    rf"^第?\s*(?P<nums>{_NUMBER_WORD}(?:\s*条?\s*(?:和|跟|、|,|，|及|与)\s*第?\s*{_NUMBER_WORD}|"
+    rf"\s*条\s*第\s*{_NUMBER_WORD})*)"
     r"\s*(?P<tiao>条|个)?\s*"
 )
 _FILLER_END = re.compile(r"[吧啊呀哈啦呢哦噢嘛~～。.!！,，\s]+$")
@@ -275,6 +278,9 @@ _FILLERS = re.compile(
 _LEAD_FILLERS = re.compile(
     r"^(?:刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
 )
+_WRONG_VALUE = re.compile(
+    r"^(?P<old>[^，,。\s]{1,12}?)(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
+)
 _NEGATED = re.compile(r"不是(?P<old>[^，,。；;\s是]{1,12})")
 _HEAD_VALUE = re.compile(
     r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|换成|写成|在)(?P<value>.+)$"
@@ -388,7 +394,13 @@ def _kind_value(text: str) -> str | None:
 
 
 def _value_changes(
-    field_name: str | None, value: str, head: str, sent: datetime, home: str | None
+    field_name: str | None,
+    value: str,
+    head: str,
+    sent: datetime,
+    home: str | None,
+    *,
+    copula: bool = False,
 ) -> list[Change]:
     """The changes one value gives: for the field named, else for what the value looks like."""
     value = value.strip()
@@ -425,7 +437,7 @@ def _value_changes(
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
-    kind = _KIND_ALIASES.get(value.rstrip("的"))
+    kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
     if kind and (not head or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if name and found is None and not place.name and not count and _NOUN.fullmatch(value):
@@ -486,6 +498,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
+        wrong_value = _WRONG_VALUE.match(clause)
+        if wrong_value and _field_from_old(wrong_value.group("old"), sent, home):
+            # 45人是错的 / 江口村不对: the old value, said to be wrong
+            result.explicit = True
+            result.olds.append(wrong_value.group("old"))
+            context = context or _field_from_old(wrong_value.group("old"), sent, home)
+            continue
         for negated in _NEGATED.finditer(clause):
             result.olds.append(negated.group("old"))
         rename = _rename(clause)
@@ -515,7 +534,9 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 context = named
                 result.changes.extend(_value_changes(named, value, "", sent, home))
                 continue
-            changes = _value_changes(None if head else context, value, head, sent, home)
+            changes = _value_changes(
+                None if head else context, value, head, sent, home, copula=True
+            )
             if not changes and not head:
                 changes = _item_count(item_head, value) or _bare_number(value, result.olds)
             if not head and any(c.field == "kind" for c in changes):
@@ -659,6 +680,9 @@ def decide(
     if control is not None:
         return Decision(control.action, control=control)
     body = fold(text).strip()
+    combined = _confirm_then_report(body, sent, home)
+    if combined is not None and pending:
+        return combined
     question = asks_something(body)
     correction = read_correction(body, sent, home)
     drafts = parse_reports(body, sent, home)
@@ -682,10 +706,16 @@ def decide(
             return _resolve(correction, spoken_of, shown, "correct")
         if all(c.field == "item" for c in correction.changes):
             return _fragment(correction.changes, list(pending), shown)
-    if pending and len(drafts) <= 1 and _is_fragment(body, sent):
+    if pending and len(drafts) <= 1 and _is_fragment(body, sent, pending, shown):
         # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
         people = find_participants(body)
         items = extract_items(body, people[2] if people else None)
+        target = _shown_target(pending, shown)
+        if not items and target is not None:
+            # "发了35盒": the thing was named in the report ("发放避孕药具")
+            context = fold(target.draft.text) + "，"
+            with_context = extract_items(context + body)
+            items = [i for i in with_context if i not in extract_items(context)]
         changes = [Change("item_add", item=i, name=i.name) for i in items]
         if people is not None:
             changes.insert(0, Change("participants", people=(people[0], people[1])))
@@ -704,15 +734,48 @@ def decide(
     return None
 
 
-def _is_fragment(body: str, sent: datetime) -> bool:
-    """No date, no place, no activity named: only counts of people or things."""
+def _confirm_then_report(body: str, sent: datetime, home: str | None) -> Decision | None:
+    """ "好的 还有一个 昨天在文竹村也开了会": the card shown is confirmed, then a new report.
+    (对了 at the start is "by the way", not a confirmation.)"""
+    pieces = re.split(r"[，,。！!\s]+", body, maxsplit=1)
+    if len(pieces) < 2 or pieces[0].startswith("对了") or read_control(pieces[0]) is None:
+        return None
+    if read_control(pieces[0]) != Control("confirm"):
+        return None
+    drafts = parse_reports(pieces[1], sent, home)
+    if not drafts or any(d.date is None for d in drafts):
+        return None
+    return Decision("report", drafts=drafts, control=Control("confirm"))
+
+
+_NEW_ONE = re.compile(
+    r"^(?:还有|另外|又|再)?(?:还)?(?:一次|一场|一个活动|另一次|又一次)|又搞|又开|又办|还搞了|还开了"
+)
+
+
+def _is_fragment(
+    body: str, sent: datetime, pending: Sequence[Target], shown: Sequence[int]
+) -> bool:
+    """No date, no place, and no other activity named: more about the card just shown."""
     place = find_place(body)
-    return (
-        find_date(body, sent) is None
-        and not place.name
-        and not place.home_venue
-        and not names_an_event(body)
-    )
+    if (
+        find_date(body, sent) is not None
+        or place.name
+        or place.home_venue
+        or _NEW_ONE.search(body)
+    ):
+        return False
+    if not names_an_event(body):
+        return True
+    target = _shown_target(pending, shown)
+    return target is not None and classify_kind(body) == target.draft.kind
+
+
+def _shown_target(pending: Sequence[Target], shown: Sequence[int]) -> Target | None:
+    shown_cards = [t for t in pending if t.no in shown]
+    if len(shown_cards) == 1:
+        return shown_cards[0]
+    return pending[0] if len(pending) == 1 else None
 
 
 def _fragment(changes: list[Change], pending: list[Target], shown: Sequence[int]) -> Decision:

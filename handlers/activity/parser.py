@@ -248,7 +248,7 @@ _PARTICIPANTS = (
     # 到了13个会员 / 来了三十几个人 / 参加的有60多人 / 参加人数50人
     re.compile(
         r"(?:到了|来了|到场|到会|参加的有|参与的有|参加人数|参与人数|参加人员|参会人数|出席|参会|"
-        r"共有|一共|共计|有|共)\s*(?:约|大约|近|将近|差不多|大概)?\s*"
+        r"共有|一共|共计|(?<![还另又])有|共)\s*(?:约|大约|近|将近|差不多|大概)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来|左右|上下)?\s*{_PEOPLE_NOUNS}{_WHO}(?!次)"
     ),
     # 60多名群众参加 / 群众200余人参加 / 13人参加 / 会员15人
@@ -299,8 +299,8 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
-            if quantity is None or quantity.value <= 0 or quantity.value > 100000:
-                continue
+            if quantity is None or quantity.value <= 1 or quantity.value > 100000:
+                continue  # one person is no attendance ("还有一个" is one more thing)
             tail = text[match.end() : match.end() + 2]
             approximate = (
                 quantity.approximate
@@ -542,6 +542,12 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
     before = text[:clause_start]
     clauses = [c for c in _CLAUSE_STOP.split(before) if c]
     for clause in reversed(clauses[-2:]):
+        if (
+            unit != "人次"
+            and not _HANDOUT_VERBS.search(clause)
+            and not _VISIT_VERBS.search(clause)
+        ):
+            continue  # "来了二十几个人领": no thing handed out is named there
         count = _COUNT.search(clause)
         clause = clause[: count.start()] if count else clause
         clause = clause.split("每")[0]

@@ -231,6 +231,8 @@ def routes(router: Router) -> list[Route[Any]]:
         action = decision.action
         note = _expired_note(cards)
         if action == "report":
+            if decision.control is not None:  # 好的 还有一个…: the card shown first
+                note = confirm(ctx, message, decision, cards, note)
             return replies(new_cards(ctx, message, decision.drafts, cards, note))
         if action == "confirm":
             return replies(confirm(ctx, message, decision, cards, note))
