@@ -1,9 +1,10 @@
 """Numbered confirmation cards waiting for a leader's 对, kept in ``ctx.conversation``.
 
 Each report becomes its own card (第1条, 第2条 …); several can wait at once and a new report
-never merges into one. A card lives DRAFT_TTL seconds after its last change; the index of
-card numbers lives a day, so a card that expired unconfirmed is named to the leader at the
-next turn instead of vanishing silently. Records saved in the last UNDO_WINDOW seconds are
+never merges into one. A card lives DRAFT_TTL seconds after its last change. Nothing is lost
+silently: REMIND_BEFORE seconds before a card would expire a reminder is due in the outbox
+(withdrawn when the card is confirmed, cancelled or changed), and the index of card numbers
+lives a day, so a card that expired unconfirmed is named to the leader at the next turn. Records saved in the last UNDO_WINDOW seconds are
 remembered with their card numbers so "撤销" and later corrections can find them.
 
 Layout (all through the Conversation get/set/pop/clear API):
@@ -17,10 +18,12 @@ Layout (all through the Conversation get/set/pop/clear API):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.activity.parser import KINDS, ActivityDraft
+from handlers.core.messages import Target
+from handlers.core.outbox import Outbox
 from handlers.core.state import Conversation
 
 INDEX_KEY = "activity_cards"
@@ -28,6 +31,7 @@ CARD_PREFIX = "activity_card_"
 SAVED_KEY = "activity_saved"
 LAST_KEY = "activity_last"
 DRAFT_TTL = 30 * 60
+REMIND_BEFORE = 5 * 60
 INDEX_TTL = 24 * 3600
 PHOTO_WINDOW = 30 * 60
 UNDO_WINDOW = 24 * 3600
@@ -70,9 +74,19 @@ def title(draft: ActivityDraft) -> str:
 class Cards:
     """The waiting cards and recently saved records of one user."""
 
-    def __init__(self, conversation: Conversation, now: datetime) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        now: datetime,
+        *,
+        outbox: Outbox | None = None,
+        user_id: str = "",
+    ) -> None:
         self.conversation = conversation
         self.now = now
+        # reminders go to the user's WeCom app chat; none for other channels (outbox None)
+        self.outbox = outbox if user_id else None
+        self.user_id = user_id
         raw = conversation.get(INDEX_KEY)
         self.index: dict[str, Any] = raw if isinstance(raw, dict) else {}
         self.index.setdefault("open", [])
@@ -142,6 +156,7 @@ class Cards:
         assert self._cards is not None
         self._cards[card.no] = card
         self.conversation.set(card_key(card.no), card.to_json(), ttl=DRAFT_TTL)
+        self._remind(card)
         if card.no not in self.index["open"]:
             self.index["open"].append(card.no)
         self.index["titles"][str(card.no)] = title(card.draft)
@@ -150,6 +165,8 @@ class Cards:
     def take(self, no: int) -> Card | None:
         """Remove a card for saving or cancelling; None when it is gone (a racing 对)."""
         data = self.conversation.pop(card_key(no))
+        if self.outbox is not None:
+            self.outbox.cancel_pending(self._origin(no))
         self._forget(no)
         self._save_index()
         return Card.from_json(data) if isinstance(data, dict) else None
@@ -162,6 +179,27 @@ class Cards:
         """The leader is still talking to us: every waiting card gets its 30 minutes again."""
         for card in self.load():
             self.conversation.set(card_key(card.no), card.to_json(), ttl=DRAFT_TTL)
+            self._remind(card)
+
+    def _origin(self, no: int) -> str:
+        return f"activity-card:{self.user_id}:{no}"[:128]
+
+    def _remind(self, card: Card) -> None:
+        """A reminder due shortly before the card expires; the one due before is withdrawn."""
+        if self.outbox is None:
+            return
+        origin = self._origin(card.no)
+        self.outbox.cancel_pending(origin)
+        due = self.now + timedelta(seconds=DRAFT_TTL - REMIND_BEFORE)
+        minutes = REMIND_BEFORE // 60
+        text = (
+            f"您的第{card.no}条活动记录（{title(card.draft)}）还没确认，{minutes}分钟后作废。"
+            f"没问题请回复“第{card.no}条对”保存；不要了请回复“第{card.no}条不要了”。"
+        )
+        key = f"{origin}:{self.now.isoformat()}"
+        self.outbox.enqueue(
+            Target.user(self.user_id), text, key=key, origin=origin, not_before=due
+        )
 
     def remember_saved(self, record_id: int, no: int) -> None:
         entries = [e for e in self.saved() if e.get("id") != record_id]

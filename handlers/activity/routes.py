@@ -54,7 +54,7 @@ from handlers.activity.store import (
     photo_dir,
     same_activity,
 )
-from handlers.core.messages import IncomingMessage, Kind, Reply, Role, split_text
+from handlers.core.messages import Channel, IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
 from handlers.core.services import Context
 
@@ -191,7 +191,7 @@ def routes(router: Router) -> list[Route[Any]]:
             return None
         if not ctx.role.can_log_activity:
             return None
-        cards = Cards(ctx.conversation, ctx.services.now())
+        cards = _cards(ctx)
         open_cards = cards.load()
         if not cards.has_state and not cards.expired:
             control = read_control(message.text)
@@ -281,7 +281,7 @@ def routes(router: Router) -> list[Route[Any]]:
             return None
         if not ctx.role.can_log_activity:
             return None
-        cards = Cards(ctx.conversation, ctx.services.now())
+        cards = _cards(ctx)
         if cards.load():
             return "draft"
         last = ctx.conversation.get(LAST_KEY)
@@ -294,7 +294,7 @@ def routes(router: Router) -> list[Route[Any]]:
         media = ctx.services.media
         if media is None:
             return [Reply("抱歉，现在是本地模式，照片没法保存。活动记录本身不受影响。")]
-        cards = Cards(ctx.conversation, ctx.services.now())
+        cards = _cards(ctx)
         open_cards = cards.load() if target == "draft" else []
         shown = [c for c in open_cards if c.no in cards.shown]
         candidates = shown or open_cards
@@ -388,7 +388,7 @@ def routes(router: Router) -> list[Route[Any]]:
         回复确认卡片，回“对”保存。一条消息写了几次活动，每次一张卡片。"""
         if not ctx.role.can_log_activity:
             return [Reply(WHO_CAN_LOG)]
-        cards = Cards(ctx.conversation, ctx.services.now())
+        cards = _cards(ctx)
         cards.load()
         return replies(new_cards(ctx, message, drafts, cards, _expired_note(cards)))
 
@@ -415,6 +415,17 @@ def routes(router: Router) -> list[Route[Any]]:
 
 
 # -- actions -----------------------------------------------------------------------------------
+
+
+def _cards(ctx: Context) -> Cards:
+    """The sender's cards; reminders only where a message can reach them unprompted (the app)."""
+    app = ctx.message.channel is Channel.APP
+    return Cards(
+        ctx.conversation,
+        ctx.services.now(),
+        outbox=ctx.services.outbox if app else None,
+        user_id=ctx.message.user_id if app else "",
+    )
 
 
 def _within(ctx: Context, stamp: object, seconds: int) -> bool:
