@@ -17,6 +17,7 @@ Layout (all through the Conversation get/set/pop/clear API):
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -93,6 +94,7 @@ class Cards:
         self.index.setdefault("shown", [])
         self.index.setdefault("titles", {})
         self._cards: dict[int, Card] | None = None
+        self._reminded: set[int] = set()
         self.expired: list[str] = []
 
     # -- reading --
@@ -178,6 +180,8 @@ class Cards:
     def keep_alive(self) -> None:
         """The leader is still talking to us: every waiting card gets its 30 minutes again."""
         for card in self.load():
+            if card.no in self._reminded:
+                continue  # stored (and its reminder set) during this very turn
             self.conversation.set(card_key(card.no), card.to_json(), ttl=DRAFT_TTL)
             self._remind(card)
 
@@ -186,6 +190,7 @@ class Cards:
 
     def _remind(self, card: Card) -> None:
         """A reminder due shortly before the card expires; the one due before is withdrawn."""
+        self._reminded.add(card.no)
         if self.outbox is None:
             return
         origin = self._origin(card.no)
@@ -196,7 +201,7 @@ class Cards:
             f"您的第{card.no}条活动记录（{title(card.draft)}）还没确认，{minutes}分钟后作废。"
             f"没问题请回复“第{card.no}条对”保存；不要了请回复“第{card.no}条不要了”。"
         )
-        key = f"{origin}:{self.now.isoformat()}"
+        key = f"{origin}:{uuid.uuid4().hex}"
         self.outbox.enqueue(
             Target.user(self.user_id), text, key=key, origin=origin, not_before=due
         )
