@@ -72,7 +72,12 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # -- places ------------------------------------------------------------------------------------
 
-_PLACE_SUFFIX = r"(?:村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗)"
+# 旗 (a banner, county level in Inner Mongolia) only where no village or town suffix follows:
+# 红旗村 is a village, 四子王旗 a banner
+_PLACE_SUFFIX = (
+    r"(?:村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗|"
+    r"(?<!彩|国|党|队|锦|会|协|红|插|面)旗(?!村|社区|嘎查|镇|乡|苏木|街道|屯|帜|杆|袍))"
+)
 _PLACE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,12}}?)(?P<suffix>{_PLACE_SUFFIX})"
     r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干)"
@@ -184,11 +189,22 @@ def _strip_prefixes(name: str) -> str:
     return name
 
 
+def _cut_at_boundary(raw: str) -> str:
+    """The name after the last boundary; when that leaves less than a name and the boundary was
+    a county-level character (集宁区新区街道), the name after the boundary before it."""
+    name = _PLACE_BOUNDARY.sub("", raw)
+    if len(name) >= 2 or len(raw) < 3 or raw[-len(name) - 1 :][:1] not in "区县市":
+        return name
+    head = raw[: len(raw) - len(name) - 1]
+    earlier = _PLACE_BOUNDARY.sub("", head)
+    return raw[len(head) - len(earlier) :] if len(raw) - (len(head) - len(earlier)) >= 2 else name
+
+
 def _places_in(masked: str) -> list[tuple[str, str, int]]:
     found: list[tuple[str, str, int]] = []
     for match in _PLACE.finditer(masked):
         suffix = match.group("suffix")
-        name = _PLACE_BOUNDARY.sub("", match.group("name"))
+        name = _cut_at_boundary(match.group("name"))
         name = _strip_prefixes(name)
         # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
         limit = 6 if suffix in ("嘎查", "苏木") or suffix.endswith("旗") else 4
