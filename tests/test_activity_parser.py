@@ -340,3 +340,15 @@ def test_report_lead_ins_and_notices() -> None:
         assert looks_like_report(text, WED) < REPORT_THRESHOLD, text
     taught = "小组长报一下 昨天村部开会 到会会员13人 学了育儿补贴怎么申请"
     assert looks_like_report(taught, WED) >= REPORT_THRESHOLD
+
+
+def test_parts_of_a_month_and_a_month_alone() -> None:
+    late = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
+    for text, start, end in (
+        ("11月中下旬", date(2026, 11, 11), date(2026, 11, 30)),
+        ("11月上中旬", date(2026, 11, 1), date(2026, 11, 20)),
+        ("2026年10月在江口村开展", date(2026, 10, 1), date(2026, 10, 31)),
+        ("补报10月的活动：10月12日西湾村小组会", date(2026, 10, 12), date(2026, 10, 12)),
+    ):
+        span = resolve_date(text, late)
+        assert span is not None and (span.start, span.end) == (start, end), text

@@ -26,8 +26,11 @@ _YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-
 _DOTTED = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[0-3]?\d)(?![\d.万千%])")
 _PART = re.compile(
     rf"(?P<which>本月|这个月|这月|当月|上个?月|(?P<m>{_N})月份?)?"
-    r"(?P<part>上旬|中旬|下旬|月初|月中|月底|月末|初|中|底|末)"
+    r"(?P<part>上中旬|中下旬|上旬|中旬|下旬|月初|月中|月底|月末|初|中|底|末)"
 )
+# A month named alone ("2026年10月", "10月份"): the whole month, used only when nothing more
+# precise is written.
+_MONTH_ALONE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月份?(?![\d{CN_CHARS}日号初中底末上下])")
 _RELATIVE = re.compile(
     r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午|"
     r"琴日|寻日|尋日"  # Cantonese for yesterday
@@ -143,7 +146,11 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
         if first:
             last_day = calendar.monthrange(first.year, first.month)[1]
             part = match.group("part")
-            if part in ("上旬", "月初", "初"):
+            if part == "上中旬":
+                span = DateSpan(first, first.replace(day=20))
+            elif part == "中下旬":
+                span = DateSpan(first.replace(day=11), first.replace(day=last_day))
+            elif part in ("上旬", "月初", "初"):
                 span = DateSpan(first, first.replace(day=10))
             elif part in ("中旬", "月中", "中"):
                 span = DateSpan(first.replace(day=11), first.replace(day=20))
@@ -212,6 +219,15 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
     match = _TODAY_PART.search(text)
     if match:
         return DateSpan(today, today), match.span("part")
+    match = _MONTH_ALONE.search(text)
+    if match:
+        month = _num(match.group("m"))
+        year = _num(match.group("y"))
+        if month and 1 <= month <= 12:
+            first = _make(year, month, 1, today)
+            if first:
+                last_day = calendar.monthrange(first.year, first.month)[1]
+                return DateSpan(first, first.replace(day=last_day)), match.span()
     return None
 
 
