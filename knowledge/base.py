@@ -288,6 +288,12 @@ class KnowledgeBase:
     @classmethod
     def from_directory(cls, directory: Path, segmenter: Segmenter | None = None) -> KnowledgeBase:
         files, issues = load_directory(directory)
+        return cls.from_files(files, issues, segmenter)
+
+    @classmethod
+    def from_files(
+        cls, files: Sequence[TopicFile], issues: Sequence[Issue], segmenter: Segmenter | None
+    ) -> KnowledgeBase:
         entries = [e for f in files for e in f.entries]
         # Skip entries with a duplicate id rather than refusing to start: kb check reports them.
         unique: dict[str, Entry] = {}
@@ -301,6 +307,9 @@ class KnowledgeStore:
 
     ``current()`` costs a few ``stat`` calls; a rebuild happens under a lock so concurrent
     callers never see a half-built index (they keep using the previous snapshot meanwhile).
+    A file that no longer parses (a YAML syntax error, a missing entries list) keeps its last
+    good version in the rebuilt index; ``load_errors`` says which files and why, the service
+    logs it once per change and ``/healthz`` shows it until the file is fixed.
     """
 
     def __init__(
@@ -317,6 +326,8 @@ class KnowledgeStore:
         self._snapshot: KnowledgeBase | None = None
         self._signature: tuple[tuple[str, int, int], ...] = ()
         self._checked_at = 0.0
+        self._last_good: dict[str, TopicFile] = {}  # file name -> its last version that parsed
+        self.load_errors: list[str] = []
 
     def _signature_now(self) -> tuple[tuple[str, int, int], ...]:
         out = []
@@ -327,6 +338,37 @@ class KnowledgeStore:
                 continue
             out.append((path.name, stat.st_mtime_ns, stat.st_size))
         return tuple(out)
+
+    def _load(self) -> tuple[list[TopicFile], list[Issue]]:
+        """Load every topic file, keeping the last good version of a file that fails to parse."""
+        issues: list[Issue] = []
+        files: list[TopicFile] = []
+        errors: list[str] = []
+        for path in topic_files(self.directory):
+            own: list[Issue] = []
+            loaded = load_file(path, own)
+            issues.extend(own)
+            if loaded is not None:
+                self._last_good[path.name] = loaded
+                files.append(loaded)
+                continue
+            reason = "; ".join(i.message.splitlines()[0] for i in own) or "cannot be loaded"
+            kept = self._last_good.get(path.name)
+            if kept is not None:
+                files.append(kept)
+                errors.append(f"{path.name}: {reason} (kept the last good version)")
+                logger.error(
+                    "knowledge file %s failed to load; keeping its last good version "
+                    "(%d entries): %s",
+                    path.name,
+                    len(kept.entries),
+                    reason,
+                )
+            else:
+                errors.append(f"{path.name}: {reason}")
+                logger.error("knowledge file %s failed to load: %s", path.name, reason)
+        self.load_errors = errors
+        return files, issues
 
     def current(self) -> KnowledgeBase:
         """The up-to-date snapshot (rebuilt if a file changed since the last check)."""
@@ -344,7 +386,8 @@ class KnowledgeStore:
                     from knowledge.matcher import Segmenter
 
                     self._segmenter = Segmenter()
-                fresh = KnowledgeBase.from_directory(self.directory, self._segmenter)
+                files, issues = self._load()
+                fresh = KnowledgeBase.from_files(files, issues, self._segmenter)
                 self._snapshot, self._signature = fresh, signature
                 logger.info(
                     "knowledge base loaded: %d entries, %d issues, index %.0f ms",

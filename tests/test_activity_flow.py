@@ -213,13 +213,14 @@ def test_photo_without_media_service_is_declined_politely(
 def test_unconfirmed_draft_expires_politely(services: Services, say: Say) -> None:
     add_member(services, "lead", Role.LEADER)
     say("lead", REPORT)
-    key = f"{Conversation.PREFIX}:app:lead:{card_key(1)}"
-    assert 0 < services.redis.ttl(key) <= DRAFT_TTL
-    services.redis.delete(key)  # what the TTL does after 30 minutes
+    conversation = Conversation(services.engine, "app", "lead")
+    ttl = conversation.ttl(card_key(1))
+    assert ttl is not None and 0 < ttl <= DRAFT_TTL
+    conversation.clear(card_key(1))  # what the TTL does after 30 minutes
     assert "超过30分钟没有确认" in say("lead", "对")
     assert records(services) == []
     say("lead", REPORT)
-    services.redis.delete(key)
+    conversation.clear(card_key(1))
     assert "已作废" in say("lead", "5月25日在文竹村开了会员活动 到了十个人")
 
 

@@ -8,6 +8,7 @@ import random
 import string
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -111,8 +112,14 @@ def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyp
 
 @pytest.fixture
 def vector_client(tmp_path: Path, redis: Redis) -> Iterator[TestClient]:
+    # The published vector was signed in 2014: the freshness window is off for it.
     settings = make_settings(
-        tmp_path, redis, WECOM_TOKEN=VEC_TOKEN, WECOM_AES_KEY=VEC_KEY, WECOM_CORP_ID=VEC_CORP
+        tmp_path,
+        redis,
+        WECOM_TOKEN=VEC_TOKEN,
+        WECOM_AES_KEY=VEC_KEY,
+        WECOM_CORP_ID=VEC_CORP,
+        XIEHUI_SIGNATURE_MAX_AGE_SECONDS=0,
     )
     with TestClient(create_app(settings)) as client:
         yield client
@@ -294,12 +301,13 @@ def test_oversized_body_is_413(app_client: TestClient, wecom: WeComClient) -> No
         b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x/>",
     ],
 )
-def test_malformed_body_is_answered_200_and_ignored(
+def test_malformed_body_is_a_400_and_ignored(
     app_client: TestClient, wecom: WeComClient, counter: CountingRuntime, body: bytes
 ) -> None:
+    # Not a WeCom envelope at all, so nothing was signed: a clear 400, never a 5xx.
     query, _ = wecom.envelope(wecom.text_xml("u1", "帮助", 7))
     response = app_client.post(f"/wecom/callback?{query}", content=body)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert counter.runs == []
 
 
@@ -392,25 +400,54 @@ def test_local_mode_disables_the_callback(tmp_path: Path, redis: Redis) -> None:
     assert not os.environ.get("WECOM_CORP_ID")
 
 
+def _age_claim(app_client: TestClient, key: str, seconds: float) -> None:
+    """Make a claim look as if its owner last sent a heartbeat ``seconds`` ago."""
+    from sqlalchemy import update
+
+    from handlers.core.db import utcnow
+    from handlers.core.inbox import InboxClaim
+
+    engine = app_client.app.state.runtime.services.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(
+            update(InboxClaim)
+            .where(InboxClaim.key == key)  # type: ignore[arg-type]
+            .values(heartbeat_at=utcnow() - timedelta(seconds=seconds))
+        )
+
+
 def test_a_claim_left_by_a_dead_worker_is_taken_over(
-    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime, redis: Redis
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime
 ) -> None:
     # A worker claimed this message long ago and died before answering.
-    redis.set("xiehui:cb:msg:616161", f"processing:{time.time() - 60}", ex=3600)
-    query, body = wecom.envelope(wecom.text_xml("u5", "帮助", 616161))
+    inbox = app_client.app.state.callback.inbox  # type: ignore[attr-defined]
+    plain = wecom.text_xml("u5", "帮助", 616161)
+    assert inbox.claim("msg:616161", "dead-worker", plain)
+    _age_claim(app_client, "msg:616161", 60)
+    query, body = wecom.envelope(plain)
     response = app_client.post(f"/wecom/callback?{query}", content=body)
     assert counter.runs == ["616161"]
     assert "协会助手" in wecom.decrypt_reply(response.text)
-    assert redis.get("xiehui:cb:msg:616161") == b"done"
+    view = inbox.get("msg:616161")
+    assert view.done and view.route == "passive" and view.attempts == 2
 
 
-def test_a_fresh_claim_is_not_taken_over(
-    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime, redis: Redis
+def test_a_fresh_claim_is_not_taken_over_and_the_retry_waits(
+    tmp_path: Path, redis: Redis, fake: FakeWeCom, counter: CountingRuntime, wecom: WeComClient
 ) -> None:
-    redis.set("xiehui:cb:msg:626262", f"processing:{time.time()}", ex=3600)
-    query, body = wecom.envelope(wecom.text_xml("u5", "帮助", 626262))
-    assert app_client.post(f"/wecom/callback?{query}", content=body).text == ""
-    assert counter.runs == []
+    settings = make_settings(
+        tmp_path, redis, WECOM_API_BASE=fake.base_url, XIEHUI_PASSIVE_REPLY_SECONDS=0.2
+    )
+    with TestClient(create_app(settings, runtime_factory=counter)) as client:
+        inbox = client.app.state.callback.inbox  # type: ignore[attr-defined]
+        assert inbox.claim("msg:626262", "busy-worker", wecom.text_xml("u5", "帮助", 626262))
+        query, body = wecom.envelope(wecom.text_xml("u5", "帮助", 626262))
+        started = time.monotonic()
+        assert client.post(f"/wecom/callback?{query}", content=body).text == ""
+        # it waited for the other worker up to the passive window, then chose the outbox
+        assert time.monotonic() - started >= 0.2
+        assert counter.runs == []
+        assert inbox.get("msg:626262").route == "outbox"
 
 
 def test_console_shows_members_and_deliveries(app_client: TestClient) -> None:

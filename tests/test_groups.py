@@ -151,10 +151,13 @@ def test_cli_add_import_and_list(
     csv.write_text(
         "编号,名称,县,乡镇,成员\nSW01,大坡村一组,合浦县,石湾镇,a|b\n,缺编号,,,\n", encoding="utf-8"
     )
-    assert main(["groups", "import", str(csv)]) == 1  # one row lacks a code
+    assert main(["groups", "import", str(csv)]) == 1  # one row lacks a code; a preview
+    assert "缺少会员小组编号" in capsys.readouterr().out
+    assert main(["groups", "import", str(csv), "--apply"]) == 1
+    assert "被拒绝的 1 行没有导入，其余各行都已导入。" in capsys.readouterr().out
     assert main(["groups", "list"]) == 0
     out = capsys.readouterr().out
-    assert "imported 1 groups, 1 rows with problems" in out
-    assert "JK01\t江口村一组\t广西/北海市\trobot\trobot" in out
-    assert "SW01\t大坡村一组\t合浦县/石湾镇\tmembers\ta|b" in out
+    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    assert lines["JK01"][1:5] == ["江口村一组", "广西/北海市", "群机器人", "已登记机器人key"]
+    assert lines["SW01"][1:5] == ["大坡村一组", "合浦县/石湾镇", "逐人消息", "a、b"]
     assert "secretkey" not in out

@@ -88,7 +88,7 @@ def stop_embedded_redis(tmp_path: Path) -> None:
 def test_serve_on_embedded_defaults(serve, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base = serve()
     health = httpx.get(f"{base}/healthz").json()
-    assert health == {"database": "ok", "redis": "ok", "mode": "local"}
+    assert health == {"database": "ok", "redis": "ok", "knowledge": "ok", "mode": "local"}
     assert (tmp_path / "data" / "xiehui.db").exists()
     assert (tmp_path / "data" / "redis.rdb").parent.exists()
 
@@ -99,9 +99,10 @@ def test_serve_verifies_a_real_callback(serve) -> None:  # type: ignore[no-untyp
     echo = client.crypto.encrypt("1234567890")
     from bot.wecom.crypto import signature
 
-    sig = signature(TEST_TOKEN, "1700000000", "42", echo)
+    now = str(int(time.time()))  # a signature timestamp older than a day is refused
+    sig = signature(TEST_TOKEN, now, "42", echo)
     response = httpx.get(
-        f"{base}/wecom/callback?msg_signature={sig}&timestamp=1700000000&nonce=42"
+        f"{base}/wecom/callback?msg_signature={sig}&timestamp={now}&nonce=42"
         f"&echostr={quote(echo, safe='')}"
     )
     assert response.status_code == 200 and response.text == "1234567890"
@@ -140,18 +141,22 @@ def test_members_import_command(tmp_path: Path) -> None:
     csv_file = tmp_path / "m.csv"
     csv_file.write_text("账号,姓名,角色,省\nu1,李兰,小组长,广西\n", encoding="utf-8")
     env = clean_env(tmp_path)
-    result = subprocess.run(
-        [*XIEHUI, "members", "import", str(csv_file)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0 and "新增 1 人" in result.stdout
-    listing = subprocess.run(
-        [*XIEHUI, "members", "list"], env=env, capture_output=True, text=True, timeout=60
-    )
+
+    def xiehui(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*XIEHUI, *args], env=env, capture_output=True, text=True, timeout=60
+        )
+
+    preview = xiehui("members", "import", str(csv_file))
+    assert preview.returncode == 0 and "新增 1 人" in preview.stdout
+    assert "这是预览" in preview.stdout
+    assert xiehui("members", "list").returncode == 1  # the preview created no database
+    result = xiehui("members", "import", str(csv_file), "--apply")
+    assert result.returncode == 0 and "已导入：新增 1 人" in result.stdout
+    assert result.stderr.startswith("新建数据目录和数据库")
+    listing = xiehui("members", "list")
     assert "李兰" in listing.stdout and "会员小组长" in listing.stdout
+    assert listing.stderr == ""  # no log lines after a one-shot command
 
 
 def test_probe_checks_a_running_service(serve, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

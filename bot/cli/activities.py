@@ -1,8 +1,11 @@
-"""``xiehui activities export`` and ``xiehui activities eval``.
+"""``xiehui activities export`` (for coordinators) and ``eval`` / ``bench`` / ``parse`` (for
+developers).
 
 export: the month's activity records as xlsx (summary per township and village, detail, groups
-not reported), csv or json. eval: per-field accuracy of the activity parser on a labelled set
-and the confusion rates between reports and FAQ-style questions.
+not reported), csv or json; the month is read by the same parser as the chat's 活动统计
+(2026-11, 2026年11月, 11月). eval: per-field accuracy of the activity parser on a labelled set
+and the confusion rates between reports and FAQ-style questions; its labelled sets live in the
+source checkout's tests/data, so from an installed package it needs --set.
 """
 
 from __future__ import annotations
@@ -11,30 +14,45 @@ import argparse
 import logging
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli.main import open_runtime
-from bot.settings import Settings
+from bot.cli.runtime import open_runtime
+from bot.settings import Settings, source_checkout
 from handlers.activity.evaluate import EXTRA_FIELDS, FIELDS, load_labelled, load_questions, score
-from handlers.activity.export import FORMATS, default_name, export
+from handlers.activity.export import FORMATS, default_name, export, title
 from handlers.activity.parser import parse_activity
-from handlers.activity.stats import month_stats
+from handlers.activity.stats import month_stats, parse_month
 from handlers.core.errors import DomainError
 from handlers.core.members import RegionPath
+from handlers.core.messages import SHANGHAI
 
-DEFAULT_SET = Path("tests/data/activity_labelled.yaml")
+_CHECKOUT = source_checkout()
+#: The labelled set in a source checkout; an installed package has none (pass --set).
+DEFAULT_SET: Path | None = (
+    _CHECKOUT / "tests" / "data" / "activity_labelled.yaml" if _CHECKOUT is not None else None
+)
+#: The shapes of month the export accepts; parse_month (shared with chat) reads the value.
+_MONTH_SHAPE = re.compile(r"(?:\d{4}\s*[-年./]\s*(?P<m>\d{1,2})\s*月?|(?P<only>\d{1,2})\s*月)")
+MONTH_HELP = "月份：2026-11、2026年11月 或 11月（不写年份时指最近的那个11月）"
 
 
-def _month(value: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise DomainError("月份请这样写：--month 2026-05")
-    return int(match.group(1)), int(match.group(2))
+def read_month(value: str, now: datetime | None = None) -> tuple[int, int]:
+    """--month as (year, month); anything that is not a month is refused, never guessed."""
+    text = value.strip()
+    shape = _MONTH_SHAPE.fullmatch(text)
+    number = int((shape.group("m") or shape.group("only")) if shape else 0)
+    if not 1 <= number <= 12:
+        raise DomainError(f"月份“{value}”看不懂。{MONTH_HELP}。")
+    try:
+        return parse_month(text, now or datetime.now(SHANGHAI))
+    except ValueError:
+        raise DomainError(f"月份“{value}”看不懂。{MONTH_HELP}。") from None
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    year, month = _month(args.month)
+    year, month = read_month(args.month)
     parts = [p for p in (args.region or "").replace("/", " ").split() if p]
     region = RegionPath(*parts[:5])
     with open_runtime(settings) as runtime:
@@ -42,19 +60,29 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         content = export(stats, args.format)
     out = Path(args.out) if args.out else default_name(stats, args.format)
     out.write_bytes(content)
-    print(
-        f"已导出 {year}年{month}月 活动记录 {len(stats.views)} 条"
-        f"（{len(stats.total.groups)}/{len(stats.groups)} 个小组已上报）到 {out}"
-    )
+    reported = f"{len(stats.total.groups)}/{len(stats.groups)} 个小组已上报"
+    if not stats.views:
+        print(
+            f"{title(stats)}没有活动记录（{reported}）。"
+            f"仍已写出 {out}（表里注明了“本月没有活动记录”"
+            + ("，附未上报小组名单）" if stats.missing else "）")
+        )
+        return 0
+    print(f"已导出 {title(stats)}活动记录 {len(stats.views)} 条（{reported}）到 {out}")
     return 0
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.conversations:
         return _eval_conversations(args)
+    if not args.set:
+        raise DomainError(
+            "activities eval needs a labelled set: pass --set FILE (the default sets are in "
+            "tests/data/ of a source checkout, which this installation is not)."
+        )
     path = Path(args.set)
     if not path.exists():
-        raise DomainError(f"找不到标注文件 {path}")
+        raise DomainError(f"labelled set not found: {path}")
     labelled = load_labelled(path)
     questions: list[str] = []
     question_files = [Path(q) for q in args.questions] if args.questions else []
@@ -96,7 +124,6 @@ def _eval_conversations(args: argparse.Namespace) -> int:
     import tempfile
     from collections.abc import Iterator
     from contextlib import contextmanager
-    from datetime import datetime
 
     from bot.container import build_runtime
     from handlers.activity.replay import replay_file, report_lines
@@ -149,10 +176,6 @@ def _eval_conversations(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace, _settings: Settings) -> int:
-    from datetime import datetime
-
-    from handlers.core.messages import SHANGHAI
-
     sent = datetime.fromisoformat(args.sent) if args.sent else datetime.now(SHANGHAI)
     if sent.tzinfo is None:
         sent = sent.replace(tzinfo=SHANGHAI)
@@ -171,11 +194,10 @@ def _bench(args: argparse.Namespace, _settings: Settings) -> int:
     (SQLite + embedded Redis) and print latency figures, then time 本月活动 and the exports."""
     import statistics
     import tempfile
-    from datetime import datetime
 
     from bot.container import build_runtime
     from handlers.core.members import Member
-    from handlers.core.messages import SHANGHAI, IncomingMessage
+    from handlers.core.messages import IncomingMessage
 
     router_log = logging.getLogger("handlers.core.router")
     level = router_log.level
@@ -251,18 +273,42 @@ def _bench(args: argparse.Namespace, _settings: Settings) -> int:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("activities", help="activity records: export, eval")
+    parser = subparsers.add_parser(
+        "activities", help="活动记录：按月导出（及开发用的评测）", description="活动记录"
+    )
     sub = parser.add_subparsers(dest="activities_command", required=True)
 
-    exp = sub.add_parser("export", help="export a month's activity records")
-    exp.add_argument("--month", required=True, help="e.g. 2026-05")
-    exp.add_argument("--format", choices=FORMATS, default="xlsx")
-    exp.add_argument("--out", default="", help="output file (default activities-YYYY-MM.EXT)")
-    exp.add_argument("--region", default="", help="limit to a region, e.g. 广西/北海市/合浦县")
+    exp = sub.add_parser(
+        "export",
+        help="导出某个月的活动记录（Excel、CSV 或 JSON）",
+        description="导出某个月的活动记录。Excel 里有汇总（按乡镇、村）、明细和未上报小组三张表，"
+        "标题写明地区和月份，时间是北京时间。",
+    )
+    exp.add_argument("--month", required=True, metavar="月份", help=MONTH_HELP)
+    exp.add_argument(
+        "--format", choices=FORMATS, default="xlsx", help="文件格式：xlsx（默认）、csv、json"
+    )
+    exp.add_argument(
+        "--out", default="", metavar="文件", help="输出文件（默认 活动记录-地区-2026年11月.xlsx）"
+    )
+    exp.add_argument(
+        "--region",
+        default="",
+        metavar="地区",
+        help="只导出这个地区，如 广西/梧州市/藤县（默认全部地区）",
+    )
     exp.set_defaults(func=_export)
 
-    ev = sub.add_parser("eval", help="parser accuracy on a labelled set")
-    ev.add_argument("--set", default=str(DEFAULT_SET))
+    ev = sub.add_parser(
+        "eval",
+        help="（开发用）活动解析在标注集上的准确率",
+        description="Developer command: parser accuracy on a labelled set.",
+    )
+    ev.add_argument(
+        "--set",
+        default=str(DEFAULT_SET) if DEFAULT_SET else "",
+        help="labelled set (default: tests/data/activity_labelled.yaml in a source checkout)",
+    )
     ev.add_argument(
         "--questions",
         action="append",
@@ -280,11 +326,19 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--verbose-failures", action="store_true", help="list every miss")
     ev.set_defaults(func=_eval)
 
-    bench = sub.add_parser("bench", help="latency of logging through the real router")
+    bench = sub.add_parser(
+        "bench",
+        help="（开发用）登记活动的延迟基准",
+        description="Developer command: latency of logging through the real router.",
+    )
     bench.add_argument("--leaders", type=int, default=300)
     bench.set_defaults(func=_bench)
 
-    parse = sub.add_parser("parse", help="show what the parser extracts from one message")
+    parse = sub.add_parser(
+        "parse",
+        help="（开发用）看一条消息被解析成什么",
+        description="Developer command: show what the parser extracts from one message.",
+    )
     parse.add_argument("text")
     parse.add_argument("--sent", default="", help="ISO time, Asia/Shanghai by default")
     parse.set_defaults(func=_parse)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.cli.main import open_runtime
+from bot.cli.runtime import open_runtime
 from bot.container import build_runtime
 from bot.settings import Settings
 from handlers.broadcast import NoticeRequest, commit_plan, delivery_report, plan_notice
@@ -153,12 +153,23 @@ def _run_bench(args: argparse.Namespace, runtime: Any, fake: Any) -> int:
 
 
 def register(sub: Any) -> None:
-    broadcast = sub.add_parser("broadcast", help="coordinators' notices")
+    broadcast = sub.add_parser(
+        "broadcast",
+        help="通知：查看送达情况（及开发用的基准测试）",
+        description="工作人员发的通知",
+    )
     bsub = broadcast.add_subparsers(dest="broadcast_command", required=True)
-    status = bsub.add_parser("status", help="delivery report of a broadcast")
-    status.add_argument("id", type=int)
+    status = bsub.add_parser(
+        "status", help="查看一条通知的送达情况", description="查看一条通知的送达报告"
+    )
+    status.add_argument("id", type=int, metavar="编号", help="通知编号")
     status.set_defaults(func=_status)
-    bench = bsub.add_parser("bench", help="enqueue and drain a broadcast against a fake WeCom")
+    bench = bsub.add_parser(
+        "bench",
+        help="（开发用）对模拟的企业微信发一次大通知，测速度",
+        description="Developer command: enqueue and drain a broadcast against a fake WeCom "
+        "(shipped in the package, so it works from a normal install).",
+    )
     bench.add_argument("--groups", type=int, default=10_000)
     bench.add_argument("--workers", type=int, default=1, help="delivery threads")
     bench.add_argument("--scale", type=float, default=0.01, help="rate-limit window scale")

@@ -1,4 +1,8 @@
-"""``xiehui groups add|import|list|create-chat``: the member-group registry from the terminal."""
+"""``xiehui groups add|import|list|template|create-chat``: member groups from the terminal.
+
+``import`` reads the same header words as the roster (``会员小组`` is the group code) and
+follows the same preview / ``--apply`` / ``--force`` rules (see ``bot.cli.members``).
+"""
 
 from __future__ import annotations
 
@@ -6,118 +10,144 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.cli.main import open_runtime
+from bot.cli.members import add_import_arguments, run_import
+from bot.cli.render import console, table
+from bot.cli.runtime import open_database, open_runtime
 from bot.settings import Settings
 from handlers.core.errors import DomainError
-from handlers.core.members import REGION_LEVELS, MemberGroup, read_table
-from handlers.groups import CHANNEL_APPCHAT, CHANNEL_MEMBERS, CHANNEL_ROBOT, create_chat
+from handlers.core.members import REGION_LEVELS, MemberGroup, MemberRegistry
+from handlers.groups import CHANNEL_APPCHAT, CHANNEL_LABELS, CHANNEL_ROBOT, create_chat
+from handlers.roster.importer import CHAT_ID, ROBOT_KEY, USER_ID, robot_key_from, split_ids
+from handlers.roster.templates import DEFAULT_NAMES, write_template
 
-#: Accepted column headers on import (Chinese or English).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("code", "编号", "小组编号"),
-    "name": ("name", "名称", "小组名称", "小组"),
-    "province": ("province", "省", "省份"),
-    "city": ("city", "市", "市(盟)"),
-    "county": ("county", "县", "县(区)", "县(旗)", "区县"),
-    "township": ("township", "乡镇", "镇", "乡镇(苏木)", "街道"),
-    "village": ("village", "村", "村(社区)", "社区", "嘎查"),
-    "leader_id": ("leader", "leader_id", "组长", "小组长", "组长账号"),
-    "robot_key": ("robot_key", "robot", "机器人", "机器人key"),
-    "chat_id": ("chat_id", "群聊", "群聊id"),
-    "user_ids": ("user_ids", "成员", "成员账号"),
-}
-
-
-def _group_from(values: dict[str, str]) -> MemberGroup:
-    code = values.get("code", "").strip()
-    if not code:
-        raise DomainError("missing group code")
-    group = MemberGroup(code=code, name=values.get("name", "") or code)
-    for level in REGION_LEVELS:
-        setattr(group, level, values.get(level, ""))
-    group.leader_id = values.get("leader_id", "")
-    group.user_ids = "|".join(
-        u for u in values.get("user_ids", "").replace(",", "|").replace("，", "|").split("|") if u
-    )
-    if values.get("robot_key"):
-        group.channel, group.robot_key = CHANNEL_ROBOT, values["robot_key"]
-    elif values.get("chat_id"):
-        group.channel, group.chat_id = CHANNEL_APPCHAT, values["chat_id"]
-    else:
-        group.channel = CHANNEL_MEMBERS
-    return group
+GROUP_RULES = (
+    "默认只预览、不写入；加 --apply 才写入。已有小组的地区有变化、或同一编号出现在多行且内容不同，"
+    "这些行默认不改动，要同时加 --force。机器人key和群聊ID会检查格式，机器人key不会显示出来。"
+)
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    values = {
-        "code": args.code,
-        "name": args.name,
-        "leader_id": args.leader,
-        "robot_key": args.robot,
-        "chat_id": args.chat,
-        "user_ids": args.users,
-    }
+    code = args.code.strip()
+    if not code:
+        raise DomainError("请给出会员小组编号。")
+    group = MemberGroup(code=code, name=args.name or code)
     parts = [p for p in args.region.replace("/", " ").split() if p]
-    values.update(dict(zip(REGION_LEVELS, parts, strict=False)))
-    with open_runtime(settings) as runtime:
-        group = _group_from(values)
-        runtime.services.members.save_group(group)
-        print(f"group {group.code} ({group.region.display()}) via {group.channel}")
+    for level, value in zip(REGION_LEVELS, parts, strict=False):
+        setattr(group, level, value)
+    if args.leader and not USER_ID.fullmatch(args.leader):
+        raise DomainError(f"组长账号“{args.leader}”格式不对（应是企业微信账号）。")
+    group.leader_id = args.leader
+    users = split_ids(args.users)
+    bad = [u for u in users if not USER_ID.fullmatch(u)]
+    if bad:
+        raise DomainError("成员账号格式不对：" + "、".join(bad))
+    group.user_ids = "|".join(users)
+    key = robot_key_from(args.robot)
+    if key and args.chat:
+        raise DomainError("--robot 和 --chat 只能给一个。")
+    if key:
+        if not ROBOT_KEY.fullmatch(key):
+            raise DomainError("机器人key格式不对：请复制群机器人 webhook 地址里 key= 后面的部分。")
+        group.channel, group.robot_key = CHANNEL_ROBOT, key
+    elif args.chat:
+        if not CHAT_ID.fullmatch(args.chat):
+            raise DomainError("群聊ID格式不对：只能是字母和数字，最多32位。")
+        group.channel, group.chat_id = CHANNEL_APPCHAT, args.chat
+    with open_database(settings, create=True) as engine:
+        MemberRegistry(engine).save_group(group)
+    print(
+        f"已登记小组 {group.code}（{group.name}，{group.region.display()}），"
+        f"通知方式：{CHANNEL_LABELS[group.channel]}"
+    )
     return 0
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    lookup = {alias.lower(): key for key, aliases in HEADERS.items() for alias in aliases}
-    rows = read_table(Path(args.file))
-    errors = 0
-    with open_runtime(settings) as runtime:
-        for line, raw in enumerate(rows, start=2):
-            values = {
-                lookup[str(k).strip().lower()]: (v or "").strip()
-                for k, v in raw.items()
-                if str(k).strip().lower() in lookup
-            }
-            try:
-                runtime.services.members.save_group(_group_from(values))
-            except DomainError as exc:
-                errors += 1
-                print(f"line {line}: {exc.message}")
-        print(f"imported {len(rows) - errors} groups, {errors} rows with problems")
-    return 0 if errors == 0 else 1
+    return run_import("groups", args, settings)
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    with open_runtime(settings) as runtime:
-        for g in runtime.services.members.groups(active_only=False):
-            where = "robot" if g.channel == CHANNEL_ROBOT else g.chat_id or g.user_ids or "-"
-            print(f"{g.code}\t{g.name}\t{g.region.display()}\t{g.channel}\t{where}\t{g.leader_id}")
+    with open_database(settings) as engine:
+        groups = MemberRegistry(engine).groups(active_only=False)
+    rows = []
+    for g in groups:
+        if g.channel == CHANNEL_ROBOT:
+            where = "已登记机器人key"  # the key is a credential: never shown
+        else:
+            where = g.chat_id or g.user_ids.replace("|", "、") or "名册里的成员"
+        rows.append(
+            [
+                g.code,
+                g.name,
+                g.region.display(),
+                CHANNEL_LABELS.get(g.channel, g.channel),
+                where,
+                g.leader_id or "—",
+            ]
+        )
+    out = console()
+    out.print(table(None, ["会员小组", "小组名称", "地区", "通知方式", "发到", "组长账号"], rows))
+    out.print(f"共 {len(groups)} 个小组")
+    return 0
+
+
+def _template(args: argparse.Namespace, _settings: Settings) -> int:
+    path = Path(args.file or DEFAULT_NAMES["groups"])
+    if path.exists() and not args.overwrite:
+        raise DomainError(f"{path} 已经存在；换个文件名，或加 --overwrite 覆盖。")
+    written = write_template("groups", path)
+    print(
+        f"已写出小组表样例：{written}（照着它的表头填写，再运行 xiehui groups import {written}）"
+    )
     return 0
 
 
 def _create_chat(args: argparse.Namespace, settings: Settings) -> int:
     with open_runtime(settings) as runtime:
         group = create_chat(runtime.services, args.code)
-        print(f"group {group.code}: appchat {group.chat_id}")
+        print(f"已为小组 {group.code} 建好应用群聊：{group.chat_id}")
     return 0
 
 
 def register(sub: Any) -> None:
-    groups = sub.add_parser("groups", help="member groups and how notices reach them")
+    groups = sub.add_parser(
+        "groups", help="会员小组和通知方式：导入、登记、查看", description="会员小组和通知方式"
+    )
     gsub = groups.add_subparsers(dest="groups_command", required=True)
-    add = gsub.add_parser("add", help="register or update a group")
-    add.add_argument("code")
-    add.add_argument("--name", default="")
-    add.add_argument("--region", default="", help="e.g. 广西/北海市/合浦县/廉州镇/江口村")
-    add.add_argument("--leader", default="", help="leader's WeCom user id")
-    add.add_argument("--robot", default="", help="group robot webhook key")
-    add.add_argument("--chat", default="", help="app chat id")
-    add.add_argument("--users", default="", help="member user ids, '|' or ',' separated")
-    add.set_defaults(func=_add)
-    imp = gsub.add_parser("import", help="import groups from a CSV or Excel file")
-    imp.add_argument("file")
+    imp = gsub.add_parser(
+        "import",
+        help="从 Excel 或 CSV 导入小组（默认只预览）",
+        description="从 Excel 或 CSV 导入会员小组和通知方式。" + GROUP_RULES,
+    )
+    add_import_arguments(imp, "小组表")
     imp.set_defaults(func=_import)
-    lst = gsub.add_parser("list", help="list groups (robot keys are not shown)")
+    add = gsub.add_parser("add", help="登记或修改一个小组", description="登记或修改一个小组")
+    add.add_argument("code", help="会员小组编号")
+    add.add_argument("--name", default="", help="小组名称")
+    add.add_argument("--region", default="", help="地区，如 广西/北海市/合浦县/廉州镇/江口村")
+    add.add_argument("--leader", default="", help="组长的企业微信账号")
+    add.add_argument("--robot", default="", help="群机器人 key（或整个 webhook 地址）")
+    add.add_argument("--chat", default="", help="应用群聊 ID")
+    add.add_argument("--users", default="", help="接收人账号，用 | 或逗号隔开")
+    add.set_defaults(func=_add)
+    lst = gsub.add_parser(
+        "list", help="列出小组（不显示机器人key）", description="列出小组（不显示机器人key）"
+    )
     lst.set_defaults(func=_list)
-    chat = gsub.add_parser("create-chat", help="create the group's app chat from its members")
-    chat.add_argument("code")
+    tpl = gsub.add_parser(
+        "template",
+        help="写出小组表样例文件",
+        description="写出小组表样例文件（默认 Excel；文件名以 .csv 结尾则写 CSV）",
+    )
+    tpl.add_argument(
+        "file", nargs="?", default="", help=f"输出文件（默认 {DEFAULT_NAMES['groups']}）"
+    )
+    tpl.add_argument("--overwrite", action="store_true", help="文件已存在时覆盖")
+    tpl.set_defaults(func=_template)
+    chat = gsub.add_parser(
+        "create-chat",
+        help="用小组登记的成员建应用群聊",
+        description="用小组登记的成员建应用群聊（需要接通企业微信）",
+    )
+    chat.add_argument("code", help="会员小组编号")
     chat.set_defaults(func=_create_chat)

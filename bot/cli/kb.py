@@ -9,19 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.container import knowledge_dir
 from bot.settings import Settings
+from handlers.core.errors import DomainError
 from handlers.core.messages import SHANGHAI
 from knowledge.answers import render
 from knowledge.base import (
-    DEFAULT_REVIEW_DAYS,
-    Entry,
-    Issue,
     KnowledgeBase,
     load_directory,
-    parse_entry,
     validate,
 )
 from knowledge.evaluation import (
@@ -78,129 +73,64 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if errors else 0
 
 
-# -- export / import -----------------------------------------------------------------------
+# -- export / import (the Excel round trip lives in knowledge.roundtrip) -----------------------
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from knowledge.roundtrip import export_workbook
 
-    files, issues = load_directory(_directory(args, settings))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "knowledge"
-    sheet.append(list(COLUMNS))
-    count = 0
-    for topic_file in files:
-        for entry in topic_file.entries:
-            sheet.append(
-                [
-                    topic_file.path.name, entry.topic, entry.id, entry.group, entry.region,
-                    entry.status, "\n".join(entry.facts), "\n".join(entry.questions),
-                    "\n".join(entry.keywords), entry.answer, entry.source,
-                    entry.reviewed.isoformat(), entry.review_days,
-                ]
-            )  # fmt: skip
-            count += 1
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    workbook.save(args.file)
-    print(f"exported {count} entries to {args.file}")
+    directory = _directory(args, settings)
+    content, count, issues = export_workbook(directory)
+    out = Path(args.file)
+    out.write_bytes(content)
+    print(f"已把 {directory} 里的 {count} 个条目导出到 {out}。")
+    print(f"在 Excel 里修改后运行 xiehui kb import {out} 预览改动，确认后加 --apply 写回。")
     for issue in issues:
         print(issue)
     return 0
 
 
-def _literal(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(str, _literal)
-
-
-def dump_topic_file(path: Path, header: dict[str, Any], entries: list[Entry]) -> None:
-    """Write a topic file (header keys, then the entries in order)."""
-    default_days = int(header.get("review_days") or DEFAULT_REVIEW_DAYS)
-    data = dict(header)
-    data["entries"] = [_entry_yaml(e, default_days) for e in entries]
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-    path.write_text(text, encoding="utf-8")
-
-
-def _entry_yaml(entry: Entry, default_days: int) -> dict[str, Any]:
-    out = entry.to_yaml()
-    out.pop("review_days", None)
-    if entry.review_days != default_days:
-        out["review_days"] = entry.review_days
-    return out
-
-
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from openpyxl import load_workbook
+    from knowledge.roundtrip import apply_import, plan_import
 
     directory = _directory(args, settings)
-    workbook = load_workbook(args.file, read_only=True, data_only=True)
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    workbook.close()
-    if not rows:
-        print("empty sheet")
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件 {path}")
         return 1
-    header = [str(h or "").strip() for h in rows[0]]
-    existing, issues = load_directory(directory)
-    headers: dict[str, dict[str, Any]] = {
-        f.path.name: {"topic": f.topic, "title": f.title, "review_days": f.review_days}
-        for f in existing
-    }
-    by_topic = {f.topic: f.path.name for f in existing}
-    grouped: dict[str, list[Entry]] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        raw = {
-            header[i]: ("" if v is None else str(v)) for i, v in enumerate(row) if i < len(header)
-        }
-        if not any(raw.values()):
-            continue
-        name = raw.get("file") or by_topic.get(raw.get("topic", ""), "")
-        if name not in headers:
-            issues.append(Issue("error", f"row {number}", f"unknown file/topic {name!r}"))
-            continue
-        fields: dict[str, Any] = {k: v for k, v in raw.items() if k in COLUMNS and v != ""}
-        for key in ("questions", "keywords", "facts"):
-            if key in fields:
-                fields[key] = [s.strip() for s in fields[key].splitlines() if s.strip()]
-        fields["reviewed"] = str(fields.get("reviewed", ""))[:10]
-        entry = parse_entry(
-            fields,
-            topic=str(headers[name]["topic"]),
-            file=name,
-            default_review_days=int(headers[name]["review_days"]),
-            issues=issues,
-        )
-        if entry is not None:
-            grouped.setdefault(name, []).append(entry)
-    all_entries = [e for entries in grouped.values() for e in entries]
-    issues += validate(all_entries)
-    errors = [i for i in issues if i.level == "error"]
-    for issue in errors:
-        print(issue)
-    if errors:
-        print(f"not imported: {len(errors)} errors")
+    plan = plan_import(directory, path.read_bytes())
+    if plan.errors:
+        print(f"{path} 有问题，没有写入任何文件：")
+        for error in plan.errors[:50]:
+            print(f"  {error}")
         return 1
-    for name, entries in grouped.items():
-        dump_topic_file(directory / name, headers[name], entries)
-    print(f"imported {len(all_entries)} entries into {len(grouped)} files")
+    print(f"知识库目录：{directory}")
+    print("\n".join(plan.summary()))
+    if not plan.changes:
+        print("没有需要写入的改动。")
+        return 0
+    if not args.apply:
+        print("这是预览，没有写入任何文件。确认无误后加 --apply 写回知识库。")
+        return 0
+    written = apply_import(plan)
+    print(f"已写入 {len(written)} 个文件：" + "、".join(p.name for p in written))
+    print("运行中的服务会自动读取新内容，不用重启。")
     return 0
 
 
 # -- eval / bench --------------------------------------------------------------------------
 
 
+def _need_set(path: Path) -> None:
+    if not path.is_file():
+        raise DomainError(
+            f"question set not found: {path}. Pass --set FILE; the default sets are in "
+            "tests/data/ of a source checkout."
+        )
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    _need_set(Path(args.set))
     if is_fact_set(Path(args.set)):
         return _eval_facts(args, settings)
     kb = KnowledgeBase.from_directory(_directory(args, settings))
@@ -280,6 +210,7 @@ def _eval_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    _need_set(Path(args.set))
     directory = _directory(args, settings)
     started = time.perf_counter()
     segmenter = Segmenter()
@@ -344,42 +275,62 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(sub: Any) -> None:
-    kb = sub.add_parser("kb", help="the FAQ knowledge base")
+    kb = sub.add_parser("kb", help="知识库：检查、导出导入 Excel、待答问题", description="知识库")
     ksub = kb.add_subparsers(dest="kb_command", required=True)
 
-    check = ksub.add_parser("check", help="validate the files, list overdue and pending entries")
-    check.add_argument("--dir", default=None, help="knowledge directory (default: configured)")
+    check = ksub.add_parser("check", help="检查知识库文件，列出过了复核期和待入库的条目")
+    check.add_argument(
+        "--dir", default=None, metavar="目录", help="知识库目录（默认：配置的目录）"
+    )
     check.set_defaults(func=_check)
 
-    export = ksub.add_parser("export", help="write all entries to an Excel sheet")
-    export.add_argument("file")
-    export.add_argument("--dir", default=None)
+    export = ksub.add_parser(
+        "export",
+        help="把知识库导出成 Excel（中文表头）",
+        description="把知识库的全部条目导出成 Excel，改完用 kb import 导回。",
+    )
+    export.add_argument(
+        "file",
+        nargs="?",
+        default="知识库.xlsx",
+        metavar="文件",
+        help="输出文件（默认 知识库.xlsx）",
+    )
+    export.add_argument(
+        "--dir", default=None, metavar="目录", help="知识库目录（默认：配置的目录）"
+    )
     export.set_defaults(func=_export)
 
-    imp = ksub.add_parser("import", help="read an edited Excel sheet back into the topic files")
-    imp.add_argument("file")
-    imp.add_argument("--dir", default=None)
+    imp = ksub.add_parser(
+        "import",
+        help="把改过的 Excel 导回知识库（默认只预览）",
+        description="把改过的 Excel 导回知识库：先列出将修改、新增的条目，加 --apply 才写入。"
+        "只改写有变化的条目，其它内容、注释和顺序保持不变；表格里没有的条目不会被删除。",
+    )
+    imp.add_argument("file", metavar="文件", help="kb export 导出并修改过的 Excel 文件")
+    imp.add_argument("--apply", action="store_true", help="写入知识库文件（不加只预览）")
+    imp.add_argument("--dir", default=None, metavar="目录", help="知识库目录（默认：配置的目录）")
     imp.set_defaults(func=_import)
 
-    ev = ksub.add_parser("eval", help="accuracy on a labelled question set, and the baseline")
+    ev = ksub.add_parser("eval", help="（开发用）在标注问题集上评估答题准确率")
     ev.add_argument("--set", default=str(DEFAULT_EVAL))
     ev.add_argument("--dev", default=str(DEFAULT_DEV), help="set for tuning the baseline")
     ev.add_argument("--worst", type=int, default=20)
     ev.add_argument("--dir", default=None)
     ev.set_defaults(func=_eval)
 
-    bench = ksub.add_parser("bench", help="index build time and match latency")
+    bench = ksub.add_parser("bench", help="（开发用）建索引时间和匹配延迟")
     bench.add_argument("--set", default=str(DEFAULT_EVAL))
     bench.add_argument("--rounds", type=int, default=3)
     bench.add_argument("--dir", default=None)
     bench.set_defaults(func=_bench)
 
-    unanswered = ksub.add_parser("unanswered", help="list the unanswered-question queue")
-    unanswered.add_argument("--all", action="store_true", help="include answered ones")
+    unanswered = ksub.add_parser("unanswered", help="列出还没人答复的问题")
+    unanswered.add_argument("--all", action="store_true", help="也列出已答复的")
     unanswered.set_defaults(func=_unanswered)
 
-    ask = sub.add_parser("ask", help="ask the FAQ one question")
-    ask.add_argument("question")
-    ask.add_argument("--region", default="", help="the asker's region, e.g. 广西 or 包头")
-    ask.add_argument("--json", action="store_true")
+    ask = sub.add_parser("ask", help="问机器人一个政策问题")
+    ask.add_argument("question", metavar="问题", help="要问的问题")
+    ask.add_argument("--region", default="", metavar="地区", help="提问人的地区，如 广西、包头")
+    ask.add_argument("--json", action="store_true", help="输出 JSON（给程序用）")
     ask.set_defaults(func=_ask)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.main import open_runtime
+from bot.cli.runtime import open_runtime
 from bot.settings import Settings
 from bot.wecom.kf import RETENTION_DAYS, forget_customer, purge_expired
 
@@ -33,15 +33,21 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(subparsers: Any) -> None:
-    privacy = subparsers.add_parser("privacy", help="personal data of 微信客服 customers")
+    privacy = subparsers.add_parser(
+        "privacy", help="微信客服用户的个人数据：删除、清理", description="微信客服用户的个人数据"
+    )
     psub = privacy.add_subparsers(dest="privacy_command", required=True)
     forget = psub.add_parser(
-        "forget", help="delete everything stored about one external_userid (Redis, outbox, ...)"
+        "forget",
+        help="删除一个微信客服用户的全部数据",
+        description="删除一个微信客服用户存下的全部数据（会话、待发消息、待答问题等）",
     )
-    forget.add_argument("external_userid")
+    forget.add_argument("external_userid", metavar="用户ID", help="微信客服用户的 external_userid")
     forget.set_defaults(func=_forget)
     purge = psub.add_parser(
-        "purge", help="delete 微信客服 customers' records older than --days (runs daily anyway)"
+        "purge",
+        help="删除超过保存期限的微信客服记录（服务每天会自动做）",
+        description="删除超过保存期限的微信客服用户记录（服务每天会自动做一次）",
     )
-    purge.add_argument("--days", type=int, default=RETENTION_DAYS)
+    purge.add_argument("--days", type=int, default=RETENTION_DAYS, help="保存天数")
     purge.set_defaults(func=_purge)

@@ -61,8 +61,15 @@ def _probe(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(sub: Any) -> None:
-    probe = sub.add_parser("probe", help="send a real encrypted test callback to the service")
-    probe.add_argument("text", nargs="?", default="帮助", help="the message to send")
-    probe.add_argument("--url", default="", help="callback URL (default: the local service)")
-    probe.add_argument("--user", default="probe-user", help="FromUserName of the test message")
+    probe = sub.add_parser(
+        "probe",
+        help="像企业微信一样给服务发一条加密测试消息",
+        description="用和服务相同的 WECOM_TOKEN、WECOM_AES_KEY、WECOM_CORP_ID，先做 URL 验证，"
+        "再发一条加密消息并打印解密后的回复。在企业微信后台保存回调地址之前用它自测。",
+    )
+    probe.add_argument(
+        "text", nargs="?", default="帮助", metavar="消息", help="要发的消息（默认“帮助”）"
+    )
+    probe.add_argument("--url", default="", metavar="地址", help="回调地址（默认本机服务）")
+    probe.add_argument("--user", default="probe-user", metavar="账号", help="测试消息的发送人账号")
     probe.set_defaults(func=_probe)

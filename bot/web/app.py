@@ -5,13 +5,18 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
 from bot.container import Runtime, build_runtime
@@ -23,29 +28,34 @@ from bot.wecom.crypto import (
     MalformedCallback,
     ParsedCallback,
     WeComCrypto,
+    check_fresh,
     parse_callback,
     render_text_reply,
 )
+from handlers.core.db import utcnow
+from handlers.core.inbox import OUTBOX, PASSIVE, UNDECIDED, ClaimView, Inbox
 from handlers.core.messages import Reply, Target, utf8_len
 from handlers.core.router import Dispatch
+from handlers.core.state import purge_expired as purge_conversations
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-DEDUPE_SECONDS = 3600
-DONE = "done"
-#: A claim this old belongs to a worker that died mid-message (handling takes well under 5 s).
-STALE_CLAIM_SECONDS = 10.0
-# Atomically replace a stale "processing:<t>" claim; returns 1 when taken over.
-_TAKE_OVER = """
-local value = redis.call('GET', KEYS[1])
-if not value then return 0 end
-local started = string.match(value, '^processing:(.+)$')
-if started and tonumber(started) < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-  return 1
-end
-return 0
-"""
+#: While a handler runs, its claim's heartbeat is refreshed this often.
+HEARTBEAT_SECONDS = 2.0
+#: How often the sweeper looks for claims whose owner died, and re-runs them.
+SWEEP_SECONDS = 2.0
+#: A claim that failed this many runs is given up (logged as an error).
+MAX_CLAIM_ATTEMPTS = 5
+#: Finished claims are kept this long: retries and replays inside the signature window are
+#: recognised, and anything older is refused by the timestamp check anyway.
+CLAIM_RETENTION = timedelta(hours=48)
+PURGE_EVERY_SECONDS = 3600.0
+#: A retry waiting for a handler in another process polls the claim this often.
+POLL_SECONDS = 0.05
+#: The handler's passive reply is only offered while this much of the window is left, so it
+#: is never settled for a response that is about to be sent empty.
+PASSIVE_MARGIN_SECONDS = 0.05
 EventHook = Callable[[ParsedCallback], None]
 
 #: Modules started with the web service; each has
@@ -53,8 +63,16 @@ EventHook = Callable[[ParsedCallback], None]
 APP_PLUGINS: tuple[str, ...] = ("bot.web.scheduler_plugin", "bot.wecom.kf", "bot.web.kb_plugin")
 
 
+def _xml(body: str) -> Response:
+    return PlainTextResponse(body, media_type="text/xml")
+
+
 class CallbackService:
-    """Verify, decrypt, dedupe and answer WeCom callbacks without blocking on slow work."""
+    """Verify, decrypt, claim and answer WeCom callbacks without blocking on slow work.
+
+    The claim is a database row (:class:`handlers.core.inbox.Inbox`), written before any
+    answer; Redis is not on this path at all. See the README's "Failure guarantees".
+    """
 
     def __init__(self, runtime: Runtime, worker: DeliveryWorker) -> None:
         self.runtime = runtime
@@ -69,9 +87,20 @@ class CallbackService:
             if settings.callback_enabled
             else None
         )
+        self.inbox = Inbox(runtime.services.engine)
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.stale_seconds = settings.claim_stale_seconds
+        # several heartbeats fit in the stale time, so one late heartbeat is never a takeover
+        self.heartbeat_seconds = min(HEARTBEAT_SECONDS, self.stale_seconds / 4)
         self.tasks: set[asyncio.Task[Any]] = set()
         #: Event name -> hook run instead of the router (e.g. kf_msg_or_event for 微信客服).
         self.event_hooks: dict[str, EventHook] = {}
+        #: Claims this process is running: key -> the work's future (the passive reply or None).
+        self._running: dict[str, asyncio.Future[str | None]] = {}
+        # Handlers get their own threads, so a burst of slow handlers never delays the
+        # database claims and answers of new callbacks (those use the default executor).
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
+        self._purged_at = 0.0
 
     @property
     def redis(self) -> Any:
@@ -81,47 +110,146 @@ class CallbackService:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
+    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.to_thread(fn, *args)
+
+    # -- the request ----------------------------------------------------------------------
     async def handle_post(
         self, body: bytes, msg_signature: str, timestamp: str, nonce: str
     ) -> Response:
         assert self.crypto is not None
+        deadline = time.monotonic() + self.runtime.settings.passive_reply_seconds
         try:
             plaintext = self.crypto.decrypt_envelope(body, msg_signature, timestamp, nonce)
+            check_fresh(timestamp, self.runtime.settings.signature_max_age_seconds, time.time())
         except CallbackError as exc:
             logger.warning("callback rejected: %s", exc)
             return PlainTextResponse("forbidden", status_code=403)
         except MalformedCallback as exc:
-            logger.warning("malformed callback body ignored: %s", exc)
-            return PlainTextResponse("")
+            logger.warning("bad callback request: %s", exc)
+            return PlainTextResponse("bad request", status_code=400)
         try:
             parsed = parse_callback(plaintext)
         except MalformedCallback as exc:
-            logger.warning("undecodable callback payload ignored: %s", exc)
+            # Signed by WeCom, so answer 200 (anything else is retried) and drop it loudly.
+            logger.warning("signed callback with an unusable payload ignored: %s", exc)
             return PlainTextResponse("")
-        key = f"xiehui:cb:{parsed.dedupe_key}"
-        if not self._claim(key):
-            cached = self.redis.get(f"{key}:reply")
-            logger.info("msg=%s retry deduplicated", parsed.message.msg_id)
-            return PlainTextResponse(cached.decode() if cached else "", media_type="text/xml")
-        hook = self.event_hooks.get(parsed.message.event) if parsed.message.event else None
-        if hook is not None:
-            self._track(asyncio.create_task(asyncio.to_thread(hook, parsed)))
+        key = parsed.dedupe_key
+        route = UNDECIDED if parsed.passive_allowed else OUTBOX
+        if await self._db(self.inbox.claim, key, self.owner, plaintext, route):
+            self._start(parsed, key, nonce, timestamp, deadline)
+            if route == OUTBOX:  # no passive reply possible: nothing to wait for
+                return PlainTextResponse("")
+            return await self._answer(key, deadline)
+        logger.debug("msg=%s is a retry", parsed.message.msg_id)
+        return await self._retry(parsed, key, nonce, timestamp, deadline)
+
+    async def _retry(
+        self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
+    ) -> Response:
+        """A delivery of a message already claimed: replay, wait, or take over a dead claim."""
+        view = await self._db(self.inbox.get, key)
+        if view is None:  # purged long ago: a replay that passed the timestamp window
+            logger.warning("msg=%s: claim expired, not handled again", parsed.message.msg_id)
             return PlainTextResponse("")
-        task = asyncio.create_task(
-            asyncio.to_thread(self.runtime.router.dispatch, parsed.message, self.runtime.services)
-        )
-        self._track(task)
-        done, _ = await asyncio.wait({task}, timeout=self.runtime.settings.passive_reply_seconds)
-        if task in done and not task.cancelled() and task.exception() is None:
-            passive = self._passive(parsed, task.result(), nonce, timestamp)
-            if passive is not None:
-                self.redis.set(f"{key}:reply", passive, ex=DEDUPE_SECONDS)
-                self.redis.set(key, DONE, ex=DEDUPE_SECONDS)
-                return PlainTextResponse(passive, media_type="text/xml")
-            self._enqueue(parsed, task.result())
-        else:
-            task.add_done_callback(lambda t: self._enqueue_done(parsed, t))
+        if view.route == PASSIVE:
+            return _xml(view.reply)
+        if view.done:
+            return PlainTextResponse("")  # the outbox carries the answer
+        if (
+            key not in self._running
+            and self._is_stale(view)
+            and await self._db(self.inbox.take_over, view, self.owner, self.stale_seconds)
+        ):
+            logger.warning("msg=%s: claim of a dead worker taken over", parsed.message.msg_id)
+            self._start(parsed, key, nonce, timestamp, deadline)
+        if view.route == OUTBOX:
+            return PlainTextResponse("")
+        return await self._answer(key, deadline)
+
+    def _is_stale(self, view: ClaimView) -> bool:
+        return (utcnow() - view.heartbeat_at).total_seconds() > self.stale_seconds
+
+    async def _answer(self, key: str, deadline: float) -> Response:
+        """Wait for the handler until ``deadline``; then the reply, or the outbox decides."""
+        work = self._running.get(key)
+        if work is not None:
+            remaining = deadline - time.monotonic()
+            if remaining > 0:
+                await asyncio.wait({work}, timeout=remaining)
+            if work.done() and not work.cancelled() and work.exception() is None:
+                reply = work.result()
+                return _xml(reply) if reply else PlainTextResponse("")
+        else:  # the handler runs in another process: watch its claim
+            while time.monotonic() < deadline:
+                view = await self._db(self.inbox.get, key)
+                if view is None or view.route != UNDECIDED:
+                    break
+                await asyncio.sleep(POLL_SECONDS)
+        view = await self._db(self.inbox.give_up_waiting, key)
+        if view is not None and view.route == PASSIVE and view.reply:
+            return _xml(view.reply)
         return PlainTextResponse("")
+
+    # -- the work -------------------------------------------------------------------------
+    def _start(
+        self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        work: asyncio.Future[str | None] = loop.run_in_executor(
+            self._pool, self._work, parsed, key, nonce, timestamp, deadline
+        )
+        self._running[key] = work
+        self._track(asyncio.create_task(self._supervise(key, work, parsed.message.msg_id)))
+
+    async def _supervise(self, key: str, work: asyncio.Future[str | None], msg_id: str) -> None:
+        """Heartbeat the claim while the handler runs, however long it takes."""
+        try:
+            while True:
+                done, _ = await asyncio.wait({work}, timeout=self.heartbeat_seconds)
+                if done:
+                    break
+                try:
+                    await self._db(self.inbox.heartbeat, key, self.owner)
+                except Exception:
+                    logger.exception("heartbeat for msg %s failed", msg_id)
+        finally:
+            self._running.pop(key, None)
+        if not work.cancelled() and work.exception() is not None:
+            logger.error(
+                "msg %s failed; it is retried after %.0f s",
+                msg_id,
+                self.stale_seconds,
+                exc_info=work.exception(),
+            )
+
+    def _work(
+        self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
+    ) -> str | None:
+        """Run the handler (in a worker thread); returns the passive reply when it settled one.
+
+        The passive reply wins only while the claim's route is undecided (a request is still
+        waiting); otherwise the replies go to the outbox, keyed by the message, so that a
+        re-run after a crash stores nothing twice.
+        """
+        message = parsed.message
+        hook = self.event_hooks.get(message.event) if message.event else None
+        if hook is not None:
+            hook(parsed)
+            self.inbox.finish(key, self.owner, route=OUTBOX)
+            return None
+        dispatch = self.runtime.router.dispatch(message, self.runtime.services)
+        if nonce and time.monotonic() < deadline - PASSIVE_MARGIN_SECONDS:
+            passive = self._passive(parsed, dispatch, nonce, timestamp)
+            if passive is not None and self.inbox.settle_passive(key, self.owner, passive):
+                return passive
+        if not self.inbox.route_to_outbox(key, self.owner):
+            logger.warning("msg=%s: claim lost while handling; answer left to its owner", key)
+            return None
+        enqueue_replies(self.runtime, key, message.user_id, dispatch.replies)
+        self.inbox.finish(key, self.owner)
+        self.worker.wake()
+        return None
 
     def _passive(
         self, parsed: ParsedCallback, dispatch: Dispatch, nonce: str, timestamp: str
@@ -139,39 +267,55 @@ class CallbackService:
         )
         return self.crypto.encrypt_reply(plain, nonce, timestamp)
 
-    def _enqueue_done(self, parsed: ParsedCallback, task: asyncio.Task[Dispatch]) -> None:
-        if task.cancelled() or task.exception() is not None:
-            logger.error("dispatch task for msg %s failed", parsed.message.msg_id)
-            return
-        self._enqueue(parsed, task.result())
+    # -- catching up ----------------------------------------------------------------------
+    async def sweep(self) -> int:
+        """Re-run claims whose owner died (no heartbeat for the stale time); returns how many."""
+        started = 0
+        for view in await self._db(self.inbox.stale, self.stale_seconds):
+            if view.key in self._running:
+                continue
+            if not await self._db(self.inbox.take_over, view, self.owner, self.stale_seconds):
+                continue
+            if view.attempts >= MAX_CLAIM_ATTEMPTS:
+                logger.error("claim %s failed %d times; given up", view.key, view.attempts)
+                await self._db(self.inbox.finish, view.key, self.owner)
+                continue
+            payload = await self._db(self.inbox.payload, view.key)
+            try:
+                parsed = parse_callback(payload)
+            except MalformedCallback:
+                await self._db(self.inbox.finish, view.key, self.owner)
+                continue
+            logger.warning("msg=%s: re-running a claim left by a dead worker", view.key)
+            self._start(parsed, view.key, "", "", 0.0)  # no request waits: the outbox answers
+            started += 1
+        if time.monotonic() - self._purged_at > PURGE_EVERY_SECONDS:
+            self._purged_at = time.monotonic()
+            await self._db(self.inbox.purge, CLAIM_RETENTION)
+            await self._db(purge_conversations, self.runtime.services.engine)
+        return started
 
-    def _enqueue(self, parsed: ParsedCallback, dispatch: Dispatch) -> None:
-        enqueue_replies(self.runtime, parsed.dedupe_key, parsed.message.user_id, dispatch.replies)
-        self.redis.set(f"xiehui:cb:{parsed.dedupe_key}", DONE, ex=DEDUPE_SECONDS)
-        self.worker.wake()
+    async def sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                await self.sweep()
+            except Exception:
+                logger.exception("inbox sweep failed")
 
-    def _claim(self, key: str) -> bool:
-        """Claim a message for processing: new, or left half-done by a worker that died.
-
-        The first delivery stores "processing:<time>"; when the answer is out (passive reply
-        cached, or replies in the outbox) it becomes "done". A retry that finds a claim older
-        than STALE_CLAIM_SECONDS takes it over, so a crash mid-handling loses nothing; the
-        outbox keys make a second run's replies collapse into the first run's.
-        """
-        now = time.time()
-        if self.redis.set(key, f"processing:{now}", nx=True, ex=DEDUPE_SECONDS):
-            return True
-        return bool(
-            self.redis.eval(
-                _TAKE_OVER, 1, key, str(now - STALE_CLAIM_SECONDS), f"processing:{now}"
-            )
-        )
+    async def close(self, timeout: float = 5.0) -> None:
+        if self.tasks:
+            await asyncio.wait(set(self.tasks), timeout=timeout)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Reply]) -> None:
     """Put replies into the outbox; the key makes a re-run of the same message a no-op."""
     for index, reply in enumerate(replies):
         target = reply.to or Target.user(user_id)
+        if not all(target.ids) or not target.ids:
+            logger.warning("reply %d to msg %s has no recipient; not sent", index, key)
+            continue
         runtime.services.outbox.enqueue(target, reply.text, key=f"reply:{key}:{index}")
 
 
@@ -191,6 +335,7 @@ def create_app(
         stoppers = [importlib.import_module(name).start(runtime, callback) for name in APP_PLUGINS]
         app.state.runtime = runtime
         app.state.callback = callback
+        sweeper = asyncio.create_task(callback.sweep_forever())
         if not settings.callback_enabled:
             logger.warning(
                 "local mode: WeCom callback disabled (set WECOM_CORP_ID, WECOM_TOKEN and "
@@ -205,15 +350,26 @@ def create_app(
         try:
             yield
         finally:
-            if callback.tasks:
-                await asyncio.wait(callback.tasks, timeout=5)
+            sweeper.cancel()
+            await callback.close()
             for stop in reversed(stoppers):
                 stop()
             worker.stop()
             runtime.close()
 
-    app = FastAPI(title="协会助手 xiehui", lifespan=lifespan)
+    docs = settings.api_docs  # /docs and /openapi.json only when XIEHUI_API_DOCS is set
+    app = FastAPI(
+        title="协会助手 xiehui",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     console.install(app, settings.console_token.get_secret_value())
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/console")
 
     @app.get("/wecom/callback")
     async def verify_url(
@@ -224,6 +380,7 @@ def create_app(
             return PlainTextResponse("callback disabled (local mode)", status_code=503)
         try:
             plain = callback.crypto.verify_url(msg_signature, timestamp, nonce, echostr)
+            check_fresh(timestamp, settings.signature_max_age_seconds, time.time())
         except CallbackError as exc:
             logger.warning("URL verification rejected: %s", exc)
             return PlainTextResponse("forbidden", status_code=403)
@@ -249,21 +406,32 @@ def create_app(
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
+        """Database (required), Redis (optional: fallbacks cover it) and the knowledge base."""
         runtime: Runtime = app.state.runtime
-        status: dict[str, str] = {}
-        try:
+        status: dict[str, Any] = {}
+
+        def database() -> None:
             with runtime.services.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
+
+        try:
+            await asyncio.wait_for(asyncio.to_thread(database), timeout=2.0)
             status["database"] = "ok"
         except Exception as exc:
             status["database"] = f"error: {type(exc).__name__}"
+        guard = runtime.services.guard
         try:
-            runtime.services.redis.ping()
-            status["redis"] = "ok"
-        except Exception as exc:
-            status["redis"] = f"error: {type(exc).__name__}"
+            answered = await asyncio.wait_for(asyncio.to_thread(guard.ping), timeout=1.0)
+        except TimeoutError:
+            answered = False
+        status["redis"] = (
+            "ok" if answered else f"down {guard.down_for():.0f}s (running on fallbacks)"
+        )
+        store = runtime.services.knowledge
+        errors = store.load_errors if store is not None else []
+        status["knowledge"] = "ok" if not errors else "error: " + "; ".join(errors)
         status["mode"] = "local" if settings.local_mode else "wecom"
-        healthy = status["database"] == "ok" and status["redis"] == "ok"
+        healthy = status["database"] == "ok"
         return JSONResponse(status, status_code=200 if healthy else 503)
 
     return app

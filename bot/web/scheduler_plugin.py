@@ -24,7 +24,9 @@ def build_scheduler(
     grace = grace_seconds
     if grace is None:
         grace = float(getattr(runtime.settings, "misfire_grace_seconds", DEFAULT_GRACE_SECONDS))
-    lease = LeaderLease(runtime.services.redis, "scheduler", ttl=lease_seconds)
+    lease = LeaderLease(
+        runtime.services.redis, "scheduler", ttl=lease_seconds, guard=runtime.services.guard
+    )
     return SchedulerService(runtime.services, lease, grace_seconds=grace)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import string
 import struct
@@ -40,7 +41,22 @@ class MalformedCallback(Exception):
 def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
     """WeCom msg_signature: SHA1 over the four values sorted as strings, concatenated."""
     joined = "".join(sorted([token, timestamp, nonce, encrypt]))
-    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
+    # surrogatepass: a hostile query must fail the comparison, not raise
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_fresh(timestamp: str, max_age: float, now: float) -> None:
+    """Refuse a signed request whose ``timestamp`` query parameter is more than ``max_age``
+    seconds away from ``now`` (a captured request replayed later); 0 turns the check off.
+
+    The message's own CreateTime is never used for this: it is when the user sent it.
+    """
+    if max_age <= 0:
+        return
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        raise CallbackError("timestamp is not a number")
+    if abs(now - int(timestamp)) > max_age:
+        raise CallbackError("timestamp outside the accepted window")
 
 
 class _CsprngPrpCrypto(PrpCrypto):  # type: ignore[misc]
@@ -62,8 +78,9 @@ class WeComCrypto:
 
     # -- verification ---------------------------------------------------------------------
     def _check(self, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
-        expected = signature(self.token, timestamp, nonce, encrypt)
-        if not hmac.compare_digest(expected, (msg_signature or "").lower()):
+        expected = signature(self.token, timestamp, nonce, encrypt).encode("ascii")
+        given = (msg_signature or "").lower().encode("utf-8", "surrogatepass")
+        if not hmac.compare_digest(expected, given):
             raise CallbackError("signature mismatch")
 
     def _decrypt(self, encrypt: str) -> str:
@@ -166,21 +183,57 @@ class ParsedCallback:
 _PASSIVE_EVENTS = frozenset({"subscribe", "enter_agent", "location", "click", "view"})
 
 
-def parse_callback(plaintext: str) -> ParsedCallback:
-    """Turn decrypted XML into an IncomingMessage; unknown kinds become Kind.OTHER."""
+#: What may appear in a message id or event field that goes into keys and log lines.
+_SAFE_ID = re.compile(r"[^0-9A-Za-z_.:@-]")
+_MAX_ID = 128
+
+
+def _field(raw: dict[str, Any], name: str) -> str:
+    """A text field, or "" when it is absent or not text (a nested element, a list)."""
+    value = raw.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _safe_id(value: str) -> str:
+    """Ids reach keys and log lines: no newlines or other characters that could forge them."""
+    return _SAFE_ID.sub("_", value.strip())[:_MAX_ID]
+
+
+def _sent_at(value: str) -> datetime:
+    """CreateTime as the user's send time; a value that is not a sane epoch means "now"."""
     try:
-        raw = xmltodict.parse(plaintext).get("xml") or {}
+        seconds = int(value.strip())
+        return datetime.fromtimestamp(seconds, UTC).astimezone(SHANGHAI)
+    except (ValueError, OverflowError, OSError):
+        return datetime.now(SHANGHAI)
+
+
+def parse_callback(plaintext: str) -> ParsedCallback:
+    """Turn decrypted XML into an IncomingMessage; unknown kinds become Kind.OTHER.
+
+    Raises MalformedCallback for anything that is not a ``<xml>`` message with a sender.
+    """
+    try:
+        doc = xmltodict.parse(plaintext)
     except Exception:
         raise MalformedCallback("decrypted payload is not XML") from None
+    raw = doc.get("xml") if isinstance(doc, dict) else None
     if not isinstance(raw, dict):
-        raise MalformedCallback("decrypted payload has no <xml> root")
-    typed = parse_message(plaintext)
-    msg_type = str(raw.get("MsgType") or "").lower()
-    user = str(raw.get("FromUserName") or "")
-    create_time = int(str(raw.get("CreateTime") or "0") or 0)
-    sent_at = datetime.fromtimestamp(create_time, UTC).astimezone(SHANGHAI)
-    msg_id = str(raw.get("MsgId") or "")
-    event = str(raw.get("Event") or "").lower()
+        raise MalformedCallback("decrypted payload has no <xml> message")
+    user = _field(raw, "FromUserName").strip()
+    msg_type = _field(raw, "MsgType").lower()
+    if not msg_type:
+        raise MalformedCallback("message without MsgType")
+    if not user and msg_type != "event":  # system events (微信客服) have no sender
+        raise MalformedCallback("message without FromUserName")
+    try:
+        typed = parse_message(plaintext)
+    except Exception:
+        typed = None
+    create_time = _field(raw, "CreateTime").strip()
+    sent_at = _sent_at(create_time)
+    msg_id = _safe_id(_field(raw, "MsgId"))
+    event = _safe_id(_field(raw, "Event")).lower()
     kind = {
         "text": Kind.TEXT,
         "image": Kind.IMAGE,
@@ -188,25 +241,26 @@ def parse_callback(plaintext: str) -> ParsedCallback:
         "location": Kind.LOCATION,
         "event": Kind.EVENT,
     }.get(msg_type, Kind.OTHER)
-    text = str(raw.get("Content") or "") if kind is Kind.TEXT else ""
+    text = _field(raw, "Content") if kind is Kind.TEXT else ""
     location = None
     if kind is Kind.LOCATION:
         try:
-            location = (float(raw["Location_X"]), float(raw["Location_Y"]))
-        except (KeyError, TypeError, ValueError):
+            location = (float(_field(raw, "Location_X")), float(_field(raw, "Location_Y")))
+        except ValueError:
             location = None
-    media_id = str(getattr(typed, "media_id", "") or raw.get("MediaId") or "")
+    media_id = str(getattr(typed, "media_id", "") or _field(raw, "MediaId"))
     if msg_id:
         dedupe_key = f"msg:{msg_id}"
     else:
         parts = [
             user,
-            str(create_time),
+            create_time,
             event,
-            str(raw.get("EventKey") or raw.get("TaskId") or raw.get("Token") or ""),
-            str(raw.get("AgentID") or ""),
+            _field(raw, "EventKey") or _field(raw, "TaskId") or _field(raw, "Token"),
+            _field(raw, "AgentID"),
         ]
-        dedupe_key = "evt:" + hashlib.sha1("|".join(parts).encode()).hexdigest()
+        joined = "|".join(parts).encode("utf-8", "surrogatepass")
+        dedupe_key = "evt:" + hashlib.sha1(joined).hexdigest()
     message = IncomingMessage(
         user_id=user,
         text=text,

@@ -33,7 +33,7 @@ What is kept about a customer (external_userid), and for how long
 - ``xiehui:kf:cust:<external_userid>:quota:<msgid>``: replies sent for that message, 48 hours.
 - ``xiehui:kf:cust:<external_userid>:human:<open_kfid>``: the servicer holding the session,
   48 hours after the last sign of a human serving (refreshed by each message meanwhile).
-- ``xiehui:conv:kf:<external_userid>:*``: the router's conversation scratch state (minutes).
+- the router's conversation scratch state (minutes; ``conversation_state`` rows, channel kf).
 - Outbox rows addressed to the customer or about them (``origin = kf:<external_userid>``), the
   hand-off tickets they raised and the region they told the FAQ (handlers.profiles): deleted
   after RETENTION_DAYS (30 days; finished outbox rows only) by :func:`purge_expired`, which
@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 from redis import Redis
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col
 
@@ -74,6 +74,7 @@ from handlers.core.messages import (
 from handlers.core.outbox import FAILED, SENT, OutboxMessage
 from handlers.core.router import Dispatch, Router
 from handlers.core.services import Services
+from handlers.core.state import Conversation
 from handlers.handoff import HandoffTicket
 from handlers.profiles import FamilyProfile, forget
 
@@ -253,6 +254,11 @@ class KfChannel:
             return
         try:
             self.pull(open_kfid, token)
+        except RedisError:
+            # Redis down: raising leaves the callback's claim unfinished, so the service's
+            # sweeper runs this event again; the cursor makes the second pull resume.
+            logger.warning("kf pull for %s: redis unavailable, retried later", open_kfid)
+            raise
         except Exception:
             logger.exception("kf pull for %s failed", open_kfid)
         # Retention runs by itself: at most once a day, from whichever worker gets here first.
@@ -542,6 +548,8 @@ def forget_customer(services: Services, external_userid: str) -> ForgetReport:
         keys = list(redis.scan_iter(match=pattern, count=500))
         if keys:
             report.redis_keys += int(redis.delete(*keys))
+    # the conversation scratch state lives in the database (handlers.core.state)
+    report.redis_keys += Conversation.forget(services.engine, Channel.KF.value, external_userid)
     with Session(services.engine) as session:
         result = session.execute(
             delete(OutboxMessage).where(

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from redis import Redis
 from bot.settings import Settings
 from handlers.core.messages import SHANGHAI, Target, TargetKind
 from handlers.core.outbox import SendResult
+from handlers.core.redisguard import RedisGuard, RedisUnavailable
 from handlers.groups import ChatCreateFailed
 
 logger = logging.getLogger(__name__)
@@ -39,50 +41,86 @@ class WeComAPIError(Exception):
 
 
 class TokenCache:
-    """access_token in Redis, single-flight across processes."""
+    """access_token in Redis, single-flight across processes; in-process when Redis is down.
 
-    def __init__(self, settings: Settings, redis: Redis, http: httpx.Client) -> None:
+    Every Redis call goes through the guard: with Redis unavailable the token is kept in this
+    process and refreshed under a local lock (one gettoken per process instead of per corp,
+    well inside WeCom's limits), and written back to Redis once it answers again.
+    """
+
+    def __init__(
+        self, settings: Settings, redis: Redis, http: httpx.Client, guard: RedisGuard | None = None
+    ) -> None:
         self.settings = settings
         self.redis = redis
         self.http = http
+        self.guard = guard or RedisGuard(redis)
         scope = f"{settings.wecom_corp_id}:{settings.wecom_agent_id}"
         self.key = f"xiehui:wecom:token:{scope}"
         self.lock_key = f"xiehui:wecom:token-lock:{scope}"
         self.fetches = 0  # how many times this process called gettoken
+        self._local: tuple[str, float] | None = None  # (token, valid until, monotonic)
+        self._local_lock = threading.Lock()
+
+    def _cached(self) -> str | None:
+        raw = self.guard.call(lambda r: r.get(self.key), lambda: None)
+        if raw:
+            return raw.decode() if isinstance(raw, bytes) else str(raw)
+        local = self._local
+        if local is not None and time.monotonic() < local[1]:
+            return local[0]
+        return None
 
     def get(self) -> str:
-        cached = self.redis.get(self.key)
-        if cached:
-            return cached.decode() if isinstance(cached, bytes) else str(cached)
-        return self._refresh()
+        return self._cached() or self._refresh()
 
     def invalidate(self, stale: str) -> None:
         """Drop the cached token, but only if it is still the one that failed."""
-        current = self.redis.get(self.key)
-        if (
-            current is not None
-            and (current.decode() if isinstance(current, bytes) else current) == stale
-        ):
-            self.redis.delete(self.key)
+        if self._local is not None and self._local[0] == stale:
+            self._local = None
+
+        def drop(redis: Redis) -> None:
+            current = redis.get(self.key)
+            if (
+                current is not None
+                and (current.decode() if isinstance(current, bytes) else current) == stale
+            ):
+                redis.delete(self.key)
+
+        self.guard.call(drop, lambda: None)
 
     def _refresh(self) -> str:
         owner = uuid.uuid4().hex
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.redis.set(self.lock_key, owner, nx=True, px=10_000):
-                try:
-                    cached = self.redis.get(self.key)
-                    if cached:  # another process refreshed while we waited for the lock
-                        return cached.decode() if isinstance(cached, bytes) else str(cached)
-                    return self._fetch()
-                finally:
-                    if self.redis.get(self.lock_key) == owner.encode():
-                        self.redis.delete(self.lock_key)
-            time.sleep(0.05)
-            cached = self.redis.get(self.key)
-            if cached:
-                return cached.decode() if isinstance(cached, bytes) else str(cached)
+        try:
+            while time.monotonic() < deadline:
+                if self.guard.run(lambda r: r.set(self.lock_key, owner, nx=True, px=10_000)):
+                    try:
+                        cached = self._cached()
+                        if cached:  # another process refreshed while we waited for the lock
+                            return cached
+                        return self._fetch()
+                    finally:
+
+                        def release(redis: Redis) -> None:
+                            if redis.get(self.lock_key) == owner.encode():
+                                redis.delete(self.lock_key)
+
+                        self.guard.call(release, lambda: None)
+                time.sleep(0.05)
+                cached = self._cached()
+                if cached:
+                    return cached
+        except RedisUnavailable:
+            return self._refresh_locally()
         raise WeComAPIError(-1, "timed out waiting for access_token refresh")
+
+    def _refresh_locally(self) -> str:
+        with self._local_lock:
+            local = self._local
+            if local is not None and time.monotonic() < local[1]:
+                return local[0]
+            return self._fetch()
 
     def _fetch(self) -> str:
         self.fetches += 1
@@ -98,7 +136,8 @@ class TokenCache:
             raise WeComAPIError(int(data["errcode"]), str(data.get("errmsg", "")))
         token = str(data["access_token"])
         ttl = max(60, int(data.get("expires_in", 7200)) - REFRESH_MARGIN)
-        self.redis.set(self.key, token, ex=ttl)
+        self._local = (token, time.monotonic() + ttl)
+        self.guard.call(lambda r: r.set(self.key, token, ex=ttl), lambda: None)
         logger.info("fetched a new access_token (valid %ss)", ttl)
         return token
 
@@ -106,10 +145,17 @@ class TokenCache:
 class WeComSender:
     """Sends text through WeCom; used by the outbox delivery loop."""
 
-    def __init__(self, settings: Settings, redis: Redis, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        redis: Redis,
+        *,
+        timeout: float = 10.0,
+        guard: RedisGuard | None = None,
+    ) -> None:
         self.settings = settings
         self.http = httpx.Client(timeout=timeout)
-        self.tokens = TokenCache(settings, redis, self.http)
+        self.tokens = TokenCache(settings, redis, self.http, guard)
 
     def close(self) -> None:
         self.http.close()

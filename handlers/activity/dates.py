@@ -30,7 +30,9 @@ _PART = re.compile(
 )
 # A month named alone ("2026年10月", "10月份"): the whole month, used only when nothing more
 # precise is written.
-_MONTH_ALONE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月份?(?![\d{CN_CHARS}日号初中底末上下])")
+_MONTH_ALONE = re.compile(
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月份?(?![\d{CN_CHARS}日号初中底末上下])"
+)
 _RELATIVE = re.compile(
     r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午|"
     r"琴日|寻日|尋日"  # Cantonese for yesterday

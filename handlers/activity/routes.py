@@ -16,9 +16,9 @@ leaders and volunteers their own group's.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -302,6 +302,9 @@ def routes(router: Router) -> list[Route[Any]]:
         last = ctx.conversation.get(LAST_KEY) if target == "record" else None
         if card is None and not (isinstance(last, dict) and "id" in last):
             return [Reply("刚才的活动记录已经过期，照片没有保存。请重新发活动情况。")]
+        if card is not None and any(m == message.media_id for _p, m in card.photos):
+            count = len(card.photos)  # the same message run again: stored already
+            return [Reply(f"照片收到（{count}张），确认保存记录时会一起存上。请回复“对”保存。")]
         try:
             content, ext = media.fetch(message.media_id)
         except Exception:
@@ -311,7 +314,9 @@ def routes(router: Router) -> list[Route[Any]]:
             return [Reply("照片没有下载成功，请稍后再发一次。")]
         folder = photo_dir(ctx.services.data_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"{ctx.services.now():%Y%m%d}-{uuid.uuid4().hex[:12]}{ext or '.jpg'}"
+        # Named after the media id: running the same message again rewrites the same file.
+        digest = hashlib.sha256(message.media_id.encode()).hexdigest()[:12]
+        name = f"{ctx.services.now():%Y%m%d}-{digest}{ext or '.jpg'}"
         (folder / name).write_bytes(content)
         relative = f"photos/{name}"
         if card is not None:

@@ -33,8 +33,9 @@ _THIS = frozenset({"", "本月", "这个月", "这月", "当月", "本月份"})
 _LAST = frozenset({"上月", "上个月", "上一个月", "上月份"})
 
 
-class MonthError(DomainError):
-    """A month that cannot be read: the user is told how to write one."""
+class MonthError(DomainError, ValueError):
+    """A month that cannot be read: the user is told how to write one (a ValueError too, for
+    callers that treat any unreadable value alike)."""
 
     def __init__(self, message: str = BAD_MONTH) -> None:
         super().__init__(message)

@@ -275,10 +275,19 @@ class ActivityStore:
             return record
 
     def add_photo(self, record_id: int, path: str, media_id: str) -> int:
-        """Attach a stored photo; returns how many photos the record now has."""
+        """Attach a stored photo; returns how many photos the record now has.
+
+        Idempotent on (record, media id): the same message handled twice stores one photo.
+        """
         with session_scope(self.engine) as session:
-            session.add(ActivityPhoto(record_id=record_id, path=path, media_id=media_id))
-            session.flush()
+            seen = session.exec(
+                select(ActivityPhoto.id).where(
+                    ActivityPhoto.record_id == record_id, ActivityPhoto.media_id == media_id
+                )
+            ).first()
+            if seen is None or not media_id:
+                session.add(ActivityPhoto(record_id=record_id, path=path, media_id=media_id))
+                session.flush()
             count = session.exec(
                 select(func.count()).where(ActivityPhoto.record_id == record_id)
             ).one()

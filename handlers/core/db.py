@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 MODEL_MODULES = (
     "handlers.core.members",
     "handlers.core.outbox",
+    "handlers.core.state",
+    "handlers.core.inbox",
     "scheduler.models",
     "handlers.broadcast",
     "handlers.handoff",

@@ -1,24 +1,22 @@
 """The member registry: who is who, their role, region and member group.
 
-Imported from CSV or Excel (``xiehui members import FILE``); later capabilities use it for
-permissions (who may log or broadcast) and for regional answers.
+Filled from the office's roster and group files by ``handlers.roster`` (``xiehui members
+import`` / ``xiehui groups import``); capabilities use it for permissions (who may log or
+broadcast) and for regional answers.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, select
 
 from handlers.core.db import session_scope, utcnow
-from handlers.core.errors import DomainError
-from handlers.core.messages import Role, parse_role
+from handlers.core.messages import Role
 
 logger = logging.getLogger(__name__)
 
@@ -122,74 +120,6 @@ class RegionPath:
         return not any(self.parts())
 
 
-# Column headers accepted on import: Chinese or English, several spellings each.
-_HEADERS: dict[str, tuple[str, ...]] = {
-    "user_id": ("user_id", "userid", "账号", "企业微信账号", "成员账号", "帐号", "用户id"),
-    "name": ("name", "姓名", "名字"),
-    "role": ("role", "角色", "身份"),
-    "province": ("province", "省", "省份", "省(区)"),
-    "city": ("city", "市", "地市", "市(盟)"),
-    "county": ("county", "县", "县区", "县(区)", "县(旗)", "旗县", "区县"),
-    "township": ("township", "乡镇", "镇", "乡", "乡镇(苏木)", "苏木", "街道"),
-    "village": ("village", "村", "村(社区)", "村(嘎查)", "社区", "嘎查"),
-    "group_code": ("group", "group_code", "小组", "会员小组", "小组编号"),
-    "phone": ("phone", "电话", "手机", "手机号"),
-    "on_duty": ("on_duty", "值班", "是否值班"),
-}
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"导入完成：新增 {self.created} 人，更新 {self.updated} 人"
-        if self.errors:
-            text += f"，{len(self.errors)} 行有问题：\n" + "\n".join(self.errors[:20])
-        return text
-
-
-def read_table(path: Path) -> list[dict[str, str]]:
-    """Read a CSV (UTF-8, with or without BOM; or GBK) or Excel (.xlsx) file into dict rows."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-    elif suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gbk")
-        rows = [[cell.strip() for cell in row] for row in csv.reader(text.splitlines())]
-    else:
-        raise DomainError(f"不支持的文件类型 {suffix}：请用 .csv 或 .xlsx")
-    rows = [row for row in rows if any(row)]
-    if not rows:
-        return []
-    header = rows[0]
-    return [dict(zip(header, row, strict=False)) for row in rows[1:]]
-
-
-def _canonical_row(row: dict[str, str]) -> dict[str, str]:
-    lookup = {alias.lower(): key for key, aliases in _HEADERS.items() for alias in aliases}
-    out: dict[str, str] = {}
-    for header, value in row.items():
-        key = lookup.get(str(header).strip().lower())
-        if key:
-            out[key] = (value or "").strip()
-    return out
-
-
 class MemberRegistry:
     """Reads and writes members and member groups."""
 
@@ -238,68 +168,6 @@ class MemberRegistry:
         covering = [m for m in staff if m.region.contains(region)]
         on_duty = [m for m in covering if m.on_duty] or covering
         return sorted(on_duty, key=lambda m: -sum(1 for p in m.region.parts() if p))
-
-    def import_rows(self, rows: Iterable[dict[str, str]]) -> ImportReport:
-        report = ImportReport()
-        for line_no, raw in enumerate(rows, start=2):
-            row = _canonical_row(raw)
-            user_id = row.get("user_id", "")
-            if not user_id:
-                report.errors.append(f"第 {line_no} 行：缺少企业微信账号")
-                continue
-            try:
-                role = parse_role(row.get("role") or "family")
-            except ValueError:
-                report.errors.append(f"第 {line_no} 行：角色“{row.get('role')}”无法识别")
-                continue
-            member = Member(
-                user_id=user_id,
-                name=row.get("name", ""),
-                role=role.value,
-                province=row.get("province", ""),
-                city=row.get("city", ""),
-                county=row.get("county", ""),
-                township=row.get("township", ""),
-                village=row.get("village", ""),
-                group_code=row.get("group_code", ""),
-                phone=row.get("phone", ""),
-                on_duty=row.get("on_duty", "").lower() in ("1", "是", "yes", "true", "y"),
-            )
-            if self.upsert(member):
-                report.created += 1
-            else:
-                report.updated += 1
-        self._ensure_groups()
-        logger.info(
-            "member import: created=%d updated=%d errors=%d",
-            report.created,
-            report.updated,
-            len(report.errors),
-        )
-        return report
-
-    def import_file(self, path: Path) -> ImportReport:
-        if not path.exists():
-            raise DomainError(f"找不到文件 {path}")
-        return self.import_rows(read_table(path))
-
-    def _ensure_groups(self) -> None:
-        """Create a MemberGroup for every group code members mention, with the leader's region."""
-        members = self.all()
-        with session_scope(self.engine) as session:
-            for member in members:
-                if not member.group_code:
-                    continue
-                group = session.get(MemberGroup, member.group_code)
-                if group is None:
-                    group = MemberGroup(code=member.group_code, name=member.group_code)
-                    for level in REGION_LEVELS:
-                        setattr(group, level, getattr(member, level))
-                if member.role == Role.LEADER.value:
-                    group.leader_id = member.user_id
-                    for level in REGION_LEVELS:
-                        setattr(group, level, getattr(member, level))
-                session.add(group)
 
     def groups(self, active_only: bool = True) -> list[MemberGroup]:
         with session_scope(self.engine) as session:

@@ -363,47 +363,71 @@ class Outbox:
         # may claim the same rows, and a row both of us send would arrive twice (slow WeCom:
         # 50 rows x a 10 s timeout outlast a 60 s lease). Unstarted rows go back at once.
         stop_at = self.now() + timedelta(seconds=lease_seconds * 0.75)
-        for position, row in enumerate(claimed):
-            if self.now() >= stop_at:
-                refused.extend((rest, 0.0) for rest in claimed[position:])
-                stats.deferred += len(claimed) - position
-                logger.warning("lease nearly over: %d rows put back", len(claimed) - position)
-                break
-            target = row.target
-            if gate is not None:
-                wait = gate.wait_seconds(target)
-                if wait > 0:
-                    refused.append((row, wait))
-                    stats.deferred += 1
-                    continue
-            try:
-                result = sender.send(target, row.text, duplicate_check=row.duplicate_check)
-            except Exception as exc:  # network errors: treat like "system busy"
-                logger.warning("send to %s raised %s", target.describe(), type(exc).__name__)
-                result = SendResult(ok=False, errcode=-1, errmsg=f"{type(exc).__name__}: {exc}")
-            if gate is not None:
-                gate.record(target)
-            if result.ok:
-                self.mark_sent(row, result)
-                stats.sent += 1
-            elif result.retryable and row.attempts < MAX_ATTEMPTS:
-                delay = (
-                    result.retry_after or RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
-                )
-                self.defer(row, delay, count_attempt=True)
-                self._finish(row, errcode=result.errcode, last_error=result.errmsg[:500])
-                stats.retried += 1
-            else:
-                self.mark_failed(row, result)
-                stats.failed += 1
-                stats.errors.append(f"{row.key}: {result.errcode} {result.errmsg}")
-                logger.warning(
-                    "outbox %s to %s failed: %s %s",
-                    row.id,
-                    target.describe(),
-                    result.errcode,
-                    result.errmsg,
-                )
+        position = 0
+        on_the_wire = False  # the current row's send has started: its outcome is unknown
+        try:
+            for position, row in enumerate(claimed):
+                on_the_wire = False
+                if self.now() >= stop_at:
+                    refused.extend((rest, 0.0) for rest in claimed[position:])
+                    stats.deferred += len(claimed) - position
+                    logger.warning("lease nearly over: %d rows put back", len(claimed) - position)
+                    break
+                target = row.target
+                if gate is not None:
+                    wait = gate.wait_seconds(target)
+                    if wait > 0:
+                        refused.append((row, wait))
+                        stats.deferred += 1
+                        continue
+                on_the_wire = True
+                try:
+                    result = sender.send(target, row.text, duplicate_check=row.duplicate_check)
+                except Exception as exc:  # network errors: treat like "system busy"
+                    logger.warning("send to %s raised %s", target.describe(), type(exc).__name__)
+                    result = SendResult(
+                        ok=False, errcode=-1, errmsg=f"{type(exc).__name__}: {exc}"
+                    )
+                if gate is not None:
+                    gate.record(target)
+                if result.ok:
+                    self.mark_sent(row, result)
+                    stats.sent += 1
+                elif result.retryable and row.attempts < MAX_ATTEMPTS:
+                    delay = (
+                        result.retry_after
+                        or RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+                    )
+                    self.defer(row, delay, count_attempt=True)
+                    self._finish(row, errcode=result.errcode, last_error=result.errmsg[:500])
+                    stats.retried += 1
+                else:
+                    self.mark_failed(row, result)
+                    stats.failed += 1
+                    stats.errors.append(f"{row.key}: {result.errcode} {result.errmsg}")
+                    logger.warning(
+                        "outbox %s to %s failed: %s %s",
+                        row.id,
+                        target.describe(),
+                        result.errcode,
+                        result.errmsg,
+                    )
+        except BaseException:
+            # A failed round (the database or the rate gate raised) must not leave the rest
+            # of the batch in "sending" for the whole lease: rows not yet on the wire go back
+            # now. A row whose send had started stays under its lease (it may have arrived).
+            rest = claimed[position + 1 :] if on_the_wire else claimed[position:]
+            done = {id(row) for row, _wait in refused}
+            back = [(row, wait) for row, wait in refused] + [
+                (row, 0.0) for row in rest if id(row) not in done
+            ]
+            if back:
+                try:
+                    self._put_back(back)
+                    logger.warning("delivery round failed: %d claimed rows released", len(back))
+                except Exception:
+                    logger.exception("could not release rows after a failed delivery round")
+            raise
         if refused:
             self._put_back(refused)
         return stats

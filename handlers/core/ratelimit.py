@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from redis import Redis
 
 from handlers.core.messages import Target, TargetKind
+from handlers.core.redisguard import RedisGuard, RedisUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +122,80 @@ class RateLimits:
         return best
 
 
+class LocalWindows:
+    """The same sliding windows in this process: the fallback while Redis is unavailable.
+
+    Every reservation is mirrored here (also those Redis granted), so the windows are warm
+    when Redis fails; reservations made during an outage are copied into Redis when it
+    answers again, so other processes see them.
+    """
+
+    PRUNE_EVERY = 5000  # reservations between sweeps of idle windows
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[float, deque[float]]] = {}
+        self._ops = 0
+        self.unsynced: list[tuple[str, float, str, float]] = []  # key, at, member, window
+
+    def _times(self, key: str, window: float, now: float) -> deque[float]:
+        entry = self._windows.get(key)
+        if entry is None:
+            entry = self._windows[key] = (window, deque())
+        times = entry[1]
+        while times and times[0] <= now - window:
+            times.popleft()
+        return times
+
+    def _prune(self, now: float) -> None:
+        self._ops += 1
+        if self._ops % self.PRUNE_EVERY:
+            return
+        for key in [k for k, (w, t) in self._windows.items() if not t or t[-1] <= now - w]:
+            del self._windows[key]
+
+    def reserve(
+        self, now: float, member: str, buckets: Sequence[tuple[str, int, float]], *, sync: bool
+    ) -> float:
+        with self._lock:
+            self._prune(now)
+            wait = 0.0
+            for key, limit, window in buckets:
+                times = self._times(key, window, now)
+                if len(times) >= limit:
+                    wait = max(wait, times[len(times) - limit] + window - now)
+            if wait > 0:
+                return wait
+            for key, _limit, window in buckets:
+                self._windows[key][1].append(now)
+                if sync:
+                    self.unsynced.append((key, now, member, window))
+            return 0.0
+
+    def mirror(self, now: float, buckets: Sequence[tuple[str, int, float]]) -> None:
+        """Record a reservation Redis granted."""
+        with self._lock:
+            self._prune(now)
+            for key, _limit, window in buckets:
+                self._times(key, window, now).append(now)
+
+    def take_unsynced(self) -> list[tuple[str, float, str, float]]:
+        with self._lock:
+            out, self.unsynced = self.unsynced, []
+            return out
+
+    def put_back(self, entries: list[tuple[str, float, str, float]]) -> None:
+        with self._lock:
+            self.unsynced = entries + self.unsynced
+
+
 class RedisRateGate:
-    """The :class:`handlers.core.outbox.RateGate` used in production, shared through Redis."""
+    """The :class:`handlers.core.outbox.RateGate` used in production, shared through Redis.
+
+    With Redis unavailable (see :class:`handlers.core.redisguard.RedisGuard`) the limits are
+    counted in this process instead, which is exact while one process delivers (the service's
+    delivery worker) and per process otherwise.
+    """
 
     PREFIX = "xiehui:rate"
 
@@ -131,6 +206,7 @@ class RedisRateGate:
         *,
         clock: Callable[[], float] = time.time,
         chat_members: Callable[[str], Sequence[str]] | None = None,
+        guard: RedisGuard | None = None,
     ) -> None:
         self.redis = redis
         self.limits = limits or RateLimits()
@@ -139,6 +215,9 @@ class RedisRateGate:
         # chat id -> (fetched at, members): a broadcast asks about each chat once, not per part
         self._members_cache: dict[str, tuple[float, Sequence[str]]] = {}
         self._script = redis.register_script(_RESERVE)
+        self.guard = guard or RedisGuard(redis)
+        self.local = LocalWindows()
+        self.guard.on_recovery(self.sync_to_redis)
 
     def wait_seconds(self, target: Target) -> float:
         """Reserve a slot for ``target`` now and return 0, or return how long to wait."""
@@ -146,15 +225,41 @@ class RedisRateGate:
         if target.kind is TargetKind.APPCHAT and self._chat_members is not None:
             members = self._members(target.ids[0])
         buckets = self.limits.buckets(target, members)
-        keys = [f"{self.PREFIX}:{name}" for name, _limit, _window in buckets]
-        args: list[str] = [repr(self._clock()), uuid.uuid4().hex]
+        keyed = [(f"{self.PREFIX}:{name}", limit, window) for name, limit, window in buckets]
+        now = self._clock()
+        member = uuid.uuid4().hex
+        args: list[str] = [repr(now), member]
         for _name, limit, window in buckets:
             args.extend((str(limit), repr(window)))
-        raw = self._script(keys=keys, args=args)
-        wait = float(raw.decode() if isinstance(raw, bytes) else raw)
+        try:
+            raw = self.guard.run(lambda _r: self._script(keys=[k for k, _, _ in keyed], args=args))
+        except RedisUnavailable:
+            wait = self.local.reserve(now, member, keyed, sync=True)
+        else:
+            wait = float(raw.decode() if isinstance(raw, bytes) else raw)
+            if wait == 0:
+                self.local.mirror(now, keyed)
         if wait > 0:
             logger.debug("rate gate: %s must wait %.2fs", target.describe(), wait)
         return wait
+
+    def sync_to_redis(self) -> None:
+        """Copy the sends counted locally during an outage into Redis (recovery hook)."""
+        entries = self.local.take_unsynced()
+        if not entries:
+            return
+        now = self._clock()
+        pipe = self.redis.pipeline(transaction=False)
+        for key, at, member, window in entries:
+            if at > now - window:
+                pipe.zadd(key, {member: at})
+                pipe.pexpire(key, int(window * 1000) + 1000)
+        try:
+            pipe.execute()
+        except Exception:
+            self.local.put_back(entries)  # copied on the next recovery instead
+            raise
+        logger.info("rate gate: %d sends counted during the outage copied to redis", len(entries))
 
     def _members(self, chat_id: str) -> Sequence[str]:
         assert self._chat_members is not None

@@ -16,6 +16,7 @@ from handlers.core.errors import PermissionDenied
 from handlers.core.members import Member, MemberRegistry, RegionPath
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Role
 from handlers.core.outbox import Outbox
+from handlers.core.redisguard import RedisGuard
 from handlers.core.state import Conversation
 
 if TYPE_CHECKING:
@@ -48,6 +49,11 @@ class Services:
     extras: dict[str, object] = field(default_factory=dict)
 
     @cached_property
+    def guard(self) -> RedisGuard:
+        """The breaker every Redis caller goes through (see handlers.core.redisguard)."""
+        return RedisGuard(self.redis)
+
+    @cached_property
     def members(self) -> MemberRegistry:
         return MemberRegistry(self.engine)
 
@@ -77,7 +83,7 @@ class Context:
 
     @cached_property
     def conversation(self) -> Conversation:
-        return Conversation(self.services.redis, self.message.channel.value, self.message.user_id)
+        return Conversation(self.services.engine, self.message.channel.value, self.message.user_id)
 
     def require(self, allowed: bool, why: str) -> None:
         """Raise a polite PermissionDenied unless ``allowed``."""

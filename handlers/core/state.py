@@ -1,40 +1,141 @@
-"""Short-lived conversation state (pending drafts, numbered choices) kept in Redis with a TTL."""
+"""Short-lived conversation state (pending drafts, numbered choices), kept in the database.
+
+A pending draft that a user confirms is part of their message, so it lives where messages
+live: one row per (channel, user, name) with an expiry time, not in Redis, which may be down or
+emptied. Each call is one small statement on the primary key. Expired rows are invisible at
+once and deleted in bulk by :func:`purge_expired` (the callback sweeper runs it).
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from redis import Redis
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from handlers.core.db import utcnow
+
+
+class ConversationState(SQLModel, table=True):
+    __tablename__ = "conversation_state"
+
+    channel: str = Field(primary_key=True, max_length=16)
+    user_id: str = Field(primary_key=True, max_length=128)
+    name: str = Field(primary_key=True, max_length=64)
+    value: str
+    expires_at: datetime = Field(index=True)
 
 
 class Conversation:
-    """Per-user scratch state: ``set("faq_choices", {...}, ttl=600)``, ``get``, ``pop``."""
+    """Per-user scratch state: ``set("faq_choices", {...}, ttl=600)``, ``get``, ``pop``, ``clear``.
 
-    PREFIX = "xiehui:conv"
+    ``pop`` is atomic: of two concurrent pops of the same value exactly one gets it (a second
+    "确认发送" finds nothing).
+    """
 
-    def __init__(self, redis: Redis, channel: str, user_id: str) -> None:
-        self._redis = redis
-        self._base = f"{self.PREFIX}:{channel}:{user_id}"
+    def __init__(self, engine: Engine, channel: str, user_id: str) -> None:
+        self._engine = engine
+        self._channel = channel
+        self._user = user_id
 
-    def _key(self, name: str) -> str:
-        return f"{self._base}:{name}"
+    def _where(self, name: str) -> tuple[Any, ...]:
+        return (
+            col(ConversationState.channel) == self._channel,
+            col(ConversationState.user_id) == self._user,
+            col(ConversationState.name) == name,
+        )
 
     def get(self, name: str) -> Any | None:
-        raw = self._redis.get(self._key(name))
-        if raw is None:
+        with Session(self._engine) as session:
+            row = session.exec(
+                select(ConversationState.value).where(
+                    *self._where(name), col(ConversationState.expires_at) > utcnow()
+                )
+            ).first()
+        return None if row is None else json.loads(row)
+
+    def ttl(self, name: str) -> float | None:
+        """Seconds until ``name`` expires (None when absent or expired)."""
+        with Session(self._engine) as session:
+            expires = session.exec(
+                select(ConversationState.expires_at).where(*self._where(name))
+            ).first()
+        if expires is None:
             return None
-        return json.loads(raw)
+        left = (_aware(expires) - utcnow()).total_seconds()
+        return left if left > 0 else None
 
     def set(self, name: str, value: Any, ttl: int) -> None:
-        self._redis.set(self._key(name), json.dumps(value, ensure_ascii=False), ex=ttl)
+        payload = json.dumps(value, ensure_ascii=False)
+        expires = utcnow() + timedelta(seconds=ttl)
+        with Session(self._engine) as session:
+            row = session.get(ConversationState, (self._channel, self._user, name))
+            if row is None:
+                session.add(
+                    ConversationState(
+                        channel=self._channel,
+                        user_id=self._user,
+                        name=name,
+                        value=payload,
+                        expires_at=expires,
+                    )
+                )
+            else:
+                row.value = payload
+                row.expires_at = expires
+                session.add(row)
+            session.commit()
 
     def pop(self, name: str) -> Any | None:
-        pipe = self._redis.pipeline()
-        pipe.get(self._key(name))
-        pipe.delete(self._key(name))
-        raw, _ = pipe.execute()
-        return None if raw is None else json.loads(raw)
+        with Session(self._engine) as session:
+            row = session.exec(
+                select(ConversationState.value, ConversationState.expires_at).where(
+                    *self._where(name)
+                )
+            ).first()
+            if row is None:
+                return None
+            result = session.execute(
+                delete(ConversationState).where(
+                    *self._where(name), col(ConversationState.value) == row[0]
+                )
+            )
+            session.commit()
+        if result.rowcount != 1 or _aware(row[1]) <= utcnow():  # type: ignore[attr-defined]
+            return None  # another pop won the race, or the value had expired
+        return json.loads(row[0])
 
     def clear(self, name: str) -> None:
-        self._redis.delete(self._key(name))
+        with Session(self._engine) as session:
+            session.execute(delete(ConversationState).where(*self._where(name)))
+            session.commit()
+
+    @staticmethod
+    def forget(engine: Engine, channel: str, user_id: str) -> int:
+        """Delete everything kept for one user on one channel; returns how many rows."""
+        with Session(engine) as session:
+            result = session.execute(
+                delete(ConversationState).where(
+                    col(ConversationState.channel) == channel,
+                    col(ConversationState.user_id) == user_id,
+                )
+            )
+            session.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def purge_expired(engine: Engine) -> int:
+    """Delete expired conversation rows; returns how many."""
+    with Session(engine) as session:
+        result = session.execute(
+            delete(ConversationState).where(col(ConversationState.expires_at) <= utcnow())
+        )
+        session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,248 @@
+"""The durable inbox: one row per inbound message key, the system of record for "seen it".
+
+A callback is claimed here (one ``INSERT ... ON CONFLICT DO NOTHING``) before anything is
+answered, so a retry, a second worker or a restart never handles a message twice, whatever
+state Redis is in. The row also decides, atomically, how the answer leaves:
+
+- ``route`` starts empty. The handler's completion sets it to ``passive`` (storing the
+  encrypted reply, which WeCom's retries are then given) only while it is still empty;
+- an HTTP request that stops waiting sets it to ``outbox`` only while it is still empty, and
+  then the answer goes through the outbox. So exactly one of the two happens.
+
+While a handler runs, its owner refreshes ``heartbeat_at``; a claim whose heartbeat is older
+than the stale time belongs to a dead or stalled process and is taken over (compare-and-set on
+the old heartbeat), with the decrypted payload kept in ``payload`` until the message is done so
+the new owner can run it. Done rows keep only the key, the route and the reply; they are
+deleted after the retention time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from handlers.core.db import utcnow
+
+logger = logging.getLogger(__name__)
+
+PROCESSING = "processing"
+DONE = "done"
+PASSIVE = "passive"
+OUTBOX = "outbox"
+UNDECIDED = ""
+
+
+class InboxClaim(SQLModel, table=True):
+    __tablename__ = "inbox_claim"
+
+    key: str = Field(primary_key=True, max_length=200)
+    status: str = Field(default=PROCESSING, index=True, max_length=16)
+    route: str = Field(default=UNDECIDED, max_length=16)
+    owner: str = Field(default="", max_length=80)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 1
+    payload: str = ""  # the decrypted message while it is being handled; cleared when done
+    reply: str = ""  # the encrypted passive reply, replayed to retries
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    key: str
+    status: str
+    route: str
+    owner: str
+    heartbeat_at: datetime
+    attempts: int
+    reply: str
+
+    @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+
+class Inbox:
+    """Claims and decisions on inbound message keys (every method is one or two statements)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._upsert = _insert_ignore(engine)
+
+    def claim(self, key: str, owner: str, payload: str = "", route: str = UNDECIDED) -> bool:
+        """Claim ``key`` for ``owner``; False when it was claimed before (by anyone).
+
+        ``route`` OUTBOX up front for messages that cannot take a passive reply.
+        """
+        values = {
+            "key": key,
+            "status": PROCESSING,
+            "route": route,
+            "owner": owner,
+            "heartbeat_at": utcnow(),
+            "attempts": 1,
+            "payload": payload,
+            "reply": "",
+            "created_at": utcnow(),
+        }
+        with Session(self.engine) as session:
+            try:
+                result = session.execute(self._upsert.values(**values))
+                session.commit()
+            except IntegrityError:  # dialects without ON CONFLICT: the key exists
+                session.rollback()
+                return False
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+    def get(self, key: str) -> ClaimView | None:
+        with Session(self.engine) as session:
+            row = session.get(InboxClaim, key)
+            if row is None:
+                return None
+            return ClaimView(
+                row.key,
+                row.status,
+                row.route,
+                row.owner,
+                _aware(row.heartbeat_at),
+                row.attempts,
+                row.reply,
+            )
+
+    def payload(self, key: str) -> str:
+        with Session(self.engine) as session:
+            row = session.get(InboxClaim, key)
+            return row.payload if row is not None else ""
+
+    def heartbeat(self, key: str, owner: str) -> bool:
+        """Still working on ``key``; False when the claim was taken over or is done."""
+        return self._update(
+            key,
+            {"heartbeat_at": utcnow()},
+            col(InboxClaim.owner) == owner,
+            col(InboxClaim.status) == PROCESSING,
+        )
+
+    def take_over(self, view: ClaimView, owner: str, stale_seconds: float) -> bool:
+        """Take a claim whose heartbeat is older than ``stale_seconds`` (compare-and-set on
+        the attempt counter seen in ``view``, so of two contenders exactly one wins)."""
+        cutoff = utcnow() - timedelta(seconds=stale_seconds)
+        return self._update(
+            view.key,
+            {"owner": owner, "heartbeat_at": utcnow(), "attempts": view.attempts + 1},
+            col(InboxClaim.status) == PROCESSING,
+            col(InboxClaim.attempts) == view.attempts,
+            col(InboxClaim.heartbeat_at) < cutoff,
+        )
+
+    def settle_passive(self, key: str, owner: str, reply: str) -> bool:
+        """The answer goes back as ``reply`` on an HTTP response, if nobody chose the outbox."""
+        return self._update(
+            key,
+            {"route": PASSIVE, "reply": reply, "status": DONE, "payload": ""},
+            col(InboxClaim.owner) == owner,
+            col(InboxClaim.route) == UNDECIDED,
+        )
+
+    def route_to_outbox(self, key: str, owner: str) -> bool:
+        """The owner sends the answer through the outbox (unless it lost the claim)."""
+        return self._update(
+            key,
+            {"route": OUTBOX},
+            col(InboxClaim.owner) == owner,
+            col(InboxClaim.status) == PROCESSING,
+            col(InboxClaim.route).in_([UNDECIDED, OUTBOX]),
+        )
+
+    def give_up_waiting(self, key: str) -> ClaimView | None:
+        """An HTTP request stops waiting: choose the outbox unless the reply is already out."""
+        self._update(key, {"route": OUTBOX}, col(InboxClaim.route) == UNDECIDED)
+        return self.get(key)
+
+    def finish(self, key: str, owner: str, *, route: str | None = None) -> bool:
+        values: dict[str, object] = {"status": DONE, "payload": ""}
+        if route is not None:
+            values["route"] = route
+        return self._update(
+            key, values, col(InboxClaim.owner) == owner, col(InboxClaim.status) == PROCESSING
+        )
+
+    def stale(self, older_than: float, limit: int = 50) -> list[ClaimView]:
+        """Claims still processing whose heartbeat is older than ``older_than`` seconds."""
+        cutoff = utcnow() - timedelta(seconds=older_than)
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(InboxClaim)
+                .where(
+                    col(InboxClaim.status) == PROCESSING,
+                    col(InboxClaim.heartbeat_at) < cutoff,
+                )
+                .order_by(col(InboxClaim.created_at))
+                .limit(limit)
+            ).all()
+            return [
+                ClaimView(
+                    r.key,
+                    r.status,
+                    r.route,
+                    r.owner,
+                    _aware(r.heartbeat_at),
+                    r.attempts,
+                    r.reply,
+                )
+                for r in rows
+            ]
+
+    def counts(self) -> dict[str, int]:
+        with Session(self.engine) as session:
+            statuses = session.exec(select(InboxClaim.status)).all()
+        out: dict[str, int] = {}
+        for status in statuses:
+            out[status] = out.get(status, 0) + 1
+        return out
+
+    def purge(self, older_than: timedelta) -> int:
+        """Delete finished claims created before ``older_than`` ago."""
+        cutoff = utcnow() - older_than
+        with Session(self.engine) as session:
+            result = session.execute(
+                delete(InboxClaim).where(
+                    col(InboxClaim.status) == DONE, col(InboxClaim.created_at) < cutoff
+                )
+            )
+            session.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def _update(self, key: str, values: dict[str, object], *conditions: object) -> bool:
+        with Session(self.engine) as session:
+            result = session.execute(
+                update(InboxClaim)
+                .where(col(InboxClaim.key) == key, *conditions)  # type: ignore[arg-type]
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def _insert_ignore(engine: Engine):  # type: ignore[no-untyped-def]
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the dialects that have it."""
+    name = engine.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(InboxClaim).on_conflict_do_nothing(index_elements=["key"])
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(InboxClaim).on_conflict_do_nothing(index_elements=["key"])
+    return insert(InboxClaim)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
