@@ -122,7 +122,8 @@ _FILLER_END = re.compile(r"[吧啊呀哈啦呢哦噢嘛~～。.!！,，\s]+$")
 _SAVED_REF = re.compile(
     r"(?:昨天|今天|前天|上午|下午|中午|晚上|昨晚|早上|今早|刚才|刚刚|之前|前面|上面)?"
     r"(?:报|登记|发|上报|保存|存)(?:过)?的(?:那个|那条|那次|这个|这条|那一条|活动|记录)?|"
-    r"(?:刚才|刚刚|之前|上面|前面)(?:那个|那条|那次)"
+    r"(?:昨天|前天|上午|下午|昨晚|早上|今早|刚才|刚刚|之前|上面|前面)的?(?:那个|那条|那次)"
+    r"(?:活动|记录)?"
 )
 
 
@@ -192,7 +193,13 @@ def read_control(text: str) -> Control | None:
     if everything and len(numbers) == 1 and not body.startswith("第"):
         numbers = ()  # 三条都对: how many, not which
     pieces = [p for p in re.split(r"[，,。.!！~～\s]+", rest) if p and p not in _POLITE]
-    if pieces and all(_all_confirm(piece) for piece in pieces):
+    stripped = []
+    for piece in pieces:  # 都没问题，全部保存: "all" may be said in any piece
+        all_match = _ALL.match(piece)
+        if all_match and all_match.end() < len(piece):
+            everything, piece = True, piece[all_match.end() :]
+        stripped.append(piece)
+    if stripped and all(_all_confirm(piece) for piece in stripped):
         return Control("confirm", numbers, everything)
     if everything:
         return None
@@ -507,7 +514,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
         wrong_value = _WRONG_VALUE.match(clause)
-        if wrong_value and _field_from_old(wrong_value.group("old"), sent, home):
+        if (
+            wrong_value
+            and _field_from_old(wrong_value.group("old"), sent, home)
+            and _is_value_only(wrong_value.group("old"), sent, home)
+        ):
             # 45人是错的 / 江口村不对: the old value, said to be wrong
             result.explicit = True
             result.olds.append(wrong_value.group("old"))
@@ -596,6 +607,16 @@ def _item_count(name: str, value: str) -> list[Change]:
     if not name or count is None or not count[2] or count[2] in _PEOPLE_UNITS:
         return []
     return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
+
+
+def _is_value_only(text: str, sent: datetime, home: str | None) -> bool:
+    """45人 / 江口村 / 昨天: a value and nothing else (no field named, no reference)."""
+    found = find_date(text, sent)
+    if found is not None:
+        return found[1] == (0, len(fold(text)))
+    if find_place(text, home).name == text:
+        return True
+    return _COUNT.fullmatch(text) is not None
 
 
 def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:

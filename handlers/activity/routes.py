@@ -79,6 +79,12 @@ _MONTH_IN_TEXT = re.compile(
     r"\d{4}\s*[-年./]\s*\d{1,2}\s*月?份?|\d{1,2}\s*月份?|上个?月|这个?月|本月"
 )
 _UNDO_WORDS = ("撤销", "撤回")
+# "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
+_LEAD_IN = re.compile(r"补报|上报|汇报|报一下|报下|登记一下|来报|要报")
+LEAD_IN_REPLY = (
+    "好的，请把活动情况发给我：哪天、在哪里、做了什么、来了多少人、发了什么。"
+    "几次活动可以连着发，也可以在一条里按日期分开写。"
+)
 
 
 @dataclass
@@ -397,6 +403,18 @@ def routes(router: Router) -> list[Route[Any]]:
         cards.load()
         return replies(new_cards(ctx, message, drafts, cards, _expired_note(cards)))
 
+    def match_lead_in(message: IncomingMessage, ctx: Context) -> bool | None:
+        text = message.text.strip()
+        if message.kind is not Kind.TEXT or not ctx.role.can_log_activity or len(text) > 24:
+            return None
+        if not _LEAD_IN.search(text) or asks_something(text):
+            return None
+        return True
+
+    def handle_lead_in(message: IncomingMessage, _m: bool, ctx: Context) -> Sequence[Reply]:
+        """发“补报一下这个月的活动”：回复怎么报。"""
+        return [Reply(LEAD_IN_REPLY)]
+
     return [
         Route("activity_pending", match_pending, handle_pending, audience=LOGGERS),
         Route("activity_photo", match_photo, handle_photo, audience=LOGGERS),
@@ -416,6 +434,7 @@ def routes(router: Router) -> list[Route[Any]]:
             audience=LOGGERS,
             example="昨天江口村开了会员活动，到了13人，发宣传资料30份",
         ),
+        Route("activity_lead_in", match_lead_in, handle_lead_in, audience=LOGGERS),
     ]
 
 
@@ -577,9 +596,12 @@ def save_card(ctx: Context, message: IncomingMessage, card: Card, cards: Cards) 
     if draft.participants is not None:
         people = f" {draft.participants}{'多' if draft.participants_approx else ''}人"
     photo_note = f"，含照片{len(photos)}张" if photos else ""
+    items = "，".join(item.display() for item in draft.items)
     return (
         f"已登记（编号{record.id}）：{draft.date.display()} {draft.place} "
-        f"{KINDS.get(draft.kind, KINDS['other'])}{people}{photo_note}。"
+        f"{KINDS.get(draft.kind, KINDS['other'])}{people}"
+        + (f" {items}" if items else "")
+        + f"{photo_note}。"
         "30分钟内可以接着发活动照片；发错了回复“撤销”。"
     )
 
