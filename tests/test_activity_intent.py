@@ -214,3 +214,15 @@ def test_apply_changes_renames_adds_and_replaces_numbers() -> None:
     assert draft.participants == 25
     _, problems = apply_changes(draft, read_correction("发的是扇子不是横幅", FRI).changes)
     assert problems and "横幅" in problems[0]
+
+
+def test_an_old_value_replaced_and_a_copula_that_is_no_replacement() -> None:
+    assert fields_of("45人改成15人") == {"participants": (15, False)}
+    assert fields_of("江口村改为文竹村") == {"place": "文竹村"}
+    assert fields_of("把人数改成15") == {"participants": (15, False)}
+    # 今天是…: not "今天 was wrong"; the place named after it is the new place
+    assert fields_of("地点不对 我今天是去文竹村村部帮他们搞的") == {"place": "文竹村"}
+    # a dated report is a report, not a correction of a date
+    waiting = card(1, "今天下午在嘎查村部开会员活动，到会15人", place=None, kind="member")
+    decision = decide("11月9日在查干哈达嘎查开展入户走访", FRI, None, [waiting], [], [1])
+    assert decision is not None and decision.action == "report"

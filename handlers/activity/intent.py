@@ -544,6 +544,24 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if items:
                 continue
         head_value = _HEAD_VALUE.match(clause)
+        if (
+            head_value
+            and clause[len(head_value.group("head")) :].startswith(
+                ("改成", "改为", "换成", "写成")
+            )
+            and _is_value_only(head_value.group("head"), sent, home)
+        ):
+            # 45人改成15人 / 江口村改为文竹村: the old value, then the new one
+            old = head_value.group("head")
+            result.explicit = True
+            result.olds.append(old)
+            context = _field_from_old(old, sent, home) or context
+            value = head_value.group("value")
+            result.changes.extend(
+                _value_changes(context, value, "", sent, home, copula=True)
+                or _bare_number(value, result.olds)
+            )
+            continue
         if head_value:
             head, value = head_value.group("head"), head_value.group("value")
             named = _field_of(head)
@@ -611,6 +629,8 @@ def _item_count(name: str, value: str) -> list[Change]:
 
 def _is_value_only(text: str, sent: datetime, home: str | None) -> bool:
     """45人 / 江口村 / 昨天: a value and nothing else (no field named, no reference)."""
+    if not text:
+        return False
     found = find_date(text, sent)
     if found is not None:
         return found[1] == (0, len(fold(text)))

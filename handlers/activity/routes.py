@@ -654,6 +654,16 @@ def undo_saved(ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] 
         entries = [e for e in entries if int(e.get("no") or 0) in numbers]
     if not entries:
         return "没有可以撤销的活动记录（只能撤销24小时内刚登记的记录）。"
+    batch = [e for e in entries if e.get("at") == entries[-1].get("at")]
+    if not numbers and len(batch) > 1:
+        # 都对 saved several at once: "the record just saved" is not one record
+        store = ActivityStore(ctx.services.engine)
+        names = []
+        for entry in batch:
+            draft = store.draft_of(int(entry["id"]))
+            if draft is not None:
+                names.append(f"第{entry.get('no')}条 {title(draft)}（编号{entry['id']}）")
+        return "刚才一起保存了几条，撤销哪一条？请回复“撤销第2条”这样的话。\n" + "；".join(names)
     entry = entries[-1]
     record = ActivityStore(ctx.services.engine).revoke(int(entry["id"]), user_id)
     cards.forget_saved(int(entry["id"]))
