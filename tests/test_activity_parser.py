@@ -352,3 +352,17 @@ def test_parts_of_a_month_and_a_month_alone() -> None:
     ):
         span = resolve_date(text, late)
         assert span is not None and (span.start, span.end) == (start, end), text
+
+
+def test_two_parts_of_one_day_at_two_places_are_two_activities() -> None:
+    drafts = parse_reports(
+        "今天搞了两场活动 上午在江口村宣传 发资料80份 下午在文竹村义诊 测血压40人次", NOV, "江口村"
+    )
+    assert [(d.place, d.kind, [i.display() for i in d.items]) for d in drafts] == [
+        ("江口村", "publicity", ["资料80份"]),
+        ("文竹村", "clinic", ["测血压40人次"]),
+    ]
+    assert all(d.date is not None and d.date.start == date(2026, 11, 30) for d in drafts)
+    # the same place in the morning and the afternoon is one report
+    assert len(parse_reports("今天上午在江口村开会 下午接着在江口村发资料30份", NOV)) == 1
+    assert extract_items("前天去了5户独生子女家庭走访") == [Item("独生子女家庭", 5, "户")]

@@ -352,6 +352,14 @@ _HANDOUT_VERBS = re.compile(
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
+    "去了",
+    "到了",
+    "来到",
+    "前往",
+    "走进",
+    "深入",
+    "进入",
+    "去",
     "接受",
     "解答",
     "为群众",
@@ -550,6 +558,8 @@ def _name_after(text: str, position: int) -> str:
     tail = _CLAUSE_STOP.split(text[position : position + 14])[0]
     tail = _HANDOUT_VERBS.split(tail)[0]
     tail = re.split(r"[\d一二两三四五六七八九十百千万]|进行|和|及|与|以及|给|为|到|在|的", tail)[0]
+    # 5户独生子女家庭走访: the households, not the visit after them
+    tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
     return _strip_glue(tail)
 
 
@@ -841,7 +851,7 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     body = strip_report_prefix(fold(text.strip()))
     dates = find_dates(body, sent)
     if len(dates) < 2:
-        return [body]
+        return _split_day_parts(body, dates)
     starts = [span[0] for _, span in dates]
     pieces: list[str] = []
     for index, start in enumerate(starts):
@@ -870,6 +880,28 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
         merged.insert(0, lead.strip(" ，,；;。"))
     return merged
+
+
+_DAY_PART = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
+
+
+def _split_day_parts(body: str, dates: list[tuple[DateSpan, tuple[int, int]]]) -> list[str]:
+    """ "今天…上午在江口村宣传 发资料80份 下午在文竹村义诊…": one activity per part of the day,
+    when each part names its own place and its own activity; the day said once goes to each."""
+    marks = [m.start() for m in _DAY_PART.finditer(body)]
+    if len(marks) < 2:
+        return [body]
+    pieces = [body[a:b] for a, b in zip(marks, [*marks[1:], len(body)], strict=True)]
+    places = [find_place(piece).name for piece in pieces]
+    if any(p is None for p in places) or len(set(places)) < len(places):
+        return [body]
+    if not all(find_participants(p) or extract_items(p) or names_an_event(p) for p in pieces):
+        return [body]
+    day = ""
+    if dates and dates[0][1][1] <= marks[0]:
+        a, b = dates[0][1]
+        day = body[a:b]
+    return [(day + piece).strip(" ，,；;。") for piece in pieces]
 
 
 def _reportable(text: str) -> bool:
