@@ -11,7 +11,10 @@ from handlers.activity.intent import (
     Control,
     Target,
     apply_changes,
+    change_from_json,
+    change_to_json,
     decide,
+    follow_up,
     read_control,
     read_correction,
 )
@@ -226,3 +229,29 @@ def test_an_old_value_replaced_and_a_copula_that_is_no_replacement() -> None:
     waiting = card(1, "今天下午在嘎查村部开会员活动，到会15人", place=None, kind="member")
     decision = decide("11月9日在查干哈达嘎查开展入户走访", FRI, None, [waiting], [], [1])
     assert decision is not None and decision.action == "report"
+
+
+def test_answers_to_the_bots_own_questions() -> None:
+    one = card(1, "今天在江口村开了会员活动 来了25人", participants=25, kind="member")
+    two = card(2, "11月10日江口村会员活动到了20人", participants=20, kind="member")
+    proposal = {
+        "kind": "proposal",
+        "no": 1,
+        "saved": False,
+        "changes": [change_to_json(c) for c in read_correction("地点是文竹村", FRI).changes],
+    }
+    yes = follow_up("改", FRI, None, proposal, [one])
+    assert yes is not None and yes.action == "correct" and yes.changes[0].place == "文竹村"
+    no = follow_up("不改", FRI, None, proposal, [one])
+    assert no is not None and no.action == "kept"
+    assert follow_up("育儿补贴怎么领", FRI, None, proposal, [one]) is None
+    which = {"kind": "which", "changes": proposal["changes"]}
+    picked = follow_up("第2条", FRI, None, which, [one, two])
+    assert picked is not None and picked.targets == [two]
+    field = {"kind": "field", "no": 1, "saved": False, "field": "participants"}
+    answer = follow_up("18人", FRI, None, field, [one])
+    assert answer is not None and answer.changes[0].people == (18, False)
+    assert follow_up("昨天", FRI, None, field, [one]) is None  # not a head count
+    # the proposal survives a round trip through JSON with its values
+    item = change_to_json(read_correction("关爱保险是20份", FRI).changes[0])
+    assert change_from_json(item).item == Item("关爱保险", 20, "份")

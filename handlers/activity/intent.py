@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 from handlers.activity.dates import DateSpan, find_date
 from handlers.activity.normalise import fold
@@ -740,13 +741,13 @@ def decide(
         targets_pool = list(saved) or list(pending)
     if question and not (correction.explicit and correction.changes):
         if correction.explicit and (pending or saved) and not drafts:
-            return Decision("unclear", fields=correction.fields_named)
+            return _unclear(correction, targets_pool, shown)
         return None
     if correction.explicit:
         if not correction.changes:
             if not (pending or saved):
                 return None
-            return Decision("unclear", fields=correction.fields_named)
+            return _unclear(correction, targets_pool, shown)
         return _resolve(correction, targets_pool, shown, "correct")
     if correction.reference and correction.changes and not drafts and len(body) <= 30:
         # "<something>是<value>": only when the something is a card's activity or item
@@ -779,7 +780,11 @@ def decide(
             if decision.action == "answer":
                 return decision
         if all(c.field in ("date", "place") for c in correction.changes):
-            return Decision("not_a_value", targets=_pick(list(pending), shown)[:1])
+            return Decision(
+                "not_a_value",
+                targets=_pick(list(pending), shown)[:1],
+                changes=correction.changes,
+            )
     return None
 
 
@@ -800,6 +805,13 @@ def _confirm_then_report(body: str, sent: datetime, home: str | None) -> Decisio
 _NEW_ONE = re.compile(
     r"^(?:还有|另外|又|再)?(?:还)?(?:一次|一场|一个活动|另一次|又一次)|又搞|又开|又办|还搞了|还开了"
 )
+
+
+def _unclear(correction: Correction, pool: list[Target], shown: Sequence[int]) -> Decision:
+    """A correction without a value ("地点写错了"): asked for, with the card it is about."""
+    found = _resolve(correction, pool, shown, "unclear")
+    targets = found.targets if found.action == "unclear" else []
+    return Decision("unclear", targets=targets, fields=correction.fields_named)
 
 
 def _is_fragment(
@@ -1034,3 +1046,87 @@ def _set_item(items: list[Item], new: Item, *, add: bool) -> list[Item]:
 
 def _longer(a: str, b: str) -> str:
     return a if len(a) >= len(b) else b
+
+
+# -- answers to the bot's own questions --------------------------------------------------------
+
+_YES = frozenset(
+    {"改", "要改", "改吧", "改一下", "是", "是的", "对", "对的", "好", "好的", "嗯", "可以", "要"}
+)
+_NO = frozenset(
+    {"不改", "不用", "不用改", "不要", "不是", "不对", "算了", "没错", "不用了", "别改"}
+)
+
+
+def change_to_json(change: Change) -> dict[str, Any]:
+    return {
+        "field": change.field,
+        "date": [change.date.start.isoformat(), change.date.end.isoformat()]
+        if change.date
+        else None,
+        "place": change.place,
+        "place_home": change.place_home,
+        "people": list(change.people) if change.people else None,
+        "kind": change.kind,
+        "item": asdict(change.item) if change.item else None,
+        "name": change.name,
+    }
+
+
+def change_from_json(data: dict[str, Any]) -> Change:
+    span = data.get("date")
+    people = data.get("people")
+    item = data.get("item")
+    return Change(
+        field=str(data["field"]),
+        date=DateSpan(date.fromisoformat(span[0]), date.fromisoformat(span[1])) if span else None,
+        place=data.get("place"),
+        place_home=bool(data.get("place_home")),
+        people=(int(people[0]), bool(people[1])) if people else None,
+        kind=data.get("kind"),
+        item=Item(**item) if item else None,
+        name=str(data.get("name") or ""),
+    )
+
+
+def follow_up(
+    text: str,
+    sent: datetime,
+    home: str | None,
+    question: dict[str, Any],
+    targets: Sequence[Target],
+) -> Decision | None:
+    """The answer to what the bot just asked: 改成文竹村吗？→ 对; 第几条？→ 第1条; 没看懂地点 →
+    文竹村. None when the message is not an answer (it is then read as usual)."""
+    body = _FILLER_END.sub("", fold(text).strip()).lower()
+    changes = [change_from_json(c) for c in question.get("changes", [])]
+    kind = question.get("kind")
+
+    def target(no: int, saved: bool) -> Target | None:
+        return next((t for t in targets if t.no == no and t.saved == saved), None)
+
+    if kind == "proposal":
+        chosen = target(int(question["no"]), bool(question.get("saved")))
+        if chosen is None:
+            return None
+        if body in _YES:
+            return Decision("correct", targets=[chosen], changes=changes)
+        if body in _NO:
+            return Decision("kept", targets=[chosen])
+        return None
+    if kind == "which":
+        numbers, rest = _selector(body, bare=True)
+        if len(numbers) != 1 or rest.strip():
+            return None
+        chosen = next((t for t in targets if t.no == numbers[0] and not t.saved), None)
+        chosen = chosen or target(numbers[0], True)
+        return Decision("correct", targets=[chosen], changes=changes) if chosen else None
+    if kind == "field":
+        chosen = target(int(question["no"]), bool(question.get("saved")))
+        field_name = str(question.get("field"))
+        if chosen is None or asks_something(body):
+            return None
+        found = [c for c in read_correction(body, sent, home).changes if c.field == field_name]
+        found = found or _value_changes(field_name, body, "", sent, home)
+        return Decision("correct", targets=[chosen], changes=found) if found else None
+    return None

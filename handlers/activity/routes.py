@@ -31,7 +31,15 @@ from handlers.activity.cards import (
     Cards,
     title,
 )
-from handlers.activity.intent import Decision, Target, apply_changes, decide, read_control
+from handlers.activity.intent import (
+    Decision,
+    Target,
+    apply_changes,
+    change_to_json,
+    decide,
+    follow_up,
+    read_control,
+)
 from handlers.activity.parser import (
     KINDS,
     ActivityDraft,
@@ -80,6 +88,8 @@ _MONTH_IN_TEXT = re.compile(
     r"\d{4}\s*[-年./]\s*\d{1,2}\s*月?份?|\d{1,2}\s*月份?|上个?月|这个?月|本月"
 )
 _UNDO_WORDS = ("撤销", "撤回")
+QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
+QUESTION_TTL = 10 * 60
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
 _LEAD_IN = re.compile(r"补报|上报|汇报|报一下|报下|登记一下|来报|要报")
 LEAD_IN_REPLY = (
@@ -200,6 +210,9 @@ def routes(router: Router) -> list[Route[Any]]:
             return None
         cards = _cards(ctx)
         open_cards = cards.load()
+        question = ctx.conversation.get(QUESTION_KEY)
+        if question is not None:
+            ctx.conversation.clear(QUESTION_KEY)  # answered now, or not at all
         if not cards.has_state and not cards.expired:
             control = read_control(message.text)
             if (
@@ -216,6 +229,12 @@ def routes(router: Router) -> list[Route[Any]]:
             if draft is not None:
                 saved.append(Target(int(entry.get("no") or 0), draft, True, int(entry["id"])))
         pending = [Target(card.no, card.draft) for card in open_cards]
+        if isinstance(question, dict):
+            answer = follow_up(
+                message.text, message.sent_at, home_village(ctx.region), question, pending + saved
+            )
+            if answer is not None:
+                return Turn(answer, cards, saved)
         decision = decide(
             message.text,
             message.sent_at,
@@ -254,7 +273,16 @@ def routes(router: Router) -> list[Route[Any]]:
             )
         if action in ("correct", "answer"):
             return replies(correct(ctx, message, decision, cards, note))
+        if action == "kept":
+            target = decision.targets[0]
+            if target.saved:
+                return replies(note + "好的，没有改。")
+            card = cards.get(target.no)
+            shown = [card] if card is not None else []
+            cards.show([c.no for c in shown])
+            return replies(render(shown, cards.load(), ctx, note + "好的，没有改。"))
         if action == "ask_target":
+            ask(ctx, {"kind": "which", "changes": [change_to_json(c) for c in decision.changes]})
             names = "；".join(
                 f"第{t.no}条 {title(t.draft)}" + ("（已保存）" if t.saved else "")
                 for t in decision.targets
@@ -269,18 +297,32 @@ def routes(router: Router) -> list[Route[Any]]:
             target = decision.targets[0]
             assert change.people is not None
             people = f"{change.people[0]}{'多' if change.people[1] else ''}人"
+            propose(ctx, target, decision)
             return replies(
                 note
                 + f"第{target.no}条的人数现在是{target.draft.participants}人，要改成{people}吗？"
-                f"要改请说“人数是{people}”。"
+                "改就回“改”，不改回“不改”。"
             )
         if action == "unclear":
+            if len(decision.targets) == 1 and len(set(decision.fields)) == 1:
+                target = decision.targets[0]
+                ask(
+                    ctx,
+                    {
+                        "kind": "field",
+                        "no": target.no,
+                        "saved": target.saved,
+                        "field": decision.fields[0],
+                    },
+                )
             return replies(note + unclear_text(decision.fields))
         if action == "not_a_value":
-            which = f"第{decision.targets[0].no}条" if decision.targets else "这条记录"
-            return replies(
-                note + f"是要改{which}吗？改日期请说“日期是11月3日”，改地点请说“地点是文竹村”。"
-            )
+            if not decision.targets:
+                return replies(note + "改日期请说“日期是11月3日”，改地点请说“地点是文竹村”。")
+            target = decision.targets[0]
+            propose(ctx, target, decision)
+            what = "；".join(_change_text(c) for c in decision.changes)
+            return replies(note + f"要把第{target.no}条的{what}吗？改就回“改”，不改回“不改”。")
         return replies(note or "请再说一次。")
 
     def match_photo(message: IncomingMessage, ctx: Context) -> str | None:
@@ -440,6 +482,33 @@ def routes(router: Router) -> list[Route[Any]]:
 
 
 # -- actions -----------------------------------------------------------------------------------
+
+
+def ask(ctx: Context, question: dict[str, Any]) -> None:
+    """Remember what the bot asked, so the next message can answer it."""
+    ctx.conversation.set(QUESTION_KEY, question, ttl=QUESTION_TTL)
+
+
+def propose(ctx: Context, target: Target, decision: Decision) -> None:
+    ask(
+        ctx,
+        {
+            "kind": "proposal",
+            "no": target.no,
+            "saved": target.saved,
+            "changes": [change_to_json(c) for c in decision.changes],
+        },
+    )
+
+
+def _change_text(change: Any) -> str:
+    if change.field == "date" and change.date is not None:
+        return f"日期改成{change.date.display()}"
+    if change.field == "place" and change.place:
+        return f"地点改成{change.place}"
+    if change.field == "participants" and change.people is not None:
+        return f"人数改成{change.people[0]}{'多' if change.people[1] else ''}人"
+    return "这一项改掉"
 
 
 def _cards(ctx: Context) -> Cards:
@@ -742,11 +811,11 @@ def correct(
 
 def unclear_text(fields: Sequence[str]) -> str:
     if "date" in fields:
-        return "没看懂日期，请这样说：“日期是11月3日”或“改成上周五”。"
+        return "没看懂日期。日期应该是哪天？直接回就行，比如“11月3日”“前天”。"
     if "place" in fields:
-        return "没看懂地点，请这样说：“地点是文竹村”。"
+        return "没看懂地点。应该是哪个村（社区、嘎查）？直接回村名就行，比如“文竹村”。"
     if "participants" in fields:
-        return "没看懂人数，请这样说：“人数是15人”或“不是45人，是15人”。"
+        return "没看懂人数。人数应该是多少？直接回就行，比如“15人”。"
     if "kind" in fields:
         kinds = "、".join(KINDS.values())
         return f"没看懂活动类型，可以说：{kinds}。"
