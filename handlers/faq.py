@@ -21,7 +21,7 @@ from typing import Any
 from handlers.core.messages import IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import Route, Router
 from handlers.core.services import Context
-from handlers.handoff import LAST_QUESTION, create_ticket, forward_ticket
+from handlers.handoff import AWAITING_QUESTION, LAST_QUESTION, create_ticket, forward_ticket
 from handlers.profiles import remember_region, remembered_region
 from knowledge.answers import CAN_HELP, NOT_FOUND, choices_text, entry_text, render
 from knowledge.base import KnowledgeBase
@@ -142,6 +142,26 @@ def routes(_router: Router) -> list[Route[Any]]:
         )
         return _replies(entry_text(entry, note))
 
+    def match_for_person(message: IncomingMessage, ctx: Context) -> str | None:
+        # After a bare "人工" the next question goes to a person; greetings, thanks and
+        # numbers are still answered as themselves (commands and reports were routed before).
+        if message.kind is not Kind.TEXT or not ctx.conversation.get(AWAITING_QUESTION):
+            return None
+        text = message.text.strip()
+        kb = _knowledge(ctx)
+        if not text or _choice_number(text) is not None:
+            return None
+        if kb is not None and kb.matcher.classify(text) in (Outcome.GREETING, Outcome.THANKS):
+            return None
+        return text
+
+    def to_person(_m: IncomingMessage, question: str, ctx: Context) -> Sequence[Reply]:
+        """发“人工”后再发问题：把问题转给值班的协会工作人员。"""
+        ctx.conversation.clear(AWAITING_QUESTION)
+        ctx.conversation.clear(LAST_QUESTION)
+        ticket = create_ticket(ctx, question)
+        return forward_ticket(ctx, ticket)
+
     def match_question(message: IncomingMessage, ctx: Context) -> FaqHit | None:
         if message.kind is not Kind.TEXT or not message.text.strip():
             return None
@@ -180,6 +200,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         Route("faq.choice", match_choice, answer_choice),
         Route("faq.stale-choice", match_stale_choice, answer_stale_choice),
         Route("faq.region", match_region, answer_region),
+        Route("faq.to-person", match_for_person, to_person),
         Route(
             "faq",
             match_question,

@@ -1,7 +1,8 @@
 """Human hand-off: the unanswered-question queue and the coordinator's answers.
 
 - A family's question the bot cannot answer (or "人工") becomes a ticket and is forwarded to
-  the on-duty coordinator for the asker's region, with the bot's best guesses.
+  the on-duty coordinator for the asker's region, with the bot's best guesses. A bare "人工"
+  with no question before it first asks for the question; the next one goes to a person.
 - The coordinator answers with ``回复 <编号> <内容>``; the bot relays it to the asker (app
   member or 微信客服 customer) and offers ``入库 <编号>`` to draft a knowledge-base entry.
 - ``xiehui kb unanswered`` lists the queue.
@@ -37,6 +38,15 @@ HUMAN_WORDS = frozenset(
      "找工作人员", "联系工作人员", "客服"}
 )  # fmt: skip
 LAST_QUESTION = "faq_last_question"  # conversation key the FAQ route keeps for "人工"
+#: Set after a bare "人工": the asker's next question goes to a person (the FAQ route takes it).
+AWAITING_QUESTION = "handoff_awaiting_question"
+AWAITING_TTL = 600
+ASK_FOR_QUESTION = (
+    "好的，我帮您转给协会工作人员。请先把您的问题发给我（一两句话说清楚就行），"
+    "我会连同问题一起转过去，这样工作人员能更快答复您。"
+)
+#: The question of tickets raised before a bare "人工" asked for one (never knowledge).
+PLACEHOLDER = "（用户请求人工服务，还没说具体问题）"
 _REPLY = re.compile(r"^\s*回复\s*#?(\d+)[\s:：,，]+(.+)$", re.DOTALL)
 _DRAFT = re.compile(r"^\s*入库\s*#?(\d+)\s*$")
 
@@ -158,7 +168,7 @@ def forward_ticket(ctx: Context, ticket: HandoffTicket) -> list[Reply]:
     who = "微信客服的群众" if ticket.channel == Channel.KF.value else "用户"
     lines = [
         f"【转人工 编号{ticket.id}】来自{who}，地区：{ticket.region or '未知'}",
-        f"问题：{ticket.question}",
+        f"问题：{ticket.question or '（对方没有说具体问题，请直接联系对方）'}",
         *_hint_lines(ctx, ticket),
         f"请直接发送“回复 {ticket.id} 您的答复”，我会转告提问人。",
     ]
@@ -246,7 +256,10 @@ def routes(_router: Router) -> list[Route[Any]]:
         """工作人员发“回复 12 答复内容”：把答复转告提问人，并提示可发“入库 12”。"""
         ctx.require(ctx.role in STAFF, "只有协会工作人员可以答复转人工的问题。")
         ticket = answer_ticket(ctx.services.engine, cmd.ticket_id, cmd.text, message.user_id)
-        relayed = f"关于您问的“{ticket.question[:60]}”，协会工作人员答复：\n{ticket.answer}"
+        if has_question(ticket):
+            relayed = f"关于您问的“{ticket.question[:60]}”，协会工作人员答复：\n{ticket.answer}"
+        else:
+            relayed = f"协会工作人员答复您：\n{ticket.answer}"
         return [
             Reply(relayed, to=asker_target(ticket)),
             Reply(
@@ -267,6 +280,8 @@ def routes(_router: Router) -> list[Route[Any]]:
             raise DomainError(f"找不到编号 {ticket_id} 的问题，请核对编号。")
         if ticket.status != "answered":
             raise DomainError(f"编号 {ticket_id} 还没有答复，请先发“回复 {ticket_id} 内容”。")
+        if not has_question(ticket):
+            raise DomainError(f"编号 {ticket_id} 没有具体问题，不能加入知识库。")
         store = ctx.services.knowledge
         if store is None:
             raise DomainError("知识库没有加载，暂时不能入库。")
@@ -278,8 +293,8 @@ def routes(_router: Router) -> list[Route[Any]]:
                 session.add(stored)
         return [
             Reply(
-                f"已把编号 {ticket_id} 的问答加入待审核草稿（pending.yaml）。"
-                "审核、补上来源后移入正式知识库即可生效；xiehui kb check 会列出待审核条目。"
+                f"已把编号 {ticket_id} 的问答存为知识库草稿。管理员审核、补上来源后，"
+                "机器人才会用它自动回答。"
             )
         ]
 
@@ -288,9 +303,15 @@ def routes(_router: Router) -> list[Route[Any]]:
         return True if text in HUMAN_WORDS else None
 
     def to_human(_message: IncomingMessage, _match: object, ctx: Context) -> Sequence[Reply]:
-        """发“人工”：转给所在地区值班的协会工作人员，带上刚才没答上的问题。"""
+        """发“人工”：转给所在地区值班的协会工作人员，带上刚才没答上的问题；
+        还没说问题的，先请对方把问题发来。"""
         last = ctx.conversation.pop(LAST_QUESTION) or {}
-        question = str(last.get("question") or "（用户请求人工服务，还没说具体问题）")
+        question = str(last.get("question") or "")
+        if not question and not ctx.conversation.get(AWAITING_QUESTION):
+            ctx.conversation.set(AWAITING_QUESTION, True, ttl=AWAITING_TTL)
+            return [Reply(ASK_FOR_QUESTION)]
+        # "人工" a second time: the asker wants a person even without saying why.
+        ctx.conversation.clear(AWAITING_QUESTION)
         ticket = create_ticket(ctx, question, list(last.get("candidates") or []))
         return forward_ticket(ctx, ticket)
 
@@ -312,6 +333,12 @@ def routes(_router: Router) -> list[Route[Any]]:
         ),
         Route("handoff.human", match_human, to_human),
     ]
+
+
+def has_question(ticket: HandoffTicket) -> bool:
+    """Whether a ticket carries the asker's own question (not the old placeholder)."""
+    question = ticket.question.strip()
+    return bool(question) and question != PLACEHOLDER
 
 
 def is_family(ctx: Context) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from handlers.core.messages import MAX_TEXT_BYTES, utf8_len
 from knowledge.base import Entry
 from knowledge.matcher import FaqHit, Outcome
 
@@ -28,15 +30,77 @@ ILLEGAL = (
 NOT_FOUND = "这个问题我暂时答不上来。"
 
 
-def entry_text(entry: Entry, note: str = "") -> str:
-    """An entry's answer with the region note, the unconfirmed flag and its source line."""
-    parts = [entry.answer.strip()]
-    if note:
-        parts.append(note)
-    if entry.status == "unconfirmed":
-        parts.append(UNCONFIRMED_NOTE)
-    parts.append(entry.source_line())
-    return "\n".join(parts)
+#: A sentence telling the reader to check with someone ("具体以当地最新文件为准"): one per reply.
+DISCLAIMER = re.compile(r"[^。！？\n]*(?:以[^。！？\n]{0,40}为准|仅供参考)[^。！？\n]*[。！？]?")
+#: Region notes that must be read before the answer (another region's rule follows).
+LEADING_NOTE = "以下是"
+
+
+def _without_disclaimers(text: str) -> tuple[str, str]:
+    """``text`` without its disclaimer sentences, and the first of them."""
+    found = DISCLAIMER.search(text)
+    if found is None:
+        return text, ""
+    stripped = DISCLAIMER.sub("", text)
+    stripped = re.sub(r"[ \t]+\n", "\n", stripped)
+    return re.sub(r"\n{3,}", "\n\n", stripped).strip(), found.group().strip()
+
+
+def entry_text(
+    entry: Entry, note: str = "", *, disclaimer: bool = True, brief: bool = False
+) -> str:
+    """An entry's answer with its region note, at most one disclaimer and its source line.
+
+    The answer's first paragraph is the direct answer; ``brief`` keeps only that paragraph
+    (used when several answers share one message). A note that says another region's rule
+    follows (以下是广西的规定…) comes first; other notes follow the answer.
+    """
+    answer = entry.answer.strip()
+    if brief:
+        answer = answer.split("\n")[0].strip()
+    answer, said = _without_disclaimers(answer)
+    lines = []
+    if note and note.startswith(LEADING_NOTE):
+        lines.append(note)
+    lines.append(answer)
+    if note and not note.startswith(LEADING_NOTE):
+        lines.append(note)
+    if disclaimer:
+        if entry.status == "unconfirmed" and not said:
+            lines.append(UNCONFIRMED_NOTE)
+        elif said:
+            lines.append(said)
+    lines.append(entry.source_line())
+    return "\n".join(line for line in lines if line)
+
+
+def parts_text(hits: Sequence[FaqHit]) -> str:
+    """One numbered answer per question of a message, each with its source, one disclaimer
+    at the end; shortened to the direct answers when the whole would pass one message."""
+    said = ""
+    for hit in hits:
+        if hit.entry is not None:
+            said = said or _without_disclaimers(hit.entry.answer)[1]
+    tail = said or (
+        UNCONFIRMED_NOTE
+        if any(h.entry is not None and h.entry.status == "unconfirmed" for h in hits)
+        else ""
+    )
+    shown = [(h, h.entry) for h in hits if h.entry is not None]
+    brief = [False] * len(shown)
+    # Too long for one message: the longest answers are cut to their direct answer first.
+    by_length = sorted(range(len(shown)), key=lambda i: -len(shown[i][1].answer))
+    for step in range(len(shown) + 1):
+        if step:
+            brief[by_length[step - 1]] = True
+        blocks = [
+            f"{number}. {entry_text(entry, hit.note, disclaimer=False, brief=cut)}"
+            for number, ((hit, entry), cut) in enumerate(zip(shown, brief, strict=True), start=1)
+        ]
+        text = "\n\n".join(blocks) + (f"\n{tail}" if tail else "")
+        if utf8_len(text) <= MAX_TEXT_BYTES:
+            break
+    return text
 
 
 def choices_text(candidates: Sequence[Entry]) -> str:
@@ -48,6 +112,8 @@ def choices_text(candidates: Sequence[Entry]) -> str:
 
 def render(hit: FaqHit) -> str:
     """Plain reply text for a hit (without hand-off; the FAQ route adds that)."""
+    if hit.outcome is Outcome.CONFIDENT and hit.parts:
+        return parts_text(hit.parts)
     if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
         return entry_text(hit.entry, hit.note)
     if hit.outcome is Outcome.UNSURE and hit.candidates:

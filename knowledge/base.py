@@ -213,8 +213,71 @@ def load_directory(directory: Path) -> tuple[list[TopicFile], list[Issue]]:
     return files, issues
 
 
+#: A source names its document and the year it is from (or says the year is unknown).
+YEAR_UNKNOWN = "年份不详"
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+#: Working notes that must never reach a user: examples, to-dos, fact-sheet references.
+_INTERNAL = re.compile(
+    r"示例|待核实|待补|底稿|事实清单|SEED-|TODO|FIXME|内部备注|(?<![A-Za-z])T[1-4]-\d{2}(?!\d)"
+)
+#: Service numbers and phone numbers (12333, 95519, 400…, 0771-…, mobiles), not amounts.
+_PHONE = re.compile(
+    r"(?<![\d.])((?:12|95|96)\d{3}|[48]00\d{7}|0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?![\d.万元%年份人件天个岁周])"
+)
+#: A sentence that tells the reader to check elsewhere; an answer carries one at most.
+_DISCLAIMER = re.compile(r"以[^。！？\n]{0,40}为准|仅供参考")
+#: The direct answer (the first paragraph) is short; details follow on later lines.
+LEAD_CHARS = 200
+PHONES_FILE = Path(__file__).resolve().parent / "dict" / "phones.txt"
+
+
+def supported_phones(path: Path = PHONES_FILE) -> dict[str, frozenset[str]]:
+    """Numbers an answer may give, each with the fact-sheet ids that support it."""
+    table: dict[str, frozenset[str]] = {}
+    if not path.exists():
+        return table
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].split()
+        if line:
+            table[line[0]] = frozenset(line[1:])
+    return table
+
+
+def source_issues(entry: Entry) -> list[Issue]:
+    """A source without a year, an internal note in user text, an unsupported phone number,
+    more than one disclaimer, a long lead paragraph."""
+    where = f"{entry.file}:{entry.id}"
+    issues: list[Issue] = []
+    for part in re.split(r"[；;]", entry.source):
+        if part.strip() and not _YEAR.search(part) and YEAR_UNKNOWN not in part:
+            issues.append(Issue("error", where, f"source without a year: {part.strip()!r}"))
+    for field_name, text in (("answer", entry.answer), ("source", entry.source)):
+        for found in _INTERNAL.finditer(text):
+            issues.append(
+                Issue("error", where, f"internal note in {field_name}: {found.group()!r}")
+            )
+    phones = supported_phones()
+    for found in _PHONE.finditer(entry.answer):
+        number = found.group(1)
+        backing = phones.get(number)
+        if backing is None:
+            issues.append(Issue("error", where, f"phone number {number} has no recorded source"))
+        elif not backing & set(entry.facts):
+            facts = ", ".join(sorted(backing))
+            issues.append(Issue("error", where, f"phone number {number} needs fact {facts}"))
+    if len(_DISCLAIMER.findall(entry.answer)) > 1:
+        issues.append(Issue("error", where, "more than one disclaimer (以…为准) in the answer"))
+    lead = entry.answer.strip().split("\n")[0]
+    if len(lead) > LEAD_CHARS:
+        issues.append(
+            Issue("error", where, f"first paragraph is {len(lead)} characters (> {LEAD_CHARS})")
+        )
+    return issues
+
+
 def validate(entries: Sequence[Entry], today: date | None = None) -> list[Issue]:
-    """Cross-entry checks: unique ids, shared variants, sizes, regions, statuses, staleness."""
+    """Cross-entry checks: unique ids, shared variants, sizes, regions, statuses, staleness,
+    and each entry's sources, notes, phone numbers and answer shape."""
     issues: list[Issue] = []
     seen: dict[str, Entry] = {}
     variants: dict[str, str] = {}
@@ -232,6 +295,7 @@ def validate(entries: Sequence[Entry], today: date | None = None) -> list[Issue]
             issues.append(Issue("error", where, f"answer + source is {size} bytes (> 2048)"))
         if len(entry.questions) < 3:
             issues.append(Issue("warning", where, "fewer than 3 question variants"))
+        issues.extend(source_issues(entry))
         for question in entry.questions:
             key = _variant_key(question)
             owner = variants.get(key)

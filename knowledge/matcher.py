@@ -34,6 +34,7 @@ from rapidfuzz import fuzz
 
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
+from knowledge.typos import TypoCorrector, read_near_forms
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,18 @@ _NUMERAL = frozenset("0123456789零一二两三四五六七八九十百千万第
 _DROP = re.compile(
     r"[\s\u3000,.!?;:'\"()\[\]{}<>，。！？；：、“”‘’（）【】《》…~～·\-—_/\\|@#$%^&*+=`]+"
 )
+
+_BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?(?:出生|生的|生)")
+_CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
+_ASKING = re.compile(
+    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
+    r"(.)不\1|有没有|算不算|对不对|(?<=..)不$|没有?$"
+)
+#: Clauses that carry nothing: dropped before a long message is read.
+FILLER = frozenset(
+    {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
+     "麻烦问一下", "请教一下", "咨询一下", "我想咨询一下", "打扰了", "打扰一下", "急", "急急急"}
+)  # fmt: skip
 
 GREETINGS = frozenset(
     {"你好", "您好", "在吗", "在不在", "在么", "hi", "hello", "哈喽", "嗨", "早上好", "上午好",
@@ -66,6 +79,10 @@ class Outcome(StrEnum):
     THANKS = "thanks"
 
 
+#: Outcomes that are about a policy question (not a greeting, an illegal or off-topic one).
+POLICY = frozenset({Outcome.CONFIDENT, Outcome.UNSURE, Outcome.NONE})
+
+
 @dataclass(frozen=True)
 class Params:
     """Blend weights and decision thresholds (tuned on tests/data/faq_dev.yaml)."""
@@ -84,6 +101,11 @@ class Params:
     historical_penalty: float = 0.08
     foreign_share: float = 1.0  # weight of a topic word the index knows only in parts (病假)
     strange_confident: float = 0.6  # a question with a topic no entry knows needs this much
+    topic_confidence: float = 0.4  # a clause matching an entry this well alone has a topic
+    topic_words: float = 0.4  # ... and that entry knows this share of the clause's words
+    long_message: int = 28  # characters: a message this long is reduced to its questions
+    max_parts: int = 3  # questions answered from one message
+    context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,31 @@ class Scored:
     words: float
     bigrams: float
     fuzzy: float
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One piece of a message between spaces or punctuation (cleaned, typos corrected)."""
+
+    text: str
+    asking: bool  # a question word or mark (吗, 多少, 能不能, 给钱不, ？)
+    anchored: bool = False  # a family-planning word (计生, 产假, 叶酸 …)
+    region: Region = field(default_factory=Region)  # a place the clause names
+
+
+_Memo = dict[str, tuple[list["Scored"], list[str]]]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What holds for the whole message while its parts are decided."""
+
+    region: Region
+    source: str
+    anchored: bool  # a family-planning word
+    off_topic: bool  # an out-of-scope word and no family-planning word
+    named: frozenset[str]  # provinces the message names
+    memo: _Memo  # rankings already computed for this message, by text
 
 
 @dataclass(frozen=True)
@@ -111,6 +158,9 @@ class FaqHit:
     region_source: str = ""  # text | asker | "" (none known)
     note: str = ""
     ranked: tuple[Scored, ...] = ()
+    #: One confident hit per question when the message asks two or more (this hit is the
+    #: first of them); empty for a single question.
+    parts: tuple[FaqHit, ...] = ()
 
     @property
     def top_entry(self) -> Entry | None:
@@ -176,7 +226,19 @@ class Segmenter:
         )
         self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
-        self.in_scope = _compile_any(_read_lines(dict_dir / "in_scope.txt"))
+        in_scope = _read_lines(dict_dir / "in_scope.txt")
+        self.in_scope = _compile_any(in_scope)
+        self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.first: list[tuple[str, re.Pattern[str]]] = []
+        for line in _read_lines(dict_dir / "first.txt"):
+            group, _, pattern = line.partition(" ")
+            self.first.append((group, re.compile(pattern.strip())))
+        # Plain words of the dictionaries: what a misspelt question may be corrected to.
+        self.lexicon: set[str] = set(self.synonyms) | set(self.synonyms.values())
+        self.lexicon.update(line.split()[0] for line in _read_lines(dict_dir / "user.txt"))
+        self.lexicon.update(w for line in in_scope for w in line.split("|") if w.isalpha())
+        for line in _read_lines(dict_dir / "illegal.txt"):
+            self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -192,18 +254,31 @@ class Segmenter:
         return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
     def normalise(self, text: str) -> str:
-        """Cleaned, synonyms replaced, region names removed (regions are resolved apart)."""
+        """Cleaned, synonyms replaced, region names removed (regions are resolved apart).
+
+        A birth date is reduced to its year (2023年10月生的 -> 2023年出生) so the synonym
+        table can tell a child born before the subsidy started (以前出生)."""
         cleaned = self.region_pattern.sub("", self.clean(text))
+        cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
         if self._synonym_re is None:
             return cleaned
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
 
     def words(self, normalised: str) -> list[str]:
-        return [
-            w
-            for w in self.tokenizer.lcut(normalised, HMM=True)
-            if w not in self.stopwords and w.strip()
-        ]
+        """Content words. A two-character word jieba guesses for an unknown string that
+        starts or ends with a stop word (人买 in 哪些人买的) is split back into characters."""
+        out: list[str] = []
+        freq = self.tokenizer.FREQ
+        for word in self.tokenizer.lcut(normalised, HMM=True):
+            if (
+                len(word) == 2
+                and not freq.get(word)
+                and (word[0] in self.stopwords or word[1] in self.stopwords)
+            ):
+                out.extend(c for c in word if c not in self.stopwords)
+            elif word not in self.stopwords and word.strip():
+                out.append(word)
+        return out
 
     def bigrams(self, normalised: str) -> list[str]:
         chars = [c for c in normalised if c not in self.stopwords]
@@ -271,6 +346,14 @@ class Matcher:
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
         ]
+        # Dictionary words first, then keywords, then any word of a variant (variants may hold
+        # typos of their own), the more entries the likelier.
+        # Words jieba invents for unknown strings (typos inside variants) are left out.
+        freq = self.segmenter.tokenizer.FREQ
+        vocabulary = {w: word_df[w] / (n + 1) for w in self.word_idf if freq.get(w)}
+        vocabulary.update({self.segmenter.clean(k): 2.0 for e in entries for k in e.keywords})
+        vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
+        self.typos = TypoCorrector(vocabulary, self.segmenter.near_forms, freq)
 
     def _known_pieces(self, words: Iterable[str]) -> tuple[list[str], list[str]]:
         """Split a word the index does not know into parts it does know ("能休" -> "休").
@@ -318,8 +401,16 @@ class Matcher:
         """Entries scored for ``text``, best first (only the recalled few)."""
         return self._rank(text)[0]
 
-    def _rank(self, text: str) -> tuple[list[Scored], list[str]]:
-        """``rank`` and the question's strange words: topics no entry knows (车险, 病假)."""
+    def _rank(self, text: str, memo: _Memo | None = None) -> tuple[list[Scored], list[str]]:
+        """``rank`` and the question's strange words: topics no entry knows (车险, 病假).
+
+        ``memo`` keeps the rankings of one message's texts (its clauses are ranked more than
+        once while its parts are decided)."""
+        if memo is not None:
+            known = memo.get(text)
+            if known is None:
+                known = memo[text] = self._rank(text)
+            return known
         seg = self.segmenter
         normalised = seg.normalise(text)
         pieces, foreign = self._known_pieces(seg.words(normalised))
@@ -392,44 +483,225 @@ class Matcher:
             and not all(c in _NUMERAL for c in word)
         )
 
-    def classify(self, text: str) -> Outcome | None:
-        """Greeting, thanks or an illegal request, recognised before any matching."""
+    def correct(self, cleaned: str) -> str:
+        """A cleaned question with misspelt domain words rewritten (region names kept)."""
+        protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
+        return self.typos.correct(cleaned, protected)
+
+    def classify(self, text: str, fixed: str | None = None) -> Outcome | None:
+        """Greeting, thanks or an illegal request, recognised before any matching
+        (``fixed``: the cleaned text with typos corrected, when already known)."""
         cleaned = self.segmenter.clean(text)
         if cleaned in GREETINGS or (len(cleaned) <= 6 and cleaned.rstrip("啊呀哈") in GREETINGS):
             return Outcome.GREETING
         if cleaned in THANKS or cleaned.rstrip("啊呀哈了！!") in THANKS:
             return Outcome.THANKS
-        if self.segmenter.illegal is not None and self.segmenter.illegal.search(cleaned):
-            return Outcome.ILLEGAL
+        illegal = self.segmenter.illegal
+        if illegal is not None:
+            if fixed is None:
+                fixed = self.correct(cleaned)
+            if illegal.search(cleaned) or illegal.search(fixed):
+                return Outcome.ILLEGAL
         return None
 
+    # -- clauses ---------------------------------------------------------------------------
+
+    def clauses(self, text: str) -> list[Clause]:
+        """The message cut at spaces and punctuation, greetings and filler dropped."""
+        out: list[Clause] = []
+        pieces = _CLAUSE_CUT.split(unicodedata.normalize("NFKC", text))
+        for raw, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=False):
+            cleaned = self.segmenter.clean(raw)
+            if not cleaned or cleaned in GREETINGS or cleaned in THANKS or cleaned in FILLER:
+                continue
+            fixed = self.correct(cleaned)
+            asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
+            anchored = self.segmenter.in_scope is not None and bool(
+                self.segmenter.in_scope.search(fixed)
+            )
+            out.append(Clause(fixed, asking, anchored, find_region(cleaned)))
+        return out
+
+    def has_topic(self, clause: Clause, memo: _Memo | None = None) -> bool:
+        """A family-planning word, or the clause alone matches an entry well and that entry
+        knows most of its words (能请几天护理假, not 让我下礼拜就回去上班)."""
+        if clause.anchored:
+            return True
+        ranked, _ = self._rank(clause.text, memo)
+        return bool(ranked) and (
+            ranked[0].confidence >= self.params.topic_confidence
+            and ranked[0].words >= self.params.topic_words
+        )
+
+    @staticmethod
+    def story_region(clauses: Sequence[Clause], asker: Region | None) -> Region:
+        """The region a long message is about: the asker's own when the message names it
+        (孩子户口落在我们玉林村里, not the 东莞 where the parents work), else the one a
+        question clause names, else the first one named."""
+        named = [c.region for c in clauses if not c.region.is_empty]
+        if not named:
+            return Region()
+        if asker is not None and not asker.is_empty:
+            for region in named:
+                if region.province == asker.province and (
+                    not asker.city or region.city in ("", asker.city)
+                ):
+                    return asker if asker.city else region
+        asked = [c.region for c in clauses if c.asking and not c.region.is_empty]
+        return asked[0] if asked else named[0]
+
+    def _questions(self, clauses: Sequence[Clause], scope: _Scope) -> list[FaqHit]:
+        """One decision per question clause, each read with the topic it leans on.
+
+        A question clause is tried alone and after the nearest topic clause before it
+        (国家那个育儿补贴第三个娃也给不给 + 要去哪里弄; 开始吃叶酸 + 来得及吗); the reading with
+        the more confident answer wins. A clause that answers well alone becomes the topic for
+        the clauses after it.
+        """
+        hits: list[FaqHit] = []
+        context = ""
+        for clause in clauses:
+            topic = self.has_topic(clause, scope.memo)
+            if not clause.asking:
+                if topic:
+                    context = clause.text
+                continue
+            alone = self._decide(clause.text, scope)
+            joined = self._decide(context + clause.text, scope) if context else None
+            if (
+                joined is not None
+                and joined.outcome is Outcome.CONFIDENT
+                and (
+                    alone.outcome is not Outcome.CONFIDENT
+                    or joined.confidence >= alone.confidence - self.params.context_bonus
+                )
+            ):
+                hits.append(joined)
+                continue
+            hits.append(alone)
+            if topic and alone.outcome is Outcome.CONFIDENT:
+                context = clause.text
+        return hits
+
+    def focus(self, clauses: Sequence[Clause], memo: _Memo | None = None) -> str:
+        """A long message reduced to what matters: its question and topic clauses (the
+        family story around them, 我儿子儿媳妇都在东莞厂里打工, is left out)."""
+        kept = [c.text for c in clauses if c.asking or self.has_topic(c, memo)]
+        return "".join(kept or [c.text for c in clauses])
+
+    # -- deciding --------------------------------------------------------------------------
+
     def match(self, text: str, asker_region: Region | None = None) -> FaqHit:
-        """Decide what to answer for ``text`` asked by someone from ``asker_region``."""
-        special = self.classify(text)
+        """Decide what to answer for ``text`` asked by someone from ``asker_region``.
+
+        A message with two or more questions on different topics gets one hit per part
+        (``FaqHit.parts``); a long message is answered from its question clauses.
+        """
+        memo: _Memo = {}
+        cleaned = self.segmenter.clean(text)
+        clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+        # Typos are corrected clause by clause (a correction never spans two clauses).
+        fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
+        special = self.classify(text, fixed)
         if special is not None:
             return FaqHit(special)
-        params = self.params
         named = find_region(text)
         region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
         if not named.is_empty:
             source = "text"
         elif not region.is_empty:
             source = "asker"
-        ranked, strange = self._rank(text)
+        if len(clauses) >= 3 and source == "text":
+            region = self.story_region(clauses, asker_region)
+        scope = self._scope(fixed, cleaned, region, source, memo)
+        return self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
+
+    def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
+        """The decision for a message: one question, several, or a long story."""
+        memo = scope.memo
+        if len(clauses) <= 1 or scope.off_topic:
+            # An out-of-scope word and no family-planning word: the whole message decides
+            # (车险能赔吗 要多久到账 is about car insurance, not about when a subsidy is paid).
+            return self._decide(fixed, scope)
+        hits = self._questions(clauses, scope)
+        parts: list[FaqHit] = []
+        for hit in hits:
+            if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
+                key = hit.entry.group_key
+                if all(p.entry is None or p.entry.group_key != key for p in parts):
+                    parts.append(hit)
+        if len(parts) >= 2:
+            return replace(parts[0], parts=tuple(parts[: self.params.max_parts]))
+        long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
+        if not long:
+            return self._decide(fixed, scope)
+        # The story may carry the topic (我是独生女 … 能请几天护理假): the question and topic
+        # clauses together first, then the whole message, then a question with its topic.
+        hit = self._decide(self.focus(clauses, memo), scope)
+        if hit.outcome is Outcome.CONFIDENT:
+            return hit
+        whole = self._decide(fixed, scope)
+        if whole.outcome is Outcome.CONFIDENT:
+            return whole
+        return parts[0] if parts else hit
+
+    def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
+        """Put the answer a question of this kind needs first (``dict/first.txt``): an
+        accident followed by 能赔吗 is answered "is it covered" before how to claim."""
+        if not scope.anchored or scope.off_topic or hit.outcome not in POLICY:
+            return hit
+        normalised = self.segmenter.normalise(fixed)
+        for group, pattern in self.segmenter.first:
+            if group not in self.groups or not pattern.search(normalised):
+                continue
+            current = hit.parts or ((hit,) if hit.outcome is Outcome.CONFIDENT else ())
+            if current and current[0].entry is not None and current[0].entry.group_key == group:
+                return hit
+            ranked, _ = self._rank(fixed, scope.memo)
+            entry, note = self.resolve(group, ranked, scope.region)
+            lead = FaqHit(
+                Outcome.CONFIDENT,
+                entry=entry,
+                confidence=hit.confidence,
+                margin=hit.margin,
+                region=scope.region,
+                region_source=scope.source,
+                note=note,
+                ranked=hit.ranked,
+            )
+            rest = [p for p in current if p.entry is not None and p.entry.group_key != group]
+            if not rest:
+                return lead
+            return replace(lead, parts=(lead, *rest)[: self.params.max_parts])
+        return hit
+
+    def _scope(self, fixed: str, cleaned: str, region: Region, source: str, memo: _Memo) -> _Scope:
+        seg = self.segmenter
+        anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
+        off_topic = (
+            not anchored
+            and seg.out_of_scope is not None
+            and seg.out_of_scope.search(fixed) is not None
+        )
+        named = frozenset(
+            find_region(m.group()).province for m in seg.region_pattern.finditer(cleaned)
+        )
+        return _Scope(region, source, anchored, off_topic, named, memo)
+
+    def _decide(self, fixed: str, scope: _Scope) -> FaqHit:
+        """The outcome for one (cleaned, corrected) question text."""
+        params = self.params
+        region, source = scope.region, scope.source
+        anchored, off_topic = scope.anchored, scope.off_topic
+        ranked, strange = self._rank(fixed, scope.memo)
         groups = self._group_order(ranked)
         if not groups:
+            if off_topic:
+                return FaqHit(Outcome.REJECT)
             return FaqHit(Outcome.NONE, region=region, region_source=source)
         top_key, top_conf = groups[0]
         second = groups[1][1] if len(groups) > 1 else 0.0
         margin = top_conf - second
-        cleaned = self.segmenter.clean(text)
-        seg = self.segmenter
-        anchored = seg.in_scope is not None and seg.in_scope.search(cleaned) is not None
-        off_topic = (
-            not anchored
-            and seg.out_of_scope is not None
-            and seg.out_of_scope.search(cleaned) is not None
-        )
         if off_topic and top_conf < params.sure:
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
         base = FaqHit(
@@ -450,8 +722,8 @@ class Matcher:
         if (top_conf >= params.confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
-            if source == "text" and not self._covers(top_key, cleaned):
-                # 广西婚假: only 内蒙古's rule is known; another province's rule is no answer.
+            if source == "text" and not self._covers(top_key, scope.named):
+                # 广西婚假 with only 内蒙古's rule known: another province's rule is no answer.
                 resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
                 return replace(base, candidates=tuple(e for e, _ in resolved))
             entry, note = self.resolve(top_key, ranked, region)
@@ -481,13 +753,9 @@ class Matcher:
 
     # -- regions ---------------------------------------------------------------------------
 
-    def _covers(self, group_key: str, cleaned: str) -> bool:
+    def _covers(self, group_key: str, named: frozenset[str]) -> bool:
         """Whether a group answers for a question naming regions: it has a national entry, or
         an entry for a province the question names (湖南的嫁到广西: 广西's rule answers)."""
-        named = {
-            find_region(m.group()).province
-            for m in self.segmenter.region_pattern.finditer(cleaned)
-        }
         return any(
             e.is_national or e.place.province in named for e in self.group_entries(group_key)
         )
@@ -501,7 +769,8 @@ class Matcher:
         """The entry of a group that applies to ``region``, and a note for the reply.
 
         Never crosses cities: a 包头 asker gets a 包头 entry, else the 内蒙古 entry, else the
-        national one, never 呼和浩特's.
+        national one, never 呼和浩特's. When only another region's rule exists, the note says
+        so before the answer (以下是广西的规定，您所在的包头请咨询…).
         """
         members = self.group_entries(group_key)
         scores = {s.entry.id: s.confidence for s in ranked}
@@ -517,10 +786,6 @@ class Matcher:
                 ),
             )
 
-        if len(members) == 1:
-            return members[0], ""
-        regional = any(not e.is_national for e in members)
-        national = best([e for e in members if e.is_national])
         if not region.is_empty:
             if region.city:
                 found = best([e for e in members if e.place.city == region.city])
@@ -531,21 +796,37 @@ class Matcher:
             )
             if found:
                 return found, ""
-            covered = "、".join(sorted({e.place.label() for e in members if not e.is_national}))
+            national = best([e for e in members if e.is_national])
             if national is not None:
-                note = f"暂未收录{region.label()}的专门规定（已收录：{covered}），以上是全国规定，具体以当地为准。"
+                if len(members) == 1:
+                    return national, ""
+                note = f"暂未收录{region.label()}的专门规定，以上是全国规定，当地可能另有规定。"
                 return national, note
             chosen = best(members) or members[0]
-            note = f"暂未收录{region.label()}的规定，以上是{chosen.place.label()}的规定，仅供参考，请以当地为准。"
-            return chosen, note
+            return chosen, elsewhere_note(chosen, region)
+        national = best([e for e in members if e.is_national])
         if national is not None:
             note = ""
-            if regional:
+            if any(not e.is_national for e in members):
                 note = "各地规定有差别。回复您所在的省份，如“广西”，可查看当地规定。"
             return national, note
         chosen = best(members) or members[0]
-        others = "、".join(sorted({e.place.label() for e in members if e is not chosen}))
-        note = f"以上是{chosen.place.label()}的规定。"
-        if others:
-            note += f"如需{others}的规定，请回复地区名称。"
-        return chosen, note
+        return chosen, elsewhere_note(chosen, region)
+
+
+#: Where to ask about a topic when the knowledge base has only another region's rule.
+ASK_WHERE = {
+    "T1": "当地卫生健康部门或单位人事部门",
+    "T2": "当地计生协或村协保员",
+    "T3": "当地卫生健康部门或妇幼保健院",
+    "T4": "当地计生协",
+}
+
+
+def elsewhere_note(entry: Entry, region: Region) -> str:
+    """The note that comes before another region's rule (以下是广西的规定，您所在地区请咨询…)."""
+    where = ASK_WHERE.get(entry.topic, "当地有关部门")
+    place = entry.place.label()
+    if region.is_empty:
+        return f"以下是{place}的规定，其他地区请咨询{where}。"
+    return f"以下是{place}的规定，您所在的{region.label()}请咨询{where}。"

@@ -48,7 +48,10 @@ def test_confident_answer_for_the_members_region_with_source(
     assert result.handler == "faq"
     text = texts(result.replies)
     assert text.startswith("包头市：")
-    assert "来源：待核实（更新于 2026-11）" in text
+    assert (
+        "来源：中共中央办公厅、国务院办公厅《育儿补贴制度实施方案》（2025年7月）（更新于 2026-11）"
+        in text
+    )
 
 
 def test_national_answer_then_region_reply_reanswers_and_is_remembered(

@@ -63,14 +63,17 @@ def test_create_ticket_is_reusable_and_records_the_kf_account(kb_services: Servi
 def test_coordinator_reply_is_relayed_to_a_kf_asker(router: Router, kb_services: Services) -> None:
     add_member(kb_services, "coord", Role.COORDINATOR, region=("内蒙古",), on_duty=True)
     remember_region(kb_services.engine, "kf", "ext-2", Region("内蒙古", "包头市"))
-    asked = router.dispatch(kf_message("ext-2", "人工"), kb_services)
+    router.dispatch(kf_message("ext-2", "人工"), kb_services)
+    asked = router.dispatch(kf_message("ext-2", "孩子上户口要带什么"), kb_services)
     forwarded = [r for r in asked.replies if r.to is not None]
     assert forwarded[0].to == Target.user("coord")
     assert "【转人工 编号1】来自微信客服的群众，地区：内蒙古/包头市" in forwarded[0].text
     answered = send(router, kb_services, "coord", "回复 1 请带户口本到镇卫生院办理")
     relayed = [r for r in answered.replies if r.to is not None]
     assert relayed[0].to == Target(TargetKind.KF, ("ext-2",), account="wkKF01")
-    assert "协会工作人员答复：\n请带户口本到镇卫生院办理" in relayed[0].text
+    assert "关于您问的“孩子上户口要带什么”，协会工作人员答复：\n请带户口本到镇卫生院办理" in (
+        relayed[0].text
+    )
     own = [r for r in answered.replies if r.to is None]
     assert "入库 1" in own[0].text
     ticket = handoff.get_ticket(kb_services.engine, 1)
@@ -107,7 +110,9 @@ def test_draft_goes_to_pending_yaml_and_not_into_answers(
     assert "还没有答复" in texts(early.replies)
     send(router, kb_services, "coord", "回复 1 找村委会")
     done = send(router, kb_services, "coord", "入库 1")
-    assert "pending.yaml" in texts(done.replies)
+    assert "存为知识库草稿" in texts(done.replies)
+    # what staff read names no file and no command line
+    assert not any(w in texts(done.replies) for w in ("yaml", "xiehui", "kb check"))
     store = kb_services.knowledge
     assert store is not None
     data = yaml.safe_load((store.directory / "pending.yaml").read_text(encoding="utf-8"))
@@ -142,7 +147,8 @@ def test_human_after_an_unsure_answer_carries_the_question(
 def test_nobody_on_duty_is_said_honestly_and_stays_queued(
     router: Router, kb_services: Services
 ) -> None:
-    result = router.dispatch(kf_message("ext-3", "人工"), kb_services)
+    router.dispatch(kf_message("ext-3", "人工"), kb_services)
+    result = router.dispatch(kf_message("ext-3", "我家的关爱保险理赔卡住了"), kb_services)
     assert all(r.to is None for r in result.replies)
     assert "现在没有工作人员值班" in texts(result.replies)
     tickets = handoff.list_tickets(kb_services.engine)
@@ -154,3 +160,57 @@ def test_forget_erases_the_remembered_region(kb_services: Services) -> None:
     assert forget(kb_services.engine, "kf", "ext-4") is True
     assert remembered_region(kb_services.engine, "kf", "ext-4").is_empty
     assert forget(kb_services.engine, "kf", "ext-4") is False
+
+
+def test_bare_human_asks_for_the_question_before_a_ticket(
+    router: Router, kb_services: Services
+) -> None:
+    add_member(kb_services, "coord", Role.COORDINATOR, region=("广西",), on_duty=True)
+    add_member(kb_services, "fam", Role.FAMILY, region=("广西",))
+    asked = send(router, kb_services, "fam", "人工")
+    assert asked.handler == "handoff.human"
+    assert "请先把您的问题发给我" in texts(asked.replies)
+    assert all(r.to is None for r in asked.replies)
+    assert handoff.list_tickets(kb_services.engine) == []
+    # a thank-you is answered as itself; the next question goes to the coordinator
+    assert send(router, kb_services, "fam", "好的").handler == "faq"
+    result = send(router, kb_services, "fam", "叶酸吃到几个月")
+    assert result.handler == "faq.to-person"
+    forwarded = next(r for r in result.replies if r.to is not None)
+    assert forwarded.to == Target.user("coord") and "问题：叶酸吃到几个月" in forwarded.text
+    # the question after that is answered by the bot again
+    assert send(router, kb_services, "fam", "叶酸吃到几个月").handler == "faq"
+
+
+def test_human_twice_opens_a_ticket_without_a_question_that_never_becomes_knowledge(
+    router: Router, kb_services: Services
+) -> None:
+    add_member(kb_services, "coord", Role.COORDINATOR, region=("广西",), on_duty=True)
+    add_member(kb_services, "fam", Role.FAMILY, region=("广西",))
+    send(router, kb_services, "fam", "人工")
+    result = send(router, kb_services, "fam", "人工")
+    forwarded = next(r for r in result.replies if r.to is not None)
+    assert "对方没有说具体问题" in forwarded.text
+    answered = send(router, kb_services, "coord", "回复 1 您好，请问有什么可以帮您")
+    relayed = next(r for r in answered.replies if r.to is not None)
+    assert relayed.text.startswith("协会工作人员答复您：") and "关于您问的" not in relayed.text
+    refused = send(router, kb_services, "coord", "入库 1")
+    assert "没有具体问题，不能加入知识库" in texts(refused.replies)
+    store = kb_services.knowledge
+    assert store is not None and not (store.directory / "pending.yaml").exists()
+
+
+def test_a_ticket_with_the_old_placeholder_is_never_drafted(
+    router: Router, kb_services: Services
+) -> None:
+    add_member(kb_services, "coord", Role.COORDINATOR, region=("广西",), on_duty=True)
+    add_member(kb_services, "fam", Role.FAMILY, region=("广西",))
+    ctx = Context(
+        services=kb_services,
+        message=text_message("fam", "人工"),
+        member=kb_services.members.get("fam"),
+    )
+    handoff.create_ticket(ctx, handoff.PLACEHOLDER)
+    send(router, kb_services, "coord", "回复 1 好的")
+    refused = send(router, kb_services, "coord", "入库 1")
+    assert "不能加入知识库" in texts(refused.replies)

@@ -140,7 +140,7 @@ def test_a_new_row_becomes_a_new_entry_at_the_end_of_its_file(kb: Path) -> None:
         [
             "t3_health.yaml", "T3", "t3.folic.food", "", "全国", "可靠", "T3-01",
             "哪些食物含叶酸\n吃什么补叶酸\n叶酸食补", "", "全国：绿叶蔬菜、豆类含叶酸，但备孕仍建议每天补充0.4毫克。",
-            "国家卫生健康委《增补叶酸预防神经管缺陷项目》", "2026-11-20", 180,
+            "原卫生部增补叶酸预防神经管缺陷项目（2009年起）", "2026-11-20", 180,
         ]
     )  # fmt: skip
     workbook.save(sheet_path)

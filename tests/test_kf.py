@@ -546,7 +546,9 @@ def test_human_request_transfers_to_the_on_duty_servicer_then_bot_is_silent(
     runs: list[str] = []
     bot = start_bot(counting(runs, handoff=True))
     _register_coordinator(bot)
+    # a bare 人工 first asks for the question; the question goes to the servicer
     kf.customer("wmFam", "人工")
+    kf.customer("wmFam", "孩子上户口的事想找人问问")
     bot.notify()
     assert len(kf.transfers) == 1
     transfer = kf.transfers[0]
@@ -563,20 +565,22 @@ def test_human_request_transfers_to_the_on_duty_servicer_then_bot_is_silent(
     assert kf.on_event and kf.on_event[-1]["code"] == "code-1"
     assert "转给协会工作人员" in kf.on_event[-1]["text"]["content"]
     # while the person serves, the bot says nothing
+    asked = list(kf.sent["wmFam"])
+    assert len(asked) == 1 and "请先把您的问题发给我" in asked[0]
     runs.clear()
     kf.customer("wmFam", "生育补贴怎么领")
     kf.servicer("wmFam", "coord1", "您好，我来为您解答")
     kf.customer("wmFam", "好的谢谢")
     bot.notify()
     assert runs == []
-    assert kf.sent["wmFam"] == []
+    assert kf.sent["wmFam"] == asked
     # the servicer ends the session: the bot answers again
     kf.state["wmFam"] = 4
     kf.event("wmFam", "session_status_change", change_type=3, old_servicer_userid="coord1")
     kf.customer("wmFam", "帮助")
     bot.notify()
     assert len(runs) == 1
-    assert wait_for(lambda: len(kf.sent["wmFam"]) == 1)
+    assert wait_for(lambda: len(kf.sent["wmFam"]) == len(asked) + 1)
 
 
 def test_unanswered_question_goes_to_the_servicer_with_the_bots_guesses(
@@ -619,10 +623,12 @@ def test_when_the_transfer_is_refused_the_coordinator_answers_through_the_bot(
     # e.g. the coordinator is not a servicer of this 微信客服 account
     fake.fail_next("/cgi-bin/kf/service_state/trans", 95014, "not a servicer")
     kf.customer("wmAlone", "人工")
+    kf.customer("wmAlone", "孩子上户口要带什么")
     bot.notify()
     assert kf.transfers == [] and kf.on_event == []
-    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 1)
-    assert "转给协会工作人员" in kf.sent["wmAlone"][0]
+    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 2)
+    assert "请先把您的问题发给我" in kf.sent["wmAlone"][0]
+    assert "转给协会工作人员" in kf.sent["wmAlone"][1]
     note = fake.calls("/cgi-bin/message/send")[0].body["text"]["content"]
     number = note.split("编号")[1].split("】")[0]
     # the coordinator answers in the app; the bot relays it to the family on WeChat
@@ -631,12 +637,12 @@ def test_when_the_transfer_is_refused_the_coordinator_answers_through_the_bot(
     )
     bot.post(query, body)
     bot.settle()
-    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 2)
-    assert "请带户口本到村委会" in kf.sent["wmAlone"][1]
+    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 3)
+    assert "请带户口本到村委会" in kf.sent["wmAlone"][2]
     # nobody took the session, so the bot keeps answering
     kf.customer("wmAlone", "帮助")
     bot.notify()
-    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 3)
+    assert wait_for(lambda: len(kf.sent["wmAlone"]) == 4)
 
 
 def test_servicer_taking_the_session_silences_the_bot(
@@ -728,6 +734,7 @@ def test_privacy_forget_removes_everything_about_a_customer(
     kf.customer("wmGone", "生孩子有补贴吗")
     kf.customer("wmGone", "广西")
     kf.customer("wmGone", "人工")
+    kf.customer("wmGone", "补贴的事想找人问")
     kf.customer("wmStay", "帮助")
     bot.notify()
     engine = bot.runtime.services.engine

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.base import Entry, KnowledgeStore, load_directory, validate
+from knowledge.base import Entry, KnowledgeStore, load_directory, source_issues, validate
 from knowledge.matcher import Segmenter
 
 FIXTURE = Path(__file__).parent / "data" / "kb_fixture"
@@ -29,7 +29,7 @@ def entry(**overrides: object) -> Entry:
         "status": "solid",
         "questions": ("问题一", "问题二", "问题三"),
         "answer": "答案",
-        "source": "来源文件",
+        "source": "来源文件（2026年）",
         "reviewed": date(2026, 11, 1),
     }
     values.update(overrides)
@@ -61,7 +61,7 @@ def test_validate_reports_each_kind_of_error() -> None:
         entry(id="t1.a"),
         entry(id="t1.a", questions=("别的问题", "再一个", "第三个")),
         entry(id="t1.b", questions=("问题一！", "b2", "b3")),  # same variant as t1.a
-        entry(id="t1.c", questions=("c1", "c2", "c3"), answer="长" * 700),  # > 2048 bytes
+        entry(id="t1.c", questions=("c1", "c2", "c3"), answer="长\n" * 600),  # > 2048 bytes
         entry(id="t1.d", questions=("d1", "d2", "d3"), region="火星"),
         entry(id="t1.e", questions=("e1", "e2", "e3"), status="maybe"),
         entry(id="T1 bad", questions=("f1", "f2", "f3")),
@@ -140,3 +140,31 @@ def test_store_is_safe_under_concurrent_first_use(tmp_path: Path, segmenter: Seg
         thread.join()
     assert len(seen) == 6
     assert len({id(s) for s in seen}) == 1  # built once, shared by everyone
+
+
+def test_check_fails_on_sources_notes_numbers_and_answer_shape() -> None:
+    """kb check: a source part without a year or 年份不详, a working note in user text, a phone
+    number the fact sheet does not record, two disclaimers, a long lead paragraph."""
+    bad = [
+        entry(id="t1.a", source="某县计生保险理赔说明（示例）；公开资料"),
+        entry(id="t1.b", answer="请打12393咨询。", source="说明（年份不详）"),
+        entry(id="t1.c", answer="报案打95519。", source="说明（年份不详）"),
+        entry(id="t1.d", answer="待核实（政策事实底稿第7节待补项）"),
+        entry(id="t1.e", answer="以单位为准。也以当地为准。"),
+        entry(id="t1.f", answer="长" * 201 + "\n细节"),
+    ]
+    issues = [i for e in bad for i in source_issues(e)]
+    found = {i.where.split(":")[1]: i.message for i in issues}
+    messages = [i.message for i in issues]
+    assert "source without a year: '公开资料'" in messages
+    assert "internal note in source: '示例'" in messages
+    assert found["t1.b"] == "phone number 12393 has no recorded source"
+    assert found["t1.c"] == "phone number 95519 needs fact T2-26"
+    assert any(m == "internal note in answer: '待核实'" for m in messages)
+    assert found["t1.e"].startswith("more than one disclaimer")
+    assert found["t1.f"] == "first paragraph is 201 characters (> 200)"
+    good = [
+        entry(id="t2.a", answer="报案打95519。", facts=("T2-26",), source="说明（年份不详）"),
+        entry(id="t2.b", answer="育儿补贴每年3600元，三年10800元，以当地为准。"),
+    ]
+    assert [i for e in good for i in source_issues(e)] == []

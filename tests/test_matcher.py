@@ -116,7 +116,9 @@ def test_answers_carry_source_and_unconfirmed_flag(kb: KnowledgeBase) -> None:
     text = entry_text(kb.by_id["t1.subsidy.amount.baotou"])
     assert "呼和浩特的标准不适用于包头" in text
     assert "还没有核实" in text
-    assert text.endswith("来源：待核实（更新于 2026-11）")
+    assert text.endswith(
+        "来源：中共中央办公厅、国务院办公厅《育儿补贴制度实施方案》（2025年7月）（更新于 2026-11）"
+    )
     solid = entry_text(kb.by_id["t3.folic.dose"])
     assert "还没有核实" not in solid
 

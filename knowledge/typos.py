@@ -1,0 +1,174 @@
+"""Homophone and near-form typo correction against the knowledge base's own vocabulary.
+
+People type Chinese on a phone with a pinyin keyboard, so most typos are another character with
+the same sound (失毒家庭 for 失独家庭, 育儿不贴 for 育儿补贴, 计生保线 for 计生保险), a near sound
+that southern speakers do not tell apart (独身子女 for 独生子女: -n/-ng, z/zh, c/ch, s/sh), or,
+with handwriting input, a character of nearly the same shape (卯子 for 卵子).
+
+A span of the question is rewritten only when all of this holds:
+
+- it is not itself a word of the vocabulary, nor a common word of the general dictionary (a
+  real word is never "corrected"), and it does not cut through a rightly spelt vocabulary word;
+- it reads like a vocabulary word (the most likely one when several fit): the same toneless pinyin for two characters, the
+  same pinyin up to the near sounds for three or more, or the same characters but one that
+  ``dict/near_forms.txt`` lists as a look-alike;
+- it differs from that word in exactly one character.
+
+The vocabulary is the knowledge base's words and keywords plus the domain dictionaries, so a
+correction always lands on a word some entry (or the scope lists) uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+MAX_SPAN = 6
+COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
+#: Particles and pronouns: a span holding one is a phrase (出了, 是独), never a misspelt word.
+PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又再才很太更最着过把被让给")
+
+
+@lru_cache(maxsize=8192)
+def syllable(char: str) -> str:
+    """The toneless pinyin of one character (its most common reading)."""
+    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if _CJK.match(char) else ""
+
+
+@lru_cache(maxsize=8192)
+def loose(sound: str) -> str:
+    """A syllable with the distinctions southern speakers blur removed (sheng -> sen)."""
+    for hard, soft in _FUZZY:
+        if sound.startswith(hard) and hard in ("zh", "ch", "sh"):
+            sound = soft + sound[len(hard) :]
+        elif sound.endswith(hard) and hard not in ("zh", "ch", "sh"):
+            sound = sound[: -len(hard)] + soft
+    return sound
+
+
+def read_near_forms(path: Path) -> dict[str, str]:
+    """``dict/near_forms.txt``: each line a group of look-alike characters (卵 卯)."""
+    table: dict[str, str] = {}
+    if not path.exists():
+        return table
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].split()
+        for char in line:
+            table[char] = line[0]
+    return table
+
+
+class TypoCorrector:
+    """Rewrites misspelt domain words in a cleaned question (see the module docstring)."""
+
+    def __init__(
+        self,
+        vocabulary: Mapping[str, float],
+        near_forms: dict[str, str] | None = None,
+        common: Mapping[str, int] | None = None,
+    ) -> None:
+        """``vocabulary`` maps each word to its weight: when a span reads like several words,
+        the heaviest wins (dictionary words over words seen only in some entry's variants).
+        ``common`` is a general word-frequency table: a span that is a common word in its own
+        right (出身, 期限, 识字) is left alone."""
+        self.weight = dict(vocabulary)
+        self.common = common or {}
+        self.words: set[str] = set()
+        exact: dict[tuple[str, ...], set[str]] = {}
+        fuzzy: dict[tuple[str, ...], set[str]] = {}
+        shape: dict[tuple[str, ...], set[str]] = {}
+        self.near = near_forms or {}
+        for word in vocabulary:
+            if not (2 <= len(word) <= MAX_SPAN) or not _CJK.match(word):
+                continue
+            if any(c in PARTICLES for c in word):
+                continue
+            self.words.add(word)
+            sounds = tuple(syllable(c) for c in word)
+            exact.setdefault(sounds, set()).add(word)
+            if len(word) >= 3:
+                fuzzy.setdefault(tuple(loose(s) for s in sounds), set()).add(word)
+            if self.near:
+                shape.setdefault(self._shape_key(word), set()).add(word)
+        self._exact = exact
+        self._fuzzy = fuzzy
+        self._shape = shape
+        # Every word with one character blanked out: a span can only be a typo of a word it
+        # matches with one character blanked, which rules out almost every span at once.
+        self._blanked = {w[:k] + "?" + w[k + 1 :] for w in self.words for k in range(len(w))}
+
+    def _shape_key(self, text: str) -> tuple[str, ...]:
+        return tuple(self.near.get(c, c) for c in text)
+
+    @staticmethod
+    def _differs(span: str, word: str) -> bool:
+        return sum(a != b for a, b in zip(span, word, strict=True)) == 1
+
+    def _candidate(self, span: str) -> str | None:
+        if span in self.words or not any(
+            span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(len(span))
+        ):
+            return None
+        if not _CJK.match(span):
+            return None
+        if self.common.get(span, 0) >= COMMON or any(c in PARTICLES for c in span):
+            return None
+        sounds = tuple(syllable(c) for c in span)
+        found = {w for w in self._exact.get(sounds, ()) if self._differs(span, w)}
+        if not found and len(span) >= 3:
+            key = tuple(loose(s) for s in sounds)
+            found = {w for w in self._fuzzy.get(key, ()) if self._differs(span, w)}
+        if not found and self.near:
+            found = {w for w in self._shape.get(self._shape_key(span), ()) if w != span}
+        if not found:
+            return None
+        ranked = sorted(found, key=lambda w: (self.weight.get(w, 0.0), w), reverse=True)
+        if len(ranked) > 1 and self.weight.get(ranked[0]) == self.weight.get(ranked[1]):
+            return None  # two equally likely words: leave the question as typed
+        return ranked[0]
+
+    def correct(self, text: str, protected: Iterable[tuple[int, int]] = ()) -> str:
+        """``text`` with misspelt vocabulary words rewritten, longest span first.
+
+        ``protected`` spans (region names) are never touched.
+        """
+        if not self.words:
+            return text
+        guard = [False] * len(text)
+        for start, end in protected:
+            for i in range(start, min(end, len(text))):
+                guard[i] = True
+        # Vocabulary words already spelt right: a correction may not cut through one
+        # (生头胎国家 is not 生头泰国家, 我是独生女 is not 我失独生女).
+        found = [
+            (i, i + size)
+            for size in range(2, MAX_SPAN + 1)
+            for i in range(len(text) - size + 1)
+            if text[i : i + size] in self.words
+        ]
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            replaced = False
+            for size in range(min(MAX_SPAN, len(text) - i), 1, -1):
+                end = i + size
+                if any(guard[i:end]) or any(
+                    s < end and e > i and (s < i or e > end) for s, e in found
+                ):
+                    continue
+                word = self._candidate(text[i:end])
+                if word is not None:
+                    out.append(word)
+                    i = end
+                    replaced = True
+                    break
+            if not replaced:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
