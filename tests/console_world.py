@@ -65,24 +65,27 @@ def build_world(services: Services, month: tuple[int, int] = (2026, 5)) -> World
         for index in (1, 2):
             code = f"{tag}0{index}"
             leader = f"{side.leader}{index}"
+            # the second group lives in another village, so a record of the first one held in
+            # the first village does not count for it (it stays "not reported")
+            home = village if index == 1 else f"{village[0]}西村"
             services.members.save_group(
                 MemberGroup(
                     code=code,
-                    name=f"{village}{index}组",
+                    name=f"{home}{index}组",
                     province=county[0],
                     city=county[1],
                     county=county[2],
                     township=town,
-                    village=village,
+                    village=home,
                     leader_id=leader,
                 )
             )
             add_member(
-                services, leader, Role.LEADER, region=(*county, town, village), group=code,
+                services, leader, Role.LEADER, region=(*county, town, home), group=code,
                 name=f"{tag}组长{index}",
             )  # fmt: skip
             add_member(
-                services, f"{leader}-m", Role.VOLUNTEER, region=(*county, town, village),
+                services, f"{leader}-m", Role.VOLUNTEER, region=(*county, town, home),
                 group=code,
             )  # fmt: skip
         side.group = f"{tag}01"

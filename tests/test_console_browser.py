@@ -45,6 +45,7 @@ if CHROMIUM.exists() and DRIVER.exists():
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import Select, WebDriverWait
     except ImportError:  # pragma: no cover - selenium is in the dev extra
         webdriver = None
@@ -144,10 +145,14 @@ class Browser:
     def find(self, css: str) -> Any:
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
-    def click(self, css: str) -> None:
+    def click(self, css: str, *, navigates: bool = True) -> None:
+        """Click; for a link or a submit button, wait until the next page has loaded."""
         element = self.find(css)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        page = self.find("html")
         element.click()
+        if navigates:
+            WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(page))
         self.settle()
 
     def text(self) -> str:
@@ -278,7 +283,7 @@ def test_sign_in_with_the_link_then_filter_and_export(
     assert "township=" in fresh.driver.current_url
     table = fresh.find("#records").text
     assert "江口村" in table and "竹林村" not in fresh.text()
-    fresh.click("#export")
+    fresh.click("#export", navigates=False)  # a download: the page stays
 
     def downloaded() -> list[Path]:
         if list(fresh.downloads.glob("*.crdownload")):
@@ -324,9 +329,9 @@ def test_compose_preview_and_confirm_a_notice(live: Live, fresh: Browser) -> Non
     sign_in_with_link(live, fresh, live.world.own.coordinator)
     fresh.click(".tabs a[href='/console/notices']")
     fresh.click("#compose")
-    fresh.click("input[name=mode][value=groups]")
-    fresh.click("input[name=groups][value=HP01]")
-    fresh.click("input[name=groups][value=HP02]")
+    fresh.click("input[name=mode][value=groups]", navigates=False)
+    fresh.click("input[name=groups][value=HP01]", navigates=False)
+    fresh.click("input[name=groups][value=HP02]", navigates=False)
     fresh.find("#text").send_keys("5月29日上午9点在村委会开展会员活动日，请准时参加。")
     fresh.click("#preview")
     assert fresh.find("#reach-groups").text == "2"

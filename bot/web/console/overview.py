@@ -74,7 +74,10 @@ def overview(
         if (row.created_at.astimezone(SHANGHAI).year, row.created_at.astimezone(SHANGHAI).month)
         == (year, number)
     ]
-    level, bars = reporting_bars(stats.groups, stats.total.groups)
+    # a group has reported when a record carries its code or was held in its village
+    missing = {g.code for g in stats.missing}
+    reported = {g.code for g in stats.groups} - missing
+    level, bars = reporting_bars(stats.groups, reported)
     labels = [f"{m}月" for _, m in ((t.year, t.month) for t in trend)]
     return render(
         request,
@@ -85,7 +88,7 @@ def overview(
         months=month_options(svc.now()),
         title=f"{year}年{number}月",
         stats=stats,
-        reported=len(stats.total.groups & {g.code for g in stats.groups}),
+        reported=len(reported),
         waiting=len(waiting),
         notices=len(notices),
         level_label=LEVEL_LABELS[level],
