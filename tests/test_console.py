@@ -695,7 +695,7 @@ def test_overview_counts_the_month(client: TestClient, services: Services, world
     assert "<b>1</b><span>待答问题" in page
     assert page.count("<svg") == 3 and "按村（社区）" in page  # one township: by village
     odd = client.get("/console/?month=2026-99")
-    assert odd.status_code == 200 and "看不懂" in odd.text
+    assert odd.status_code == 200 and "月份要写成 2026-05 或 5月" in odd.text
 
 
 def test_the_emergency_link_comes_from_the_command_line(

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from bot.container import Runtime
 from bot.settings import Settings
+from handlers.activity.stats import MonthError, parse_month
 from handlers.core.errors import DomainError
 from handlers.core.members import Member, RegionPath
 from handlers.core.messages import SHANGHAI
@@ -202,19 +203,16 @@ def number(text: str) -> int:
     return int(text)
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
 def month_param(text: str | None, now: datetime) -> tuple[tuple[int, int], str]:
-    """(year, month) from ``?month=2026-05`` and a Chinese note when it was unusable."""
+    """(year, month) from ``?month=2026-05`` (read like the chat command reads months) and a
+    Chinese note when it could not be read."""
     local = now.astimezone(SHANGHAI)
-    current = (local.year, local.month)
     if not text:
-        return current, ""
-    found = _MONTH.match(text.strip())
-    if found and 2000 <= int(found.group(1)) <= 2100 and 1 <= int(found.group(2)) <= 12:
-        return (int(found.group(1)), int(found.group(2))), ""
-    return current, f"月份“{text[:20]}”看不懂，请用 2026-05 这样的写法；下面显示的是本月。"
+        return (local.year, local.month), ""
+    try:
+        return parse_month(text[:40], now), ""
+    except MonthError as exc:
+        return (local.year, local.month), f"“{text[:20]}”：{exc.message}；下面显示的是本月。"
 
 
 def month_options(now: datetime, count: int = 24) -> list[str]:
