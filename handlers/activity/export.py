@@ -257,9 +257,11 @@ def _fill_sheet(
         cell.alignment = Alignment(vertical="center")
     sheet.freeze_panes = "A3"
     widths = [_width(h) for h in header]
-    for values in rows:
+    for row, values in enumerate(rows, start=3):
         sheet.append(values)
-        for column, cell in enumerate(sheet[sheet.max_row]):
+        # sheet.max_row scans every cell: look cells up by their known row instead.
+        for column in range(len(values)):
+            cell = sheet.cell(row=row, column=column + 1)
             value = cell.value
             if isinstance(value, datetime):
                 cell.number_format = TIME_FORMAT
@@ -273,7 +275,7 @@ def _fill_sheet(
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(60, max(6, width + 2))
     if filters and rows:
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(header))}{sheet.max_row}"
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(header))}{len(rows) + 2}"
 
 
 def export(stats: MonthStats, fmt: str) -> bytes:
