@@ -106,6 +106,7 @@ def build_runtime(settings: Settings, *, sender: Sender | None = None) -> Runtim
     redis = connect_redis(settings)
     outbox = Outbox(engine)
     services = Services(engine=engine, redis=redis, outbox=outbox, data_dir=settings.data_dir)
+    services.extras["public_url"] = settings.console_base_url  # handlers.signin's links
     _attach_knowledge(services, settings)
     # The default monthly reminder and nudge exist from the first start, whichever process
     # (service, scheduler or a CLI command) comes first; seeding is idempotent.

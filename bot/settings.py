@@ -99,7 +99,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, alias="XIEHUI_MAX_BODY_BYTES")
     run_scheduler: bool = Field(default=True, alias="XIEHUI_RUN_SCHEDULER")
     knowledge_dir: Path | None = Field(default=None, alias="XIEHUI_KNOWLEDGE_DIR")
-    console_token: SecretStr = Field(default=SecretStr(""), alias="XIEHUI_CONSOLE_TOKEN")
+    # Where people reach this service from outside (https://xiehui.example.org): the console's
+    # sign-in links and WeCom's OAuth redirect are built on it. Unset: http://HOST:PORT.
+    public_url: str = Field(default="", alias="XIEHUI_PUBLIC_URL")
+    # WeCom's OAuth authorize page (open.weixin.qq.com); tests point it at the fake API.
+    wecom_oauth_base: str = Field(default="https://open.weixin.qq.com", alias="WECOM_OAUTH_BASE")
     # FastAPI's /docs and /openapi.json: off by default (the callback is not a public API, and
     # the docs page loads its assets from a CDN, so it is blank offline).
     api_docs: bool = Field(default=False, alias="XIEHUI_API_DOCS")
@@ -128,11 +132,20 @@ class Settings(BaseSettings):
             raise ValueError("WECOM_TOKEN must be at most 32 letters or digits")
         return value
 
-    @field_validator("wecom_api_base")
+    @field_validator("wecom_api_base", "wecom_oauth_base")
     @classmethod
     def _check_api_base(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("WECOM_API_BASE must start with http:// or https://")
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(
+                "XIEHUI_PUBLIC_URL must be a plain http(s) address such as https://xiehui.example.org"
+            )
         return value.rstrip("/")
 
     @model_validator(mode="after")
@@ -162,6 +175,16 @@ class Settings(BaseSettings):
     @property
     def local_mode(self) -> bool:
         return not (self.callback_enabled and self.api_enabled)
+
+    @property
+    def console_base_url(self) -> str:
+        """The address sign-in links point at."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def console_secure_cookies(self) -> bool:
+        """Cookies carry the Secure flag when people reach the service over https."""
+        return self.console_base_url.startswith("https://")
 
     @property
     def sqlite_path(self) -> Path | None:

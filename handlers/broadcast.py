@@ -21,13 +21,16 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel, col, select
 
+from handlers.core import audit
 from handlers.core.db import session_scope, utcnow
 from handlers.core.errors import DomainError
 from handlers.core.members import MemberGroup, RegionPath
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Target
 from handlers.core.outbox import CANCELLED, FAILED, RETRYABLE_ERRCODES, SENT, OutboxMessage
+from handlers.core.permissions import Actor
 from handlers.core.router import STAFF, Route, Router
 from handlers.core.services import Context, Services
+from handlers.core.state import Conversation
 from handlers.groups import GroupDirectory, Reach, groups_in
 
 logger = logging.getLogger(__name__)
@@ -387,18 +390,170 @@ def follow_up_broadcasts(services: Services, now: datetime | None = None) -> int
 # -- routes ------------------------------------------------------------------------------------
 
 
-def _own_broadcast(ctx: Context, number: int) -> Broadcast:
-    """Broadcast ``number`` if the sender made it or it was sent from within their region."""
-    with session_scope(ctx.services.engine) as session:
+NOTICE_ACTION = "发通知"
+
+
+def may_see(services: Services, actor: Actor, row: Broadcast, scope: RegionPath) -> bool:
+    """The actor made the notice, or it was sent by someone inside the actor's scope."""
+    if row.created_by == actor.user_id or scope.is_empty:
+        return True
+    creator = services.members.get(row.created_by)
+    return creator is not None and scope.contains(creator.region)
+
+
+def broadcast_for(services: Services, actor: Actor, number: int) -> Broadcast:
+    """Broadcast ``number`` if ``actor`` may see and withdraw it; else a polite DomainError."""
+    scope = actor.scope("查看或取消通知")
+    with session_scope(services.engine) as session:
         row = session.get(Broadcast, number)
-    if row is None:
-        raise DomainError(f"没有编号为 {number} 的通知。")
-    creator = ctx.services.members.get(row.created_by)
-    if row.created_by != ctx.message.user_id and (
-        creator is None or not ctx.region.contains(creator.region)
-    ):
+    if row is None or not may_see(services, actor, row, scope):
+        if row is None:
+            raise DomainError(f"没有编号为 {number} 的通知。")
         raise DomainError(f"通知 {number} 不是您地区发出的，不能查看或取消。")
     return row
+
+
+def broadcasts_for(services: Services, actor: Actor, limit: int = 50) -> list[Broadcast]:
+    """The latest notices ``actor`` may see, newest first."""
+    scope = actor.scope("查看通知")
+    with session_scope(services.engine) as session:
+        rows = list(
+            session.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(limit * 4))
+        )
+    creators = {row.created_by for row in rows} if not scope.is_empty else set()
+    regions = {uid: m.region for uid, m in services.members.get_many(creators).items()}
+    visible = [
+        row
+        for row in rows
+        if row.created_by == actor.user_id
+        or scope.is_empty
+        or (row.created_by in regions and scope.contains(regions[row.created_by]))
+    ]
+    return visible[:limit]
+
+
+def stage_notice(
+    services: Services, conversation: Conversation, actor: Actor, request: NoticeRequest
+) -> Plan:
+    """Plan a notice inside the actor's region and keep it for :func:`confirm_staged` (ten
+    minutes). Raises a polite DomainError for a text too long, an unknown audience, a group
+    outside the region or a time in the past."""
+    scope = actor.scope(NOTICE_ACTION)
+    if not request.text.strip():
+        raise DomainError("通知内容是空的，请写上要通知的事。")
+    if len(request.text) > MAX_TEXT_CHARS:
+        raise DomainError(
+            f"通知内容太长（{len(request.text)}字），请控制在{MAX_TEXT_CHARS}字以内。"
+        )
+    plan = plan_notice(services, request, scope)
+    if request.scheduled_for:
+        plan.scheduled_for = parse_when(request.scheduled_for, services.now()).isoformat()
+    if not plan.group_codes:
+        raise DomainError("这些小组都没有登记通知方式（群机器人、群聊或成员），无法发送。")
+    conversation.set(PENDING_KEY, asdict(plan), ttl=PENDING_TTL)
+    return plan
+
+
+def staged_plan(conversation: Conversation) -> Plan | None:
+    """The plan waiting for confirmation, if any (not consumed)."""
+    stored = conversation.get(PENDING_KEY)
+    return Plan(**stored) if stored is not None else None
+
+
+def confirm_staged(
+    services: Services, conversation: Conversation, actor: Actor, channel: str
+) -> Broadcast | None:
+    """Send (or schedule) the staged plan; None when nothing is staged any more (expired, or
+    already confirmed: the plan is taken atomically, so a second confirmation sends nothing)."""
+    scope = actor.scope(NOTICE_ACTION)
+    stored = conversation.pop(PENDING_KEY)
+    if stored is None:
+        return None
+    plan = Plan(**stored)
+    # The roster may have changed since the preview: send only inside today's region.
+    groups = {g.code: g for g in services.members.groups(active_only=False)}
+    outside = [c for c in plan.group_codes if c in groups and not scope.contains(groups[c].region)]
+    if outside:
+        names = "、".join(groups[c].name or c for c in outside[:5])
+        raise DomainError(f"{names} 已不在您负责的地区，通知没有发出，请重新预览。")
+    row = commit_plan(services, plan, actor.user_id, channel)
+    when = ""
+    if row.scheduled_for:
+        when = f"，定时 {row.scheduled_for.astimezone(SHANGHAI):%m月%d日 %H:%M}"
+    audit.record(
+        services.engine,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        via="console" if channel == "console" else "chat",
+        area=audit.NOTICES,
+        subject=f"broadcast:{row.id}",
+        region=actor.region if not actor.region.is_empty else "",
+        summary=f"发出通知 {row.id}（{row.audience}，{row.groups} 个小组{when}）：{row.text[:60]}",
+    )
+    return row
+
+
+def withdraw(services: Services, actor: Actor, number: int, *, via: str) -> str:
+    """Withdraw the unsent part of notice ``number`` ("取消通知 N"); returns what happened."""
+    row = broadcast_for(services, actor, number)
+    with session_scope(services.engine) as session:
+        stored = session.get(Broadcast, number)
+        if stored is not None:
+            stored.status = WITHDRAWN
+            session.add(stored)
+    withdrawn = services.outbox.cancel_pending(f"broadcast:{number}")
+    report = delivery_report(services, row)
+    logger.info("broadcast %s withdrawn: %d rows", number, withdrawn)
+    if withdrawn == 0:
+        return f"通知 {number} 已经没有可撤回的部分了。\n{report.text(row)}"
+    audit.record(
+        services.engine,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        via=via,
+        area=audit.NOTICES,
+        subject=f"broadcast:{number}",
+        region=actor.region if not actor.region.is_empty else "",
+        summary=f"撤回通知 {number}：{withdrawn} 个小组不再发送",
+    )
+    text = f"已撤回通知 {number}：{withdrawn} 个小组不会再收到。"
+    if report.sent or report.waiting:
+        text += f"已送达或正在发送的 {report.sent + report.waiting} 个小组无法撤回。"
+    return text
+
+
+@dataclass(frozen=True)
+class GroupDelivery:
+    """How one group's copy of a notice fared."""
+
+    code: str
+    name: str
+    status: str  # sent / failed / waiting / cancelled
+    reason: str = ""
+
+
+def group_deliveries(services: Services, row: Broadcast) -> list[GroupDelivery]:
+    """Per-group delivery status of a notice, in the order of its plan."""
+    assert row.id is not None
+    names = {g.code: g.name or g.code for g in services.members.groups(active_only=False)}
+    by_code: dict[str, GroupDelivery] = {}
+    for message in _whole_messages(services.outbox.by_origin(f"broadcast:{row.id}")):
+        code = message.key.split(":", 2)[2].split("#", 1)[0]
+        if message.status == SENT:
+            status, reason = "sent", ""
+        elif message.status == FAILED:
+            status = "failed"
+            reason = FAILURE_LABELS.get(message.errcode, f"其他错误（{message.errcode}）")
+        elif message.status == CANCELLED:
+            status, reason = "cancelled", ""
+        else:
+            status, reason = "waiting", ""
+        by_code[code] = GroupDelivery(code, names.get(code, code), status, reason)
+    out = []
+    for code in (c for c in row.group_codes.split("|") if c):
+        default = "cancelled" if row.status == WITHDRAWN else "waiting"
+        out.append(by_code.get(code, GroupDelivery(code, names.get(code, code), default)))
+    return out
 
 
 def routes(router: Router) -> list[Route[Any]]:
@@ -414,17 +569,7 @@ def routes(router: Router) -> list[Route[Any]]:
 
         回复预览和将送达的小组数、人数；回复“确认发送”后才发出。
         """
-        ctx.require(ctx.role.can_broadcast, "只有协会工作人员和管理员可以发通知。")
-        if len(request.text) > MAX_TEXT_CHARS:
-            raise DomainError(
-                f"通知内容太长（{len(request.text)}字），请控制在{MAX_TEXT_CHARS}字以内。"
-            )
-        plan = plan_notice(ctx.services, request, ctx.region)
-        if request.scheduled_for:
-            plan.scheduled_for = parse_when(request.scheduled_for, ctx.services.now()).isoformat()
-        if not plan.group_codes:
-            raise DomainError("这些小组都没有登记通知方式（群机器人、群聊或成员），无法发送。")
-        ctx.conversation.set(PENDING_KEY, asdict(plan), ttl=PENDING_TTL)
+        plan = stage_notice(ctx.services, ctx.conversation, ctx.actor, request)
         return [Reply(preview(plan))]
 
     def match_confirm(message: IncomingMessage, ctx: Context) -> str | None:
@@ -437,16 +582,17 @@ def routes(router: Router) -> list[Route[Any]]:
 
     def handle_confirm(message: IncomingMessage, action: str, ctx: Context) -> Sequence[Reply]:
         """发“确认发送”：发出刚才预览的通知，回复通知编号；发“取消”放弃。"""
-        ctx.require(ctx.role.can_broadcast, "只有协会工作人员和管理员可以发通知。")
+        actor = ctx.actor
+        actor.scope(NOTICE_ACTION)
         if action == "missing":
             return [Reply("没有等待发送的通知（预览10分钟内有效），请重新发“通知 ……”。")]
-        stored = ctx.conversation.pop(PENDING_KEY)  # atomic: a second 确认 finds nothing
-        if stored is None:
-            return [Reply("这条通知已经处理过了。")]
         if action == "cancel":
+            if ctx.conversation.pop(PENDING_KEY) is None:
+                return [Reply("这条通知已经处理过了。")]
             return [Reply("已取消，通知没有发出。")]
-        plan = Plan(**stored)
-        row = commit_plan(ctx.services, plan, message.user_id, message.channel.value)
+        row = confirm_staged(ctx.services, ctx.conversation, actor, message.channel.value)
+        if row is None:
+            return [Reply("这条通知已经处理过了。")]
         if row.scheduled_for:
             when = row.scheduled_for.astimezone(SHANGHAI)
             return [
@@ -468,8 +614,7 @@ def routes(router: Router) -> list[Route[Any]]:
 
     def handle_status(_message: IncomingMessage, number: int, ctx: Context) -> Sequence[Reply]:
         """发“通知状态 12”：回复第12号通知送达、失败和等待的小组数及失败原因。"""
-        ctx.require(ctx.role.can_broadcast, "只有协会工作人员和管理员可以查看通知状态。")
-        row = _own_broadcast(ctx, number)
+        row = broadcast_for(ctx.services, ctx.actor, number)
         return [Reply(delivery_report(ctx.services, row).text(row))]
 
     def match_withdraw(message: IncomingMessage, _ctx: Context) -> int | None:
@@ -478,22 +623,7 @@ def routes(router: Router) -> list[Route[Any]]:
 
     def handle_withdraw(_message: IncomingMessage, number: int, ctx: Context) -> Sequence[Reply]:
         """发“取消通知 12”：撤回第12号通知里还没发出的部分（常用于定时通知）。"""
-        ctx.require(ctx.role.can_broadcast, "只有协会工作人员和管理员可以取消通知。")
-        row = _own_broadcast(ctx, number)
-        with session_scope(ctx.services.engine) as session:
-            stored = session.get(Broadcast, number)
-            if stored is not None:
-                stored.status = WITHDRAWN
-                session.add(stored)
-        withdrawn = ctx.services.outbox.cancel_pending(f"broadcast:{number}")
-        report = delivery_report(ctx.services, row)
-        logger.info("broadcast %s withdrawn: %d rows", number, withdrawn)
-        if withdrawn == 0:
-            return [Reply(f"通知 {number} 已经没有可撤回的部分了。\n{report.text(row)}")]
-        text = f"已撤回通知 {number}：{withdrawn} 个小组不会再收到。"
-        if report.sent or report.waiting:
-            text += f"已送达或正在发送的 {report.sent + report.waiting} 个小组无法撤回。"
-        return [Reply(text)]
+        return [Reply(withdraw(ctx.services, ctx.actor, number, via="chat"))]
 
     return [
         Route("broadcast.confirm", match_confirm, handle_confirm),

@@ -239,8 +239,7 @@ def routes(router: Router) -> list[Route[Any]]:
 
         回复登记结果；机器人 KEY 不回显。
         """
-        ctx.require(ctx.role in STAFF, "只有协会工作人员和管理员可以登记小组。")
-        group = register_group(ctx.services, reg, ctx.region)
+        group = register_group(ctx.services, reg, ctx.staff_scope("登记小组"))
         return [
             Reply(
                 f"已登记小组“{group.name}”（编号 {group.code}，{group.region.display()}），"
@@ -254,9 +253,9 @@ def routes(router: Router) -> list[Route[Any]]:
 
     def handle_create_chat(_message: IncomingMessage, code: str, ctx: Context) -> Sequence[Reply]:
         """发“建群 小组编号”：用该小组登记的成员建一个应用群聊，以后通知发到群里。"""
-        ctx.require(ctx.role in STAFF, "只有协会工作人员和管理员可以建群。")
+        scope = ctx.staff_scope("建群")
         group = ctx.services.members.group(code)
-        if group is not None and not ctx.region.contains(group.region):
+        if group is not None and not scope.contains(group.region):
             raise DomainError(f"小组“{code}”不在您负责的地区。")
         group = create_chat(ctx.services, code)
         return [Reply(f"已为小组“{group.name}”建好群聊，群里发第一条消息后大家就能看到。")]
@@ -266,8 +265,7 @@ def routes(router: Router) -> list[Route[Any]]:
 
     def handle_list(_message: IncomingMessage, _m: object, ctx: Context) -> Sequence[Reply]:
         """发“小组列表”：列出本地区登记的小组和通知方式。"""
-        ctx.require(ctx.role in STAFF, "只有协会工作人员和管理员可以查看小组列表。")
-        groups = groups_in(ctx.services, ctx.region)
+        groups = groups_in(ctx.services, ctx.staff_scope("查看小组列表"))
         if not groups:
             return [Reply("您的地区还没有登记小组。发“登记小组 编号 名称 机器人 KEY”登记。")]
         lines = [f"本地区共 {len(groups)} 个小组："]

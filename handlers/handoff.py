@@ -5,7 +5,11 @@
   with no question before it first asks for the question; the next one goes to a person.
 - The coordinator answers with ``回复 <编号> <内容>``; the bot relays it to the asker (app
   member or 微信客服 customer) and offers ``入库 <编号>`` to draft a knowledge-base entry.
-- ``xiehui kb unanswered`` lists the queue.
+- ``xiehui kb unanswered`` lists the queue; the console lists, answers, assigns and drafts
+  through the same functions (:func:`tickets_for`, :func:`answer_as`, :func:`assign_ticket`,
+  :func:`draft_as`).
+- Staff act only on tickets inside their region (:mod:`handlers.core.permissions`); every
+  answer, assignment and draft is written to the audit log.
 """
 
 from __future__ import annotations
@@ -19,15 +23,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
+from handlers.core import audit
 from handlers.core.db import session_scope, utcnow
-from handlers.core.errors import DomainError
+from handlers.core.errors import DomainError, PermissionDenied
 from handlers.core.members import Member, RegionPath
 from handlers.core.messages import Channel, IncomingMessage, Reply, Role, Target, TargetKind
+from handlers.core.permissions import Actor, can_act
 from handlers.core.router import STAFF, Route, Router
-from handlers.core.services import Context
+from handlers.core.services import Context, Services
 from handlers.profiles import remembered_region
 from knowledge.base import PENDING_FILE, Entry
 
@@ -72,6 +79,17 @@ class HandoffTicket(SQLModel, table=True):
     @property
     def candidate_ids(self) -> list[str]:
         return [c for c in self.candidates.split("|") if c]
+
+
+class TicketAssignment(SQLModel, table=True):
+    """Who a ticket was handed to by a colleague (the latest assignment wins)."""
+
+    __tablename__ = "ticket_assignment"
+
+    ticket_id: int = Field(primary_key=True)
+    assignee_id: str = Field(default="", max_length=64, index=True)
+    assigned_by: str = Field(default="", max_length=64)
+    assigned_at: datetime = Field(default_factory=utcnow)
 
 
 def asker_region(ctx: Context) -> RegionPath:
@@ -119,25 +137,82 @@ def list_tickets(engine: Engine, *, include_answered: bool = False) -> list[Hand
         return list(session.exec(query.order_by(HandoffTicket.id)))  # type: ignore[arg-type]
 
 
-def _region_path(text: str) -> RegionPath:
-    parts = [p for p in text.split("/") if p]
-    return RegionPath(*parts[:5])
+def ticket_region(ticket: HandoffTicket) -> RegionPath:
+    """The region the ticket belongs to ("" levels unknown)."""
+    return audit.region_of(ticket.region)
+
+
+def tickets_for(
+    engine: Engine, scope: RegionPath, *, include_answered: bool = False
+) -> list[HandoffTicket]:
+    """Tickets inside ``scope`` (an actor's :meth:`Actor.scope`), oldest first."""
+    return [
+        t for t in list_tickets(engine, include_answered=include_answered) if in_scope(scope, t)
+    ]
+
+
+def in_scope(scope: RegionPath, ticket: HandoffTicket) -> bool:
+    return scope.contains(ticket_region(ticket))
+
+
+def ticket_for(services: Services, actor: Actor, ticket_id: int, action: str) -> HandoffTicket:
+    """Ticket ``ticket_id`` if ``actor`` may ``action`` it; raises a polite DomainError.
+
+    A ticket outside the actor's region is refused without showing its content.
+    """
+    scope = actor.scope(action)
+    ticket = get_ticket(services.engine, ticket_id)
+    if ticket is None:
+        raise DomainError(f"找不到编号 {ticket_id} 的问题，请核对编号。")
+    if not in_scope(scope, ticket):
+        raise PermissionDenied(
+            f"编号 {ticket_id} 的问题不在您负责的地区（{actor.region.display()}），不能{action}。"
+        )
+    return ticket
+
+
+def assignments(engine: Engine, ticket_ids: Sequence[int]) -> dict[int, TicketAssignment]:
+    """The current assignment of each ticket that has one."""
+    if not ticket_ids:
+        return {}
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(TicketAssignment).where(col(TicketAssignment.ticket_id).in_(list(ticket_ids)))
+        )
+        return {row.ticket_id: row for row in rows}
+
+
+def colleagues_for(services: Services, ticket: HandoffTicket) -> list[Member]:
+    """Staff who may act on ``ticket`` (whom it can be assigned to), nearest level first."""
+    able = [
+        m
+        for m in services.members.staff()
+        if can_act(m.role_enum, m.region) and in_scope(m.region, ticket)
+    ]
+    return sorted(able, key=lambda m: (-sum(1 for p in m.region.parts() if p), m.user_id))
 
 
 def coordinator_for(ctx: Context, ticket: HandoffTicket) -> Member | None:
-    """The nearest on-duty coordinator for the ticket's region (province, then anyone)."""
+    """The nearest on-duty coordinator for the ticket's region (province, then anyone).
+
+    Staff who may not act (a coordinator with no region) are never chosen.
+    """
     members = ctx.services.members
-    region = _region_path(ticket.region)
-    found = members.on_duty_for(region)
+    region = ticket_region(ticket)
+
+    def able(found: list[Member]) -> list[Member]:
+        return [m for m in found if can_act(m.role_enum, m.region)]
+
+    found = able(members.on_duty_for(region))
     if not found and region.province:
-        found = members.on_duty_for(RegionPath(region.province))
+        found = able(members.on_duty_for(RegionPath(region.province)))
     if not found:
-        found = [m for m in members.on_duty_for(RegionPath()) if m.on_duty]
+        found = [m for m in able(members.on_duty_for(RegionPath())) if m.on_duty]
     return found[0] if found else None
 
 
-def _hint_lines(ctx: Context, ticket: HandoffTicket) -> list[str]:
-    store = ctx.services.knowledge
+def _hint_lines(services: Services, ticket: HandoffTicket) -> list[str]:
+    store = services.knowledge
     if store is None or not ticket.candidate_ids:
         return []
     kb = store.current()
@@ -147,6 +222,17 @@ def _hint_lines(ctx: Context, ticket: HandoffTicket) -> list[str]:
         if entry is not None:
             lines.append(f"{number}. {entry.questions[0]}（{entry.region}，{entry.id}）")
     return lines if len(lines) > 1 else []
+
+
+def _forward_text(services: Services, ticket: HandoffTicket, lead: str) -> str:
+    who = "微信客服的群众" if ticket.channel == Channel.KF.value else "用户"
+    lines = [
+        f"【{lead} 编号{ticket.id}】来自{who}，地区：{ticket.region or '未知'}",
+        f"问题：{ticket.question or '（对方没有说具体问题，请直接联系对方）'}",
+        *_hint_lines(services, ticket),
+        f"请直接发送“回复 {ticket.id} 您的答复”，我会转告提问人。",
+    ]
+    return "\n".join(lines)
 
 
 def forward_ticket(ctx: Context, ticket: HandoffTicket) -> list[Reply]:
@@ -165,16 +251,9 @@ def forward_ticket(ctx: Context, ticket: HandoffTicket) -> list[Reply]:
             stored.status = "forwarded"
             stored.forwarded_to = coordinator.user_id
             session.add(stored)
-    who = "微信客服的群众" if ticket.channel == Channel.KF.value else "用户"
-    lines = [
-        f"【转人工 编号{ticket.id}】来自{who}，地区：{ticket.region or '未知'}",
-        f"问题：{ticket.question or '（对方没有说具体问题，请直接联系对方）'}",
-        *_hint_lines(ctx, ticket),
-        f"请直接发送“回复 {ticket.id} 您的答复”，我会转告提问人。",
-    ]
     note = "" if coordinator.on_duty else "（现在不是值班时间，答复可能会慢一些）"
     return [
-        Reply("\n".join(lines), to=Target.user(coordinator.user_id)),
+        Reply(_forward_text(ctx.services, ticket, "转人工"), to=Target.user(coordinator.user_id)),
         Reply(f"已帮您转给协会工作人员{note}，对方答复后我会马上转告您。编号 {ticket.id}。"),
     ]
 
@@ -196,6 +275,177 @@ def asker_target(ticket: HandoffTicket) -> Target:
     if ticket.channel == Channel.KF.value:
         return Target(TargetKind.KF, (ticket.asker_id,), account=ticket.account)
     return Target.user(ticket.asker_id)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answer given: the message for the asker and the acknowledgement for the staff."""
+
+    ticket: HandoffTicket
+    relay: Reply  # to the asker (app member or 微信客服 customer)
+    ack: str  # what the answering staff member is told
+
+
+MAX_ANSWER_CHARS = 1500
+
+
+def answer_as(
+    services: Services,
+    actor: Actor,
+    ticket_id: int,
+    text: str,
+    *,
+    via: str,
+    deliver: bool = False,
+) -> Answered:
+    """Answer ticket ``ticket_id`` as ``actor`` ("回复 N 内容", or the console's answer form).
+
+    Chat: the caller returns ``relay`` as a reply (the webhook puts it in the outbox). With
+    ``deliver`` (the console) the answer is put in the outbox here, and only if nobody has
+    answered the ticket yet: the status changes in one conditional update, so a form sent
+    twice, or by two colleagues at once, reaches the family once.
+    """
+    text = text.strip()
+    if not text:
+        raise DomainError("答复内容是空的，请写上答复。")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise DomainError(f"答复太长（{len(text)}字），请控制在{MAX_ANSWER_CHARS}字以内。")
+    ticket = ticket_for(services, actor, ticket_id, "答复这个问题")
+    if deliver:
+        claimed = _answer_if_open(services.engine, ticket_id, text, actor.user_id)
+        if claimed is None:
+            raise DomainError(f"编号 {ticket_id} 已经有人答复过了，没有重复发送。")
+        ticket = claimed
+    else:
+        ticket = answer_ticket(services.engine, ticket_id, text, actor.user_id)
+    audit.record(
+        services.engine,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        via=via,
+        area=audit.TICKETS,
+        subject=f"ticket:{ticket_id}",
+        region=ticket.region,
+        summary=f"答复了编号 {ticket_id}：{text[:80]}",
+    )
+    if has_question(ticket):
+        relayed = f"关于您问的“{ticket.question[:60]}”，协会工作人员答复：\n{ticket.answer}"
+    else:
+        relayed = f"协会工作人员答复您：\n{ticket.answer}"
+    relay = Reply(relayed, to=asker_target(ticket))
+    if deliver:
+        assert relay.to is not None
+        services.outbox.enqueue(
+            relay.to, relay.text, key=f"ticket-answer:{ticket_id}", origin=f"ticket:{ticket_id}"
+        )
+    return Answered(
+        ticket,
+        relay,
+        f"已转告提问人（编号 {ticket.id}）。如果这个问答别人也常问，"
+        f"发送“入库 {ticket.id}”可加入知识库待审核草稿。",
+    )
+
+
+def _answer_if_open(engine: Engine, ticket_id: int, answer: str, by: str) -> HandoffTicket | None:
+    with session_scope(engine) as session:
+        result: Any = session.exec(
+            update(HandoffTicket)  # type: ignore[call-overload]
+            .where(col(HandoffTicket.id) == ticket_id, col(HandoffTicket.status) != "answered")
+            .values(status="answered", answer=answer, answered_by=by, answered_at=utcnow())
+        )
+        if result.rowcount != 1:
+            return None
+        return session.get(HandoffTicket, ticket_id)
+
+
+def assign_ticket(
+    services: Services, actor: Actor, ticket_id: int, assignee_id: str, *, via: str
+) -> Reply:
+    """Hand ticket ``ticket_id`` to a colleague; returns the message telling them.
+
+    The colleague must be staff who may act on the ticket's region.
+    """
+    ticket = ticket_for(services, actor, ticket_id, "转交这个问题")
+    if ticket.status == "answered":
+        raise DomainError(f"编号 {ticket_id} 已经答复过了，不用再转交。")
+    assignee = services.members.get(assignee_id.strip())
+    if assignee is None:
+        raise DomainError(f"名册里没有账号“{assignee_id}”。")
+    colleague = Actor.of(assignee)
+    if not colleague.can_act or not in_scope(colleague.region, ticket):
+        raise DomainError(f"{colleague.label}不负责编号 {ticket_id} 所在的地区，不能转交给他/她。")
+    with session_scope(services.engine) as session:
+        row = session.get(TicketAssignment, ticket_id) or TicketAssignment(ticket_id=ticket_id)
+        row.assignee_id = colleague.user_id
+        row.assigned_by = actor.user_id
+        row.assigned_at = utcnow()
+        session.add(row)
+        stored = session.get(HandoffTicket, ticket_id)
+        if stored is not None:
+            stored.status = "forwarded"
+            stored.forwarded_to = colleague.user_id
+            session.add(stored)
+    audit.record(
+        services.engine,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        via=via,
+        area=audit.TICKETS,
+        subject=f"ticket:{ticket_id}",
+        region=ticket.region,
+        summary=f"把编号 {ticket_id} 转交给 {colleague.label}",
+    )
+    lead = f"{actor.name or actor.user_id}转交给您的问题"
+    return Reply(_forward_text(services, ticket, lead), to=Target.user(colleague.user_id))
+
+
+def draft_as(
+    services: Services,
+    actor: Actor,
+    ticket_id: int,
+    *,
+    via: str,
+    question: str | None = None,
+    answer: str | None = None,
+) -> str:
+    """Add an answered ticket to the knowledge base's review drafts ("入库 N"); returns the
+    confirmation. The console may pass an edited ``question``/``answer``."""
+    ticket = ticket_for(services, actor, ticket_id, "把这个问答加入知识库")
+    if ticket.status != "answered":
+        raise DomainError(f"编号 {ticket_id} 还没有答复，请先发“回复 {ticket_id} 内容”。")
+    store = services.knowledge
+    if store is None:
+        raise DomainError("知识库没有加载，暂时不能入库。")
+    edited = ticket.model_copy(
+        update={
+            "question": (question or ticket.question).strip(),
+            "answer": (answer or ticket.answer).strip(),
+        }
+    )
+    if not has_question(edited):
+        raise DomainError(f"编号 {ticket_id} 没有具体问题，不能加入知识库。")
+    if not edited.answer:
+        raise DomainError("答复不能是空的。")
+    append_pending(store.directory, draft_entry(edited))
+    with session_scope(services.engine) as session:
+        stored = session.get(HandoffTicket, ticket_id)
+        if stored is not None:
+            stored.drafted = True
+            session.add(stored)
+    audit.record(
+        services.engine,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        via=via,
+        area=audit.TICKETS,
+        subject=f"ticket:{ticket_id}",
+        region=ticket.region,
+        summary=f"把编号 {ticket_id} 的问答加入知识库草稿：{edited.question[:60]}",
+    )
+    return (
+        f"已把编号 {ticket_id} 的问答存为知识库草稿。管理员审核、补上来源后，"
+        "机器人才会用它自动回答。"
+    )
 
 
 def draft_entry(ticket: HandoffTicket) -> dict[str, Any]:
@@ -254,19 +504,8 @@ def routes(_router: Router) -> list[Route[Any]]:
 
     def relay(message: IncomingMessage, cmd: ReplyCommand, ctx: Context) -> Sequence[Reply]:
         """工作人员发“回复 12 答复内容”：把答复转告提问人，并提示可发“入库 12”。"""
-        ctx.require(ctx.role in STAFF, "只有协会工作人员可以答复转人工的问题。")
-        ticket = answer_ticket(ctx.services.engine, cmd.ticket_id, cmd.text, message.user_id)
-        if has_question(ticket):
-            relayed = f"关于您问的“{ticket.question[:60]}”，协会工作人员答复：\n{ticket.answer}"
-        else:
-            relayed = f"协会工作人员答复您：\n{ticket.answer}"
-        return [
-            Reply(relayed, to=asker_target(ticket)),
-            Reply(
-                f"已转告提问人（编号 {ticket.id}）。如果这个问答别人也常问，"
-                f"发送“入库 {ticket.id}”可加入知识库待审核草稿。"
-            ),
-        ]
+        answered = answer_as(ctx.services, ctx.actor, cmd.ticket_id, cmd.text, via="chat")
+        return [answered.relay, Reply(answered.ack)]
 
     def match_draft(message: IncomingMessage, _ctx: Context) -> int | None:
         found = _DRAFT.match(message.text)
@@ -274,29 +513,7 @@ def routes(_router: Router) -> list[Route[Any]]:
 
     def draft(_message: IncomingMessage, ticket_id: int, ctx: Context) -> Sequence[Reply]:
         """工作人员发“入库 12”：把编号 12 的问答加入知识库待审核草稿（pending.yaml）。"""
-        ctx.require(ctx.role in STAFF, "只有协会工作人员可以把问答加入知识库。")
-        ticket = get_ticket(ctx.services.engine, ticket_id)
-        if ticket is None:
-            raise DomainError(f"找不到编号 {ticket_id} 的问题，请核对编号。")
-        if ticket.status != "answered":
-            raise DomainError(f"编号 {ticket_id} 还没有答复，请先发“回复 {ticket_id} 内容”。")
-        if not has_question(ticket):
-            raise DomainError(f"编号 {ticket_id} 没有具体问题，不能加入知识库。")
-        store = ctx.services.knowledge
-        if store is None:
-            raise DomainError("知识库没有加载，暂时不能入库。")
-        append_pending(store.directory, draft_entry(ticket))
-        with session_scope(ctx.services.engine) as session:
-            stored = session.get(HandoffTicket, ticket_id)
-            if stored is not None:
-                stored.drafted = True
-                session.add(stored)
-        return [
-            Reply(
-                f"已把编号 {ticket_id} 的问答存为知识库草稿。管理员审核、补上来源后，"
-                "机器人才会用它自动回答。"
-            )
-        ]
+        return [Reply(draft_as(ctx.services, ctx.actor, ticket_id, via="chat"))]
 
     def match_human(message: IncomingMessage, _ctx: Context) -> bool | None:
         text = message.text.strip().strip("。！!？?").lower()

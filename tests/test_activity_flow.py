@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from handlers.activity.cards import DRAFT_TTL, card_key
 from handlers.activity.models import ActivityRecord
-from handlers.activity.routes import DRAFT_KEY, DRAFT_TTL
 from handlers.activity.store import ActivityStore
 from handlers.core.db import session_scope
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Role
@@ -143,7 +143,8 @@ def test_undo_discards_a_draft_or_revokes_the_last_record(services: Services, sa
 
 
 def test_missing_date_or_place_gets_one_short_question(services: Services, say: Say) -> None:
-    add_member(services, "lead", Role.LEADER)
+    # registered at county level: 我们村 cannot be resolved from the roster, so the bot asks
+    add_member(services, "lead", Role.LEADER, region=("广西", "北海市", "合浦县"))
     card = say("lead", "我们村昨天开了活动 到了十二个会员")
     assert "请问活动是在哪个村" in card
     assert "在哪个村" in say("lead", "对")  # cannot save without a place
@@ -213,13 +214,13 @@ def test_unconfirmed_draft_expires_politely(services: Services, say: Say) -> Non
     add_member(services, "lead", Role.LEADER)
     say("lead", REPORT)
     conversation = Conversation(services.engine, "app", "lead")
-    ttl = conversation.ttl(DRAFT_KEY)
+    ttl = conversation.ttl(card_key(1))
     assert ttl is not None and 0 < ttl <= DRAFT_TTL
-    conversation.clear(DRAFT_KEY)  # what the TTL does after 30 minutes
+    conversation.clear(card_key(1))  # what the TTL does after 30 minutes
     assert "超过30分钟没有确认" in say("lead", "对")
     assert records(services) == []
     say("lead", REPORT)
-    conversation.clear(DRAFT_KEY)
+    conversation.clear(card_key(1))
     assert "已作废" in say("lead", "5月25日在文竹村开了会员活动 到了十个人")
 
 
@@ -289,7 +290,11 @@ def test_coordinator_month_statistics(services: Services, say: Say) -> None:
     assert "【廉州镇】" in stats and "江口村：1条" in stats and "文竹村：1条" in stats
     assert "还没上报的小组（1个）：大塘村会员小组" in stats
     assert "活动记录0条" in say("boss", "活动统计 2026-04")
-    assert "只有协会工作人员" in say("l1", "本月活动")
+    # a leader gets their own group's summary (issue 9), a family is told who may look
+    own = say("l1", "本月活动")
+    assert "您所在的小组2026年5月已上报活动1次" in own and "5月22日 江口村" in own
+    add_member(services, "fam", Role.FAMILY)
+    assert "只对会员小组长、志愿者和协会工作人员开放" in say("fam", "本月活动")
 
 
 def test_help_menu_and_dispatch_order(router: Router) -> None:
@@ -315,4 +320,7 @@ def test_county_coordinator_report_takes_town_and_village_from_the_text(
     say("boss", "5月20日廉州镇文竹村开展义诊 六十多名群众参加")
     assert "已登记" in say("boss", "对")
     [record] = records(services)
-    assert (record.county, record.township, record.village) == ("合浦县", "廉州镇", "文竹村")
+    # the reporter's own region stays as registered; where it was held is kept beside it
+    assert (record.county, record.township, record.village) == ("合浦县", "", "")
+    assert (record.held_township, record.held_village) == ("廉州镇", "文竹村")
+    assert (record.counted_township, record.counted_village) == ("廉州镇", "文竹村")

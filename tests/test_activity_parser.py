@@ -15,9 +15,13 @@ from handlers.activity.parser import (
     ActivityDraft,
     Item,
     classify_kind,
+    extract,
+    extract_items,
     extract_place,
     looks_like_report,
     parse_activity,
+    parse_reports,
+    strip_report_prefix,
 )
 from handlers.core.messages import SHANGHAI
 
@@ -201,19 +205,164 @@ def test_labelled_sets_meet_targets() -> None:
 def test_arbitrary_text_never_raises() -> None:
     import random
 
+    from handlers.activity.intent import Target, apply_changes, decide
     from handlers.activity.parser import extract
-    from handlers.activity.routes import apply_correction, classify_pending
 
     alphabet = list(
         "0123456789一二两三十百千万零月日号至到-.年周上本这个底中旬初多余几来左右人名位个份只"
         "户次村镇社区嘎查苏木街道县旗在开展活动会员发放宣传资料避孕套咨询，。 ？吗昨天今天前天改成是"
+        "不对第条都撤销重发少写了人数日期地点类型村委会本村"
     )
     rng = random.Random(4)
-    pending = {"draft": ActivityDraft(text="x").to_json()}
+    card = Target(1, ActivityDraft(text="x"))
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         looks_like_report(text, WED)
-        extract(text, WED)
-        action = classify_pending(text, pending, WED)
-        if action is not None and action.action == "correct":
-            apply_correction(ActivityDraft(text="x"), action, WED)
+        extract(text, WED, "江口村")
+        decision = decide(text, WED, "江口村", [card], [], [1])
+        if decision is not None and decision.action in ("correct", "answer"):
+            apply_changes(ActivityDraft(text="x"), decision.changes)
+
+
+# -- issue 9: the reporter's village, items named for the thing, catch-up lists -------------
+
+NOV = datetime(2026, 11, 30, 20, 0, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "home"),
+    [
+        ("今天在村委会开了会员会 来了二十几个", "江口村", True),
+        ("今天我们村开了个会员活动 大概来了三十来人", "江口村", True),
+        ("今天下午在活动室搞了个会员活动 来了二十来人", "江口村", True),
+        ("今天镇卫生院大夫来村委会给老人们量血压", "江口村", True),
+        ("今天在牛岭社区活动室搞了防艾宣传", "牛岭社区", False),  # a named place wins
+        ("昨天在江口村村部开了小组会", "江口村", False),
+        ("地点不对 我今天是去文竹村村部帮他们搞的", "文竹村", False),
+        ("今天在水寨镇中心小学搞了青春期健康知识讲座", "水寨镇", False),
+        ("通阳道街道计生协联合社区卫生服务中心开展老年人健康体检", "通阳道街道", False),
+        ("今天开了会员小组会 到会9人", "江口村", True),  # no place at all: the reporter's
+    ],
+)
+def test_places_and_the_reporters_own_village(text: str, place: str, home: bool) -> None:
+    draft = extract(text, NOV, "江口村")
+    assert (draft.place, draft.place_home) == (place, home)
+
+
+def test_a_venue_without_a_village_on_the_roster_is_asked_for() -> None:
+    draft = extract("今天下午在嘎查村部开会员活动，到会15人", NOV, None)
+    assert draft.place is None and draft.missing == ["place"]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("今天在江口村帮忙搞了关爱保险宣传，办了20份关爱保险", [("关爱保险", 20, "份")]),
+        ("昨天在福禄村走访慰问了4户计生特殊家庭", [("计生特殊家庭", 4, "户")]),
+        (
+            "今天在五通社区发放宣传资料150份 50个环保袋",
+            [("宣传资料", 150, "份"), ("环保袋", 50, "个")],
+        ),
+        ("今天在江口村入户走访计生特殊家庭8户", [("计生特殊家庭", 8, "户")]),
+        ("今天在西湾村入户走访了12户", [("入户走访", 12, "户")]),
+        ("接受咨询150余人次 测血糖200余人次", [("咨询", 150, "人次"), ("测血糖", 200, "人次")]),
+        ("昨天在沙埠社区派发避孕套 派了三百个", [("避孕套", 300, "个")]),
+        (
+            "昨天在西湾村办了计生家庭意外险 一共15份 收了保费1800元",
+            [("计生家庭意外险", 15, "份"), ("保费", 1800, "元")],
+        ),
+        ("为12户计生特殊家庭送去棉被12床", [("计生特殊家庭", 12, "户"), ("棉被", 12, "床")]),
+        ("走访慰问单亲困难母亲15户，每户发放慰问金300元", [("单亲困难母亲", 15, "户")]),
+    ],
+)
+def test_items_are_the_thing_handed_out_or_done(
+    text: str, items: list[tuple[str, int, str]]
+) -> None:
+    assert [(i.name, i.quantity, i.unit) for i in extract_items(text)] == items
+
+
+def test_people_times_and_households_are_not_attendance() -> None:
+    draft = extract("今天在本村给老人测血压 测了60多人次 走访了5户", NOV, "福禄村")
+    assert draft.participants is None
+    assert [(i.name, i.quantity, i.approximate, i.unit) for i in draft.items] == [
+        ("测血压", 60, True, "人次"),
+        ("走访", 5, False, "户"),
+    ]
+
+
+def test_dialect_and_slips_are_folded() -> None:
+    draft = extract("琴日喺五通社区搞咗义诊，量血压量咗六十几人次，嚟咗五十几个街坊", NOV)
+    assert draft.date is not None and draft.date.start == date(2026, 11, 29)
+    assert (draft.place, draft.participants, draft.participants_approx) == ("五通社区", 50, True)
+    assert [(i.name, i.quantity) for i in draft.items] == [("量血压", 60)]
+    yesterday = extract("夜来在咱嘎查村部开了个会员小组会 到了十五个人", NOV, "艾不盖嘎查")
+    assert yesterday.date is not None and yesterday.date.start == date(2026, 11, 29)
+    assert yesterday.place == "艾不盖嘎查"
+
+
+def test_a_catch_up_message_is_one_draft_per_dated_activity() -> None:
+    drafts = parse_reports(
+        "这个月的都没报 11月4日福禄村小组会到了15个人 11月12日福禄村发放宣传资料200份 "
+        "11月24日福禄村入户走访了6户",
+        NOV,
+        "福禄村",
+    )
+    assert [(d.date.start.day if d.date else 0, d.place) for d in drafts] == [
+        (4, "福禄村"),
+        (12, "福禄村"),
+        (24, "福禄村"),
+    ]
+    assert drafts[0].participants == 15 and drafts[2].items == [Item("入户走访", 6, "户")]
+    # a piece without a place is where the others were
+    listed = parse_reports(
+        "补报：11月3日在文竹村开小组会到会12人；11月10日走访计生特殊家庭8户", NOV
+    )
+    assert [d.place for d in listed] == ["文竹村", "文竹村"]
+    # one date and its weekday in brackets are one activity
+    assert len(parse_reports("11月26日（周四）江口村开了会员活动 到了20人", NOV)) == 1
+
+
+def test_report_lead_ins_and_notices() -> None:
+    assert (
+        strip_report_prefix("本月活动：11月26日五通社区青春健康讲座")
+        == "11月26日五通社区青春健康讲座"
+    )
+    assert (
+        strip_report_prefix("上报：昨天在江口村开展关爱保险宣传") == "昨天在江口村开展关爱保险宣传"
+    )
+    assert strip_report_prefix("补报10月的活动：10月12日西湾村小组会") == "10月12日西湾村小组会"
+    for text in (
+        "通知：11月28日上午9点在廉州镇政府三楼会议室召开计生协工作会议，请各村小组长准时参加",
+        "周六红泥井村的会员活动改到周日了 大家互相转告一下",
+        "原定今天的义诊取消了 医生来不了",
+        "12月5号想在艾不盖嘎查开会员小组会 旗里能派人来讲讲育儿补贴不",
+    ):
+        assert looks_like_report(text, WED) < REPORT_THRESHOLD, text
+    taught = "小组长报一下 昨天村部开会 到会会员13人 学了育儿补贴怎么申请"
+    assert looks_like_report(taught, WED) >= REPORT_THRESHOLD
+
+
+def test_parts_of_a_month_and_a_month_alone() -> None:
+    late = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
+    for text, start, end in (
+        ("11月中下旬", date(2026, 11, 11), date(2026, 11, 30)),
+        ("11月上中旬", date(2026, 11, 1), date(2026, 11, 20)),
+        ("2026年10月在江口村开展", date(2026, 10, 1), date(2026, 10, 31)),
+        ("补报10月的活动：10月12日西湾村小组会", date(2026, 10, 12), date(2026, 10, 12)),
+    ):
+        span = resolve_date(text, late)
+        assert span is not None and (span.start, span.end) == (start, end), text
+
+
+def test_two_parts_of_one_day_at_two_places_are_two_activities() -> None:
+    drafts = parse_reports(
+        "今天搞了两场活动 上午在江口村宣传 发资料80份 下午在文竹村义诊 测血压40人次", NOV, "江口村"
+    )
+    assert [(d.place, d.kind, [i.display() for i in d.items]) for d in drafts] == [
+        ("江口村", "publicity", ["资料80份"]),
+        ("文竹村", "clinic", ["测血压40人次"]),
+    ]
+    assert all(d.date is not None and d.date.start == date(2026, 11, 30) for d in drafts)
+    # the same place in the morning and the afternoon is one report
+    assert len(parse_reports("今天上午在江口村开会 下午接着在江口村发资料30份", NOV)) == 1
+    assert extract_items("前天去了5户独生子女家庭走访") == [Item("独生子女家庭", 5, "户")]

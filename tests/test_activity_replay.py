@@ -117,3 +117,15 @@ def test_a_wrong_value_from_another_message_is_flagged() -> None:
     # a wrong value that appears nowhere else is wrong, not foreign
     got.place = "嘎查"
     assert _foreign_fields(0, compare(want[0], got), got, want, messages) == []
+
+
+def test_the_dev_conversations_end_with_the_right_records(tmp_path: Path, redis: Redis) -> None:
+    """A regression guard on the tuning set (issue 9's targets, not its measure): no record
+    lost or with a value taken from another message, and nearly every conversation exact."""
+    path = Path(__file__).parent / "data" / "activity_conversations_dev.yaml"
+    result = replay_file(path, build_router(), _factory(tmp_path, redis))
+    assert result.conversations >= 70
+    assert result.lost_records == 0
+    assert result.foreign_records == 0
+    assert result.extra_records == 0
+    assert result.exact >= 0.95 * result.conversations

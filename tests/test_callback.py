@@ -448,16 +448,3 @@ def test_a_fresh_claim_is_not_taken_over_and_the_retry_waits(
         assert time.monotonic() - started >= 0.2
         assert counter.runs == []
         assert inbox.get("msg:626262").route == "outbox"
-
-
-def test_console_shows_members_and_deliveries(app_client: TestClient) -> None:
-    page = app_client.get("/console")
-    assert page.status_code == 200
-    assert "协会助手 · 工作台" in page.text and "会员名册" in page.text and "消息发送" in page.text
-
-
-def test_console_requires_the_token_when_set(tmp_path: Path, redis: Redis) -> None:
-    settings = make_settings(tmp_path, redis, XIEHUI_CONSOLE_TOKEN="open-sesame")
-    with TestClient(create_app(settings)) as client:
-        assert client.get("/console").status_code == 403
-        assert client.get("/console?token=open-sesame").status_code == 200

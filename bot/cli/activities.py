@@ -96,9 +96,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"set: {path} ({result.reports} reports)")
     print(f"questions: {', '.join(map(str, question_files)) or '-'} ({result.questions})")
     for name in FIELDS + EXTRA_FIELDS:
-        print(
-            f"  {name:<13} {result.accuracy(name):6.1%}  ({result.correct[name]}/{result.reports})"
-        )
+        total = result.labelled[name] or result.reports
+        print(f"  {name:<13} {result.accuracy(name):6.1%}  ({result.correct[name]}/{total})")
     print(
         f"  reports taken as questions: {result.miss_rate:6.1%}"
         f"  ({result.reports_missed}/{result.reports})"

@@ -35,6 +35,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.privacy",
     "bot.cli.probe",
     "bot.cli.fault",
+    "bot.cli.console",
 )
 #: Commands that keep running and log what they do at INFO; every other command is one-shot
 #: and logs only warnings, so its output is just its answer.

@@ -60,7 +60,12 @@ EventHook = Callable[[ParsedCallback], None]
 
 #: Modules started with the web service; each has
 #: ``start(runtime: Runtime, callback: CallbackService) -> Callable[[], None]`` returning a stopper.
-APP_PLUGINS: tuple[str, ...] = ("bot.web.scheduler_plugin", "bot.wecom.kf", "bot.web.kb_plugin")
+APP_PLUGINS: tuple[str, ...] = (
+    "bot.web.scheduler_plugin",
+    "bot.wecom.kf",
+    "bot.web.kb_plugin",
+    "bot.web.gc_plugin",  # last: after everything loaded at start-up
+)
 
 
 def _xml(body: str) -> Response:
@@ -365,7 +370,7 @@ def create_app(
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    console.install(app, settings.console_token.get_secret_value())
+    console.install(app, settings)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

@@ -1,13 +1,21 @@
 """A fake WeCom API server on loopback, for tests and benchmarks (never used in production).
 
 It implements the endpoints the bot calls (gettoken, message/send, appchat/*, webhook/send,
-media/get, kf/*) faithfully enough to test token expiry, error codes and rate limits, and
-records every request. Failures are injected per path with :meth:`FakeWeCom.fail_next`.
+media/get, kf/*, and the web sign-in pair: the OAuth authorize page and auth/getuserinfo)
+faithfully enough to test token expiry, error codes and rate limits, and records every request.
+Failures are injected per path with :meth:`FakeWeCom.fail_next`.
+
+Web sign-in: ``oauth_user`` is the member signed in to the (imaginary) WeCom client. Opening
+``/connect/oauth2/authorize?...`` redirects at once to ``redirect_uri?code=…&state=…`` as WeCom
+does inside its client (scope snsapi_base); ``/cgi-bin/auth/getuserinfo`` exchanges the code
+once, within five minutes, for ``userid`` (or ``openid`` when ``oauth_user`` is None: someone
+outside the corp).
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections import defaultdict, deque
@@ -15,7 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
+
+#: WeCom OAuth codes are single use and expire after five minutes.
+OAUTH_CODE_SECONDS = 300.0
 
 Handler = Callable[["FakeWeCom", dict[str, str], dict[str, Any]], dict[str, Any]]
 
@@ -48,6 +59,9 @@ class FakeWeCom:
         self.robot_limit_per_minute: int | None = None  # enforce 45009 like WeCom when set
         self._robot_times: dict[str, deque[float]] = defaultdict(deque)
         self.latency = 0.0
+        self.agent_id: int | None = None  # when set, authorize checks agentid
+        self.oauth_user: str | None = None  # the member signed in to the WeCom client
+        self._oauth_codes: dict[str, tuple[str | None, float]] = {}
         self._recent: dict[tuple[str, str, str, str], float] = {}  # enable_duplicate_check
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -89,6 +103,43 @@ class FakeWeCom:
 
     def texts(self, path: str) -> list[str]:
         return [r.body.get("text", {}).get("content", "") for r in self.calls(path)]
+
+    def issue_oauth_code(self, user_id: str | None) -> str:
+        """A code as WeCom's authorize step hands out (``None``: a non-member)."""
+        code = secrets.token_hex(16)
+        with self.lock:
+            self._oauth_codes[code] = (user_id, time.monotonic())
+        return code
+
+    def authorize(self, query: dict[str, str]) -> tuple[int, str]:
+        """The authorize page: (status, Location or error text)."""
+        with self.lock:
+            self.requests.append(Recorded("/connect/oauth2/authorize", query, {}))
+        if query.get("appid") != self.corp_id:
+            return 400, "appid mismatch"
+        if query.get("scope") != "snsapi_base" or query.get("response_type") != "code":
+            return 400, "bad scope"
+        if self.agent_id is not None and query.get("agentid") != str(self.agent_id):
+            return 400, "agentid mismatch"
+        state = query.get("state", "")
+        if len(state) > 128 or not state.isalnum():
+            return 400, "bad state"
+        redirect = query.get("redirect_uri", "")
+        if not redirect.startswith(("http://", "https://")):
+            return 400, "bad redirect_uri"
+        code = self.issue_oauth_code(self.oauth_user)
+        glue = "&" if "?" in redirect else "?"
+        return 302, f"{redirect}{glue}{urlencode({'code': code, 'state': state})}"
+
+    def _getuserinfo(self, query: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            found = self._oauth_codes.pop(query.get("code", ""), None)
+        if found is None or time.monotonic() - found[1] > OAUTH_CODE_SECONDS:
+            return {"errcode": 40029, "errmsg": "invalid code"}
+        user_id = found[0]
+        if user_id is None:
+            return {"errcode": 0, "errmsg": "ok", "openid": "oOutsider" + secrets.token_hex(4)}
+        return {"errcode": 0, "errmsg": "ok", "userid": user_id}
 
     # -- endpoint logic --------------------------------------------------------------------
     def _dispatch(self, path: str, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
@@ -137,6 +188,8 @@ class FakeWeCom:
         custom = self.handlers.get(path)
         if custom is not None:
             return custom(self, query, body)
+        if path in ("/cgi-bin/auth/getuserinfo", "/cgi-bin/user/getuserinfo"):
+            return self._getuserinfo(query)
         if path == "/cgi-bin/message/send":
             users = [u for u in str(body.get("touser", "")).split("|") if u]
             invalid = [u for u in users if u in self.invalid_users]
@@ -206,6 +259,16 @@ class FakeWeCom:
 
             def do_GET(self) -> None:
                 path, query = self._query()
+                if path == "/connect/oauth2/authorize":
+                    status, where = fake.authorize(query)
+                    self.send_response(status)
+                    if status == 302:
+                        self.send_header("Location", where)
+                    raw = where.encode()
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                    return
                 if path == "/cgi-bin/media/get" and query.get("access_token") in fake.valid_tokens:
                     media = fake.media.get(query.get("media_id", ""))
                     if media is not None:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from handlers.activity.numbers import CN_CHARS, normalise_digits, to_int
+from handlers.activity.normalise import fold
+from handlers.activity.numbers import CN_CHARS, to_int
 from handlers.core.messages import SHANGHAI
 
 _N = rf"(?:\d{{1,2}}|[{CN_CHARS}]{{1,3}})"
@@ -21,10 +22,16 @@ _RANGE = re.compile(
     rf"(?:(?P<m2>{_N})月)?(?P<d2>{_N})[日号]"
 )
 _FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
+_YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-3]?\d)(?!\d)")
 _DOTTED = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[0-3]?\d)(?![\d.万千%])")
 _PART = re.compile(
     rf"(?P<which>本月|这个月|这月|当月|上个?月|(?P<m>{_N})月份?)?"
-    r"(?P<part>上旬|中旬|下旬|月初|月中|月底|月末|初|中|底|末)"
+    r"(?P<part>上中旬|中下旬|上旬|中旬|下旬|月初|月中|月底|月末|初|中|底|末)"
+)
+# A month named alone ("2026年10月", "10月份"): the whole month, used only when nothing more
+# precise is written.
+_MONTH_ALONE = re.compile(
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月份?(?![\d{CN_CHARS}日号初中底末上下])"
 )
 _RELATIVE = re.compile(
     r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午|"
@@ -107,7 +114,7 @@ def _month_start(today: date, which: str | None, month: int | None) -> date | No
 
 def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
     """The first date expression in ``text`` and where it is; None when there is none."""
-    text = normalise_digits(text)
+    text = fold(text)
     today = _local(sent)
     match = _RANGE.search(text)
     if match:
@@ -120,6 +127,14 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
             end = _make(year or (start.year if start else None), month2, day2, today)
             if start and end and end >= start:
                 return DateSpan(start, end), match.span()
+    match = _YMD.search(text)
+    if match:
+        try:
+            value = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        except ValueError:
+            value = None
+        if value:
+            return DateSpan(value, value), match.span()
     match = _FULL.search(text)
     if match:
         month, day = _num(match.group("m")), _num(match.group("d"))
@@ -133,7 +148,11 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
         if first:
             last_day = calendar.monthrange(first.year, first.month)[1]
             part = match.group("part")
-            if part in ("上旬", "月初", "初"):
+            if part == "上中旬":
+                span = DateSpan(first, first.replace(day=20))
+            elif part == "中下旬":
+                span = DateSpan(first.replace(day=11), first.replace(day=last_day))
+            elif part in ("上旬", "月初", "初"):
                 span = DateSpan(first, first.replace(day=10))
             elif part in ("中旬", "月中", "中"):
                 span = DateSpan(first.replace(day=11), first.replace(day=20))
@@ -176,11 +195,11 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
     if match:
         day = _num(match.group("d"))
         if day and 1 <= day <= 31:
-            value = _make(None, today.month, day, today)
-            if value and value > today + _FUTURE_SLACK:
-                value = None
-            if value is None and today.month > 1:
-                value = _make(None, today.month - 1, day, today)
+            # 3号: this month's, unless that is still ahead, then last month's
+            value = _make(today.year, today.month, day, today)
+            if value is None or value > today + _FUTURE_SLACK:
+                previous = today.replace(day=1) - timedelta(days=1)
+                value = _make(previous.year, previous.month, day, today)
             if value:
                 return DateSpan(value, value), match.span()
     match = _WEEKEND.search(text)
@@ -202,6 +221,15 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
     match = _TODAY_PART.search(text)
     if match:
         return DateSpan(today, today), match.span("part")
+    match = _MONTH_ALONE.search(text)
+    if match:
+        month = _num(match.group("m"))
+        year = _num(match.group("y"))
+        if month and 1 <= month <= 12:
+            first = _make(year, month, 1, today)
+            if first:
+                last_day = calendar.monthrange(first.year, first.month)[1]
+                return DateSpan(first, first.replace(day=last_day)), match.span()
     return None
 
 
@@ -209,3 +237,22 @@ def resolve_date(text: str, sent: datetime) -> DateSpan | None:
     """Just the date span of :func:`find_date`."""
     found = find_date(text, sent)
     return found[0] if found else None
+
+
+def find_dates(text: str, sent: datetime) -> list[tuple[DateSpan, tuple[int, int]]]:
+    """Every date expression in ``text`` (folded), in reading order, without overlaps."""
+    text = fold(text)
+    found: list[tuple[DateSpan, tuple[int, int]]] = []
+    masked = text
+    while True:
+        hit = find_date(masked, sent)
+        if hit is None:
+            break
+        start, end = hit[1]
+        if end <= start:
+            break
+        found.append(hit)
+        # blank the expression out (same length, so later spans stay true) and look again
+        masked = masked[:start] + "_" * (end - start) + masked[end:]
+    found.sort(key=lambda pair: pair[1][0])
+    return found

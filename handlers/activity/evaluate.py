@@ -1,7 +1,9 @@
 """Scores the parser against a hand-labelled set (``xiehui activities eval``).
 
 Field accuracy is end to end: a report the detector misses counts as wrong on every field it
-should have given. Items match as in the conversation replay: quantity, approximation and unit
+should have given. An item's ``reporter`` (the sender's registered region) is handed to the
+parser as the webhook hands it the roster's, so 村委会 / 本村 resolve to the reporter's village.
+``kind`` is scored only on items that label it (the labelling rules make it optional). Items match as in the conversation replay: quantity, approximation and unit
 equal and one name containing the other ("宣传资料" matches "资料", "宣传册" does not). Items
 labelled ``style`` (formal / phone) are also scored per style.
 """
@@ -23,6 +25,8 @@ from handlers.activity.parser import (
     parse_activity,
 )
 from handlers.activity.replay import ItemValue, items_equal, parse_item
+from handlers.activity.store import home_village
+from handlers.core.members import REGION_LEVELS, RegionPath
 from handlers.core.messages import SHANGHAI
 
 FIELDS = ("date", "place", "participants", "items")
@@ -43,8 +47,12 @@ class EvalResult:
         default_factory=lambda: defaultdict(lambda: (Counter(), Counter()))
     )
 
+    #: how many items label each field (every item labels the target fields; kind is optional)
+    labelled: Counter[str] = field(default_factory=Counter)
+
     def accuracy(self, name: str) -> float:
-        return self.correct[name] / self.reports if self.reports else 0.0
+        total = self.labelled[name] or self.reports
+        return self.correct[name] / total if total else 0.0
 
     @property
     def false_claim_rate(self) -> float:
@@ -88,11 +96,19 @@ def draft_items(draft: ActivityDraft) -> list[ItemValue]:
     return [ItemValue(i.name, i.quantity, i.approximate, i.unit) for i in draft.items]
 
 
+def reporter_region(path: Any) -> RegionPath:
+    """'广西/北海市/合浦县/廉州镇/江口村' → a RegionPath, level by level (as the roster reads)."""
+    parts = [part.strip() for part in str(path or "").split("/") if part.strip()]
+    values = dict(zip(REGION_LEVELS, parts, strict=False))
+    return RegionPath(**values)
+
+
 def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
     result = EvalResult(reports=len(labelled), questions=len(questions))
     for case in labelled:
         sent = _sent(case["sent"])
-        draft = parse_activity(case["text"], sent)
+        home = home_village(reporter_region(case.get("reporter")))
+        draft = parse_activity(case["text"], sent, home)
         if draft is None:
             result.reports_missed += 1
             result.failures.append(f"missed report: {case['text']}")
@@ -113,10 +129,13 @@ def score(labelled: list[dict[str, Any]], questions: list[str]) -> EvalResult:
             "place": case.get("place"),
             "participants": expected_people(case.get("participants")),
             "items": expected_items(case.get("items") or []),
-            "kind": case.get("kind", "other"),
+            "kind": case.get("kind"),
         }
         style = str(case.get("style") or "")
         for name in FIELDS + EXTRA_FIELDS:
+            if want[name] is None and name == "kind":
+                continue
+            result.labelled[name] += 1
             if name == "items":
                 same = items_equal(want["items"], got["items"])
             else:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.activity.parser import KINDS
-from handlers.activity.stats import MonthStats, Tally, items_text
+from handlers.activity.stats import MonthStats, Tally, counted_place, items_text
 from handlers.activity.store import RecordView
 from handlers.core.members import RegionPath
 from handlers.core.messages import SHANGHAI
@@ -39,6 +39,8 @@ DETAIL_COLUMNS = (
     ("date", "活动日期"),
     ("date_end", "结束日期"),
     ("place", "地点"),
+    ("counted_township", "计入乡镇"),
+    ("counted_village", "计入村"),
     ("kind", "活动类型"),
     ("participants", "参加人数"),
     ("participants_approx", "人数为约数"),
@@ -90,6 +92,7 @@ def detail_rows(stats: MonthStats) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for view in stats.views:
         record = view.record
+        counted_township, counted_village = counted_place(view)
         rows.append(
             {
                 "id": record.id,
@@ -102,6 +105,9 @@ def detail_rows(stats: MonthStats) -> list[dict[str, Any]]:
                 "date": record.date_start,
                 "date_end": record.date_end,
                 "place": record.place,
+                # where the statistics count it: where it was held, when known in the county
+                "counted_township": counted_township,
+                "counted_village": counted_village,
                 "kind": KINDS.get(record.kind, record.kind),
                 "participants": record.participants,
                 "participants_approx": record.participants_approx,
@@ -251,9 +257,11 @@ def _fill_sheet(
         cell.alignment = Alignment(vertical="center")
     sheet.freeze_panes = "A3"
     widths = [_width(h) for h in header]
-    for values in rows:
+    for row, values in enumerate(rows, start=3):
         sheet.append(values)
-        for column, cell in enumerate(sheet[sheet.max_row]):
+        # sheet.max_row scans every cell: look cells up by their known row instead.
+        for column in range(len(values)):
+            cell = sheet.cell(row=row, column=column + 1)
             value = cell.value
             if isinstance(value, datetime):
                 cell.number_format = TIME_FORMAT
@@ -267,7 +275,7 @@ def _fill_sheet(
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(60, max(6, width + 2))
     if filters and rows:
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(header))}{sheet.max_row}"
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(header))}{len(rows) + 2}"
 
 
 def export(stats: MonthStats, fmt: str) -> bytes:

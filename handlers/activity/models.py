@@ -27,13 +27,31 @@ class ActivityRecord(SQLModel, table=True):
     village: str = ""
     date_start: date = Field(index=True)
     date_end: date
+    # where the activity was held, as written ("文竹村", "水寨镇"), or the reporter's village
+    # when the text said 村委会 / 本村 (place_home)
     place: str
+    place_home: bool = False
+    # the township / village of ``place`` inside the reporter's county, when known from the
+    # roster and the groups; empty when not known (statistics then count the reporter's)
+    held_township: str = ""
+    held_village: str = ""
     kind: str = "other"
     participants: int | None = None
     participants_approx: bool = False
     text: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime | None = None  # a correction after saving changed it
     revoked_at: datetime | None = None
+
+    @property
+    def counted_township(self) -> str:
+        """The township statistics count this record under: where it was held, when known."""
+        return self.held_township if self.held_township or self.held_village else self.township
+
+    @property
+    def counted_village(self) -> str:
+        """The village statistics count this record under: where it was held, when known."""
+        return self.held_village if self.held_township or self.held_village else self.village
 
 
 class ActivityItem(SQLModel, table=True):

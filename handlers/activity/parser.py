@@ -1,9 +1,14 @@
-"""Transport-free extraction of an activity report from one message.
+"""Transport-free extraction of activity reports from a message.
 
 ``looks_like_report`` scores how much a message reads like a report of something done (a date,
-a place, activity words, counted people or items) against how much it reads like a question;
-``parse_activity`` extracts an :class:`ActivityDraft`. Both are pure functions of the text and
-the sent time, unit-tested and measured by ``xiehui activities eval``.
+a place, activity words, counted people or items) against how much it reads like a question, a
+plan or a notice; ``split_reports`` cuts a catch-up message ("11月3日…；11月10日…") into one
+text per activity; ``extract`` / ``parse_activity`` build an :class:`ActivityDraft`. All are pure
+functions of the text, the sent time and the reporter's own village (for 村委会 / 本村 / 活动室),
+unit-tested and measured by ``xiehui activities eval``.
+
+Every function reads the folded text (:func:`handlers.activity.normalise.fold`): dialect and
+spoken forms are written once, in Mandarin.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date
-from handlers.activity.numbers import APPROX_BEFORE, NUMBER, normalise_digits, parse_quantity
+from handlers.activity.dates import DateSpan, find_date, find_dates
+from handlers.activity.normalise import fold
+from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
 REPORT_THRESHOLD = 0.6
 
@@ -33,8 +39,8 @@ KINDS: dict[str, str] = {
 # about there (讲了关爱保险); a bare "活动" from a leader is a member activity.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("youth", ("青春健康", "青春期", "青少年", "中学生", "高中生", "初中生", "大学生", "学生")),
-    ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "免费检查", "两癌")),
-    ("lecture", ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课")),
+    ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "测血糖", "免费检查", "两癌")),
+    ("lecture", ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课", "家长课", "上了堂")),
     (
         "member",
         (
@@ -52,55 +58,46 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "开小组",
             "小组在",
             "小组开",
+            "会员学习",
+            "组织会员",
+            "学习会",
         ),
     ),
-    ("insurance", ("投保", "参保", "保险")),
-    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访")),
+    ("insurance", ("投保", "参保", "保险", "意外险")),
+    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "送温暖")),
     ("publicity", ("宣传", "526", "5·26", "发放", "派发", "咨询")),
-    ("lecture", ("讲了", "宣讲", "讲解", "知识讲")),
+    ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课")),
     ("member", ("活动",)),
 )
 
-_PLACE_SUFFIX = r"(?:村委会|村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗)"
+# -- places ------------------------------------------------------------------------------------
+
+# 旗 (a banner, county level in Inner Mongolia) only where no village or town suffix follows:
+# 红旗村 is a village, 四子王旗 a banner
+_PLACE_SUFFIX = (
+    r"(?:村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗|"
+    r"(?<!彩|国|党|队|锦|会|协|红|插|面)旗(?!村|社区|嘎查|镇|乡|苏木|街道|屯|帜|杆|袍))"
+)
 _PLACE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,12}}?)(?P<suffix>{_PLACE_SUFFIX})"
-    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇)"
+    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干)"
 )
-_VILLAGE_LEVEL = ("村", "社区", "嘎查", "小区", "屯", "村委会")
+_VILLAGE_LEVEL = ("村", "社区", "嘎查", "小区", "屯")
 _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
-# A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山").
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
     r".*(?:在|到|于|去|给|的|了|协|院|市|区|县|各|们|是|从|往|赴|向|镇|乡|苏木|街道|嘎查|"
-    r"喺|哋|咗|旗(?=[\u4e00-\u9fff]{2}))"
+    r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2}))"
 )
-# Words that end up glued in front of a place name and are not part of it.
+# Words that end up glued in front of a place name and are not part of it; stripped only when
+# a name of two characters or more remains (和平村 keeps its 和).
 _PLACE_PREFIXES = (
-    "今天",
-    "昨天",
-    "前天",
-    "今日",
-    "昨日",
-    "上午",
-    "下午",
-    "晚上",
-    "早上",
-    "中午",
-    "傍晚",
-    "昨儿",
-    "今早",
-    "昨晚",
-    "今晚",
     "组织",
     "开展",
     "召开",
     "举办",
     "举行",
-    "来到",
-    "深入",
-    "走进",
-    "前往",
     "联合",
     "会同",
     "协同",
@@ -117,17 +114,6 @@ _PLACE_PREFIXES = (
     "才",
     "已经",
     "分别",
-    "上周",
-    "这周",
-    "本周",
-    "周",
-    "星期",
-    "礼拜",
-    "月底",
-    "月初",
-    "中旬",
-    "上旬",
-    "下旬",
     "会员",
     "小组",
     "志愿者",
@@ -136,16 +122,6 @@ _PLACE_PREFIXES = (
     "这边",
     "那里",
     "这里",
-    "一",
-    "二",
-    "三",
-    "四",
-    "五",
-    "六",
-    "日",
-    "天",
-    "号",
-    "日",
     "共",
     "全",
     "本",
@@ -156,28 +132,139 @@ _PLACE_PREFIXES = (
     "及",
 )
 _NOT_PLACES = frozenset(
-    {
-        "农村",
-        "乡村",
-        "城乡",
-        "家乡",
-        "下乡",
-        "全县",
-        "全镇",
-        "全村",
-        "本村",
-        "该村",
-        "乡镇",
-        "小区",
-    }
+    {"农村", "乡村", "城乡", "家乡", "下乡", "全县", "全镇", "全村", "该村", "乡镇", "小区"}
+)
+# Time words are blanked out before looking for place names (今天村委会 is no 今天村).
+_TIME_WORDS = re.compile(
+    r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中)|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
+    r"大前天|前天|昨天|今天|今日|昨日|前日|明天|后天|今早|昨晚|今晚|上午|下午|晚上|早上|中午|傍晚|凌晨|"
+    r"(?:上上|上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|周末|月初|月底|月末|月中|"
+    r"上旬|中旬|下旬|本月|上个?月|这个?月|\d{1,2}月份?"
+)
+# Institutions named after the place they stand in: the place is the administrative one around
+# them (水寨镇中心小学 → 水寨镇; 联合社区卫生服务中心 is no 联合社区).
+_INSTITUTIONS = re.compile(
+    r"社区卫生服务中心|卫生服务中心|党群服务中心|卫生院|卫生室|卫生所|中心小学|小学|中学|学校|幼儿园|"
+    r"医院|政府|会议室|文化广场|广场|礼堂|文化站|服务站|服务中心"
+)
+# A venue without a place name means the reporter's own village: 村委会, 村部, 活动室, 本村 …
+# After a place name it is only the venue (江口村村部 → 江口村).
+_HOME = "▲"
+_VENUE_AFTER_NAME = re.compile(r"(?<=村|区|查)(?:村委会|村民委员会|村委|村部|居委会)")
+# 来村委会 / 到村部: a motion verb before the venue, so no village name is glued to it
+_VENUE_AFTER_VERB = re.compile(r"(?<=[来去到回在给])(?:村委会|村民委员会|村委|村部)")
+_VENUE_OF_VILLAGE = re.compile(r"村委会|村民委员会|村委|村部")
+_VENUES = re.compile(
+    r"居委会|活动室|会员之家|文化室|嘎查部|"
+    r"本村|我们村|我村|本社区|我们社区|本嘎查|我们嘎查|我们这里|我们这边|我们那里"
 )
 
-_PEOPLE_NOUNS = r"(?:人|名|位|个|户代表)"
-_WHO = r"(?:会员|群众|村民|居民|妇女|育龄妇女|家庭|志愿者|学生|青少年|老人|党员|牧民|同学|家长|孕妇|代表|干部|村干|群众代表)?"
+
+@dataclass(frozen=True)
+class PlaceFound:
+    """The place a text names: ``home`` when it is the reporter's own village (本村, 村委会)."""
+
+    name: str | None
+    home: bool = False
+    home_venue: bool = False  # the text spoke of a home venue, whether or not it resolved
+
+
+def _mask_for_places(text: str) -> str:
+    text = _TIME_WORDS.sub("，", text)
+    text = _INSTITUTIONS.sub("，", text)
+    text = _VENUE_AFTER_NAME.sub(_HOME, text)
+    text = _VENUE_AFTER_VERB.sub(_HOME, text)
+    text = _VENUE_OF_VILLAGE.sub("村" + _HOME, text)
+    return _VENUES.sub(_HOME, text)
+
+
+def _strip_prefixes(name: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PLACE_PREFIXES:
+            if name.startswith(prefix) and len(name) - len(prefix) >= 2:
+                name = name[len(prefix) :]
+                changed = True
+    return name
+
+
+def _cut_at_boundary(raw: str) -> str:
+    """The name after the last boundary; when that leaves less than a name and the boundary was
+    a county-level character (集宁区新区街道), the name after the boundary before it."""
+    name = _PLACE_BOUNDARY.sub("", raw)
+    if len(name) >= 2 or len(raw) < 3 or raw[-len(name) - 1 :][:1] not in "区县市":
+        return name
+    head = raw[: len(raw) - len(name) - 1]
+    earlier = _PLACE_BOUNDARY.sub("", head)
+    return raw[len(head) - len(earlier) :] if len(raw) - (len(head) - len(earlier)) >= 2 else name
+
+
+def _places_in(masked: str) -> list[tuple[str, str, int]]:
+    found: list[tuple[str, str, int]] = []
+    for match in _PLACE.finditer(masked):
+        suffix = match.group("suffix")
+        name = _cut_at_boundary(match.group("name"))
+        name = _strip_prefixes(name)
+        # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
+        limit = 6 if suffix in ("嘎查", "苏木") or suffix.endswith("旗") else 4
+        name = _strip_prefixes(name[-limit:])
+        if suffix == "村" and masked.startswith("社区", match.end()):
+            name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
+        place = name + suffix
+        if len(name) < 2 or place in _NOT_PLACES:
+            continue
+        if suffix in _VILLAGE_LEVEL:
+            level = "village"
+        elif suffix in _TOWN_LEVEL:
+            level = "town"
+        else:
+            level = "county"
+        found.append((place, level, match.start("name")))
+    return found
+
+
+def find_places(text: str) -> list[tuple[str, str]]:
+    """(place name, level) pairs in order: level is village, town or county."""
+    return [(place, level) for place, level, _ in _places_in(_mask_for_places(fold(text)))]
+
+
+def find_place(text: str, home: str | None = None) -> PlaceFound:
+    """The most specific place named (village level, else township, else county); a venue
+    without a name (村委会, 本村, 活动室) is ``home``, the reporter's own village, when no
+    village is named."""
+    masked = _mask_for_places(fold(text))
+    places = _places_in(masked)
+    home_venue = _HOME in masked
+    for place, level, _ in places:
+        if level == "village":
+            return PlaceFound(place, home_venue=home_venue)
+    if home_venue and home:
+        return PlaceFound(home, home=True, home_venue=True)
+    for level in ("town", "county"):
+        for place, place_level, _ in places:
+            if place_level == level:
+                return PlaceFound(place, home_venue=home_venue)
+    return PlaceFound(None, home_venue=home_venue)
+
+
+def extract_place(text: str, home: str | None = None) -> str | None:
+    """The most specific place named, or ``home`` for 村委会 / 本村 (see :func:`find_place`)."""
+    return find_place(text, home).name
+
+
+# -- participants ------------------------------------------------------------------------------
+
+_PEOPLE_NOUNS = r"(?:人|名|位|个|口人|户代表)"
+_WHO = (
+    r"(?:会员|群众|村民|居民|妇女|育龄妇女|家庭|志愿者|学生|青少年|老人|党员|牧民|同学|家长|孕妇|"
+    r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生)?"
+)
 _PARTICIPANTS = (
     # 到了13个会员 / 来了三十几个人 / 参加的有60多人 / 参加人数50人
     re.compile(
-        rf"(?:到了|来了|到场|参加的有|参与的有|参加人数|参与人数|参加人员|参会人数|出席|参会|共有|一共|共计|有|共)\s*(?:约|大约|近|将近|差不多|大概)?\s*"
+        r"(?:到了|来了|到场|到会|参加的有|参与的有|参加人数|参与人数|参加人员|参会人数|出席|参会|"
+        r"共有|一共|共计|(?<![还另又])有|共)\s*(?:约|大约|近|将近|差不多|大概)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来|左右|上下)?\s*{_PEOPLE_NOUNS}{_WHO}(?!次)"
     ),
     # 60多名群众参加 / 群众200余人参加 / 13人参加 / 会员15人
@@ -186,34 +273,179 @@ _PARTICIPANTS = (
         r"\s*(?:参加|参与|到场|出席|参会|到会|来了|听课|接受|踊跃|积极)"
     ),
     re.compile(
-        rf"(?:会员|群众|村民|居民|妇女|学生|人员|家长|牧民|老人|代表)(?:共|约|近)?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:人|名|位|个)(?!次)"
+        r"(?:会员|群众|村民|居民|妇女|学生|人员|家长|牧民|老人|代表|志愿者|初中生|孩子)(?:共|约|近)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:人|名|位|个)(?!次)"
     ),
     re.compile(
-        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:名|位)(?:会员|群众|村民|居民|妇女|学生|志愿者|青少年|老人|家长|牧民)"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:名|位)"
+        r"(?:会员|群众|村民|居民|妇女|学生|志愿者|青少年|老人|家长|牧民)"
     ),
     re.compile(
-        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次)"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个"
+        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次)"
     ),
-    re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*人(?:左右|上下)?(?![次口员])"),
+    re.compile(
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:口人|人)(?:左右|上下)?(?![次口员])"
+    ),
     # 人到齐了 十五个 / 会员来齐了 共12人
     re.compile(
-        rf"(?:人|会员)(?:都)?(?:到齐|来齐|到全)了?\s*(?:共|一共|有)?\s*"
+        r"(?:人|会员)(?:都)?(?:到齐|来齐|到全)了?\s*(?:共|一共|有)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)"
     ),
     # 人数15 / 人数：15
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
+    # 来的人有五十多 / 来的群众有一百多 (no unit at all)
+    re.compile(
+        r"(?:来的|到的|到会的|参加的|到场的)(?:人|群众|会员|村民|居民|牧民)?(?:有|是|共)?\s*"
+        rf"(?:约|大约|大概|差不多)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
+        r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
+    ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
 )
 
+
+def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
+    """(count, approximate, span in the folded text) of the people who took part."""
+    text = fold(text)
+    for pattern in _PARTICIPANTS:
+        for match in pattern.finditer(text):
+            if text[max(0, match.start() - 1) : match.start()] == "第":
+                continue
+            before = text[max(0, match.start() - 4) : match.start()]
+            approx_word = match.group("approx") or ""
+            quantity = parse_quantity(match.group("num") + approx_word, before)
+            if quantity is None or quantity.value <= 1 or quantity.value > 100000:
+                continue  # one person is no attendance ("还有一个" is one more thing)
+            tail = text[match.end() : match.end() + 2]
+            approximate = (
+                quantity.approximate
+                or tail.startswith(("左右", "上下"))
+                or match.group(0).endswith(("左右", "上下"))
+                or any(word in match.group(0) for word in APPROX_BEFORE)
+            )
+            return quantity.value, approximate, match.span()
+    return None
+
+
+def extract_participants(text: str) -> tuple[int, bool] | None:
+    found = find_participants(text)
+    return (found[0], found[1]) if found else None
+
+
+# -- items -------------------------------------------------------------------------------------
+
 _ITEM_UNITS = (
-    r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|盒|个|元|期|场|次|块|条|副)"
+    r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|面|期|场|次)"
 )
-_ITEM_BEFORE = re.compile(
-    rf"(?P<name>[\u4e00-\u9fff]{{1,10}}?)\s*(?:约|近|大约|共)?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
+_COUNT = re.compile(
+    rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
 )
-_ITEM_NAME_STOP = re.compile(r"[，,。；;、\s]")
-# Canonical item names, so "宣传册" and "宣传资料" count together in statistics.
+_CLAUSE_STOP = re.compile(r"[，,。；;、：:！!？?\s“”\"（）()]")
+# Verbs of handing out or doing, and the glue words around a counted thing.
+_HANDOUT_VERBS = re.compile(
+    r"发放了?|派发了?|分发了?|发出|发了|发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
+    r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收取了?|收了|收|发放给|领取了?|领了|"
+    r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
+    r"一共|总共|累计|现场"
+)
+_VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|访视|上门|指导|服务)+了?")
+_GLUE_FRONT = (
+    "去了",
+    "到了",
+    "来到",
+    "前往",
+    "走进",
+    "深入",
+    "进入",
+    "去",
+    "接受",
+    "解答",
+    "为群众",
+    "为辖区",
+    "辖区内",
+    "辖区",
+    "群众",
+    "免费",
+    "给",
+    "为",
+    "对",
+    "向",
+    "和",
+    "及",
+    "与",
+    "并",
+    "还",
+    "也",
+    "又",
+    "再",
+    "共",
+    "约",
+    "近",
+    "大约",
+    "大概",
+    "差不多",
+    "将近",
+    "各类",
+    "各种",
+    "那个",
+    "这个",
+    "一些",
+    "了",
+    "的",
+)
+_GLUE_BACK = (
+    "的有",
+    "的大概",
+    "大概",
+    "大约",
+    "的",
+    "有",
+    "了",
+    "约",
+    "近",
+    "共",
+    "共计",
+    "一共",
+    "总共",
+    "达",
+    "计",
+    "也是",
+    "也",
+    "都",
+    "还",
+    "又",
+    "是",
+)
+_PERSON_WORDS = re.compile(
+    r"^(?:人|会员|群众|村民|居民|妇女|育龄妇女|学生|家长|牧民|老人|孕妇|孩子|小孩|老年人|青少年|"
+    r"志愿者|年轻妈妈|年轻夫妻|街坊|后生仔|初中生|中学生|小学生)"
+)
+_EVENT_NOUNS = ("宣传活动", "宣传", "活动", "行动", "工作", "知识", "讲座", "政策")
+_NOT_THINGS = (
+    "嘎查",
+    "苏木",
+    "村",
+    "镇",
+    "乡",
+    "街道",
+    "社区",
+    "屯",
+    "组",
+    "小组",
+    "请假",
+    "没来",
+    "月",
+    "年级",
+    "学生",
+)
+_PER_EACH = ("每户", "每人", "每个", "每家", "每位", "人均")
+_APPROX_WORDS = ("大概", "大约", "差不多", "将近", "接近", "约", "近")
+# A counted name that is really a count of people ("来了20个", "两个请假").
+_PEOPLE_AFTER = re.compile(
+    r"^(?:人|会员|群众|村民|居民|妇女|学生|老人|家长|牧民|孩子|小孩|孕妇|街坊|后生仔|初中生|代表)"
+)
 _ITEM_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "宣传资料",
@@ -232,84 +464,199 @@ _ITEM_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "宣传画",
             "挂图",
             "读本",
+            "明白卡",
+            "明白纸",
         ),
     ),
     ("避孕药具", ("避孕套", "安全套", "避孕药", "药具", "计生用品")),
     ("咨询", ("咨询", "解答", "答疑")),
-    ("关爱保险", ("保险", "投保", "参保", "保单")),
+    ("关爱保险", ("保险", "投保", "参保", "保单", "意外险")),
     ("慰问", ("慰问", "走访", "入户", "探访", "看望", "家访", "随访", "上门")),
     ("叶酸", ("叶酸",)),
     ("横幅", ("横幅", "标语", "条幅")),
-    ("体检", ("体检", "检查", "血压", "义诊")),
-    ("慰问金", ("慰问金", "元")),
+    ("体检", ("体检", "检查", "血压", "血糖", "义诊")),
+    ("慰问金", ("慰问金",)),
 )
-_ITEM_NAME_STRIP = (
-    "发放了",
-    "发放",
-    "派发",
-    "发了",
-    "发出",
-    "分发",
-    "赠送",
-    "送出",
-    "送了",
-    "送去",
-    "张贴",
-    "悬挂",
-    "提供了",
-    "提供",
-    "办理了",
-    "办理",
-    "现场",
-    "免费",
-    "还有",
-    "以及",
-    "另外",
-    "同时",
-    "其中",
-    "共计",
-    "一共",
-    "总共",
-    "共",
-    "约",
-    "近",
-    "大约",
-    "给",
-    "和",
-    "及",
-    "并",
-    "还",
-    "有",
-    "了",
-    "也",
-    "又",
-    "计",
-    "达",
-    "各类",
-    "各种",
-    "为群众",
-    "群众",
-    "开展",
-    "接受",
-    "为",
-    "发",
-    "送",
-)
+_ITEM_WORDS = tuple(word for _, words in _ITEM_CATEGORIES for word in words)
 
-_ACTIVITY_WORDS = re.compile(
-    r"活动|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
-    r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂"
-)
-_DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|共计")
-_QUESTION = re.compile(
-    r"[?？]|吗|嘛|呢|么$|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
-    r"几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
-    r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
-    r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
-)
-_WISH = re.compile(
-    r"想要|想生|打算|准备|计划|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|我老公|我妈|孩子|宝宝|娃"
-)
+
+def item_category(name: str, unit: str = "") -> str:
+    """A canonical item name: 宣传册 → 宣传资料, 安全套 → 避孕药具; households visited → 慰问."""
+    for category, words in _ITEM_CATEGORIES:
+        if any(word in name for word in words):
+            return category
+    if unit == "元":
+        return "慰问金"
+    if unit == "户":
+        return "慰问"
+    return name
+
+
+_GLUE_FRONT_LONGEST = sorted(_GLUE_FRONT, key=len, reverse=True)
+_GLUE_BACK_LONGEST = sorted(_GLUE_BACK, key=len, reverse=True)
+
+
+def _strip_glue(name: str) -> str:
+    changed = True
+    while changed and name:
+        changed = False
+        # 量血压量了 / 测血压测了: the verb said again before the count
+        if len(name) >= 3 and name.endswith("了") and name[-2] in name[:-2]:
+            name, changed = name[:-2], True
+        for word in _GLUE_FRONT_LONGEST:
+            if name.startswith(word):
+                name, changed = name[len(word) :], True
+                break
+        for word in _GLUE_BACK_LONGEST:
+            if name.endswith(word):
+                name, changed = name[: -len(word)], True
+                break
+    return name
+
+
+def _cut_context(text: str) -> str:
+    """What is left of a clause after the places, dates and 'in / for / to' glue before it."""
+    masked = _mask_for_places(text)
+    cut = 0
+    for _place, _level, start in _places_in(masked):
+        end = masked.find(_place, start)
+        cut = max(cut, (end if end >= 0 else start) + len(_place))
+    for match in re.finditer(r"[，▲]", masked):
+        cut = max(cut, match.end())
+    return masked[cut:].replace(_HOME, "")
+
+
+_INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
+_BARE_VERBS = frozenset("测量发派办送戴收领做搞查")
+
+
+def _thing(phrase: str, unit: str) -> str:
+    """The counted thing in the words before a count: the last object of a hand-out verb
+    (发放宣传资料 → 宣传资料), else the visit itself (入户走访8户 → 入户走访)."""
+    phrase = _cut_context(phrase)
+    if re.search(r"(?:给|为|对|向|帮|替)$", phrase):
+        return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
+    pieces = [_strip_glue(p) for p in _HANDOUT_VERBS.split(phrase)]
+    candidate = next((p for p in reversed(pieces) if p and not _PERSON_WORDS.fullmatch(p)), "")
+    if len(candidate) == 1 and candidate in _BARE_VERBS:
+        return ""  # 测了120人次: the thing was named before
+    if unit == "人次":
+        # a service counted in people-times keeps its verb: 测血压, not 血压
+        return _strip_glue(_PERSON_WORDS.sub("", candidate)) or candidate
+    visit = _VISIT_VERBS.match(candidate) if unit == "户" else None
+    if visit and visit.end() < len(candidate):
+        rest = _strip_glue(candidate[visit.end() :])
+        if rest and not rest.startswith(("了", "的")):
+            candidate = rest  # 入户走访计生特殊家庭8户 → 计生特殊家庭
+    elif visit:
+        candidate = candidate.rstrip("了")
+    candidate = _PERSON_WORDS.sub("", candidate) or candidate
+    return _strip_glue(candidate)
+
+
+def _name_after(text: str, position: int) -> str:
+    tail = _CLAUSE_STOP.split(text[position : position + 14])[0]
+    tail = _HANDOUT_VERBS.split(tail)[0]
+    tail = re.split(r"[\d一二两三四五六七八九十百千万]|进行|和|及|与|以及|给|为|到|在|的", tail)[0]
+    # 5户独生子女家庭走访: the households, not the visit after them
+    tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
+    return _strip_glue(tail)
+
+
+def _previous_object(text: str, clause_start: int, unit: str) -> str:
+    """办了计生家庭意外险 一共15份: the thing named in the clause before a bare count."""
+    before = text[:clause_start]
+    clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    for clause in reversed(clauses[-2:]):
+        if (
+            unit != "人次"
+            and not _HANDOUT_VERBS.search(clause)
+            and not _VISIT_VERBS.search(clause)
+        ):
+            continue  # "来了二十几个人领": no thing handed out is named there
+        count = _COUNT.search(clause)
+        clause = clause[: count.start()] if count else clause
+        clause = clause.split("每")[0]
+        thing = _thing(clause, unit)
+        for noun in _EVENT_NOUNS:
+            if thing.endswith(noun) and len(thing) > len(noun) + 1:
+                thing = thing[: -len(noun)]
+        if thing and not _PERSON_WORDS.match(thing):
+            return thing
+    return ""
+
+
+def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
+    """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
+    走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
+    text = fold(text)
+    items: list[tuple[int, Item]] = []
+    quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|《[^》]*》", text)]
+    previous_end = 0
+    for match in _COUNT.finditer(text):
+        num_at = match.start("num")
+        if any(a <= num_at < b for a, b in quoted):
+            continue  # “三个全覆盖”: a name, not a count
+        if people_span and people_span[0] <= num_at < people_span[1]:
+            previous_end = max(previous_end, people_span[1])
+            continue
+        unit = match.group("unit")
+        if unit in ("场", "期", "次"):
+            continue
+        if text[max(0, num_at - 1) : num_at] == "第":
+            continue  # 第28个“5·29会员活动日”: an ordinal
+        stop_at = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, num_at)), default=0)
+        clause_start = stop_at
+        # 五十个环保袋和一百份宣传册: the second count's words start after the first count
+        clause_start, previous_end = max(clause_start, previous_end), match.end()
+        clause = text[clause_start:num_at]
+        if any(word in text[stop_at:num_at] for word in _PER_EACH):
+            continue  # 每户发放慰问金300元 is a rate, not a total
+        after_text = text[match.end() :]
+        if unit in ("个", "名", "位") and (
+            after_text.startswith(_NOT_THINGS) or _PEOPLE_AFTER.match(after_text)
+        ):
+            continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
+        before_name = _thing(clause, unit)
+        after_name = _name_after(text, match.end())
+        if _PEOPLE_AFTER.match(after_name):
+            after_name = ""
+        visit_only = _VISIT_VERBS.fullmatch(_cut_context(clause).rstrip("了") or "-") is not None
+        insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
+        if unit == "户" and insured:
+            after_name = insured.group(0)  # 为65户计生家庭办理了关爱保险: 关爱保险 65 户
+            before_name = ""
+        if after_name and (not before_name or (unit == "户" and visit_only)):
+            name = after_name
+            at = text.find(after_name, match.end())
+            previous_end = at + len(after_name) if at >= 0 else previous_end
+        elif before_name:
+            name = before_name
+        else:
+            name = _previous_object(text, clause_start, unit)
+        if not name or _PERSON_WORDS.fullmatch(name):
+            continue
+        if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
+            continue
+        if "参与" in name or "参加" in name:
+            continue  # 参与家庭18户: families who took part, not something handed out
+        if re.fullmatch(r".*[月日号年周天点时分]", name):
+            continue
+        before = text[max(0, num_at - 3) : num_at]
+        quantity = parse_quantity(match.group("num") + (match.group("approx") or ""), before)
+        if quantity is None or quantity.value <= 0:
+            continue
+        approximate = (
+            quantity.approximate
+            or bool(match.group("after"))
+            or any(word in clause[-4:] for word in _APPROX_WORDS)
+        )
+        items.append((num_at, Item(name, quantity.value, unit, approximate)))
+    items.sort(key=lambda pair: pair[0])
+    return [item for _, item in items]
+
+
+# -- the draft ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -332,7 +679,11 @@ class Item:
 
 @dataclass
 class ActivityDraft:
-    """What the bot understood from one report; fields the text did not give stay None."""
+    """What the bot understood from one report; fields the text did not give stay None.
+
+    ``place_home`` says the place is the reporter's own village, taken from the roster because
+    the text said 村委会 / 本村 / 活动室 without a name.
+    """
 
     text: str
     date: DateSpan | None = None
@@ -341,6 +692,7 @@ class ActivityDraft:
     participants: int | None = None
     participants_approx: bool = False
     items: list[Item] = field(default_factory=list)
+    place_home: bool = False
 
     @property
     def missing(self) -> list[str]:
@@ -366,21 +718,14 @@ class ActivityDraft:
             participants=data.get("participants"),
             participants_approx=bool(data.get("participants_approx")),
             items=[Item(**item) for item in data.get("items", [])],
+            place_home=bool(data.get("place_home")),
         )
 
 
-def item_category(name: str, unit: str = "") -> str:
-    """A canonical item name: 宣传册 → 宣传资料, 安全套 → 避孕药具, 入户走访 → 慰问."""
-    if unit == "元":
-        return "慰问金"
-    for category, words in _ITEM_CATEGORIES:
-        if any(word in name for word in words):
-            return category
-    return name
-
+# -- kinds -------------------------------------------------------------------------------------
 
 _EVENT = re.compile(
-    r"(?:开展|组织|举办|举行|搞了|开了|办了|进行)(?:了|一场|一次|个)?(?P<event>[^，。,；;\s]{1,12})"
+    r"(?:开展|组织|举办|举行|搞了|开了|办了|进行|搞)(?:了|一场|一次|个|次)?(?P<event>[^，。,；;\s]{1,14})"
 )
 
 
@@ -393,231 +738,84 @@ def _kind_of(text: str, *, generic: bool) -> str | None:
     return None
 
 
+_HANDOUT_ONLY = re.compile(r"发放|派发|发了|发|送了|送|咨询|办了|办理")
+
+
+def names_an_event(text: str) -> bool:
+    """True when the text names an activity (会员活动, 讲座, 走访, 宣传 …), not only things
+    handed out ("还发了30个环保袋") or people counted ("来了15人")."""
+    return _kind_of(_HANDOUT_ONLY.sub("", fold(text)), generic=True) is not None
+
+
 def classify_kind(text: str) -> str:
-    """The kind of activity: what the event is called (开展慰问活动 → visit) first, else any
-    kind word in the message, else "other"."""
+    """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
+    宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
+    text = fold(text)
     for match in _EVENT.finditer(text):
-        kind = _kind_of(match.group("event"), generic=False)
+        event = match.group("event")
+        # "“5·29会员活动日”主题宣传活动": the quoted day is the occasion, the event is after it
+        event = re.sub(r"“[^”]*”|\"[^\"]*\"", "", event) or event
+        kind = _kind_of(event, generic=False)
         if kind is not None:
             return kind
     return _kind_of(text, generic=True) or "other"
 
 
-def _strip_prefixes(name: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for prefix in _PLACE_PREFIXES:
-            if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-                name = name[len(prefix) :]
-                changed = True
-    return name
+# -- is it a report? ---------------------------------------------------------------------------
 
-
-def find_places(text: str) -> list[tuple[str, str]]:
-    """(place name, level) pairs in order: level is village, town or county."""
-    found: list[tuple[str, str]] = []
-    for match in _PLACE.finditer(text):
-        suffix = match.group("suffix")
-        name = _PLACE_BOUNDARY.sub("", match.group("name"))
-        name = _strip_prefixes(name)
-        # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
-        limit = 6 if suffix in ("嘎查", "苏木") or suffix.endswith("旗") else 4
-        name = _strip_prefixes(name[-limit:])
-        if suffix == "村委会":
-            suffix = "村"
-        elif suffix == "村" and text.startswith("社区", match.end()):
-            name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
-        place = name + suffix
-        if len(name) < 2 or place in _NOT_PLACES:
-            continue
-        if suffix in _VILLAGE_LEVEL:
-            level = "village"
-        elif suffix in _TOWN_LEVEL:
-            level = "town"
-        else:
-            level = "county"
-        found.append((place, level))
-    return found
-
-
-def extract_place(text: str) -> str | None:
-    """The most specific place named: a village-level name, else a township, else a county."""
-    places = find_places(text)
-    for level in ("village", "town", "county"):
-        for place, place_level in places:
-            if place_level == level:
-                return place
-    return None
-
-
-def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
-    """(count, approximate, span in text) of the people who took part."""
-    for pattern in _PARTICIPANTS:
-        for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 4) : match.start()]
-            approx_word = match.group("approx") or ""
-            quantity = parse_quantity(match.group("num") + approx_word, before)
-            if quantity is None or quantity.value <= 0 or quantity.value > 100000:
-                continue
-            tail = text[match.end() : match.end() + 2]
-            approximate = quantity.approximate or tail.startswith(("左右", "上下"))
-            if any(word in match.group(0) for word in APPROX_BEFORE):
-                approximate = True
-            return quantity.value, approximate, match.span()
-    return None
-
-
-def extract_participants(text: str) -> tuple[int, bool] | None:
-    found = find_participants(text)
-    return (found[0], found[1]) if found else None
-
-
-_VERB_SPLIT = re.compile(
-    r"发放了?|派发了?|派咗|发了|发出|分发|赠送了?|送出|送了|送去|张贴了?|悬挂了?|提供了?|办理了?|办了|"
-    r"开展了?|共计|一共|总共|累计|现场|其中|另外|同时|以及|还有"
+_ACTIVITY_WORDS = re.compile(
+    r"活动|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
+    r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂|开会|小组会|会员会|"
+    r"到会|送温暖|测血压|量血压|上了"
 )
-_VISIT_WORDS = ("走访", "入户", "上门", "看望", "随访", "慰问", "探访", "家访", "走了", "服务")
-_PERSON_WORDS = re.compile(
-    r"人|会员|群众|村民|居民|妇女|学生|参加|参与|到了|来了|家长|牧民|老人|请假|没来"
+_DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|共计|到会")
+_QUESTION = re.compile(
+    r"[?？]|吗|嘛|呢|么$|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
+    r"几次|几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
+    r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
+    r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
-_NOT_COUNTED_AFTER_GE = (
-    "嘎查",
-    "苏木",
-    "村",
-    "镇",
-    "乡",
-    "街道",
-    "社区",
-    "屯",
-    "组",
-    "小组",
-    "请假",
-    "没来",
-    "会员",
-    "群众",
-    "村民",
-    "居民",
-    "人",
-    "妇女",
-    "学生",
-    "老人",
-    "家长",
-    "月",
+_WISH = re.compile(
+    r"想要|想生|想(?:在|搞|办|开|请|把|让)|打算|准备|计划(?!生育)|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|"
+    r"我老公|我妈|孩子|宝宝|娃"
 )
-_ITEM_WORDS = tuple(word for _, words in _ITEM_CATEGORIES for word in words)
-
-
-def _recent_item_word(before: str) -> str:
-    """The item word nearest before a bare count: 办理关爱保险 办了26份 → 保险."""
-    best, at = "", -1
-    for word in _ITEM_WORDS:
-        position = before.rfind(word)
-        if position > at or (position == at and len(word) > len(best)):
-            best, at = word, position
-    return best
-
-
-_APPROX_WORDS = ("大概", "大约", "差不多", "将近", "接近", "约", "近")
-_PER_EACH = ("每户", "每人", "每个", "每家", "每位", "人均")
-
-
-def _clean_item_name(raw: str) -> str:
-    pieces = [p for p in _VERB_SPLIT.split(_ITEM_NAME_STOP.split(raw)[-1]) if p]
-    for name in reversed(pieces):
-        cleaned = _strip_item_words(name)
-        if cleaned:
-            return cleaned
-    return ""
-
-
-def _strip_item_words(name: str) -> str:
-    changed = True
-    while changed and name:
-        changed = False
-        for word in (*_APPROX_WORDS, *_ITEM_NAME_STRIP):
-            if name.startswith(word):
-                name = name[len(word) :]
-                changed = True
-        for word in ("了", "的", "约", "近", "共", "有", "也", "都", "还", "又"):
-            if name.endswith(word):
-                name = name[: -len(word)]
-                changed = True
-    return name
-
-
-def _name_after(text: str, position: int) -> str:
-    tail = _ITEM_NAME_STOP.split(text[position : position + 8])[0]
-    tail = _VERB_SPLIT.split(tail)[0]
-    return re.split(r"[\d一二两三四五六七八九十百千万]", tail)[0]
-
-
-def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
-    """Counted items in the order written (宣传资料1000多份, 发了30份资料, 慰问4户)."""
-    items: list[tuple[int, Item]] = []
-    for match in _ITEM_BEFORE.finditer(text):
-        num_at = match.start("num")
-        if people_span and people_span[0] <= num_at < people_span[1]:
-            continue
-        unit = match.group("unit")
-        if unit in ("场", "期", "次"):
-            continue
-        clause = _ITEM_NAME_STOP.split(text[max(0, num_at - 16) : num_at])[-1]
-        if any(word in clause for word in _PER_EACH):
-            continue  # 每户发放慰问金300元 is a rate, not a total
-        raw = match.group("name")
-        name = _clean_item_name(raw)
-        if "参与" in name or "参加" in name:
-            continue  # 参与家庭18户: families who took part, not something handed out
-        after = _strip_item_words(_name_after(text, match.end()))
-        if unit == "户" and item_category(name, unit) == name:
-            context = text[max(0, num_at - 12) : num_at]
-            if any(word in context for word in _VISIT_WORDS) and not any(
-                word in after for word in ("参保", "投保")
-            ):
-                name = "走访"
-            elif after:
-                name = after
-        if unit == "个" and text.startswith(_NOT_COUNTED_AFTER_GE, match.end()):
-            continue  # 3个嘎查, 两个请假: places and people, not things handed out
-        if not name:
-            name = _recent_item_word(text[max(0, num_at - 16) : num_at])
-        if len(name) < 1 or (item_category(name, unit) == name and len(name) == 1):
-            name = "" if unit == "个" else after
-        if not name or "参与" in name or "参加" in name:
-            continue
-        if unit in ("个", "名") and _PERSON_WORDS.search(name + after[:2]):
-            continue
-        if re.fullmatch(r".*[月日号年周天点时分]", name):
-            continue
-        before = text[max(0, num_at - 3) : num_at]
-        quantity = parse_quantity(match.group("num") + (match.group("approx") or ""), before)
-        if quantity is None:
-            continue
-        approximate = (
-            quantity.approximate
-            or bool(match.group("after"))
-            or raw.endswith(_APPROX_WORDS)
-            or any(word in raw[-4:] for word in _APPROX_WORDS)
-        )
-        items.append((num_at, Item(name, quantity.value, unit, approximate)))
-    items.sort(key=lambda pair: pair[0])
-    return [item for _, item in items]
-
-
+# Plans, notices and activities that did not happen: not a report of something done.
+_NOT_DONE = re.compile(
+    r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
+    r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名"
+)
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
-_TAUGHT = re.compile(r"(?:讲了|讲解了?|介绍了?|学习了?|宣讲了?|告诉大家|解答了?)[^，。,；;\s?？]*")
+_TAUGHT = re.compile(
+    r"(?:讲了|讲解了?|介绍了?|学习了?|学了|宣讲了?|告诉大家|解答了?|(?<!来)讲(?!座|讲)|教)[^，。,；;\s?？]*"
+)
+# "本月活动：<report>", "上报：<report>", "补报一下：", "小组长报一下": said before a report.
+_REPORT_PREFIX = re.compile(
+    r"^\s*(?:[\u4e00-\u9fff]{0,4}(?:本月活动|这个月活动|上报|补报|报告|汇报|报一下|报下|登记)"
+    r"[\u4e00-\u9fff\d]{0,8}?(?:的活动|活动|的)?\s*[:：]\s*|"
+    r"(?:小组长|组长)?(?:报一下|报下|汇报一下|上报一下|补报一下|报告)\s*[:：，,]?\s*)"
+)
+
+
+def strip_report_prefix(text: str) -> str:
+    """The report without a lead-in such as "本月活动：" or "上报：" or "报一下"."""
+    return _REPORT_PREFIX.sub("", text, count=1).strip()
 
 
 def is_question(text: str) -> bool:
-    """True when the text carries a question marker (吗, 怎么, 多少, ？ ...)."""
-    return _QUESTION.search(normalise_digits(text.strip())) is not None
+    """True when the text carries a question marker (吗, 怎么, 多少, ？ ...) outside what was
+    taught at an activity."""
+    return _QUESTION.search(fold(text.strip())) is not None
+
+
+def asks_something(text: str) -> bool:
+    """A question once taught content ("讲了…怎么申请") is set aside."""
+    return _QUESTION.search(_TAUGHT.sub("", fold(text.strip()))) is not None
 
 
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
     """0..1: how much ``text`` reads like a report of an activity rather than a question."""
-    body = normalise_digits(text.strip())
+    body = strip_report_prefix(fold(text.strip()))
     if len(body) < 6:
         return 0.0
     score = 0.0
@@ -625,9 +823,10 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         score += 0.35
     if sent is not None and find_date(body, sent) is not None:
         score += 0.2
-    if extract_place(body):
+    place = find_place(body)
+    if place.name or place.home_venue:
         score += 0.15
-    if extract_participants(body) or extract_items(body):
+    if find_participants(body) or extract_items(body):
         score += 0.3
     if _DONE.search(body):
         score += 0.1
@@ -635,27 +834,143 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         score -= 0.6
     if _WISH.search(body):
         score -= 0.25
+    if _NOT_DONE.search(body):
+        score -= 0.5
     return max(0.0, min(1.0, score))
 
 
-def parse_activity(text: str, sent_at: datetime) -> ActivityDraft | None:
+# -- several activities in one message ---------------------------------------------------------
+
+_HAS_CONTENT = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def split_reports(text: str, sent: datetime) -> list[str]:
+    """One text per activity: a catch-up message listing several dated activities
+    ("11月3日…；11月10日…") is cut before each date; a lead-in without an activity of its own
+    ("这个月的都没报") is dropped. A message with one activity comes back whole (folded)."""
+    body = strip_report_prefix(fold(text.strip()))
+    dates = find_dates(body, sent)
+    if len(dates) < 2:
+        return _split_day_parts(body, dates)
+    starts = [span[0] for _, span in dates]
+    pieces: list[str] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(body)
+        pieces.append(body[start:end])
+    lead = body[: starts[0]]
+    # a piece that is only a date ("昨天（11月5日）") belongs with the next one
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        joined = carry + piece
+        date_only = find_date(joined, sent)
+        rest = joined
+        if date_only is not None:
+            a, b = date_only[1]
+            rest = joined[:a] + joined[b:]
+        if not _reportable(rest):
+            carry = joined
+            continue
+        merged.append(joined.strip(" ，,；;。"))
+        carry = ""
+    if carry and merged:
+        merged[-1] = merged[-1] + carry
+    if len(merged) < 2:
+        return [body]
+    if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
+        merged.insert(0, lead.strip(" ，,；;。"))
+    return merged
+
+
+_DAY_PART = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
+
+
+def _split_day_parts(body: str, dates: list[tuple[DateSpan, tuple[int, int]]]) -> list[str]:
+    """ "今天…上午在江口村宣传 发资料80份 下午在文竹村义诊…": one activity per part of the day,
+    when each part names its own place and its own activity; the day said once goes to each."""
+    marks = [m.start() for m in _DAY_PART.finditer(body)]
+    if len(marks) < 2:
+        return [body]
+    pieces = [body[a:b] for a, b in zip(marks, [*marks[1:], len(body)], strict=True)]
+    places = [find_place(piece).name for piece in pieces]
+    if any(p is None for p in places) or len(set(places)) < len(places):
+        return [body]
+    if not all(find_participants(p) or extract_items(p) or names_an_event(p) for p in pieces):
+        return [body]
+    day = ""
+    if dates and dates[0][1][1] <= marks[0]:
+        a, b = dates[0][1]
+        day = body[a:b]
+    return [(day + piece).strip(" ，,；;。") for piece in pieces]
+
+
+def _reportable(text: str) -> bool:
+    """Enough of an activity of its own: a place, a count, or an activity word."""
+    if not _HAS_CONTENT.search(text):
+        return False
+    place = find_place(text)
+    return bool(
+        place.name
+        or place.home_venue
+        or find_participants(text)
+        or extract_items(text)
+        or _kind_of(text, generic=False)
+    )
+
+
+# -- extraction --------------------------------------------------------------------------------
+
+
+def parse_activity(text: str, sent_at: datetime, home: str | None = None) -> ActivityDraft | None:
     """An :class:`ActivityDraft` when ``text`` reads like a report, else None."""
     if looks_like_report(text, sent_at) < REPORT_THRESHOLD:
         return None
-    return extract(text, sent_at)
+    return extract(text, sent_at, home)
 
 
-def extract(text: str, sent_at: datetime) -> ActivityDraft:
-    """Extract every field the text gives, without deciding whether it is a report."""
-    body = normalise_digits(text.strip())
+def parse_reports(text: str, sent_at: datetime, home: str | None = None) -> list[ActivityDraft]:
+    """Every activity a report message gives (several for a catch-up list); [] when the text
+    does not read like a report."""
+    if looks_like_report(text, sent_at) < REPORT_THRESHOLD:
+        return []
+    pieces = split_reports(text, sent_at)
+    if len(pieces) == 1:
+        return [extract(text, sent_at, home)]
+    drafts = [extract(piece, sent_at, home, assume_home=False) for piece in pieces]
+    # "11月3日在江口村开小组会；11月10日入户走访8户": a piece without a place is where the
+    # others were, when they were all at one place; else the reporter's village, else asked
+    places = {(d.place, d.place_home) for d in drafts if d.place is not None}
+    for draft in drafts:
+        if draft.place is None and len(places) == 1:
+            draft.place, draft.place_home = next(iter(places))
+        elif draft.place is None and home:
+            draft.place, draft.place_home = home, True
+    return drafts
+
+
+def extract(
+    text: str, sent_at: datetime, home: str | None = None, *, assume_home: bool = True
+) -> ActivityDraft:
+    """Extract every field the text gives, without deciding whether it is a report.
+
+    With ``home`` (the reporter's registered village) a venue without a name (村委会, 本村) is
+    that village, and so is a report that names no place at all (``assume_home``): the
+    labelling rules leave the place empty only for a reporter without a village.
+    """
+    body = strip_report_prefix(fold(text.strip()))
     found = find_date(body, sent_at)
     people = find_participants(body)
+    place = find_place(body, home)
+    name, at_home = place.name, place.home
+    if name is None and home and assume_home and not place.home_venue:
+        name, at_home = home, True
     return ActivityDraft(
         text=text.strip(),
         date=found[0] if found else None,
-        place=extract_place(body),
+        place=name,
         kind=classify_kind(body),
         participants=people[0] if people else None,
         participants_approx=people[1] if people else False,
         items=extract_items(body, people[2] if people else None),
+        place_home=at_home,
     )

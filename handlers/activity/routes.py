@@ -1,11 +1,17 @@
-"""The activity-logging conversation: report → confirmation card → 对 / correction / 撤销 → record.
+"""The activity-logging conversation: reports → numbered cards → 对 / corrections / 撤销 → records.
 
-Flow: a leader sends one sentence ("上周五下午江口村会员小组开了月度活动，到了13个会员") → the bot
-answers with a plain-text card of what it understood and keeps the draft in
-``ctx.conversation`` for DRAFT_TTL seconds → "对" saves it, "人数改成15" / "地点是文竹村" /
-"日期是3月10日" / "类型是义诊" change it, "撤销" drops it (or, with no draft, revokes the last
-saved record) → a photo sent within PHOTO_WINDOW of the draft or the record is stored as
-evidence. Coordinators ask "本月活动" / "活动统计 2026-05" for the month's figures.
+A leader sends one sentence ("上周五下午江口村会员小组开了月度活动，到了13个会员") or several
+(a month-end catch-up, or one message listing dated activities); each activity gets its own
+numbered card kept in ``ctx.conversation`` (:mod:`handlers.activity.cards`). While cards wait or
+a record was saved in the last 24 hours, every message is classified first
+(:func:`handlers.activity.intent.decide`): 对 / 都对 / 第2条对 save, 撤销 / 第2条不要了 cancel
+(or undo the record just saved), 重新来 throws the card away, a correction in natural words
+changes the card it names (or the saved record, saying so), an answer fills the field a card
+asked for, a new report gets a card of its own, and a question or a command is left to the
+routes after this one — the cards stay. 村委会 / 本村 / 活动室 is the reporter's own village,
+marked on the card. Photos sent while a card waits, or within 30 minutes of saving, are stored
+as evidence. "本月活动" / "活动统计 2026-05" give coordinators their region's figures and
+leaders and volunteers their own group's.
 """
 
 from __future__ import annotations
@@ -18,113 +24,111 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.activity.dates import find_date
-from handlers.activity.numbers import NUMBER, parse_quantity
+from handlers.activity.cards import (
+    LAST_KEY,
+    PHOTO_WINDOW,
+    Card,
+    Cards,
+    title,
+)
+from handlers.activity.intent import (
+    Decision,
+    Target,
+    apply_changes,
+    change_to_json,
+    decide,
+    follow_up,
+    read_control,
+)
 from handlers.activity.parser import (
     KINDS,
-    REPORT_THRESHOLD,
     ActivityDraft,
-    Item,
-    classify_kind,
-    extract,
-    extract_items,
-    extract_place,
-    is_question,
-    item_category,
-    looks_like_report,
+    asks_something,
+    find_place,
+    parse_reports,
 )
-from handlers.activity.stats import month_stats, parse_month, stats_text
-from handlers.activity.store import ActivityStore, photo_dir
-from handlers.core.messages import IncomingMessage, Kind, Reply, split_text
+from handlers.activity.stats import (
+    MonthError,
+    group_text,
+    group_views,
+    month_stats,
+    parse_month,
+    stats_text,
+)
+from handlers.activity.store import (
+    ActivityStore,
+    home_village,
+    normalise_place,
+    photo_dir,
+    same_activity,
+)
+from handlers.core.messages import Channel, IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
 from handlers.core.services import Context
 
 logger = logging.getLogger(__name__)
 
-DRAFT_KEY = "activity_draft"
-EXPIRED_KEY = "activity_draft_marker"  # outlives the draft so we can say it expired
-LAST_KEY = "activity_last"  # the last saved record: photos and 撤销
-DRAFT_TTL = 30 * 60
-MARKER_TTL = 24 * 3600
-PHOTO_WINDOW = 30 * 60
-UNDO_WINDOW = 24 * 3600
-
-CONFIRM_WORDS = frozenset(
-    {
-        "对",
-        "对的",
-        "对了",
-        "确认",
-        "确定",
-        "是",
-        "是的",
-        "没错",
-        "正确",
-        "好",
-        "好的",
-        "可以",
-        "ok",
-        "嗯",
-        "嗯嗯",
-        "没问题",
-        "确认保存",
-        "保存",
-        "对，保存",
-        "确认无误",
-    }
-)
-CANCEL_WORDS = frozenset({"撤销", "撤回", "作废", "删除", "删掉", "不要了", "算了", "取消"})
-WRONG_WORDS = frozenset({"不对", "错了", "有错", "不是", "不正确"})
-STATS_PATTERN = re.compile(r"^\s*(?:(?:本月|这个月|上月|上个月)活动|活动统计)\s*(?P<arg>.*)$")
-_CORRECTION = re.compile(
-    r"^\s*(?P<field>人数|参加人数|参与人数|人|地点|地方|村|日期|时间|类型|活动类型|物品|发放)"
-    r"\s*(?:应该|应)?(?:改成|改为|改|换成|是|为|写)\s*[:：]?\s*(?P<value>.+?)\s*$"
-)
-_ITEM_FIX = re.compile(
-    rf"^\s*(?P<name>[\u4e00-\u9fff]{{1,8}}?)\s*(?:改成|改为|应该是|是)\s*"
-    rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?P<unit>[\u4e00-\u9fff]{{1,2}})\s*$"
-)
-KIND_ALIASES = {
-    "会员活动": "member",
-    "小组活动": "member",
-    "例会": "member",
-    "宣传": "publicity",
-    "宣传活动": "publicity",
-    "讲座": "lecture",
-    "培训": "lecture",
-    "义诊": "clinic",
-    "体检": "clinic",
-    "入户": "visit",
-    "走访": "visit",
-    "慰问": "visit",
-    "保险": "insurance",
-    "关爱保险": "insurance",
-    "青春健康": "youth",
-    "其他": "other",
-}
 WHO_CAN_LOG = (
     "活动登记只对会员小组长、志愿者和协会工作人员开放。您如果是小组长或志愿者，"
     "请联系县计生协把您登记进来；有问题想咨询的话，直接问我就好。"
 )
+_STATS = re.compile(
+    r"^\s*(?P<cmd>本月活动|这个月活动|这个月的活动|上月活动|上个月活动|上个月的活动|活动统计|活动情况)"
+    r"\s*(?P<arg>.*?)\s*$"
+)
+# what may follow the command word: a month, however badly written ("2026-13" is answered)
+_MONTH_ARG = re.compile(r"^[\d\s年月份\-./:：一二三四五六七八九十上本这个]*$")
+# "我们组这个月报了几次活动？" / "10月份我们村报了几次" / "我们组这个月活动报齐了没有"
+_OWN_REPORTS = re.compile(
+    r"(?:我们|我|本|咱)(?:组|小组|村|社区|嘎查|自己)?.{0,12}(?:报了|上报|登记|报齐|报没报|报过)|"
+    r"活动.{0,4}(?:报了|上报了?|登记了?|保存上?了?|报上了?)(?:吗|没有|没|几次|几条|多少|哪些)|"
+    r"(?:报了|上报了?|登记了?)(?:几次|几条|多少|哪些)"
+)
+_MONTH_IN_TEXT = re.compile(
+    r"\d{4}\s*[-年./]\s*\d{1,2}\s*月?份?|\d{1,2}\s*月份?|上个?月|这个?月|本月"
+)
+_UNDO_WORDS = ("撤销", "撤回")
+QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
+QUESTION_TTL = 10 * 60
+# "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
+_LEAD_IN = re.compile(r"补报|上报|汇报|报一下|报下|登记一下|来报|要报")
+LEAD_IN_REPLY = (
+    "好的，请把活动情况发给我：哪天、在哪里、做了什么、来了多少人、发了什么。"
+    "几次活动可以连着发，也可以在一条里按日期分开写。"
+)
 
 
-@dataclass(frozen=True)
-class PendingAction:
-    """What a message does to the pending draft."""
+@dataclass
+class Turn:
+    """What the pending route decided about a message, with the loaded card state."""
 
-    action: str  # confirm / cancel / wrong / correct / answer / expired
-    field: str = ""
-    value: str = ""
-
-
-# -- the card ----------------------------------------------------------------------------------
+    decision: Decision
+    cards: Cards
+    targets_saved: list[Target]
 
 
-def card(draft: ActivityDraft, note: str = "") -> str:
-    lines = [note] if note else []
-    lines.append("请核对这条活动记录：")
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _place_line(draft: ActivityDraft, ctx: Context) -> str:
+    village = ctx.member.village if ctx.member else ""
+    if draft.place is None:
+        if find_place(draft.text).home_venue:
+            return "地点：（只写了村委会/活动室，名册里没有您的村，请告诉我村名）"
+        return "地点：（没看出来）"
+    if draft.place_home:
+        return f"地点：{draft.place}（您登记的村）"
+    if village and normalise_place(draft.place) != normalise_place(village):
+        return f"地点：{draft.place}（上报人所在村：{village}）"
+    return f"地点：{draft.place}"
+
+
+def card_body(card: Card, ctx: Context, numbered: bool) -> list[str]:
+    draft = card.draft
+    head = f"【第{card.no}条】" if numbered else ""
+    lines = [f"{head}请核对这条活动记录："]
     lines.append(f"日期：{draft.date.display() if draft.date else '（没看出来）'}")
-    lines.append(f"地点：{draft.place or '（没看出来）'}")
+    lines.append(_place_line(draft, ctx))
     lines.append(f"类型：{KINDS.get(draft.kind, KINDS['other'])}")
     if draft.participants is not None:
         approx = "多" if draft.participants_approx else ""
@@ -134,191 +138,200 @@ def card(draft: ActivityDraft, note: str = "") -> str:
         lines.append("人数：（没写）")
     if draft.items:
         lines.append("物品：" + "，".join(item.display() for item in draft.items))
+    if card.photos:
+        lines.append(f"照片：{len(card.photos)}张")
     if draft.missing:
-        lines.append(missing_question(draft))
-    else:
-        lines.append(
-            "没问题请回复“对”保存；有错直接说，如“人数改成15”“地点是文竹村”；"
-            "回复“撤销”作废。30分钟内有效。"
-        )
-    return "\n".join(lines)
+        lines.append(missing_question(draft, card.no if numbered else 0))
+    return lines
 
 
-def missing_question(draft: ActivityDraft) -> str:
+def missing_question(draft: ActivityDraft, no: int = 0) -> str:
+    which = f"第{no}条" if no else "活动"
     missing = draft.missing
     if missing == ["date"]:
-        return "请问活动是哪一天搞的？（例：5月20日、昨天）"
+        return f"请问{which}是哪一天搞的？（例：5月20日、昨天）"
     if missing == ["place"]:
-        return "请问活动是在哪个村（社区、嘎查）搞的？（例：江口村）"
-    return "请问活动是哪天、在哪里搞的？（例：5月20日 江口村）"
+        return f"请问{which}是在哪个村（社区、嘎查）搞的？（例：江口村）"
+    return f"请问{which}是哪天、在哪里搞的？（例：5月20日 江口村）"
 
 
-# -- draft state -------------------------------------------------------------------------------
-
-
-def load_pending(ctx: Context) -> dict[str, Any] | None:
-    value = ctx.conversation.get(DRAFT_KEY)
-    return value if isinstance(value, dict) else None
-
-
-def store_pending(ctx: Context, pending: dict[str, Any]) -> None:
-    ctx.conversation.set(DRAFT_KEY, pending, ttl=DRAFT_TTL)
-    ctx.conversation.set(EXPIRED_KEY, {"at": ctx.services.now().isoformat()}, ttl=MARKER_TTL)
-
-
-def classify_pending(
-    text: str, pending: dict[str, Any] | None, sent: datetime | None = None
-) -> PendingAction | None:
-    """How ``text`` answers a pending draft (None: it does not)."""
-    word = text.strip().rstrip("。.!！~～").lower()
-    if word in CONFIRM_WORDS:
-        return PendingAction("confirm")
-    if word in CANCEL_WORDS:
-        return PendingAction("cancel")
-    if word in WRONG_WORDS:
-        return PendingAction("wrong")
-    match = _CORRECTION.match(text)
-    if match:
-        field_name = match.group("field")
-        if field_name in ("人数", "参加人数", "参与人数", "人"):
-            field_name = "participants"
-        elif field_name in ("地点", "地方", "村"):
-            field_name = "place"
-        elif field_name in ("日期", "时间"):
-            field_name = "date"
-        elif field_name in ("类型", "活动类型"):
-            field_name = "kind"
+def render(shown: Sequence[Card], open_cards: Sequence[Card], ctx: Context, note: str = "") -> str:
+    """The cards just made or changed, then how to answer them."""
+    numbered = len(open_cards) > 1 or any(card.no > 1 for card in shown)
+    parts = [note] if note else []
+    for card in shown:
+        parts.append("\n".join(card_body(card, ctx, numbered)))
+    others = [card for card in open_cards if card not in shown]
+    complete = [card for card in shown if not card.draft.missing]
+    if len(open_cards) == 1 and complete:
+        parts.append(
+            "没问题请回复“对”保存；有错直接说，如“不是45人，是15人”“日期是3号”"
+            "“地点是文竹村”；回复“撤销”作废。30分钟内有效。"
+        )
+    elif len(open_cards) > 1:
+        if len(shown) == 1 and complete:
+            advice = (
+                f"这条没问题请回复“对”；“都对”保存全部{len(open_cards)}条，“第2条对”只保存那一条。"
+            )
         else:
-            field_name = "items"
-        return PendingAction("correct", field_name, match.group("value"))
-    match = _ITEM_FIX.match(text)
-    if match and pending is not None:
-        return PendingAction("correct", "item", text)
-    asking = pending is not None and ActivityDraft.from_json(pending["draft"]).missing
-    if not asking or len(text) > 40 or is_question(text):
-        return None
-    if sent is not None and find_date(text, sent) is not None or extract_place(text):
-        return PendingAction("answer", value=text)
-    if "place" in asking and len(text.strip()) <= 12:
-        return PendingAction("answer", value=text)  # a bare place name such as "村委会"
-    return None
+            advice = f"都没问题请回复“都对”，只保存一条请回复“第2条对”（共{len(open_cards)}条）。"
+        parts.append(
+            advice
+            + "改哪条就说哪条，如“第2条 人数是15人”；“第2条不要了”作废那一条。30分钟内有效。"
+        )
+        if others:
+            names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in others)
+            parts.append(f"还在等您确认的：{names}")
+    return "\n\n".join(parts)
 
 
-def apply_correction(
-    draft: ActivityDraft, action: PendingAction, sent: datetime
-) -> tuple[ActivityDraft, str]:
-    """Change one field; returns the draft and a note (empty when it worked)."""
-    value = action.value.strip().rstrip("。.")
-    if action.field == "participants":
-        match = re.search(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?", value)
-        quantity = parse_quantity(match.group(0)) if match else None
-        if quantity is None:
-            return draft, "没看懂人数，请这样说：人数改成15"
-        draft.participants, draft.participants_approx = quantity.value, quantity.approximate
-    elif action.field == "place":
-        draft.place = extract_place(value) or value.removeprefix("在")[:20]
-    elif action.field == "date":
-        found = find_date(value, sent)
-        if found is None:
-            return draft, "没看懂日期，请这样说：日期是5月20日"
-        draft.date = found[0]
-    elif action.field == "kind":
-        kind = KIND_ALIASES.get(value) or classify_kind(value)
-        if kind == "other" and value not in ("其他", "其他活动"):
-            kinds = "、".join(v for v in KINDS.values())
-            return draft, f"没看懂活动类型，可以说：{kinds}"
-        draft.kind = kind
-    elif action.field == "items":
-        items = extract_items(value)
-        if not items:
-            return draft, "没看懂物品，请这样说：物品改成 宣传资料300份 避孕套200只"
-        draft.items = items
-    elif action.field == "item":
-        match = _ITEM_FIX.match(value)
-        assert match is not None
-        quantity = parse_quantity(match.group("num") + (match.group("approx") or ""))
-        if quantity is None:
-            return draft, "没看懂数量，请这样说：宣传资料改成300份"
-        name, unit = match.group("name"), match.group("unit")
-        target = item_category(name, unit)
-        kept = [i for i in draft.items if i.category != target and i.name != name]
-        draft.items = [*kept, Item(name, quantity.value, unit, quantity.approximate)]
-    return draft, ""
+def replies(text: str) -> list[Reply]:
+    """One reply per piece of at most 2048 UTF-8 bytes."""
+    return [Reply(piece) for piece in split_text(text)]
+
+
+def _expired_note(cards: Cards) -> str:
+    if not cards.expired:
+        return ""
+    names = "、".join(cards.expired)
+    return f"（{names}超过30分钟没有确认，已作废，需要的话请重新发。）"
 
 
 # -- routes ------------------------------------------------------------------------------------
 
 
 def routes(router: Router) -> list[Route[Any]]:
-    """Activity logging: pending replies, 撤销, photos, statistics, then new reports."""
+    """Activity logging: the waiting cards first, then photos, statistics and new reports."""
 
-    def match_pending(message: IncomingMessage, ctx: Context) -> PendingAction | None:
+    def match_pending(message: IncomingMessage, ctx: Context) -> Turn | None:
         if message.kind is not Kind.TEXT or not message.text.strip():
             return None
-        pending = load_pending(ctx)
-        if pending is None:
-            word = message.text.strip().rstrip("。.!！").lower()
-            if word in CANCEL_WORDS and word in ("撤销", "撤回") and ctx.role.can_log_activity:
-                return PendingAction("undo")
-            if ctx.conversation.get(EXPIRED_KEY) is None:
-                return None
-            action = classify_pending(message.text, None)
-            if action is None or action.action not in ("confirm", "correct"):
-                return None
-            return PendingAction("expired")
-        return classify_pending(message.text, pending, message.sent_at)
+        if not ctx.role.can_log_activity:
+            return None
+        cards = _cards(ctx)
+        open_cards = cards.load()
+        question = ctx.conversation.get(QUESTION_KEY)
+        if question is not None:
+            ctx.conversation.clear(QUESTION_KEY)  # answered now, or not at all
+        if not cards.has_state and not cards.expired:
+            control = read_control(message.text)
+            if (
+                control
+                and control.action == "cancel"
+                and message.text.strip().startswith(_UNDO_WORDS)
+            ):
+                return Turn(Decision("cancel", control=control), cards, [])
+            return None
+        store = ActivityStore(ctx.services.engine)
+        saved: list[Target] = []
+        for entry in cards.saved():
+            draft = store.draft_of(int(entry["id"]))
+            if draft is not None:
+                saved.append(Target(int(entry.get("no") or 0), draft, True, int(entry["id"])))
+        pending = [Target(card.no, card.draft) for card in open_cards]
+        if isinstance(question, dict):
+            answer = follow_up(
+                message.text, message.sent_at, home_village(ctx.region), question, pending + saved
+            )
+            if answer is not None:
+                return Turn(answer, cards, saved)
+        decision = decide(
+            message.text,
+            message.sent_at,
+            home_village(ctx.region),
+            pending,
+            saved,
+            cards.shown,
+        )
+        if decision is None:
+            return None
+        if decision.action == "confirm" and not open_cards and not cards.expired:
+            return None  # a stray 对: nothing waits (the FAQ acknowledges it)
+        return Turn(decision, cards, saved)
 
-    def handle_pending(
-        message: IncomingMessage, action: PendingAction, ctx: Context
-    ) -> Sequence[Reply]:
-        """回复“对”保存草稿；“人数改成15”“地点是文竹村”“日期是3月10日”“类型是义诊”修改；
-        “撤销”作废草稿，没有草稿时撤销刚保存的记录。"""
-        if action.action == "undo":
-            return [Reply(undo_last(ctx, message.user_id))]
-        if action.action == "expired":
-            ctx.conversation.clear(EXPIRED_KEY)
-            return [
-                Reply("刚才那条活动记录超过30分钟没有确认，已经作废了。请把活动情况重新发一次。")
-            ]
-        pending = load_pending(ctx)
-        if pending is None:  # expired between match and handle
-            return [Reply("刚才那条活动记录已经过期作废了，请重新发一次。")]
-        draft = ActivityDraft.from_json(pending["draft"])
-        if action.action == "cancel":
-            ctx.conversation.clear(DRAFT_KEY)
-            ctx.conversation.clear(EXPIRED_KEY)
-            for path, _media in pending.get("photos", []):
-                (ctx.services.data_dir / str(path)).unlink(missing_ok=True)
-            return [Reply("好的，这条活动记录已作废，没有保存。")]
-        if action.action == "wrong":
-            return [Reply("请直接告诉我哪里不对，比如“人数改成15”“地点是文竹村”“日期是3月10日”。")]
-        if action.action == "confirm":
-            return [Reply(confirm(ctx, message, draft, pending))]
-        if action.action == "answer":
-            found = find_date(action.value, message.sent_at)
-            if draft.date is None and found is not None:
-                draft.date = found[0]
-            if draft.place is None:
-                place = extract_place(action.value)
-                if place is None and found is None:
-                    place = action.value.strip().removeprefix("在").rstrip("。")[:20] or None
-                draft.place = place
-            note = ""
-        else:
-            draft, note = apply_correction(draft, action, message.sent_at)
-            if note:
-                return [Reply(note)]
-            note = "已修改。"
-        pending["draft"] = draft.to_json()
-        store_pending(ctx, pending)
-        return replies(card(draft, note))
+    def handle_pending(message: IncomingMessage, turn: Turn, ctx: Context) -> Sequence[Reply]:
+        """回复“对”保存，“都对”保存全部，“第2条对”保存一条；直接说错在哪里就改
+        （“不是45人，是15人”“日期是3号”“宣传册不是资料”）；“撤销”作废，保存后24小时内也能撤销；
+        “重新来”扔掉这张卡重新发。"""
+        decision, cards = turn.decision, turn.cards
+        action = decision.action
+        note = _expired_note(cards)
+        if action == "report":
+            if decision.control is not None:  # 好的 还有一个…: the card shown first
+                note = confirm(ctx, message, decision, cards, note)
+            return replies(new_cards(ctx, message, decision.drafts, cards, note))
+        if action == "confirm":
+            return replies(confirm(ctx, message, decision, cards, note))
+        if action == "cancel":
+            return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
+        if action == "restart":
+            return replies(restart(ctx, decision, cards, note))
+        if action == "wrong":
+            return replies(
+                note + "请直接告诉我哪里不对，比如“不是45人，是15人”“日期是3号”“地点是文竹村”"
+                "“宣传册不是资料”“少写了50个环保袋”。"
+            )
+        if action in ("correct", "answer"):
+            return replies(correct(ctx, message, decision, cards, note))
+        if action == "kept":
+            target = decision.targets[0]
+            if target.saved:
+                return replies(note + "好的，没有改。")
+            card = cards.get(target.no)
+            shown = [card] if card is not None else []
+            cards.show([c.no for c in shown])
+            return replies(render(shown, cards.load(), ctx, note + "好的，没有改。"))
+        if action == "ask_target":
+            ask(ctx, {"kind": "which", "changes": [change_to_json(c) for c in decision.changes]})
+            names = "；".join(
+                f"第{t.no}条 {title(t.draft)}" + ("（已保存）" if t.saved else "")
+                for t in decision.targets
+            )
+            return replies(
+                note
+                + "您说的是哪一条？请在前面加上编号再说一次，比如“第2条 人数是15人”。"
+                + (f"\n{names}" if names else "")
+            )
+        if action == "ask_value":
+            change = decision.changes[0]
+            target = decision.targets[0]
+            assert change.people is not None
+            people = f"{change.people[0]}{'多' if change.people[1] else ''}人"
+            propose(ctx, target, decision)
+            return replies(
+                note
+                + f"第{target.no}条的人数现在是{target.draft.participants}人，要改成{people}吗？"
+                "改就回“改”，不改回“不改”。"
+            )
+        if action == "unclear":
+            if len(decision.targets) == 1 and len(set(decision.fields)) == 1:
+                target = decision.targets[0]
+                ask(
+                    ctx,
+                    {
+                        "kind": "field",
+                        "no": target.no,
+                        "saved": target.saved,
+                        "field": decision.fields[0],
+                    },
+                )
+            return replies(note + unclear_text(decision.fields))
+        if action == "not_a_value":
+            if not decision.targets:
+                return replies(note + "改日期请说“日期是11月3日”，改地点请说“地点是文竹村”。")
+            target = decision.targets[0]
+            propose(ctx, target, decision)
+            what = "；".join(_change_text(c) for c in decision.changes)
+            return replies(note + f"要把第{target.no}条的{what}吗？改就回“改”，不改回“不改”。")
+        return replies(note or "请再说一次。")
 
     def match_photo(message: IncomingMessage, ctx: Context) -> str | None:
         if message.kind is not Kind.IMAGE or not message.media_id:
             return None
         if not ctx.role.can_log_activity:
             return None
-        if load_pending(ctx) is not None:
+        cards = _cards(ctx)
+        if cards.load():
             return "draft"
         last = ctx.conversation.get(LAST_KEY)
         if isinstance(last, dict) and _within(ctx, last.get("at"), PHOTO_WINDOW):
@@ -326,18 +339,20 @@ def routes(router: Router) -> list[Route[Any]]:
         return None
 
     def handle_photo(message: IncomingMessage, target: str, ctx: Context) -> Sequence[Reply]:
-        """活动记录发出后30分钟内发照片：照片保存为这条活动的佐证。"""
+        """活动记录发出后30分钟内发照片：照片保存为这次活动的佐证。"""
         media = ctx.services.media
         if media is None:
             return [Reply("抱歉，现在是本地模式，照片没法保存。活动记录本身不受影响。")]
-        pending = load_pending(ctx) if target == "draft" else None
+        cards = _cards(ctx)
+        open_cards = cards.load() if target == "draft" else []
+        shown = [c for c in open_cards if c.no in cards.shown]
+        candidates = shown or open_cards
+        card = candidates[-1] if candidates else None
         last = ctx.conversation.get(LAST_KEY) if target == "record" else None
-        if pending is None and not (isinstance(last, dict) and "id" in last):
+        if card is None and not (isinstance(last, dict) and "id" in last):
             return [Reply("刚才的活动记录已经过期，照片没有保存。请重新发活动情况。")]
-        if pending is not None and any(
-            m == message.media_id for _p, m in pending.get("photos", [])
-        ):
-            count = len(pending["photos"])  # the same message run again: stored already
+        if card is not None and any(m == message.media_id for _p, m in card.photos):
+            count = len(card.photos)  # the same message run again: stored already
             return [Reply(f"照片收到（{count}张），确认保存记录时会一起存上。请回复“对”保存。")]
         try:
             content, ext = media.fetch(message.media_id)
@@ -353,91 +368,158 @@ def routes(router: Router) -> list[Route[Any]]:
         name = f"{ctx.services.now():%Y%m%d}-{digest}{ext or '.jpg'}"
         (folder / name).write_bytes(content)
         relative = f"photos/{name}"
-        if pending is not None:
-            pending.setdefault("photos", []).append([relative, message.media_id])
-            store_pending(ctx, pending)
-            count = len(pending["photos"])
-            return [Reply(f"照片收到（{count}张），确认保存记录时会一起存上。请回复“对”保存。")]
+        if card is not None:
+            card.photos.append([relative, message.media_id])
+            cards.put(card)
+            which = f"第{card.no}条共" if len(open_cards) > 1 else ""
+            return [
+                Reply(
+                    f"照片收到（{which}{len(card.photos)}张），确认保存记录时会一起存上。"
+                    "请回复“对”保存。"
+                )
+            ]
         assert isinstance(last, dict)
         record_id = int(last["id"])
         count = ActivityStore(ctx.services.engine).add_photo(record_id, relative, message.media_id)
         return [Reply(f"照片已存到活动记录（编号{record_id}），这条记录现在有{count}张照片。")]
 
-    def match_stats(message: IncomingMessage, _ctx: Context) -> str | None:
+    def match_stats(message: IncomingMessage, ctx: Context) -> tuple[str, str] | None:
         if message.kind is not Kind.TEXT:
             return None
-        match = STATS_PATTERN.match(message.text)
-        return message.text.strip() if match else None
+        text = message.text.strip()
+        match = _STATS.match(text)
+        if match:
+            arg = match.group("arg")
+            if arg and not _MONTH_ARG.match(arg):
+                return None  # "本月活动：11月26日五通社区…" is a report
+            command = match.group("cmd")
+            if command.startswith("上"):
+                return ("region", arg or "上月")
+            if command.startswith(("本月", "这个月")):
+                return ("region", arg or "本月")
+            return ("region", arg)
+        if ctx.role is not Role.FAMILY and _OWN_REPORTS.search(text) and asks_something(text):
+            month = _MONTH_IN_TEXT.search(text)
+            return ("own", month.group(0) if month else "")
+        return None
 
-    def handle_stats(message: IncomingMessage, text: str, ctx: Context) -> Sequence[Reply]:
-        """发“本月活动”或“活动统计 2026-05”：回复本地区各乡镇、村的活动上报情况和未上报的小组。"""
-        ctx.require(ctx.role in STAFF, "只有协会工作人员可以查看活动统计。")
-        year, month = parse_month(text, ctx.services.now())
-        stats = month_stats(ctx.services, year, month, ctx.region)
-        return [Reply(piece) for piece in split_text(stats_text(stats))]
+    def handle_stats(
+        message: IncomingMessage, asked: tuple[str, str], ctx: Context
+    ) -> Sequence[Reply]:
+        """发“本月活动”或“活动统计 2026-05”：工作人员看本地区各乡镇、村的上报情况和未上报的小组，
+        小组长、志愿者看自己小组上报的活动。"""
+        scope, month_text = asked
+        now = ctx.services.now()
+        try:
+            year, month = parse_month(month_text, now)
+        except MonthError as error:
+            return [Reply(error.message)]
+        if ctx.role in STAFF and (
+            scope == "region" or not ctx.member or not ctx.member.group_code
+        ):
+            stats = month_stats(ctx.services, year, month, ctx.region)
+            return [Reply(piece) for piece in split_text(stats_text(stats, now))]
+        ctx.require(
+            ctx.role.can_log_activity,
+            "活动统计只对会员小组长、志愿者和协会工作人员开放。",
+        )
+        member = ctx.member
+        group = member.group_code if member else ""
+        views = group_views(ctx.services, year, month, group, message.user_id)
+        who = "您所在的小组" if group else "您"
+        return replies(group_text(views, year, month, who, now))
 
-    def match_report(message: IncomingMessage, ctx: Context) -> ActivityDraft | None:
+    def match_report(message: IncomingMessage, ctx: Context) -> list[ActivityDraft] | None:
         if message.kind is not Kind.TEXT:
             return None
-        if looks_like_report(message.text, message.sent_at) < REPORT_THRESHOLD:
-            return None
-        return extract(message.text, message.sent_at)
+        drafts = parse_reports(message.text, message.sent_at, home_village(ctx.region))
+        return drafts or None
 
     def handle_report(
-        message: IncomingMessage, draft: ActivityDraft, ctx: Context
+        message: IncomingMessage, drafts: list[ActivityDraft], ctx: Context
     ) -> Sequence[Reply]:
         """发一句话的活动情况（如“昨天江口村开了会员活动，到了13人，发资料30份”）：
-        回复确认卡片，回“对”保存。"""
+        回复确认卡片，回“对”保存。一条消息写了几次活动，每次一张卡片。"""
         if not ctx.role.can_log_activity:
             return [Reply(WHO_CAN_LOG)]
-        note = ""
-        if load_pending(ctx) is not None:
-            note = "（上一条没确认的活动记录已被这条替换。）"
-        elif ctx.conversation.get(EXPIRED_KEY) is not None:
-            note = "（上一条活动记录超过30分钟没确认，已作废。）"
-        if draft.date is not None and draft.place is not None:
-            existing = ActivityStore(ctx.services.engine).find_duplicate(
-                message.user_id, draft.date.start, draft.place
-            )
-            if existing is not None:
-                ctx.conversation.clear(DRAFT_KEY)
-                return [Reply(duplicate_text(existing.id, draft))]
-        store_pending(ctx, {"draft": draft.to_json(), "photos": []})
-        return replies(card(draft, note))
+        cards = _cards(ctx)
+        cards.load()
+        return replies(new_cards(ctx, message, drafts, cards, _expired_note(cards)))
+
+    def match_lead_in(message: IncomingMessage, ctx: Context) -> bool | None:
+        text = message.text.strip()
+        if message.kind is not Kind.TEXT or not ctx.role.can_log_activity or len(text) > 24:
+            return None
+        if not _LEAD_IN.search(text) or asks_something(text):
+            return None
+        return True
+
+    def handle_lead_in(message: IncomingMessage, _m: bool, ctx: Context) -> Sequence[Reply]:
+        """发“补报一下这个月的活动”：回复怎么报。"""
+        return [Reply(LEAD_IN_REPLY)]
 
     return [
-        Route(
-            "activity_pending",
-            match_pending,
-            handle_pending,
-            audience=LOGGERS,
-        ),
+        Route("activity_pending", match_pending, handle_pending, audience=LOGGERS),
         Route("activity_photo", match_photo, handle_photo, audience=LOGGERS),
         Route(
             "activity_stats",
             match_stats,
             handle_stats,
-            help="查看本地区活动上报情况",
-            audience=STAFF,
+            help="查看活动上报情况（工作人员看本地区，小组长看本小组）",
+            audience=LOGGERS,
             example="本月活动 / 活动统计 2026-05",
         ),
         Route(
             "activity_report",
             match_report,
             handle_report,
-            help="登记活动：一句话说时间、地点、人数和物品，回“对”保存，发错了回“撤销”",
+            help="登记活动：一句话说时间、地点、人数和物品，回“对”保存，说错了直接改，发错了回“撤销”",
             audience=LOGGERS,
             example="昨天江口村开了会员活动，到了13人，发宣传资料30份",
         ),
+        Route("activity_lead_in", match_lead_in, handle_lead_in, audience=LOGGERS),
     ]
 
 
-# -- helpers -----------------------------------------------------------------------------------
+# -- actions -----------------------------------------------------------------------------------
 
 
-def replies(text: str) -> list[Reply]:
-    """One reply per piece of at most 2048 UTF-8 bytes."""
-    return [Reply(piece) for piece in split_text(text)]
+def ask(ctx: Context, question: dict[str, Any]) -> None:
+    """Remember what the bot asked, so the next message can answer it."""
+    ctx.conversation.set(QUESTION_KEY, question, ttl=QUESTION_TTL)
+
+
+def propose(ctx: Context, target: Target, decision: Decision) -> None:
+    ask(
+        ctx,
+        {
+            "kind": "proposal",
+            "no": target.no,
+            "saved": target.saved,
+            "changes": [change_to_json(c) for c in decision.changes],
+        },
+    )
+
+
+def _change_text(change: Any) -> str:
+    if change.field == "date" and change.date is not None:
+        return f"日期改成{change.date.display()}"
+    if change.field == "place" and change.place:
+        return f"地点改成{change.place}"
+    if change.field == "participants" and change.people is not None:
+        return f"人数改成{change.people[0]}{'多' if change.people[1] else ''}人"
+    return "这一项改掉"
+
+
+def _cards(ctx: Context) -> Cards:
+    """The sender's cards; reminders only where a message can reach them unprompted (the app)."""
+    app = ctx.message.channel is Channel.APP
+    return Cards(
+        ctx.conversation,
+        ctx.services.now(),
+        outbox=ctx.services.outbox if app else None,
+        user_id=ctx.message.user_id if app else "",
+    )
 
 
 def _within(ctx: Context, stamp: object, seconds: int) -> bool:
@@ -450,6 +532,57 @@ def _within(ctx: Context, stamp: object, seconds: int) -> bool:
     return 0 <= (ctx.services.now() - moment).total_seconds() <= seconds
 
 
+def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
+    if " ".join(a.text.split()) == " ".join(b.text.split()):
+        return True
+    if a.date is None or b.date is None or a.place is None or b.place is None:
+        return False
+    return (
+        a.date.start == b.date.start
+        and normalise_place(a.place) == normalise_place(b.place)
+        and same_activity(a.kind, a.participants, b)
+    )
+
+
+def new_cards(
+    ctx: Context,
+    message: IncomingMessage,
+    drafts: Sequence[ActivityDraft],
+    cards: Cards,
+    note: str = "",
+) -> str:
+    """A card per new report; the same activity twice is one card (or one record)."""
+    store = ActivityStore(ctx.services.engine)
+    made: list[Card] = []
+    notes = [note] if note else []
+    for draft in drafts:
+        twin = next((c for c in cards.load() if _same_activity(c.draft, draft)), None)
+        if twin is not None:
+            notes.append(f"这次活动和第{twin.no}条是同一次，没有重复记。")
+            continue
+        existing = store.find_duplicate(message.user_id, draft)
+        if existing is not None:
+            notes.append(duplicate_text(existing.id, draft))
+            continue
+        card = cards.add(draft)
+        made.append(card)
+        if draft.date is not None and draft.place is not None:
+            for record in store.same_day_and_place(message.user_id, draft.date.start, draft.place):
+                if record.kind == draft.kind:
+                    notes.append(
+                        f"第{card.no}条和已登记的编号{record.id}（{title(card.draft)}）同一天同一地点，"
+                        "如果是另一次活动请回复“对”保存；如果是要改那一条，直接说要改什么。"
+                    )
+                    break
+    cards.keep_alive()
+    if not made:
+        if not cards.load():
+            cards.show([])
+        return "\n".join(notes)
+    cards.show([card.no for card in made])
+    return render(made, cards.load(), ctx, "\n".join(notes))
+
+
 def duplicate_text(record_id: int | None, draft: ActivityDraft) -> str:
     when = draft.date.display() if draft.date else ""
     return (
@@ -459,47 +592,234 @@ def duplicate_text(record_id: int | None, draft: ActivityDraft) -> str:
 
 
 def confirm(
-    ctx: Context, message: IncomingMessage, draft: ActivityDraft, pending: dict[str, Any]
+    ctx: Context, message: IncomingMessage, decision: Decision, cards: Cards, note: str
 ) -> str:
+    control = decision.control
+    open_cards = cards.load()
+    lines = [note] if note else []
+    if not open_cards:
+        return note or "没有等待确认的活动记录。"
+    if control is not None and control.numbers:
+        chosen = [c for c in open_cards if c.no in control.numbers]
+        absent = [n for n in control.numbers if n not in {c.no for c in open_cards}]
+        if absent:
+            lines.append("没有第" + "、".join(map(str, absent)) + "条等待确认的记录。")
+    elif control is not None and control.all:
+        chosen = open_cards
+    else:
+        shown = [c for c in open_cards if c.no in cards.shown]
+        if len(shown) == 1:
+            chosen = shown
+        elif len(open_cards) == 1:
+            chosen = open_cards
+        else:
+            cards.show([c.no for c in open_cards])
+            return render(
+                open_cards,
+                open_cards,
+                ctx,
+                "\n".join([*lines, f"现在有{len(open_cards)}条等您确认，请说清楚保存哪条："]),
+            )
+    asked: list[Card] = []
+    for card in chosen:
+        result = save_card(ctx, message, card, cards)
+        if result is None:
+            asked.append(card)
+        else:
+            lines.append(result)
+    left = cards.load()
+    if asked:
+        cards.show([c.no for c in asked])
+        return render(asked, left, ctx, "\n".join(lines))
+    cards.show([])
+    if left:
+        names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in left)
+        lines.append(f"还有{len(left)}条等您确认：{names}。回复“第{left[0].no}条对”保存。")
+    return "\n".join(lines)
+
+
+def save_card(ctx: Context, message: IncomingMessage, card: Card, cards: Cards) -> str | None:
+    """Save one card; None when it still lacks a date or a place (it stays and is asked)."""
+    draft = card.draft
     if draft.missing:
-        return missing_question(draft)
+        return None
     assert draft.date is not None and draft.place is not None
     store = ActivityStore(ctx.services.engine)
-    existing = store.find_duplicate(message.user_id, draft.date.start, draft.place)
+    existing = store.find_duplicate(message.user_id, draft)
     if existing is not None:
-        ctx.conversation.clear(DRAFT_KEY)
+        cards.take(card.no)
         return duplicate_text(existing.id, draft)
-    if ctx.conversation.pop(DRAFT_KEY) is None:  # a second 对 racing the first
+    taken = cards.take(card.no)
+    if taken is None:  # a second 对 racing the first
         return "这条活动记录已经处理过了。"
-    ctx.conversation.clear(EXPIRED_KEY)
-    photos = [(str(path), str(media)) for path, media in pending.get("photos", [])]
+    photos = [(str(path), str(media)) for path, media in taken.photos]
     record = store.save(
-        draft,
+        taken.draft,
         reporter_id=message.user_id,
         member=ctx.member,
         channel=message.channel.value,
         photos=photos,
     )
-    ctx.conversation.set(
-        LAST_KEY, {"id": record.id, "at": ctx.services.now().isoformat()}, ttl=UNDO_WINDOW
-    )
+    assert record.id is not None
+    cards.remember_saved(record.id, card.no)
     people = ""
     if draft.participants is not None:
         people = f" {draft.participants}{'多' if draft.participants_approx else ''}人"
     photo_note = f"，含照片{len(photos)}张" if photos else ""
+    items = "，".join(item.display() for item in draft.items)
     return (
         f"已登记（编号{record.id}）：{draft.date.display()} {draft.place} "
-        f"{KINDS.get(draft.kind, KINDS['other'])}{people}{photo_note}。"
+        f"{KINDS.get(draft.kind, KINDS['other'])}{people}"
+        + (f" {items}" if items else "")
+        + f"{photo_note}。"
         "30分钟内可以接着发活动照片；发错了回复“撤销”。"
     )
 
 
-def undo_last(ctx: Context, user_id: str) -> str:
-    last = ctx.conversation.get(LAST_KEY)
-    if not isinstance(last, dict) or not _within(ctx, last.get("at"), UNDO_WINDOW):
-        return "没有可以撤销的活动记录（只能撤销24小时内刚登记的一条）。"
-    record = ActivityStore(ctx.services.engine).revoke(int(last["id"]), user_id)
-    ctx.conversation.clear(LAST_KEY)
+def cancel(
+    ctx: Context,
+    message: IncomingMessage,
+    decision: Decision,
+    cards: Cards,
+    saved: list[Target],
+    note: str,
+) -> str:
+    control = decision.control
+    open_cards = cards.load()
+    numbers = control.numbers if control else ()
+    prefix = note
+    if open_cards and not (control and control.saved):
+        if numbers:
+            chosen = [c for c in open_cards if c.no in numbers]
+        else:
+            shown = [c for c in open_cards if c.no in cards.shown]
+            chosen = shown if len(shown) == 1 else open_cards if len(open_cards) == 1 else []
+        if not chosen:
+            names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in open_cards)
+            return prefix + f"作废哪一条？请回复“第{open_cards[0].no}条不要了”这样的话。\n{names}"
+        done = []
+        for card in chosen:
+            taken = cards.take(card.no)
+            if taken is None:
+                continue
+            for path, _media in taken.photos:
+                (ctx.services.data_dir / str(path)).unlink(missing_ok=True)
+            done.append(taken)
+        cards.show([])
+        if not done:
+            return prefix + "这条活动记录已经处理过了。"
+        which = "、".join(f"第{c.no}条" for c in done) if len(open_cards) > 1 else "这条活动记录"
+        left = cards.load()
+        tail = ""
+        if left:
+            names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in left)
+            tail = f"\n还在等您确认的：{names}"
+        return prefix + f"好的，{which}已作废，没有保存。" + tail
+    return prefix + undo_saved(ctx, message.user_id, cards, numbers)
+
+
+def undo_saved(ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] = ()) -> str:
+    entries = cards.saved()
+    if numbers:
+        entries = [e for e in entries if int(e.get("no") or 0) in numbers]
+    if not entries:
+        return "没有可以撤销的活动记录（只能撤销24小时内刚登记的记录）。"
+    batch = [e for e in entries if e.get("at") == entries[-1].get("at")]
+    if not numbers and len(batch) > 1:
+        # 都对 saved several at once: "the record just saved" is not one record
+        store = ActivityStore(ctx.services.engine)
+        names = []
+        for entry in batch:
+            draft = store.draft_of(int(entry["id"]))
+            if draft is not None:
+                names.append(f"第{entry.get('no')}条 {title(draft)}（编号{entry['id']}）")
+        return "刚才一起保存了几条，撤销哪一条？请回复“撤销第2条”这样的话。\n" + "；".join(names)
+    entry = entries[-1]
+    record = ActivityStore(ctx.services.engine).revoke(int(entry["id"]), user_id)
+    cards.forget_saved(int(entry["id"]))
     if record is None:
         return "这条记录已经撤销过了。"
     return f"已撤销活动记录（编号{record.id}，{record.place}），不再计入统计。"
+
+
+def restart(ctx: Context, decision: Decision, cards: Cards, note: str) -> str:
+    control = decision.control
+    open_cards = cards.load()
+    numbers = control.numbers if control else ()
+    if numbers:
+        chosen = [c for c in open_cards if c.no in numbers]
+    else:
+        shown = [c for c in open_cards if c.no in cards.shown]
+        chosen = shown if len(shown) == 1 else open_cards[-1:] if len(open_cards) == 1 else []
+    if not chosen and len(open_cards) > 1:
+        names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in open_cards)
+        return (
+            note + f"重发哪一条？请回复“第{open_cards[0].no}条不要了”，再重新发那次活动。\n{names}"
+        )
+    for card in chosen:
+        taken = cards.take(card.no)
+        for path, _media in taken.photos if taken else []:
+            (ctx.services.data_dir / str(path)).unlink(missing_ok=True)
+    cards.show([])
+    if chosen:
+        which = f"第{chosen[0].no}条" if len(open_cards) > 1 else "刚才那条"
+        return note + f"好的，{which}作废了，请把这次活动重新发给我。"
+    return note + "好的，请把活动情况重新发给我。"
+
+
+def correct(
+    ctx: Context, message: IncomingMessage, decision: Decision, cards: Cards, note: str
+) -> str:
+    target = decision.targets[0]
+    if target.saved:
+        assert target.record_id is not None
+        draft, problems = apply_changes(target.draft, decision.changes)
+        if problems:
+            return note + "；".join(problems)
+        if draft.missing:
+            return note + missing_question(draft)
+        record = ActivityStore(ctx.services.engine).update(
+            target.record_id, message.user_id, draft
+        )
+        if record is None:
+            return note + "这条记录已经撤销了，没法再改。"
+        people = ""
+        if draft.participants is not None:
+            people = f" {draft.participants}{'多' if draft.participants_approx else ''}人"
+        items = "，".join(item.display() for item in draft.items)
+        assert draft.date is not None
+        return note + (
+            f"已更新登记（编号{record.id}）：{draft.date.display()} {draft.place} "
+            f"{KINDS.get(draft.kind, KINDS['other'])}{people}"
+            + (f" {items}" if items else "")
+            + "。已保存的记录已经改好，不用再回“对”。"
+        )
+    card = cards.get(target.no)
+    if card is None:
+        return note + "这条活动记录已经过期或处理过了，请重新发。"
+    card.draft, problems = apply_changes(card.draft, decision.changes)
+    if problems:
+        return note + "；".join(problems)
+    cards.put(card)
+    cards.keep_alive()
+    cards.show([card.no])
+    head = "已修改。" if decision.action == "correct" else "收到。"
+    if len(cards.load()) > 1:
+        head = f"已修改第{card.no}条。" if decision.action == "correct" else f"第{card.no}条收到。"
+    return render([card], cards.load(), ctx, (note + "\n" if note else "") + head)
+
+
+def unclear_text(fields: Sequence[str]) -> str:
+    if "date" in fields:
+        return "没看懂日期。日期应该是哪天？直接回就行，比如“11月3日”“前天”。"
+    if "place" in fields:
+        return "没看懂地点。应该是哪个村（社区、嘎查）？直接回村名就行，比如“文竹村”。"
+    if "participants" in fields:
+        return "没看懂人数。人数应该是多少？直接回就行，比如“15人”。"
+    if "kind" in fields:
+        kinds = "、".join(KINDS.values())
+        return f"没看懂活动类型，可以说：{kinds}。"
+    return (
+        "没看懂要改成什么，请直接说，比如“不是45人，是15人”“日期是3号”“地点是文竹村”"
+        "“宣传册不是资料”“关爱保险是20份”“少写了50个环保袋”。"
+    )

@@ -1,4 +1,9 @@
-"""Reads and writes activity records, their items and photos."""
+"""Reads and writes activity records, their items and photos.
+
+A record keeps the reporter's registered region and where the activity was held: ``place`` as
+written, and ``held_township`` / ``held_village`` when that place lies in the reporter's county
+as far as the roster and the member groups know it (see :func:`resolve_held`).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
+from handlers.activity.dates import DateSpan
 from handlers.activity.models import ActivityItem, ActivityPhoto, ActivityRecord
-from handlers.activity.parser import ActivityDraft, find_places
+from handlers.activity.parser import ActivityDraft, Item, find_places
 from handlers.core.db import session_scope, utcnow
-from handlers.core.members import REGION_LEVELS, Member, RegionPath
+from handlers.core.members import REGION_LEVELS, Member, MemberGroup, RegionPath
 
 logger = logging.getLogger(__name__)
 
@@ -37,24 +43,64 @@ def normalise_place(place: str) -> str:
     return place.replace(" ", "").replace("村委会", "村").strip()
 
 
+def same_activity(kind: str, participants: int | None, draft: ActivityDraft) -> bool:
+    """Same kind (or one unknown) and no different head count: one activity, not two."""
+    kinds = {kind, draft.kind}
+    if len(kinds) > 1 and "other" not in kinds:
+        return False
+    return participants is None or draft.participants is None or participants == draft.participants
+
+
+def home_village(region: RegionPath) -> str | None:
+    """The reporter's own village, for 村委会 / 本村 / 活动室: the village level, else the
+    deepest level named like one (a city without counties writes 东莞市/常平镇/桥沥社区)."""
+    if region.village:
+        return region.village
+    for part in reversed(region.parts()):
+        if part.endswith(("村", "社区", "嘎查", "屯")):
+            return part
+    return None
+
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return first, following
 
 
-def fill_region_from_text(record: ActivityRecord, draft: ActivityDraft) -> None:
-    """A coordinator registered at county level reporting for 廉州镇江口村: take the township and
-    village the text names for the levels the reporter's own region leaves empty."""
-    if record.village:
-        return
-    places = find_places(draft.text)
-    towns = [place for place, level in places if level == "town"]
-    villages = [place for place, level in places if level == "village"]
-    if not record.township and towns:
-        record.township = towns[0]
-    if villages:
-        record.village = villages[0]
+def resolve_held(
+    place: str, text: str, reporter: RegionPath, known: Sequence[RegionPath]
+) -> tuple[str, str]:
+    """(township, village) where ``place`` lies, or ("", "") when it is not known to lie in the
+    reporter's county.
+
+    ``known`` are the regions of the roster's members and of the member groups. A village or
+    township of that name inside the reporter's county resolves to it. A reporter registered
+    above township level (county staff) who names the township and village ("廉州镇文竹村") is
+    taken at their word, since their county is the only one they report for.
+    """
+    place = normalise_place(place)
+    in_county = [
+        region
+        for region in known
+        if region.county
+        and region.county == reporter.county
+        and (not reporter.province or region.province == reporter.province)
+    ]
+    for region in in_county:
+        if region.village and normalise_place(region.village) == place:
+            return region.township, region.village
+    for region in in_county:
+        if region.township and region.township == place:
+            return region.township, ""
+    if reporter.county and not reporter.township:
+        places = find_places(text)
+        towns = [name for name, level in places if level == "town"]
+        if place in towns:
+            return place, ""
+        if any(name == place and level == "village" for name, level in places):
+            return (towns[0] if towns else ""), place
+    return "", ""
 
 
 class ActivityStore:
@@ -89,7 +135,8 @@ class ActivityStore:
         if member is not None:
             for level in REGION_LEVELS:
                 setattr(record, level, getattr(member, level))
-        fill_region_from_text(record, draft)
+        record.place_home = draft.place_home
+        self._locate(record)
         with session_scope(self.engine) as session:
             session.add(record)
             session.flush()
@@ -110,8 +157,90 @@ class ActivityStore:
         logger.info("activity record %s saved (items=%d)", record.id, len(draft.items))
         return record
 
-    def find_duplicate(self, reporter_id: str, day: date, place: str) -> ActivityRecord | None:
-        """A live record by the same reporter on the same start date at the same place."""
+    def known_regions(self, county: str) -> list[RegionPath]:
+        """Regions of members and groups in ``county``: where its villages and townships lie."""
+        if not county:
+            return []
+        with session_scope(self.engine) as session:
+            members = session.exec(select(Member).where(Member.county == county)).all()
+            groups = session.exec(select(MemberGroup).where(MemberGroup.county == county)).all()
+            return [m.region for m in members] + [g.region for g in groups]
+
+    def _locate(self, record: ActivityRecord, known: Sequence[RegionPath] | None = None) -> None:
+        reporter = RegionPath(
+            record.province, record.city, record.county, record.township, record.village
+        )
+        if known is None:
+            known = self.known_regions(record.county)
+        record.held_township, record.held_village = resolve_held(
+            record.place, record.text, reporter, known
+        )
+
+    def draft_of(self, record_id: int) -> ActivityDraft | None:
+        """A saved record as a draft, for a correction after saving."""
+        with session_scope(self.engine) as session:
+            record = session.get(ActivityRecord, record_id)
+            if record is None or record.revoked_at is not None:
+                return None
+            items = session.exec(
+                select(ActivityItem)
+                .where(ActivityItem.record_id == record_id)
+                .order_by(col(ActivityItem.id))
+            ).all()
+            return ActivityDraft(
+                text=record.text,
+                date=DateSpan(record.date_start, record.date_end),
+                place=record.place,
+                kind=record.kind,
+                participants=record.participants,
+                participants_approx=record.participants_approx,
+                items=[Item(i.name, i.quantity, i.unit, i.approximate) for i in items],
+                place_home=record.place_home,
+            )
+
+    def update(
+        self, record_id: int, reporter_id: str, draft: ActivityDraft
+    ) -> ActivityRecord | None:
+        """Apply a correction to a live record of ``reporter_id``; None when there is none."""
+        if draft.date is None or draft.place is None:
+            raise ValueError("a record needs a date and a place")
+        current = self.get(record_id)
+        if current is None or current.reporter_id != reporter_id or current.revoked_at:
+            return None
+        known = self.known_regions(current.county)
+        with session_scope(self.engine) as session:
+            record = session.get(ActivityRecord, record_id)
+            if record is None or record.revoked_at:
+                return None
+            record.date_start, record.date_end = draft.date.start, draft.date.end
+            record.place = normalise_place(draft.place)
+            record.place_home = draft.place_home
+            record.kind = draft.kind
+            record.participants = draft.participants
+            record.participants_approx = draft.participants_approx
+            record.updated_at = utcnow()
+            self._locate(record, known)
+            for old in session.exec(
+                select(ActivityItem).where(ActivityItem.record_id == record_id)
+            ).all():
+                session.delete(old)
+            for item in draft.items:
+                session.add(
+                    ActivityItem(
+                        record_id=record_id,
+                        name=item.name,
+                        category=item.category,
+                        quantity=item.quantity,
+                        unit=item.unit,
+                        approximate=item.approximate,
+                    )
+                )
+            session.add(record)
+        logger.info("activity record %s corrected", record_id)
+        return record
+
+    def same_day_and_place(self, reporter_id: str, day: date, place: str) -> list[ActivityRecord]:
+        """Live records by the same reporter on the same start date at the same place."""
         with session_scope(self.engine) as session:
             query = select(ActivityRecord).where(
                 ActivityRecord.reporter_id == reporter_id,
@@ -119,7 +248,17 @@ class ActivityStore:
                 ActivityRecord.place == normalise_place(place),
                 col(ActivityRecord.revoked_at).is_(None),
             )
-            return session.exec(query).first()
+            return list(session.exec(query))
+
+    def find_duplicate(self, reporter_id: str, draft: ActivityDraft) -> ActivityRecord | None:
+        """The live record this draft repeats: same reporter, start date, place and kind, and no
+        different head count (the same report sent twice is one record)."""
+        if draft.date is None or draft.place is None:
+            return None
+        for record in self.same_day_and_place(reporter_id, draft.date.start, draft.place):
+            if same_activity(record.kind, record.participants, draft):
+                return record
+        return None
 
     def get(self, record_id: int) -> ActivityRecord | None:
         with session_scope(self.engine) as session:

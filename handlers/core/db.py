@@ -25,6 +25,9 @@ MODEL_MODULES = (
     "handlers.handoff",
     "handlers.profiles",
     "handlers.activity.models",
+    "handlers.core.audit",
+    "handlers.signin",
+    "handlers.record_review",
 )
 
 

@@ -8,12 +8,14 @@ broadcast) and for regional answers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, func, select
 
 from handlers.core.db import session_scope, utcnow
 from handlers.core.messages import Role
@@ -143,6 +145,49 @@ class MemberRegistry:
             existing.updated_at = utcnow()
             session.add(existing)
             return False
+
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, Member]:
+        """Members by user id (ids not registered are left out)."""
+        wanted = sorted({u for u in user_ids if u})
+        if not wanted:
+            return {}
+        with session_scope(self.engine) as session:
+            rows = session.exec(select(Member).where(col(Member.user_id).in_(wanted)))
+            return {m.user_id: m for m in rows}
+
+    def search(
+        self, region: RegionPath, text: str = "", *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Member], int]:
+        """Members inside ``region`` whose id, name, group, phone, township or village contains
+        ``text``, ordered by region and name; returns (one page, how many match in all)."""
+        conditions: list[Any] = [
+            getattr(Member, level) == value
+            for level, value in zip(REGION_LEVELS, region.parts(), strict=True)
+            if value
+        ]
+        if text:
+            pattern = f"%{text}%"
+            fields = ("user_id", "name", "group_code", "phone", "township", "village")
+            conditions.append(or_(*(col(getattr(Member, f)).like(pattern) for f in fields)))
+        with session_scope(self.engine) as session:
+            total = session.exec(select(func.count()).select_from(Member).where(*conditions)).one()
+            query = (
+                select(Member)
+                .where(*conditions)
+                .order_by(col(Member.township), col(Member.village), col(Member.group_code))
+                .order_by(col(Member.user_id))
+                .offset(offset)
+                .limit(limit)
+            )
+            return list(session.exec(query)), int(total)
+
+    def staff(self) -> list[Member]:
+        """Coordinators and admins."""
+        with session_scope(self.engine) as session:
+            query = select(Member).where(
+                col(Member.role).in_([Role.COORDINATOR.value, Role.ADMIN.value])
+            )
+            return list(session.exec(query.order_by(Member.user_id)))
 
     def all(self) -> list[Member]:
         with session_scope(self.engine) as session:

@@ -11,6 +11,7 @@ from handlers.core.router import Route, Router
 #: Capability modules in dispatch order; each exposes ``routes(router) -> list[Route]``.
 #: Commands first, then pending conversations and activity reports, the FAQ last.
 CAPABILITY_MODULES: tuple[str, ...] = (
+    "handlers.signin",
     "handlers.broadcast",
     "handlers.reminders",
     "handlers.groups",

@@ -16,6 +16,7 @@ from handlers.core.errors import PermissionDenied
 from handlers.core.members import Member, MemberRegistry, RegionPath
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Role
 from handlers.core.outbox import Outbox
+from handlers.core.permissions import Actor
 from handlers.core.redisguard import RedisGuard
 from handlers.core.state import Conversation
 
@@ -80,6 +81,16 @@ class Context:
     @property
     def region(self) -> RegionPath:
         return self.member.region if self.member else RegionPath()
+
+    @property
+    def actor(self) -> Actor:
+        """The sender as an :class:`Actor` (a 微信客服 customer is always a family)."""
+        name = self.member.name if self.member else ""
+        return Actor(self.message.user_id, self.role, self.region, name)
+
+    def staff_scope(self, action: str) -> RegionPath:
+        """The region the sender may act in as staff; raises a polite PermissionDenied."""
+        return self.actor.scope(action)
 
     @cached_property
     def conversation(self) -> Conversation:

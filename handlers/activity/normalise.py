@@ -1,0 +1,63 @@
+"""Folds the spoken, dialect and phone-typed forms leaders write into one written form.
+
+Leaders write the way they speak: Cantonese particles (喺 = 在, 咗 = 了, 嚟 = 来, 琴日 = 昨天),
+northern day words (夜来 / 夜儿个 = 昨天, 今儿个 = 今天), 咱 for 我们, and pinyin-input slips
+that sound like the word meant (做天 for 昨天). Every activity parser reads the folded text, so
+each pattern is written once, in Mandarin. Full-width digits become ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.activity.numbers import normalise_digits
+
+# Longest forms first so 夜儿个 is folded before 夜个 could be.
+_FOLDS: tuple[tuple[str, str], ...] = (
+    # Cantonese
+    ("同埋", "和"),
+    ("琴日", "昨天"),
+    ("寻日", "昨天"),
+    ("尋日", "昨天"),
+    ("噚日", "昨天"),
+    ("喺", "在"),
+    ("咗", "了"),
+    ("嚟", "来"),
+    ("哋", "们"),
+    # northern spoken day words
+    ("夜儿个", "昨天"),
+    ("昨儿个", "昨天"),
+    ("前儿个", "前天"),
+    ("今儿个", "今天"),
+    ("夜来", "昨天"),
+    ("夜个", "昨天"),
+    ("昨个", "昨天"),
+    ("昨儿", "昨天"),
+    ("今儿", "今天"),
+    ("今个", "今天"),
+    # pinyin-input slips for 昨天 (zuotian)
+    ("做天", "昨天"),
+    ("作天", "昨天"),
+    ("坐天", "昨天"),
+    # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
+    ("宣专", "宣传"),
+    ("获动", "活动"),
+    # 廿 = 二十, 卅 = 三十
+    ("廿", "二十"),
+    ("卅", "三十"),
+    # 咱 / 咱们 = 我们
+    ("咱们", "我们"),
+    ("咱", "我们"),
+)
+_FOLD = re.compile("|".join(re.escape(old) for old, _ in _FOLDS))
+_TO = dict(_FOLDS)
+
+
+# 11各人: 各 typed for 个 after a number
+_GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
+
+
+def fold(text: str) -> str:
+    """The text with digits made ASCII and dialect / spoken forms made standard."""
+    text = _FOLD.sub(lambda match: _TO[match.group(0)], normalise_digits(text))
+    return _GE_SLIP.sub("个", text)

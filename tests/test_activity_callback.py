@@ -1,0 +1,245 @@
+"""Activity logging through the real encrypted WeCom callback (issue 9): numbered cards,
+corrections in natural words, interruptions, catch-up reports, undo, the reporter's village,
+statistics counted where activities were held, and reminders before a card expires."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import xmltodict
+from fastapi.testclient import TestClient
+from redis import Redis
+from sqlmodel import col, select
+
+from bot.container import Runtime
+from bot.web.app import create_app
+from bot.wecom.client import WeComClient
+from bot.wecom.fakeapi import FakeWeCom
+from handlers.activity.models import ActivityItem, ActivityRecord
+from handlers.core.db import session_scope
+from handlers.core.members import MemberGroup
+from handlers.core.messages import SHANGHAI, Role
+from handlers.core.outbox import OutboxMessage
+from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN, add_member, make_settings
+
+HEPU = ("广西", "北海市", "合浦县")
+DAMAO = ("内蒙古", "包头市", "达尔罕茂明安联合旗")
+
+
+class Chat:
+    """Posts encrypted text callbacks as WeCom does and reads the answer the user gets."""
+
+    def __init__(self, client: TestClient, fake: FakeWeCom) -> None:
+        self.client = client
+        self.fake = fake
+        self.wecom = WeComClient(TEST_TOKEN, TEST_AES_KEY, TEST_CORP)
+        self.ids = itertools.count(880000)
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.client.app.state.runtime  # type: ignore[attr-defined]
+        return runtime
+
+    def say(self, user: str, text: str) -> str:
+        sent_before = len(self.fake.calls("/cgi-bin/message/send"))
+        query, body = self.wecom.envelope(self.wecom.text_xml(user, text, next(self.ids)))
+        response = self.client.post(f"/wecom/callback?{query}", content=body)
+        assert response.status_code == 200
+        if response.text:
+            content: str = xmltodict.parse(self.wecom.decrypt_reply(response.text))["xml"][
+                "Content"
+            ]
+            return content
+        # a long answer (several cards) goes out through message/send in parts
+        deadline = time.monotonic() + 10
+        parts: list[str] = []
+        while time.monotonic() < deadline:
+            calls = self.fake.calls("/cgi-bin/message/send")[sent_before:]
+            parts = [c.body["text"]["content"] for c in calls if c.body.get("touser") == user]
+            if parts:
+                time.sleep(0.2)
+                calls = self.fake.calls("/cgi-bin/message/send")[sent_before:]
+                return "\n".join(
+                    c.body["text"]["content"] for c in calls if c.body.get("touser") == user
+                )
+            time.sleep(0.02)
+        raise AssertionError(f"no answer to {text!r}")
+
+    def records(self, user: str) -> list[tuple[ActivityRecord, list[ActivityItem]]]:
+        with session_scope(self.runtime.services.engine) as session:
+            rows = list(
+                session.exec(
+                    select(ActivityRecord)
+                    .where(
+                        ActivityRecord.reporter_id == user,
+                        col(ActivityRecord.revoked_at).is_(None),
+                    )
+                    .order_by(col(ActivityRecord.id))
+                )
+            )
+            items = list(session.exec(select(ActivityItem)))
+        return [(r, [i for i in items if i.record_id == r.id]) for r in rows]
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    with FakeWeCom(corp_id=TEST_CORP) as fake:
+        settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
+        with TestClient(create_app(settings)) as client:
+            chat = Chat(client, fake)
+            services = chat.runtime.services
+            add_member(
+                services, "lilan", Role.LEADER, group="JK01", region=(*HEPU, "廉州镇", "江口村")
+            )
+            add_member(
+                services, "wanggl", Role.LEADER, group="XW03", region=(*HEPU, "石湾镇", "西湾村")
+            )
+            add_member(services, "gaoyan", Role.COORDINATOR, region=DAMAO)
+            add_member(services, "boss", Role.COORDINATOR, region=HEPU)
+            for code, town, village in (
+                ("JK01", "廉州镇", "江口村"),
+                ("WZ01", "廉州镇", "文竹村"),
+            ):
+                group = MemberGroup(
+                    code=code, name=f"{village}一组", township=town, village=village
+                )
+                group.province, group.city, group.county = HEPU
+                services.members.save_group(group)
+            yield chat
+
+
+def today() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+def items_of(pairs: list[ActivityItem]) -> list[tuple[str, int, str]]:
+    return [(i.name, i.quantity, i.unit) for i in pairs]
+
+
+def test_corrections_in_natural_words_before_and_after_saving(chat: Chat) -> None:
+    card = chat.say("lilan", "今天在江口村搞了优生优育宣传 来了45人 发资料120份")
+    assert "请核对" in card and "人数：45人" in card
+    assert "人数：15人" in chat.say("lilan", "不是45人，是15人")
+    assert "宣传册120份" in chat.say("lilan", "发的是宣传册不是资料")
+    assert "环保袋50个" in chat.say("lilan", "少写了50个环保袋")
+    assert "日期：" in chat.say("lilan", "日期错了 是3号")
+    assert chat.records("lilan") == []  # nothing is saved before 对
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert (record.participants, record.place, record.date_start.day) == (15, "江口村", 3)
+    assert sorted(items_of(items)) == [("宣传册", 120, "份"), ("环保袋", 50, "个")]
+    # after saving, within the undo window: the saved record is updated, and the bot says so
+    updated = chat.say("lilan", "上午报的那个人数错了 是25人")
+    assert "已更新登记（编号" in updated and "不用再回“对”" in updated
+    [(record, _)] = chat.records("lilan")
+    assert record.participants == 25 and record.updated_at is not None
+
+
+def test_a_pending_question_does_not_swallow_the_next_message(chat: Chat) -> None:
+    # gaoyan is registered at county level: 嘎查村部 has no name, so the bot asks
+    asked = chat.say("gaoyan", "今天下午在嘎查村部开会员活动，到会15人")
+    assert "请问活动是在哪个村" in asked
+    second = chat.say("gaoyan", "11月9日在查干哈达嘎查开展入户走访，走访慰问计生特殊家庭6户")
+    assert "【第2条】" in second and "地点：查干哈达嘎查" in second
+    # a question is answered as itself; the cards wait
+    answer = chat.say("gaoyan", "包头生二胎给多少钱啊")
+    assert "请核对" not in answer
+    assert "地点：巴音敖包嘎查" in chat.say("gaoyan", "开会员活动那个是在巴音敖包嘎查")
+    saved = chat.say("gaoyan", "都对")
+    assert saved.count("已登记") == 2
+    records = chat.records("gaoyan")
+    assert [(r.place, r.participants) for r, _ in records] == [
+        ("巴音敖包嘎查", 15),
+        ("查干哈达嘎查", None),
+    ]
+    assert items_of(records[1][1]) == [("计生特殊家庭", 6, "户")]
+
+
+def test_a_correction_of_another_field_is_never_a_place(chat: Chat) -> None:
+    chat.say("gaoyan", "今天上午搞了计生协会员培训 参加培训的有六十多人")
+    reply = chat.say("gaoyan", "人不是六十多，是四十来个")
+    assert "人数：40多人" in reply and "地点：（" in reply  # still asking for the place
+    assert "已登记" not in chat.say("gaoyan", "对")  # no place yet: asked again, not saved
+    assert "地点：百灵庙镇" in chat.say("gaoyan", "在百灵庙镇")
+    assert "已登记" in chat.say("gaoyan", "对")
+    [(record, _)] = chat.records("gaoyan")
+    assert (record.place, record.participants, record.participants_approx) == (
+        "百灵庙镇",
+        40,
+        True,
+    )
+
+
+def test_the_village_committee_is_the_reporters_village(chat: Chat) -> None:
+    card = chat.say("wanggl", "今天在村委会给会员们开会 传达了上级文件 到会会员22人")
+    assert "地点：西湾村（您登记的村）" in card
+    chat.say("wanggl", "开会是昨天 不是今天")
+    chat.say("wanggl", "确认")
+    [(record, _)] = chat.records("wanggl")
+    assert record.place == "西湾村" and record.place_home
+    assert record.date_start == (today() - timedelta(days=1)).date()
+
+
+def test_catch_up_reports_and_summaries(chat: Chat) -> None:
+    month = today().month
+    text = (
+        f"这个月的补报一下：{month}月1日在江口村开会员小组会到会12人；"
+        f"{month}月2日在江口村入户走访计生特殊家庭8户；"
+        f"{month}月3日在文竹村搞优生优育宣传，办了20份关爱保险，来了30多人"
+    )
+    cards = chat.say("lilan", text)
+    assert "【第1条】" in cards and "【第3条】" in cards
+    assert chat.say("lilan", "全部确认").count("已登记") == 3
+    records = chat.records("lilan")
+    assert [r.place for r, _ in records] == ["江口村", "江口村", "文竹村"]
+    assert items_of(records[2][1]) == [("关爱保险", 20, "份")]
+    # a leader's 本月活动：<report> is a report; 本月活动 alone is their group's summary
+    card = chat.say("lilan", f"本月活动：{month}月4日江口村发放宣传资料100份")
+    assert "请核对" in card and "只有协会工作人员" not in card
+    chat.say("lilan", "对")
+    summary = chat.say("lilan", "本月活动")
+    assert "您所在的小组" in summary and "上报活动4次" in summary
+    assert "上报活动4次" in chat.say("lilan", "我们组这个月报了几次活动？")
+    # the coordinator's statistics count the 文竹村 activity under 文竹村, and its group has
+    # an activity held in its village
+    stats = chat.say("boss", "本月活动")
+    assert "文竹村：1条" in stats and "江口村：3条" in stats and "还没上报" not in stats
+    assert chat.say("boss", "活动统计 2026-13") == "月份要写成 2026-05 或 5月"
+
+
+def test_undo_cancel_and_resend(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村开了小组会 到会10人")
+    chat.say("lilan", "今天江口村搞了关爱保险宣传 办了10份")
+    assert "第2条已作废" in chat.say("lilan", "第2条不要了")
+    assert "已登记" in chat.say("lilan", "第1条对")
+    assert "已撤销活动记录" in chat.say("lilan", "撤销")
+    assert chat.records("lilan") == []
+    chat.say("lilan", "今天在江口村搞了个")
+    assert "重新发给我" in chat.say("lilan", "重发")
+    chat.say("lilan", "今天在江口村开展家庭健康宣传活动，来了25人，发放家庭防疫指导手册30本")
+    chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 25 and items_of(items) == [("家庭防疫指导手册", 30, "本")]
+
+
+def test_a_card_about_to_expire_is_mentioned_once(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村开了会员活动 到了13人")
+    with session_scope(chat.runtime.services.engine) as session:
+        [reminder] = session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.origin).startswith("activity-card:"))
+        ).all()
+    assert reminder.status == "pending" and "5分钟后作废" in reminder.text
+    assert reminder.not_before > datetime.now(SHANGHAI) + timedelta(minutes=20)
+    chat.say("lilan", "对")
+    with session_scope(chat.runtime.services.engine) as session:
+        statuses = session.exec(
+            select(OutboxMessage.status).where(
+                col(OutboxMessage.origin).startswith("activity-card:")
+            )
+        ).all()
+    assert set(statuses) == {"cancelled"}
