@@ -28,6 +28,7 @@ ILLEGAL = (
     "如果有生育方面的困难，可以到正规医院就诊，或咨询当地卫生健康部门、乡镇计生办。"
 )
 NOT_FOUND = "这个问题我暂时答不上来。"
+DECLINED = "您问的其他事情不在我能回答的范围内，我主要回答生育政策、育儿补贴、计生保险、优生优育和计生协的问题。"
 
 
 #: A sentence telling the reader to check with someone ("具体以当地最新文件为准"): one per reply.
@@ -112,10 +113,11 @@ def choices_text(candidates: Sequence[Entry]) -> str:
 
 def render(hit: FaqHit) -> str:
     """Plain reply text for a hit (without hand-off; the FAQ route adds that)."""
-    if hit.outcome is Outcome.CONFIDENT and hit.parts:
-        return parts_text(hit.parts)
     if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
-        return entry_text(hit.entry, hit.note)
+        text = parts_text(hit.parts) if hit.parts else entry_text(hit.entry, hit.note)
+        # 南宁头胎产假多少天 顺便问下年假有几天: the question in scope is answered, the other
+        # is said to be out of scope.
+        return f"{text}\n{DECLINED}" if hit.declined else text
     if hit.outcome is Outcome.UNSURE and hit.candidates:
         return choices_text(hit.candidates)
     if hit.outcome is Outcome.GREETING:

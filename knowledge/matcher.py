@@ -27,10 +27,11 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 import jieba
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
@@ -48,7 +49,7 @@ _BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日�
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
     r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
-    r"(.)不\1|有没有|算不算|对不对|(?<=..)不$|没有?$"
+    r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
 #: Clauses that carry nothing: dropped before a long message is read.
 FILLER = frozenset(
@@ -106,6 +107,8 @@ class Params:
     long_message: int = 28  # characters: a message this long is reduced to its questions
     max_parts: int = 3  # questions answered from one message
     context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
+    decisive: float = 0.1  # a short message's one question answered with this margin stands
+    w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ class Clause:
     asking: bool  # a question word or mark (吗, 多少, 能不能, 给钱不, ？)
     anchored: bool = False  # a family-planning word (计生, 产假, 叶酸 …)
     region: Region = field(default_factory=Region)  # a place the clause names
+    raw: str = ""  # the clause as typed (cleaned, typos not corrected)
 
 
 _Memo = dict[str, tuple[list["Scored"], list[str]]]
@@ -140,7 +144,6 @@ class _Scope:
     source: str
     anchored: bool  # a family-planning word
     off_topic: bool  # an out-of-scope word and no family-planning word
-    named: frozenset[str]  # provinces the message names
     memo: _Memo  # rankings already computed for this message, by text
 
 
@@ -161,6 +164,8 @@ class FaqHit:
     #: One confident hit per question when the message asks two or more (this hit is the
     #: first of them); empty for a single question.
     parts: tuple[FaqHit, ...] = ()
+    #: Questions of the same message that are out of scope (answered with a short note).
+    declined: int = 0
 
     @property
     def top_entry(self) -> Entry | None:
@@ -168,6 +173,38 @@ class FaqHit:
         if self.entry is not None:
             return self.entry
         return self.candidates[0] if self.candidates else None
+
+
+#: Words of a question comparing two places (各, 分别, 哪个长, 一样吗).
+_COMPARING = re.compile(r"各|分别|哪个|哪边|哪里的|区别|不同|不一样|一样吗|一样不|差别|比较|对比")
+#: 他 / 她 standing for one person (not 他们, 其他, 他人).
+_PRONOUN = re.compile(r"(?<![其吉])[他她](?![们人])")
+#: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
+_UNITS = frozenset("个岁周天月年次项份元块万号日时分")
+
+
+def _stand_in(named: Sequence[tuple[str, str]], pronoun: re.Match[str]) -> str:
+    """The family member named last that ``pronoun`` can stand for (``Matcher.resolve_pronouns``)."""
+    for word, pronouns in reversed(named):
+        if pronoun.group() in pronouns:
+            return word
+    return pronoun.group()
+
+
+def _keep(text: str, asked: Sequence[str]) -> list[str]:
+    """The texts later questions may lean on: ``text`` and the one before it."""
+    return [text, *[t for t in asked if t != text][:1]]
+
+
+def _repeats(hit: FaqHit, hits: Sequence[FaqHit]) -> bool:
+    """Whether ``hit`` gives an answer one of ``hits`` already gives."""
+    if hit.entry is None:
+        return False
+    key = hit.entry.group_key
+    return any(
+        h.outcome is Outcome.CONFIDENT and h.entry is not None and h.entry.group_key == key
+        for h in hits
+    )
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -184,6 +221,50 @@ def _read_lines(path: Path) -> list[str]:
 def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
     parts = [f"(?:{p})" for p in patterns]
     return re.compile("|".join(parts)) if parts else None
+
+
+#: Separates the parts of a co-occurrence rule in a pattern file.
+TOGETHER = " && "
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """One pattern file: phrases and co-occurrence rules.
+
+    A plain line is a regular expression for a phrase; it is looked for inside one clause (the
+    text between the asker's spaces and punctuation), so two neighbouring clauses never make a
+    phrase together (还来得及买吗 + 要不要准生证 is no 买准生证). A line ``A && B && C`` is a
+    co-occurrence rule: it holds when every part matches somewhere in the message, in any order
+    (a child, money and handing the child over, told in different sentences).
+    """
+
+    phrase: re.Pattern[str] | None = None
+    together: tuple[tuple[re.Pattern[str], ...], ...] = ()
+
+    @classmethod
+    def read(cls, path: Path) -> Patterns:
+        lines = _read_lines(path)
+        phrases = [line for line in lines if TOGETHER not in line]
+        rules = tuple(
+            tuple(re.compile(part.strip()) for part in line.split(TOGETHER))
+            for line in lines
+            if TOGETHER in line
+        )
+        return cls(_compile_any(phrases), rules)
+
+    def phrase_in(self, texts: Iterable[str]) -> re.Match[str] | None:
+        """The first phrase found in one of ``texts`` (each one clause)."""
+        if self.phrase is None:
+            return None
+        for text in texts:
+            found = self.phrase.search(text)
+            if found is not None:
+                return found
+        return None
+
+    def rule_in(self, text: str) -> bool:
+        """Whether a co-occurrence rule holds for the whole message ``text``."""
+        return any(all(part.search(text) for part in rule) for rule in self.together)
 
 
 class Segmenter:
@@ -224,11 +305,28 @@ class Segmenter:
         self.region_pattern = re.compile(
             "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
         )
-        self.illegal = _compile_any(_read_lines(dict_dir / "illegal.txt"))
+        self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.focus: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = []
+        for line in _read_lines(dict_dir / "focus.txt"):
+            name, asked, given = line.split("\t")
+            self.focus.append((name, re.compile(asked), re.compile(given)))
+        # Family members, longest first, with the pronouns that can stand for them.
+        people: list[tuple[str, str]] = []
+        for line in _read_lines(dict_dir / "persons.txt"):
+            pronouns, *words = line.split()
+            people += [(word, pronouns) for word in words]
+        people.sort(key=lambda wp: len(wp[0]), reverse=True)
+        self.people = dict(people)
+        self.person_pattern = (
+            re.compile("|".join(re.escape(w) for w, _ in people)) if people else None
+        )
+        self.attributes = frozenset(
+            w for line in _read_lines(dict_dir / "attributes.txt") for w in line.split()
+        )
         self.first: list[tuple[str, re.Pattern[str]]] = []
         for line in _read_lines(dict_dir / "first.txt"):
             group, _, pattern = line.partition(" ")
@@ -237,8 +335,11 @@ class Segmenter:
         self.lexicon: set[str] = set(self.synonyms) | set(self.synonyms.values())
         self.lexicon.update(line.split()[0] for line in _read_lines(dict_dir / "user.txt"))
         self.lexicon.update(w for line in in_scope for w in line.split("|") if w.isalpha())
+        # (phrases only: the short everyday words of co-occurrence rules, 报晚 or 写多, would
+        # turn right words into them, 报完 into 报晚)
         for line in _read_lines(dict_dir / "illegal.txt"):
-            self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
+            if TOGETHER not in line:
+                self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -295,6 +396,8 @@ class _Doc:
     length: int
     variants: tuple[str, ...]
     variant_words: tuple[frozenset[str], ...] = ()
+    gives: frozenset[str] = frozenset()  # what the direct answer gives (dict/focus.txt)
+    details: frozenset[str] = frozenset()  # ... and what the whole answer gives
 
 
 class Matcher:
@@ -310,6 +413,7 @@ class Matcher:
         self.params = params or Params()
         self.segmenter.add_words(k for e in entries for k in e.keywords)
         self.docs: list[_Doc] = []
+        self.index: dict[str, int] = {e.id: i for i, e in enumerate(entries)}
         self.groups: dict[str, list[int]] = {}
         word_df: dict[str, int] = {}
         bigram_df: dict[str, int] = {}
@@ -326,8 +430,19 @@ class Matcher:
             questions = texts[: len(entry.questions)]
             variants = tuple(self._fuzzy_form(t) for t in questions)
             variant_words = tuple(frozenset(self.segmenter.words(t)) for t in questions)
+            direct = entry.answer.strip().split("\n")[0]
+            focus = self.segmenter.focus
+            gives = frozenset(name for name, _, given in focus if given.search(direct))
+            details = frozenset(name for name, _, given in focus if given.search(entry.answer))
             doc = _Doc(
-                entry, counts, frozenset(bigrams), sum(counts.values()), variants, variant_words
+                entry,
+                counts,
+                frozenset(bigrams),
+                sum(counts.values()),
+                variants,
+                variant_words,
+                gives,
+                details,
             )
             self.docs.append(doc)
             self.groups.setdefault(entry.group_key, []).append(index)
@@ -342,6 +457,10 @@ class Matcher:
         self.max_idf = math.log(1 + n)
         self.word_idf = {w: self._idf(df, n) for w, df in word_df.items()}
         self.bigram_idf = {b: self._idf(df, n) for b, df in bigram_df.items()}
+        self.variant_idf = [
+            tuple({w: self.word_idf.get(w, 0.0) for w in v} for v in d.variant_words)
+            for d in self.docs
+        ]
         self.variant_totals = [
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
@@ -450,26 +569,38 @@ class Matcher:
         recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
         query_form = "".join(words)
         query_words = set(words)
+        wants = [name for name, asked, _ in seg.focus if asked.search(text)]
         scored = []
         for index in recalled:
             doc = self.docs[index]
             cover_v = max(
                 (
-                    sum(self.word_idf.get(w, 0.0) for w in v if w in query_words) / total
-                    for v, total in zip(doc.variant_words, self.variant_totals[index], strict=True)
+                    sum(weights[w] for w in query_words if w in weights) / total
+                    for weights, total in zip(
+                        self.variant_idf[index], self.variant_totals[index], strict=True
+                    )
                 ),
                 default=0.0,
             )
             cover_w = word_hit.get(index, 0.0) / word_total
             cover_b = bigram_hit.get(index, 0.0) / bigram_total
-            fuzzy = max((fuzz.ratio(query_form, v) for v in doc.variants), default=0.0) / 100
+            best = process.extractOne(query_form, doc.variants, scorer=fuzz.ratio)
+            fuzzy = best[1] / 100 if best else 0.0
             confidence = (
                 params.w_words * cover_w
                 + params.w_variant * cover_v
                 + params.w_bigrams * cover_b
                 + params.w_fuzzy * fuzzy
             )
-            scored.append(Scored(doc.entry, min(confidence, 1.0), cover_w, cover_b, fuzzy))
+            confidence = min(confidence, 1.0)
+            if wants:
+                # An answer that gives what is asked for (an amount, a count, papers) first,
+                # in its direct answer or at least in its details. The score may pass 1.0, so
+                # that of two perfect matches it still comes first; a decision reports at most
+                # 1.0 (``_decide``).
+                given = sum((w in doc.gives) + (w in doc.details) for w in wants) / 2
+                confidence *= 1 + params.w_focus * given / len(wants)
+            scored.append(Scored(doc.entry, confidence, cover_w, cover_b, fuzzy))
         scored.sort(key=lambda s: s.confidence, reverse=True)
         return scored, strange
 
@@ -488,20 +619,29 @@ class Matcher:
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
 
-    def classify(self, text: str, fixed: str | None = None) -> Outcome | None:
+    def classify(
+        self, text: str, fixed: str | None = None, clauses: Sequence[Clause] | None = None
+    ) -> Outcome | None:
         """Greeting, thanks or an illegal request, recognised before any matching
-        (``fixed``: the cleaned text with typos corrected, when already known)."""
+        (``fixed``: the cleaned text with typos corrected, and ``clauses`` its clauses, when
+        already known). An illegal phrase is looked for clause by clause, a co-occurrence rule
+        over the whole message (``Patterns``)."""
         cleaned = self.segmenter.clean(text)
         if cleaned in GREETINGS or (len(cleaned) <= 6 and cleaned.rstrip("啊呀哈") in GREETINGS):
             return Outcome.GREETING
         if cleaned in THANKS or cleaned.rstrip("啊呀哈了！!") in THANKS:
             return Outcome.THANKS
         illegal = self.segmenter.illegal
-        if illegal is not None:
-            if fixed is None:
-                fixed = self.correct(cleaned)
-            if illegal.search(cleaned) or illegal.search(fixed):
-                return Outcome.ILLEGAL
+        if clauses is None:
+            clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+        if fixed is None:
+            fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
+        pieces = [c.raw for c in clauses] + [c.text for c in clauses] if clauses else [cleaned]
+        if not clauses:
+            pieces.append(fixed)
+        pieces = list(dict.fromkeys(pieces))  # a clause typed right is looked at once
+        if illegal.phrase_in(pieces) or illegal.rule_in(cleaned) or illegal.rule_in(fixed):
+            return Outcome.ILLEGAL
         return None
 
     # -- clauses ---------------------------------------------------------------------------
@@ -519,7 +659,7 @@ class Matcher:
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
-            out.append(Clause(fixed, asking, anchored, find_region(cleaned)))
+            out.append(Clause(fixed, asking, anchored, find_region(cleaned), cleaned))
         return out
 
     def has_topic(self, clause: Clause, memo: _Memo | None = None) -> bool:
@@ -532,6 +672,16 @@ class Matcher:
             ranked[0].confidence >= self.params.topic_confidence
             and ranked[0].words >= self.params.topic_words
         )
+
+    def topic_strength(self, clause: Clause, memo: _Memo | None = None) -> float | None:
+        """How well a clause carries a topic (None: it carries none). A family-planning word
+        beats any match."""
+        if not self.has_topic(clause, memo):
+            return None
+        if clause.anchored:
+            return 2.0
+        ranked, _ = self._rank(clause.text, memo)
+        return ranked[0].confidence if ranked else 0.0
 
     @staticmethod
     def story_region(clauses: Sequence[Clause], asker: Region | None) -> Region:
@@ -550,38 +700,203 @@ class Matcher:
         asked = [c.region for c in clauses if c.asking and not c.region.is_empty]
         return asked[0] if asked else named[0]
 
+    def off_clause(self, text: str) -> bool:
+        """Whether a piece of text is about something the assistant does not cover.
+
+        An out-of-scope word makes it so unless a family-planning word comes after it: the
+        question's topic is what it ends on (独生子女考公务员能加分吗 is about the exam,
+        坐高铁摔伤了关爱保险赔不赔 about the insurance)."""
+        seg = self.segmenter
+        if seg.out_of_scope is None:
+            return False
+        outside = [m.end() for m in seg.out_of_scope.finditer(text)]
+        if not outside:
+            return False
+        inside = [m.end() for m in seg.in_scope.finditer(text)] if seg.in_scope else []
+        return not inside or max(outside) > max(inside)
+
+    def resolve_pronouns(self, clauses: Sequence[Clause]) -> list[Clause]:
+        """Question clauses with 他 / 她 replaced by the family member the message named last
+        that the pronoun can stand for (我老公在另一个厂 … 他有几天假: 老公有几天假)."""
+        pattern = self.segmenter.person_pattern
+        if pattern is None:
+            return list(clauses)
+        out: list[Clause] = []
+        named: list[tuple[str, str]] = []  # (word, pronouns) in the order they were named
+        for clause in clauses:
+            text = clause.text
+            if clause.asking and named:
+                text = _PRONOUN.sub(partial(_stand_in, tuple(named)), text)
+            out.append(replace(clause, text=text) if text != clause.text else clause)
+            named += [
+                (m.group(), self.segmenter.people[m.group()])
+                for m in pattern.finditer(clause.text)
+            ]
+        return out
+
+    def anchors(self, text: str) -> set[str]:
+        """The family-planning words of a text, in their usual spelling (独女 is 独生子女)."""
+        pattern = self.segmenter.in_scope
+        if pattern is None:
+            return set()
+        found = {m.group() for m in pattern.finditer(self.segmenter.normalise(text))}
+        return {self.segmenter.normalise(m.group()) for m in pattern.finditer(text)} | found
+
+    def _ignores(self, hit: FaqHit, story: str, question: str) -> bool:
+        """Whether the story names a family-planning word that neither the question nor the
+        answer ``hit`` gives for it has."""
+        if not story:
+            return False
+        return self._unknown(hit, self.anchors(story) - self.anchors(question))
+
+    def _unknown(self, hit: FaqHit, words: set[str]) -> bool:
+        """Whether the answer ``hit`` gives knows none of ``words`` (family-planning words)."""
+        if hit.entry is None or not words:
+            return False
+        doc = self.docs[self.index[hit.entry.id]]
+        known = "".join(doc.variants) + "".join(doc.words)
+        return not any(word in known for word in words)
+
+    def own_topic(self, text: str) -> bool:
+        """Whether a question names a topic of its own, rather than only what it wants to know
+        about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``)."""
+        seg = self.segmenter
+        return any(
+            word not in seg.attributes and not all(c in _NUMERAL or c in _UNITS for c in word)
+            for word in seg.words(seg.normalise(text))
+        )
+
     def _questions(self, clauses: Sequence[Clause], scope: _Scope) -> list[FaqHit]:
         """One decision per question clause, each read with the topic it leans on.
 
-        A question clause is tried alone and after the nearest topic clause before it
-        (国家那个育儿补贴第三个娃也给不给 + 要去哪里弄; 开始吃叶酸 + 来得及吗); the reading with
-        the more confident answer wins. A clause that answers well alone becomes the topic for
-        the clauses after it.
+        The topic a question may lean on is the story told since the previous question (its
+        last few topic clauses together, 没想起来家里有计生意外保险 + 现在过去一年多了, else its
+        last one), else the previous question, else the story's strongest topic clause. A question that names no topic of its
+        own (要带什么证件, 这个能不能赔, 还来得及吗) is read with it; after an out-of-scope
+        topic (车险能赔吗 + 要多久到账) it is out of scope too. A question with a topic of its
+        own is tried alone and with it; the reading with the more confident answer wins, unless
+        it only repeats an answer already given (南宁生三孩产假几天 + 男方能休几天 asks about
+        the husband).
         """
         hits: list[FaqHit] = []
-        context = ""
+        story: list[tuple[str, float]] = []  # topic clauses since the last question
+        earlier: list[tuple[str, float]] = []  # topic clauses told before that question
+        story_off = False  # the last of them is out of scope
+        asked: list[str] = []  # the last question with a topic, and the last one answered
         for clause in clauses:
-            topic = self.has_topic(clause, scope.memo)
+            off = self.off_clause(clause.text)
             if not clause.asking:
-                if topic:
-                    context = clause.text
+                if off:
+                    story.append((clause.text, -1.0))
+                    story_off = True
+                else:
+                    weight = self.topic_strength(clause, scope.memo)
+                    if weight is not None:
+                        story.append((clause.text, weight))
+                        story_off = False
+                continue
+            topics = self._contexts(story, asked, earlier)
+            earlier = story or earlier
+            leaning_off = story_off
+            # Out of scope alone but not after the story told before it (生的时候打无痛 +
+            # 医保给报销不): the story says what it is about.
+            off = off and self.off_clause("".join(t for t, _ in story) + clause.text)
+            story, story_off = [], False
+            if off:
+                hits.append(FaqHit(Outcome.REJECT))
+                asked = []
+                story_off = True
+                continue
+            answered = frozenset(
+                h.entry.group_key for h in hits if h.outcome is Outcome.CONFIDENT and h.entry
+            )
+            if not self.own_topic(clause.text):
+                if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
+                    hits.append(FaqHit(Outcome.REJECT))
+                    continue
+                texts = [t + clause.text for t in topics] or [clause.text]
+                hit, read = self._first(texts, scope)
+                top = hit.top_entry
+                if (
+                    answered
+                    and top is not None
+                    and top.group_key in answered
+                    and self.lacks(top, clause.text)
+                ):
+                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something
+                    # the first answer does not give.
+                    hit, read = self._first(texts, scope, answered)
+                hits.append(hit)
+                if hit.outcome is Outcome.CONFIDENT:
+                    asked = _keep(read[-48:], asked)
                 continue
             alone = self._decide(clause.text, scope)
-            joined = self._decide(context + clause.text, scope) if context else None
+            joined, read = self._first([t + clause.text for t in topics[:2]], scope)
             if (
-                joined is not None
+                topics
                 and joined.outcome is Outcome.CONFIDENT
+                and not _repeats(joined, hits)
                 and (
                     alone.outcome is not Outcome.CONFIDENT
+                    # alone, a near tie between two answers (能上关爱保险吗: what it covers or
+                    # who can join?) that the story settles (娃才两个月)
+                    or alone.margin < self.params.margin
+                    # the story names a family-planning subject the answer alone knows
+                    # nothing of (我是独女 + 能请几天护理假 is not about fathers' leave)
+                    or self._ignores(alone, topics[0], clause.text)
                     or joined.confidence >= alone.confidence - self.params.context_bonus
                 )
             ):
                 hits.append(joined)
-                continue
-            hits.append(alone)
-            if topic and alone.outcome is Outcome.CONFIDENT:
-                context = clause.text
+            else:
+                hits.append(alone)
+                read = clause.text
+            # what the next questions may lean on: this question, as it was read
+            asked = _keep(read[-48:], asked)
         return hits
+
+    def lacks(self, entry: Entry, question: str) -> bool:
+        """Whether ``question`` asks for something (an amount, a count …, ``dict/focus.txt``)
+        that ``entry``'s direct answer does not give; False when it asks for none of these."""
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
+        gives = self.docs[self.index[entry.id]].gives
+        return any(w not in gives for w in wants)
+
+    def _first(
+        self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
+    ) -> tuple[FaqHit, str]:
+        """The first confident reading of ``texts`` (most likely first), else the most
+        confident one, and the text it was read from (no texts: no match)."""
+        readings = []
+        for text in texts:
+            hit = self._decide(text, scope, exclude)
+            if hit.outcome is Outcome.CONFIDENT:
+                return hit, text
+            readings.append((hit, text))
+        if not readings:
+            return FaqHit(Outcome.NONE), ""
+        return max(readings, key=lambda r: r[0].confidence)
+
+    @staticmethod
+    def _contexts(
+        story: Sequence[tuple[str, float]],
+        asked: Sequence[str],
+        earlier: Sequence[tuple[str, float]] = (),
+    ) -> list[str]:
+        """The texts a question may lean on, most likely first (see ``_questions``): the
+        story told since the previous question, that question, the story told before it."""
+        out: list[str] = []
+        told = [(t, w) for t, w in story if w >= 0]
+        if told:
+            out.append("".join(t for t, _ in told[-3:])[-48:])
+            out.append(told[-1][0])
+        out.extend(asked)
+        before = [(t, w) for t, w in earlier if w >= 0] if not told else []
+        if before:
+            out.append("".join(t for t, _ in before[-3:])[-48:])
+        if told:
+            out.append(max(told, key=lambda tw: tw[1])[0])
+        return list(dict.fromkeys(out))
 
     def focus(self, clauses: Sequence[Clause], memo: _Memo | None = None) -> str:
         """A long message reduced to what matters: its question and topic clauses (the
@@ -602,7 +917,7 @@ class Matcher:
         clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
         fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
-        special = self.classify(text, fixed)
+        special = self.classify(text, fixed, clauses)
         if special is not None:
             return FaqHit(special)
         named = find_region(text)
@@ -613,17 +928,55 @@ class Matcher:
             source = "asker"
         if len(clauses) >= 3 and source == "text":
             region = self.story_region(clauses, asker_region)
-        scope = self._scope(fixed, cleaned, region, source, memo)
-        return self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
+        scope = self._scope(fixed, region, source, memo)
+        hit = self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
+        return self._compare_regions(hit, cleaned)
+
+    def _compare_regions(self, hit: FaqHit, cleaned: str) -> FaqHit:
+        """A question comparing regions (我妹在柳州生头胎 我在佛山生二胎 产假各多少天, 广西和广东
+        产假哪个长) gets the rule of each region it names, one part each."""
+        if (
+            hit.outcome is not Outcome.CONFIDENT
+            or hit.entry is None
+            or hit.parts
+            or not _COMPARING.search(cleaned)
+        ):
+            return hit
+        places: dict[str, Region] = {}
+        for found in self.segmenter.region_pattern.finditer(cleaned):
+            place = find_region(found.group())
+            if place.province and place.province not in places:
+                places[place.province] = place
+        if len(places) < 2:
+            return hit
+        group = hit.entry.group_key
+        parts: list[FaqHit] = []
+        for place in places.values():
+            entry, note = self.resolve(group, hit.ranked, place)
+            if all(p.entry is not entry for p in parts):
+                parts.append(
+                    replace(hit, entry=entry, note=note, region=place, region_source="text")
+                )
+        if len(parts) < 2:
+            return hit
+        return replace(parts[0], parts=tuple(parts[: self.params.max_parts]))
 
     def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
         """The decision for a message: one question, several, or a long story."""
         memo = scope.memo
-        if len(clauses) <= 1 or scope.off_topic:
-            # An out-of-scope word and no family-planning word: the whole message decides
-            # (车险能赔吗 要多久到账 is about car insurance, not about when a subsidy is paid).
+        asking = [c for c in clauses if c.asking]
+        if len(clauses) <= 1 or (scope.off_topic and not scope.anchored):
+            # One question, or an out-of-scope word and no family-planning word: the whole
+            # message decides (车险能赔吗 要多久到账 is about car insurance).
             return self._decide(fixed, scope)
-        hits = self._questions(clauses, scope)
+        # With a family-planning word, out-of-scope words are weighed clause by clause: one in
+        # the family story (老伴也是种地的) says nothing about the question, one in a question
+        # of its own (顺便问下年假有几天) leaves that question out.
+        scope = replace(scope, off_topic=False)
+        hits = self._questions(self.resolve_pronouns(clauses), scope) if asking else []
+        declined = sum(h.outcome is Outcome.REJECT for h in hits)
+        if hits and declined == len(hits):
+            return FaqHit(Outcome.REJECT)
         parts: list[FaqHit] = []
         for hit in hits:
             if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
@@ -631,19 +984,34 @@ class Matcher:
                 if all(p.entry is None or p.entry.group_key != key for p in parts):
                     parts.append(hit)
         if len(parts) >= 2:
-            return replace(parts[0], parts=tuple(parts[: self.params.max_parts]))
+            return replace(
+                parts[0], parts=tuple(parts[: self.params.max_parts]), declined=declined
+            )
+        if parts and declined:
+            # 南宁头胎产假多少天 顺便问下我年假有几天: the one question in scope is answered.
+            return replace(parts[0], declined=declined)
         long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
         if not long:
-            return self._decide(fixed, scope)
-        # The story may carry the topic (我是独生女 … 能请几天护理假): the question and topic
-        # clauses together first, then the whole message, then a question with its topic.
+            whole = self._decide(fixed, scope)
+            if whole.outcome is Outcome.CONFIDENT or not parts:
+                return whole
+            # 计生保险 + 出了事多久内要报案: the one question, when it is answered decisively.
+            return parts[0] if parts[0].margin >= self.params.decisive else whole
+        # Its one question, read with the story it leans on; unless the answer knows nothing of
+        # a family-planning word of the story (我是独生子 … 公司给不给护理假 is not about
+        # fathers' leave) that the message read as one question does answer. With no question
+        # understood: the question and topic clauses together, then the whole message.
+        told = self.anchors("".join(c.text for c in clauses if not c.asking)) - self.anchors(
+            "".join(c.text for c in asking)
+        )
+        if parts and not self._unknown(parts[0], told):
+            return parts[0]
         hit = self._decide(self.focus(clauses, memo), scope)
-        if hit.outcome is Outcome.CONFIDENT:
-            return hit
-        whole = self._decide(fixed, scope)
-        if whole.outcome is Outcome.CONFIDENT:
-            return whole
-        return parts[0] if parts else hit
+        if hit.outcome is not Outcome.CONFIDENT:
+            hit = self._decide(fixed, scope)
+        if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
+            return parts[0]
+        return hit
 
     def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
         """Put the answer a question of this kind needs first (``dict/first.txt``): an
@@ -675,25 +1043,21 @@ class Matcher:
             return replace(lead, parts=(lead, *rest)[: self.params.max_parts])
         return hit
 
-    def _scope(self, fixed: str, cleaned: str, region: Region, source: str, memo: _Memo) -> _Scope:
+    def _scope(self, fixed: str, region: Region, source: str, memo: _Memo) -> _Scope:
         seg = self.segmenter
         anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
-        off_topic = (
-            not anchored
-            and seg.out_of_scope is not None
-            and seg.out_of_scope.search(fixed) is not None
-        )
-        named = frozenset(
-            find_region(m.group()).province for m in seg.region_pattern.finditer(cleaned)
-        )
-        return _Scope(region, source, anchored, off_topic, named, memo)
+        off_topic = self.off_clause(fixed)
+        return _Scope(region, source, anchored, off_topic, memo)
 
-    def _decide(self, fixed: str, scope: _Scope) -> FaqHit:
-        """The outcome for one (cleaned, corrected) question text."""
+    def _decide(self, fixed: str, scope: _Scope, exclude: frozenset[str] = frozenset()) -> FaqHit:
+        """The outcome for one (cleaned, corrected) question text (``exclude``: groups whose
+        answer is already given for another question of the message)."""
         params = self.params
         region, source = scope.region, scope.source
         anchored, off_topic = scope.anchored, scope.off_topic
         ranked, strange = self._rank(fixed, scope.memo)
+        if exclude:
+            ranked = [s for s in ranked if s.entry.group_key not in exclude]
         groups = self._group_order(ranked)
         if not groups:
             if off_topic:
@@ -704,10 +1068,11 @@ class Matcher:
         margin = top_conf - second
         if off_topic and top_conf < params.sure:
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
+        shown = min(top_conf, 1.0)  # scores may pass 1.0 (``_rank``); a decision reports ≤ 1
         base = FaqHit(
             Outcome.NONE,
-            confidence=top_conf,
-            margin=margin,
+            confidence=shown,
+            margin=min(margin, shown),
             region=region,
             region_source=source,
             ranked=tuple(ranked),
@@ -722,10 +1087,6 @@ class Matcher:
         if (top_conf >= params.confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
-            if source == "text" and not self._covers(top_key, scope.named):
-                # 广西婚假 with only 内蒙古's rule known: another province's rule is no answer.
-                resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
-                return replace(base, candidates=tuple(e for e, _ in resolved))
             entry, note = self.resolve(top_key, ranked, region)
             return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
         if top_conf >= params.floor:
@@ -752,13 +1113,6 @@ class Matcher:
         return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
 
     # -- regions ---------------------------------------------------------------------------
-
-    def _covers(self, group_key: str, named: frozenset[str]) -> bool:
-        """Whether a group answers for a question naming regions: it has a national entry, or
-        an entry for a province the question names (湖南的嫁到广西: 广西's rule answers)."""
-        return any(
-            e.is_national or e.place.province in named for e in self.group_entries(group_key)
-        )
 
     def group_entries(self, key: str) -> list[Entry]:
         return [self.docs[i].entry for i in self.groups.get(key, [])]

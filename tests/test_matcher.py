@@ -150,9 +150,17 @@ def test_a_topic_no_entry_knows_is_not_answered(kb: KnowledgeBase, tmp_path: Pat
     assert hit.outcome is Outcome.NONE and hit.candidates
 
 
-def test_another_provinces_rule_is_no_answer(kb: KnowledgeBase) -> None:
-    only_guangxi = [e for e in kb.entries if e.id != "t1.leave.maternity.national"]
+def test_another_provinces_rule_is_given_behind_a_note(kb: KnowledgeBase) -> None:
+    # A question naming a region the group has no rule for is answered like an asker from
+    # that region: the other region's rule, behind a note saying whose rule it is.
+    only_guangxi = [
+        e
+        for e in kb.entries
+        if e.group != "leave.maternity" or e.id == "t1.leave.maternity.guangxi"
+    ]
     matcher = Matcher(only_guangxi, kb.matcher.segmenter)
     assert matcher.match("广西产假多少天").outcome is Outcome.CONFIDENT
     hit = matcher.match("内蒙古产假多少天")
-    assert hit.outcome is Outcome.NONE and hit.candidates
+    assert hit.outcome is Outcome.CONFIDENT and hit.entry is not None
+    assert hit.entry.id == "t1.leave.maternity.guangxi"
+    assert render(hit).startswith("以下是广西的规定，您所在的内蒙古请咨询")

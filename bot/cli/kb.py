@@ -272,6 +272,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             "answer": text,
             "entry_id": hit.entry.id if hit.entry else None,
             "parts": [p.entry.id for p in hit.parts if p.entry is not None],
+            "declined": hit.declined,
             "confident": hit.outcome is Outcome.CONFIDENT,
             "candidates": [e.id for e in hit.candidates],
             "outcome": hit.outcome.value,

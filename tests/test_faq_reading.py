@@ -1,0 +1,194 @@
+"""How a message is read before it is matched (on the real knowledge base): the topic a question
+leans on, out-of-scope and illegal requests however they are phrased, pronouns, comparisons
+between regions, and answers that give what the question asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.answers import DECLINED, render
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import FaqHit, Outcome, Segmenter
+from knowledge.regions import Region, find_region
+
+REAL = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.from_directory(REAL, Segmenter())
+
+
+def ask(kb: KnowledgeBase, text: str, region: str = "") -> FaqHit:
+    return kb.matcher.match(text, find_region(region) if region else Region())
+
+
+def answered(hit: FaqHit) -> list[str]:
+    """The entries a confident hit answers with, in order."""
+    assert hit.outcome is Outcome.CONFIDENT, hit.outcome
+    parts = hit.parts or (hit,)
+    return [p.entry.id for p in parts if p.entry is not None]
+
+
+# -- illegal requests ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a child handed over for money, told over several sentences
+        "有人说可以给我八万营养费 让我把刚生的孩子给他 这样怎么弄比较稳妥",
+        "我们家想把老二送人 对方给五万块 这样行吗",
+        # a child taken in, or left, without the authorities
+        "亲戚家孩子多 想抱一个过来 直接上我们家户口 不去民政局行不行",
+        "在路边捡了个小孩 直接上我家户口 不报警行不行",
+        "孩子生下来有病 我们养不起 晚上偷偷放到福利院门口 会不会被查出来",
+        # falsified papers and claims
+        "出生证明上的日期能不能改成2025年的 这样补贴能多领几个月",
+        "医院发票金额能不能开大一点 计生险可以多赔点",
+        "报案能不能跟保险公司说是他干活摔的",
+        "孩子户口挂在我妹家 两家都领一份育儿补贴 可以吗",
+        "能不能找关系开个假的节扎证明 去领奖励",
+        # the sex found out, a girl, an abortion — in three clauses
+        "查出来是女孩 不想要了 哪个医院能给引掉",
+    ],
+)
+def test_illegal_requests_phrased_indirectly_are_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same words in lawful questions
+        "我现在怀孕18周 还来得及买母婴保险吗 要不要准生证",
+        "出生证明上名字写错了 能改吗",
+        "育儿补贴夫妻两个人都能领吗",
+        "孩子偷偷跑出去摔伤了 关爱保险能赔吗",
+        "我们有两个女儿 第三胎不小心流掉了 有产假吗",
+        "奶奶带孩子 每个月给她两千块 能领育儿补贴吗",
+        "报案的时候要说是怎么摔的吗",
+        "特扶的生育关怀保险 医保报完了还能再报吗",
+    ],
+)
+def test_lawful_questions_with_the_same_words_are_not_refused(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+# -- out of scope --------------------------------------------------------------------------
+
+
+def test_a_question_is_about_what_it_ends_on(kb: KnowledgeBase) -> None:
+    assert ask(kb, "独生子女考公务员能加分吗").outcome is Outcome.REJECT
+    assert ask(kb, "独生子女去当兵有什么优待", "包头").outcome is Outcome.REJECT
+    assert answered(ask(kb, "坐高铁摔伤了关爱保险赔不赔")) == ["t2.coverage.national"]
+
+
+def test_an_out_of_scope_word_in_the_story_is_incidental(kb: KnowledgeBase) -> None:
+    hit = ask(
+        kb,
+        "我邻居阿姨的独生儿子前年出车祸走了 她今年五十岁 老伴也是种地的 "
+        "村里说她可以申请个什么扶助 这个一个月能领多少",
+        "广西",
+    )
+    assert answered(hit) == ["t1.assist.special.amount"]
+
+
+def test_an_out_of_scope_question_beside_one_in_scope_is_declined_with_a_note(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(kb, "南宁头胎产假多少天 顺便问下我工作五年年假有几天", "南宁")
+    assert answered(hit) == ["t1.leave.maternity.guangxi"] and hit.declined == 1
+    text = render(hit)
+    assert "158天" in text and text.endswith(DECLINED)
+    # a question that only leans on an out-of-scope one is out of scope too
+    assert ask(kb, "车险能赔吗 要多久到账").outcome is Outcome.REJECT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "广西三月三放几天假",
+        "孩子想改名字 去哪里改 要什么材料",
+        "离婚了孩子抚养权归谁",
+        "南宁做一次试管到底大概多少钱 哪家成功率高",
+        "我想买个平安的重疾险 划算吗",
+    ],
+)
+def test_near_misses_are_declined(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
+
+
+def test_a_topic_the_knowledge_base_does_not_know_gets_no_lucky_answer(kb: KnowledgeBase) -> None:
+    # 要准备哪些材料 leans on 领养 at the 民政局, which no entry knows: no claim documents
+    hit = ask(
+        kb,
+        "我们结婚八年了一直没有孩子 现在想去福利院领养一个 要去民政局哪个窗口 要准备哪些材料",
+        "柳州",
+    )
+    assert hit.outcome is not Outcome.CONFIDENT
+
+
+# -- the topic a question leans on ---------------------------------------------------------
+
+
+def test_a_question_without_a_topic_reads_with_the_one_before(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "育儿补贴能不能去镇上办 要带什么证件", "南宁")
+    assert answered(hit) == ["t1.subsidy.applicant-place", "t1.subsidy.apply"]
+    assert "出生医学证明" in render(hit)
+
+
+def test_a_second_question_asks_something_new(kb: KnowledgeBase) -> None:
+    assert answered(ask(kb, "失独特扶要什么条件 一个月多少钱", "包头")) == [
+        "t1.assist.special.eligibility",
+        "t1.assist.special.amount",
+    ]
+    assert answered(ask(kb, "南宁生三孩产假几天 男方能休几天", "南宁")) == [
+        "t1.leave.maternity.guangxi",
+        "t1.leave.paternity.guangxi",
+    ]
+
+
+def test_the_story_names_the_subject_of_the_question(kb: KnowledgeBase) -> None:
+    # 护理假 alone is the father's leave; after 我是独女 it is the only child's
+    hit = ask(kb, "我是独女 我妈做手术住院 广东这边我能请几天护理假", "广东")
+    assert answered(hit) == ["t1.leave.only-child-care.guangdong"]
+
+
+def test_a_pronoun_stands_for_the_family_member_named_last(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "我是柳州的 今年生老二 我老公在另一个厂 到底我产假几天 他有几天假", "柳州")
+    assert answered(hit) == ["t1.leave.maternity.guangxi", "t1.leave.paternity.guangxi"]
+    assert "25天" in render(hit)
+
+
+def test_a_comparison_gets_the_rule_of_each_region(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "我妹在柳州生头胎 我在佛山生二胎 我们俩产假各多少天", "佛山")
+    assert answered(hit) == ["t1.leave.maternity.guangxi", "t1.leave.maternity.guangdong"]
+    text = render(hit)
+    assert "158天" in text and "178天" in text
+
+
+# -- answers that give what is asked -------------------------------------------------------
+
+
+def test_the_answer_that_gives_what_is_asked_for_wins(kb: KnowledgeBase) -> None:
+    # an amount: the subsidy, not the three-child policy
+    assert answered(ask(kb, "我们包头生三胎能给多少钱啊", "包头")) == ["t1.subsidy.amount.baotou"]
+    # a count: the 19 items
+    hit = ask(kb, "孕前检查是免费的吗 一共有多少项", "佛山")
+    assert "t3.precheck.items" in answered(hit) and "19项" in render(hit)
+
+
+def test_answers_state_todays_figures_in_the_fact_sheets_terms(kb: KnowledgeBase) -> None:
+    tax = render(ask(kb, "个税婴幼儿照护扣除每月多少", "江门"))
+    assert "2000元" in tax and "1000元" not in tax  # not the superseded 2022 figure
+    care = render(ask(kb, "广东独生子女护理假一年几天", "广东"))
+    assert "每年5天" in care and "15天" in care
+    day = render(ask(kb, "我们广西的会员活动日是哪天 怎么来的", "梧州"))
+    assert "5月29日" in day and "成立" in day
+    phone = render(ask(kb, "中国人寿报案电话多少 打过去要说些什么", "广西"))
+    assert "95519" in phone and "身份证号" in phone and "保单号" in phone
