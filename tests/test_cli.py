@@ -20,7 +20,8 @@ from handlers.core.members import Member, MemberRegistry
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Developer commands may keep English help (their own options and descriptions).
 DEVELOPER = {"xiehui activities eval", "xiehui activities bench", "xiehui activities parse",
-             "xiehui broadcast bench", "xiehui kb eval", "xiehui kb bench"}  # fmt: skip
+             "xiehui broadcast bench", "xiehui kb eval", "xiehui kb bench",
+             "xiehui db revision"}  # fmt: skip
 
 
 def parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:

@@ -36,6 +36,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.probe",
     "bot.cli.fault",
     "bot.cli.console",
+    "bot.cli.db",
 )
 #: Commands that keep running and log what they do at INFO; every other command is one-shot
 #: and logs only warnings, so its output is just its answer.
@@ -48,7 +49,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.web.app import create_app
+    from handlers.core.db import init_db, make_engine
 
+    # Before uvicorn starts: a server database that is behind stops here with the operator's
+    # one-paragraph message (a DomainError), not a traceback from inside the lifespan.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        init_db(engine)
+    finally:
+        engine.dispose()
     app = create_app(settings)
     uvicorn.run(
         app,

@@ -1,4 +1,8 @@
-"""Database engine and schema creation (SQLite file by default, PostgreSQL via DATABASE_URL)."""
+"""Database engine and session helpers (SQLite file by default, PostgreSQL via DATABASE_URL).
+
+The schema itself is versioned with Alembic: :func:`init_db` defers to
+:func:`handlers.core.schema.ensure_schema`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
 
-#: Modules that define SQLModel tables; imported before ``create_all`` so every table exists.
+#: Modules that define SQLModel tables; imported before the models' metadata is used.
 MODEL_MODULES = (
     "handlers.core.members",
     "handlers.core.outbox",
@@ -56,11 +60,18 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def init_db(engine: Engine) -> None:
-    """Create all tables that do not exist yet."""
+def import_models() -> None:
     for name in MODEL_MODULES:
         importlib.import_module(name)
-    SQLModel.metadata.create_all(engine)
+
+
+def init_db(engine: Engine, *, auto_upgrade: bool | None = None) -> None:
+    """Make sure the schema is the newest: a new database is created, an embedded SQLite one
+    is upgraded in place, a server database that is behind raises
+    :class:`handlers.core.schema.SchemaOutOfDate` (the operator runs ``xiehui db upgrade``)."""
+    from handlers.core.schema import ensure_schema
+
+    ensure_schema(engine, auto_upgrade=auto_upgrade)
 
 
 @contextmanager
