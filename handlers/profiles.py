@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
@@ -36,14 +38,27 @@ def remembered_region(engine: Engine, channel: str, user_id: str) -> Region:
 
 
 def remember_region(engine: Engine, channel: str, user_id: str, region: Region) -> None:
+    """Insert or overwrite in one statement (``INSERT ... ON CONFLICT DO UPDATE``): two
+    workers remembering the same family's first region at once must not collide on the
+    primary key (a read-then-insert did, on PostgreSQL, as an IntegrityError)."""
     if region.is_empty:
         return
-    with session_scope(engine) as session:
-        row = session.get(FamilyProfile, (channel, user_id))
-        if row is None:
-            row = FamilyProfile(channel=channel, user_id=user_id)
-        row.province, row.city, row.updated_at = region.province, region.city, utcnow()
-        session.add(row)
+    values = {
+        "channel": channel,
+        "user_id": user_id,
+        "province": region.province,
+        "city": region.city,
+        "updated_at": utcnow(),
+    }
+    table = FamilyProfile.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["channel", "user_id"],
+        set_={k: statement.excluded[k] for k in ("province", "city", "updated_at")},
+    )
+    with engine.begin() as connection:
+        connection.execute(statement)
 
 
 def forget(engine: Engine, channel: str, user_id: str) -> bool:

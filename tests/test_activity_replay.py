@@ -22,6 +22,7 @@ from handlers.core.db import init_db, make_engine
 from handlers.core.outbox import Outbox
 from handlers.core.registry import build_router
 from handlers.core.services import Services
+from tests.databases import database_url
 
 ROSTER = [
     {
@@ -55,7 +56,7 @@ def _factory(tmp_path: Path, redis: Redis):  # type: ignore[no-untyped-def]
     def make(_first: datetime) -> Iterator[Services]:
         folder = tmp_path / f"c{next(counter)}"
         folder.mkdir()
-        engine = make_engine(f"sqlite:///{folder / 'x.db'}")
+        engine = make_engine(database_url(folder, "x.db"))
         init_db(engine)
         redis.flushdb()
         try:

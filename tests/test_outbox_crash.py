@@ -27,6 +27,7 @@ from handlers.core.members import MemberGroup
 from handlers.core.outbox import SENT, Outbox
 from handlers.core.services import Services
 from tests.conftest import TEST_AGENT, TEST_CORP, TEST_SECRET
+from tests.databases import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 LEASE = 2.0
@@ -65,7 +66,7 @@ def _env(tmp_path: Path, redis: Redis, fake: FakeWeCom) -> dict[str, str]:
             "WECOM_SECRET": TEST_SECRET,
             "WECOM_API_BASE": fake.base_url,
             "REDIS_URL": f"unix://{socket}",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+            "DATABASE_URL": database_url(tmp_path, "shared.db"),
             "XIEHUI_DATA_DIR": str(tmp_path / "data"),
             "XIEHUI_RUN_SCHEDULER": "false",
         }
@@ -74,7 +75,7 @@ def _env(tmp_path: Path, redis: Redis, fake: FakeWeCom) -> dict[str, str]:
 
 
 def _services(tmp_path: Path, redis: Redis) -> Services:
-    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    engine = make_engine(database_url(tmp_path, "shared.db"))
     init_db(engine)
     return Services(engine=engine, redis=redis, outbox=Outbox(engine), data_dir=tmp_path)
 

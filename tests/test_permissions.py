@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,9 @@ from handlers.core.state import Conversation
 from handlers.handoff import HandoffTicket
 from knowledge.base import KnowledgeStore
 from scheduler.models import Reminder
+from tests import databases
 from tests.conftest import add_member, text_message, texts
+from tests.databases import database_url
 
 OWN = ("广西", "北海市", "合浦县")
 OTHER = ("广西", "北海市", "银海区")
@@ -166,18 +167,19 @@ def expected(role: Role, variant: str) -> str:
 def template(tmp_path_factory: pytest.TempPathFactory, redis_server: Redis) -> tuple[Path, World]:
     """The world built once; each test gets a copy of its database file."""
     folder = tmp_path_factory.mktemp("permissions")
-    engine = make_engine(f"sqlite:///{folder / 'world.db'}")
+    url = database_url(folder, "world.db")
+    databases.current.databases.keep(url)
+    engine = make_engine(url)
     init_db(engine)
     redis_server.flushall()
     built = build_world(Services(engine, redis_server, Outbox(engine), folder))
     engine.dispose()  # closes every connection, so the WAL is checkpointed into the file
-    return folder / "world.db", built
+    return url, built
 
 
 @pytest.fixture
-def services(template: tuple[Path, World], redis: Redis, tmp_path: Path) -> Iterator[Services]:
-    shutil.copy(template[0], tmp_path / "test.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+def services(template: tuple[str, World], redis: Redis, tmp_path: Path) -> Iterator[Services]:
+    engine = make_engine(databases.current.databases.copy(template[0], tmp_path, "test.db"))
     kb = tmp_path / "kb"
     kb.mkdir()
     services = Services(engine, redis, Outbox(engine), tmp_path, knowledge=KnowledgeStore(kb))
@@ -187,7 +189,7 @@ def services(template: tuple[Path, World], redis: Redis, tmp_path: Path) -> Iter
 
 
 @pytest.fixture
-def world(template: tuple[Path, World]) -> World:
+def world(template: tuple[str, World]) -> World:
     return template[1]
 
 

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from handlers.core.db import session_scope
@@ -121,11 +121,12 @@ def without_activity_capability(services: Services, monkeypatch: pytest.MonkeyPa
     """As if handlers.activity did not exist: no module, no tables."""
     monkeypatch.setitem(sys.modules, "handlers.activity.store", None)
     with services.engine.begin() as connection:
-        connection.execute(text("PRAGMA foreign_keys=OFF"))
-        names = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
-        for (name,) in list(names):
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.execute(text("PRAGMA foreign_keys=OFF"))
+        for name in inspect(connection).get_table_names():
             if "activit" in name:
-                connection.execute(text(f'DROP TABLE "{name}"'))
+                connection.execute(text(f'DROP TABLE "{name}"' + ("" if sqlite else " CASCADE")))
 
 
 def test_nudge_goes_to_every_group_when_activity_is_unknown(

@@ -23,6 +23,7 @@ from scheduler.jobs import ensure_default_reminders
 from scheduler.leader import LeaderLease
 from scheduler.models import KIND_MONTHLY, Reminder, ReminderRun
 from scheduler.service import SchedulerService
+from tests.databases import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +69,7 @@ def test_lease_is_exclusive_renewable_and_taken_over_when_it_lapses(redis: Redis
 
 
 def _services(tmp_path: Path, redis: Redis) -> Services:
-    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    engine = make_engine(database_url(tmp_path, "shared.db"))
     init_db(engine)
     return Services(engine=engine, redis=redis, outbox=Outbox(engine), data_dir=tmp_path)
 
@@ -104,7 +105,7 @@ def _env(tmp_path: Path, redis: Redis) -> dict[str, str]:
     env.update(
         {
             "REDIS_URL": f"unix://{socket}",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+            "DATABASE_URL": database_url(tmp_path, "shared.db"),
             "XIEHUI_DATA_DIR": str(tmp_path / "data"),
         }
     )

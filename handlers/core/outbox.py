@@ -272,6 +272,10 @@ class Outbox:
                 )
                 .order_by(col(OutboxMessage.not_before), col(OutboxMessage.id))
                 .limit(limit)
+                # PostgreSQL: lock the candidates, skipping rows another worker is claiming,
+                # so N workers take N different batches instead of racing for the same one
+                # (SQLite has no row locks and ignores this; its writes are serialised).
+                .with_for_update(skip_locked=True)
             ).all()
             # One transaction for the batch (one commit, not one per row); the per-row
             # compare-and-set on (status, lease_until) still means two processes never both

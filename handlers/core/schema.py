@@ -156,6 +156,29 @@ def _stamp(engine: Engine, revision: str) -> None:
         MigrationContext.configure(connection).stamp(script_directory(), revision)
 
 
+def _run_upgrade(engine: Engine, revision: str) -> None:
+    """Run the revisions. On SQLite, batch mode rebuilds a table by copy-and-drop, which the
+    foreign keys of the rows pointing at it would refuse: they are switched off for the
+    migration (the pragma only works outside a transaction) and checked afterwards."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> SchemaStatus:
     """Bring the database to ``revision``: create an empty one, adopt a legacy one, then run
     the revisions it lacks. Returns the status afterwards."""
@@ -170,8 +193,7 @@ def upgrade(engine: Engine, revision: str = "head") -> SchemaStatus:
                 adopted = "head" if not differences(engine) else BASELINE
                 _stamp(engine, adopted)
                 logger.warning("database without a schema version adopted at %s", adopted)
-            with engine.begin() as connection:
-                command.upgrade(alembic_config(connection), revision)
+            _run_upgrade(engine, revision)
             logger.info("database schema upgraded from %s to %s", before.current, revision)
     return status(engine)
 

@@ -297,7 +297,8 @@ def main() -> None:
             capture_output=True,
             text=True,
         ).stdout
-        lines = [line for line in dump.splitlines() if not line.startswith("-- Dumped")]
+        # psql meta-commands (\\restrict) are no SQL; the version lines change per machine
+        lines = [line for line in dump.splitlines() if not line.startswith(("-- Dumped", "\\"))]
         (HERE / "schema.postgresql.sql").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(folder)
 

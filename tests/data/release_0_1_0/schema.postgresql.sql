@@ -2,7 +2,6 @@
 -- PostgreSQL database dump
 --
 
-\restrict bmXaHrNZDegAiYHBLdmTggj5Uj0FNRhXuea4guLdH0sP5z8DwGEiyAr1wZchiBK
 
 
 SET statement_timeout = 0;
@@ -691,5 +690,4 @@ ALTER TABLE ONLY public.activity_photo
 -- PostgreSQL database dump complete
 --
 
-\unrestrict bmXaHrNZDegAiYHBLdmTggj5Uj0FNRhXuea4guLdH0sP5z8DwGEiyAr1wZchiBK
 
