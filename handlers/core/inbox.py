@@ -96,7 +96,7 @@ class Inbox:
         try:
             with self.engine.begin() as connection:
                 inserted = connection.execute(
-                    self._upsert.values(**values).returning(InboxClaim.__table__.c.key)
+                    self._upsert.values(**values).returning(col(InboxClaim.key))
                 ).first()
         except IntegrityError:  # dialects without ON CONFLICT: the key exists
             return False
