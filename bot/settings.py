@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     claim_stale_seconds: float = Field(default=15.0, alias="XIEHUI_CLAIM_STALE_SECONDS")
     max_body_bytes: int = Field(default=64 * 1024, alias="XIEHUI_MAX_BODY_BYTES")
     run_scheduler: bool = Field(default=True, alias="XIEHUI_RUN_SCHEDULER")
+    # The scheduler leader's Redis lease: a standby worker takes over within about this long
+    # after the leader died (it renews every third of it).
+    scheduler_lease_seconds: float = Field(
+        default=30.0, gt=0, alias="XIEHUI_SCHEDULER_LEASE_SECONDS"
+    )
     knowledge_dir: Path | None = Field(default=None, alias="XIEHUI_KNOWLEDGE_DIR")
     # Where people reach this service from outside (https://xiehui.example.org): the console's
     # sign-in links and WeCom's OAuth redirect are built on it. Unset: http://HOST:PORT.

@@ -201,14 +201,15 @@ class ServiceProcess:
         return code
 
 
-def seed(folder: Path, groups: int) -> None:
-    """A coordinator for the county and ``groups`` robot groups in it (before the service)."""
+def seed(folder: Path, groups: int, database_url: str = "") -> None:
+    """A coordinator for the county and ``groups`` robot groups in it (before the service);
+    in the data folder's SQLite database unless ``database_url`` names another."""
     from handlers.core.db import init_db, make_engine
     from handlers.core.members import Member, MemberGroup, MemberRegistry
 
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(f"sqlite:///{(data / 'xiehui.db').as_posix()}")
+    engine = make_engine(database_url or f"sqlite:///{(data / 'xiehui.db').as_posix()}")
     init_db(engine)
     registry = MemberRegistry(engine)
     coordinator = Member(user_id=COORDINATOR, name="演练专干", role="coordinator")

@@ -19,11 +19,13 @@ logger = logging.getLogger(__name__)
 
 
 def build_scheduler(
-    runtime: Runtime, *, grace_seconds: float | None = None, lease_seconds: float = 30.0
+    runtime: Runtime, *, grace_seconds: float | None = None, lease_seconds: float | None = None
 ) -> SchedulerService:
     grace = grace_seconds
     if grace is None:
         grace = float(getattr(runtime.settings, "misfire_grace_seconds", DEFAULT_GRACE_SECONDS))
+    if lease_seconds is None:
+        lease_seconds = runtime.settings.scheduler_lease_seconds
     lease = LeaderLease(
         runtime.services.redis, "scheduler", ttl=lease_seconds, guard=runtime.services.guard
     )
