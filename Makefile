@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format
+.PHONY: run test test-postgres setup lint format
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The whole suite again on PostgreSQL: a private cluster started from the system's binaries
+# (Debian package postgresql), or the server XIEHUI_TEST_DATABASE_URL names.
+test-postgres: $(STAMP)
+	$(BIN)/pytest --postgres
 
 format: $(STAMP)
 	$(BIN)/ruff format .
