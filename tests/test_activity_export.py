@@ -113,6 +113,8 @@ def test_cli_export_and_eval(
     settings = make_settings(tmp_path, redis)
     monkeypatch.setenv("XIEHUI_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    if settings.database_url:  # the suite runs on PostgreSQL
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
     runtime = build_runtime(settings)
     try:
         seed(runtime.services)

@@ -140,6 +140,9 @@ def test_documented_commands_work_from_an_installed_package(installed: tuple[Pat
     assert run("groups", "template", "小组.csv").returncode == 0
     groups = run("groups", "import", "小组.csv", "--apply")
     assert groups.returncode == 0 and "已导入：新增 1 个小组，修改 3 个小组。" in groups.stdout
+    # the migrations ship in the wheel: the new database was stamped at their head
+    status = run("db", "status")
+    assert status.returncode == 0 and "数据库结构是最新的。" in status.stdout, status.stderr
 
     export = run("activities", "export", "--month", "2026年11月", "--region", "广西/北海市/合浦县")
     assert export.returncode == 0, export.stderr

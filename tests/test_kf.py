@@ -750,6 +750,8 @@ def test_privacy_forget_removes_everything_about_a_customer(
     socket = redis.connection_pool.connection_kwargs["path"]
     monkeypatch.setenv("XIEHUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REDIS_URL", f"unix://{socket}")
+    if bot.runtime.settings.database_url:  # the suite runs on PostgreSQL
+        monkeypatch.setenv("DATABASE_URL", bot.runtime.settings.database_url)
     assert main(["privacy", "forget", "wmGone"]) == 0
     assert "已删除" in capsys.readouterr().out
 

@@ -145,9 +145,11 @@ def test_nudge_reads_a_plain_activity_table(
     seed(services)
     without_activity_capability(services, monkeypatch)
     with services.engine.begin() as connection:
+        # SQLite's INTEGER PRIMARY KEY numbers rows itself; PostgreSQL's needs SERIAL
+        key = "INTEGER" if connection.dialect.name == "sqlite" else "SERIAL"
         connection.execute(
             text(
-                "CREATE TABLE activity_log (id INTEGER PRIMARY KEY, group_code TEXT, held_on TEXT)"
+                f"CREATE TABLE activity_log (id {key} PRIMARY KEY, group_code TEXT, held_on TEXT)"
             )
         )
         connection.execute(
