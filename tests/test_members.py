@@ -86,3 +86,19 @@ def test_region_containment() -> None:
     assert county.contains(RegionPath("广西", "北海市", "合浦县", "廉州镇", "江口村"))
     assert not county.contains(RegionPath("广西", "北海市", "银海区"))
     assert RegionPath().contains(county)
+
+
+def test_member_search_ignores_case_and_reads_wildcards_literally(services: Services) -> None:
+    """The same answers on SQLite and PostgreSQL (whose LIKE is case-sensitive)."""
+    from tests.conftest import add_member
+
+    add_member(services, "LiHua", Role.LEADER, name="李华")
+    add_member(services, "wang_fang", Role.VOLUNTEER, name="王芳")
+    add_member(services, "wangxfang", Role.VOLUNTEER, name="王小芳")
+    everywhere = RegionPath("广西")
+    found, total = services.members.search(everywhere, "lihua")
+    assert [m.user_id for m in found] == ["LiHua"] and total == 1
+    found, _ = services.members.search(everywhere, "WANG_")
+    assert [m.user_id for m in found] == ["wang_fang"]  # "_" is no wildcard
+    found, _ = services.members.search(everywhere, "50%")
+    assert found == []

@@ -166,9 +166,13 @@ class MemberRegistry:
             if value
         ]
         if text:
-            pattern = f"%{text}%"
+            # icontains: ILIKE on PostgreSQL, lower() LIKE lower() on SQLite, so "LiHua" finds
+            # "lihua" on both (SQLite's LIKE ignored ASCII case, PostgreSQL's does not); a
+            # % or _ typed by the user is a character, not a wildcard.
             fields = ("user_id", "name", "group_code", "phone", "township", "village")
-            conditions.append(or_(*(col(getattr(Member, f)).like(pattern) for f in fields)))
+            conditions.append(
+                or_(*(col(getattr(Member, f)).icontains(text, autoescape=True) for f in fields))
+            )
         with session_scope(self.engine) as session:
             total = session.exec(select(func.count()).select_from(Member).where(*conditions)).one()
             query = (
