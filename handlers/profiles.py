@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
-from handlers.core.db import session_scope, utcnow
+from handlers.core.db import session_scope, upsert, utcnow
 from knowledge.regions import Region
 
 logger = logging.getLogger(__name__)
@@ -40,7 +38,7 @@ def remembered_region(engine: Engine, channel: str, user_id: str) -> Region:
 def remember_region(engine: Engine, channel: str, user_id: str, region: Region) -> None:
     """Insert or overwrite in one statement (``INSERT ... ON CONFLICT DO UPDATE``): two
     workers remembering the same family's first region at once must not collide on the
-    primary key (a read-then-insert did, on PostgreSQL, as an IntegrityError)."""
+    primary key (a read-then-insert would: an IntegrityError on the slower one)."""
     if region.is_empty:
         return
     values = {
@@ -50,15 +48,7 @@ def remember_region(engine: Engine, channel: str, user_id: str, region: Region) 
         "city": region.city,
         "updated_at": utcnow(),
     }
-    table = FamilyProfile.__table__  # type: ignore[attr-defined]
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["channel", "user_id"],
-        set_={k: statement.excluded[k] for k in ("province", "city", "updated_at")},
-    )
-    with engine.begin() as connection:
-        connection.execute(statement)
+    upsert(engine, FamilyProfile.__table__, values, ("channel", "user_id"))  # type: ignore[attr-defined]
 
 
 def forget(engine: Engine, channel: str, user_id: str) -> bool:

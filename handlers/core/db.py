@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -72,6 +75,21 @@ def init_db(engine: Engine, *, auto_upgrade: bool | None = None) -> None:
     from handlers.core.schema import ensure_schema
 
     ensure_schema(engine, auto_upgrade=auto_upgrade)
+
+
+def upsert(engine: Engine, table: Table, values: dict[str, Any], keys: Sequence[str]) -> None:
+    """Insert ``values`` or, when a row with the same ``keys`` exists, overwrite its other
+    columns: one ``INSERT ... ON CONFLICT DO UPDATE`` statement (SQLite and PostgreSQL), so
+    two workers writing the same new row at once cannot collide on the primary key, as a
+    read-then-insert does."""
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in values if name not in keys},
+    )
+    with engine.begin() as connection:
+        connection.execute(statement)
 
 
 @contextmanager

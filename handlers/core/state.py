@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from handlers.core.db import utcnow
+from handlers.core.db import upsert, utcnow
 
 
 class ConversationState(SQLModel, table=True):
@@ -71,23 +71,19 @@ class Conversation:
     def set(self, name: str, value: Any, ttl: int) -> None:
         payload = json.dumps(value, ensure_ascii=False)
         expires = utcnow() + timedelta(seconds=ttl)
-        with Session(self._engine) as session:
-            row = session.get(ConversationState, (self._channel, self._user, name))
-            if row is None:
-                session.add(
-                    ConversationState(
-                        channel=self._channel,
-                        user_id=self._user,
-                        name=name,
-                        value=payload,
-                        expires_at=expires,
-                    )
-                )
-            else:
-                row.value = payload
-                row.expires_at = expires
-                session.add(row)
-            session.commit()
+        # one upsert: two workers handling two messages of one user may set the same name
+        upsert(
+            self._engine,
+            ConversationState.__table__,  # type: ignore[attr-defined]
+            {
+                "channel": self._channel,
+                "user_id": self._user,
+                "name": name,
+                "value": payload,
+                "expires_at": expires,
+            },
+            ("channel", "user_id", "name"),
+        )
 
     def pop(self, name: str) -> Any | None:
         with Session(self._engine) as session:
