@@ -9,11 +9,9 @@ same file would.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 import uuid
-import warnings
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -120,15 +118,7 @@ class PostgresDatabases:
         return self.url_of(database)
 
     def release(self) -> None:
-        """Drop the databases the finished test created (closing what still uses them).
-
-        A connection a test's background thread still held when its app stopped is garbage
-        by now; it is collected here, quietly, before its database goes (psycopg warns about
-        every connection collected unclosed, and pytest makes that an error in whichever
-        later test the collector happens to run)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()
+        """Drop the databases the finished test created (closing what still uses them)."""
         for key, database in list(self._live.items()):
             if database not in self._kept:
                 self._execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
