@@ -13,6 +13,7 @@ created it, else ``nobody``) by dropping privileges in the child process.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import glob
 import os
 import pwd
@@ -26,6 +27,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+
+
+def _die_with_parent(signum: int) -> None:
+    """In the child before exec: get ``signum`` when the test process dies (Linux), so a
+    killed test run leaves no server behind. Set after any change of user: that clears it."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signum)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -95,15 +104,15 @@ class PostgresServer:
 
     def _run_as(self) -> dict[str, object]:
         account = self._account
-        if account is None:
-            return {}
 
-        def drop() -> None:
-            os.setgid(account.pw_gid)
-            os.setgroups([])
-            os.setuid(account.pw_uid)
+        def prepare() -> None:
+            if account is not None:
+                os.setgid(account.pw_gid)
+                os.setgroups([])
+                os.setuid(account.pw_uid)
+            _die_with_parent(signal.SIGINT)  # PostgreSQL's fast shutdown
 
-        return {"preexec_fn": drop}
+        return {"preexec_fn": prepare}
 
     def start(self) -> PostgresServer:
         self.socket_dir.mkdir(parents=True)
@@ -265,6 +274,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=lambda: _die_with_parent(signal.SIGTERM),
         )
         wait_for_port(self.port, process=self._process)
         return self
