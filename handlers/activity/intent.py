@@ -780,6 +780,11 @@ def decide(
             if decision.action == "answer":
                 return decision
         if all(c.field in ("date", "place") for c in correction.changes):
+            shown_card = _pick(list(pending), shown)[:1]
+            if shown_card and all(_already(shown_card[0].draft, c) for c in correction.changes):
+                # "在江口村搞的" while the card already says 江口村: the value is confirmed,
+                # nothing changes (the card is shown again for 对)
+                return Decision("answer", targets=shown_card, changes=correction.changes)
             return Decision(
                 "not_a_value",
                 targets=_pick(list(pending), shown)[:1],
@@ -861,6 +866,20 @@ def _spoken_of(correction: Correction, draft: ActivityDraft) -> bool:
     return any(
         c.field in ("item", "item_rename") and _has_item(draft, c.name) for c in correction.changes
     )
+
+
+def _already(draft: ActivityDraft, change: Change) -> bool:
+    """The card already holds this date or place."""
+    if change.field == "date" and change.date is not None:
+        return draft.date == change.date
+    if change.field == "place" and change.place and draft.place:
+        return _same_place(draft.place, change.place)
+    return False
+
+
+def _same_place(a: str, b: str) -> bool:
+    a, b = a.replace("村委会", "村").strip(), b.replace("村委会", "村").strip()
+    return a == b
 
 
 def _answers_missing(target: Target, correction: Correction) -> bool:

@@ -267,6 +267,11 @@ _PARTICIPANTS = (
         r"共有|一共|共计|(?<![还另又])有|共)\s*(?:约|大约|近|将近|差不多|大概)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来|左右|上下)?\s*{_PEOPLE_NOUNS}{_WHO}(?!次)"
     ),
+    # 来的人估计五十多个 / 来了好多孩子大概五十几个: who came, an estimate word, the count
+    re.compile(
+        r"(?:来的|到的|来了|到了)[^，,。；;\s\d发送办派领测量]{0,6}?(?:估计|大概|大约|差不多|约莫|有)"
+        rf"\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)(?![次户])"
+    ),
     # 60多名群众参加 / 群众200余人参加 / 13人参加 / 会员15人
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*{_PEOPLE_NOUNS}(?:左右|上下)?{_WHO}(?:左右)?"
@@ -440,6 +445,10 @@ _NOT_THINGS = (
     "年级",
     "学生",
 )
+# an estimate word just before a count; 签约 / 预约 / 附近 are words, not estimates
+_APPROX_BEFORE_COUNT = re.compile(
+    r"(?:大概|大约|差不多|将近|接近|(?<![签预节制契])约|(?<![附最])近)[有是共计达了]{0,2}$"
+)
 _PER_EACH = ("每户", "每人", "每个", "每家", "每位", "人均")
 _APPROX_WORDS = ("大概", "大约", "差不多", "将近", "接近", "约", "近")
 # A counted name that is really a count of people ("来了20个", "两个请假").
@@ -496,10 +505,18 @@ _GLUE_FRONT_LONGEST = sorted(_GLUE_FRONT, key=len, reverse=True)
 _GLUE_BACK_LONGEST = sorted(_GLUE_BACK, key=len, reverse=True)
 
 
+# words ending in a glue character that are words of their own (签约 is not 签 + 约)
+_WHOLE_WORDS = ("签约", "预约", "节约", "附近", "最近")
+
+
 def _strip_glue(name: str) -> str:
     changed = True
     while changed and name:
         changed = False
+        if name.endswith(_WHOLE_WORDS):
+            head = next(w for w in _WHOLE_WORDS if name.endswith(w))
+            stripped = _strip_glue(name[: -len(head)]) if len(name) > len(head) else ""
+            return stripped + head
         # 量血压量了 / 测血压测了: the verb said again before the count
         if len(name) >= 3 and name.endswith("了") and name[-2] in name[:-2]:
             name, changed = name[:-2], True
@@ -527,7 +544,8 @@ def _cut_context(text: str) -> str:
 
 
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
-_BARE_VERBS = frozenset("测量发派办送戴收领做搞查")
+_WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
+_BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到")
 
 
 def _thing(phrase: str, unit: str) -> str:
@@ -538,6 +556,8 @@ def _thing(phrase: str, unit: str) -> str:
         return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
     pieces = [_strip_glue(p) for p in _HANDOUT_VERBS.split(phrase)]
     candidate = next((p for p in reversed(pieces) if p and not _PERSON_WORDS.fullmatch(p)), "")
+    if unit == "户" and candidate in _WALKED:
+        return _WALKED[candidate]  # 走了12户: households visited (a name after it still wins)
     if len(candidate) == 1 and candidate in _BARE_VERBS:
         return ""  # 测了120人次: the thing was named before
     if unit == "人次":
@@ -621,7 +641,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         after_name = _name_after(text, match.end())
         if _PEOPLE_AFTER.match(after_name):
             after_name = ""
-        visit_only = _VISIT_VERBS.fullmatch(_cut_context(clause).rstrip("了") or "-") is not None
+        bare_clause = _cut_context(clause).rstrip("了") or "-"
+        visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
         insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
         if unit == "户" and insured:
             after_name = insured.group(0)  # 为65户计生家庭办理了关爱保险: 关爱保险 65 户
@@ -649,7 +670,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         approximate = (
             quantity.approximate
             or bool(match.group("after"))
-            or any(word in clause[-4:] for word in _APPROX_WORDS)
+            or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
@@ -782,7 +803,9 @@ _WISH = re.compile(
 # Plans, notices and activities that did not happen: not a report of something done.
 _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
-    r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名"
+    r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
+    # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
+    r"计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
