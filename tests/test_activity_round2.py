@@ -11,8 +11,16 @@ from datetime import datetime
 import pytest
 from sqlmodel import select
 
+from handlers.activity.dates import DateSpan
+from handlers.activity.intent import Target, apply_changes, decide, read_correction
 from handlers.activity.models import ActivityRecord
-from handlers.activity.parser import extract_items, find_participants, parse_reports
+from handlers.activity.parser import (
+    ActivityDraft,
+    Item,
+    extract_items,
+    find_participants,
+    parse_reports,
+)
 from handlers.core.db import session_scope
 from handlers.core.messages import SHANGHAI, Role
 from handlers.core.registry import build_router
@@ -63,6 +71,123 @@ def test_plans_and_invitations_are_not_reports(text: str) -> None:
     assert parse_reports(text, NOW, "江口村") == []
 
 
+# -- reading corrections ------------------------------------------------------------------------
+
+DAY = DateSpan(NOW.date(), NOW.date())
+
+
+def draft(**fields: object) -> ActivityDraft:
+    values: dict[str, object] = {"text": "", "date": DAY, "place": "江口村", "kind": "publicity"}
+    values.update(fields)
+    return ActivityDraft(**values)  # type: ignore[arg-type]
+
+
+def corrected(text: str, card: ActivityDraft) -> ActivityDraft | str:
+    """The card after ``text``, or the decision's action when nothing was applied."""
+    decision = decide(text, NOW, "江口村", [Target(1, card)], [], [1])
+    if decision is None or decision.action not in ("correct", "answer"):
+        return decision.action if decision else "none"
+    result, problems = apply_changes(card, decision.changes)
+    assert problems == []
+    return result
+
+
+def items_of(card: ActivityDraft | str) -> list[tuple[str, int, str]]:
+    assert isinstance(card, ActivityDraft)
+    return [(i.name, i.quantity, i.unit) for i in card.items]
+
+
+def test_an_item_count_corrected_by_its_unit() -> None:
+    card = draft(items=[Item("叶酸", 30, "瓶"), Item("宣传单", 30, "张")])
+    assert items_of(corrected("不是30瓶 是36瓶", card)) == [
+        ("叶酸", 36, "瓶"),
+        ("宣传单", 30, "张"),
+    ]
+
+
+def test_a_count_of_another_unit_does_not_change_attendance() -> None:
+    card = draft(participants=12, items=[Item("折页", 12, "份")])
+    result = corrected("不是12份是20份", card)
+    assert isinstance(result, ActivityDraft) and result.participants == 12
+    assert items_of(result) == [("折页", 20, "份")]
+
+
+def test_an_item_renamed_and_recounted_in_two_pieces() -> None:
+    card = draft(items=[Item("资料", 40, "份")])
+    assert items_of(corrected("不是资料 是健康手册 45本", card)) == [("健康手册", 45, "本")]
+
+
+def test_an_item_that_was_not_handed_out_is_removed() -> None:
+    def card() -> ActivityDraft:
+        return draft(items=[Item("毛巾", 20, "条"), Item("宣传册", 50, "本")])
+
+    assert items_of(corrected("毛巾没发 删掉 只发了宣传册", card())) == [("宣传册", 50, "本")]
+    assert items_of(corrected("去掉毛巾", card())) == [("宣传册", 50, "本")]
+
+
+def test_attendance_not_counted_clears_the_number() -> None:
+    card = draft(participants=80)
+    result = corrected("不是到了80人 是测血压80人次 人数没统计", card)
+    assert isinstance(result, ActivityDraft) and result.participants is None
+    assert items_of(result) == [("测血压", 80, "人次")]
+
+
+def test_a_run_on_correction_with_several_fields() -> None:
+    card = draft(participants=20, items=[Item("宣传单", 100, "张")])
+    result = corrected("唉不对那个宣传单是三百张不是一百张然后人数是二十五个", card)
+    assert isinstance(result, ActivityDraft) and result.participants == 25
+    assert items_of(result) == [("宣传单", 300, "张")]
+
+
+def test_a_kind_and_a_service_count_in_one_correction() -> None:
+    card = draft(kind="member", participants=25)
+    result = corrected("不是小组会 是义诊 镇医院医生帮测了血糖 40人次", card)
+    assert isinstance(result, ActivityDraft) and result.kind == "clinic"
+    assert items_of(result) == [("测血糖", 40, "人次")]
+
+
+def test_a_forgotten_item_is_added_with_the_other_change() -> None:
+    card = draft(participants=11, items=[Item("资料", 30, "份")])
+    result = corrected("人数是21不是11 另外还发了叶酸10瓶忘记写了", card)
+    assert isinstance(result, ActivityDraft) and result.participants == 21
+    assert items_of(result) == [("资料", 30, "份"), ("叶酸", 10, "瓶")]
+
+
+def test_a_restated_report_with_a_stray_word_is_applied() -> None:
+    card = draft(place="文竹村", participants=14)
+    result = corrected("搞错了 是昨天在江口村开的 三个组一起 来了31个", card)
+    assert isinstance(result, ActivityDraft)
+    assert (result.place, result.participants) == ("江口村", 31)
+    assert result.date is not None and result.date.start.day == NOW.day - 1
+
+
+def test_a_correction_only_partly_understood_changes_nothing() -> None:
+    # the second count has no thing it could belong to: asked, nothing applied alone
+    card = draft(participants=11)
+    assert corrected("人数是21 还有那个78也不对", card) == "unclear"
+    assert read_correction("人数是21 还有那个78也不对", NOW).leftover
+
+
+def test_a_card_named_by_its_activity() -> None:
+    first = Target(1, draft(kind="publicity", participants=30, text="宣传"))
+    second = Target(2, draft(kind="clinic", participants=50, text="义诊 来了50人"))
+    decision = decide("义诊那次人数错了 是54人", NOW, "江口村", [first, second], [], [1, 2])
+    assert decision is not None and decision.action == "correct"
+    assert [t.no for t in decision.targets] == [2]
+
+
+def test_numbered_parts_of_one_message_each_do_their_own_thing() -> None:
+    first = Target(1, draft(participants=30))
+    second = Target(2, draft(kind="clinic", participants=50))
+    decision = decide("第1条没问题 第2条人数错了是45", NOW, "江口村", [first, second], [], [1, 2])
+    assert decision is not None and decision.action == "multi"
+    assert [p.action for p in decision.parts] == ["confirm", "correct"]
+    dropped = decide("第1条上周已经报了 第2条对", NOW, "江口村", [first, second], [], [1, 2])
+    assert dropped is not None and [p.action for p in dropped.parts] == ["cancel", "confirm"]
+    unclear = decide("第1条对 第2条再想想", NOW, "江口村", [first, second], [], [1, 2])
+    assert unclear is not None and unclear.action == "unclear_parts"
+
+
 # -- flows through the real router --------------------------------------------------------------
 
 Say = Callable[[str], str]
@@ -96,3 +221,28 @@ def test_naming_the_place_the_card_already_has_confirms_it(services: Services, s
     assert "已登记" in say("好")
     [record] = saved(services)
     assert (record.place, record.participants) == ("江口村", 9)
+
+
+def test_numbered_parts_through_the_router(services: Services, say: Say) -> None:
+    cards = say("补报：11月2日在江口村开小组会 到了16人；11月9日在文竹村义诊 测血压70人次")
+    assert "【第1条】" in cards and "【第2条】" in cards
+    unclear = say("第1条对 第2条我再问问")
+    assert "什么都没改" in unclear and saved(services) == []
+    both = say("第1条对 第2条日期错了是10号")
+    assert "已登记" in both and "日期：11月10日" in both
+    [first] = saved(services)
+    assert (first.place, first.date_start.day) == ("江口村", 2)
+    assert "已登记" in say("对")
+    days = sorted(r.date_start.day for r in saved(services))
+    assert days == [2, 10]
+
+
+def test_a_partly_understood_correction_asks_and_keeps_the_card(
+    services: Services, say: Say
+) -> None:
+    say("今天在江口村开了会员活动 到了12人 发资料30份")
+    reply = say("人数是22 然后那个30也不对")
+    assert "人数：22人" not in reply
+    assert "已登记" in say("对")
+    [record] = saved(services)
+    assert record.participants == 12

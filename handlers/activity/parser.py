@@ -399,6 +399,7 @@ _GLUE_FRONT = (
     "一些",
     "了",
     "的",
+    "是",
 )
 _GLUE_BACK = (
     "的有",
@@ -561,8 +562,11 @@ def _thing(phrase: str, unit: str) -> str:
     if len(candidate) == 1 and candidate in _BARE_VERBS:
         return ""  # 测了120人次: the thing was named before
     if unit == "人次":
-        # a service counted in people-times keeps its verb: 测血压, not 血压
-        return _strip_glue(_PERSON_WORDS.sub("", candidate)) or candidate
+        # a service counted in people-times keeps its verb: 测血压, not 血压; who did it for
+        # whom is no part of it (大夫给量了血压 → 量血压)
+        served = re.split(r"给|为|帮|替", candidate)[-1] or candidate
+        served = re.sub(r"^([\u4e00-\u9fff])了(?=[\u4e00-\u9fff]{2})", r"\1", served)
+        return _strip_glue(_PERSON_WORDS.sub("", served)) or served
     visit = _VISIT_VERBS.match(candidate) if unit == "户" else None
     if visit and visit.end() < len(candidate):
         rest = _strip_glue(candidate[visit.end() :])

@@ -273,6 +273,27 @@ def routes(router: Router) -> list[Route[Any]]:
             )
         if action in ("correct", "answer"):
             return replies(correct(ctx, message, decision, cards, note))
+        if action == "multi":
+            # corrections first, then what is dropped, then what is saved: "第1条对 第2条
+            # 日期是25号" saves card 1 and shows card 2 changed
+            order = {"correct": 0, "cancel": 1, "restart": 1, "confirm": 2}
+            said = [note] if note else []
+            for part in sorted(decision.parts, key=lambda d: order.get(d.action, 3)):
+                if part.action == "correct":
+                    said.append(correct(ctx, message, part, cards, ""))
+                elif part.action == "cancel":
+                    said.append(cancel(ctx, message, part, cards, turn.targets_saved, ""))
+                elif part.action == "restart":
+                    said.append(restart(ctx, part, cards, ""))
+                elif part.action == "confirm":
+                    said.append(confirm(ctx, message, part, cards, ""))
+            return replies("\n\n".join(s for s in said if s))
+        if action == "unclear_parts":
+            names = "；".join(f"第{t.no}条 {title(t.draft)}" for t in decision.targets)
+            return replies(
+                note + "这条消息有一部分没看懂，所以什么都没改、也没保存。请一条一条说，"
+                "比如“第1条对”“第2条 日期是25号”“第3条不要了”。\n" + names
+            )
         if action == "kept":
             target = decision.targets[0]
             if target.saved:
