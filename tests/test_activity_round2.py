@@ -246,3 +246,18 @@ def test_a_partly_understood_correction_asks_and_keeps_the_card(
     assert "已登记" in say("对")
     [record] = saved(services)
     assert record.participants == 12
+
+
+def test_undo_names_the_saved_record_by_its_activity(services: Services, say: Say) -> None:
+    say("今天上午在江口村搞了防艾宣传 发折页90份")
+    say("对")
+    say("今天下午在江口村义诊 测血压44人次")
+    say("对")
+    assert len(saved(services)) == 2
+    # no lecture was saved: nothing is undone rather than the wrong record
+    assert "没有撤销" in say("上午报的讲座撤销 搞错了")
+    assert len(saved(services)) == 2
+    reply = say("上午报的宣传那条作废 那是镇里搞的")
+    assert "已撤销" in reply
+    [left] = saved(services)
+    assert left.kind == "clinic"

@@ -136,6 +136,7 @@ class Control:
     numbers: tuple[int, ...] = ()
     all: bool = False
     saved: bool = False
+    topic: str = ""  # 昨晚报的义诊撤销: the activity the record is spoken of by
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -211,21 +212,33 @@ def read_control(text: str) -> Control | None:
         if not _LEAD_OK.match(rest[: found.start()]):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
-        if not _explains_only(around):
+        if not _explains_only(around) and not (
+            # 昨晚报的义诊撤销 那个是卫生院搞的: the lead is checked above, the reason after it
+            re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
+        ):
             return None
         if not numbers:
             numbers = _numbers_named(around)
         saved = bool(_SAVED_REF.search(around)) and _strong_saved_ref(around)
-        return Control(action, numbers, saved=saved and action == "cancel")
+        topic = re.search(_KIND_NAMED, rest[: found.start()])
+        return Control(
+            action,
+            numbers,
+            saved=saved and action == "cancel",
+            topic=topic.group(0) if topic else "",
+        )
     if not numbers and rest in _WRONG:
         return Control("wrong")
     return None
 
 
 # what may stand before 撤销 / 重发: who and which ("帮我把刚才那条撤销", "报错了 撤销")
+# 昨晚报的义诊撤销: a record spoken of by its activity, after 报的 / 登记的
+_KIND_WORDS = r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|关爱保险|保险|体检|青春健康"
+_KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
 _LEAD_OK = re.compile(
     rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
-    rf"这个|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|[，,。\s])*$"
+    rf"这个|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|{_KIND_NAMED}|[，,。\s])*$"
 )
 _NUMBER_NAMED = re.compile(rf"第\s*({_NUMBER_WORD})\s*条?|({_NUMBER_WORD})\s*条")
 
@@ -1118,6 +1131,11 @@ def _resolve(
     if len(candidates) != 1:
         return Decision("ask_target", targets=candidates, changes=correction.changes)
     return Decision(action, targets=candidates, changes=correction.changes)
+
+
+def topic_matches(topic: str, draft: ActivityDraft) -> bool:
+    """The card or record is the activity ``topic`` names (义诊, 走访, 会员活动)."""
+    return _topic_matches(topic, draft)
 
 
 def _topic_matches(topic: str, draft: ActivityDraft) -> bool:

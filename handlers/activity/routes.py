@@ -39,6 +39,7 @@ from handlers.activity.intent import (
     decide,
     follow_up,
     read_control,
+    topic_matches,
 )
 from handlers.activity.parser import (
     KINDS,
@@ -736,15 +737,38 @@ def cancel(
             names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in left)
             tail = f"\n还在等您确认的：{names}"
         return prefix + f"好的，{which}已作废，没有保存。" + tail
-    return prefix + undo_saved(ctx, message.user_id, cards, numbers)
+    return prefix + undo_saved(
+        ctx, message.user_id, cards, numbers, control.topic if control else ""
+    )
 
 
-def undo_saved(ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] = ()) -> str:
+def undo_saved(
+    ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] = (), topic: str = ""
+) -> str:
     entries = cards.saved()
     if numbers:
         entries = [e for e in entries if int(e.get("no") or 0) in numbers]
     if not entries:
         return "没有可以撤销的活动记录（只能撤销24小时内刚登记的记录）。"
+    if topic:
+        # 昨晚报的义诊撤销: only a record of that activity, never another one
+        store = ActivityStore(ctx.services.engine)
+        named = []
+        for entry in entries:
+            draft = store.draft_of(int(entry["id"]))
+            if draft is not None and topic_matches(topic, draft):
+                named.append(entry)
+        if not named:
+            return f"24小时内登记的记录里没有找到“{topic}”，没有撤销。请说“撤销第2条”这样的话。"
+        if len(named) > 1:
+            names = []
+            for entry in named:
+                draft = store.draft_of(int(entry["id"]))
+                if draft is not None:
+                    names.append(f"第{entry.get('no')}条 {title(draft)}（编号{entry['id']}）")
+            return "有几条都像，撤销哪一条？请回复“撤销第2条”这样的话。\n" + "；".join(names)
+        entries = named
+        numbers = (int(named[0].get("no") or 0),)
     batch = [e for e in entries if e.get("at") == entries[-1].get("at")]
     if not numbers and len(batch) > 1:
         # 都对 saved several at once: "the record just saved" is not one record
