@@ -71,6 +71,32 @@ def test_plans_and_invitations_are_not_reports(text: str) -> None:
     assert parse_reports(text, NOW, "江口村") == []
 
 
+def test_a_bare_ten_day_part_is_this_month_or_last() -> None:
+    from handlers.activity.dates import find_date
+
+    late = find_date("中旬在东园村搞了两次宣传", NOW)
+    assert late is not None and (late[0].start.day, late[0].end.day) == (11, 20)
+    early = find_date("下旬去文竹村走访", datetime(2026, 12, 6, 9, 0, tzinfo=SHANGHAI))
+    assert early is not None and (early[0].start, early[0].end) == (
+        datetime(2026, 11, 21).date(),
+        datetime(2026, 11, 30).date(),
+    )
+
+
+def test_a_numbered_list_is_one_activity_a_line() -> None:
+    text = (
+        "这个月的：\n1、3号 文竹村 小组会 到了14人\n2、上旬 石湾镇 统一办理关爱保险12份\n"
+        "3、11.15 东园村 入户走访5户"
+    )
+    drafts = parse_reports(text, NOW, "江口村")
+    assert [(d.place, d.date.start.day if d.date else None) for d in drafts] == [
+        ("文竹村", 3),
+        ("石湾镇", 1),
+        ("东园村", 15),
+    ]
+    assert [(i.name, i.quantity) for i in drafts[1].items] == [("关爱保险", 12)]
+
+
 # -- reading corrections ------------------------------------------------------------------------
 
 DAY = DateSpan(NOW.date(), NOW.date())

@@ -143,8 +143,18 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
             if value:
                 return DateSpan(value, value), match.span()
     match = _PART.search(text)
-    if match and (match.group("which") or match.group("part").startswith("月")):
+    if match and (
+        match.group("which")
+        or match.group("part").startswith("月")
+        or match.group("part").endswith("旬")  # 下旬 alone: this month's (see below)
+    ):
         first = _month_start(today, match.group("which"), _num(match.group("m")))
+        bare = not match.group("which")
+        if first and bare and match.group("part") in ("中旬", "下旬", "中下旬"):
+            start_day = 21 if match.group("part") == "下旬" else 11
+            if first.replace(day=start_day) > today:
+                # 下旬 written on the 5th: last month's, as 3号 in the future is
+                first = (first - timedelta(days=1)).replace(day=1)
         if first:
             last_day = calendar.monthrange(first.year, first.month)[1]
             part = match.group("part")

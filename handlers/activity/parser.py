@@ -402,6 +402,8 @@ _GLUE_FRONT = (
     "是",
 )
 _GLUE_BACK = (
+    "集中",  # 关爱保险集中办理: how, not what
+    "统一",
     "的有",
     "的大概",
     "大概",
@@ -876,6 +878,9 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     ("11月3日…；11月10日…") is cut before each date; a lead-in without an activity of its own
     ("这个月的都没报") is dropped. A message with one activity comes back whole (folded)."""
     body = strip_report_prefix(fold(text.strip()))
+    listed = _split_list(body)
+    if listed:
+        return listed
     dates = find_dates(body, sent)
     if len(dates) < 2:
         return _split_day_parts(body, dates)
@@ -907,6 +912,26 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
         merged.insert(0, lead.strip(" ，,；;。"))
     return merged
+
+
+# a numbered list, one activity a line: "1. 11月4日 …" / "2、…" / "（3）…"
+_LIST_MARK = re.compile(
+    r"(?m)^[ \t]*(?:[（(]\d{1,2}[）)]|\d{1,2}[ \t]*[.、．](?!\d)|[一二三四五六七八九十]{1,2}[ \t]*[、.．])"
+)
+
+
+def _split_list(body: str) -> list[str]:
+    """The lines of a numbered list when there are two or more and each is an activity."""
+    marks = list(_LIST_MARK.finditer(body))
+    if len(marks) < 2:
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(body)]
+    pieces = [
+        body[m.end() : end].strip(" \t\n，,；;。") for m, end in zip(marks, ends, strict=True)
+    ]
+    if not all(_reportable(piece) for piece in pieces):
+        return []
+    return pieces
 
 
 _DAY_PART = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
