@@ -83,6 +83,15 @@ def test_a_bare_ten_day_part_is_this_month_or_last() -> None:
     )
 
 
+def test_a_day_of_a_month_named_by_where_it_stands() -> None:
+    from handlers.activity.dates import find_date
+
+    found = find_date("上个月29号在文竹村开了会", NOW)
+    assert found is not None and found[0].start == datetime(2026, 10, 29).date()
+    found = find_date("本月2日入户", NOW)
+    assert found is not None and found[0].start == datetime(2026, 11, 2).date()
+
+
 def test_a_numbered_list_is_one_activity_a_line() -> None:
     text = (
         "这个月的：\n1、3号 文竹村 小组会 到了14人\n2、上旬 石湾镇 统一办理关爱保险12份\n"
@@ -287,3 +296,12 @@ def test_undo_names_the_saved_record_by_its_activity(services: Services, say: Sa
     assert "已撤销" in reply
     [left] = saved(services)
     assert left.kind == "clinic"
+
+
+def test_one_card_dropped_and_the_others_confirmed_in_one_message(
+    services: Services, say: Say
+) -> None:
+    say("11月2日在江口村开小组会 到了16人；11月9日在文竹村义诊 测血压70人次；11月12日东园村宣传")
+    reply = say("第2条重复了 剩下的都没问题")
+    assert "第2条已作废" in reply and reply.count("已登记") == 2
+    assert sorted(r.date_start.day for r in saved(services)) == [2, 12]

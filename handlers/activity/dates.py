@@ -55,6 +55,10 @@ _FESTIVALS = (
     (re.compile(r"七一|建党节"), 7, 1),
     (re.compile(r"国庆节?"), 10, 1),
 )
+# 上个月30号 / 本月5日: a day of the month named by where it stands
+_MONTH_DAY = re.compile(
+    rf"(?P<which>上上个?月|上个?月|本月|这个?月|当月)(?:的)?(?P<d>{_N})[号日](?![\d])"
+)
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
 
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
@@ -200,6 +204,20 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
     if match:
         value = _make(None, int(match.group("m")), int(match.group("d")), today)
         if value:
+            return DateSpan(value, value), match.span()
+    match = _MONTH_DAY.search(text)
+    if match:
+        day = _num(match.group("d"))
+        first = today.replace(day=1)
+        back = (
+            2
+            if match.group("which").startswith("上上")
+            else (1 if match.group("which").startswith("上") else 0)
+        )
+        for _ in range(back):
+            first = (first - timedelta(days=1)).replace(day=1)
+        value = _make(first.year, first.month, day, today) if day else None
+        if value is not None:
             return DateSpan(value, value), match.span()
     match = _DAY_ONLY.search(text)
     if match:

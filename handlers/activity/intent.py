@@ -862,10 +862,14 @@ def decide(
 ) -> Decision | None:
     """Classify ``text`` against the waiting cards and recently saved records; None when the
     message is not the activity conversation's (a question, a command, chat)."""
+    body = fold(text).strip()
+    if pending and len(pending) > 1:
+        rest_too = _with_the_others(body, sent, home, pending, shown)
+        if rest_too is not None:
+            return rest_too
     control = read_control(text)
     if control is not None:
         return Decision(control.action, control=control)
-    body = fold(text).strip()
     if pending:
         numbered = _numbered_parts(body, sent, home, pending, shown)
         if numbered is not None:
@@ -940,6 +944,46 @@ _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
 _DROP = re.compile(
     r"报过了?|已经报了|已经上报|已经登记|重复了|重了|不要了?|不用了|不算了?|作废|撤销|删掉|去掉"
 )
+
+
+# 第3条不要了 其他都对 / 第1条人数是12 剩下的都没问题: the cards not named are confirmed
+_OTHERS_ALL = re.compile(
+    r"[，,。；;\s]*(?:其他|其它|其余|剩下|另外|别的)的?(?:几条|两条|那些|的)?(?:都|全|全都|全部)"
+    r"(?:对|对的|没问题|确认|可以|保存|行)[吧了啊的。！!]*$"
+)
+
+
+def _with_the_others(
+    body: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    shown: Sequence[int],
+) -> Decision | None:
+    others = _OTHERS_ALL.search(body)
+    if others is None or others.start() == 0:
+        return None
+    head = body[: others.start()]
+    first = _numbered_parts(head, sent, home, pending, shown)
+    if first is None:
+        return None
+    parts = first.parts if first.action == "multi" else [first]
+    named: set[int] = set()
+    for part in parts:
+        if part.action == "unclear_parts":
+            return part
+        if part.control is not None and part.control.numbers:
+            named.update(part.control.numbers)
+        elif part.action == "correct" and part.targets:
+            named.update(t.no for t in part.targets)
+        else:
+            return Decision("unclear_parts", targets=list(pending))
+    rest = tuple(t.no for t in pending if t.no not in named)
+    if not rest:
+        return first
+    # the named cards first (a corrected one is then confirmed with the rest, as it was said)
+    confirm_all = Decision("confirm", control=Control("confirm", rest))
+    return Decision("multi", parts=[*parts, confirm_all])
 
 
 def _numbered_parts(
