@@ -305,3 +305,26 @@ def test_one_card_dropped_and_the_others_confirmed_in_one_message(
     reply = say("第2条重复了 剩下的都没问题")
     assert "第2条已作废" in reply and reply.count("已登记") == 2
     assert sorted(r.date_start.day for r in saved(services)) == [2, 12]
+
+
+def test_holding_messages_keep_the_card_and_are_not_questions(
+    services: Services, say: Say
+) -> None:
+    say("今天在江口村开了小组会 到了19人")
+    for hold in ("稍等", "我先问问", "在开车 晚点再说"):
+        reply = say(hold)
+        assert "先留着" in reply and "问题已记录" not in reply
+    assert saved(services) == []
+    assert "已登记" in say("对")
+
+
+def test_after_saying_something_is_wrong_the_next_message_is_the_fix(
+    services: Services, say: Say
+) -> None:
+    say("今天在江口村开了小组会 到了19人")
+    assert "哪里不对" in say("不对")
+    fixed = say("是前天")
+    assert "改就回" not in fixed and "日期：11月16日" in fixed
+    assert "已登记" in say("对")
+    [record] = saved(services)
+    assert record.date_start.day == 16

@@ -870,6 +870,8 @@ def decide(
     control = read_control(text)
     if control is not None:
         return Decision(control.action, control=control)
+    if pending and _holds(body):
+        return Decision("hold", targets=list(pending))
     if pending:
         numbered = _numbered_parts(body, sent, home, pending, shown)
         if numbered is not None:
@@ -944,6 +946,24 @@ _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
 _DROP = re.compile(
     r"报过了?|已经报了|已经上报|已经登记|重复了|重了|不要了?|不用了|不算了?|作废|撤销|删掉|去掉"
 )
+
+
+# 等一下 / 我问问 / 在开车 晚点再说: the card is to wait, nothing else is said
+_HOLD = re.compile(
+    r"^(?:稍等|等等|等一?下|等会儿?|等一会儿?|我?先?(?:看看|查查|问问|问一下|问下|核实一下|核对一下|"
+    r"确认一下|想想|数数|翻翻本子|看看本子|看一下)|晚点再说|回头再说|一会儿?再说|待会儿?再说|"
+    r"在开车|在忙|先放着|先别存|先不要存|先别保存)"
+)
+
+
+def _holds(body: str) -> bool:
+    body = _FILLER_END.sub("", body)
+    if not body or len(body) > 20 or asks_something(body) or re.search(r"\d", body):
+        return False
+    pieces = [p for p in re.split(r"[，,。\s]+", body) if p]
+    return all(_HOLD.match(p) or p in _POLITE or len(p) <= 2 for p in pieces) and bool(
+        _HOLD.match(pieces[0]) if pieces else False
+    )
 
 
 # 第3条不要了 其他都对 / 第1条人数是12 剩下的都没问题: the cards not named are confirmed
@@ -1402,6 +1422,15 @@ def follow_up(
         chosen = next((t for t in targets if t.no == numbers[0] and not t.saved), None)
         chosen = chosen or target(numbers[0], True)
         return Decision("correct", targets=[chosen], changes=changes) if chosen else None
+    if kind == "what":
+        # 不对 → "哪里不对？" → 是昨天 / 人数是20: the answer is a correction of that card
+        chosen = target(int(question["no"]), False)
+        if chosen is None or asks_something(body) or read_control(body) is not None:
+            return None
+        correction = read_correction(body, sent, home)
+        if correction.changes and not correction.leftover and not correction.numbers:
+            return Decision("correct", targets=[chosen], changes=correction.changes)
+        return None
     if kind == "field":
         chosen = target(int(question["no"]), bool(question.get("saved")))
         field_name = str(question.get("field"))

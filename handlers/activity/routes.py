@@ -267,7 +267,20 @@ def routes(router: Router) -> list[Route[Any]]:
             return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
         if action == "restart":
             return replies(restart(ctx, decision, cards, note))
+        if action == "hold":
+            open_cards = cards.load()
+            cards.keep_alive()
+            which = "这条" if len(open_cards) == 1 else f"这{len(open_cards)}条"
+            return replies(
+                note + f"好的，{which}活动记录先留着，30分钟内有效。核对好了回“对”保存，"
+                "有错直接说要改什么。"
+            )
         if action == "wrong":
+            shown_cards = [c for c in cards.load() if c.no in cards.shown]
+            open_cards = cards.load()
+            only = shown_cards if len(shown_cards) == 1 else open_cards
+            if len(only) == 1:
+                ask(ctx, {"kind": "what", "no": only[0].no})
             return replies(
                 note + "请直接告诉我哪里不对，比如“不是45人，是15人”“日期是3号”“地点是文竹村”"
                 "“宣传册不是资料”“少写了50个环保袋”。"
