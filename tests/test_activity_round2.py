@@ -106,6 +106,42 @@ def test_a_numbered_list_is_one_activity_a_line() -> None:
     assert [(i.name, i.quantity) for i in drafts[1].items] == [("关爱保险", 12)]
 
 
+def test_those_who_came_not_those_expected() -> None:
+    found = find_participants("召开小组会，应到会员30人，实到26人")
+    assert found is not None and found[:2] == (26, False)
+
+
+def test_words_around_a_village_are_no_village() -> None:
+    from handlers.activity.parser import find_place
+
+    assert find_place("在石湾镇政府和别的村一起办了宣传").name == "石湾镇"
+    assert find_place("镇计生办干部及村计生专干30人在廉州镇参加培训").name == "廉州镇"
+    # a name with 和 in it stays a name
+    assert find_place("在中和村开了会").name == "中和村"
+
+
+def test_a_place_after_at_beats_our_village_as_the_doer() -> None:
+    from handlers.activity.parser import find_place
+
+    found = find_place("今天去廉州镇参加镇里的宣传日 我们村发了资料40份", "江口村")
+    assert found.name == "廉州镇" and not found.home
+    assert find_place("在村委会开了会", "江口村").name == "江口村"
+
+
+def test_household_and_insurance_names_after_or_before_a_bare_count() -> None:
+    assert names("上旬在文竹村走访了9户农户家庭") == [("农户家庭", 9, "户", False)]
+    assert names("在东园村搞计生家庭意外险宣传 办了21份") == [("计生家庭意外险", 21, "份", False)]
+    assert names("跟群众一块看了宣传片 发资料20份") == [("资料", 20, "份", False)]
+
+
+def test_just_now_followed_by_an_activity_is_today() -> None:
+    from handlers.activity.dates import find_date
+
+    found = find_date("刚才在文竹村搞完宣传", NOW)
+    assert found is not None and found[0].start == NOW.date()
+    assert find_date("刚才报的那条", NOW) is None
+
+
 # -- reading corrections ------------------------------------------------------------------------
 
 DAY = DateSpan(NOW.date(), NOW.date())

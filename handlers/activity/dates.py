@@ -35,6 +35,7 @@ _MONTH_ALONE = re.compile(
 )
 _RELATIVE = re.compile(
     r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午|"
+    r"(?:刚刚|刚才)(?=在|开|搞|办|组织|去|到)|"  # 刚刚在村部开完会: today
     r"琴日|寻日|尋日"  # Cantonese for yesterday
 )
 _WEEKDAY = re.compile(

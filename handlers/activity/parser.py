@@ -134,6 +134,8 @@ _PLACE_PREFIXES = (
 _NOT_PLACES = frozenset(
     {"农村", "乡村", "城乡", "家乡", "下乡", "全县", "全镇", "全村", "该村", "乡镇", "小区"}
 )
+# 专干及村 / 其他村 / 各村 / 邻村: words around 村, not a village's name
+_NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)")
 # Time words are blanked out before looking for place names (今天村委会 is no 今天村).
 _TIME_WORDS = re.compile(
     r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中)|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
@@ -212,7 +214,7 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
         place = name + suffix
-        if len(name) < 2 or place in _NOT_PLACES:
+        if len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
             continue
         if suffix in _VILLAGE_LEVEL:
             level = "village"
@@ -239,6 +241,16 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     for place, level, _ in places:
         if level == "village":
             return PlaceFound(place, home_venue=home_venue)
+    venue_at = masked.find(_HOME)
+    held_at = []
+    for place, _level, start in places:
+        at = masked.find(place, start)
+        if at > 0 and masked[at - 1] in "在到去赴":
+            held_at.append(place)
+    venue_held = venue_at > 0 and masked[venue_at - 1] in "在到去赴"
+    if home_venue and held_at and not venue_held:
+        # 在那卜镇参加…我们村办了26份: held in the town, 我们村 only says who
+        return PlaceFound(held_at[0], home_venue=home_venue)
     if home_venue and home:
         return PlaceFound(home, home=True, home_venue=True)
     for level in ("town", "county"):
@@ -261,6 +273,11 @@ _WHO = (
     r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生)?"
 )
 _PARTICIPANTS = (
+    # 应到55人，实到48人: those who came, not those expected
+    re.compile(
+        r"(?:实到|实际到会|实际到场|实际参加|实际参会|实有)\s*(?:会员|群众|人员)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*{_PEOPLE_NOUNS}?"
+    ),
     # 到了13个会员 / 来了三十几个人 / 参加的有60多人 / 参加人数50人
     re.compile(
         r"(?:到了|来了|到场|到会|参加的有|参与的有|参加人数|参与人数|参加人员|参会人数|出席|参会|"
@@ -317,6 +334,10 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
         for match in pattern.finditer(text):
             if text[max(0, match.start() - 1) : match.start()] == "第":
                 continue
+            if re.search(
+                r"应到|应参加|应参会|计划|预计", text[max(0, match.start() - 4) : match.start()]
+            ):
+                continue  # 应到会员55人: expected, not come
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -645,8 +666,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
-        if _PEOPLE_AFTER.match(after_name):
-            after_name = ""
+        if _PEOPLE_AFTER.match(after_name) and not (
+            unit == "户" and after_name.endswith(("家庭", "家", "户"))
+        ):
+            after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
         bare_clause = _cut_context(clause).rstrip("了") or "-"
         visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
         insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
@@ -661,8 +684,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = before_name
         else:
             name = _previous_object(text, clause_start, unit)
+        if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
+            named = _INSURED.search(text[:num_at])
+            # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
+            name = re.split(r"[搞办在了的村镇区和及]", named.group(0))[-1] if named else ""
         if not name or _PERSON_WORDS.fullmatch(name):
             continue
+        if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
+            continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
             continue
         if "参与" in name or "参加" in name:
