@@ -142,6 +142,24 @@ def test_just_now_followed_by_an_activity_is_today() -> None:
     assert find_date("刚才报的那条", NOW) is None
 
 
+def test_a_date_still_to_come_or_a_year_back_by_a_slip_is_asked() -> None:
+    sent = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
+    [ahead] = parse_reports("本月9号在文竹村办了讲座 到了33人", sent, "江口村")
+    assert ahead.date is None and "date" in ahead.missing
+    [slip] = parse_reports("12月6日在文竹村办了讲座 到了33人", sent, "江口村")
+    assert slip.date is None
+    [written] = parse_reports("2025年12月6日在文竹村办了讲座 到了33人", sent, "江口村")
+    assert written.date is not None and written.date.start.year == 2025
+    [recent] = parse_reports("11月24日在文竹村办了讲座 到了33人", sent, "江口村")
+    assert recent.date is not None and recent.date.start.day == 24
+
+
+def test_a_correction_to_a_date_still_to_come_is_asked() -> None:
+    # NOW is 18 November: the 28th is still to come
+    assert corrected("日期改成本月28号", draft(participants=9)) == "unclear"
+    assert read_correction("改成本月28号", NOW).leftover
+
+
 # -- reading corrections ------------------------------------------------------------------------
 
 DAY = DateSpan(NOW.date(), NOW.date())

@@ -117,6 +117,21 @@ def _month_start(today: date, which: str | None, month: int | None) -> date | No
     return today.replace(day=1)
 
 
+_YEAR_WRITTEN = re.compile(r"\d{4}\s*年|(?<!\d)20\d\d[./-]\d")
+# A date read without a year this far back is more likely a slip than a catch-up
+_FAR_BACK = timedelta(days=300)
+
+
+def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
+    """An activity date that can be recorded without asking: not still to come, and not most
+    of a year back unless the year was written (12月5日 sent on 1 December is asked, not
+    taken as last year's)."""
+    today = _local(sent)
+    if span.start > today + _FUTURE_SLACK:
+        return False
+    return bool(_YEAR_WRITTEN.search(fold(text))) or today - span.start <= _FAR_BACK
+
+
 def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
     """The first date expression in ``text`` and where it is; None when there is none."""
     text = fold(text)

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date
+from handlers.activity.dates import DateSpan, find_date, plausible
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import NUMBER, parse_quantity, to_int
 from handlers.activity.parser import (
@@ -715,6 +715,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         result.changes.extend(changes)
     if awaiting is not None and len(result.changes) <= awaiting:
         result.leftover = True
+    for change in list(result.changes):
+        if change.field == "date" and change.date and not plausible(change.date, body, sent):
+            result.changes.remove(change)  # 改成12月5日 on 1 December: asked, not guessed
+            result.leftover = True
     return result
 
 

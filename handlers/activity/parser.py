@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date, find_dates
+from handlers.activity.dates import DateSpan, find_date, find_dates, plausible
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
@@ -1040,6 +1040,8 @@ def extract(
     """
     body = strip_report_prefix(fold(text.strip()))
     found = find_date(body, sent_at)
+    if found is not None and not plausible(found[0], body, sent_at):
+        found = None  # a date still to come, or a year back by a slip: asked, not guessed
     people = find_participants(body)
     place = find_place(body, home)
     name, at_home = place.name, place.home
