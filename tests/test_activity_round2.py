@@ -382,3 +382,14 @@ def test_after_saying_something_is_wrong_the_next_message_is_the_fix(
     assert "已登记" in say("对")
     [record] = saved(services)
     assert record.date_start.day == 16
+
+
+def test_an_answer_to_the_bots_question_keeps_what_else_it_corrects() -> None:
+    from handlers.activity.intent import follow_up
+
+    card = Target(1, draft(participants=18, items=[Item("毛巾", 18, "条"), Item("资料", 9, "份")]))
+    question = {"kind": "field", "no": 1, "saved": False, "field": "participants"}
+    answer = follow_up("28人 毛巾没发", NOW, "江口村", question, [card])
+    assert answer is not None and answer.action == "correct"
+    assert [c.field for c in answer.changes] == ["participants", "item_remove"]
+    assert follow_up("昨天", NOW, "江口村", question, [card]) is None

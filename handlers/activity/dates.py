@@ -119,7 +119,7 @@ def _month_start(today: date, which: str | None, month: int | None) -> date | No
 
 _YEAR_WRITTEN = re.compile(r"\d{4}\s*年|(?<!\d)20\d\d[./-]\d")
 # A date read without a year this far back is more likely a slip than a catch-up
-_FAR_BACK = timedelta(days=300)
+_FAR_BACK = timedelta(days=330)
 
 
 def plausible(span: DateSpan, text: str, sent: datetime) -> bool:

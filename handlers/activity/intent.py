@@ -895,7 +895,9 @@ def decide(
         return None
     if correction.explicit:
         if correction.leftover and (pending or saved):
-            return _unclear(correction, targets_pool, shown)
+            found = _resolve(correction, targets_pool, shown, "unclear")
+            targets = found.targets if found.action == "unclear" else []
+            return Decision("unclear", targets=targets, fields=["partly"])
         if not correction.changes:
             if not (pending or saved):
                 return None
@@ -1440,7 +1442,13 @@ def follow_up(
         field_name = str(question.get("field"))
         if chosen is None or asks_something(body):
             return None
-        found = [c for c in read_correction(body, sent, home).changes if c.field == field_name]
-        found = found or _value_changes(field_name, body, "", sent, home)
+        correction = read_correction(body, sent, home)
+        if correction.leftover:
+            return None
+        # the field asked about, and anything else the answer corrects with it
+        found = list(correction.changes)
+        if not any(c.field == field_name for c in found):
+            asked = _value_changes(field_name, body, "", sent, home)
+            found = asked + found if asked else []  # "昨天" is no number of people
         return Decision("correct", targets=[chosen], changes=found) if found else None
     return None

@@ -868,6 +868,11 @@ def correct(
 
 
 def unclear_text(fields: Sequence[str]) -> str:
+    if "partly" in fields:
+        return (
+            "这句话我只看懂了一部分，为免记错，什么都没改。请一样一样说，"
+            "比如“人数是28人”“资料是80份”“日期是3号”。"
+        )
     if "date" in fields:
         return "没看懂日期。日期应该是哪天？直接回就行，比如“11月3日”“前天”。"
     if "place" in fields:
