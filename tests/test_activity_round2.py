@@ -393,3 +393,11 @@ def test_an_answer_to_the_bots_question_keeps_what_else_it_corrects() -> None:
     assert answer is not None and answer.action == "correct"
     assert [c.field for c in answer.changes] == ["participants", "item_remove"]
     assert follow_up("昨天", NOW, "江口村", question, [card]) is None
+
+
+def test_the_own_group_summary_mentions_a_card_still_waiting(say: Say) -> None:
+    say("今天在江口村开了小组会 到了19人")
+    summary = say("这个月我们组报了几次活动？")
+    assert "还没有上报" in summary and "另有1条活动记录还在等您确认" in summary
+    assert "已登记" in say("对")
+    assert "上报活动1次" in say("本月活动")

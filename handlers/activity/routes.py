@@ -462,7 +462,12 @@ def routes(router: Router) -> list[Route[Any]]:
         group = member.group_code if member else ""
         views = group_views(ctx.services, year, month, group, message.user_id)
         who = "您所在的小组" if group else "您"
-        return replies(group_text(views, year, month, who, now))
+        text = group_text(views, year, month, who, now)
+        waiting = _cards(ctx).load()
+        if waiting:
+            # the summary counts saved records only: a card still waiting is said apart
+            text += f"\n（另有{len(waiting)}条活动记录还在等您确认，没算在里面；回“对”保存。）"
+        return replies(text)
 
     def match_report(message: IncomingMessage, ctx: Context) -> list[ActivityDraft] | None:
         if message.kind is not Kind.TEXT:
