@@ -134,6 +134,12 @@ def test_household_and_insurance_names_after_or_before_a_bare_count() -> None:
     assert names("跟群众一块看了宣传片 发资料20份") == [("资料", 20, "份", False)]
 
 
+def test_families_named_before_a_bare_household_count() -> None:
+    [report] = parse_reports("下午去看了几户低保家庭 一共3户 都在本村", NOW, "江口村")
+    assert [(i.name, i.quantity, i.unit) for i in report.items] == [("低保家庭", 3, "户")]
+    assert report.place == "江口村" and report.date is not None
+
+
 def test_just_now_followed_by_an_activity_is_today() -> None:
     from handlers.activity.dates import find_date
 

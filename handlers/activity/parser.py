@@ -614,6 +614,11 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
     """办了计生家庭意外险 一共15份: the thing named in the clause before a bare count."""
     before = text[:clause_start]
     clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    if unit == "户" and clauses:
+        # 去看了几户计生特殊家庭 一共4户: the families named just before are the households
+        families = re.search(r"(?:几|些)户([\u4e00-\u9fff]{2,8}家庭)$", clauses[-1])
+        if families:
+            return families.group(1)
     for clause in reversed(clauses[-2:]):
         if (
             unit != "人次"
