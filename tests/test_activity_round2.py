@@ -407,3 +407,14 @@ def test_the_own_group_summary_mentions_a_card_still_waiting(say: Say) -> None:
     assert "还没有上报" in summary and "另有1条活动记录还在等您确认" in summary
     assert "已登记" in say("对")
     assert "上报活动1次" in say("本月活动")
+
+
+def test_a_numbered_list_of_new_reports_never_corrects_the_waiting_cards() -> None:
+    waiting = Target(1, draft(participants=18))
+    listed = "第1条：11月3日在文竹村搞了宣传 发资料50份；第2条：11月9日在东园村义诊 测血压30人次"
+    decision = decide(listed, NOW, "江口村", [waiting], [], [1])
+    assert decision is not None and decision.action == "report"
+    assert [d.place for d in decision.drafts] == ["文竹村", "东园村"]
+    # a numbered correction is still a correction
+    fixed = decide("第1条 日期错了 是11月3日", NOW, "江口村", [waiting], [], [1])
+    assert fixed is not None and fixed.action == "correct"

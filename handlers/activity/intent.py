@@ -877,6 +877,9 @@ def decide(
     if pending and _holds(body):
         return Decision("hold", targets=list(pending))
     if pending:
+        listed = _numbered_reports(body, sent, home)
+        if listed is not None:
+            return listed
         numbered = _numbered_parts(body, sent, home, pending, shown)
         if numbered is not None:
             return numbered
@@ -1010,6 +1013,27 @@ def _with_the_others(
     # the named cards first (a corrected one is then confirmed with the rest, as it was said)
     confirm_all = Decision("confirm", control=Control("confirm", rest))
     return Decision("multi", parts=[*parts, confirm_all])
+
+
+def _numbered_reports(body: str, sent: datetime, home: str | None) -> Decision | None:
+    """ "第1条 11月3日在文竹村宣传…；第2条 …": a numbered list of new reports, each with its own
+    date and no correction word, is new reports, never corrections of the cards numbered so."""
+    starts = [m for m in _PART_START.finditer(body)]
+    if not starts or starts[0].start() > 0:
+        return None
+    ends = [m.start() for m in starts[1:]] + [len(body)]
+    pieces = [
+        body[m.end() : end].strip(" ：:、，,；;。") for m, end in zip(starts, ends, strict=True)
+    ]
+    for piece in pieces:
+        if (
+            find_date(piece, sent) is None
+            or _MARKERS.search(piece)
+            or looks_like_report(piece, sent) < REPORT_THRESHOLD
+        ):
+            return None
+    drafts = [draft for piece in pieces for draft in parse_reports(piece, sent, home)]
+    return Decision("report", drafts=drafts) if len(drafts) >= len(pieces) else None
 
 
 def _numbered_parts(
