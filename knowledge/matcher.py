@@ -307,6 +307,7 @@ class Segmenter:
         )
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
+        self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
@@ -705,8 +706,12 @@ class Matcher:
 
         An out-of-scope word makes it so unless a family-planning word comes after it: the
         question's topic is what it ends on (独生子女考公务员能加分吗 is about the exam,
-        坐高铁摔伤了关爱保险赔不赔 about the insurance)."""
+        坐高铁摔伤了关爱保险赔不赔 about the insurance). A request for a piece of work (a joke,
+        a text to post, a baby's name: ``dict/tasks.txt``) is out of scope whatever it is
+        about."""
         seg = self.segmenter
+        if seg.tasks is not None and seg.tasks.search(text):
+            return True
         if seg.out_of_scope is None:
             return False
         outside = [m.end() for m in seg.out_of_scope.finditer(text)]
@@ -964,6 +969,11 @@ class Matcher:
     def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
         """The decision for a message: one question, several, or a long story."""
         memo = scope.memo
+        tasks = self.segmenter.tasks
+        if tasks is not None and tasks.search(fixed):
+            # 讲个笑话吧 关于生二胎的, a prize "from the association": out of scope, whatever
+            # family-planning words the message has.
+            return FaqHit(Outcome.REJECT)
         asking = [c for c in clauses if c.asking]
         if len(clauses) <= 1 or (scope.off_topic and not scope.anchored):
             # One question, or an out-of-scope word and no family-planning word: the whole
