@@ -109,6 +109,7 @@ class Params:
     context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
     decisive: float = 0.1  # a short message's one question answered with this margin stands
     w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
+    story_clauses: int = 4  # a message this many clauses long tells a story around its question
 
 
 @dataclass(frozen=True)
@@ -975,7 +976,20 @@ class Matcher:
             # family-planning words the message has.
             return FaqHit(Outcome.REJECT)
         asking = [c for c in clauses if c.asking]
-        if len(clauses) <= 1 or (scope.off_topic and not scope.anchored):
+        # A long story whose out-of-scope word is only in the story (头一个今年上小学了 … 我们家
+        # 老二能领多少) is read clause by clause like one with a family-planning word, when a
+        # question names a subject of its own that an entry knows well enough to override an
+        # out-of-scope word (该找谁去要 or 能报吗 only leans on the story).
+        told_off = (
+            len(clauses) >= self.params.story_clauses
+            and any(
+                self.own_topic(c.text)
+                and (self.topic_strength(c, memo) or 0.0) >= self.params.sure
+                for c in asking
+            )
+            and not any(self.off_clause(c.text) for c in asking)
+        )
+        if len(clauses) <= 1 or (scope.off_topic and not scope.anchored and not told_off):
             # One question, or an out-of-scope word and no family-planning word: the whole
             # message decides (车险能赔吗 要多久到账 is about car insurance).
             return self._decide(fixed, scope)

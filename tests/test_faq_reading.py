@@ -250,6 +250,25 @@ def test_the_same_words_in_a_policy_question_are_still_answered(kb: KnowledgeBas
         assert ask(kb, text, "南宁").outcome is Outcome.CONFIDENT, text
 
 
+def test_an_out_of_scope_word_only_in_a_long_story_leaves_its_question_in(
+    kb: KnowledgeBase,
+) -> None:
+    # no family-planning word anywhere; 上初中 and 跑外卖 are the family's story
+    hit = ask(
+        kb,
+        "我是北流的 家里三个娃 大的今年上初中了 我老公在城里跑外卖 老三是今年三月生的 "
+        "听人讲生娃国家每年给钱 我们家老三能领多少钱",
+        "玉林",
+    )
+    assert hit.outcome is Outcome.CONFIDENT and hit.entry is not None
+    assert "3600" in render(hit)
+    # ... but a question that only leans on such a story stays out of scope
+    hit = ask(
+        kb, "我在工厂做了一年 老板拖着工资不给 上个月干脆人都跑了 我们一群人都没拿到 该去找谁"
+    )
+    assert hit.outcome in (Outcome.REJECT, Outcome.NONE)
+
+
 def test_a_topic_the_knowledge_base_does_not_know_gets_no_lucky_answer(kb: KnowledgeBase) -> None:
     # 要准备哪些材料 leans on 领养 at the 民政局, which no entry knows: no claim documents
     hit = ask(
