@@ -51,6 +51,21 @@ _ASKING = re.compile(
     r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
     r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
+#: Words said between sentences when a message is dictated without punctuation.
+_SPOKEN = re.compile(
+    r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
+)
+#: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
+_LEAD = re.compile(r"^(喂|哎呀|哎|嗯|呃|额|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)")
+#: Greetings said together (喂你好, 你好你好).
+_GREETING_RUN = re.compile(r"(喂|你好|您好|在吗|在不在|哈喽|嗨|打扰了|打扰一下)+")
+#: A number of days asked for or granted without the word for leave (他只能请三天).
+_DAYS_OFF = re.compile(r"(请|休)([\d一二两三四五六七八九十几]+)天(?!假)")
+#: A question that only asks whether what was told before it is so.
+_VERIFY = re.compile(
+    r"(这|那)?(是不是真的|是真的吗|是真的不|真的吗|真的假的|对吗|对不对|是这样吗|是不是这样|"
+    r"有这回事吗|有这事吗|有没有这回事|属实吗|可信吗)(啊|呀|呢)?"
+)
 #: Clauses that carry nothing: dropped before a long message is read.
 FILLER = frozenset(
     {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
@@ -363,6 +378,7 @@ class Segmenter:
         table can tell a child born before the subsidy started (以前出生)."""
         cleaned = self.region_pattern.sub("", self.clean(text))
         cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
+        cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
         if self._synonym_re is None:
             return cleaned
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
@@ -635,7 +651,7 @@ class Matcher:
             return Outcome.THANKS
         illegal = self.segmenter.illegal
         if clauses is None:
-            clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+            clauses = self.clauses(text) if self.cuts(text) else []
         if fixed is None:
             fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
         pieces = [c.raw for c in clauses] + [c.text for c in clauses] if clauses else [cleaned]
@@ -648,13 +664,44 @@ class Matcher:
 
     # -- clauses ---------------------------------------------------------------------------
 
-    def clauses(self, text: str) -> list[Clause]:
-        """The message cut at spaces and punctuation, greetings and filler dropped."""
-        out: list[Clause] = []
+    def cuts(self, text: str) -> bool:
+        """Whether ``text`` is more than one clause: it has spaces or punctuation, or it is a
+        long message dictated in one breath (…然后孩子刚生完然后个税那个是不是可以扣…)."""
+        stripped = text.strip()
+        return _CLAUSE_CUT.search(stripped) is not None or (
+            len(stripped) >= self.params.long_message and _SPOKEN.search(stripped) is not None
+        )
+
+    def _pieces(self, text: str) -> list[tuple[str, str]]:
+        """(piece, the mark after it): cut at spaces and punctuation, and a long piece also at
+        the words people say between sentences when dictating (然后, 还有就是)."""
         pieces = _CLAUSE_CUT.split(unicodedata.normalize("NFKC", text))
+        out: list[tuple[str, str]] = []
         for raw, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=False):
-            cleaned = self.segmenter.clean(raw)
-            if not cleaned or cleaned in GREETINGS or cleaned in THANKS or cleaned in FILLER:
+            if len(raw) < self.params.long_message:
+                out.append((raw, mark))
+                continue
+            spoken = [p for p in _SPOKEN.split(raw) if p]
+            out += [(p, "") for p in spoken[:-1]] + [(spoken[-1], mark)] if spoken else []
+        return out
+
+    def clauses(self, text: str) -> list[Clause]:
+        """The message cut at spaces and punctuation, greetings and filler dropped. A bare
+        "is that so" (是不是真的, 对吗) makes the claim told before it the question
+        (我老公厂里说他只能请三天 是不是真的 asks how long his leave is)."""
+        out: list[Clause] = []
+        for raw, mark in self._pieces(text):
+            cleaned = _LEAD.sub("", self.segmenter.clean(raw))
+            if (
+                not cleaned
+                or cleaned in GREETINGS
+                or cleaned in THANKS
+                or cleaned in FILLER
+                or _GREETING_RUN.fullmatch(cleaned)
+            ):
+                continue
+            if _VERIFY.fullmatch(cleaned) and out and not out[-1].asking:
+                out[-1] = replace(out[-1], asking=True)
                 continue
             fixed = self.correct(cleaned)
             asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
@@ -920,7 +967,7 @@ class Matcher:
         """
         memo: _Memo = {}
         cleaned = self.segmenter.clean(text)
-        clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+        clauses = self.clauses(text) if self.cuts(text) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
         fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
         special = self.classify(text, fixed, clauses)

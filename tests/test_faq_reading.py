@@ -269,6 +269,27 @@ def test_an_out_of_scope_word_only_in_a_long_story_leaves_its_question_in(
     assert hit.outcome in (Outcome.REJECT, Outcome.NONE)
 
 
+def test_a_message_dictated_in_one_breath_is_cut_where_the_speaker_paused(
+    kb: KnowledgeBase,
+) -> None:
+    text = "喂您好那个我是钦州的然后我老婆上个月生了老二然后我想问一下那个育儿补贴一年给多少钱"
+    assert [c.text for c in kb.matcher.clauses(text)] == [
+        "我是钦州的",
+        "我老婆上个月生了老二",
+        "育儿补贴一年给多少钱",
+    ]
+    assert "3600" in render(ask(kb, text, "钦州"))
+    # a short message keeps its 然后 (生完然后多久能领 is one question)
+    assert [c.text for c in kb.matcher.clauses("生完然后多久能领补贴 急")] == [
+        "生完然后多久能领补贴"
+    ]
+
+
+def test_is_that_so_makes_the_claim_before_it_the_question(kb: KnowledgeBase) -> None:
+    clauses = kb.matcher.clauses("村里人说育儿补贴只给头胎 是不是真的")
+    assert len(clauses) == 1 and clauses[0].asking
+
+
 def test_a_topic_the_knowledge_base_does_not_know_gets_no_lucky_answer(kb: KnowledgeBase) -> None:
     # 要准备哪些材料 leans on 领养 at the 民政局, which no entry knows: no claim documents
     hit = ask(
