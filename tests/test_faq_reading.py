@@ -290,6 +290,12 @@ def test_is_that_so_makes_the_claim_before_it_the_question(kb: KnowledgeBase) ->
     assert len(clauses) == 1 and clauses[0].asking
 
 
+def test_more_words_for_an_injury_and_a_claim(kb: KnowledgeBase) -> None:
+    # 骨裂, 扭伤 are accidents and 索赔 is a claim: "is it covered" comes first
+    for text in ("孩子玩滑板脚踝骨裂了 我们家的计生保险能赔吗", "我妈扭伤了腰 关爱保险能索赔吗"):
+        assert answered(ask(kb, text, "南宁"))[0].startswith("t2.coverage"), text
+
+
 def test_a_topic_the_knowledge_base_does_not_know_gets_no_lucky_answer(kb: KnowledgeBase) -> None:
     # 要准备哪些材料 leans on 领养 at the 民政局, which no entry knows: no claim documents
     hit = ask(
