@@ -56,7 +56,9 @@ _SPOKEN = re.compile(
     r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
 )
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
-_LEAD = re.compile(r"^(喂|哎呀|哎|嗯|呃|额|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)")
+_LEAD = re.compile(
+    r"^(喂(?![奶养药饭食乳母])|哎呀|哎|嗯|呃|额(?![度外头])|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)"
+)
 #: Greetings said together (喂你好, 你好你好).
 _GREETING_RUN = re.compile(r"(喂|你好|您好|在吗|在不在|哈喽|嗨|打扰了|打扰一下)+")
 #: A number of days asked for or granted without the word for leave (他只能请三天).

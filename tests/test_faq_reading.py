@@ -289,6 +289,11 @@ def test_a_message_dictated_in_one_breath_is_cut_where_the_speaker_paused(
         "育儿补贴一年给多少钱",
     ]
     assert "3600" in render(ask(kb, text, "钦州"))
+    # 喂奶 and 额度 are words, not the sounds a sentence starts with
+    assert [c.text for c in kb.matcher.clauses("喂奶期间能上夜班吗 额度多少")] == [
+        "喂奶期间能上夜班吗",
+        "额度多少",
+    ]
     # a short message keeps its 然后 (生完然后多久能领 is one question)
     assert [c.text for c in kb.matcher.clauses("生完然后多久能领补贴 急")] == [
         "生完然后多久能领补贴"
