@@ -36,6 +36,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.probe",
     "bot.cli.fault",
     "bot.cli.console",
+    "bot.cli.bench",
 )
 #: Commands that keep running and log what they do at INFO; every other command is one-shot
 #: and logs only warnings, so its output is just its answer.
