@@ -168,7 +168,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         kb = _knowledge(ctx)
         if kb is None:
             return FaqHit(Outcome.NONE)
-        return kb.matcher.match(message.text, asker_region(ctx))
+        return kb.match(message.text, asker_region(ctx))
 
     def answer(message: IncomingMessage, hit: FaqHit, ctx: Context) -> Sequence[Reply]:
         """问政策、保险、优生优育、计生协的问题：按所在地区回答并注明来源；拿不准时列出 2-3 个问题供选择。"""

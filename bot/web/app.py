@@ -104,7 +104,7 @@ class CallbackService:
         self._running: dict[str, asyncio.Future[str | None]] = {}
         # Handlers get their own threads, so a burst of slow handlers never delays the
         # database claims and answers of new callbacks (those use the default executor).
-        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
+        self._pool = ThreadPoolExecutor(max_workers=int(os.environ.get("XH_POOL", "16")), thread_name_prefix="handler")
         self._purged_at = 0.0
 
     @property

@@ -94,7 +94,12 @@ class Context:
 
     @cached_property
     def conversation(self) -> Conversation:
-        return Conversation(self.services.engine, self.message.channel.value, self.message.user_id)
+        return Conversation(
+            self.services.engine,
+            self.message.channel.value,
+            self.message.user_id,
+            snapshot=True,
+        )
 
     def require(self, allowed: bool, why: str) -> None:
         """Raise a polite PermissionDenied unless ``allowed``."""
