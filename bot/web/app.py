@@ -14,10 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy import text
+from starlette.types import Receive, Scope, Send
 
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings
@@ -104,7 +106,7 @@ class CallbackService:
         self._running: dict[str, asyncio.Future[str | None]] = {}
         # Handlers get their own threads, so a burst of slow handlers never delays the
         # database claims and answers of new callbacks (those use the default executor).
-        self._pool = ThreadPoolExecutor(max_workers=int(os.environ.get("XH_POOL", "16")), thread_name_prefix="handler")
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
         self._purged_at = 0.0
 
     @property
@@ -324,6 +326,65 @@ def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Repl
         runtime.services.outbox.enqueue(target, reply.text, key=f"reply:{key}:{index}")
 
 
+class _CallbackFastPath(FastAPI):
+    """FastAPI, except that ``POST /wecom/callback`` is served straight from ASGI.
+
+    That one route carries all of WeCom's traffic and takes nothing FastAPI offers (no
+    validation, no dependencies, no JSON); its middleware stack, routing and parameter
+    solving cost more than the rest of the request, so the callback skips them. The same
+    route is still declared on the app (and answers identically) for docs and tests.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == CALLBACK_PATH
+            and getattr(self.state, "callback", None) is not None
+        ):
+            try:
+                response = await _fast_callback(self.state.callback, scope, receive)
+            except Exception:  # what ServerErrorMiddleware does for the declared route
+                logger.exception("callback failed")
+                response = PlainTextResponse("Internal Server Error", status_code=500)
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+CALLBACK_PATH = "/wecom/callback"
+
+
+async def _fast_callback(callback: CallbackService, scope: Scope, receive: Receive) -> Response:
+    if callback.crypto is None:
+        return PlainTextResponse("callback disabled (local mode)", status_code=503)
+    limit = callback.runtime.settings.max_body_bytes
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            return PlainTextResponse("payload too large", status_code=413)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return PlainTextResponse("")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return PlainTextResponse("payload too large", status_code=413)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    # The last value of a repeated parameter wins, as with FastAPI's query parameters.
+    query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+    return await callback.handle_post(
+        b"".join(chunks),
+        query.get("msg_signature", ""),
+        query.get("timestamp", ""),
+        query.get("nonce", ""),
+    )
+
+
 def create_app(
     settings: Settings, *, runtime_factory: Callable[[Settings], Runtime] | None = None
 ) -> FastAPI:
@@ -363,7 +424,7 @@ def create_app(
             runtime.close()
 
     docs = settings.api_docs  # /docs and /openapi.json only when XIEHUI_API_DOCS is set
-    app = FastAPI(
+    app = _CallbackFastPath(
         title="协会助手 xiehui",
         lifespan=lifespan,
         docs_url="/docs" if docs else None,
