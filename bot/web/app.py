@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings
-from bot.web import console
+from bot.web import console, metrics
 from bot.web.delivery import DeliveryWorker
 from bot.wecom.crypto import (
     CallbackError,
@@ -124,6 +124,18 @@ class CallbackService:
     async def handle_post(
         self, body: bytes, msg_signature: str, timestamp: str, nonce: str
     ) -> Response:
+        """Answer one callback POST (counted in the metrics by outcome and time)."""
+        started = time.perf_counter()
+        response, outcome = await self._handle_post(body, msg_signature, timestamp, nonce)
+        if outcome in ("new", "retry"):
+            passive = bool(getattr(response, "body", b""))
+            outcome = "retry" if outcome == "retry" else "passive" if passive else "outbox"
+        metrics.record_callback(outcome, started)
+        return response
+
+    async def _handle_post(
+        self, body: bytes, msg_signature: str, timestamp: str, nonce: str
+    ) -> tuple[Response, str]:
         assert self.crypto is not None
         deadline = time.monotonic() + self.runtime.settings.passive_reply_seconds
         try:
@@ -131,25 +143,25 @@ class CallbackService:
             check_fresh(timestamp, self.runtime.settings.signature_max_age_seconds, time.time())
         except CallbackError as exc:
             logger.warning("callback rejected: %s", exc)
-            return PlainTextResponse("forbidden", status_code=403)
+            return PlainTextResponse("forbidden", status_code=403), "rejected"
         except MalformedCallback as exc:
             logger.warning("bad callback request: %s", exc)
-            return PlainTextResponse("bad request", status_code=400)
+            return PlainTextResponse("bad request", status_code=400), "bad_request"
         try:
             parsed = parse_callback(plaintext)
         except MalformedCallback as exc:
             # Signed by WeCom, so answer 200 (anything else is retried) and drop it loudly.
             logger.warning("signed callback with an unusable payload ignored: %s", exc)
-            return PlainTextResponse("")
+            return PlainTextResponse(""), "ignored"
         key = parsed.dedupe_key
         route = UNDECIDED if parsed.passive_allowed else OUTBOX
         if await self._db(self.inbox.claim, key, self.owner, plaintext, route):
             self._start(parsed, key, nonce, timestamp, deadline)
             if route == OUTBOX:  # no passive reply possible: nothing to wait for
-                return PlainTextResponse("")
-            return await self._answer(key, deadline)
+                return PlainTextResponse(""), "new"
+            return await self._answer(key, deadline), "new"
         logger.debug("msg=%s is a retry", parsed.message.msg_id)
-        return await self._retry(parsed, key, nonce, timestamp, deadline)
+        return await self._retry(parsed, key, nonce, timestamp, deadline), "retry"
 
     async def _retry(
         self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
@@ -246,6 +258,7 @@ class CallbackService:
             self.inbox.finish(key, self.owner, route=OUTBOX)
             return None
         dispatch = self.runtime.router.dispatch(message, self.runtime.services)
+        metrics.record_dispatch(dispatch)
         if nonce and time.monotonic() < deadline - PASSIVE_MARGIN_SECONDS:
             passive = self._passive(parsed, dispatch, nonce, timestamp)
             if passive is not None and self.inbox.settle_passive(key, self.owner, passive):
@@ -357,10 +370,12 @@ CALLBACK_PATH = "/wecom/callback"
 
 async def _fast_callback(callback: CallbackService, scope: Scope, receive: Receive) -> Response:
     if callback.crypto is None:
+        metrics.record_callback("disabled", time.perf_counter())
         return PlainTextResponse("callback disabled (local mode)", status_code=503)
     limit = callback.runtime.settings.max_body_bytes
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > limit:
+            metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
     chunks: list[bytes] = []
     size = 0
@@ -371,6 +386,7 @@ async def _fast_callback(callback: CallbackService, scope: Scope, receive: Recei
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
+            metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -393,6 +409,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = (runtime_factory or build_runtime)(settings)
+        runtime.services.guard.on_failure(metrics.record_redis_error)
+        metrics.count_db_errors(runtime.services.engine)
         worker = DeliveryWorker(
             runtime.services.outbox, runtime.sender, gate=runtime.extras.get("rate_gate")
         )  # type: ignore[arg-type]
@@ -458,15 +476,18 @@ def create_app(
     ) -> Response:
         callback: CallbackService = app.state.callback
         if callback.crypto is None:
+            metrics.record_callback("disabled", time.perf_counter())
             return PlainTextResponse("callback disabled (local mode)", status_code=503)
         limit = settings.max_body_bytes
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
+            metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > limit:
+                metrics.record_callback("too_large", time.perf_counter())
                 return PlainTextResponse("payload too large", status_code=413)
         return await callback.handle_post(body, msg_signature, timestamp, nonce)
 
@@ -501,3 +522,13 @@ def create_app(
         return JSONResponse(status, status_code=200 if healthy else 503)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``xiehui serve --workers N``: settings from the environment,
+    logging as ``serve`` configures it (uvicorn's supervisor starts each worker afresh)."""
+    from bot.cli.main import VERBOSE_ENV, configure_logging
+    from bot.settings import load_settings
+
+    configure_logging("serve", bool(os.environ.get(VERBOSE_ENV)))
+    return create_app(load_settings())
