@@ -81,19 +81,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             app: Any = create_app(settings)
             uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
         else:
-            # uvicorn's own supervisor: it binds the port once, starts the workers (each
-            # builds its app from the environment, as this process did), restarts one that
-            # dies, and on SIGTERM/SIGINT stops them all gracefully (lifespan shutdown).
+            from bot.web.workers import Supervisor
+
+            # Each worker builds its app from the environment, as this process did.
             os.environ[VERBOSE_ENV] = "1" if args.verbose else ""
-            uvicorn.run(
-                "bot.web.app:app_from_environment",
-                factory=True,
-                host=host,
-                port=port,
-                workers=workers,
-                log_level="info",
-                access_log=False,
-            )
+            return Supervisor(workers, host, port).run()
     finally:
         stop_metrics()
         directory = os.environ.get(metrics_env()) if workers > 1 else None
