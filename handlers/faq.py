@@ -183,7 +183,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         if hit.outcome is Outcome.CONFIDENT and hit.entry is not None and kb is not None:
             ctx.conversation.clear(LAST_QUESTION)
             _offer_region(ctx, kb, hit.entry.group_key, hit.note)
-            return _replies(render(hit))
+            return _replies(kb.rendered(hit, render))
         if hit.outcome is Outcome.UNSURE and hit.candidates:
             choices = [
                 {"id": e.id, "note": note}

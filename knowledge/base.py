@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -355,10 +355,23 @@ class KnowledgeBase:
         # entries, so it is remembered per snapshot: an edited file builds a new snapshot
         # with an empty memory. People ask the same questions over and over.
         self._remembered = functools.lru_cache(maxsize=MATCH_MEMORY)(self.matcher.match)
+        self._texts: dict[int, tuple[FaqHit, str]] = {}
 
     def match(self, text: str, asker_region: Region | None = None) -> FaqHit:
         """``matcher.match``, remembered for this snapshot (the hit is immutable)."""
         return self._remembered(text, asker_region)
+
+    def rendered(self, hit: FaqHit, render: Callable[[FaqHit], str]) -> str:
+        """``render(hit)``, remembered for the hits :meth:`match` remembers (by identity:
+        a remembered question returns the very same hit object)."""
+        kept = self._texts.get(id(hit))
+        if kept is not None and kept[0] is hit:
+            return kept[1]
+        text = render(hit)
+        if len(self._texts) >= MATCH_MEMORY:
+            self._texts.clear()  # rare: more distinct hits than the matcher remembers
+        self._texts[id(hit)] = (hit, text)
+        return text
 
     @classmethod
     def from_directory(cls, directory: Path, segmenter: Segmenter | None = None) -> KnowledgeBase:

@@ -226,10 +226,6 @@ def parse_callback(plaintext: str) -> ParsedCallback:
         raise MalformedCallback("message without MsgType")
     if not user and msg_type != "event":  # system events (微信客服) have no sender
         raise MalformedCallback("message without FromUserName")
-    try:
-        typed = parse_message(plaintext)
-    except Exception:
-        typed = None
     create_time = _field(raw, "CreateTime").strip()
     sent_at = _sent_at(create_time)
     msg_id = _safe_id(_field(raw, "MsgId"))
@@ -248,6 +244,12 @@ def parse_callback(plaintext: str) -> ParsedCallback:
             location = (float(_field(raw, "Location_X")), float(_field(raw, "Location_Y")))
         except ValueError:
             location = None
+    typed = None
+    if kind is not Kind.TEXT:  # a text has no media; spare parsing the XML a second time
+        try:
+            typed = parse_message(plaintext)
+        except Exception:
+            typed = None
     media_id = str(getattr(typed, "media_id", "") or _field(raw, "MediaId"))
     if msg_id:
         dedupe_key = f"msg:{msg_id}"

@@ -12,9 +12,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from handlers.core.db import utcnow
@@ -37,6 +38,19 @@ _LIVE_VALUES: Any = core_select(_STATE.c.name, _STATE.c.value).where(
     _STATE.c.user_id == bindparam("user_id"),
     _STATE.c.expires_at > bindparam("now"),
 )
+
+_KEY = (
+    _STATE.c.channel == bindparam("k_channel"),
+    _STATE.c.user_id == bindparam("k_user_id"),
+    _STATE.c.name == bindparam("k_name"),
+)
+_UPDATE_VALUE: Any = (
+    update(_STATE)
+    .where(*_KEY)
+    .values(value=bindparam("v_value"), expires_at=bindparam("v_expires_at"))
+)
+_INSERT_VALUE: Any = insert(_STATE)
+_DELETE_VALUE: Any = delete(_STATE).where(*_KEY)
 
 
 class Conversation:
@@ -65,6 +79,9 @@ class Conversation:
             col(ConversationState.user_id) == self._user,
             col(ConversationState.name) == name,
         )
+
+    def _key(self, name: str) -> dict[str, str]:
+        return {"k_channel": self._channel, "k_user_id": self._user, "k_name": name}
 
     def _load(self) -> dict[str, str]:
         if self._snapshot is None:
@@ -102,23 +119,24 @@ class Conversation:
     def set(self, name: str, value: Any, ttl: int) -> None:
         payload = json.dumps(value, ensure_ascii=False)
         expires = utcnow() + timedelta(seconds=ttl)
-        with Session(self._engine) as session:
-            row = session.get(ConversationState, (self._channel, self._user, name))
-            if row is None:
-                session.add(
-                    ConversationState(
-                        channel=self._channel,
-                        user_id=self._user,
-                        name=name,
-                        value=payload,
-                        expires_at=expires,
-                    )
-                )
-            else:
-                row.value = payload
-                row.expires_at = expires
-                session.add(row)
-            session.commit()
+        row = {
+            "channel": self._channel,
+            "user_id": self._user,
+            "name": name,
+            "value": payload,
+            "expires_at": expires,
+        }
+        changes = {**self._key(name), "v_value": payload, "v_expires_at": expires}
+        with self._engine.connect() as connection:
+            # Update, else insert; a concurrent insert of the same key makes ours fail, and
+            # then the update applies (the last writer wins, as before).
+            if connection.execute(_UPDATE_VALUE, changes).rowcount == 0:
+                try:
+                    connection.execute(_INSERT_VALUE, row)
+                except IntegrityError:
+                    connection.rollback()
+                    connection.execute(_UPDATE_VALUE, changes)
+            connection.commit()
         if self._snapshot is not None:
             self._snapshot[name] = payload
 
@@ -146,9 +164,9 @@ class Conversation:
     def clear(self, name: str) -> None:
         if self._snapshot is not None and self._snapshot.pop(name, None) is None:
             return  # not set (or expired) when this message's snapshot was read
-        with Session(self._engine) as session:
-            session.execute(delete(ConversationState).where(*self._where(name)))
-            session.commit()
+        with self._engine.connect() as connection:
+            connection.execute(_DELETE_VALUE, self._key(name))
+            connection.commit()
 
     @staticmethod
     def forget(engine: Engine, channel: str, user_id: str) -> int:
