@@ -38,8 +38,7 @@ _REGION_FILLER = ("我在", "我是", "我们在", "我们是", "在", "的", "�
 
 
 def _knowledge(ctx: Context) -> KnowledgeBase | None:
-    store = ctx.services.knowledge
-    return store.current() if store is not None else None
+    return ctx.knowledge_base
 
 
 def asker_region(ctx: Context) -> Region:

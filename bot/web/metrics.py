@@ -76,17 +76,29 @@ REDIS_ERRORS = Counter(
 DB_ERRORS = Counter("xiehui_db_errors_total", "Database statements that raised an error")
 
 
+_children: dict[tuple[Any, ...], Any] = {}
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    """``metric.labels(*labels)``, looked up once per label set (these run per message)."""
+    key = (metric, *labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
+
+
 def record_callback(outcome: str, started: float) -> None:
-    CALLBACKS.labels(outcome).inc()
+    _child(CALLBACKS, outcome).inc()
     CALLBACK_SECONDS.observe(time.perf_counter() - started)
 
 
 def record_dispatch(dispatch: Dispatch) -> None:
-    HANDLER_SECONDS.labels(dispatch.handler).observe(dispatch.millis / 1000)
-    MESSAGES.labels(dispatch.handler, dispatch.outcome).inc()
+    _child(HANDLER_SECONDS, dispatch.handler).observe(dispatch.millis / 1000)
+    _child(MESSAGES, dispatch.handler, dispatch.outcome).inc()
     hit = dispatch.extra.get("match")
     if isinstance(hit, FaqHit):
-        FAQ.labels(hit.outcome.value).inc()
+        _child(FAQ, hit.outcome.value).inc()
 
 
 def record_deliveries(sent: int, failed: int, retried: int, deferred: int) -> None:

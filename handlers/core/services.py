@@ -21,7 +21,7 @@ from handlers.core.redisguard import RedisGuard
 from handlers.core.state import Conversation
 
 if TYPE_CHECKING:
-    from knowledge.base import KnowledgeStore
+    from knowledge.base import KnowledgeBase, KnowledgeStore
 
 
 class MediaFetcher(Protocol):
@@ -91,6 +91,13 @@ class Context:
     def staff_scope(self, action: str) -> RegionPath:
         """The region the sender may act in as staff; raises a polite PermissionDenied."""
         return self.actor.scope(action)
+
+    @cached_property
+    def knowledge_base(self) -> KnowledgeBase | None:
+        """The knowledge base snapshot this message is answered from (checked once per
+        message, so every route of one message sees the same snapshot)."""
+        store = self.services.knowledge
+        return store.current() if store is not None else None
 
     @cached_property
     def conversation(self) -> Conversation:
