@@ -283,14 +283,10 @@ class Xiehui(Server):
 
         assert self.process is not None
         root = psutil.Process(self.process.pid)
-        pythons = [
-            p
-            for p in [root, *root.children(recursive=True)]
-            if "python" in (p.name() or "").lower()
-        ]
         if self.worker_count == 1:
             return [root.pid]
-        return [p.pid for p in pythons if p.pid != root.pid]
+        # the supervisor's spawned workers (not multiprocessing's resource tracker)
+        return [p.pid for p in root.children() if "spawn_main" in " ".join(p.cmdline() or [])]
 
 
 # -- the two loads ------------------------------------------------------------------------

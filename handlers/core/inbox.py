@@ -75,6 +75,7 @@ class Inbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._upsert = _insert_ignore(engine)
+        self._claim: Any = self._upsert.returning(col(InboxClaim.key))
         # Statements are built once: building one costs more than running it, and these run
         # for every callback. They run on a plain connection; no ORM session is needed.
         self._updates: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Any] = {}
@@ -96,14 +97,16 @@ class Inbox:
             "reply": "",
             "created_at": utcnow(),
         }
+        # RETURNING says whether this statement inserted the row (rowcount is no portable
+        # answer: on PostgreSQL it is not 1 for an insert that happened).
         with self.engine.connect() as connection:
             try:
-                result = connection.execute(self._upsert, values)
+                inserted = connection.execute(self._claim, values).first()
                 connection.commit()
             except IntegrityError:  # dialects without ON CONFLICT: the key exists
                 connection.rollback()
                 return False
-        return int(result.rowcount) == 1
+        return inserted is not None
 
     def get(self, key: str) -> ClaimView | None:
         with self.engine.connect() as connection:
