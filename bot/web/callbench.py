@@ -386,16 +386,22 @@ async def _open_loop(
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        conn = idle.pop() if idle else await asyncio.open_connection(host, port)
-        reader, writer = conn
-        writer.write(
-            (
-                f"POST {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n"
-            ).encode()
-            + body
-        )
-        status_line = await reader.readline()
+        request = (
+            f"POST {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        status_line = b""
+        for _attempt in range(2):
+            conn = idle.pop() if idle else await asyncio.open_connection(host, port)
+            reader, writer = conn
+            try:
+                writer.write(request)
+                status_line = await reader.readline()
+            except ConnectionError:
+                status_line = b""
+            if status_line:
+                break
+            writer.close()  # an idle keep-alive connection the server had closed: resend
         length = 0
         keep_alive = status_line.startswith(b"HTTP/1.1")
         while True:
