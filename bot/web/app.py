@@ -9,7 +9,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy import text
-from starlette.types import Receive, Scope, Send
 
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings
@@ -42,6 +41,10 @@ from handlers.core.state import purge_expired as purge_conversations
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+#: ASGI's types (as Starlette spells them), for the callback's fast path.
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 #: While a handler runs, its claim's heartbeat is refreshed this often.
 HEARTBEAT_SECONDS = 2.0
