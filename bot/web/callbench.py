@@ -22,6 +22,7 @@ installs nothing; it names what is missing (wrk, gunicorn/Flask from the ``bench
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import importlib.util
 import os
@@ -368,6 +369,7 @@ class RateResult:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    failures: dict[str, int] = field(default_factory=dict)
 
 
 async def _open_loop(
@@ -378,6 +380,7 @@ async def _open_loop(
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     latencies: list[float] = []
     ok = 0
+    failures: collections.Counter[str] = collections.Counter()
     start = time.perf_counter() + 0.05
 
     async def one(index: int, target: str, body: bytes) -> None:
@@ -391,8 +394,9 @@ async def _open_loop(
             f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode() + body
         status_line = b""
-        for _attempt in range(2):
-            conn = idle.pop() if idle else await asyncio.open_connection(host, port)
+        for attempt in range(2):
+            reuse = idle and attempt == 0  # a resend always goes on a new connection
+            conn = idle.pop() if reuse else await asyncio.open_connection(host, port)
             reader, writer = conn
             try:
                 writer.write(request)
@@ -419,6 +423,8 @@ async def _open_loop(
         latencies.append(time.perf_counter() - scheduled)
         if b" 200 " in status_line:
             ok += 1
+        else:
+            failures[status_line.decode("latin-1").strip() or "no response"] += 1
         if keep_alive:
             idle.append(conn)
         else:
@@ -435,6 +441,7 @@ async def _open_loop(
         statistics.median(latencies) * 1000,
         latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         latencies[-1] * 1000,
+        dict(failures),
     )
 
 
@@ -459,7 +466,9 @@ class Figures:
             f"{w.passive} passive replies, {w.bad} non-200, socket errors {w.errors}; "
             f"closed-loop p50 {w.p50_ms:.1f} ms p99 {w.p99_ms:.1f} ms)",
             f"{'':<34} fixed {f.offered:.0f} req/s: p50 {f.p50_ms:.1f} ms  p99 {f.p99_ms:.1f} ms  "
-            f"max {f.max_ms:.1f} ms  ({f.ok}/{f.sent} answered 200)",
+            f"max {f.max_ms:.1f} ms  ({f.ok}/{f.sent} answered 200"
+            + "".join(f"; {count} x {what}" for what, count in f.failures.items())
+            + ")",
             f"{'':<34} RSS per worker: {rss} MB",
         ]
 
