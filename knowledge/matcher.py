@@ -51,6 +51,23 @@ _ASKING = re.compile(
     r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
     r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
+#: Words said between sentences when a message is dictated without punctuation.
+_SPOKEN = re.compile(
+    r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
+)
+#: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
+_LEAD = re.compile(
+    r"^(喂(?![奶养药饭食乳母])|哎呀|哎|嗯|呃|额(?![度外头])|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)"
+)
+#: Greetings said together (喂你好, 你好你好).
+_GREETING_RUN = re.compile(r"(喂|你好|您好|在吗|在不在|哈喽|嗨|打扰了|打扰一下)+")
+#: A number of days asked for or granted without the word for leave (他只能请三天).
+_DAYS_OFF = re.compile(r"(请|休)([\d一二两三四五六七八九十几]+)天(?!假)")
+#: A question that only asks whether what was told before it is so.
+_VERIFY = re.compile(
+    r"(这|那)?(是不是真的|是真的吗|是真的不|真的吗|真的假的|对吗|对不对|是这样吗|是不是这样|"
+    r"有这回事吗|有这事吗|有没有这回事|属实吗|可信吗)(啊|呀|呢)?"
+)
 #: Clauses that carry nothing: dropped before a long message is read.
 FILLER = frozenset(
     {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
@@ -109,6 +126,7 @@ class Params:
     context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
     decisive: float = 0.1  # a short message's one question answered with this margin stands
     w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
+    story_clauses: int = 4  # a message this many clauses long tells a story around its question
 
 
 @dataclass(frozen=True)
@@ -307,6 +325,7 @@ class Segmenter:
         )
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
+        self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
@@ -361,6 +380,7 @@ class Segmenter:
         table can tell a child born before the subsidy started (以前出生)."""
         cleaned = self.region_pattern.sub("", self.clean(text))
         cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
+        cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
         if self._synonym_re is None:
             return cleaned
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
@@ -633,7 +653,7 @@ class Matcher:
             return Outcome.THANKS
         illegal = self.segmenter.illegal
         if clauses is None:
-            clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+            clauses = self.clauses(text) if self.cuts(text) else []
         if fixed is None:
             fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
         pieces = [c.raw for c in clauses] + [c.text for c in clauses] if clauses else [cleaned]
@@ -646,13 +666,44 @@ class Matcher:
 
     # -- clauses ---------------------------------------------------------------------------
 
-    def clauses(self, text: str) -> list[Clause]:
-        """The message cut at spaces and punctuation, greetings and filler dropped."""
-        out: list[Clause] = []
+    def cuts(self, text: str) -> bool:
+        """Whether ``text`` is more than one clause: it has spaces or punctuation, or it is a
+        long message dictated in one breath (…然后孩子刚生完然后个税那个是不是可以扣…)."""
+        stripped = text.strip()
+        return _CLAUSE_CUT.search(stripped) is not None or (
+            len(stripped) >= self.params.long_message and _SPOKEN.search(stripped) is not None
+        )
+
+    def _pieces(self, text: str) -> list[tuple[str, str]]:
+        """(piece, the mark after it): cut at spaces and punctuation, and a long piece also at
+        the words people say between sentences when dictating (然后, 还有就是)."""
         pieces = _CLAUSE_CUT.split(unicodedata.normalize("NFKC", text))
+        out: list[tuple[str, str]] = []
         for raw, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=False):
-            cleaned = self.segmenter.clean(raw)
-            if not cleaned or cleaned in GREETINGS or cleaned in THANKS or cleaned in FILLER:
+            if len(raw) < self.params.long_message:
+                out.append((raw, mark))
+                continue
+            spoken = [p for p in _SPOKEN.split(raw) if p]
+            out += [(p, "") for p in spoken[:-1]] + [(spoken[-1], mark)] if spoken else []
+        return out
+
+    def clauses(self, text: str) -> list[Clause]:
+        """The message cut at spaces and punctuation, greetings and filler dropped. A bare
+        "is that so" (是不是真的, 对吗) makes the claim told before it the question
+        (我老公厂里说他只能请三天 是不是真的 asks how long his leave is)."""
+        out: list[Clause] = []
+        for raw, mark in self._pieces(text):
+            cleaned = _LEAD.sub("", self.segmenter.clean(raw))
+            if (
+                not cleaned
+                or cleaned in GREETINGS
+                or cleaned in THANKS
+                or cleaned in FILLER
+                or _GREETING_RUN.fullmatch(cleaned)
+            ):
+                continue
+            if _VERIFY.fullmatch(cleaned) and out and not out[-1].asking:
+                out[-1] = replace(out[-1], asking=True)
                 continue
             fixed = self.correct(cleaned)
             asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
@@ -705,8 +756,12 @@ class Matcher:
 
         An out-of-scope word makes it so unless a family-planning word comes after it: the
         question's topic is what it ends on (独生子女考公务员能加分吗 is about the exam,
-        坐高铁摔伤了关爱保险赔不赔 about the insurance)."""
+        坐高铁摔伤了关爱保险赔不赔 about the insurance). A request for a piece of work (a joke,
+        a text to post, a baby's name: ``dict/tasks.txt``) is out of scope whatever it is
+        about."""
         seg = self.segmenter
+        if seg.tasks is not None and seg.tasks.search(text):
+            return True
         if seg.out_of_scope is None:
             return False
         outside = [m.end() for m in seg.out_of_scope.finditer(text)]
@@ -914,7 +969,7 @@ class Matcher:
         """
         memo: _Memo = {}
         cleaned = self.segmenter.clean(text)
-        clauses = self.clauses(text) if _CLAUSE_CUT.search(text.strip()) else []
+        clauses = self.clauses(text) if self.cuts(text) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
         fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
         special = self.classify(text, fixed, clauses)
@@ -964,8 +1019,26 @@ class Matcher:
     def _read(self, fixed: str, clauses: Sequence[Clause], scope: _Scope) -> FaqHit:
         """The decision for a message: one question, several, or a long story."""
         memo = scope.memo
+        tasks = self.segmenter.tasks
+        if tasks is not None and tasks.search(fixed):
+            # 讲个笑话吧 关于生二胎的, a prize "from the association": out of scope, whatever
+            # family-planning words the message has.
+            return FaqHit(Outcome.REJECT)
         asking = [c for c in clauses if c.asking]
-        if len(clauses) <= 1 or (scope.off_topic and not scope.anchored):
+        # A long story whose out-of-scope word is only in the story (头一个今年上小学了 … 我们家
+        # 老二能领多少) is read clause by clause like one with a family-planning word, when a
+        # question names a subject of its own that an entry knows well enough to override an
+        # out-of-scope word (该找谁去要 or 能报吗 only leans on the story).
+        told_off = (
+            len(clauses) >= self.params.story_clauses
+            and any(
+                self.own_topic(c.text)
+                and (self.topic_strength(c, memo) or 0.0) >= self.params.sure
+                for c in asking
+            )
+            and not any(self.off_clause(c.text) for c in asking)
+        )
+        if len(clauses) <= 1 or (scope.off_topic and not scope.anchored and not told_off):
             # One question, or an out-of-scope word and no family-planning word: the whole
             # message decides (车险能赔吗 要多久到账 is about car insurance).
             return self._decide(fixed, scope)

@@ -243,3 +243,31 @@ def test_a_card_about_to_expire_is_mentioned_once(chat: Chat) -> None:
             )
         ).all()
     assert set(statuses) == {"cancelled"}
+
+
+def test_second_round_conversation_rules_through_the_callback(chat: Chat) -> None:
+    # a card waits while the leader checks a notebook: acknowledged, not a FAQ question
+    chat.say("lilan", "今天在江口村开了小组会 到了18人 发资料60份 毛巾18条")
+    assert "先留着" in chat.say("lilan", "等一下 我看看本子")
+    # a correction understood only in part changes nothing
+    partly = chat.say("lilan", "人数是28 然后那个60也不对")
+    assert "人数：28人" not in partly
+    # several fields and an item removal, said in one run
+    fixed = chat.say("lilan", "人数是28不是18 毛巾没发 去掉吧")
+    assert "人数：28人" in fixed and "毛巾" not in fixed
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 28 and items_of(items) == [("资料", 60, "份")]
+
+
+def test_numbered_parts_and_the_rest_through_the_callback(chat: Chat) -> None:
+    cards = chat.say(
+        "wanggl",
+        "补报：1号 西湾村 小组会 到了12人；2号 西湾村 宣传 发资料40份；3号 西湾村 入户走访5户",
+    )
+    assert "【第3条】" in cards
+    reply = chat.say("wanggl", "第1条之前报过了 第2条资料是45份 其他都对")
+    assert "第1条已作废" in reply and "资料45份" in reply
+    assert [r.kind for r, _ in chat.records("wanggl")] == ["visit"]
+    assert "已登记" in chat.say("wanggl", "对")
+    assert sorted(r.kind for r, _ in chat.records("wanggl")) == ["publicity", "visit"]

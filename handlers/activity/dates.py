@@ -35,6 +35,7 @@ _MONTH_ALONE = re.compile(
 )
 _RELATIVE = re.compile(
     r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|今天|今日|今早|今晚|今儿|今上午|今下午|"
+    r"(?:刚刚|刚才)(?=在|开|搞|办|组织|去|到)|"  # 刚刚在村部开完会: today
     r"琴日|寻日|尋日"  # Cantonese for yesterday
 )
 _WEEKDAY = re.compile(
@@ -54,6 +55,10 @@ _FESTIVALS = (
     (re.compile(r"六一|儿童节"), 6, 1),
     (re.compile(r"七一|建党节"), 7, 1),
     (re.compile(r"国庆节?"), 10, 1),
+)
+# 上个月30号 / 本月5日: a day of the month named by where it stands
+_MONTH_DAY = re.compile(
+    rf"(?P<which>上上个?月|上个?月|本月|这个?月|当月)(?:的)?(?P<d>{_N})[号日](?![\d])"
 )
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
 
@@ -112,6 +117,21 @@ def _month_start(today: date, which: str | None, month: int | None) -> date | No
     return today.replace(day=1)
 
 
+_YEAR_WRITTEN = re.compile(r"\d{4}\s*年|(?<!\d)20\d\d[./-]\d")
+# A date read without a year this far back is more likely a slip than a catch-up
+_FAR_BACK = timedelta(days=330)
+
+
+def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
+    """An activity date that can be recorded without asking: not still to come, and not most
+    of a year back unless the year was written (12月5日 sent on 1 December is asked, not
+    taken as last year's)."""
+    today = _local(sent)
+    if span.start > today + _FUTURE_SLACK:
+        return False
+    return bool(_YEAR_WRITTEN.search(fold(text))) or today - span.start <= _FAR_BACK
+
+
 def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
     """The first date expression in ``text`` and where it is; None when there is none."""
     text = fold(text)
@@ -143,8 +163,18 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
             if value:
                 return DateSpan(value, value), match.span()
     match = _PART.search(text)
-    if match and (match.group("which") or match.group("part").startswith("月")):
+    if match and (
+        match.group("which")
+        or match.group("part").startswith("月")
+        or match.group("part").endswith("旬")  # 下旬 alone: this month's (see below)
+    ):
         first = _month_start(today, match.group("which"), _num(match.group("m")))
+        bare = not match.group("which")
+        if first and bare and match.group("part") in ("中旬", "下旬", "中下旬"):
+            start_day = 21 if match.group("part") == "下旬" else 11
+            if first.replace(day=start_day) > today:
+                # 下旬 written on the 5th: last month's, as 3号 in the future is
+                first = (first - timedelta(days=1)).replace(day=1)
         if first:
             last_day = calendar.monthrange(first.year, first.month)[1]
             part = match.group("part")
@@ -190,6 +220,20 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
     if match:
         value = _make(None, int(match.group("m")), int(match.group("d")), today)
         if value:
+            return DateSpan(value, value), match.span()
+    match = _MONTH_DAY.search(text)
+    if match:
+        day = _num(match.group("d"))
+        first = today.replace(day=1)
+        back = (
+            2
+            if match.group("which").startswith("上上")
+            else (1 if match.group("which").startswith("上") else 0)
+        )
+        for _ in range(back):
+            first = (first - timedelta(days=1)).replace(day=1)
+        value = _make(first.year, first.month, day, today) if day else None
+        if value is not None:
             return DateSpan(value, value), match.span()
     match = _DAY_ONLY.search(text)
     if match:

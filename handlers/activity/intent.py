@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date
+from handlers.activity.dates import DateSpan, find_date, plausible
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import NUMBER, parse_quantity, to_int
 from handlers.activity.parser import (
@@ -136,6 +136,7 @@ class Control:
     numbers: tuple[int, ...] = ()
     all: bool = False
     saved: bool = False
+    topic: str = ""  # 昨晚报的义诊撤销: the activity the record is spoken of by
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -156,7 +157,7 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     if not bare and "第" not in said and not match.group("tiao"):
         return (), text
     rest = text[match.end() :]
-    if not bare and re.match(r"[月日号年点岁]", rest):
+    if not bare and match.group("tiao") != "条" and re.match(r"[月日号年点岁]", rest):
         return (), text  # 11月15号…: a date, not a card number
     return _numbers(match.group("nums")), rest
 
@@ -211,21 +212,33 @@ def read_control(text: str) -> Control | None:
         if not _LEAD_OK.match(rest[: found.start()]):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
-        if not _explains_only(around):
+        if not _explains_only(around) and not (
+            # 昨晚报的义诊撤销 那个是卫生院搞的: the lead is checked above, the reason after it
+            re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
+        ):
             return None
         if not numbers:
             numbers = _numbers_named(around)
         saved = bool(_SAVED_REF.search(around)) and _strong_saved_ref(around)
-        return Control(action, numbers, saved=saved and action == "cancel")
+        topic = re.search(_KIND_NAMED, rest[: found.start()])
+        return Control(
+            action,
+            numbers,
+            saved=saved and action == "cancel",
+            topic=topic.group(0) if topic else "",
+        )
     if not numbers and rest in _WRONG:
         return Control("wrong")
     return None
 
 
 # what may stand before 撤销 / 重发: who and which ("帮我把刚才那条撤销", "报错了 撤销")
+# 昨晚报的义诊撤销: a record spoken of by its activity, after 报的 / 登记的
+_KIND_WORDS = r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|关爱保险|保险|体检|青春健康"
+_KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
 _LEAD_OK = re.compile(
     rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
-    rf"这个|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|[，,。\s])*$"
+    rf"这个|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|{_KIND_NAMED}|[，,。\s])*$"
 )
 _NUMBER_NAMED = re.compile(rf"第\s*({_NUMBER_WORD})\s*条?|({_NUMBER_WORD})\s*条")
 
@@ -284,7 +297,30 @@ _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|改成|改为|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是"
 )
-_ADD = re.compile(r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|还要加上?|补上|加上|少算了?")
+_ADD = re.compile(
+    r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
+    r"补上|加上|少算了?"
+)
+# 人数没数 / 没数人数 / 人数不清楚: attendance was not counted, the card's number goes
+_NO_PEOPLE = re.compile(
+    r"^(?:人数|人)(?:没数|没有数|没统计|没有统计|没点|不清楚|不知道|不记得了?|记不清了?)$|"
+    r"^(?:没数|没统计|没点)(?:人数|人)$"
+)
+# 环保袋没发 / 去掉环保袋 / 环保袋删掉: an item that was not handed out
+_REMOVE_AFTER = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没送|没有送|没办|没有办|没发放|"
+    r"不算|去掉|删掉|删了|删除|不要了?)(?:吧|了|的)?$"
+)
+_REMOVE_BEFORE = re.compile(
+    r"^(?:把)?(?:去掉|删掉|删除|去了)(?P<name>[\u4e00-\u9fff]{2,10})(?:吧)?$"
+)
+# 去掉吧 / 只发了资料: said around a removal, no value of its own
+_ONLY = re.compile(r"^(?:只|就|只是)(?:发|送|办|发放)了?(?P<name>[\u4e00-\u9fff]{2,10})$")
+_REMOVE_FILLER = re.compile(r"^(?:去掉|删掉|删了|不要)(?:吧|了)?$")
+# 然后 / 还有 / 另外: one correction message saying several things in one run
+_JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:然后|还有|另外|并且|而且|再就是)")
+# 义诊那条 / 走访那次: the card spoken of by its activity
+_TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那一条|那次|那场|那个)")
 # Said around a correction and meaning nothing for the values: anywhere (错了, 多打了个1) or at
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
@@ -292,10 +328,10 @@ _FILLERS = re.compile(
     r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正"
 )
 _LEAD_FILLERS = re.compile(
-    r"^(?:刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
+    r"^(?:哦|噢|啊|嗯|哎|唉|诶|然后|而且|并且|再就是|刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
 )
 _WRONG_VALUE = re.compile(
-    r"^(?P<old>[^，,。\s]{1,12}?)(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
+    r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
 )
 _NEGATED = re.compile(r"不是(?P<old>[^，,。；;\s是]{1,12})")
 _HEAD_VALUE = re.compile(
@@ -360,6 +396,8 @@ class Correction:
     fields_named: list[str] = field(default_factory=list)
     olds: list[str] = field(default_factory=list)
     reference: bool = False  # "<something>是<value>": a card spoken of by its content
+    leftover: bool = False  # a clause with a count or a name that gave no change: not all read
+    kept: list[str] = field(default_factory=list)  # 只发了资料: items said to stay as they are
 
     @property
     def fields(self) -> set[str]:
@@ -437,6 +475,14 @@ def _value_changes(
     if field_name == "participants":
         if count and count[2] in ("", *_PEOPLE_UNITS, "个"):
             return [Change("participants", people=(count[0], count[1]))]
+        if count and count[2] == "人次":
+            # 不是来了150人，是咨询了150人次: people-times are no attendance
+            items = extract_items(value)
+            if items:
+                return [
+                    Change("participants_clear"),
+                    *(Change("item_add", item=i, name=i.name) for i in items),
+                ]
         return []
     if field_name == "households":
         if count and count[2] in ("", "户"):
@@ -506,6 +552,15 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     add_mode = False
     context: str | None = None
     item_head = ""  # 资料不是120份，是150份: the item the next bare count is about
+    said_before = ""  # the clause before, when it gave nothing of its own
+    awaiting: int | None = None  # changes made when an old value was said to be wrong
+    body = _JOINERS.sub("，", body)
+    # 不是避孕套 是避孕药具: one rename said in two pieces
+    body = re.sub(
+        r"(不是([\u4e00-\u9fff]{1,10}))[，,\s]+(?=(?:而)?是)",
+        lambda m: m.group(0) if _count(m.group(2)) else m.group(1),
+        body,
+    )
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
     for clause in clauses:
         if _ADD.search(clause):
@@ -514,16 +569,38 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
-        wrong_value = _WRONG_VALUE.match(clause)
-        if (
-            wrong_value
-            and _field_from_old(wrong_value.group("old"), sent, home)
-            and _is_value_only(wrong_value.group("old"), sent, home)
+        topic_lead = _TOPIC_LEAD.match(clause)
+        if topic_lead and (
+            topic_lead.group("that") != "那个" or topic_lead.group("topic") in _KIND_ALIASES
         ):
-            # 45人是错的 / 江口村不对: the old value, said to be wrong
+            # 义诊那条人数不对: the card is the one of that activity
+            result.topic = result.topic or _topic(topic_lead.group("topic"))
+            clause = clause[topic_lead.end() :]
+            if not clause:
+                continue
+        removed = _REMOVE_AFTER.match(clause) or _REMOVE_BEFORE.match(clause)
+        if removed and not _count(removed.group("name")) and not _field_of(removed.group("name")):
+            result.explicit = True
+            name = _clean_head(removed.group("name"))
+            result.changes.append(Change("item_remove", name=name))
+            continue
+        if _REMOVE_FILLER.match(clause) and any(c.field == "item_remove" for c in result.changes):
+            continue
+        if _ONLY.match(clause):
+            result.kept.append(_ONLY.match(clause).group("name"))  # type: ignore[union-attr]
+            continue
+        if _NO_PEOPLE.match(_LEAD_FILLERS.sub("", clause)):
+            result.explicit = True
+            result.changes.append(Change("participants_clear"))
+            continue
+        wrong_value = _WRONG_VALUE.match(_LEAD_FILLERS.sub("", clause))
+        if wrong_value and _is_value_only(wrong_value.group("old"), sent, home):
+            # 45人是错的 / 江口村不对 / 那个78也不对: the old value, said to be wrong; the new
+            # one must follow, or the message is not all understood
             result.explicit = True
             result.olds.append(wrong_value.group("old"))
             context = context or _field_from_old(wrong_value.group("old"), sent, home)
+            awaiting = len(result.changes)
             continue
         for negated in _NEGATED.finditer(clause):
             result.olds.append(negated.group("old"))
@@ -531,7 +608,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if rename is not None:
             new, old = rename
             result.explicit = True
-            result.changes.extend(_rename_changes(new, old, sent, home))
+            renamed = _rename_changes(new, old, sent, home)
+            result.changes.extend(renamed)
             continue
         clause = _NEGATED.sub("", clause)
         clause = _LEAD_FILLERS.sub("", _FILLERS.sub("", clause)).strip()
@@ -579,6 +657,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 changes = _item_count(item_head, value) or _bare_number(value, result.olds)
             if not head and any(c.field == "kind" for c in changes):
                 result.explicit = True  # (这个)是讲座: the card's kind, said outright
+            if not changes and _stray_count(value):
+                result.leftover = True
             if changes and head:
                 result.reference = True
                 if not any(c.field.startswith("item") for c in changes):
@@ -597,25 +677,80 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.fields_named.append(named)
             context = named
             if clause and _field_of(clause) is None:
-                result.changes.extend(_value_changes(named, clause, "", sent, home))
+                found_changes = _value_changes(named, clause, "", sent, home)
+                if not found_changes and _stray_count(clause):
+                    result.leftover = True
+                result.changes.extend(found_changes)
             continue
+        last = result.changes[-1] if result.changes else None
+        if last and last.field == "item_rename" and last.item and not last.item.quantity:
+            count = _count(clause)
+            if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(clause):
+                # 不是资料是健康手册 45本: the renamed item's new count (and unit)
+                result.changes[-1] = Change(
+                    "item_rename",
+                    name=last.name,
+                    item=Item(last.item.name, count[0], count[2], count[1]),
+                )
+                continue
         changes = (
             _value_changes(context, clause, "", sent, home)
             or _item_count(item_head, clause)
             or _bare_number(clause, result.olds)
         )
+        if not changes and said_before and _stray_count(clause):
+            # 大夫给量了血压 60人次: the count's thing was said in the clause before
+            changes = [
+                Change("item", item=i, name=i.name)
+                for i in extract_items(said_before + clause)
+                if _count(clause) and i.quantity == _count(clause)[0]  # type: ignore[index]
+            ]
+        said_before = "" if changes else clause
         if not changes and ref and not result.topic:
             result.topic = _topic(clause)  # 昨天报的走访: the saved record spoken of
         elif not changes and _NOUN.fullmatch(clause):
             item_head = clause
+        if not changes and _stray_count(clause):
+            result.leftover = True  # a number nobody could place: do not apply the rest alone
         result.changes.extend(changes)
+    if awaiting is not None and len(result.changes) <= awaiting:
+        result.leftover = True
+    for change in list(result.changes):
+        if change.field == "date" and change.date and not plausible(change.date, body, sent):
+            result.changes.remove(change)  # 改成12月5日 on 1 December: asked, not guessed
+            result.leftover = True
     return result
 
 
+_NOT_A_VALUE_AFTER = re.compile(r"组|小组|村|社区|镇|乡|嘎查|苏木|点|月|年|天|号|日|岁|家人")
+
+
+def _stray_rest(clause: str) -> bool:
+    """Anything but the one count in the clause."""
+    match = _COUNT.search(clause)
+    return match is None or bool(clause[: match.start()] + clause[match.end() :])
+
+
+def _stray_count(text: str) -> bool:
+    """A count in a clause that could be a field's value (两个组一起 / 3点 are not)."""
+    for match in _COUNT.finditer(text):
+        if match.group("unit") in ("", "个") and _NOT_A_VALUE_AFTER.match(text, match.end()):
+            continue
+        if not match.group("unit") and re.fullmatch(r"[一二两三四五六七八九十]", match.group(0)):
+            continue  # 一起 / 一下 / 三孩: a numeral in a word, not a count
+        if _count(match.group(0)) is not None:
+            return True
+    return False
+
+
 def _bare_number(value: str, olds: list[str]) -> list[Change]:
-    """不是35是25: a number without a unit replaces the card's number that was 35."""
+    """不是35是25 / 不是15份是18份: a number (with the old number's unit, or none) replaces
+    the card's number that was the old one."""
     count = _count(value)
-    if count is None or count[2] or not olds or _count(value.replace(str(count[0]), "", 1)):
+    if count is None or not olds or _count(value.replace(str(count[0]), "", 1)):
+        return []
+    old = _count(olds[-1])
+    if count[2] and (old is None or old[2] != count[2]):
         return []
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
 
@@ -625,6 +760,10 @@ def _item_count(name: str, value: str) -> list[Change]:
     count = _count(value)
     if not name or count is None or not count[2] or count[2] in _PEOPLE_UNITS:
         return []
+    # 医生帮测了血糖 40人次: the thing as the item reader names it (测血糖), when it can
+    named = [i for i in extract_items(name + value) if i.quantity == count[0]]
+    if len(named) == 1 and named[0].unit == count[2]:
+        name = named[0].name
     return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
 
 
@@ -714,6 +853,7 @@ class Decision:
     drafts: list[ActivityDraft] = field(default_factory=list)
     control: Control | None = None
     fields: list[str] = field(default_factory=list)
+    parts: list[Decision] = field(default_factory=list)  # "multi": one per numbered part
 
 
 def decide(
@@ -726,10 +866,23 @@ def decide(
 ) -> Decision | None:
     """Classify ``text`` against the waiting cards and recently saved records; None when the
     message is not the activity conversation's (a question, a command, chat)."""
+    body = fold(text).strip()
+    if pending and len(pending) > 1:
+        rest_too = _with_the_others(body, sent, home, pending, shown)
+        if rest_too is not None:
+            return rest_too
     control = read_control(text)
     if control is not None:
         return Decision(control.action, control=control)
-    body = fold(text).strip()
+    if pending and _holds(body):
+        return Decision("hold", targets=list(pending))
+    if pending:
+        listed = _numbered_reports(body, sent, home)
+        if listed is not None:
+            return listed
+        numbered = _numbered_parts(body, sent, home, pending, shown)
+        if numbered is not None:
+            return numbered
     combined = _confirm_then_report(body, sent, home)
     if combined is not None and pending:
         return combined
@@ -744,6 +897,10 @@ def decide(
             return _unclear(correction, targets_pool, shown)
         return None
     if correction.explicit:
+        if correction.leftover and (pending or saved):
+            found = _resolve(correction, targets_pool, shown, "unclear")
+            targets = found.targets if found.action == "unclear" else []
+            return Decision("unclear", targets=targets, fields=["partly"])
         if not correction.changes:
             if not (pending or saved):
                 return None
@@ -780,11 +937,151 @@ def decide(
             if decision.action == "answer":
                 return decision
         if all(c.field in ("date", "place") for c in correction.changes):
+            shown_card = _pick(list(pending), shown)[:1]
+            if shown_card and all(_already(shown_card[0].draft, c) for c in correction.changes):
+                # "在江口村搞的" while the card already says 江口村: the value is confirmed,
+                # nothing changes (the card is shown again for 对)
+                return Decision("answer", targets=shown_card, changes=correction.changes)
             return Decision(
                 "not_a_value",
                 targets=_pick(list(pending), shown)[:1],
                 changes=correction.changes,
             )
+    return None
+
+
+_PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
+# 第1条之前报过了 / 第1条张姐已经报了 / 第3条重复了: that card is not to be saved
+_DROP = re.compile(
+    r"报过了?|已经报了|已经上报|已经登记|重复了|重了|不要了?|不用了|不算了?|作废|撤销|删掉|去掉"
+)
+
+
+# 等一下 / 我问问 / 在开车 晚点再说: the card is to wait, nothing else is said
+_HOLD = re.compile(
+    r"^(?:稍等|等等|等一?下|等会儿?|等一会儿?|我?先?(?:看看|查查|问问|问一下|问下|核实一下|核对一下|"
+    r"确认一下|想想|数数|翻翻本子|看看本子|看一下)|晚点再说|回头再说|一会儿?再说|待会儿?再说|"
+    r"在开车|在忙|先放着|先别存|先不要存|先别保存)"
+)
+
+
+def _holds(body: str) -> bool:
+    body = _FILLER_END.sub("", body)
+    if not body or len(body) > 20 or asks_something(body) or re.search(r"\d", body):
+        return False
+    pieces = [p for p in re.split(r"[，,。\s]+", body) if p]
+    return all(_HOLD.match(p) or p in _POLITE or len(p) <= 2 for p in pieces) and bool(
+        _HOLD.match(pieces[0]) if pieces else False
+    )
+
+
+# 第3条不要了 其他都对 / 第1条人数是12 剩下的都没问题: the cards not named are confirmed
+_OTHERS_ALL = re.compile(
+    r"[，,。；;\s]*(?:其他|其它|其余|剩下|另外|别的)的?(?:几条|两条|那些|的)?(?:都|全|全都|全部)"
+    r"(?:对|对的|没问题|确认|可以|保存|行)[吧了啊的。！!]*$"
+)
+
+
+def _with_the_others(
+    body: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    shown: Sequence[int],
+) -> Decision | None:
+    others = _OTHERS_ALL.search(body)
+    if others is None or others.start() == 0:
+        return None
+    head = body[: others.start()]
+    first = _numbered_parts(head, sent, home, pending, shown)
+    if first is None:
+        return None
+    parts = first.parts if first.action == "multi" else [first]
+    named: set[int] = set()
+    for part in parts:
+        if part.action == "unclear_parts":
+            return part
+        if part.control is not None and part.control.numbers:
+            named.update(part.control.numbers)
+        elif part.action == "correct" and part.targets:
+            named.update(t.no for t in part.targets)
+        else:
+            return Decision("unclear_parts", targets=list(pending))
+    rest = tuple(t.no for t in pending if t.no not in named)
+    if not rest:
+        return first
+    # the named cards first (a corrected one is then confirmed with the rest, as it was said)
+    confirm_all = Decision("confirm", control=Control("confirm", rest))
+    return Decision("multi", parts=[*parts, confirm_all])
+
+
+def _numbered_reports(body: str, sent: datetime, home: str | None) -> Decision | None:
+    """ "第1条 11月3日在文竹村宣传…；第2条 …": a numbered list of new reports, each with its own
+    date and no correction word, is new reports, never corrections of the cards numbered so."""
+    starts = [m for m in _PART_START.finditer(body)]
+    if not starts or starts[0].start() > 0:
+        return None
+    ends = [m.start() for m in starts[1:]] + [len(body)]
+    pieces = [
+        body[m.end() : end].strip(" ：:、，,；;。") for m, end in zip(starts, ends, strict=True)
+    ]
+    for piece in pieces:
+        if (
+            find_date(piece, sent) is None
+            or _MARKERS.search(piece)
+            or looks_like_report(piece, sent) < REPORT_THRESHOLD
+        ):
+            return None
+    drafts = [draft for piece in pieces for draft in parse_reports(piece, sent, home)]
+    return Decision("report", drafts=drafts) if len(drafts) >= len(pieces) else None
+
+
+def _numbered_parts(
+    body: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    shown: Sequence[int],
+) -> Decision | None:
+    """ "第1条对 第2条日期错了是25号" / "第1条之前报过了 第2条对": one decision per numbered
+    part, all of them understood or none applied (the caller then asks)."""
+    starts = [m.start() for m in _PART_START.finditer(body)]
+    if not starts or _FILLER_END.sub("", body[: starts[0]]).strip(" ，,。；;"):
+        return None
+    pieces = [
+        body[a:b].strip(" ，,。；;") for a, b in zip(starts, [*starts[1:], len(body)], strict=True)
+    ]
+    parts: list[Decision] = []
+    for piece in pieces:
+        part = _numbered_part(piece, sent, home, pending, shown)
+        if part is None:
+            if len(pieces) == 1:
+                return None  # read as usual
+            return Decision("unclear_parts", targets=list(pending))
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    return Decision("multi", parts=parts)
+
+
+def _numbered_part(
+    piece: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    shown: Sequence[int],
+) -> Decision | None:
+    control = read_control(piece)
+    if control is not None and control.numbers:
+        return Decision(control.action, control=control)
+    correction = read_correction(piece, sent, home)
+    if not correction.numbers:
+        return None
+    if correction.changes and correction.explicit and not correction.leftover:
+        decision = _resolve(correction, list(pending), shown, "correct")
+        return decision if decision.action == "correct" else None
+    if not correction.changes and _DROP.search(piece) and not asks_something(piece):
+        return Decision("cancel", control=Control("cancel", correction.numbers))
     return None
 
 
@@ -863,6 +1160,20 @@ def _spoken_of(correction: Correction, draft: ActivityDraft) -> bool:
     )
 
 
+def _already(draft: ActivityDraft, change: Change) -> bool:
+    """The card already holds this date or place."""
+    if change.field == "date" and change.date is not None:
+        return draft.date == change.date
+    if change.field == "place" and change.place and draft.place:
+        return _same_place(draft.place, change.place)
+    return False
+
+
+def _same_place(a: str, b: str) -> bool:
+    a, b = a.replace("村委会", "村").strip(), b.replace("村委会", "村").strip()
+    return a == b
+
+
 def _answers_missing(target: Target, correction: Correction) -> bool:
     missing = set(target.draft.missing)
     return bool(missing) and {c.field for c in correction.changes} <= missing
@@ -897,7 +1208,7 @@ def _resolve(
             t
             for t in candidates
             if any(
-                c.field in ("item", "item_rename") and _has_item(t.draft, c.name)
+                c.field in ("item", "item_rename", "item_remove") and _has_item(t.draft, c.name)
                 for c in correction.changes
             )
         ]
@@ -914,6 +1225,11 @@ def _resolve(
     if len(candidates) != 1:
         return Decision("ask_target", targets=candidates, changes=correction.changes)
     return Decision(action, targets=candidates, changes=correction.changes)
+
+
+def topic_matches(topic: str, draft: ActivityDraft) -> bool:
+    """The card or record is the activity ``topic`` names (义诊, 走访, 会员活动)."""
+    return _topic_matches(topic, draft)
 
 
 def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
@@ -961,6 +1277,15 @@ def apply_changes(
             draft.participants, draft.participants_approx = change.people
         elif change.field == "kind" and change.kind:
             draft.kind = change.kind
+        elif change.field == "participants_clear":
+            draft.participants, draft.participants_approx = None, False
+        elif change.field == "item_remove":
+            remaining = [
+                i for i in draft.items if not (change.name in i.name or i.name in change.name)
+            ]
+            if len(remaining) == len(draft.items):
+                problems.append(f"这条记录里没有“{change.name}”，请说清楚要去掉哪样物品")
+            draft.items = remaining
         elif change.field == "number" and change.people is not None:
             problem = _replace_number(draft, change)
             if problem:
@@ -984,7 +1309,12 @@ def apply_changes(
             kept: list[Item] = []
             for item in draft.items:
                 if not renamed and (change.name in item.name or item.name in change.name):
-                    kept.append(Item(change.item.name, item.quantity, item.unit, item.approximate))
+                    new = change.item
+                    kept.append(
+                        Item(new.name, new.quantity, new.unit, new.approximate)
+                        if new.quantity
+                        else Item(new.name, item.quantity, item.unit, item.approximate)
+                    )
                     renamed = True
                 else:
                     kept.append(item)
@@ -999,12 +1329,13 @@ def _replace_number(draft: ActivityDraft, change: Change) -> str:
     assert change.people is not None
     old = _count(change.name)
     value, approximate = change.people
-    if old is not None and draft.participants == old[0]:
+    people_unit = old is not None and old[2] in ("", *_PEOPLE_UNITS, "个")
+    if old is not None and people_unit and draft.participants == old[0]:
         draft.participants, draft.participants_approx = value, approximate
         return ""
     if old is not None:
         for index, item in enumerate(draft.items):
-            if item.quantity == old[0]:
+            if item.quantity == old[0] and old[2] in ("", item.unit):
                 draft.items[index] = Item(item.name, value, item.unit, approximate)
                 return ""
     return f"这条记录里没有“{change.name}”这个数，请说清楚改哪一项，比如“人数是{value}人”"
@@ -1121,12 +1452,27 @@ def follow_up(
         chosen = next((t for t in targets if t.no == numbers[0] and not t.saved), None)
         chosen = chosen or target(numbers[0], True)
         return Decision("correct", targets=[chosen], changes=changes) if chosen else None
+    if kind == "what":
+        # 不对 → "哪里不对？" → 是昨天 / 人数是20: the answer is a correction of that card
+        chosen = target(int(question["no"]), False)
+        if chosen is None or asks_something(body) or read_control(body) is not None:
+            return None
+        correction = read_correction(body, sent, home)
+        if correction.changes and not correction.leftover and not correction.numbers:
+            return Decision("correct", targets=[chosen], changes=correction.changes)
+        return None
     if kind == "field":
         chosen = target(int(question["no"]), bool(question.get("saved")))
         field_name = str(question.get("field"))
         if chosen is None or asks_something(body):
             return None
-        found = [c for c in read_correction(body, sent, home).changes if c.field == field_name]
-        found = found or _value_changes(field_name, body, "", sent, home)
+        correction = read_correction(body, sent, home)
+        if correction.leftover:
+            return None
+        # the field asked about, and anything else the answer corrects with it
+        found = list(correction.changes)
+        if not any(c.field == field_name for c in found):
+            asked = _value_changes(field_name, body, "", sent, home)
+            found = asked + found if asked else []  # "昨天" is no number of people
         return Decision("correct", targets=[chosen], changes=found) if found else None
     return None

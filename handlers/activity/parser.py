@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date, find_dates
+from handlers.activity.dates import DateSpan, find_date, find_dates, plausible
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
@@ -134,6 +134,8 @@ _PLACE_PREFIXES = (
 _NOT_PLACES = frozenset(
     {"农村", "乡村", "城乡", "家乡", "下乡", "全县", "全镇", "全村", "该村", "乡镇", "小区"}
 )
+# 专干及村 / 其他村 / 各村 / 邻村: words around 村, not a village's name
+_NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)")
 # Time words are blanked out before looking for place names (今天村委会 is no 今天村).
 _TIME_WORDS = re.compile(
     r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中)|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
@@ -212,7 +214,7 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
         place = name + suffix
-        if len(name) < 2 or place in _NOT_PLACES:
+        if len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
             continue
         if suffix in _VILLAGE_LEVEL:
             level = "village"
@@ -239,6 +241,16 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     for place, level, _ in places:
         if level == "village":
             return PlaceFound(place, home_venue=home_venue)
+    venue_at = masked.find(_HOME)
+    held_at = []
+    for place, _level, start in places:
+        at = masked.find(place, start)
+        if at > 0 and masked[at - 1] in "在到去赴":
+            held_at.append(place)
+    venue_held = venue_at > 0 and masked[venue_at - 1] in "在到去赴"
+    if home_venue and held_at and not venue_held:
+        # 在那卜镇参加…我们村办了26份: held in the town, 我们村 only says who
+        return PlaceFound(held_at[0], home_venue=home_venue)
     if home_venue and home:
         return PlaceFound(home, home=True, home_venue=True)
     for level in ("town", "county"):
@@ -261,11 +273,21 @@ _WHO = (
     r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生)?"
 )
 _PARTICIPANTS = (
+    # 应到55人，实到48人: those who came, not those expected
+    re.compile(
+        r"(?:实到|实际到会|实际到场|实际参加|实际参会|实有)\s*(?:会员|群众|人员)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*{_PEOPLE_NOUNS}?"
+    ),
     # 到了13个会员 / 来了三十几个人 / 参加的有60多人 / 参加人数50人
     re.compile(
         r"(?:到了|来了|到场|到会|参加的有|参与的有|参加人数|参与人数|参加人员|参会人数|出席|参会|"
         r"共有|一共|共计|(?<![还另又])有|共)\s*(?:约|大约|近|将近|差不多|大概)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来|左右|上下)?\s*{_PEOPLE_NOUNS}{_WHO}(?!次)"
+    ),
+    # 来的人估计五十多个 / 来了好多孩子大概五十几个: who came, an estimate word, the count
+    re.compile(
+        r"(?:来的|到的|来了|到了)[^，,。；;\s\d发送办派领测量]{0,6}?(?:估计|大概|大约|差不多|约莫|有)"
+        rf"\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)(?![次户])"
     ),
     # 60多名群众参加 / 群众200余人参加 / 13人参加 / 会员15人
     re.compile(
@@ -312,6 +334,10 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
         for match in pattern.finditer(text):
             if text[max(0, match.start() - 1) : match.start()] == "第":
                 continue
+            if re.search(
+                r"应到|应参加|应参会|计划|预计", text[max(0, match.start() - 4) : match.start()]
+            ):
+                continue  # 应到会员55人: expected, not come
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -394,8 +420,11 @@ _GLUE_FRONT = (
     "一些",
     "了",
     "的",
+    "是",
 )
 _GLUE_BACK = (
+    "集中",  # 关爱保险集中办理: how, not what
+    "统一",
     "的有",
     "的大概",
     "大概",
@@ -439,6 +468,10 @@ _NOT_THINGS = (
     "月",
     "年级",
     "学生",
+)
+# an estimate word just before a count; 签约 / 预约 / 附近 are words, not estimates
+_APPROX_BEFORE_COUNT = re.compile(
+    r"(?:大概|大约|差不多|将近|接近|(?<![签预节制契])约|(?<![附最])近)[有是共计达了]{0,2}$"
 )
 _PER_EACH = ("每户", "每人", "每个", "每家", "每位", "人均")
 _APPROX_WORDS = ("大概", "大约", "差不多", "将近", "接近", "约", "近")
@@ -496,10 +529,18 @@ _GLUE_FRONT_LONGEST = sorted(_GLUE_FRONT, key=len, reverse=True)
 _GLUE_BACK_LONGEST = sorted(_GLUE_BACK, key=len, reverse=True)
 
 
+# words ending in a glue character that are words of their own (签约 is not 签 + 约)
+_WHOLE_WORDS = ("签约", "预约", "节约", "附近", "最近")
+
+
 def _strip_glue(name: str) -> str:
     changed = True
     while changed and name:
         changed = False
+        if name.endswith(_WHOLE_WORDS):
+            head = next(w for w in _WHOLE_WORDS if name.endswith(w))
+            stripped = _strip_glue(name[: -len(head)]) if len(name) > len(head) else ""
+            return stripped + head
         # 量血压量了 / 测血压测了: the verb said again before the count
         if len(name) >= 3 and name.endswith("了") and name[-2] in name[:-2]:
             name, changed = name[:-2], True
@@ -527,7 +568,8 @@ def _cut_context(text: str) -> str:
 
 
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
-_BARE_VERBS = frozenset("测量发派办送戴收领做搞查")
+_WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
+_BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到")
 
 
 def _thing(phrase: str, unit: str) -> str:
@@ -538,11 +580,16 @@ def _thing(phrase: str, unit: str) -> str:
         return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
     pieces = [_strip_glue(p) for p in _HANDOUT_VERBS.split(phrase)]
     candidate = next((p for p in reversed(pieces) if p and not _PERSON_WORDS.fullmatch(p)), "")
+    if unit == "户" and candidate in _WALKED:
+        return _WALKED[candidate]  # 走了12户: households visited (a name after it still wins)
     if len(candidate) == 1 and candidate in _BARE_VERBS:
         return ""  # 测了120人次: the thing was named before
     if unit == "人次":
-        # a service counted in people-times keeps its verb: 测血压, not 血压
-        return _strip_glue(_PERSON_WORDS.sub("", candidate)) or candidate
+        # a service counted in people-times keeps its verb: 测血压, not 血压; who did it for
+        # whom is no part of it (大夫给量了血压 → 量血压)
+        served = re.split(r"给|为|帮|替", candidate)[-1] or candidate
+        served = re.sub(r"^([\u4e00-\u9fff])了(?=[\u4e00-\u9fff]{2})", r"\1", served)
+        return _strip_glue(_PERSON_WORDS.sub("", served)) or served
     visit = _VISIT_VERBS.match(candidate) if unit == "户" else None
     if visit and visit.end() < len(candidate):
         rest = _strip_glue(candidate[visit.end() :])
@@ -567,6 +614,11 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
     """办了计生家庭意外险 一共15份: the thing named in the clause before a bare count."""
     before = text[:clause_start]
     clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    if unit == "户" and clauses:
+        # 去看了几户计生特殊家庭 一共4户: the families named just before are the households
+        families = re.search(r"(?:几|些)户([\u4e00-\u9fff]{2,8}家庭)$", clauses[-1])
+        if families:
+            return families.group(1)
     for clause in reversed(clauses[-2:]):
         if (
             unit != "人次"
@@ -619,9 +671,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
-        if _PEOPLE_AFTER.match(after_name):
-            after_name = ""
-        visit_only = _VISIT_VERBS.fullmatch(_cut_context(clause).rstrip("了") or "-") is not None
+        if _PEOPLE_AFTER.match(after_name) and not (
+            unit == "户" and after_name.endswith(("家庭", "家", "户"))
+        ):
+            after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
+        bare_clause = _cut_context(clause).rstrip("了") or "-"
+        visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
         insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
         if unit == "户" and insured:
             after_name = insured.group(0)  # 为65户计生家庭办理了关爱保险: 关爱保险 65 户
@@ -634,8 +689,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = before_name
         else:
             name = _previous_object(text, clause_start, unit)
+        if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
+            named = _INSURED.search(text[:num_at])
+            # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
+            name = re.split(r"[搞办在了的村镇区和及]", named.group(0))[-1] if named else ""
         if not name or _PERSON_WORDS.fullmatch(name):
             continue
+        if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
+            continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
             continue
         if "参与" in name or "参加" in name:
@@ -649,7 +710,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         approximate = (
             quantity.approximate
             or bool(match.group("after"))
-            or any(word in clause[-4:] for word in _APPROX_WORDS)
+            or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
@@ -782,7 +843,9 @@ _WISH = re.compile(
 # Plans, notices and activities that did not happen: not a report of something done.
 _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
-    r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名"
+    r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
+    # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
+    r"计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
@@ -849,6 +912,9 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     ("11月3日…；11月10日…") is cut before each date; a lead-in without an activity of its own
     ("这个月的都没报") is dropped. A message with one activity comes back whole (folded)."""
     body = strip_report_prefix(fold(text.strip()))
+    listed = _split_list(body)
+    if listed:
+        return listed
     dates = find_dates(body, sent)
     if len(dates) < 2:
         return _split_day_parts(body, dates)
@@ -880,6 +946,26 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
         merged.insert(0, lead.strip(" ，,；;。"))
     return merged
+
+
+# a numbered list, one activity a line: "1. 11月4日 …" / "2、…" / "（3）…"
+_LIST_MARK = re.compile(
+    r"(?m)^[ \t]*(?:[（(]\d{1,2}[）)]|\d{1,2}[ \t]*[.、．](?!\d)|[一二三四五六七八九十]{1,2}[ \t]*[、.．])"
+)
+
+
+def _split_list(body: str) -> list[str]:
+    """The lines of a numbered list when there are two or more and each is an activity."""
+    marks = list(_LIST_MARK.finditer(body))
+    if len(marks) < 2:
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(body)]
+    pieces = [
+        body[m.end() : end].strip(" \t\n，,；;。") for m, end in zip(marks, ends, strict=True)
+    ]
+    if not all(_reportable(piece) for piece in pieces):
+        return []
+    return pieces
 
 
 _DAY_PART = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
@@ -959,6 +1045,8 @@ def extract(
     """
     body = strip_report_prefix(fold(text.strip()))
     found = find_date(body, sent_at)
+    if found is not None and not plausible(found[0], body, sent_at):
+        found = None  # a date still to come, or a year back by a slip: asked, not guessed
     people = find_participants(body)
     place = find_place(body, home)
     name, at_home = place.name, place.home

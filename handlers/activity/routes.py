@@ -39,6 +39,7 @@ from handlers.activity.intent import (
     decide,
     follow_up,
     read_control,
+    topic_matches,
 )
 from handlers.activity.parser import (
     KINDS,
@@ -266,13 +267,47 @@ def routes(router: Router) -> list[Route[Any]]:
             return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
         if action == "restart":
             return replies(restart(ctx, decision, cards, note))
+        if action == "hold":
+            open_cards = cards.load()
+            cards.keep_alive()
+            which = "这条" if len(open_cards) == 1 else f"这{len(open_cards)}条"
+            return replies(
+                note + f"好的，{which}活动记录先留着，30分钟内有效。核对好了回“对”保存，"
+                "有错直接说要改什么。"
+            )
         if action == "wrong":
+            shown_cards = [c for c in cards.load() if c.no in cards.shown]
+            open_cards = cards.load()
+            only = shown_cards if len(shown_cards) == 1 else open_cards
+            if len(only) == 1:
+                ask(ctx, {"kind": "what", "no": only[0].no})
             return replies(
                 note + "请直接告诉我哪里不对，比如“不是45人，是15人”“日期是3号”“地点是文竹村”"
                 "“宣传册不是资料”“少写了50个环保袋”。"
             )
         if action in ("correct", "answer"):
             return replies(correct(ctx, message, decision, cards, note))
+        if action == "multi":
+            # corrections first, then what is dropped, then what is saved: "第1条对 第2条
+            # 日期是25号" saves card 1 and shows card 2 changed
+            order = {"correct": 0, "cancel": 1, "restart": 1, "confirm": 2}
+            said = [note] if note else []
+            for part in sorted(decision.parts, key=lambda d: order.get(d.action, 3)):
+                if part.action == "correct":
+                    said.append(correct(ctx, message, part, cards, ""))
+                elif part.action == "cancel":
+                    said.append(cancel(ctx, message, part, cards, turn.targets_saved, ""))
+                elif part.action == "restart":
+                    said.append(restart(ctx, part, cards, ""))
+                elif part.action == "confirm":
+                    said.append(confirm(ctx, message, part, cards, ""))
+            return replies("\n\n".join(s for s in said if s))
+        if action == "unclear_parts":
+            names = "；".join(f"第{t.no}条 {title(t.draft)}" for t in decision.targets)
+            return replies(
+                note + "这条消息有一部分没看懂，所以什么都没改、也没保存。请一条一条说，"
+                "比如“第1条对”“第2条 日期是25号”“第3条不要了”。\n" + names
+            )
         if action == "kept":
             target = decision.targets[0]
             if target.saved:
@@ -427,7 +462,12 @@ def routes(router: Router) -> list[Route[Any]]:
         group = member.group_code if member else ""
         views = group_views(ctx.services, year, month, group, message.user_id)
         who = "您所在的小组" if group else "您"
-        return replies(group_text(views, year, month, who, now))
+        text = group_text(views, year, month, who, now)
+        waiting = _cards(ctx).load()
+        if waiting:
+            # the summary counts saved records only: a card still waiting is said apart
+            text += f"\n（另有{len(waiting)}条活动记录还在等您确认，没算在里面；回“对”保存。）"
+        return replies(text)
 
     def match_report(message: IncomingMessage, ctx: Context) -> list[ActivityDraft] | None:
         if message.kind is not Kind.TEXT:
@@ -715,15 +755,38 @@ def cancel(
             names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in left)
             tail = f"\n还在等您确认的：{names}"
         return prefix + f"好的，{which}已作废，没有保存。" + tail
-    return prefix + undo_saved(ctx, message.user_id, cards, numbers)
+    return prefix + undo_saved(
+        ctx, message.user_id, cards, numbers, control.topic if control else ""
+    )
 
 
-def undo_saved(ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] = ()) -> str:
+def undo_saved(
+    ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] = (), topic: str = ""
+) -> str:
     entries = cards.saved()
     if numbers:
         entries = [e for e in entries if int(e.get("no") or 0) in numbers]
     if not entries:
         return "没有可以撤销的活动记录（只能撤销24小时内刚登记的记录）。"
+    if topic:
+        # 昨晚报的义诊撤销: only a record of that activity, never another one
+        store = ActivityStore(ctx.services.engine)
+        named = []
+        for entry in entries:
+            draft = store.draft_of(int(entry["id"]))
+            if draft is not None and topic_matches(topic, draft):
+                named.append(entry)
+        if not named:
+            return f"24小时内登记的记录里没有找到“{topic}”，没有撤销。请说“撤销第2条”这样的话。"
+        if len(named) > 1:
+            names = []
+            for entry in named:
+                draft = store.draft_of(int(entry["id"]))
+                if draft is not None:
+                    names.append(f"第{entry.get('no')}条 {title(draft)}（编号{entry['id']}）")
+            return "有几条都像，撤销哪一条？请回复“撤销第2条”这样的话。\n" + "；".join(names)
+        entries = named
+        numbers = (int(named[0].get("no") or 0),)
     batch = [e for e in entries if e.get("at") == entries[-1].get("at")]
     if not numbers and len(batch) > 1:
         # 都对 saved several at once: "the record just saved" is not one record
@@ -810,6 +873,11 @@ def correct(
 
 
 def unclear_text(fields: Sequence[str]) -> str:
+    if "partly" in fields:
+        return (
+            "这句话我只看懂了一部分，为免记错，什么都没改。请一样一样说，"
+            "比如“人数是28人”“资料是80份”“日期是3号”。"
+        )
     if "date" in fields:
         return "没看懂日期。日期应该是哪天？直接回就行，比如“11月3日”“前天”。"
     if "place" in fields:
