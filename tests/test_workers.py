@@ -162,6 +162,9 @@ def test_two_workers_answer_each_message_once_and_share_the_metrics(
         ]
         answers = asyncio.run(deliver_twice(service.base, requests))
         page = httpx.get(f"http://127.0.0.1:{service.metrics_port}/metrics", timeout=5).text
+        # one scheduler leader among the running workers (at shutdown the leader releases
+        # its lease and a worker still stopping may take it for a moment: that is fine)
+        assert len(re.findall(r"this process is the leader", service.log.read_text())) == 1
         # a worker killed outright is replaced, and the port keeps answering
         workers[0].kill()
         assert wait_until(
@@ -192,5 +195,3 @@ def test_two_workers_answer_each_message_once_and_share_the_metrics(
     assert len(rows) == MESSAGES == len({key for key, _ in rows})
     pids = {owner.split(":")[1] for _key, owner in rows}
     assert len(pids) == 2  # both workers took messages
-    # one scheduler leader among the workers
-    assert len(re.findall(r"this process is the leader", log)) == 1
