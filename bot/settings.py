@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, alias="XIEHUI_DATA_DIR")
     host: str = Field(default="127.0.0.1", alias="XIEHUI_HOST")
     port: int = Field(default=8000, alias="XIEHUI_PORT")
+    # Prometheus /metrics on its own port (0: off), by default reachable from this host only.
+    metrics_port: int = Field(default=0, alias="XIEHUI_METRICS_PORT")
+    metrics_host: str = Field(default="127.0.0.1", alias="XIEHUI_METRICS_HOST")
     # How long the webhook waits for a handler before answering WeCom with an empty 200 and
     # sending the reply through message/send instead (WeCom gives up after 5 s; we answer
     # every callback within a second).

@@ -38,8 +38,7 @@ _REGION_FILLER = ("我在", "我是", "我们在", "我们是", "在", "的", "�
 
 
 def _knowledge(ctx: Context) -> KnowledgeBase | None:
-    store = ctx.services.knowledge
-    return store.current() if store is not None else None
+    return ctx.knowledge_base
 
 
 def asker_region(ctx: Context) -> Region:
@@ -168,7 +167,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         kb = _knowledge(ctx)
         if kb is None:
             return FaqHit(Outcome.NONE)
-        return kb.matcher.match(message.text, asker_region(ctx))
+        return kb.match(message.text, asker_region(ctx))
 
     def answer(message: IncomingMessage, hit: FaqHit, ctx: Context) -> Sequence[Reply]:
         """问政策、保险、优生优育、计生协的问题：按所在地区回答并注明来源；拿不准时列出 2-3 个问题供选择。"""
@@ -183,7 +182,7 @@ def routes(_router: Router) -> list[Route[Any]]:
         if hit.outcome is Outcome.CONFIDENT and hit.entry is not None and kb is not None:
             ctx.conversation.clear(LAST_QUESTION)
             _offer_region(ctx, kb, hit.entry.group_key, hit.note)
-            return _replies(render(hit))
+            return _replies(kb.rendered(hit, render))
         if hit.outcome is Outcome.UNSURE and hit.candidates:
             choices = [
                 {"id": e.id, "note": note}

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
@@ -28,11 +31,18 @@ class FamilyProfile(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+_PROFILE: Any = FamilyProfile.__table__  # type: ignore[attr-defined]
+_REMEMBERED: Any = core_select(_PROFILE.c.province, _PROFILE.c.city).where(
+    _PROFILE.c.channel == bindparam("channel"), _PROFILE.c.user_id == bindparam("user_id")
+)
+
+
 def remembered_region(engine: Engine, channel: str, user_id: str) -> Region:
     """The region remembered for this asker, or an empty Region."""
-    with session_scope(engine) as session:
-        row = session.get(FamilyProfile, (channel, user_id))
-        return Region(row.province, row.city) if row else Region()
+    # Read for every family question: one prebuilt statement, no ORM session.
+    with engine.connect() as connection:
+        row = connection.execute(_REMEMBERED, {"channel": channel, "user_id": user_id}).first()
+    return Region(row[0], row[1]) if row else Region()
 
 
 def remember_region(engine: Engine, channel: str, user_id: str, region: Region) -> None:

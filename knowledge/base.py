@@ -7,11 +7,12 @@ up edits without a restart. Format: ``knowledge/data/SCHEMA.md``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,7 +24,7 @@ from handlers.core.messages import MAX_TEXT_BYTES, utf8_len
 from knowledge.regions import NATIONAL, Region, parse_region_value
 
 if TYPE_CHECKING:
-    from knowledge.matcher import Matcher, Segmenter
+    from knowledge.matcher import FaqHit, Matcher, Segmenter
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ TOPICS = frozenset({"T1", "T2", "T3", "T4"})
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 REQUIRED = ("id", "region", "status", "questions", "answer", "source", "reviewed")
 DEFAULT_REVIEW_DAYS = 180
+#: Distinct (question, asker region) decisions remembered per knowledge-base snapshot.
+MATCH_MEMORY = 8192
 #: Drafts added from answered hand-offs; listed by ``kb check`` but never matched.
 PENDING_FILE = "pending.yaml"
 
@@ -348,6 +351,27 @@ class KnowledgeBase:
         started = time.perf_counter()
         self.matcher: Matcher = Matcher(self.entries, segmenter)
         self.build_seconds = time.perf_counter() - started
+        # The matcher's decision depends only on the text, the asker's region and these
+        # entries, so it is remembered per snapshot: an edited file builds a new snapshot
+        # with an empty memory. People ask the same questions over and over.
+        self._remembered = functools.lru_cache(maxsize=MATCH_MEMORY)(self.matcher.match)
+        self._texts: dict[int, tuple[FaqHit, str]] = {}
+
+    def match(self, text: str, asker_region: Region | None = None) -> FaqHit:
+        """``matcher.match``, remembered for this snapshot (the hit is immutable)."""
+        return self._remembered(text, asker_region)
+
+    def rendered(self, hit: FaqHit, render: Callable[[FaqHit], str]) -> str:
+        """``render(hit)``, remembered for the hits :meth:`match` remembers (by identity:
+        a remembered question returns the very same hit object)."""
+        kept = self._texts.get(id(hit))
+        if kept is not None and kept[0] is hit:
+            return kept[1]
+        text = render(hit)
+        if len(self._texts) >= MATCH_MEMORY:
+            self._texts.clear()  # rare: more distinct hits than the matcher remembers
+        self._texts[id(hit)] = (hit, text)
+        return text
 
     @classmethod
     def from_directory(cls, directory: Path, segmenter: Segmenter | None = None) -> KnowledgeBase:
@@ -390,12 +414,27 @@ class KnowledgeStore:
         self._snapshot: KnowledgeBase | None = None
         self._signature: tuple[tuple[str, int, int], ...] = ()
         self._checked_at = 0.0
+        self._files: list[Path] = []
+        self._listed_at = -1
         self._last_good: dict[str, TopicFile] = {}  # file name -> its last version that parsed
         self.load_errors: list[str] = []
 
     def _signature_now(self) -> tuple[tuple[str, int, int], ...]:
+        # Listing the folder is the costly part of a check; its mtime changes whenever a file
+        # is added, removed or renamed (editors save by renaming), so the list is reused while
+        # it stays the same. Each file is still stat'ed: an in-place write changes only it.
+        try:
+            folder_mtime = self.directory.stat().st_mtime_ns
+        except OSError:
+            folder_mtime = -1
+        if folder_mtime != self._listed_at or folder_mtime < 0:
+            self._files = topic_files(self.directory)
+            # A change in the same clock tick as the last one keeps the folder's mtime, so a
+            # listing is only reused once the folder has been quiet for a second.
+            quiet = time.time_ns() - folder_mtime > 1_000_000_000
+            self._listed_at = folder_mtime if quiet else -1
         out = []
-        for path in topic_files(self.directory):
+        for path in self._files:
             try:
                 stat = path.stat()
             except OSError:

@@ -25,8 +25,6 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 MAX_SPAN = 6
@@ -35,10 +33,28 @@ COMMON = 50  # a span this frequent in the general dictionary is a word, not a t
 PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又再才很太更最着过把被让给")
 
 
-@lru_cache(maxsize=8192)
+#: ``dict/pinyin.txt``: pypinyin's toneless reading of every character of the basic CJK block,
+#: precomputed (loading pypinyin's dictionaries costs about 55 MB in every process).
+PINYIN_FILE = Path(__file__).parent / "dict" / "pinyin.txt"
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
+
+
+@lru_cache(maxsize=1)
+def _readings() -> tuple[str, ...]:
+    words: list[str] = []
+    for line in PINYIN_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            words.extend("" if w == "-" else w for w in line.split())
+    if len(words) != CJK_LAST - CJK_FIRST + 1:
+        raise ValueError(f"{PINYIN_FILE} holds {len(words)} readings, not one per character")
+    return tuple(words)
+
+
 def syllable(char: str) -> str:
     """The toneless pinyin of one character (its most common reading)."""
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if _CJK.match(char) else ""
+    if len(char) != 1 or not CJK_FIRST <= ord(char) <= CJK_LAST:
+        return ""
+    return _readings()[ord(char) - CJK_FIRST]
 
 
 @lru_cache(maxsize=8192)

@@ -63,6 +63,8 @@ class SchedulerService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        #: Called after every job run with (job reference, succeeded), e.g. for metrics.
+        self.run_hooks: list[Callable[[str, bool], None]] = []
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -134,6 +136,7 @@ class SchedulerService:
         if not self.lease.held():
             logger.warning("skipping job %s: not the leader any more", ref)
             return
+        ok = False
         try:
             if ref == "scheduler.jobs:run_reminder":
                 resolve(ref)(
@@ -145,8 +148,11 @@ class SchedulerService:
                 )
             else:
                 resolve(ref)(self.services, *args)
+            ok = True
         except Exception:
             logger.exception("job %s failed", ref)
+        for hook in self.run_hooks:
+            hook(ref, ok)
 
     def _sync_if_leader(self) -> None:
         if not self.lease.held():

@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.cli.parser import ChineseArgumentParser
 from bot.cli.runtime import open_runtime
@@ -37,6 +41,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.fault",
     "bot.cli.console",
     "bot.cli.db",
+    "bot.cli.bench",
 )
 #: Commands that keep running and log what they do at INFO; every other command is one-shot
 #: and logs only warnings, so its output is just its answer.
@@ -46,30 +51,86 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    workers = args.workers
+    if workers < 1:
+        print("--workers 至少是 1。", file=sys.stderr)
+        return 2
+    if workers > 1 and not settings.redis_url:
+        # Each process would start its own embedded Redis on the same data folder; locks,
+        # rate limits and the scheduler lease would not be shared.
+        print(
+            f"不能用 {workers} 个进程运行：没有设置 REDIS_URL 时用的是内置 Redis，"
+            "一个数据目录只能有一个内置 Redis，多个进程之间无法共享限流、定时任务的主进程选举等。\n"
+            "请先启动一个 Redis 服务器并设置 REDIS_URL（省级部署请同时用 PostgreSQL：DATABASE_URL），"
+            "或者去掉 --workers 用一个进程运行。",
+            file=sys.stderr,
+        )
+        return 2
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if workers > 1:
+        # Every worker writes its metrics to files here; the exporter below sums them. Set
+        # before any worker (or prometheus_client in this process) starts.
+        os.environ[metrics_env()] = tempfile.mkdtemp(prefix="xiehui-metrics-")
     import uvicorn
 
-    from bot.web.app import create_app
     from handlers.core.db import init_db, make_engine
 
-    # Before uvicorn starts: a server database that is behind stops here with the operator's
-    # one-paragraph message (a DomainError), not a traceback from inside the lifespan.
+    # Before uvicorn or any worker starts: a server database that is behind stops here with the
+    # operator's one-paragraph message (a DomainError), not a traceback from inside the lifespan;
+    # the embedded database is upgraded once here, not by N workers at once.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     try:
         init_db(engine)
     finally:
         engine.dispose()
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        log_level="info",
-        # One INFO line per handled message comes from the router; a per-request access
-        # log would double that and slow the hot path.
-        access_log=False,
-    )
+    stop_metrics = _start_metrics(settings)
+    try:
+        if workers == 1:
+            from bot.web.app import create_app
+
+            app: Any = create_app(settings)
+            # One INFO line per handled message comes from the router; a per-request access
+            # log would double that and slow the hot path.
+            uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        else:
+            from bot.web.workers import Supervisor
+
+            # Each worker builds its app from the environment, as this process did.
+            os.environ[VERBOSE_ENV] = "1" if args.verbose else ""
+            return Supervisor(workers, host, port).run()
+    finally:
+        stop_metrics()
+        directory = os.environ.get(metrics_env()) if workers > 1 else None
+        if directory:
+            shutil.rmtree(directory, ignore_errors=True)
     return 0
+
+
+def metrics_env() -> str:
+    return "PROMETHEUS_MULTIPROC_DIR"
+
+
+#: Tells the worker processes of ``serve --workers N`` to log at DEBUG (``xiehui -v serve``).
+VERBOSE_ENV = "XIEHUI_VERBOSE"
+
+
+def _start_metrics(settings: Settings) -> Callable[[], None]:
+    """The /metrics exporter on XIEHUI_METRICS_PORT (when set); returns its stopper."""
+    if not settings.metrics_port:
+        return lambda: None
+    from bot.web.metrics import serve_metrics
+    from handlers.core.db import make_engine
+
+    engine = make_engine(settings.resolved_database_url)
+    stop = serve_metrics(settings.metrics_port, settings.metrics_host, engine)
+
+    def stop_all() -> None:
+        stop()
+        engine.dispose()
+
+    return stop_all
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, default=None, help="端口（默认 8000）")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="进程数（默认 1）。多于 1 个时必须设置 REDIS_URL，建议同时用 PostgreSQL（DATABASE_URL）",
+    )
     serve.set_defaults(func=_serve)
 
     for name in CLI_MODULES:

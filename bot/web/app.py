@@ -9,11 +9,12 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
@@ -21,7 +22,7 @@ from sqlalchemy import text
 
 from bot.container import Runtime, build_runtime
 from bot.settings import Settings
-from bot.web import console
+from bot.web import console, metrics
 from bot.web.delivery import DeliveryWorker
 from bot.wecom.crypto import (
     CallbackError,
@@ -40,6 +41,10 @@ from handlers.core.state import purge_expired as purge_conversations
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+#: ASGI's types (as Starlette spells them), for the callback's fast path.
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 #: While a handler runs, its claim's heartbeat is refreshed this often.
 HEARTBEAT_SECONDS = 2.0
@@ -122,6 +127,18 @@ class CallbackService:
     async def handle_post(
         self, body: bytes, msg_signature: str, timestamp: str, nonce: str
     ) -> Response:
+        """Answer one callback POST (counted in the metrics by outcome and time)."""
+        started = time.perf_counter()
+        response, outcome = await self._handle_post(body, msg_signature, timestamp, nonce)
+        if outcome in ("new", "retry"):
+            passive = bool(getattr(response, "body", b""))
+            outcome = "retry" if outcome == "retry" else "passive" if passive else "outbox"
+        metrics.record_callback(outcome, started)
+        return response
+
+    async def _handle_post(
+        self, body: bytes, msg_signature: str, timestamp: str, nonce: str
+    ) -> tuple[Response, str]:
         assert self.crypto is not None
         deadline = time.monotonic() + self.runtime.settings.passive_reply_seconds
         try:
@@ -129,25 +146,25 @@ class CallbackService:
             check_fresh(timestamp, self.runtime.settings.signature_max_age_seconds, time.time())
         except CallbackError as exc:
             logger.warning("callback rejected: %s", exc)
-            return PlainTextResponse("forbidden", status_code=403)
+            return PlainTextResponse("forbidden", status_code=403), "rejected"
         except MalformedCallback as exc:
             logger.warning("bad callback request: %s", exc)
-            return PlainTextResponse("bad request", status_code=400)
+            return PlainTextResponse("bad request", status_code=400), "bad_request"
         try:
             parsed = parse_callback(plaintext)
         except MalformedCallback as exc:
             # Signed by WeCom, so answer 200 (anything else is retried) and drop it loudly.
             logger.warning("signed callback with an unusable payload ignored: %s", exc)
-            return PlainTextResponse("")
+            return PlainTextResponse(""), "ignored"
         key = parsed.dedupe_key
         route = UNDECIDED if parsed.passive_allowed else OUTBOX
         if await self._db(self.inbox.claim, key, self.owner, plaintext, route):
             self._start(parsed, key, nonce, timestamp, deadline)
             if route == OUTBOX:  # no passive reply possible: nothing to wait for
-                return PlainTextResponse("")
-            return await self._answer(key, deadline)
+                return PlainTextResponse(""), "new"
+            return await self._answer(key, deadline), "new"
         logger.debug("msg=%s is a retry", parsed.message.msg_id)
-        return await self._retry(parsed, key, nonce, timestamp, deadline)
+        return await self._retry(parsed, key, nonce, timestamp, deadline), "retry"
 
     async def _retry(
         self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
@@ -244,6 +261,7 @@ class CallbackService:
             self.inbox.finish(key, self.owner, route=OUTBOX)
             return None
         dispatch = self.runtime.router.dispatch(message, self.runtime.services)
+        metrics.record_dispatch(dispatch)
         if nonce and time.monotonic() < deadline - PASSIVE_MARGIN_SECONDS:
             passive = self._passive(parsed, dispatch, nonce, timestamp)
             if passive is not None and self.inbox.settle_passive(key, self.owner, passive):
@@ -324,6 +342,68 @@ def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Repl
         runtime.services.outbox.enqueue(target, reply.text, key=f"reply:{key}:{index}")
 
 
+class _CallbackFastPath(FastAPI):
+    """FastAPI, except that ``POST /wecom/callback`` is served straight from ASGI.
+
+    That one route carries all of WeCom's traffic and takes nothing FastAPI offers (no
+    validation, no dependencies, no JSON); its middleware stack, routing and parameter
+    solving cost more than the rest of the request, so the callback skips them. The same
+    route is still declared on the app (and answers identically) for docs and tests.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == CALLBACK_PATH
+            and getattr(self.state, "callback", None) is not None
+        ):
+            try:
+                response = await _fast_callback(self.state.callback, scope, receive)
+            except Exception:  # what ServerErrorMiddleware does for the declared route
+                logger.exception("callback failed")
+                response = PlainTextResponse("Internal Server Error", status_code=500)
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+CALLBACK_PATH = "/wecom/callback"
+
+
+async def _fast_callback(callback: CallbackService, scope: Scope, receive: Receive) -> Response:
+    if callback.crypto is None:
+        metrics.record_callback("disabled", time.perf_counter())
+        return PlainTextResponse("callback disabled (local mode)", status_code=503)
+    limit = callback.runtime.settings.max_body_bytes
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            metrics.record_callback("too_large", time.perf_counter())
+            return PlainTextResponse("payload too large", status_code=413)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return PlainTextResponse("")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            metrics.record_callback("too_large", time.perf_counter())
+            return PlainTextResponse("payload too large", status_code=413)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    # The last value of a repeated parameter wins, as with FastAPI's query parameters.
+    query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+    return await callback.handle_post(
+        b"".join(chunks),
+        query.get("msg_signature", ""),
+        query.get("timestamp", ""),
+        query.get("nonce", ""),
+    )
+
+
 def create_app(
     settings: Settings, *, runtime_factory: Callable[[Settings], Runtime] | None = None
 ) -> FastAPI:
@@ -332,6 +412,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = (runtime_factory or build_runtime)(settings)
+        runtime.services.guard.on_failure(metrics.record_redis_error)
+        metrics.count_db_errors(runtime.services.engine)
         worker = DeliveryWorker(
             runtime.services.outbox, runtime.sender, gate=runtime.extras.get("rate_gate")
         )  # type: ignore[arg-type]
@@ -363,7 +445,7 @@ def create_app(
             runtime.close()
 
     docs = settings.api_docs  # /docs and /openapi.json only when XIEHUI_API_DOCS is set
-    app = FastAPI(
+    app = _CallbackFastPath(
         title="协会助手 xiehui",
         lifespan=lifespan,
         docs_url="/docs" if docs else None,
@@ -397,15 +479,18 @@ def create_app(
     ) -> Response:
         callback: CallbackService = app.state.callback
         if callback.crypto is None:
+            metrics.record_callback("disabled", time.perf_counter())
             return PlainTextResponse("callback disabled (local mode)", status_code=503)
         limit = settings.max_body_bytes
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
+            metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > limit:
+                metrics.record_callback("too_large", time.perf_counter())
                 return PlainTextResponse("payload too large", status_code=413)
         return await callback.handle_post(body, msg_signature, timestamp, nonce)
 
@@ -440,3 +525,13 @@ def create_app(
         return JSONResponse(status, status_code=200 if healthy else 503)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``xiehui serve --workers N``: settings from the environment,
+    logging as ``serve`` configures it (uvicorn's supervisor starts each worker afresh)."""
+    from bot.cli.main import VERBOSE_ENV, configure_logging
+    from bot.settings import load_settings
+
+    configure_logging("serve", bool(os.environ.get(VERBOSE_ENV)))
+    return create_app(load_settings())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from bot.web import metrics
 from handlers.core.outbox import Outbox, RateGate, Sender
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ class DeliveryWorker:
             except Exception:
                 logger.exception("outbox delivery round failed")
                 stats = None
+            if stats is not None:
+                metrics.record_deliveries(stats.sent, stats.failed, stats.retried, stats.deferred)
             if stats is not None and stats.handled:
                 continue  # more may be due right away
             self._wake.wait(self.interval)

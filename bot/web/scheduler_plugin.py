@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.container import Runtime
+from bot.web import metrics
 from scheduler.jobs import DEFAULT_GRACE_SECONDS
 from scheduler.leader import LeaderLease
 from scheduler.service import SchedulerService
@@ -39,5 +40,6 @@ def start(runtime: Runtime, callback: Any) -> Callable[[], None]:
         logger.info("scheduler disabled (XIEHUI_RUN_SCHEDULER=false)")
         return lambda: None
     service = build_scheduler(runtime)
+    service.run_hooks.append(metrics.record_scheduler_run)
     service.start()
     return service.stop

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import string
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +26,6 @@ from wechatpy.enterprise.crypto import PrpCrypto
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind
 
 BLOCK_SIZE = 32
-_RANDOM_ALPHABET = string.ascii_letters + string.digits
 
 
 class CallbackError(Exception):
@@ -63,7 +61,9 @@ class _CsprngPrpCrypto(PrpCrypto):  # type: ignore[misc]
     """wechatpy's PrpCrypto with a cryptographically random 16-byte prefix."""
 
     def get_random_string(self) -> str:
-        return "".join(secrets.choice(_RANDOM_ALPHABET) for _ in range(16))
+        # 16 characters from the CSPRNG in one call (secrets.choice per character cost a
+        # system call each, on every passive reply); hex is within WeCom's alphabet.
+        return secrets.token_hex(8)
 
 
 class WeComCrypto:
@@ -226,10 +226,6 @@ def parse_callback(plaintext: str) -> ParsedCallback:
         raise MalformedCallback("message without MsgType")
     if not user and msg_type != "event":  # system events (微信客服) have no sender
         raise MalformedCallback("message without FromUserName")
-    try:
-        typed = parse_message(plaintext)
-    except Exception:
-        typed = None
     create_time = _field(raw, "CreateTime").strip()
     sent_at = _sent_at(create_time)
     msg_id = _safe_id(_field(raw, "MsgId"))
@@ -248,6 +244,12 @@ def parse_callback(plaintext: str) -> ParsedCallback:
             location = (float(_field(raw, "Location_X")), float(_field(raw, "Location_Y")))
         except ValueError:
             location = None
+    typed = None
+    if kind is not Kind.TEXT:  # a text has no media; spare parsing the XML a second time
+        try:
+            typed = parse_message(plaintext)
+        except Exception:
+            typed = None
     media_id = str(getattr(typed, "media_id", "") or _field(raw, "MediaId"))
     if msg_id:
         dedupe_key = f"msg:{msg_id}"

@@ -21,8 +21,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -73,6 +75,11 @@ class Inbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._upsert = _insert_ignore(engine)
+        self._claim: Any = self._upsert.returning(col(InboxClaim.key))
+        # Statements are built once: building one costs more than running it, and these run
+        # for every callback. They run on a plain connection; no ORM session is needed.
+        self._updates: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Any] = {}
+        self._get: Any = core_select(*_VIEW_COLUMNS).where(col(InboxClaim.key) == bindparam("key"))
 
     def claim(self, key: str, owner: str, payload: str = "", route: str = UNDECIDED) -> bool:
         """Claim ``key`` for ``owner``; False when it was claimed before (by anyone).
@@ -90,32 +97,23 @@ class Inbox:
             "reply": "",
             "created_at": utcnow(),
         }
-        # RETURNING says whether this statement inserted the row: a row comes back only
-        # then. (rowcount is no portable answer: an ORM-enabled INSERT reports 0 or -1 on
-        # PostgreSQL whether or not it inserted.) Core, on a plain connection, not the ORM.
-        try:
-            with self.engine.begin() as connection:
-                inserted = connection.execute(
-                    self._upsert.values(**values).returning(col(InboxClaim.key))
-                ).first()
-        except IntegrityError:  # dialects without ON CONFLICT: the key exists
-            return False
+        # RETURNING says whether this statement inserted the row (rowcount is no portable
+        # answer: on PostgreSQL it is not 1 for an insert that happened).
+        with self.engine.connect() as connection:
+            try:
+                inserted = connection.execute(self._claim, values).first()
+                connection.commit()
+            except IntegrityError:  # dialects without ON CONFLICT: the key exists
+                connection.rollback()
+                return False
         return inserted is not None
 
     def get(self, key: str) -> ClaimView | None:
-        with Session(self.engine) as session:
-            row = session.get(InboxClaim, key)
-            if row is None:
-                return None
-            return ClaimView(
-                row.key,
-                row.status,
-                row.route,
-                row.owner,
-                _aware(row.heartbeat_at),
-                row.attempts,
-                row.reply,
-            )
+        with self.engine.connect() as connection:
+            row = connection.execute(self._get, {"key": key}).first()
+        if row is None:
+            return None
+        return ClaimView(row[0], row[1], row[2], row[3], _aware(row[4]), row[5], row[6])
 
     def payload(self, key: str) -> str:
         with Session(self.engine) as session:
@@ -125,10 +123,7 @@ class Inbox:
     def heartbeat(self, key: str, owner: str) -> bool:
         """Still working on ``key``; False when the claim was taken over or is done."""
         return self._update(
-            key,
-            {"heartbeat_at": utcnow()},
-            col(InboxClaim.owner) == owner,
-            col(InboxClaim.status) == PROCESSING,
+            key, {"heartbeat_at": utcnow()}, ("owner", "=", owner), ("status", "=", PROCESSING)
         )
 
     def take_over(self, view: ClaimView, owner: str, stale_seconds: float) -> bool:
@@ -138,9 +133,9 @@ class Inbox:
         return self._update(
             view.key,
             {"owner": owner, "heartbeat_at": utcnow(), "attempts": view.attempts + 1},
-            col(InboxClaim.status) == PROCESSING,
-            col(InboxClaim.attempts) == view.attempts,
-            col(InboxClaim.heartbeat_at) < cutoff,
+            ("status", "=", PROCESSING),
+            ("attempts", "=", view.attempts),
+            ("heartbeat_at", "<", cutoff),
         )
 
     def settle_passive(self, key: str, owner: str, reply: str) -> bool:
@@ -148,8 +143,8 @@ class Inbox:
         return self._update(
             key,
             {"route": PASSIVE, "reply": reply, "status": DONE, "payload": ""},
-            col(InboxClaim.owner) == owner,
-            col(InboxClaim.route) == UNDECIDED,
+            ("owner", "=", owner),
+            ("route", "=", UNDECIDED),
         )
 
     def route_to_outbox(self, key: str, owner: str) -> bool:
@@ -157,23 +152,21 @@ class Inbox:
         return self._update(
             key,
             {"route": OUTBOX},
-            col(InboxClaim.owner) == owner,
-            col(InboxClaim.status) == PROCESSING,
-            col(InboxClaim.route).in_([UNDECIDED, OUTBOX]),
+            ("owner", "=", owner),
+            ("status", "=", PROCESSING),
+            ("route", "in", [UNDECIDED, OUTBOX]),
         )
 
     def give_up_waiting(self, key: str) -> ClaimView | None:
         """An HTTP request stops waiting: choose the outbox unless the reply is already out."""
-        self._update(key, {"route": OUTBOX}, col(InboxClaim.route) == UNDECIDED)
+        self._update(key, {"route": OUTBOX}, ("route", "=", UNDECIDED))
         return self.get(key)
 
     def finish(self, key: str, owner: str, *, route: str | None = None) -> bool:
         values: dict[str, object] = {"status": DONE, "payload": ""}
         if route is not None:
             values["route"] = route
-        return self._update(
-            key, values, col(InboxClaim.owner) == owner, col(InboxClaim.status) == PROCESSING
-        )
+        return self._update(key, values, ("owner", "=", owner), ("status", "=", PROCESSING))
 
     def stale(self, older_than: float, limit: int = 50) -> list[ClaimView]:
         """Claims still processing whose heartbeat is older than ``older_than`` seconds."""
@@ -221,16 +214,52 @@ class Inbox:
             session.commit()
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def _update(self, key: str, values: dict[str, object], *conditions: object) -> bool:
-        with Session(self.engine) as session:
-            result = session.execute(
+    def _update(
+        self, key: str, values: dict[str, object], *conditions: tuple[str, str, object]
+    ) -> bool:
+        """``UPDATE ... WHERE key = :key AND <conditions>``; True when it changed the row.
+
+        Conditions are ``(column, "=" | "<" | "in", value)``. One statement is built per
+        shape (columns set, conditions) and reused; the values are bound parameters.
+        """
+        shape = (tuple(sorted(values)), tuple((c, op) for c, op, _ in conditions))
+        statement = self._updates.get(shape)
+        if statement is None:
+            clauses = [col(InboxClaim.key) == bindparam("key_")]
+            for index, (column, op, _value) in enumerate(conditions):
+                field = getattr(InboxClaim.__table__.c, column)  # type: ignore[attr-defined]
+                param: Any = bindparam(f"w_{index}", expanding=op == "in")
+                clauses.append(
+                    field.in_(param)
+                    if op == "in"
+                    else field < param
+                    if op == "<"
+                    else field == param
+                )
+            statement = (
                 update(InboxClaim)
-                .where(col(InboxClaim.key) == key, *conditions)  # type: ignore[arg-type]
-                .values(**values)
-                .execution_options(synchronize_session=False)
+                .where(*clauses)
+                .values({name: bindparam(f"v_{name}") for name in values})
             )
-            session.commit()
-        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+            self._updates[shape] = statement
+        params: dict[str, object] = {f"v_{name}": value for name, value in values.items()}
+        params.update({f"w_{i}": value for i, (_c, _op, value) in enumerate(conditions)})
+        params["key_"] = key
+        with self.engine.connect() as connection:
+            result = connection.execute(statement, params)
+            connection.commit()
+        return int(result.rowcount) == 1
+
+
+_VIEW_COLUMNS = (
+    col(InboxClaim.key),
+    col(InboxClaim.status),
+    col(InboxClaim.route),
+    col(InboxClaim.owner),
+    col(InboxClaim.heartbeat_at),
+    col(InboxClaim.attempts),
+    col(InboxClaim.reply),
+)
 
 
 def _insert_ignore(engine: Engine):  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, col, func, select
 
@@ -122,6 +123,9 @@ class RegionPath:
         return not any(self.parts())
 
 
+_GET_MEMBER: Any = None  # built after Member below
+
+
 class MemberRegistry:
     """Reads and writes members and member groups."""
 
@@ -129,8 +133,11 @@ class MemberRegistry:
         self.engine = engine
 
     def get(self, user_id: str) -> Member | None:
-        with session_scope(self.engine) as session:
-            return session.get(Member, user_id)
+        # Read for every message: a statement built once on a plain connection, not an ORM
+        # session (which costs several times the query itself).
+        with self.engine.connect() as connection:
+            row = connection.execute(_GET_MEMBER, {"user_id": user_id}).first()
+        return None if row is None else Member(**row._asdict())
 
     def upsert(self, member: Member) -> bool:
         """Insert or update; returns True when the member is new."""
@@ -238,3 +245,8 @@ class MemberRegistry:
 
 def filter_by_region(items: Sequence[MemberGroup], region: RegionPath) -> list[MemberGroup]:
     return [g for g in items if region.contains(g.region)]
+
+
+_GET_MEMBER = core_select(*Member.__table__.c).where(  # type: ignore[attr-defined]
+    Member.__table__.c.user_id == bindparam("user_id")  # type: ignore[attr-defined]
+)

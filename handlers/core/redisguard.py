@@ -62,6 +62,7 @@ class RedisGuard:
         self._down_since: float | None = None
         self._probing = False
         self._hooks: list[Callable[[], None]] = []
+        self._failure_hooks: list[Callable[[], None]] = []
         self.failures = 0  # outages seen since start (for health and tests)
 
     @property
@@ -88,7 +89,16 @@ class RedisGuard:
             self._probing = True  # half-open: this caller probes, the others fall back
             return True
 
+    def on_failure(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` (in the caller's thread) on every failed Redis call (e.g. a metric)."""
+        self._failure_hooks.append(hook)
+
     def _failed(self, exc: BaseException) -> None:
+        for hook in self._failure_hooks:
+            try:
+                hook()
+            except Exception:
+                logger.exception("redis failure hook failed")
         with self._lock:
             self._probing = False
             self._open_until = self._clock() + self.cooldown

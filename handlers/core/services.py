@@ -21,7 +21,7 @@ from handlers.core.redisguard import RedisGuard
 from handlers.core.state import Conversation
 
 if TYPE_CHECKING:
-    from knowledge.base import KnowledgeStore
+    from knowledge.base import KnowledgeBase, KnowledgeStore
 
 
 class MediaFetcher(Protocol):
@@ -93,8 +93,20 @@ class Context:
         return self.actor.scope(action)
 
     @cached_property
+    def knowledge_base(self) -> KnowledgeBase | None:
+        """The knowledge base snapshot this message is answered from (checked once per
+        message, so every route of one message sees the same snapshot)."""
+        store = self.services.knowledge
+        return store.current() if store is not None else None
+
+    @cached_property
     def conversation(self) -> Conversation:
-        return Conversation(self.services.engine, self.message.channel.value, self.message.user_id)
+        return Conversation(
+            self.services.engine,
+            self.message.channel.value,
+            self.message.user_id,
+            snapshot=True,
+        )
 
     def require(self, allowed: bool, why: str) -> None:
         """Raise a polite PermissionDenied unless ``allowed``."""

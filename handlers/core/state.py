@@ -12,7 +12,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -29,6 +30,22 @@ class ConversationState(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
+_STATE: Any = ConversationState.__table__  # type: ignore[attr-defined]
+#: A user's live values, read once per message (built once: building costs more than running).
+_LIVE_VALUES: Any = core_select(_STATE.c.name, _STATE.c.value).where(
+    _STATE.c.channel == bindparam("channel"),
+    _STATE.c.user_id == bindparam("user_id"),
+    _STATE.c.expires_at > bindparam("now"),
+)
+
+_KEY = (
+    _STATE.c.channel == bindparam("k_channel"),
+    _STATE.c.user_id == bindparam("k_user_id"),
+    _STATE.c.name == bindparam("k_name"),
+)
+_DELETE_VALUE: Any = delete(_STATE).where(*_KEY)
+
+
 class Conversation:
     """Per-user scratch state: ``set("faq_choices", {...}, ttl=600)``, ``get``, ``pop``, ``clear``.
 
@@ -36,10 +53,18 @@ class Conversation:
     "确认发送" finds nothing).
     """
 
-    def __init__(self, engine: Engine, channel: str, user_id: str) -> None:
+    def __init__(
+        self, engine: Engine, channel: str, user_id: str, *, snapshot: bool = False
+    ) -> None:
         self._engine = engine
         self._channel = channel
         self._user = user_id
+        # With ``snapshot`` (one message's context), the first ``get`` reads all of the
+        # user's live values in one statement and later reads use it; writes go to the
+        # database as always and keep the snapshot current. Clearing a value the snapshot
+        # does not hold is then free (most messages clear what was never set).
+        self._snapshot: dict[str, str] | None = None
+        self._use_snapshot = snapshot
 
     def _where(self, name: str) -> tuple[Any, ...]:
         return (
@@ -48,7 +73,23 @@ class Conversation:
             col(ConversationState.name) == name,
         )
 
+    def _key(self, name: str) -> dict[str, str]:
+        return {"k_channel": self._channel, "k_user_id": self._user, "k_name": name}
+
+    def _load(self) -> dict[str, str]:
+        if self._snapshot is None:
+            with self._engine.connect() as connection:
+                rows = connection.execute(
+                    _LIVE_VALUES,
+                    {"channel": self._channel, "user_id": self._user, "now": utcnow()},
+                ).all()
+            self._snapshot = {name: value for name, value in rows}
+        return self._snapshot
+
     def get(self, name: str) -> Any | None:
+        if self._use_snapshot:
+            raw = self._load().get(name)
+            return None if raw is None else json.loads(raw)
         with Session(self._engine) as session:
             row = session.exec(
                 select(ConversationState.value).where(
@@ -84,8 +125,12 @@ class Conversation:
             },
             ("channel", "user_id", "name"),
         )
+        if self._snapshot is not None:
+            self._snapshot[name] = payload
 
     def pop(self, name: str) -> Any | None:
+        if self._snapshot is not None:
+            self._snapshot.pop(name, None)
         with Session(self._engine) as session:
             row = session.exec(
                 select(ConversationState.value, ConversationState.expires_at).where(
@@ -105,9 +150,11 @@ class Conversation:
         return json.loads(row[0])
 
     def clear(self, name: str) -> None:
-        with Session(self._engine) as session:
-            session.execute(delete(ConversationState).where(*self._where(name)))
-            session.commit()
+        if self._snapshot is not None and self._snapshot.pop(name, None) is None:
+            return  # not set (or expired) when this message's snapshot was read
+        with self._engine.connect() as connection:
+            connection.execute(_DELETE_VALUE, self._key(name))
+            connection.commit()
 
     @staticmethod
     def forget(engine: Engine, channel: str, user_id: str) -> int:
