@@ -28,6 +28,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bot.web.faultbench import RedisProcess, free_port
+
 
 def _die_with_parent(signum: int) -> None:
     """In the child before exec: get ``signum`` when the test process dies (Linux), so a
@@ -35,12 +37,6 @@ def _die_with_parent(signum: int) -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signum)  # PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(
@@ -241,55 +237,24 @@ def redis_server_binary() -> str | None:
     return shutil.which("redis-server")
 
 
-class RedisServer:
-    """A private redis-server on a loopback port, no persistence."""
+class RedisServer(RedisProcess):
+    """A private redis-server on a loopback port, no persistence, gone with the test process."""
 
     def __init__(self, binary: str) -> None:
-        self.binary = binary
-        self.root = Path(tempfile.mkdtemp(prefix="xiehui-redis-"))
-        self.port = free_port()
-        self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> RedisServer:
-        self._process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.root),
-                "--maxclients",
-                "1000",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        super().__init__(
+            binary,
+            Path(tempfile.mkdtemp(prefix="xiehui-redis-")),
+            extra_args=("--maxclients", "1000"),
             preexec_fn=lambda: _die_with_parent(signal.SIGTERM),
         )
-        wait_for_port(self.port, process=self._process)
+
+    def start(self) -> RedisServer:  # type: ignore[override]
+        super().start()
         return self
 
     def stop(self) -> None:
-        process = self._process
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        self._process = None
-        shutil.rmtree(self.root, ignore_errors=True)
+        super().stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

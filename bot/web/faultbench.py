@@ -24,7 +24,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,9 +66,17 @@ def redis_binaries() -> dict[str, str | None]:
 class RedisProcess:
     """A redis-server on a random loopback port, in its own folder; kill, freeze, restart."""
 
-    def __init__(self, binary: str, folder: Path) -> None:
+    def __init__(
+        self,
+        binary: str,
+        folder: Path,
+        extra_args: tuple[str, ...] = (),
+        preexec_fn: Callable[[], object] | None = None,
+    ) -> None:
         self.binary = binary
         self.folder = folder
+        self.extra_args = extra_args
+        self.preexec_fn = preexec_fn
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -91,9 +99,11 @@ class RedisProcess:
                 "no",
                 "--dir",
                 str(self.folder),
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=self.preexec_fn,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
