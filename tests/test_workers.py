@@ -143,7 +143,11 @@ async def deliver_twice(base: str, requests: list[tuple[str, bytes]]) -> list[li
     async def both(http: httpx.AsyncClient, query: str, body: bytes) -> list[str]:
         return list(await asyncio.gather(one(http, query, body), one(http, query, body)))
 
-    async with httpx.AsyncClient(timeout=30) as http:
+    # A new connection per request: the kernel spreads connections (not requests) over the
+    # workers' SO_REUSEPORT sockets, and kept-alive connections opened while the second worker
+    # was still binding would all stay with the first.
+    limits = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
         return list(await asyncio.gather(*(both(http, q, b) for q, b in requests)))
 
 
