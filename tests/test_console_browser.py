@@ -43,9 +43,9 @@ webdriver: Any = None
 if CHROMIUM.exists() and DRIVER.exists():
     try:
         from selenium import webdriver
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import Select, WebDriverWait
     except ImportError:  # pragma: no cover - selenium is in the dev extra
         webdriver = None
@@ -54,6 +54,21 @@ pytestmark = pytest.mark.skipif(webdriver is None, reason="skipped: no chromium"
 
 
 # -- the service on a real port ---------------------------------------------------------------
+
+
+def _detached(element: Any) -> bool:
+    """The element's page has been replaced. While the old document is being torn down chromium
+    may answer "Node with given id does not belong to the document" instead of a stale-element
+    error: that means the same."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
 
 
 class LiveServer:
@@ -152,7 +167,7 @@ class Browser:
         page = self.find("html")
         element.click()
         if navigates:
-            WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(page))
+            WebDriverWait(self.driver, 20).until(lambda _driver: _detached(page))
         self.settle()
 
     def text(self) -> str:
