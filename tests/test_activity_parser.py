@@ -366,3 +366,35 @@ def test_two_parts_of_one_day_at_two_places_are_two_activities() -> None:
     # the same place in the morning and the afternoon is one report
     assert len(parse_reports("今天上午在江口村开会 下午接着在江口村发资料30份", NOV)) == 1
     assert extract_items("前天去了5户独生子女家庭走访") == [Item("独生子女家庭", 5, "户")]
+
+
+def test_plans_invitations_and_activities_that_did_not_happen_are_no_reports() -> None:
+    friday_morning = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+    for text in (
+        # a date still to come (a bare reading would put 11月28日 a year back)
+        "11月28日在五通社区开展青春健康讲座，欢迎大家参加",
+        "12月5日在文竹村开展优生优育宣传活动",
+        "这周六上午在村委会开会员会，每人带身份证",
+        # a part of today not yet begun when the message was sent
+        "今晚七点在活动室开小组会",
+        "下午三点在文竹村义诊，需要20个志愿者",
+        "本周五下午在村委会召开会员大会，请全体会员参加",
+        # soon, not done
+        "过两天去走访计生特殊家庭8户",
+        # it did not take place
+        "今天的活动没搞，下雨了",
+        # about a thing belonging to an activity
+        "11月26日的讲座照片发群里了",
+        "今年县里拨了5000元活动经费",
+        "宣传资料还剩50份",
+        "那吉镇今年的关爱保险参保率达到了90%",
+    ):
+        assert looks_like_report(text, friday_morning) < REPORT_THRESHOLD, text
+    for text in (
+        # what came of it is said: a report whose date slipped (the date is asked)
+        "12月5日在文竹村开展宣传活动，来了30人，发了资料100份",
+        # the part of the day is over
+        "今天上午在江口村发资料80份",
+        "昨天晚上在江口村开了小组会 到了15人",
+    ):
+        assert looks_like_report(text, friday_morning) >= REPORT_THRESHOLD, text

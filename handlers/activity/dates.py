@@ -300,3 +300,43 @@ def find_dates(text: str, sent: datetime) -> list[tuple[DateSpan, tuple[int, int
         masked = masked[:start] + "_" * (end - start) + masked[end:]
     found.sort(key=lambda pair: pair[1][0])
     return found
+
+
+# A part of the day and, optionally, the hour said with it: 下午三点, 今晚7点, 上午
+_DAY_PART_AT = re.compile(
+    rf"(?P<part>今晚|今天晚上|晚上|傍晚|下午|中午|上午|早上)\s*(?:(?P<h>\d{{1,2}}|[{CN_CHARS}]{{1,3}})\s*[点:：时])?"
+)
+_PART_START = {
+    "早上": 6.0,
+    "上午": 8.0,
+    "中午": 11.5,
+    "下午": 13.0,
+    "傍晚": 17.0,
+    "晚上": 18.0,
+    "今晚": 18.0,
+    "今天晚上": 18.0,
+}
+
+
+def still_to_come(text: str, sent: datetime) -> bool:
+    """True when the time the text gives lies after the moment it was sent: a date later than
+    today (这周六 on a Friday, 12月5日 on 1 December, which a bare reading would only place a
+    year back), or a part of today not yet begun (今晚七点 sent at ten in the morning)."""
+    text = fold(text)
+    today = _local(sent)
+    found = find_date(text, sent)
+    if found is not None:
+        span = found[0]
+        if span.start > today or not plausible(span, text, sent):
+            return True
+        if span.start != today:
+            return False
+    part = _DAY_PART_AT.search(text)
+    if part is None:
+        return False
+    start = _PART_START[part.group("part")]
+    hour = _num(part.group("h"))
+    if hour is not None and 0 < hour <= 24:
+        start = float(hour + 12 if hour < 12 and start >= 13 else hour)
+    local = sent.astimezone(SHANGHAI) if sent.tzinfo else sent
+    return local.hour + local.minute / 60 < start

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date, find_dates, plausible
+from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
@@ -845,7 +845,24 @@ _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
-    r"计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1"
+    r"计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
+    # an invitation or instruction for what is to come
+    r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
+    r"请(?:全体|各位|广大)|大家都来|每人带|等会儿?|待会儿?|过两天|过几天|马上(?:开始|就)|"
+    # an activity that did not take place: 没搞 / 没有开 / 未开展 (没办法 is no activity)
+    r"(?:没有?|未)(?:搞|开展|开|办(?!法)|举办|举行|组织)(?!完|齐|始)"
+)
+# What shows an activity took place even when its date reads as still to come (a slip in the
+# date is asked, the report is kept): done, attended, counted at it.
+_FINISHED = re.compile(
+    r"(?<!为)了(?!解)|已|完成|顺利|圆满|共有|一共|共计|到会|实到|到场|[来到]了|参加了|参与了|"
+    r"\d+\s*(?:人|名)(?:参加|参与|到会)"
+)
+# A message about something belonging to an activity, not the activity: its photos, notice,
+# records, money, what is left over or a rate reached.
+_ABOUT_A_THING = re.compile(
+    r"(?:活动|讲座|宣传|会议?|义诊|培训)的?(?:照片|相片|图片|通知|记录|台账|经费|资金|材料|报表|表格|"
+    r"总结|签到表|方案|钥匙)|经费|还剩|剩下|剩余|[率]达到?|覆盖率|参保率"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
@@ -899,6 +916,12 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         score -= 0.25
     if _NOT_DONE.search(body):
         score -= 0.5
+    if sent is not None and still_to_come(body, sent) and not _FINISHED.search(body):
+        # 12月5日在文竹村开展宣传活动 sent on 1 December, 今晚七点开小组会 sent in the morning:
+        # a notice of what is to come, unless it says what came of it (来了30人, 发了资料)
+        score -= 0.5
+    if _ABOUT_A_THING.search(body) and not find_participants(body):
+        score -= 0.35
     return max(0.0, min(1.0, score))
 
 
