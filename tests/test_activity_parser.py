@@ -388,6 +388,14 @@ def test_plans_invitations_and_activities_that_did_not_happen_are_no_reports() -
         "今年县里拨了5000元活动经费",
         "宣传资料还剩50份",
         "那吉镇今年的关爱保险参保率达到了90%",
+        "资料200份已经收到了",
+        # not the sender's own single activity: hearsay, reports counted, a year's tally, a
+        # remark, a suggestion
+        "听说文竹村昨天搞了义诊，来了100多人",
+        "10月份我们组报了4次活动，记一下",
+        "去年我们村开展了36次活动",
+        "昨天江口村开会的人好多啊",
+        "星期天江口村有集市，人多，适合搞宣传",
     ):
         assert looks_like_report(text, friday_morning) < REPORT_THRESHOLD, text
     for text in (

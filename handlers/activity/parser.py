@@ -862,7 +862,16 @@ _FINISHED = re.compile(
 # records, money, what is left over or a rate reached.
 _ABOUT_A_THING = re.compile(
     r"(?:活动|讲座|宣传|会议?|义诊|培训)的?(?:照片|相片|图片|通知|记录|台账|经费|资金|材料|报表|表格|"
-    r"总结|签到表|方案|钥匙)|经费|还剩|剩下|剩余|[率]达到?|覆盖率|参保率"
+    r"总结|签到表|方案|钥匙)|经费|还剩|剩下|剩余|[率]达到?|覆盖率|参保率|收到|领回|领到|拿到|到货"
+)
+# Not the sender's own activity, or not one activity: hearsay (听说文竹村昨天搞了义诊), reports
+# counted (报了4次活动), a year's tally (去年开展了36次活动), a remark (开会的人好多啊) or a
+# suggestion (适合搞宣传).
+_NOT_OWN = re.compile(
+    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
+    r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
+    r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
+    r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错)[啊呀哇哦]|适合[搞开办做]"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
@@ -921,7 +930,9 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         # a notice of what is to come, unless it says what came of it (来了30人, 发了资料)
         score -= 0.5
     if _ABOUT_A_THING.search(body) and not find_participants(body):
-        score -= 0.35
+        score -= 0.45
+    if _NOT_OWN.search(body):
+        score -= 0.6
     return max(0.0, min(1.0, score))
 
 
