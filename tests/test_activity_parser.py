@@ -137,6 +137,17 @@ def test_issue_examples() -> None:
         ("今天在海角社区开展青春期健康讲座", "youth"),
         ("今天下午我们在长乐社区搞了活动", "member"),
         ("今天在卫生院门口宣传 发了三百份资料", "publicity"),
+        # the day it was held on is no kind; the event held on it is
+        ("5月22日闸口镇计生协开展5·29会员活动日暨计生家庭走访慰问活动 慰问10户", "visit"),
+        ("举行第28个“5·29会员活动日”宣传活动，发放宣传资料1200份", "publicity"),
+        ("5月16日在那隆镇开展计生协会员活动日活动 发放资料五百份", "member"),
+        ("今天上午开展了计生协会员活动日活动发放宣传资料一百份", "member"),
+        # things taken to households, a return visit, a meeting just over, a talk given to some
+        ("今天去岭头村给五户新生儿家庭送了育儿大礼包", "visit"),
+        ("共回访特殊家庭31户", "visit"),
+        ("刚刚在村部开完会 会员到了21个", "member"),
+        ("六月三号下午在北环社区给新婚夫妇讲优生优育", "lecture"),
+        ("上周五晚上在大岭社区办了场婚育新风文艺晚会", "publicity"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:

@@ -40,7 +40,10 @@ KINDS: dict[str, str] = {
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("youth", ("青春健康", "青春期", "青少年", "中学生", "高中生", "初中生", "大学生", "学生")),
     ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "测血糖", "免费检查", "两癌")),
-    ("lecture", ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课", "家长课", "上了堂")),
+    (
+        "lecture",
+        ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课", "家长课", "上了堂", "沙龙"),
+    ),
     (
         "member",
         (
@@ -54,6 +57,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "会员小组",
             "开会",
             "开了会",
+            "开完会",
             "开了个会",
             "开小组",
             "小组在",
@@ -64,9 +68,12 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
-    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "送温暖")),
-    ("publicity", ("宣传", "526", "5·26", "发放", "派发", "咨询")),
-    ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课")),
+    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "回访", "送温暖")),
+    (
+        "publicity",
+        ("宣传", "526", "5·26", "发放", "派发", "咨询", "文艺", "晚会", "有奖问答"),
+    ),
+    ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课", "讲优生", "讲生育", "讲政策", "讲健康")),
     ("member", ("活动",)),
 )
 
@@ -808,10 +815,31 @@ def names_an_event(text: str) -> bool:
     return _kind_of(_HANDOUT_ONLY.sub("", fold(text)), generic=True) is not None
 
 
+# The day an activity is held on, not the activity: 5·29会员活动日暨走访慰问活动 is a visit
+_OCCASION = re.compile(
+    r"[“\"]?(?:5\s*[·.．]?\s*29|五二九)?\s*会员活动日[”\"]?(?:暨|和|及|期间|(?=[\u4e00-\u9fff]))"
+)
+# 宣传 as the event, not as the name of what was handed out (宣传资料, 宣传品)
+_PUBLICITY_EVENT = re.compile(r"宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)")
+# Things taken to households: 给五户新生儿家庭送了大礼包, 为12户特殊家庭送去棉被, 看了几户…家庭
+_TO_HOUSEHOLDS = re.compile(
+    r"(?:给|为|向|去|到|看了?)[\u4e00-\u9fff\d]{0,4}户[\u4e00-\u9fff]{0,8}(?:家庭|家里|家中|老人|户)"
+)
+
+
 def classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
     text = fold(text)
+    held_on = _OCCASION.sub("", text)
+    if held_on != text:
+        # 会员活动日暨走访慰问活动: the event held on the day when one is named (not only things
+        # handed out at it: 会员活动日活动 … 发放资料 stays a member activity)
+        for match in _EVENT.finditer(held_on):
+            event = match.group("event")
+            kind = _kind_of(event, generic=False)
+            if kind is not None and (kind != "publicity" or _PUBLICITY_EVENT.search(event)):
+                return kind
     for match in _EVENT.finditer(text):
         event = match.group("event")
         # "“5·29会员活动日”主题宣传活动": the quoted day is the occasion, the event is after it
@@ -819,7 +847,10 @@ def classify_kind(text: str) -> str:
         kind = _kind_of(event, generic=False)
         if kind is not None:
             return kind
-    return _kind_of(text, generic=True) or "other"
+    specific = _kind_of(text, generic=False)
+    if specific is None and _TO_HOUSEHOLDS.search(text):
+        return "visit"
+    return specific or _kind_of(text, generic=True) or "other"
 
 
 # -- is it a report? ---------------------------------------------------------------------------
