@@ -417,3 +417,43 @@ def test_plans_invitations_and_activities_that_did_not_happen_are_no_reports() -
         "昨天晚上在江口村开了小组会 到了15人",
     ):
         assert looks_like_report(text, friday_morning) >= REPORT_THRESHOLD, text
+
+
+def test_things_counted_with_ge_spoken_slips_and_fillers() -> None:
+    sent = datetime(2026, 11, 21, 18, 0, tzinfo=SHANGHAI)
+    # N个 straight after a thing counts the thing, not people
+    draft = extract("前天在那满村开展了防艾宣传活动发放宣传资料300份安全套200个参加群众60人", sent)
+    assert (draft.participants, [i.display() for i in draft.items]) == (
+        60,
+        ["宣传资料300份", "安全套200个"],
+    )
+    draft = extract(
+        "今天下午在文竹村搞了防艾宣传 发了宣传单300张 安全套100个 参加的群众50多人", sent
+    )
+    assert (draft.participants, draft.participants_approx) == (50, True)
+    assert extract("开会 二十个参加", sent).participants == 20
+    # Cantonese 仲 / 今朝, 号人, typed slips (活东, 开站, 70分 for 70份), 嘛 as a filler
+    assert [
+        i.display()
+        for i in extract("琴日喺塘湖村派咗两百份宣传单张，仲办咗十二份关爱保险", sent).items
+    ] == [
+        "宣传单张200份",
+        "关爱保险12份",
+    ]
+    assert extract("今朝喺和平社区派避孕套一百个", sent).date is not None
+    assert extract("昨儿个俺们在嘎查村部给牧民讲优生优育，来了三十多号人", sent).participants == 30
+    slips = extract("昨天在文竹村开站优生优育宣传活东 参加群众35人 发资料70分", sent)
+    assert [i.display() for i in slips.items] == ["资料70份"]
+    assert extract("下午3点20分在江口村开会 到了20人", sent).items == []
+    spoken = "喂那个今天在福禄村搞了个健康讲座嘛来了大概四十几个人吧然后发了资料八十份"
+    assert looks_like_report(spoken, sent) >= REPORT_THRESHOLD
+    # two days in a row are one span
+    span = resolve_date("11月8号和9号两天在那满村入户走访", sent)
+    assert span is not None and (span.start, span.end) == (date(2026, 11, 8), date(2026, 11, 9))
+    for text in (
+        "上周五的小组会我报了没有啊 记不清了",
+        "月底想在村委会开个小组会，你看30个人够不够",
+        "今天好冷啊，嘎查里的路都冻上了",
+    ):
+        assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
+    assert classify_kind("今天在江口村委会给孕妇讲孕期保健 来了12个孕妇") == "lecture"

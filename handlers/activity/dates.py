@@ -21,6 +21,11 @@ _RANGE = re.compile(
     rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?\s*(?:至|到|~|～|-|—|－)\s*"
     rf"(?:(?P<m2>{_N})月)?(?P<d2>{_N})[日号]"
 )
+# 11月8号和9号两天: two days in a row are one span
+_PAIR = re.compile(
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?\s*(?:和|与|跟|、)\s*(?P<d2>{_N})[日号]"
+    r"(?P<two>两天|二天|这两天)?"
+)
 _FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
 _YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-3]?\d)(?!\d)")
 _DOTTED = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[0-3]?\d)(?![\d.万千%])")
@@ -145,6 +150,15 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
         if month and day and month2 and day2:
             start = _make(year, month, day, today)
             end = _make(year or (start.year if start else None), month2, day2, today)
+            if start and end and end >= start:
+                return DateSpan(start, end), match.span()
+    match = _PAIR.search(text)
+    if match:
+        year, month = _num(match.group("y")), _num(match.group("m"))
+        day, day2 = _num(match.group("d")), _num(match.group("d2"))
+        if month and day and day2 and (day2 == day + 1 or (match.group("two") and day2 > day)):
+            start = _make(year, month, day, today)
+            end = _make(start.year, month, day2, today) if start else None
             if start and end and end >= start:
                 return DateSpan(start, end), match.span()
     match = _YMD.search(text)

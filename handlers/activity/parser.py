@@ -274,7 +274,7 @@ def extract_place(text: str, home: str | None = None) -> str | None:
 
 # -- participants ------------------------------------------------------------------------------
 
-_PEOPLE_NOUNS = r"(?:人|名|位|个|口人|户代表)"
+_PEOPLE_NOUNS = r"(?:人|名|位|个|号人|口人|户代表)"
 _WHO = (
     r"(?:会员|群众|村民|居民|妇女|育龄妇女|家庭|志愿者|学生|青少年|老人|党员|牧民|同学|家长|孕妇|"
     r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生)?"
@@ -334,6 +334,72 @@ _PARTICIPANTS = (
 )
 
 
+# "N个" straight after the name of a thing counts that thing: 安全套200个 / 环保袋 50个
+_GE_FIRST = re.compile(rf"{NUMBER}(?:多|余|几|来)?\s*个(?![人会群村居妇学家牧老孩])")
+_NOT_A_THING = (
+    "会员",
+    "群众",
+    "村民",
+    "居民",
+    "妇女",
+    "学生",
+    "家长",
+    "牧民",
+    "老人",
+    "代表",
+    "孕妇",
+    "孩子",
+    "小孩",
+    "同学",
+    "干部",
+    "人员",
+    "党员",
+    "青年",
+    "儿童",
+    "夫妇",
+    "夫妻",
+    "大概",
+    "大约",
+    "将近",
+    "接近",
+    "估计",
+    "一共",
+    "总共",
+    "差不多",
+    "了",
+    "有",
+    "共",
+    "约",
+    "近",
+    "是",
+    "到",
+    "来",
+    "计",
+    "达",
+    "超",
+    "和",
+    "及",
+    "与",
+    "、",
+    "的",
+    "人",
+    # an event just named: 开会二十个参加 / 搞活动 / 宣传 / 讲座 / 义诊 / 培训
+    "会",
+    "动",
+    "传",
+    "座",
+    "诊",
+    "训",
+)
+
+
+def _thing_counted(before: str) -> bool:
+    """True when the text before a count ends with the name of a thing (安全套 / 环保袋)."""
+    return (
+        bool(before) and "\u4e00" <= before[-1] <= "\u9fff" and not before.endswith(_NOT_A_THING)
+    )
+
+
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part."""
     text = fold(text)
@@ -345,6 +411,8 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 r"应到|应参加|应参会|计划|预计", text[max(0, match.start() - 4) : match.start()]
             ):
                 continue  # 应到会员55人: expected, not come
+            if _thing_counted(text[: match.start()]) and _GE_FIRST.match(match.group(0)):
+                continue  # 安全套200个参加群众60人: the 200 are condoms, not people
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -821,6 +889,8 @@ _OCCASION = re.compile(
 )
 # 宣传 as the event, not as the name of what was handed out (宣传资料, 宣传品)
 _PUBLICITY_EVENT = re.compile(r"宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)")
+# A talk given to some people: 给孕妇讲孕期保健 / 给新婚夫妇讲优生优育 / 跟大家讲了
+_TALK_TO = re.compile(r"(?:给|为|向|跟|和)[\u4e00-\u9fff]{1,8}?讲(?!座)")
 # Things taken to households: 给五户新生儿家庭送了大礼包, 为12户特殊家庭送去棉被, 看了几户…家庭
 _TO_HOUSEHOLDS = re.compile(
     r"(?:给|为|向|去|到|看了?)[\u4e00-\u9fff\d]{0,4}户[\u4e00-\u9fff]{0,8}(?:家庭|家里|家中|老人|户)"
@@ -850,6 +920,8 @@ def classify_kind(text: str) -> str:
     specific = _kind_of(text, generic=False)
     if specific is None and _TO_HOUSEHOLDS.search(text):
         return "visit"
+    if specific is None and _TALK_TO.search(text):
+        return "lecture"
     return specific or _kind_of(text, generic=True) or "other"
 
 
@@ -858,11 +930,12 @@ def classify_kind(text: str) -> str:
 _ACTIVITY_WORDS = re.compile(
     r"活动|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
     r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂|开会|小组会|会员会|"
-    r"到会|送温暖|测血压|量血压|上了"
+    r"到会|送温暖|测血压|量血压|上了(?=[一两几\d]?[堂节次个]|课)"
 )
 _DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|共计|到会")
 _QUESTION = re.compile(
-    r"[?？]|吗|嘛|呢|么$|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
+    # 嘛 only at the end (搞了个讲座嘛来了四十几个 is a filler); V了没(有) and A不A ask
+    r"[?？]|吗|嘛\s*$|干嘛|呢|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
     r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
@@ -902,7 +975,7 @@ _NOT_OWN = re.compile(
     r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
     r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
-    r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错)[啊呀哇哦]|适合[搞开办做]"
+    r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
