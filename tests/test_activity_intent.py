@@ -131,6 +131,18 @@ def test_a_correction_names_its_card_by_number_topic_or_saved_record() -> None:
     assert not read_correction("刚才报的那条人数错了 是12人", FRI).saved_ref
 
 
+def test_that_one_points_at_a_card_even_when_it_reads_like_a_report() -> None:
+    waiting = card(1, "今天下午开会员活动，到会15人", place=None, kind="member", participants=15)
+    visit = card(2, "今天在福禄村开展入户走访", place="福禄村", kind="visit")
+    decision = decide("刚才开会员活动那个是在文竹村开的", FRI, "江口村", [waiting], [visit])
+    assert decision is not None and decision.action in ("correct", "answer")
+    assert [t.no for t in decision.targets] == [1]
+    assert [c.place for c in decision.changes] == ["文竹村"]
+    # without a card to point at it is a report like any other
+    alone = decide("刚才开会员活动那个是在文竹村开的", FRI, "江口村", [], [])
+    assert alone is not None and alone.action == "report"
+
+
 def test_a_new_report_while_a_card_asks_is_a_new_report_not_an_answer() -> None:
     asking = card(1, "今天下午在嘎查村部开会员活动，到会15人", place=None, kind="member")
     decision = decide(

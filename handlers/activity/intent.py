@@ -906,7 +906,12 @@ def decide(
                 return None
             return _unclear(correction, targets_pool, shown)
         return _resolve(correction, targets_pool, shown, "correct")
-    if correction.reference and correction.changes and not drafts and len(body) <= 30:
+    pointed = (
+        _POINTER.search(body) is not None
+        and bool(pending or saved)
+        and all(d.participants is None and not d.items for d in drafts)
+    )
+    if correction.reference and correction.changes and (not drafts or pointed) and len(body) <= 30:
         # "<something>是<value>": only when the something is a card's activity or item
         spoken_of = [t for t in targets_pool if _spoken_of(correction, t.draft)]
         if spoken_of:
@@ -948,6 +953,11 @@ def decide(
                 changes=correction.changes,
             )
     return None
+
+
+# 刚才开会员活动那个是在文竹村开的: "that one" points at a card, so what follows corrects it
+# even though it reads like a report of its own (it brings no count or item of its own)
+_POINTER = re.compile(r"(?:那个|那条|那场|那次|那一条|那一场)\s*(?:是|在|地点|日期|人数|时间)")
 
 
 _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
