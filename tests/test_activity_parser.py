@@ -457,3 +457,20 @@ def test_things_counted_with_ge_spoken_slips_and_fillers() -> None:
     ):
         assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
     assert classify_kind("今天在江口村委会给孕妇讲孕期保健 来了12个孕妇") == "lecture"
+
+
+def test_venues_debts_habits_and_next_time_are_no_reports() -> None:
+    sent = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+    for text in (
+        "昨天村委会停电了，活动室的灯也坏了",  # 活动室 is a room, not an activity
+        "人太少了，只来了3个，下次再搞吧",
+        "上次活动的环保袋还欠20个没给",
+        "村里老人多，来参加活动的一般30多人",
+        "每次会员活动大概来20个人左右",
+    ):
+        assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
+    assert looks_like_report("昨天在活动室开了会员活动 到了20人", sent) >= REPORT_THRESHOLD
+    draft = extract("昨天在文竹村搞宣传 摆了两个摊 发了三百多份单子", sent)
+    assert [i.display() for i in draft.items] == ["摊2个", "单子300多份"]
+    booklet = extract("11月13日，福禄村开展知识讲座，发放《优生优育手册》120册。", sent)
+    assert [i.display() for i in booklet.items] == ["优生优育手册120册"]

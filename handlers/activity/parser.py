@@ -644,7 +644,7 @@ def _cut_context(text: str) -> str:
 
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
 _WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
-_BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到")
+_BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
 
 
 def _thing(phrase: str, unit: str) -> str:
@@ -787,6 +787,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or bool(match.group("after"))
             or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
+        name = name.strip('《》“”"') or name  # 发放《优生优育手册》120册
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
@@ -928,7 +929,7 @@ def classify_kind(text: str) -> str:
 # -- is it a report? ---------------------------------------------------------------------------
 
 _ACTIVITY_WORDS = re.compile(
-    r"活动|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
+    r"活动(?!室|中心|场所|经费|阵地)|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
     r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂|开会|小组会|会员会|"
     r"到会|送温暖|测血压|量血压|上了(?=[一两几\d]?[堂节次个]|课)"
 )
@@ -949,7 +950,7 @@ _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
-    r"计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
+    r"下次再|下回再|改天再|计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
     # an invitation or instruction for what is to come
     r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
     r"请(?:全体|各位|广大)|大家都来|每人带|等会儿?|待会儿?|过两天|过几天|马上(?:开始|就)|"
@@ -966,7 +967,7 @@ _FINISHED = re.compile(
 # records, money, what is left over or a rate reached.
 _ABOUT_A_THING = re.compile(
     r"(?:活动|讲座|宣传|会议?|义诊|培训)的?(?:照片|相片|图片|通知|记录|台账|经费|资金|材料|报表|表格|"
-    r"总结|签到表|方案|钥匙)|经费|还剩|剩下|剩余|[率]达到?|覆盖率|参保率|收到|领回|领到|拿到|到货"
+    r"总结|签到表|方案|钥匙)|经费|还剩|剩下|剩余|[率]达到?|覆盖率|参保率|收到|领回|领到|拿到|到货|还欠|欠了"
 )
 # Not the sender's own activity, or not one activity: hearsay (听说文竹村昨天搞了义诊), reports
 # counted (报了4次活动), a year's tally (去年开展了36次活动), a remark (开会的人好多啊) or a
@@ -975,7 +976,9 @@ _NOT_OWN = re.compile(
     r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
     r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
-    r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]"
+    r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"
+    # what usually happens, not one activity: 每次会员活动大概来20个人 / 一般30多人
+    r"一般|每次|平时|通常|往往|经常"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
