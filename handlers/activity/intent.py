@@ -52,6 +52,7 @@ from handlers.activity.parser import (
     looks_like_report,
     names_an_event,
     parse_reports,
+    speaks_of_later,
 )
 
 # -- control words -----------------------------------------------------------------------------
@@ -431,7 +432,9 @@ def _count(text: str) -> tuple[int, bool, str] | None:
         quantity = parse_quantity(raw.replace("左右", ""), before)
         if quantity is None:
             continue
-        approximate = quantity.approximate or "左右" in raw
+        # 30个左右: the approximation may follow the unit, as in a report
+        after = text[match.end() : match.end() + 2]
+        approximate = quantity.approximate or "左右" in raw or after in ("左右", "上下")
         return quantity.value, approximate, match.group("unit") or ""
     return None
 
@@ -935,7 +938,7 @@ def decide(
             return _fragment(changes, list(pending), shown)
     if drafts:
         return Decision("report", drafts=drafts)
-    if correction.changes and pending and len(body) <= 20:
+    if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
         asking = [t for t in pending if _answers_missing(t, correction)]
         if asking:
             decision = _resolve(correction, asking, shown, "answer")

@@ -1009,6 +1009,18 @@ def asks_something(text: str) -> bool:
     return _QUESTION.search(_TAUGHT.sub("", fold(text.strip()))) is not None
 
 
+_LATER = re.compile(r"还要|到时候|到时|以后|回头|打算|准备|计划(?!生育)|要去|要搞|要开|要办")
+
+
+def speaks_of_later(text: str, sent: datetime) -> bool:
+    """True when the text is about something still to come (下周三在文竹村还要搞一次义诊,
+    明天的会改到后天): its place or date is no value for a card of something done."""
+    body = fold(text.strip())
+    if _NOT_DONE.search(body) or _LATER.search(body):
+        return True
+    return still_to_come(body, sent) and not _FINISHED.search(body)
+
+
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
     """0..1: how much ``text`` reads like a report of an activity rather than a question."""
     body = strip_report_prefix(fold(text.strip()))
