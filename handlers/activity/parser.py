@@ -1034,8 +1034,17 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
     place = find_place(body)
     if place.name or place.home_venue:
         score += 0.15
-    if find_participants(body) or extract_items(body):
+    counted = bool(find_participants(body) or extract_items(body))
+    if counted:
         score += 0.3
+    elif (
+        not (place.name or place.home_venue)
+        and _kind_of(body, generic=False) is None
+        and not re.search(r"[搞开办做]完|结束", body)
+    ):
+        # 今天累死了 搞了一天 / 昨天搞活动下大雨: no place, no count, no activity named, not
+        # even said to be over (今天搞完活动了 is a report, its details are asked)
+        score -= 0.3
     if _DONE.search(body):
         score += 0.1
     if _QUESTION.search(_TAUGHT.sub("", body)):
