@@ -297,3 +297,13 @@ def test_third_round_plans_pointers_and_things_counted_through_the_callback(chat
         ("巴音敖包嘎查", 15),
         ("百灵庙镇", None),
     ]
+
+
+def test_the_same_report_sent_again_with_more_fills_the_waiting_card(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村开了小组会")
+    again = chat.say("lilan", "今天在江口村开了小组会 到了18人 发资料60份")
+    assert "同一次" in again and "补上了人数、物品" in again
+    assert "人数：18人" in again and "资料60份" in again and "【第2条】" not in again
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 18 and items_of(items) == [("资料", 60, "份")]
