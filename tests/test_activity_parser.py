@@ -412,6 +412,7 @@ def test_plans_invitations_and_activities_that_did_not_happen_are_no_reports() -
     for text in (
         # what came of it is said: a report whose date slipped (the date is asked)
         "12月5日在文竹村开展宣传活动，来了30人，发了资料100份",
+        "11月24日江口村发放宣传资料100份",
         # the part of the day is over
         "今天上午在江口村发资料80份",
         "昨天晚上在江口村开了小组会 到了15人",

@@ -950,7 +950,7 @@ _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
-    r"下次再|下回再|改天再|计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
+    r"下次再|下回再|改天再|需要(?=\d|[一二两三四五六七八九十几])|[要得]把|还要|计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
     # an invitation or instruction for what is to come
     r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
     r"请(?:全体|各位|广大)|大家都来|每人带|等会儿?|待会儿?|过两天|过几天|马上(?:开始|就)|"
@@ -1053,9 +1053,10 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         score -= 0.25
     if _NOT_DONE.search(body):
         score -= 0.5
-    if sent is not None and still_to_come(body, sent) and not _FINISHED.search(body):
+    if sent is not None and still_to_come(body, sent) and not (_FINISHED.search(body) or counted):
         # 12月5日在文竹村开展宣传活动 sent on 1 December, 今晚七点开小组会 sent in the morning:
-        # a notice of what is to come, unless it says what came of it (来了30人, 发了资料)
+        # a notice of what is to come, unless it says what came of it (来了30人, 发放资料100份;
+        # then the date is the slip, and it is asked)
         score -= 0.5
     if _ABOUT_A_THING.search(body) and not find_participants(body):
         score -= 0.45
