@@ -142,6 +142,8 @@ def test_issue_examples() -> None:
         ("举行第28个“5·29会员活动日”宣传活动，发放宣传资料1200份", "publicity"),
         ("5月16日在那隆镇开展计生协会员活动日活动 发放资料五百份", "member"),
         ("今天上午开展了计生协会员活动日活动发放宣传资料一百份", "member"),
+        # an activity written alone, as a title, beats what was done at it
+        ("今天 新安村 会员活动 参加24人 讲解了计生家庭保险 现场办了保险5份", "member"),
         # things taken to households, a return visit, a meeting just over, a talk given to some
         ("今天去岭头村给五户新生儿家庭送了育儿大礼包", "visit"),
         ("共回访特殊家庭31户", "visit"),

@@ -888,6 +888,22 @@ def names_an_event(text: str) -> bool:
 _OCCASION = re.compile(
     r"[“\"]?(?:5\s*[·.．]?\s*29|五二九)?\s*会员活动日[”\"]?(?:暨|和|及|期间|(?=[\u4e00-\u9fff]))"
 )
+_TITLES = {
+    "会员活动": "member",
+    "小组活动": "member",
+    "小组会": "member",
+    "例会": "member",
+    "义诊": "clinic",
+    "讲座": "lecture",
+    "培训": "lecture",
+    "宣传": "publicity",
+    "宣传活动": "publicity",
+    "入户走访": "visit",
+    "走访": "visit",
+    "慰问": "visit",
+    "走访慰问": "visit",
+    "青春健康讲座": "youth",
+}
 # 宣传 as the event, not as the name of what was handed out (宣传资料, 宣传品)
 _PUBLICITY_EVENT = re.compile(r"宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)")
 # A talk given to some people: 给孕妇讲孕期保健 / 给新婚夫妇讲优生优育 / 跟大家讲了
@@ -911,6 +927,10 @@ def classify_kind(text: str) -> str:
             kind = _kind_of(event, generic=False)
             if kind is not None and (kind != "publicity" or _PUBLICITY_EVENT.search(event)):
                 return kind
+    for clause in re.split(r"[，,。；;、\s]+", text):
+        # 今天 新安村 会员活动 参加24人: an activity written alone, as a title, is the event
+        if 2 <= len(clause) <= 6 and not re.search(r"\d", clause) and clause in _TITLES:
+            return _TITLES[clause]
     for match in _EVENT.finditer(text):
         event = match.group("event")
         # "“5·29会员活动日”主题宣传活动": the quoted day is the occasion, the event is after it
