@@ -481,3 +481,22 @@ def test_venues_debts_habits_and_next_time_are_no_reports() -> None:
     assert [i.display() for i in draft.items] == ["摊2个", "单子300多份"]
     booklet = extract("11月13日，福禄村开展知识讲座，发放《优生优育手册》120册。", sent)
     assert [i.display() for i in booklet.items] == ["优生优育手册120册"]
+
+
+def test_who_came_then_how_many_and_insurance_taken_by_households() -> None:
+    sent = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+    assert extract_participants_of("这周二在五通社区开展青春健康讲座 来了学生七十多", sent) == (
+        70,
+        True,
+    )
+    assert extract_participants_of("昨天在艾不盖嘎查办了个健康讲座，来听的牧民有五十多", sent) == (
+        50,
+        True,
+    )
+    draft = extract("今天在福禄村搞了一场关爱保险宣传 现场有18户办了保险", sent)
+    assert [i.display() for i in draft.items] == ["保险18户"]
+
+
+def extract_participants_of(text: str, sent: datetime) -> tuple[int | None, bool]:
+    draft = extract(text, sent)
+    return draft.participants, draft.participants_approx

@@ -321,11 +321,18 @@ _PARTICIPANTS = (
         r"(?:人|会员)(?:都)?(?:到齐|来齐|到全)了?\s*(?:共|一共|有)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)"
     ),
+    # 来了学生七十多 / 到了会员十五个: who came, then how many
+    re.compile(
+        r"(?:来了|到了)(?:会员|群众|村民|居民|妇女|学生|家长|牧民|老人|孩子|小孩)(?:有|共)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
+        r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
+    ),
     # 人数15 / 人数：15
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 来的人有五十多 / 来的群众有一百多 (no unit at all)
     re.compile(
-        r"(?:来的|到的|到会的|参加的|到场的)(?:人|群众|会员|村民|居民|牧民)?(?:有|是|共)?\s*"
+        r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的)"
+        r"(?:人|群众|会员|村民|居民|牧民|妇女|学生|家长|老人)?(?:有|是|共)?\s*"
         rf"(?:约|大约|大概|差不多)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
     ),
@@ -754,7 +761,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
         insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
         if unit == "户" and insured:
-            after_name = insured.group(0)  # 为65户计生家庭办理了关爱保险: 关爱保险 65 户
+            # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
+            after_name = re.sub(
+                r"^(?:办理了?|办了|买了|参加了?|上了|投了|入了)", "", insured.group(0)
+            )
             before_name = ""
         if after_name and (not before_name or (unit == "户" and visit_only)):
             name = after_name
