@@ -500,3 +500,22 @@ def test_who_came_then_how_many_and_insurance_taken_by_households() -> None:
 def extract_participants_of(text: str, sent: datetime) -> tuple[int | None, bool]:
     draft = extract(text, sent)
     return draft.participants, draft.participants_approx
+
+
+def test_one_day_and_place_said_twice_and_two_days_named_together() -> None:
+    late = datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)
+    drafts = parse_reports("11月3号在江口村开会，到了20人，11月3号那天还发了资料50份", late)
+    assert [(d.participants, [i.display() for i in d.items]) for d in drafts] == [
+        (20, ["资料50份"])
+    ]
+    # two days and two places are still two activities
+    assert len(parse_reports("11月3日在江口村开会到了20人；11月10日在文竹村发资料50份", late)) == 2
+    [both] = parse_reports("昨天和前天在江口村发了两天资料 一共发了200份", late)
+    assert both.date is not None and (both.date.start, both.date.end) == (
+        date(2026, 11, 28),
+        date(2026, 11, 29),
+    )
+    assert [i.display() for i in both.items] == ["资料200份"]
+    # the first date said is the activity's
+    span = resolve_date("前天在江口村开会 昨天和今天没搞", late)
+    assert span is not None and span.start == span.end == date(2026, 11, 28)

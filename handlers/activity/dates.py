@@ -26,6 +26,10 @@ _PAIR = re.compile(
     rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?\s*(?:和|与|跟|、)\s*(?P<d2>{_N})[日号]"
     r"(?P<two>两天|二天|这两天)?"
 )
+_RELATIVE_BACK = {"今天": 0, "昨天": 1, "前天": 2, "大前天": 3}
+_DAY_PAIR = re.compile(
+    r"(?P<a>大前天|前天|昨天|今天)\s*(?:和|跟|与|、|加)\s*(?P<b>大前天|前天|昨天|今天)(?!\S{0,2}[的])"
+)
 _FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
 _YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-3]?\d)(?!\d)")
 _DOTTED = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[0-3]?\d)(?![\d.万千%])")
@@ -161,6 +165,13 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
             end = _make(start.year, month, day2, today) if start else None
             if start and end and end >= start:
                 return DateSpan(start, end), match.span()
+    match = _DAY_PAIR.search(text)
+    if match and not re.search(r"[今昨前]天|\d\s*[月号日]", text[: match.start()]):
+        # 昨天和前天: both days, one span
+        backs = sorted(_RELATIVE_BACK[match.group(n)] for n in ("a", "b"))
+        return DateSpan(
+            today - timedelta(days=backs[1]), today - timedelta(days=backs[0])
+        ), match.span()
     match = _YMD.search(text)
     if match:
         try:

@@ -460,6 +460,12 @@ _HANDOUT_VERBS = re.compile(
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
+    # how long it went on: 发了两天资料 → 资料
+    "两天",
+    "三天",
+    "几天",
+    "一整天",
+    "一天",
     "去了",
     "到了",
     "来到",
@@ -1134,11 +1140,30 @@ def split_reports(text: str, sent: datetime) -> list[str]:
         carry = ""
     if carry and merged:
         merged[-1] = merged[-1] + carry
+    merged = _same_day_and_place(merged, sent)
     if len(merged) < 2:
         return [body]
     if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
         merged.insert(0, lead.strip(" ，,；;。"))
     return merged
+
+
+def _same_day_and_place(pieces: list[str], sent: datetime) -> list[str]:
+    """ "11月3号在江口村开会，到了20人，11月3号那天还发了资料50份": a piece on the day and at
+    the place of the one before it (or naming no place) is more of that activity, not another
+    (one reporter, date and place is one record)."""
+    out: list[str] = []
+    last: tuple[DateSpan | None, str | None] = (None, None)
+    for piece in pieces:
+        found = find_date(piece, sent)
+        span = found[0] if found else None
+        place = find_place(piece).name
+        if out and span is not None and span == last[0] and (place is None or place == last[1]):
+            out[-1] = out[-1] + "，" + piece
+            continue
+        out.append(piece)
+        last = (span, place)
+    return out
 
 
 # a numbered list, one activity a line: "1. 11月4日 …" / "2、…" / "（3）…"
