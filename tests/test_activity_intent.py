@@ -150,7 +150,11 @@ def test_an_approximation_after_the_unit_is_approximate_in_a_correction() -> Non
 
 def test_a_plan_sent_while_a_card_waits_is_no_value_for_the_card() -> None:
     shown = card(1, "今天在江口村搞了优生优育宣传，来了45人，发资料120份", participants=45)
-    for text in ("下周三在文竹村还要搞一次义诊，到时候再报", "明天在文竹村开会"):
+    for text in (
+        "下周三在文竹村还要搞一次义诊，到时候再报",
+        "明天在文竹村开会",
+        "下次争取来30个人",
+    ):
         assert decide(text, FRI, "江口村", [shown], [], shown=[1]) is None, text
     # a place said alone is still read against the card
     said = decide("在文竹村搞的", FRI, "江口村", [shown], [], shown=[1])

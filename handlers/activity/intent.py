@@ -921,7 +921,12 @@ def decide(
             return _resolve(correction, spoken_of, shown, "correct")
         if all(c.field == "item" for c in correction.changes):
             return _fragment(correction.changes, list(pending), shown)
-    if pending and len(drafts) <= 1 and _is_fragment(body, sent, pending, shown):
+    if (
+        pending
+        and len(drafts) <= 1
+        and not speaks_of_later(body, sent)
+        and _is_fragment(body, sent, pending, shown)
+    ):
         # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
         people = find_participants(body)
         items = extract_items(body, people[2] if people else None)

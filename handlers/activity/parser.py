@@ -1045,7 +1045,9 @@ def asks_something(text: str) -> bool:
     return _QUESTION.search(_TAUGHT.sub("", fold(text.strip()))) is not None
 
 
-_LATER = re.compile(r"还要|到时候|到时|以后|回头|打算|准备|计划(?!生育)|要去|要搞|要开|要办")
+_LATER = re.compile(
+    r"还要|到时候|到时|以后|回头|打算|准备|计划(?!生育)|要去|要搞|要开|要办|下次|下回|争取|希望"
+)
 
 
 def speaks_of_later(text: str, sent: datetime) -> bool:
