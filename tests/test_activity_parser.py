@@ -477,6 +477,9 @@ def test_venues_debts_habits_and_next_time_are_no_reports() -> None:
     for text in ("今天累死了 搞了一天", "昨天搞活动下大雨 淋湿了"):
         assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
     assert looks_like_report("今天搞完活动了", sent) >= REPORT_THRESHOLD
+    # a clock time to be there, with nothing come of it, is a notice whenever it is sent
+    assert looks_like_report("今晚七点在活动室开小组会", sent) < REPORT_THRESHOLD
+    assert looks_like_report("昨天下午三点在活动室开了小组会 到了12人", sent) >= REPORT_THRESHOLD
     draft = extract("昨天在文竹村搞宣传 摆了两个摊 发了三百多份单子", sent)
     assert [i.display() for i in draft.items] == ["摊2个", "单子300多份"]
     booklet = extract("11月13日，福禄村开展知识讲座，发放《优生优育手册》120册。", sent)

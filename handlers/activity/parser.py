@@ -999,6 +999,9 @@ _FINISHED = re.compile(
     r"(?<!为)了(?!解)|已|完成|顺利|圆满|共有|一共|共计|到会|实到|到场|[来到]了|参加了|参与了|"
     r"\d+\s*(?:人|名)(?:参加|参与|到会)"
 )
+_CLOCK = re.compile(
+    r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点(?:半|钟|\d{1,2}分?)?(?![\u4e00-\u9fff]{0,1}[多几]?[人个份])"
+)
 # A message about something belonging to an activity, not the activity: its photos, notice,
 # records, money, what is left over or a rate reached.
 _ABOUT_A_THING = re.compile(
@@ -1096,6 +1099,9 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         # a notice of what is to come, unless it says what came of it (来了30人, 发放资料100份;
         # then the date is the slip, and it is asked)
         score -= 0.5
+    if _CLOCK.search(body) and not (_FINISHED.search(body) or counted):
+        # 今晚七点在活动室开小组会: a time to be there, as notices give it
+        score -= 0.3
     if _ABOUT_A_THING.search(body) and not find_participants(body):
         score -= 0.45
     if _NOT_OWN.search(body):
