@@ -446,3 +446,25 @@ def test_near_misses_pets_cars_and_scams_are_declined(kb: KnowledgeBase, text: s
 )
 def test_the_family_insurance_and_the_subsidy_stay_in_scope(kb: KnowledgeBase, text: str) -> None:
     assert ask(kb, text).outcome in (Outcome.CONFIDENT, Outcome.UNSURE)
+
+
+# -- formal register -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("请问包头市是否发放市级育儿补贴？", "包头", "t1.subsidy.amount.baotou"),
+        ("请问增补叶酸的剂量和服用时间是如何规定的？", "", "t3.folic.dose"),
+        ("请问乙肝疫苗的接种程序是怎样的？", "", "t3.vaccine.birth"),
+        ("请问高龄孕产妇的定义是什么？", "", "t3.advanced_age.definition"),
+        ("请问无创产前基因检测适用于孕期哪个阶段？", "", "t3.screen.nipt_timing"),
+        ("请问育儿补贴是否需要缴纳个人所得税？", "南宁", "t1.subsidy.dibao-tax"),
+    ],
+)
+def test_a_question_written_like_a_letter_meets_the_plain_variants(
+    kb: KnowledgeBase, text: str, region: str, expected: str
+) -> None:
+    """Official words (是否发放, 剂量, 服用, 接种程序, 定义, 缴纳) are read as the plain words
+    the variants use, and formal filler (具体规定, 享有, 适用) carries no topic."""
+    assert answered(ask(kb, text, region))[0] == expected
