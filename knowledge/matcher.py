@@ -68,6 +68,10 @@ _VERIFY = re.compile(
     r"(这|那)?(是不是真的|是真的吗|是真的不|真的吗|真的假的|对吗|对不对|是这样吗|是不是这样|"
     r"有这回事吗|有这事吗|有没有这回事|属实吗|可信吗)(啊|呀|呢)?"
 )
+#: A sentence of an answer that defers to someone else (具体材料以当地派出所答复为准): it names
+#: what it does not give.
+_DEFERS = re.compile(r"^\s*具体|为准|仅供参考")
+_SENTENCE = re.compile(r"[。！？\n]")
 #: Clauses that carry nothing: dropped before a long message is read.
 FILLER = frozenset(
     {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
@@ -418,6 +422,7 @@ class _Doc:
     variant_words: tuple[frozenset[str], ...] = ()
     gives: frozenset[str] = frozenset()  # what the direct answer gives (dict/focus.txt)
     details: frozenset[str] = frozenset()  # ... and what the whole answer gives
+    body: frozenset[str] = frozenset()  # ... and its lines that are not a disclaimer
 
 
 class Matcher:
@@ -454,6 +459,10 @@ class Matcher:
             focus = self.segmenter.focus
             gives = frozenset(name for name, _, given in focus if given.search(direct))
             details = frozenset(name for name, _, given in focus if given.search(entry.answer))
+            stated = "。".join(
+                part for part in _SENTENCE.split(entry.answer) if not _DEFERS.search(part)
+            )
+            body = frozenset(name for name, _, given in focus if given.search(stated))
             doc = _Doc(
                 entry,
                 counts,
@@ -463,6 +472,7 @@ class Matcher:
                 variant_words,
                 gives,
                 details,
+                body,
             )
             self.docs.append(doc)
             self.groups.setdefault(entry.group_key, []).append(index)
@@ -985,7 +995,44 @@ class Matcher:
             region = self.story_region(clauses, asker_region)
         scope = self._scope(fixed, region, source, memo)
         hit = self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
-        return self._compare_regions(hit, cleaned)
+        hit = self._compare_regions(hit, cleaned)
+        return self._complete(hit, fixed, clauses, scope)
+
+    def _complete(
+        self, hit: FaqHit, fixed: str, clauses: Sequence[Clause], scope: _Scope
+    ) -> FaqHit:
+        """A question that asks for two things of one topic (生头胎国家有补助没得 咋个领: an
+        amount and how to apply; 出生登记要多久内办 要带什么材料: a deadline and papers) whose one
+        answer gives only the first gets a second part: the entry of the same topic, among those
+        the question matches, whose direct answer gives what is missing."""
+        entry = hit.entry
+        if hit.outcome is not Outcome.CONFIDENT or entry is None or hit.parts:
+            return hit
+        asked = "".join(c.text for c in clauses if c.asking) if clauses else fixed
+        wants = [name for name, pattern, _ in self.segmenter.focus if pattern.search(asked)]
+        body = self.docs[self.index[entry.id]].body
+        missing = {w for w in wants if w not in body}
+        if not missing:
+            return hit
+        topic = _topic_of(entry.id)
+        ranked, _ = self._rank(fixed, scope.memo)
+        # Its questions read with the answer's subject (咋个领 names no topic: 育儿补贴 + 咋个领
+        # picks how to apply), then the message as a whole.
+        choices = [s for s in ranked if s.confidence >= self.params.floor]
+        if entry.keywords and asked != fixed:
+            choices = self._rank(entry.keywords[0] + asked, scope.memo)[0] + choices
+        for scored in choices:
+            other = scored.entry
+            if (
+                other.group_key == entry.group_key
+                or _topic_of(other.id) != topic
+                or not missing & self.docs[self.index[other.id]].gives
+            ):
+                continue
+            extra, note = self.resolve(other.group_key, ranked, scope.region)
+            part = replace(hit, entry=extra, note=note, candidates=(), candidate_notes=())
+            return replace(hit, parts=(hit, part))
+        return hit
 
     def _compare_regions(self, hit: FaqHit, cleaned: str) -> FaqHit:
         """A question comparing regions (我妹在柳州生头胎 我在佛山生二胎 产假各多少天, 广西和广东
@@ -1248,6 +1295,11 @@ ASK_WHERE = {
     "T3": "当地卫生健康部门或妇幼保健院",
     "T4": "当地计生协",
 }
+
+
+def _topic_of(entry_id: str) -> str:
+    """The topic an entry id names (t1.subsidy.amount.national: t1.subsidy)."""
+    return ".".join(entry_id.split(".")[:2])
 
 
 def elsewhere_note(entry: Entry, region: Region) -> str:

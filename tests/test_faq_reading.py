@@ -468,3 +468,37 @@ def test_a_question_written_like_a_letter_meets_the_plain_variants(
     """Official words (是否发放, 剂量, 服用, 接种程序, 定义, 缴纳) are read as the plain words
     the variants use, and formal filler (具体规定, 享有, 适用) carries no topic."""
     assert answered(ask(kb, text, region))[0] == expected
+
+
+# -- a question asking two things of one topic ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an amount, and how to apply (the second question names no topic of its own)
+        ("生第一胎国家有补助没得 咋个领", ["t1.subsidy.amount.national", "t1.subsidy.apply"]),
+        ("育儿补贴一年多少钱怎么申请", ["t1.subsidy.amount.national", "t1.subsidy.apply"]),
+        # a deadline and papers, in either order; the deadline answer's 具体材料以派出所为准
+        # does not give the papers
+        (
+            "出生登记要多久内办 要带什么材料",
+            ["t1.birth.registration.deadline", "t1.birth.registration.materials"],
+        ),
+        (
+            "孩子出生多久要上户口带啥材料",
+            ["t1.birth.registration.materials", "t1.birth.registration.deadline"],
+        ),
+    ],
+)
+def test_the_second_half_of_a_question_gets_the_entry_that_gives_it(
+    kb: KnowledgeBase, text: str, expected: list[str]
+) -> None:
+    assert answered(ask(kb, text)) == expected
+
+
+def test_an_answer_that_gives_both_halves_stands_alone(kb: KnowledgeBase) -> None:
+    # the amount answer states the conditions too: no second part
+    assert answered(ask(kb, "特扶金一个月多少钱 什么条件能领")) == ["t1.assist.special.amount"]
+    # one thing asked: one answer
+    assert answered(ask(kb, "育儿补贴一年多少钱")) == ["t1.subsidy.amount.national"]
