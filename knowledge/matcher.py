@@ -991,7 +991,7 @@ class Matcher:
             source = "text"
         elif not region.is_empty:
             source = "asker"
-        if len(clauses) >= 3 and source == "text":
+        if len(clauses) >= 2 and source == "text":
             region = self.story_region(clauses, asker_region)
         scope = self._scope(fixed, region, source, memo)
         hit = self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
@@ -1008,7 +1008,12 @@ class Matcher:
         entry = hit.entry
         if hit.outcome is not Outcome.CONFIDENT or entry is None or hit.parts:
             return hit
-        asked = "".join(c.text for c in clauses if c.asking) if clauses else fixed
+        # what its questions in scope ask for (赡养老人一个月能扣多少 beside it is declined)
+        asked = (
+            "".join(c.text for c in clauses if c.asking and not self.off_clause(c.text))
+            if clauses
+            else fixed
+        )
         wants = [name for name, pattern, _ in self.segmenter.focus if pattern.search(asked)]
         body = self.docs[self.index[entry.id]].body
         missing = {w for w in wants if w not in body}

@@ -502,3 +502,37 @@ def test_an_answer_that_gives_both_halves_stands_alone(kb: KnowledgeBase) -> Non
     assert answered(ask(kb, "特扶金一个月多少钱 什么条件能领")) == ["t1.assist.special.amount"]
     # one thing asked: one answer
     assert answered(ask(kb, "育儿补贴一年多少钱")) == ["t1.subsidy.amount.national"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a child taken in for money
+        "想抱养个男孩 有人说五万块能办好手续 靠谱吗",
+        # a paper that says something false, however it is obtained
+        "医院有没有人能出个假的出院证明 好报计生保险",
+        # a status claimed by a family that is not in it
+        "请问是否有机构可以代办独生子女光荣证？我们家其实有两个孩子。",
+    ],
+)
+def test_false_papers_and_false_status_are_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text, "包头").outcome is Outcome.ILLEGAL
+
+
+def test_the_lawful_side_of_papers_and_status_is_not_refused(kb: KnowledgeBase) -> None:
+    for text in ("我们有独生子女证 但是后来生了二胎 还能领奖励吗", "出院证明丢了怎么办"):
+        assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+def test_another_tax_deduction_beside_the_infant_one_is_declined(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "个税里婴幼儿那项扣到哪个月为止 赡养老人一个月能扣多少")
+    assert answered(hit) == ["t1.tax.infant-care.period"]
+    assert hit.declined == 1
+
+
+def test_two_regions_named_the_asker_own_one_is_asked_about(kb: KnowledgeBase) -> None:
+    """呼市 is what the neighbours get; 我们包头也有吗 asks about 包头, asked by a 包头 member
+    or by someone who gave no region."""
+    for region in ("包头", ""):
+        hit = ask(kb, "呼市那边一孩一万二孩五万 我们包头也有吗", region)
+        assert answered(hit) == ["t1.subsidy.amount.baotou"]
