@@ -861,6 +861,7 @@ class Matcher:
                         story_off = False
                 continue
             topics = self._contexts(story, asked, earlier)
+            told = any(w >= 0 for _, w in story)  # topics[0] is a story, not a question
             earlier = story or earlier
             leaning_off = story_off
             # Out of scope alone but not after the story told before it (生的时候打无痛 +
@@ -907,8 +908,10 @@ class Matcher:
                     # who can join?) that the story settles (娃才两个月)
                     or alone.margin < self.params.margin
                     # the story names a family-planning subject the answer alone knows
-                    # nothing of (我是独女 + 能请几天护理假 is not about fathers' leave)
-                    or self._ignores(alone, topics[0], clause.text)
+                    # nothing of (我是独女 + 能请几天护理假 is not about fathers' leave); a
+                    # question before it is no story (柳州二胎产假多少天 + 育儿补贴怎么领 asks
+                    # how to apply, whatever the child)
+                    or (told and self._ignores(alone, topics[0], clause.text))
                     or joined.confidence >= alone.confidence - self.params.context_bonus
                 )
             ):

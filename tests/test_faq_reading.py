@@ -524,8 +524,12 @@ def test_the_lawful_side_of_papers_and_status_is_not_refused(kb: KnowledgeBase) 
         assert ask(kb, text).outcome is not Outcome.ILLEGAL
 
 
-def test_another_tax_deduction_beside_the_infant_one_is_declined(kb: KnowledgeBase) -> None:
+def test_two_tax_deductions_get_one_answer_each(kb: KnowledgeBase) -> None:
+    """赡养老人 has its figures in the fact sheet (T1-20) beside the infant one; a deduction it
+    has none for (住房贷款) is declined beside it."""
     hit = ask(kb, "个税里婴幼儿那项扣到哪个月为止 赡养老人一个月能扣多少")
+    assert answered(hit) == ["t1.tax.infant-care.period", "t1.tax.other-deductions"]
+    hit = ask(kb, "个税里婴幼儿那项扣到哪个月为止 房贷一个月能扣多少")
     assert answered(hit) == ["t1.tax.infant-care.period"]
     assert hit.declined == 1
 
@@ -536,3 +540,10 @@ def test_two_regions_named_the_asker_own_one_is_asked_about(kb: KnowledgeBase) -
     for region in ("包头", ""):
         hit = ask(kb, "呼市那边一孩一万二孩五万 我们包头也有吗", region)
         assert answered(hit) == ["t1.subsidy.amount.baotou"]
+
+
+def test_a_question_after_another_is_not_read_as_its_story(kb: KnowledgeBase) -> None:
+    """柳州二胎产假多少天 is a question of its own: 育儿补贴怎么领 after it asks how to apply,
+    not how much a second child gets."""
+    hit = ask(kb, "柳州二胎产假多少天 育儿补贴怎么领", "柳州")
+    assert answered(hit) == ["t1.leave.maternity.guangxi", "t1.subsidy.apply"]
