@@ -898,6 +898,24 @@ class Matcher:
                 continue
             alone = self._decide(clause.text, scope)
             joined, read = self._first([t + clause.text for t in topics[:2]], scope)
+            top = joined.top_entry
+            if (
+                answered
+                and top is not None
+                and top.group_key in answered
+                and self.lacks(top, clause.text)
+            ):
+                # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question
+                # before it, it asks what that answer does not give; another entry of the
+                # same subject may.
+                again, read_again = self._first(
+                    [t + clause.text for t in topics[:2]], scope, answered
+                )
+                if again.outcome is Outcome.CONFIDENT and (
+                    alone.outcome is not Outcome.CONFIDENT
+                    or again.confidence >= alone.confidence - self.params.context_bonus
+                ):
+                    joined, read = again, read_again
             if (
                 topics
                 and joined.outcome is Outcome.CONFIDENT

@@ -547,3 +547,25 @@ def test_a_question_after_another_is_not_read_as_its_story(kb: KnowledgeBase) ->
     not how much a second child gets."""
     hit = ask(kb, "柳州二胎产假多少天 育儿补贴怎么领", "柳州")
     assert answered(hit) == ["t1.leave.maternity.guangxi", "t1.subsidy.apply"]
+
+
+def test_a_follow_up_asking_what_the_first_answer_lacks_stays_on_its_subject(
+    kb: KnowledgeBase,
+) -> None:
+    """是否需要提交纸质材料 after a question on the infant-care tax deduction asks about that
+    deduction's paperwork (the period entry: 不需要交纸质材料), not the subsidy's papers."""
+    hit = ask(kb, "请问3岁以下婴幼儿照护专项附加扣除的起止时间如何计算？是否需要提交纸质材料？")
+    assert answered(hit)[-1] == "t1.tax.infant-care.period"
+
+
+def test_formal_words_for_what_kind_of_case_carry_no_topic(kb: KnowledgeBase) -> None:
+    hit = ask(
+        kb, "请问何种情况属于高龄孕产妇？本人今年三十五岁，预产期在三十六岁生日之后，是否属于？"
+    )
+    assert answered(hit) == ["t3.advanced_age.definition"]
+
+
+def test_an_increment_of_leave_is_given_with_the_leave_it_adds_to(kb: KnowledgeBase) -> None:
+    """广东 twins: the 178 days (T1-35) the 15 days per extra baby are added to."""
+    hit = ask(kb, "请问广东省双胞胎分娩的产假如何计算？", "汕头")
+    assert hit.entry is not None and "178天" in hit.entry.answer
