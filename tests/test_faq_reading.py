@@ -569,3 +569,13 @@ def test_an_increment_of_leave_is_given_with_the_leave_it_adds_to(kb: KnowledgeB
     """广东 twins: the 178 days (T1-35) the 15 days per extra baby are added to."""
     hit = ask(kb, "请问广东省双胞胎分娩的产假如何计算？", "汕头")
     assert hit.entry is not None and "178天" in hit.entry.answer
+
+
+def test_membership_targets_and_leaving(kb: KnowledgeBase) -> None:
+    """才算达标 adds nothing to what is asked; leaving the association says first that it is
+    a member's right (退会自由, T4-09)."""
+    assert answered(ask(kb, "村里会员要发展到占人口多少才算达标", "广西")) == [
+        "t4.member.development"
+    ]
+    hit = ask(kb, "我不想当会员了 能退吗", "柳州")
+    assert hit.entry is not None and "退会自由" in hit.entry.answer.split("\n")[0]
