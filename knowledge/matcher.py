@@ -502,7 +502,9 @@ class Matcher:
         vocabulary = {w: word_df[w] / (n + 1) for w in self.word_idf if freq.get(w)}
         vocabulary.update({self.segmenter.clean(k): 2.0 for e in entries for k in e.keywords})
         vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
-        self.typos = TypoCorrector(vocabulary, self.segmenter.near_forms, freq)
+        self.typos = TypoCorrector(
+            vocabulary, self.segmenter.near_forms, freq, self.segmenter.synonyms
+        )
 
     def _known_pieces(self, words: Iterable[str]) -> tuple[list[str], list[str]]:
         """Split a word the index does not know into parts it does know ("能休" -> "休").
