@@ -894,6 +894,21 @@ class Matcher:
                     # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something
                     # the first answer does not give.
                     hit, read = self._first(texts, scope, answered)
+                top = hit.top_entry
+                if answered and top is not None and top.group_key in answered:
+                    # 出事以后多久之内必须报案 + 过了时间还能赔吗: read with the question before
+                    # it, it only repeats that answer; alone it is clearly another question of
+                    # the same subject (whether a late claim is still paid).
+                    alone = self._decide(clause.text, scope)
+                    other = alone.entry
+                    if (
+                        alone.outcome is Outcome.CONFIDENT
+                        and other is not None
+                        and other.group_key not in answered
+                        and _topic_of(other.id) == _topic_of(top.id)
+                        and alone.confidence >= self.params.sure
+                    ):
+                        hit, read = alone, clause.text
                 hits.append(hit)
                 if hit.outcome is Outcome.CONFIDENT:
                     asked = _keep(read[-48:], asked)

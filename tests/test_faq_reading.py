@@ -579,3 +579,12 @@ def test_membership_targets_and_leaving(kb: KnowledgeBase) -> None:
     ]
     hit = ask(kb, "我不想当会员了 能退吗", "柳州")
     assert hit.entry is not None and "退会自由" in hit.entry.answer.split("\n")[0]
+
+
+def test_a_follow_up_that_alone_is_clearly_another_question_is_answered_as_one(
+    kb: KnowledgeBase,
+) -> None:
+    """过了时间还能赔吗 after the reporting deadline asks whether a late claim is paid (the
+    2-year statute), not the deadline again."""
+    hit = ask(kb, "出事以后多久之内必须报案 过了时间还能赔吗")
+    assert answered(hit) == ["t2.claim.time-limit", "t2.claim.statute"]
