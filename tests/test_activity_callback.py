@@ -271,3 +271,39 @@ def test_numbered_parts_and_the_rest_through_the_callback(chat: Chat) -> None:
     assert [r.kind for r, _ in chat.records("wanggl")] == ["visit"]
     assert "已登记" in chat.say("wanggl", "对")
     assert sorted(r.kind for r, _ in chat.records("wanggl")) == ["publicity", "visit"]
+
+
+def test_third_round_plans_pointers_and_things_counted_through_the_callback(chat: Chat) -> None:
+    card = chat.say(
+        "lilan", "今天在江口村搞了防艾宣传 发了宣传单300张 安全套100个 参加的群众50多人"
+    )
+    assert "人数：50多人" in card and "安全套100个" in card
+    # a plan sent while the card waits is not a value for it (no proposal to change the place)
+    plan = chat.say("lilan", "下周三在文竹村还要搞一次义诊，到时候再报")
+    assert "文竹村" not in plan and "请核对" not in plan
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert (record.place, record.participants, record.participants_approx) == ("江口村", 50, True)
+    assert sorted(items_of(items)) == [("安全套", 100, "个"), ("宣传单", 300, "张")]
+    # "that one" corrects the waiting card even though it reads like a report of its own
+    asked = chat.say("gaoyan", "今天下午开会员活动，到会15人")
+    assert "请问活动是在哪个村" in asked
+    chat.say("gaoyan", "今天在百灵庙镇开展入户走访，走访计生家庭5户")
+    assert "已登记" in chat.say("gaoyan", "第2条对")
+    fixed = chat.say("gaoyan", "刚才开会员活动那个是在巴音敖包嘎查开的")
+    assert "地点：巴音敖包嘎查" in fixed and "人数：15人" in fixed
+    assert "已登记" in chat.say("gaoyan", "对")
+    assert sorted((r.place, r.participants) for r, _ in chat.records("gaoyan")) == [
+        ("巴音敖包嘎查", 15),
+        ("百灵庙镇", None),
+    ]
+
+
+def test_the_same_report_sent_again_with_more_fills_the_waiting_card(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村开了小组会")
+    again = chat.say("lilan", "今天在江口村开了小组会 到了18人 发资料60份")
+    assert "同一次" in again and "补上了人数、物品" in again
+    assert "人数：18人" in again and "资料60份" in again and "【第2条】" not in again
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 18 and items_of(items) == [("资料", 60, "份")]

@@ -131,6 +131,36 @@ def test_a_correction_names_its_card_by_number_topic_or_saved_record() -> None:
     assert not read_correction("刚才报的那条人数错了 是12人", FRI).saved_ref
 
 
+def test_that_one_points_at_a_card_even_when_it_reads_like_a_report() -> None:
+    waiting = card(1, "今天下午开会员活动，到会15人", place=None, kind="member", participants=15)
+    visit = card(2, "今天在福禄村开展入户走访", place="福禄村", kind="visit")
+    decision = decide("刚才开会员活动那个是在文竹村开的", FRI, "江口村", [waiting], [visit])
+    assert decision is not None and decision.action in ("correct", "answer")
+    assert [t.no for t in decision.targets] == [1]
+    assert [c.place for c in decision.changes] == ["文竹村"]
+    # without a card to point at it is a report like any other
+    alone = decide("刚才开会员活动那个是在文竹村开的", FRI, "江口村", [], [])
+    assert alone is not None and alone.action == "report"
+
+
+def test_an_approximation_after_the_unit_is_approximate_in_a_correction() -> None:
+    changes = read_correction("人数没有那么多 30个左右", FRI).changes
+    assert [(c.field, c.people) for c in changes] == [("participants", (30, True))]
+
+
+def test_a_plan_sent_while_a_card_waits_is_no_value_for_the_card() -> None:
+    shown = card(1, "今天在江口村搞了优生优育宣传，来了45人，发资料120份", participants=45)
+    for text in (
+        "下周三在文竹村还要搞一次义诊，到时候再报",
+        "明天在文竹村开会",
+        "下次争取来30个人",
+    ):
+        assert decide(text, FRI, "江口村", [shown], [], shown=[1]) is None, text
+    # a place said alone is still read against the card
+    said = decide("在文竹村搞的", FRI, "江口村", [shown], [], shown=[1])
+    assert said is not None and [c.place for c in said.changes] == ["文竹村"]
+
+
 def test_a_new_report_while_a_card_asks_is_a_new_report_not_an_answer() -> None:
     asking = card(1, "今天下午在嘎查村部开会员活动，到会15人", place=None, kind="member")
     decision = decide(

@@ -137,6 +137,19 @@ def test_issue_examples() -> None:
         ("今天在海角社区开展青春期健康讲座", "youth"),
         ("今天下午我们在长乐社区搞了活动", "member"),
         ("今天在卫生院门口宣传 发了三百份资料", "publicity"),
+        # the day it was held on is no kind; the event held on it is
+        ("5月22日闸口镇计生协开展5·29会员活动日暨计生家庭走访慰问活动 慰问10户", "visit"),
+        ("举行第28个“5·29会员活动日”宣传活动，发放宣传资料1200份", "publicity"),
+        ("5月16日在那隆镇开展计生协会员活动日活动 发放资料五百份", "member"),
+        ("今天上午开展了计生协会员活动日活动发放宣传资料一百份", "member"),
+        # an activity written alone, as a title, beats what was done at it
+        ("今天 新安村 会员活动 参加24人 讲解了计生家庭保险 现场办了保险5份", "member"),
+        # things taken to households, a return visit, a meeting just over, a talk given to some
+        ("今天去岭头村给五户新生儿家庭送了育儿大礼包", "visit"),
+        ("共回访特殊家庭31户", "visit"),
+        ("刚刚在村部开完会 会员到了21个", "member"),
+        ("六月三号下午在北环社区给新婚夫妇讲优生优育", "lecture"),
+        ("上周五晚上在大岭社区办了场婚育新风文艺晚会", "publicity"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
@@ -366,3 +379,146 @@ def test_two_parts_of_one_day_at_two_places_are_two_activities() -> None:
     # the same place in the morning and the afternoon is one report
     assert len(parse_reports("今天上午在江口村开会 下午接着在江口村发资料30份", NOV)) == 1
     assert extract_items("前天去了5户独生子女家庭走访") == [Item("独生子女家庭", 5, "户")]
+
+
+def test_plans_invitations_and_activities_that_did_not_happen_are_no_reports() -> None:
+    friday_morning = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+    for text in (
+        # a date still to come (a bare reading would put 11月28日 a year back)
+        "11月28日在五通社区开展青春健康讲座，欢迎大家参加",
+        "12月5日在文竹村开展优生优育宣传活动",
+        "这周六上午在村委会开会员会，每人带身份证",
+        # a part of today not yet begun when the message was sent
+        "今晚七点在活动室开小组会",
+        "下午三点在文竹村义诊，需要20个志愿者",
+        "本周五下午在村委会召开会员大会，请全体会员参加",
+        # soon, not done
+        "过两天去走访计生特殊家庭8户",
+        # it did not take place
+        "今天的活动没搞，下雨了",
+        # about a thing belonging to an activity
+        "11月26日的讲座照片发群里了",
+        "今年县里拨了5000元活动经费",
+        "宣传资料还剩50份",
+        "那吉镇今年的关爱保险参保率达到了90%",
+        "资料200份已经收到了",
+        # not the sender's own single activity: hearsay, reports counted, a year's tally, a
+        # remark, a suggestion
+        "听说文竹村昨天搞了义诊，来了100多人",
+        "10月份我们组报了4次活动，记一下",
+        "去年我们村开展了36次活动",
+        "昨天江口村开会的人好多啊",
+        "星期天江口村有集市，人多，适合搞宣传",
+    ):
+        assert looks_like_report(text, friday_morning) < REPORT_THRESHOLD, text
+    for text in (
+        # what came of it is said: a report whose date slipped (the date is asked)
+        "12月5日在文竹村开展宣传活动，来了30人，发了资料100份",
+        "11月24日江口村发放宣传资料100份",
+        # the part of the day is over
+        "今天上午在江口村发资料80份",
+        "昨天晚上在江口村开了小组会 到了15人",
+    ):
+        assert looks_like_report(text, friday_morning) >= REPORT_THRESHOLD, text
+
+
+def test_things_counted_with_ge_spoken_slips_and_fillers() -> None:
+    sent = datetime(2026, 11, 21, 18, 0, tzinfo=SHANGHAI)
+    # N个 straight after a thing counts the thing, not people
+    draft = extract("前天在那满村开展了防艾宣传活动发放宣传资料300份安全套200个参加群众60人", sent)
+    assert (draft.participants, [i.display() for i in draft.items]) == (
+        60,
+        ["宣传资料300份", "安全套200个"],
+    )
+    draft = extract(
+        "今天下午在文竹村搞了防艾宣传 发了宣传单300张 安全套100个 参加的群众50多人", sent
+    )
+    assert (draft.participants, draft.participants_approx) == (50, True)
+    assert extract("开会 二十个参加", sent).participants == 20
+    # Cantonese 仲 / 今朝, 号人, typed slips (活东, 开站, 70分 for 70份), 嘛 as a filler
+    assert [
+        i.display()
+        for i in extract("琴日喺塘湖村派咗两百份宣传单张，仲办咗十二份关爱保险", sent).items
+    ] == [
+        "宣传单张200份",
+        "关爱保险12份",
+    ]
+    assert extract("今朝喺和平社区派避孕套一百个", sent).date is not None
+    assert extract("昨儿个俺们在嘎查村部给牧民讲优生优育，来了三十多号人", sent).participants == 30
+    slips = extract("昨天在文竹村开站优生优育宣传活东 参加群众35人 发资料70分", sent)
+    assert [i.display() for i in slips.items] == ["资料70份"]
+    assert extract("下午3点20分在江口村开会 到了20人", sent).items == []
+    spoken = "喂那个今天在福禄村搞了个健康讲座嘛来了大概四十几个人吧然后发了资料八十份"
+    assert looks_like_report(spoken, sent) >= REPORT_THRESHOLD
+    # two days in a row are one span
+    span = resolve_date("11月8号和9号两天在那满村入户走访", sent)
+    assert span is not None and (span.start, span.end) == (date(2026, 11, 8), date(2026, 11, 9))
+    for text in (
+        "上周五的小组会我报了没有啊 记不清了",
+        "月底想在村委会开个小组会，你看30个人够不够",
+        "今天好冷啊，嘎查里的路都冻上了",
+    ):
+        assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
+    assert classify_kind("今天在江口村委会给孕妇讲孕期保健 来了12个孕妇") == "lecture"
+
+
+def test_venues_debts_habits_and_next_time_are_no_reports() -> None:
+    sent = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+    for text in (
+        "昨天村委会停电了，活动室的灯也坏了",  # 活动室 is a room, not an activity
+        "人太少了，只来了3个，下次再搞吧",
+        "上次活动的环保袋还欠20个没给",
+        "村里老人多，来参加活动的一般30多人",
+        "每次会员活动大概来20个人左右",
+    ):
+        assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
+    assert looks_like_report("昨天在活动室开了会员活动 到了20人", sent) >= REPORT_THRESHOLD
+    # no place, no count, no activity named, not said to be over: chat about a day
+    for text in ("今天累死了 搞了一天", "昨天搞活动下大雨 淋湿了"):
+        assert looks_like_report(text, sent) < REPORT_THRESHOLD, text
+    assert looks_like_report("今天搞完活动了", sent) >= REPORT_THRESHOLD
+    # a clock time to be there, with nothing come of it, is a notice whenever it is sent
+    assert looks_like_report("今晚七点在活动室开小组会", sent) < REPORT_THRESHOLD
+    assert looks_like_report("昨天下午三点在活动室开了小组会 到了12人", sent) >= REPORT_THRESHOLD
+    draft = extract("昨天在文竹村搞宣传 摆了两个摊 发了三百多份单子", sent)
+    assert [i.display() for i in draft.items] == ["摊2个", "单子300多份"]
+    booklet = extract("11月13日，福禄村开展知识讲座，发放《优生优育手册》120册。", sent)
+    assert [i.display() for i in booklet.items] == ["优生优育手册120册"]
+
+
+def test_who_came_then_how_many_and_insurance_taken_by_households() -> None:
+    sent = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+    assert extract_participants_of("这周二在五通社区开展青春健康讲座 来了学生七十多", sent) == (
+        70,
+        True,
+    )
+    assert extract_participants_of("昨天在艾不盖嘎查办了个健康讲座，来听的牧民有五十多", sent) == (
+        50,
+        True,
+    )
+    draft = extract("今天在福禄村搞了一场关爱保险宣传 现场有18户办了保险", sent)
+    assert [i.display() for i in draft.items] == ["保险18户"]
+
+
+def extract_participants_of(text: str, sent: datetime) -> tuple[int | None, bool]:
+    draft = extract(text, sent)
+    return draft.participants, draft.participants_approx
+
+
+def test_one_day_and_place_said_twice_and_two_days_named_together() -> None:
+    late = datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)
+    drafts = parse_reports("11月3号在江口村开会，到了20人，11月3号那天还发了资料50份", late)
+    assert [(d.participants, [i.display() for i in d.items]) for d in drafts] == [
+        (20, ["资料50份"])
+    ]
+    # two days and two places are still two activities
+    assert len(parse_reports("11月3日在江口村开会到了20人；11月10日在文竹村发资料50份", late)) == 2
+    [both] = parse_reports("昨天和前天在江口村发了两天资料 一共发了200份", late)
+    assert both.date is not None and (both.date.start, both.date.end) == (
+        date(2026, 11, 28),
+        date(2026, 11, 29),
+    )
+    assert [i.display() for i in both.items] == ["资料200份"]
+    # the first date said is the activity's
+    span = resolve_date("前天在江口村开会 昨天和今天没搞", late)
+    assert span is not None and span.start == span.end == date(2026, 11, 28)

@@ -21,6 +21,15 @@ _RANGE = re.compile(
     rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?\s*(?:至|到|~|～|-|—|－)\s*"
     rf"(?:(?P<m2>{_N})月)?(?P<d2>{_N})[日号]"
 )
+# 11月8号和9号两天: two days in a row are one span
+_PAIR = re.compile(
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?\s*(?:和|与|跟|、)\s*(?P<d2>{_N})[日号]"
+    r"(?P<two>两天|二天|这两天)?"
+)
+_RELATIVE_BACK = {"今天": 0, "昨天": 1, "前天": 2, "大前天": 3}
+_DAY_PAIR = re.compile(
+    r"(?P<a>大前天|前天|昨天|今天)\s*(?:和|跟|与|、|加)\s*(?P<b>大前天|前天|昨天|今天)(?!\S{0,2}[的])"
+)
 _FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
 _YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-3]?\d)(?!\d)")
 _DOTTED = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[0-3]?\d)(?![\d.万千%])")
@@ -147,6 +156,22 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
             end = _make(year or (start.year if start else None), month2, day2, today)
             if start and end and end >= start:
                 return DateSpan(start, end), match.span()
+    match = _PAIR.search(text)
+    if match:
+        year, month = _num(match.group("y")), _num(match.group("m"))
+        day, day2 = _num(match.group("d")), _num(match.group("d2"))
+        if month and day and day2 and (day2 == day + 1 or (match.group("two") and day2 > day)):
+            start = _make(year, month, day, today)
+            end = _make(start.year, month, day2, today) if start else None
+            if start and end and end >= start:
+                return DateSpan(start, end), match.span()
+    match = _DAY_PAIR.search(text)
+    if match and not re.search(r"[今昨前]天|\d\s*[月号日]", text[: match.start()]):
+        # 昨天和前天: both days, one span
+        backs = sorted(_RELATIVE_BACK[match.group(n)] for n in ("a", "b"))
+        return DateSpan(
+            today - timedelta(days=backs[1]), today - timedelta(days=backs[0])
+        ), match.span()
     match = _YMD.search(text)
     if match:
         try:
@@ -300,3 +325,43 @@ def find_dates(text: str, sent: datetime) -> list[tuple[DateSpan, tuple[int, int
         masked = masked[:start] + "_" * (end - start) + masked[end:]
     found.sort(key=lambda pair: pair[1][0])
     return found
+
+
+# A part of the day and, optionally, the hour said with it: 下午三点, 今晚7点, 上午
+_DAY_PART_AT = re.compile(
+    rf"(?P<part>今晚|今天晚上|晚上|傍晚|下午|中午|上午|早上)\s*(?:(?P<h>\d{{1,2}}|[{CN_CHARS}]{{1,3}})\s*[点:：时])?"
+)
+_PART_START = {
+    "早上": 6.0,
+    "上午": 8.0,
+    "中午": 11.5,
+    "下午": 13.0,
+    "傍晚": 17.0,
+    "晚上": 18.0,
+    "今晚": 18.0,
+    "今天晚上": 18.0,
+}
+
+
+def still_to_come(text: str, sent: datetime) -> bool:
+    """True when the time the text gives lies after the moment it was sent: a date later than
+    today (这周六 on a Friday, 12月5日 on 1 December, which a bare reading would only place a
+    year back), or a part of today not yet begun (今晚七点 sent at ten in the morning)."""
+    text = fold(text)
+    today = _local(sent)
+    found = find_date(text, sent)
+    if found is not None:
+        span = found[0]
+        if span.start > today or not plausible(span, text, sent):
+            return True
+        if span.start != today:
+            return False
+    part = _DAY_PART_AT.search(text)
+    if part is None:
+        return False
+    start = _PART_START[part.group("part")]
+    hour = _num(part.group("h"))
+    if hour is not None and 0 < hour <= 24:
+        start = float(hour + 12 if hour < 12 and start >= 13 else hour)
+    local = sent.astimezone(SHANGHAI) if sent.tzinfo else sent
+    return local.hour + local.minute / 60 < start

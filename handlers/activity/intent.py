@@ -52,6 +52,7 @@ from handlers.activity.parser import (
     looks_like_report,
     names_an_event,
     parse_reports,
+    speaks_of_later,
 )
 
 # -- control words -----------------------------------------------------------------------------
@@ -431,7 +432,9 @@ def _count(text: str) -> tuple[int, bool, str] | None:
         quantity = parse_quantity(raw.replace("左右", ""), before)
         if quantity is None:
             continue
-        approximate = quantity.approximate or "左右" in raw
+        # 30个左右: the approximation may follow the unit, as in a report
+        after = text[match.end() : match.end() + 2]
+        approximate = quantity.approximate or "左右" in raw or after in ("左右", "上下")
         return quantity.value, approximate, match.group("unit") or ""
     return None
 
@@ -906,14 +909,24 @@ def decide(
                 return None
             return _unclear(correction, targets_pool, shown)
         return _resolve(correction, targets_pool, shown, "correct")
-    if correction.reference and correction.changes and not drafts and len(body) <= 30:
+    pointed = (
+        _POINTER.search(body) is not None
+        and bool(pending or saved)
+        and all(d.participants is None and not d.items for d in drafts)
+    )
+    if correction.reference and correction.changes and (not drafts or pointed) and len(body) <= 30:
         # "<something>是<value>": only when the something is a card's activity or item
         spoken_of = [t for t in targets_pool if _spoken_of(correction, t.draft)]
         if spoken_of:
             return _resolve(correction, spoken_of, shown, "correct")
         if all(c.field == "item" for c in correction.changes):
             return _fragment(correction.changes, list(pending), shown)
-    if pending and len(drafts) <= 1 and _is_fragment(body, sent, pending, shown):
+    if (
+        pending
+        and len(drafts) <= 1
+        and not speaks_of_later(body, sent)
+        and _is_fragment(body, sent, pending, shown)
+    ):
         # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
         people = find_participants(body)
         items = extract_items(body, people[2] if people else None)
@@ -930,7 +943,7 @@ def decide(
             return _fragment(changes, list(pending), shown)
     if drafts:
         return Decision("report", drafts=drafts)
-    if correction.changes and pending and len(body) <= 20:
+    if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
         asking = [t for t in pending if _answers_missing(t, correction)]
         if asking:
             decision = _resolve(correction, asking, shown, "answer")
@@ -948,6 +961,11 @@ def decide(
                 changes=correction.changes,
             )
     return None
+
+
+# 刚才开会员活动那个是在文竹村开的: "that one" points at a card, so what follows corrects it
+# even though it reads like a report of its own (it brings no count or item of its own)
+_POINTER = re.compile(r"(?:那个|那条|那场|那次|那一条|那一场)\s*(?:是|在|地点|日期|人数|时间)")
 
 
 _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")

@@ -24,6 +24,16 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("咗", "了"),
     ("嚟", "来"),
     ("哋", "们"),
+    ("今朝", "今天"),
+    # 仲 = 还 before a verb (仲办咗十二份关爱保险, 仲有宣传资料八十份)
+    ("仲有", "还有"),
+    ("仲办", "还办"),
+    ("仲发", "还发"),
+    ("仲派", "还派"),
+    ("仲送", "还送"),
+    ("仲做", "还做"),
+    ("仲搞", "还搞"),
+    ("仲去", "还去"),
     # northern spoken day words
     ("夜儿个", "昨天"),
     ("昨儿个", "昨天"),
@@ -42,6 +52,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
     ("宣专", "宣传"),
     ("获动", "活动"),
+    ("活东", "活动"),
+    ("开站", "开展"),
     # 廿 = 二十, 卅 = 三十
     ("廿", "二十"),
     ("卅", "三十"),
@@ -57,7 +69,19 @@ _TO = dict(_FOLDS)
 _GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
 
 
+# 资料70分: 分 typed for 份 (same sound) after a count, never in a time (3点20分) or 分钟
+_FEN_SLIP = re.compile(r"(?P<count>[\d一二两三四五六七八九十百千]+[多余几]?)分(?![钟之])")
+
+
+def _fen(match: re.Match[str]) -> str:
+    before = match.string[max(0, match.start() - 1) : match.start()]
+    if before in ("点", "时", ":", "：", "百", "万"):
+        return match.group(0)
+    return match.group("count") + "份"
+
+
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = _FOLD.sub(lambda match: _TO[match.group(0)], normalise_digits(text))
+    text = _FEN_SLIP.sub(_fen, text)
     return _GE_SLIP.sub("个", text)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.activity.dates import DateSpan, find_date, find_dates, plausible
+from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
@@ -40,7 +40,10 @@ KINDS: dict[str, str] = {
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("youth", ("青春健康", "青春期", "青少年", "中学生", "高中生", "初中生", "大学生", "学生")),
     ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "测血糖", "免费检查", "两癌")),
-    ("lecture", ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课", "家长课", "上了堂")),
+    (
+        "lecture",
+        ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课", "家长课", "上了堂", "沙龙"),
+    ),
     (
         "member",
         (
@@ -54,6 +57,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "会员小组",
             "开会",
             "开了会",
+            "开完会",
             "开了个会",
             "开小组",
             "小组在",
@@ -64,9 +68,12 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
-    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "送温暖")),
-    ("publicity", ("宣传", "526", "5·26", "发放", "派发", "咨询")),
-    ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课")),
+    ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "回访", "送温暖")),
+    (
+        "publicity",
+        ("宣传", "526", "5·26", "发放", "派发", "咨询", "文艺", "晚会", "有奖问答"),
+    ),
+    ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课", "讲优生", "讲生育", "讲政策", "讲健康")),
     ("member", ("活动",)),
 )
 
@@ -267,7 +274,7 @@ def extract_place(text: str, home: str | None = None) -> str | None:
 
 # -- participants ------------------------------------------------------------------------------
 
-_PEOPLE_NOUNS = r"(?:人|名|位|个|口人|户代表)"
+_PEOPLE_NOUNS = r"(?:人|名|位|个|号人|口人|户代表)"
 _WHO = (
     r"(?:会员|群众|村民|居民|妇女|育龄妇女|家庭|志愿者|学生|青少年|老人|党员|牧民|同学|家长|孕妇|"
     r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生)?"
@@ -314,17 +321,90 @@ _PARTICIPANTS = (
         r"(?:人|会员)(?:都)?(?:到齐|来齐|到全)了?\s*(?:共|一共|有)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)"
     ),
+    # 来了学生七十多 / 到了会员十五个: who came, then how many
+    re.compile(
+        r"(?:来了|到了)(?:会员|群众|村民|居民|妇女|学生|家长|牧民|老人|孩子|小孩)(?:有|共)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
+        r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
+    ),
     # 人数15 / 人数：15
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 来的人有五十多 / 来的群众有一百多 (no unit at all)
     re.compile(
-        r"(?:来的|到的|到会的|参加的|到场的)(?:人|群众|会员|村民|居民|牧民)?(?:有|是|共)?\s*"
+        r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的)"
+        r"(?:人|群众|会员|村民|居民|牧民|妇女|学生|家长|老人)?(?:有|是|共)?\s*"
         rf"(?:约|大约|大概|差不多)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
     ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
 )
+
+
+# "N个" straight after the name of a thing counts that thing: 安全套200个 / 环保袋 50个
+_GE_FIRST = re.compile(rf"{NUMBER}(?:多|余|几|来)?\s*个(?![人会群村居妇学家牧老孩])")
+_NOT_A_THING = (
+    "会员",
+    "群众",
+    "村民",
+    "居民",
+    "妇女",
+    "学生",
+    "家长",
+    "牧民",
+    "老人",
+    "代表",
+    "孕妇",
+    "孩子",
+    "小孩",
+    "同学",
+    "干部",
+    "人员",
+    "党员",
+    "青年",
+    "儿童",
+    "夫妇",
+    "夫妻",
+    "大概",
+    "大约",
+    "将近",
+    "接近",
+    "估计",
+    "一共",
+    "总共",
+    "差不多",
+    "了",
+    "有",
+    "共",
+    "约",
+    "近",
+    "是",
+    "到",
+    "来",
+    "计",
+    "达",
+    "超",
+    "和",
+    "及",
+    "与",
+    "、",
+    "的",
+    "人",
+    # an event just named: 开会二十个参加 / 搞活动 / 宣传 / 讲座 / 义诊 / 培训
+    "会",
+    "动",
+    "传",
+    "座",
+    "诊",
+    "训",
+)
+
+
+def _thing_counted(before: str) -> bool:
+    """True when the text before a count ends with the name of a thing (安全套 / 环保袋)."""
+    return (
+        bool(before) and "\u4e00" <= before[-1] <= "\u9fff" and not before.endswith(_NOT_A_THING)
+    )
 
 
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
@@ -338,6 +418,8 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 r"应到|应参加|应参会|计划|预计", text[max(0, match.start() - 4) : match.start()]
             ):
                 continue  # 应到会员55人: expected, not come
+            if _thing_counted(text[: match.start()]) and _GE_FIRST.match(match.group(0)):
+                continue  # 安全套200个参加群众60人: the 200 are condoms, not people
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -378,6 +460,12 @@ _HANDOUT_VERBS = re.compile(
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
+    # how long it went on: 发了两天资料 → 资料
+    "两天",
+    "三天",
+    "几天",
+    "一整天",
+    "一天",
     "去了",
     "到了",
     "来到",
@@ -569,7 +657,7 @@ def _cut_context(text: str) -> str:
 
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
 _WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
-_BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到")
+_BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
 
 
 def _thing(phrase: str, unit: str) -> str:
@@ -679,7 +767,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
         insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
         if unit == "户" and insured:
-            after_name = insured.group(0)  # 为65户计生家庭办理了关爱保险: 关爱保险 65 户
+            # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
+            after_name = re.sub(
+                r"^(?:办理了?|办了|买了|参加了?|上了|投了|入了)", "", insured.group(0)
+            )
             before_name = ""
         if after_name and (not before_name or (unit == "户" and visit_only)):
             name = after_name
@@ -712,6 +803,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or bool(match.group("after"))
             or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
+        name = name.strip('《》“”"') or name  # 发放《优生优育手册》120册
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
@@ -808,10 +900,53 @@ def names_an_event(text: str) -> bool:
     return _kind_of(_HANDOUT_ONLY.sub("", fold(text)), generic=True) is not None
 
 
+# The day an activity is held on, not the activity: 5·29会员活动日暨走访慰问活动 is a visit
+_OCCASION = re.compile(
+    r"[“\"]?(?:5\s*[·.．]?\s*29|五二九)?\s*会员活动日[”\"]?(?:暨|和|及|期间|(?=[\u4e00-\u9fff]))"
+)
+_TITLES = {
+    "会员活动": "member",
+    "小组活动": "member",
+    "小组会": "member",
+    "例会": "member",
+    "义诊": "clinic",
+    "讲座": "lecture",
+    "培训": "lecture",
+    "宣传": "publicity",
+    "宣传活动": "publicity",
+    "入户走访": "visit",
+    "走访": "visit",
+    "慰问": "visit",
+    "走访慰问": "visit",
+    "青春健康讲座": "youth",
+}
+# 宣传 as the event, not as the name of what was handed out (宣传资料, 宣传品)
+_PUBLICITY_EVENT = re.compile(r"宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)")
+# A talk given to some people: 给孕妇讲孕期保健 / 给新婚夫妇讲优生优育 / 跟大家讲了
+_TALK_TO = re.compile(r"(?:给|为|向|跟|和)[\u4e00-\u9fff]{1,8}?讲(?!座)")
+# Things taken to households: 给五户新生儿家庭送了大礼包, 为12户特殊家庭送去棉被, 看了几户…家庭
+_TO_HOUSEHOLDS = re.compile(
+    r"(?:给|为|向|去|到|看了?)[\u4e00-\u9fff\d]{0,4}户[\u4e00-\u9fff]{0,8}(?:家庭|家里|家中|老人|户)"
+)
+
+
 def classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
     text = fold(text)
+    held_on = _OCCASION.sub("", text)
+    if held_on != text:
+        # 会员活动日暨走访慰问活动: the event held on the day when one is named (not only things
+        # handed out at it: 会员活动日活动 … 发放资料 stays a member activity)
+        for match in _EVENT.finditer(held_on):
+            event = match.group("event")
+            kind = _kind_of(event, generic=False)
+            if kind is not None and (kind != "publicity" or _PUBLICITY_EVENT.search(event)):
+                return kind
+    for clause in re.split(r"[，,。；;、\s]+", text):
+        # 今天 新安村 会员活动 参加24人: an activity written alone, as a title, is the event
+        if 2 <= len(clause) <= 6 and not re.search(r"\d", clause) and clause in _TITLES:
+            return _TITLES[clause]
     for match in _EVENT.finditer(text):
         event = match.group("event")
         # "“5·29会员活动日”主题宣传活动": the quoted day is the occasion, the event is after it
@@ -819,19 +954,25 @@ def classify_kind(text: str) -> str:
         kind = _kind_of(event, generic=False)
         if kind is not None:
             return kind
-    return _kind_of(text, generic=True) or "other"
+    specific = _kind_of(text, generic=False)
+    if specific is None and _TO_HOUSEHOLDS.search(text):
+        return "visit"
+    if specific is None and _TALK_TO.search(text):
+        return "lecture"
+    return specific or _kind_of(text, generic=True) or "other"
 
 
 # -- is it a report? ---------------------------------------------------------------------------
 
 _ACTIVITY_WORDS = re.compile(
-    r"活动|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
+    r"活动(?!室|中心|场所|经费|阵地)|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
     r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂|开会|小组会|会员会|"
-    r"到会|送温暖|测血压|量血压|上了"
+    r"到会|送温暖|测血压|量血压|上了(?=[一两几\d]?[堂节次个]|课)"
 )
 _DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|共计|到会")
 _QUESTION = re.compile(
-    r"[?？]|吗|嘛|呢|么$|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
+    # 嘛 only at the end (搞了个讲座嘛来了四十几个 is a filler); V了没(有) and A不A ask
+    r"[?？]|吗|嘛\s*$|干嘛|呢|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
     r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
@@ -845,7 +986,38 @@ _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
-    r"计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1"
+    r"下次再|下回再|改天再|需要(?=\d|[一二两三四五六七八九十几])|[要得]把|还要|计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
+    # an invitation or instruction for what is to come
+    r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
+    r"请(?:全体|各位|广大)|大家都来|每人带|等会儿?|待会儿?|过两天|过几天|马上(?:开始|就)|"
+    # an activity that did not take place: 没搞 / 没有开 / 未开展 (没办法 is no activity)
+    r"(?:没有?|未)(?:搞|开展|开|办(?!法)|举办|举行|组织)(?!完|齐|始)"
+)
+# What shows an activity took place even when its date reads as still to come (a slip in the
+# date is asked, the report is kept): done, attended, counted at it.
+_FINISHED = re.compile(
+    r"(?<!为)了(?!解)|已|完成|顺利|圆满|共有|一共|共计|到会|实到|到场|[来到]了|参加了|参与了|"
+    r"\d+\s*(?:人|名)(?:参加|参与|到会)"
+)
+_CLOCK = re.compile(
+    r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点(?:半|钟|\d{1,2}分?)?(?![\u4e00-\u9fff]{0,1}[多几]?[人个份])"
+)
+# A message about something belonging to an activity, not the activity: its photos, notice,
+# records, money, what is left over or a rate reached.
+_ABOUT_A_THING = re.compile(
+    r"(?:活动|讲座|宣传|会议?|义诊|培训)的?(?:照片|相片|图片|通知|记录|台账|经费|资金|材料|报表|表格|"
+    r"总结|签到表|方案|钥匙)|经费|还剩|剩下|剩余|[率]达到?|覆盖率|参保率|收到|领回|领到|拿到|到货|还欠|欠了"
+)
+# Not the sender's own activity, or not one activity: hearsay (听说文竹村昨天搞了义诊), reports
+# counted (报了4次活动), a year's tally (去年开展了36次活动), a remark (开会的人好多啊) or a
+# suggestion (适合搞宣传).
+_NOT_OWN = re.compile(
+    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
+    r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
+    r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
+    r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"
+    # what usually happens, not one activity: 每次会员活动大概来20个人 / 一般30多人
+    r"一般|每次|平时|通常|往往|经常"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
@@ -876,6 +1048,20 @@ def asks_something(text: str) -> bool:
     return _QUESTION.search(_TAUGHT.sub("", fold(text.strip()))) is not None
 
 
+_LATER = re.compile(
+    r"还要|到时候|到时|以后|回头|打算|准备|计划(?!生育)|要去|要搞|要开|要办|下次|下回|争取|希望"
+)
+
+
+def speaks_of_later(text: str, sent: datetime) -> bool:
+    """True when the text is about something still to come (下周三在文竹村还要搞一次义诊,
+    明天的会改到后天): its place or date is no value for a card of something done."""
+    body = fold(text.strip())
+    if _NOT_DONE.search(body) or _LATER.search(body):
+        return True
+    return still_to_come(body, sent) and not _FINISHED.search(body)
+
+
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
     """0..1: how much ``text`` reads like a report of an activity rather than a question."""
     body = strip_report_prefix(fold(text.strip()))
@@ -889,8 +1075,17 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
     place = find_place(body)
     if place.name or place.home_venue:
         score += 0.15
-    if find_participants(body) or extract_items(body):
+    counted = bool(find_participants(body) or extract_items(body))
+    if counted:
         score += 0.3
+    elif (
+        not (place.name or place.home_venue)
+        and _kind_of(body, generic=False) is None
+        and not re.search(r"[搞开办做]完|结束", body)
+    ):
+        # 今天累死了 搞了一天 / 昨天搞活动下大雨: no place, no count, no activity named, not
+        # even said to be over (今天搞完活动了 is a report, its details are asked)
+        score -= 0.3
     if _DONE.search(body):
         score += 0.1
     if _QUESTION.search(_TAUGHT.sub("", body)):
@@ -899,6 +1094,18 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         score -= 0.25
     if _NOT_DONE.search(body):
         score -= 0.5
+    if sent is not None and still_to_come(body, sent) and not (_FINISHED.search(body) or counted):
+        # 12月5日在文竹村开展宣传活动 sent on 1 December, 今晚七点开小组会 sent in the morning:
+        # a notice of what is to come, unless it says what came of it (来了30人, 发放资料100份;
+        # then the date is the slip, and it is asked)
+        score -= 0.5
+    if _CLOCK.search(body) and not (_FINISHED.search(body) or counted):
+        # 今晚七点在活动室开小组会: a time to be there, as notices give it
+        score -= 0.3
+    if _ABOUT_A_THING.search(body) and not find_participants(body):
+        score -= 0.45
+    if _NOT_OWN.search(body):
+        score -= 0.6
     return max(0.0, min(1.0, score))
 
 
@@ -941,11 +1148,30 @@ def split_reports(text: str, sent: datetime) -> list[str]:
         carry = ""
     if carry and merged:
         merged[-1] = merged[-1] + carry
+    merged = _same_day_and_place(merged, sent)
     if len(merged) < 2:
         return [body]
     if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
         merged.insert(0, lead.strip(" ，,；;。"))
     return merged
+
+
+def _same_day_and_place(pieces: list[str], sent: datetime) -> list[str]:
+    """ "11月3号在江口村开会，到了20人，11月3号那天还发了资料50份": a piece on the day and at
+    the place of the one before it (or naming no place) is more of that activity, not another
+    (one reporter, date and place is one record)."""
+    out: list[str] = []
+    last: tuple[DateSpan | None, str | None] = (None, None)
+    for piece in pieces:
+        found = find_date(piece, sent)
+        span = found[0] if found else None
+        place = find_place(piece).name
+        if out and span is not None and span == last[0] and (place is None or place == last[1]):
+            out[-1] = out[-1] + "，" + piece
+            continue
+        out.append(piece)
+        last = (span, place)
+    return out
 
 
 # a numbered list, one activity a line: "1. 11月4日 …" / "2、…" / "（3）…"

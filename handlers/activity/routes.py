@@ -584,6 +584,22 @@ def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
     )
 
 
+def _fill_gaps(card: ActivityDraft, again: ActivityDraft) -> list[str]:
+    """Fill what ``card`` lacks from the same report sent again; the names of what was filled.
+    Only gaps: a count or an item the card already has is never overwritten."""
+    filled: list[str] = []
+    if card.participants is None and again.participants is not None:
+        card.participants = again.participants
+        card.participants_approx = again.participants_approx
+        filled.append("人数")
+    named = {(item.name, item.unit) for item in card.items}
+    new_items = [item for item in again.items if (item.name, item.unit) not in named]
+    if new_items and not any(item.name in {n for n, _ in named} for item in new_items):
+        card.items = [*card.items, *new_items]
+        filled.append("物品")
+    return filled
+
+
 def new_cards(
     ctx: Context,
     message: IncomingMessage,
@@ -598,7 +614,19 @@ def new_cards(
     for draft in drafts:
         twin = next((c for c in cards.load() if _same_activity(c.draft, draft)), None)
         if twin is not None:
-            notes.append(f"这次活动和第{twin.no}条是同一次，没有重复记。")
+            filled = _fill_gaps(twin.draft, draft)
+            if filled:
+                # the same report sent again with more in it: the waiting card takes what it
+                # lacked (nothing it already says is changed) and is shown again for 对
+                cards.put(twin)
+                made.append(twin)
+                notes.append(
+                    f"这次活动和第{twin.no}条是同一次，没有重复记；第{twin.no}条补上了"
+                    + "、".join(filled)
+                    + "。"
+                )
+            else:
+                notes.append(f"这次活动和第{twin.no}条是同一次，没有重复记。")
             continue
         existing = store.find_duplicate(message.user_id, draft)
         if existing is not None:
