@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 import os
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -77,6 +79,20 @@ def _xml(body: str) -> Response:
     return PlainTextResponse(body, media_type="text/xml")
 
 
+@dataclass(eq=False)
+class _Job:
+    """A handler running in this process for one message."""
+
+    msg_id: str
+    #: When its claim was last refreshed (monotonic seconds).
+    beat_at: float
+    #: Set by the handler thread once the claim is stored: True (ours) or False (claimed
+    #: before, by anyone); None until then. A job started on a claim it holds starts True.
+    claimed: bool | None
+    #: The handler's future: its passive reply, or None.
+    work: asyncio.Future[str | None] = field(init=False)
+
+
 class CallbackService:
     """Verify, decrypt, claim and answer WeCom callbacks without blocking on slow work.
 
@@ -102,11 +118,10 @@ class CallbackService:
         self.stale_seconds = settings.claim_stale_seconds
         # several heartbeats fit in the stale time, so one late heartbeat is never a takeover
         self.heartbeat_seconds = min(HEARTBEAT_SECONDS, self.stale_seconds / 4)
-        self.tasks: set[asyncio.Task[Any]] = set()
         #: Event name -> hook run instead of the router (e.g. kf_msg_or_event for 微信客服).
         self.event_hooks: dict[str, EventHook] = {}
-        #: Claims this process is running: key -> the work's future (the passive reply or None).
-        self._running: dict[str, asyncio.Future[str | None]] = {}
+        #: Claims this process is running: key -> its job.
+        self._running: dict[str, _Job] = {}
         # Handlers get their own threads, so a burst of slow handlers never delays the
         # database claims and answers of new callbacks (those use the default executor).
         self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
@@ -116,9 +131,10 @@ class CallbackService:
     def redis(self) -> Any:
         return self.runtime.services.redis
 
-    def _track(self, task: asyncio.Task[Any]) -> None:
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+    @property
+    def tasks(self) -> set[asyncio.Future[str | None]]:
+        """The handlers this process is running now."""
+        return {job.work for job in self._running.values()}
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.to_thread(fn, *args)
@@ -157,12 +173,18 @@ class CallbackService:
             logger.warning("signed callback with an unusable payload ignored: %s", exc)
             return PlainTextResponse(""), "ignored"
         key = parsed.dedupe_key
-        route = UNDECIDED if parsed.passive_allowed else OUTBOX
-        if await self._db(self.inbox.claim, key, self.owner, plaintext, route):
-            self._start(parsed, key, nonce, timestamp, deadline)
-            if route == OUTBOX:  # no passive reply possible: nothing to wait for
+        if key not in self._running:
+            if parsed.passive_allowed:
+                # One trip to a handler thread claims the message and runs the handler.
+                job = self._start(parsed, key, nonce, timestamp, deadline, claim=plaintext)
+                await self._wait(job, deadline)
+                if job.claimed:
+                    return self._reply_of(job) or await self._give_up(key), "new"
+                # claimed before (by anyone): a retry
+            elif await self._db(self.inbox.claim, key, self.owner, plaintext, OUTBOX):
+                # no passive reply possible: nothing to wait for once the claim is stored
+                self._start(parsed, key, nonce, timestamp, deadline)
                 return PlainTextResponse(""), "new"
-            return await self._answer(key, deadline), "new"
         logger.debug("msg=%s is a retry", parsed.message.msg_id)
         return await self._retry(parsed, key, nonce, timestamp, deadline), "retry"
 
@@ -178,36 +200,56 @@ class CallbackService:
             return _xml(view.reply)
         if view.done:
             return PlainTextResponse("")  # the outbox carries the answer
+        job = self._running.get(key)
         if (
-            key not in self._running
+            job is None
             and self._is_stale(view)
             and await self._db(self.inbox.take_over, view, self.owner, self.stale_seconds)
         ):
             logger.warning("msg=%s: claim of a dead worker taken over", parsed.message.msg_id)
-            self._start(parsed, key, nonce, timestamp, deadline)
+            job = self._start(parsed, key, nonce, timestamp, deadline)
         if view.route == OUTBOX:
             return PlainTextResponse("")
-        return await self._answer(key, deadline)
-
-    def _is_stale(self, view: ClaimView) -> bool:
-        return (utcnow() - view.heartbeat_at).total_seconds() > self.stale_seconds
-
-    async def _answer(self, key: str, deadline: float) -> Response:
-        """Wait for the handler until ``deadline``; then the reply, or the outbox decides."""
-        work = self._running.get(key)
-        if work is not None:
-            remaining = deadline - time.monotonic()
-            if remaining > 0:
-                await asyncio.wait({work}, timeout=remaining)
-            if work.done() and not work.cancelled() and work.exception() is None:
-                reply = work.result()
-                return _xml(reply) if reply else PlainTextResponse("")
+        if job is not None:
+            await self._wait(job, deadline)
+            reply = self._reply_of(job)
+            if reply is not None:
+                return reply
         else:  # the handler runs in another process: watch its claim
             while time.monotonic() < deadline:
                 view = await self._db(self.inbox.get, key)
                 if view is None or view.route != UNDECIDED:
                     break
                 await asyncio.sleep(POLL_SECONDS)
+        return await self._give_up(key)
+
+    def _is_stale(self, view: ClaimView) -> bool:
+        return (utcnow() - view.heartbeat_at).total_seconds() > self.stale_seconds
+
+    async def _wait(self, job: _Job, deadline: float) -> None:
+        """Wait for the handler until ``deadline``, and in any case until its claim is stored:
+        nothing is answered for a message before its claim is (a crash would lose it)."""
+        work = job.work
+        remaining = deadline - time.monotonic()
+        if remaining > 0 and not work.done():
+            await asyncio.wait({work}, timeout=remaining)
+        while job.claimed is None and not work.done():
+            await asyncio.sleep(POLL_SECONDS)
+        if job.claimed is None:  # the claim itself failed: a 500, and WeCom sends it again
+            raise work.exception() or RuntimeError("claim failed")
+
+    @staticmethod
+    def _reply_of(job: _Job) -> Response | None:
+        """The handler's answer when it finished in time (its passive reply, or an empty
+        response when the outbox carries the answer); None while it still runs."""
+        work = job.work
+        if not job.claimed or not work.done() or work.cancelled() or work.exception():
+            return None
+        reply = work.result()
+        return _xml(reply) if reply else PlainTextResponse("")
+
+    async def _give_up(self, key: str) -> Response:
+        """Stop waiting: the outbox decides, unless the reply was settled meanwhile."""
         view = await self._db(self.inbox.give_up_waiting, key)
         if view is not None and view.route == PASSIVE and view.reply:
             return _xml(view.reply)
@@ -215,35 +257,78 @@ class CallbackService:
 
     # -- the work -------------------------------------------------------------------------
     def _start(
-        self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
-    ) -> None:
+        self,
+        parsed: ParsedCallback,
+        key: str,
+        nonce: str,
+        timestamp: str,
+        deadline: float,
+        *,
+        claim: str | None = None,
+    ) -> _Job:
+        """Run the handler in a handler thread; with ``claim`` (the payload), claim the
+        message there first (``job.claimed`` says how that went)."""
         loop = asyncio.get_running_loop()
-        work: asyncio.Future[str | None] = loop.run_in_executor(
-            self._pool, self._work, parsed, key, nonce, timestamp, deadline
+        job = _Job(parsed.message.msg_id, time.monotonic(), None if claim is not None else True)
+        job.work = loop.run_in_executor(
+            self._pool, self._claim_and_work, job, parsed, key, nonce, timestamp, deadline, claim
         )
-        self._running[key] = work
-        self._track(asyncio.create_task(self._supervise(key, work, parsed.message.msg_id)))
+        self._running[key] = job
+        job.work.add_done_callback(functools.partial(self._finished, key, job))
+        return job
 
-    async def _supervise(self, key: str, work: asyncio.Future[str | None], msg_id: str) -> None:
-        """Heartbeat the claim while the handler runs, however long it takes."""
-        try:
-            while True:
-                done, _ = await asyncio.wait({work}, timeout=self.heartbeat_seconds)
-                if done:
-                    break
-                try:
-                    await self._db(self.inbox.heartbeat, key, self.owner)
-                except Exception:
-                    logger.exception("heartbeat for msg %s failed", msg_id)
-        finally:
-            self._running.pop(key, None)
-        if not work.cancelled() and work.exception() is not None:
-            logger.error(
-                "msg %s failed; it is retried after %.0f s",
-                msg_id,
-                self.stale_seconds,
-                exc_info=work.exception(),
-            )
+    def _finished(self, key: str, job: _Job, work: asyncio.Future[str | None]) -> None:
+        if self._running.get(key) is job:
+            del self._running[key]
+        if work.cancelled() or work.exception() is None:
+            return
+        if job.claimed is None:
+            logger.error("msg %s could not be claimed", job.msg_id, exc_info=work.exception())
+            return
+        logger.error(
+            "msg %s failed; it is retried after %.0f s",
+            job.msg_id,
+            self.stale_seconds,
+            exc_info=work.exception(),
+        )
+
+    async def heartbeat_forever(self) -> None:
+        """Refresh the claims of the handlers still running, however long they take."""
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds / 2)
+            now = time.monotonic()
+            due = [
+                (key, job)
+                for key, job in self._running.items()
+                if job.claimed and now - job.beat_at >= self.heartbeat_seconds
+            ]
+            for _key, job in due:
+                job.beat_at = now
+            if due:
+                await self._db(self._heartbeat, due)
+
+    def _heartbeat(self, due: list[tuple[str, _Job]]) -> None:
+        for key, job in due:
+            try:
+                self.inbox.heartbeat(key, self.owner)
+            except Exception:
+                logger.exception("heartbeat for msg %s failed", job.msg_id)
+
+    def _claim_and_work(
+        self,
+        job: _Job,
+        parsed: ParsedCallback,
+        key: str,
+        nonce: str,
+        timestamp: str,
+        deadline: float,
+        claim: str | None,
+    ) -> str | None:
+        if claim is not None:
+            job.claimed = self.inbox.claim(key, self.owner, claim, UNDECIDED)
+            if not job.claimed:
+                return None
+        return self._work(parsed, key, nonce, timestamp, deadline)
 
     def _work(
         self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
@@ -327,8 +412,9 @@ class CallbackService:
                 logger.exception("inbox sweep failed")
 
     async def close(self, timeout: float = 5.0) -> None:
-        if self.tasks:
-            await asyncio.wait(set(self.tasks), timeout=timeout)
+        running = self.tasks
+        if running:
+            await asyncio.wait(running, timeout=timeout)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -423,6 +509,7 @@ def create_app(
         app.state.runtime = runtime
         app.state.callback = callback
         sweeper = asyncio.create_task(callback.sweep_forever())
+        heartbeats = asyncio.create_task(callback.heartbeat_forever())
         if not settings.callback_enabled:
             logger.warning(
                 "local mode: WeCom callback disabled (set WECOM_CORP_ID, WECOM_TOKEN and "
@@ -438,6 +525,7 @@ def create_app(
             yield
         finally:
             sweeper.cancel()
+            heartbeats.cancel()
             await callback.close()
             for stop in reversed(stoppers):
                 stop()
