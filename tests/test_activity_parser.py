@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from handlers.activity.dates import resolve_date
 from handlers.activity.evaluate import load_labelled, load_questions, score
@@ -366,3 +367,22 @@ def test_two_parts_of_one_day_at_two_places_are_two_activities() -> None:
     # the same place in the morning and the afternoon is one report
     assert len(parse_reports("今天上午在江口村开会 下午接着在江口村发资料30份", NOV)) == 1
     assert extract_items("前天去了5户独生子女家庭走访") == [Item("独生子女家庭", 5, "户")]
+
+
+def test_the_quick_report_check_decides_as_the_full_score() -> None:
+    """``reads_like_report`` skips the costly clues only when they could not change the answer."""
+    from bot.web.callbench import faq_questions
+    from handlers.activity.parser import REPORT_THRESHOLD, looks_like_report, reads_like_report
+
+    data = Path(__file__).parent / "data"
+    texts = list(faq_questions())
+    for name in ("activity_reports_dev.yaml", "activity_nonreports_dev.yaml"):
+        for item in yaml.safe_load((data / name).read_text(encoding="utf-8")):
+            texts.append(item["text"] if isinstance(item, dict) else item)
+    sent = datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
+    reports = 0
+    for text in texts:
+        full = looks_like_report(text, sent) >= REPORT_THRESHOLD
+        assert reads_like_report(text, sent) == full, text
+        reports += full
+    assert 0 < reports < len(texts)
