@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import importlib
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -15,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
@@ -37,7 +39,7 @@ from bot.wecom.crypto import (
 )
 from handlers.core.db import utcnow
 from handlers.core.inbox import OUTBOX, PASSIVE, UNDECIDED, ClaimView, Inbox
-from handlers.core.messages import Reply, Target, utf8_len
+from handlers.core.messages import Kind, Reply, Target, utf8_len
 from handlers.core.router import Dispatch
 from handlers.core.state import purge_expired as purge_conversations
 
@@ -52,6 +54,11 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 HEARTBEAT_SECONDS = 2.0
 #: How often the sweeper looks for claims whose owner died, and re-runs them.
 SWEEP_SECONDS = 2.0
+#: Threads for text messages (see CallbackService._hot_pool); when all of them have been busy
+#: this long without finishing anything, the text messages waiting for them go to the general
+#: handler pool.
+HOT_THREADS = 4
+HOT_STUCK_SECONDS = 0.5
 #: A claim that failed this many runs is given up (logged as an error).
 MAX_CLAIM_ATTEMPTS = 5
 #: Finished claims are kept this long: retries and replays inside the signature window are
@@ -91,6 +98,19 @@ class _Job:
     claimed: bool | None
     #: The handler's future: its passive reply, or None.
     work: asyncio.Future[str | None] = field(init=False)
+    #: What the handler thread runs.
+    call: Callable[[], str | None] = field(init=False)
+    #: A text message (counted against the text threads).
+    hot: bool = False
+    #: Held by the thread that runs it (a spilled job is queued in two pools).
+    taken: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Skipped:
+    """What a thread returns for a job another thread already took."""
+
+
+SKIPPED = _Skipped()
 
 
 class CallbackService:
@@ -125,6 +145,16 @@ class CallbackService:
         # Handlers get their own threads, so a burst of slow handlers never delays the
         # database claims and answers of new callbacks (those use the default executor).
         self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
+        # New text messages (nearly all traffic) run on a few threads of their own: with
+        # more threads than cores they mostly wait for the GIL and for each other, and a
+        # callback costs several times the CPU. Slow work spills over to the pool above.
+        self._hot_pool = ThreadPoolExecutor(max_workers=HOT_THREADS, thread_name_prefix="text")
+        #: Text jobs handed to the text threads, oldest first (pruned as they start).
+        self._text_queued: collections.deque[_Job] = collections.deque()
+        #: Text jobs not finished yet.
+        self._text_busy = 0
+        #: When a text thread last started or finished a message (monotonic seconds).
+        self._text_progress_at = 0.0
         self._purged_at = 0.0
 
     @property
@@ -270,12 +300,69 @@ class CallbackService:
         message there first (``job.claimed`` says how that went)."""
         loop = asyncio.get_running_loop()
         job = _Job(parsed.message.msg_id, time.monotonic(), None if claim is not None else True)
-        job.work = loop.run_in_executor(
-            self._pool, self._claim_and_work, job, parsed, key, nonce, timestamp, deadline, claim
+        job.work = loop.create_future()
+        job.call = functools.partial(
+            self._claim_and_work, job, parsed, key, nonce, timestamp, deadline, claim
         )
         self._running[key] = job
         job.work.add_done_callback(functools.partial(self._finished, key, job))
+        if parsed.message.kind is Kind.TEXT:
+            job.hot = True
+            if self._text_busy < HOT_THREADS:  # a text thread starts it at once
+                self._text_progress_at = time.monotonic()
+            self._text_busy += 1
+            self._text_queued.append(job)
+            self._submit(job, self._hot_pool)
+        else:
+            self._submit(job, self._pool)
         return job
+
+    def _submit(self, job: _Job, pool: ThreadPoolExecutor) -> None:
+        done = asyncio.get_running_loop().run_in_executor(pool, self._run, job)
+        done.add_done_callback(functools.partial(self._ran, job))
+
+    @staticmethod
+    def _run(job: _Job) -> str | None | _Skipped:
+        """In a handler thread: run the job unless another thread took it first."""
+        if not job.taken.acquire(blocking=False):
+            return SKIPPED
+        return job.call()
+
+    def _ran(self, job: _Job, done: asyncio.Future[str | None | _Skipped]) -> None:
+        """A handler thread finished ``job``: pass the outcome on."""
+        if not done.cancelled() and done.exception() is None and done.result() is SKIPPED:
+            return  # the other pool's thread ran it
+        if job.hot:
+            self._text_busy -= 1
+            self._text_progress_at = time.monotonic()
+        if job.work.done():
+            return
+        if done.cancelled():
+            job.work.cancel()
+        elif (error := done.exception()) is not None:
+            job.work.set_exception(error)
+        else:
+            job.work.set_result(cast("str | None", done.result()))
+
+    def _spill(self) -> None:
+        """When slow handlers have held every text thread for a while, the text messages
+        queued behind them are offered to the general pool too (whichever thread comes first
+        runs each one)."""
+        queued = self._text_queued
+        while queued and queued[0].taken.locked():
+            queued.popleft()
+        stuck = time.monotonic() - self._text_progress_at
+        if not queued or stuck < HOT_STUCK_SECONDS:
+            return
+        logger.warning(
+            "text handlers busy for %.1f s; %d queued messages go to the general pool",
+            stuck,
+            len(queued),
+        )
+        while queued:
+            job = queued.popleft()
+            if not job.taken.locked():
+                self._submit(job, self._pool)
 
     def _finished(self, key: str, job: _Job, work: asyncio.Future[str | None]) -> None:
         if self._running.get(key) is job:
@@ -292,10 +379,13 @@ class CallbackService:
             exc_info=work.exception(),
         )
 
-    async def heartbeat_forever(self) -> None:
-        """Refresh the claims of the handlers still running, however long they take."""
+    async def watch_forever(self) -> None:
+        """Refresh the claims of the handlers still running, however long they take, and
+        move text messages away from text threads that slow handlers hold."""
+        tick = min(self.heartbeat_seconds, HOT_STUCK_SECONDS) / 2
         while True:
-            await asyncio.sleep(self.heartbeat_seconds / 2)
+            await asyncio.sleep(tick)
+            self._spill()
             now = time.monotonic()
             due = [
                 (key, job)
@@ -416,6 +506,7 @@ class CallbackService:
         if running:
             await asyncio.wait(running, timeout=timeout)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._hot_pool.shutdown(wait=False, cancel_futures=True)
 
 
 def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Reply]) -> None:
@@ -509,7 +600,7 @@ def create_app(
         app.state.runtime = runtime
         app.state.callback = callback
         sweeper = asyncio.create_task(callback.sweep_forever())
-        heartbeats = asyncio.create_task(callback.heartbeat_forever())
+        heartbeats = asyncio.create_task(callback.watch_forever())
         if not settings.callback_enabled:
             logger.warning(
                 "local mode: WeCom callback disabled (set WECOM_CORP_ID, WECOM_TOKEN and "
