@@ -143,7 +143,7 @@ class CallbackService:
         #: Claims this process is running: key -> its job.
         self._running: dict[str, _Job] = {}
         # Handlers get their own threads, so a burst of slow handlers never delays the
-        # database claims and answers of new callbacks (those use the default executor).
+        # retries' database reads (those use the default executor).
         self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
         # New text messages (nearly all traffic) run on a few threads of their own: with
         # more threads than cores they mostly wait for the GIL and for each other, and a
