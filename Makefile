@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres setup lint format bench
+.PHONY: run test test-postgres setup lint format bench bench-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ format: $(STAMP)
 # The callback path against a Flask + wechatpy echo bot (needs Debian's wrk); see bot/web/callbench.py.
 bench: $(STAMP)
 	$(BIN)/xiehui bench callback
+
+# The same bench plus PostgreSQL + redis-server with 1 and 2 workers, on private servers started
+# like the tests' (needs Debian's postgresql and redis-server); see bench/with_servers.py.
+bench-postgres: $(STAMP)
+	$(BIN)/python -m bench.with_servers
