@@ -500,3 +500,47 @@ def test_text_messages_are_answered_while_slow_handlers_hold_every_text_thread(
         release.set()
         assert wait_for(lambda: all(sent_to(f"slow{n}") == 1 for n in range(HOT_THREADS)))
     assert sent_to("quick") == 1
+
+
+def test_a_retry_while_the_first_claim_is_being_stored_gets_the_same_answer(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime
+) -> None:
+    """The claim of a text runs in its handler thread; a retry arriving before it is stored
+    waits for it instead of reading "no claim" and answering an empty 200."""
+    callback = app_client.app.state.callback  # type: ignore[attr-defined]
+    claiming, release = threading.Event(), threading.Event()
+    original = callback.inbox.claim
+
+    def slow_claim(*args, **kwargs):  # type: ignore[no-untyped-def]
+        claiming.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    callback.inbox.claim = slow_claim
+    entered: list[int] = []
+    handle = callback._handle_post
+
+    async def counted(*args):  # type: ignore[no-untyped-def]
+        entered.append(1)
+        return await handle(*args)
+
+    callback._handle_post = counted
+    query, body = wecom.envelope(wecom.text_xml("u1", "帮助", 565656))
+    answers: list[str] = []
+
+    def deliver() -> None:
+        response = app_client.post(f"/wecom/callback?{query}", content=body)
+        assert response.status_code == 200
+        answers.append(response.text)
+
+    first = threading.Thread(target=deliver)
+    first.start()
+    assert claiming.wait(30)
+    retry = threading.Thread(target=deliver)
+    retry.start()
+    assert wait_for(lambda: len(entered) == 2)  # the retry is in while the claim waits
+    release.set()
+    first.join(30)
+    retry.join(30)
+    assert counter.runs == ["565656"]
+    assert len(answers) == 2 and answers[0] and answers[0] == answers[1]

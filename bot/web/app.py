@@ -203,7 +203,14 @@ class CallbackService:
             logger.warning("signed callback with an unusable payload ignored: %s", exc)
             return PlainTextResponse(""), "ignored"
         key = parsed.dedupe_key
-        if key not in self._running:
+        job = self._running.get(key)
+        if job is not None and job.claimed is None:
+            # An earlier delivery's claim is being stored in this process: its outcome
+            # decides (a retry must never read "no claim" and answer an empty 200).
+            await self._claim_settled(job)
+            if job.claimed is None:  # that claim failed (a 500): this delivery claims afresh
+                job = None
+        if job is None:
             if parsed.passive_allowed:
                 # One trip to a handler thread claims the message and runs the handler.
                 job = self._start(parsed, key, nonce, timestamp, deadline, claim=plaintext)
@@ -231,6 +238,8 @@ class CallbackService:
         if view.done:
             return PlainTextResponse("")  # the outbox carries the answer
         job = self._running.get(key)
+        if job is not None and not job.claimed:
+            job = None  # it found the claim taken before, as this delivery did
         if (
             job is None
             and self._is_stale(view)
@@ -263,10 +272,15 @@ class CallbackService:
         remaining = deadline - time.monotonic()
         if remaining > 0 and not work.done():
             await asyncio.wait({work}, timeout=remaining)
-        while job.claimed is None and not work.done():
-            await asyncio.sleep(POLL_SECONDS)
+        await self._claim_settled(job)
         if job.claimed is None:  # the claim itself failed: a 500, and WeCom sends it again
             raise work.exception() or RuntimeError("claim failed")
+
+    @staticmethod
+    async def _claim_settled(job: _Job) -> None:
+        """Until the job's claim is stored or refused (or the job failed before that)."""
+        while job.claimed is None and not job.work.done():
+            await asyncio.sleep(POLL_SECONDS)
 
     @staticmethod
     def _reply_of(job: _Job) -> Response | None:
