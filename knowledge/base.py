@@ -234,6 +234,12 @@ LEAD_CHARS = 200
 PHONES_FILE = Path(__file__).resolve().parent / "dict" / "phones.txt"
 
 
+#: A range of figures written with 至 (4至6个月). The fact sheet writes ranges as 4—6个月; an
+#: answer uses the same form, so the figure a reader looks for reads as the fact sheet has it.
+#: (满3个月至64周岁, two different units, is written with 至 in the fact sheet too.)
+_RANGE_WORD = re.compile(r"\d+(?:至\d+|(元|%|年|个月|周|天|名|岁)至\d+\1)")
+
+
 def supported_phones(path: Path = PHONES_FILE) -> dict[str, frozenset[str]]:
     """Numbers an answer may give, each with the fact-sheet ids that support it."""
     table: dict[str, frozenset[str]] = {}
@@ -268,6 +274,12 @@ def source_issues(entry: Entry) -> list[Issue]:
         elif not backing & set(entry.facts):
             facts = ", ".join(sorted(backing))
             issues.append(Issue("error", where, f"phone number {number} needs fact {facts}"))
+    for found in _RANGE_WORD.finditer(entry.answer):
+        issues.append(
+            Issue(
+                "error", where, f"range {found.group()!r}: write it as the fact sheet does (N—M)"
+            )
+        )
     if len(_DISCLAIMER.findall(entry.answer)) > 1:
         issues.append(Issue("error", where, "more than one disclaimer (以…为准) in the answer"))
     lead = entry.answer.strip().split("\n")[0]

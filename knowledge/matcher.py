@@ -68,6 +68,10 @@ _VERIFY = re.compile(
     r"(这|那)?(是不是真的|是真的吗|是真的不|真的吗|真的假的|对吗|对不对|是这样吗|是不是这样|"
     r"有这回事吗|有这事吗|有没有这回事|属实吗|可信吗)(啊|呀|呢)?"
 )
+#: A sentence of an answer that defers to someone else (具体材料以当地派出所答复为准): it names
+#: what it does not give.
+_DEFERS = re.compile(r"^\s*具体|为准|仅供参考")
+_SENTENCE = re.compile(r"[。！？\n]")
 #: Clauses that carry nothing: dropped before a long message is read.
 FILLER = frozenset(
     {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
@@ -418,6 +422,7 @@ class _Doc:
     variant_words: tuple[frozenset[str], ...] = ()
     gives: frozenset[str] = frozenset()  # what the direct answer gives (dict/focus.txt)
     details: frozenset[str] = frozenset()  # ... and what the whole answer gives
+    body: frozenset[str] = frozenset()  # ... and its lines that are not a disclaimer
 
 
 class Matcher:
@@ -454,6 +459,10 @@ class Matcher:
             focus = self.segmenter.focus
             gives = frozenset(name for name, _, given in focus if given.search(direct))
             details = frozenset(name for name, _, given in focus if given.search(entry.answer))
+            stated = "。".join(
+                part for part in _SENTENCE.split(entry.answer) if not _DEFERS.search(part)
+            )
+            body = frozenset(name for name, _, given in focus if given.search(stated))
             doc = _Doc(
                 entry,
                 counts,
@@ -463,6 +472,7 @@ class Matcher:
                 variant_words,
                 gives,
                 details,
+                body,
             )
             self.docs.append(doc)
             self.groups.setdefault(entry.group_key, []).append(index)
@@ -492,7 +502,9 @@ class Matcher:
         vocabulary = {w: word_df[w] / (n + 1) for w in self.word_idf if freq.get(w)}
         vocabulary.update({self.segmenter.clean(k): 2.0 for e in entries for k in e.keywords})
         vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
-        self.typos = TypoCorrector(vocabulary, self.segmenter.near_forms, freq)
+        self.typos = TypoCorrector(
+            vocabulary, self.segmenter.near_forms, freq, self.segmenter.synonyms
+        )
 
     def _known_pieces(self, words: Iterable[str]) -> tuple[list[str], list[str]]:
         """Split a word the index does not know into parts it does know ("能休" -> "休").
@@ -851,6 +863,7 @@ class Matcher:
                         story_off = False
                 continue
             topics = self._contexts(story, asked, earlier)
+            told = any(w >= 0 for _, w in story)  # topics[0] is a story, not a question
             earlier = story or earlier
             leaning_off = story_off
             # Out of scope alone but not after the story told before it (生的时候打无痛 +
@@ -881,12 +894,45 @@ class Matcher:
                     # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something
                     # the first answer does not give.
                     hit, read = self._first(texts, scope, answered)
+                top = hit.top_entry
+                if answered and top is not None and top.group_key in answered:
+                    # 出事以后多久之内必须报案 + 过了时间还能赔吗: read with the question before
+                    # it, it only repeats that answer; alone it is clearly another question of
+                    # the same subject (whether a late claim is still paid).
+                    alone = self._decide(clause.text, scope)
+                    other = alone.entry
+                    if (
+                        alone.outcome is Outcome.CONFIDENT
+                        and other is not None
+                        and other.group_key not in answered
+                        and _topic_of(other.id) == _topic_of(top.id)
+                        and alone.confidence >= self.params.sure
+                    ):
+                        hit, read = alone, clause.text
                 hits.append(hit)
                 if hit.outcome is Outcome.CONFIDENT:
                     asked = _keep(read[-48:], asked)
                 continue
             alone = self._decide(clause.text, scope)
             joined, read = self._first([t + clause.text for t in topics[:2]], scope)
+            top = joined.top_entry
+            if (
+                answered
+                and top is not None
+                and top.group_key in answered
+                and self.lacks(top, clause.text)
+            ):
+                # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question
+                # before it, it asks what that answer does not give; another entry of the
+                # same subject may.
+                again, read_again = self._first(
+                    [t + clause.text for t in topics[:2]], scope, answered
+                )
+                if again.outcome is Outcome.CONFIDENT and (
+                    alone.outcome is not Outcome.CONFIDENT
+                    or again.confidence >= alone.confidence - self.params.context_bonus
+                ):
+                    joined, read = again, read_again
             if (
                 topics
                 and joined.outcome is Outcome.CONFIDENT
@@ -897,8 +943,10 @@ class Matcher:
                     # who can join?) that the story settles (娃才两个月)
                     or alone.margin < self.params.margin
                     # the story names a family-planning subject the answer alone knows
-                    # nothing of (我是独女 + 能请几天护理假 is not about fathers' leave)
-                    or self._ignores(alone, topics[0], clause.text)
+                    # nothing of (我是独女 + 能请几天护理假 is not about fathers' leave); a
+                    # question before it is no story (柳州二胎产假多少天 + 育儿补贴怎么领 asks
+                    # how to apply, whatever the child)
+                    or (told and self._ignores(alone, topics[0], clause.text))
                     or joined.confidence >= alone.confidence - self.params.context_bonus
                 )
             ):
@@ -981,11 +1029,53 @@ class Matcher:
             source = "text"
         elif not region.is_empty:
             source = "asker"
-        if len(clauses) >= 3 and source == "text":
+        if len(clauses) >= 2 and source == "text":
             region = self.story_region(clauses, asker_region)
         scope = self._scope(fixed, region, source, memo)
         hit = self._lead_with(self._read(fixed, clauses, scope), fixed, scope)
-        return self._compare_regions(hit, cleaned)
+        hit = self._compare_regions(hit, cleaned)
+        return self._complete(hit, fixed, clauses, scope)
+
+    def _complete(
+        self, hit: FaqHit, fixed: str, clauses: Sequence[Clause], scope: _Scope
+    ) -> FaqHit:
+        """A question that asks for two things of one topic (生头胎国家有补助没得 咋个领: an
+        amount and how to apply; 出生登记要多久内办 要带什么材料: a deadline and papers) whose one
+        answer gives only the first gets a second part: the entry of the same topic, among those
+        the question matches, whose direct answer gives what is missing."""
+        entry = hit.entry
+        if hit.outcome is not Outcome.CONFIDENT or entry is None or hit.parts:
+            return hit
+        # what its questions in scope ask for (赡养老人一个月能扣多少 beside it is declined)
+        asked = (
+            "".join(c.text for c in clauses if c.asking and not self.off_clause(c.text))
+            if clauses
+            else fixed
+        )
+        wants = [name for name, pattern, _ in self.segmenter.focus if pattern.search(asked)]
+        body = self.docs[self.index[entry.id]].body
+        missing = {w for w in wants if w not in body}
+        if not missing:
+            return hit
+        topic = _topic_of(entry.id)
+        ranked, _ = self._rank(fixed, scope.memo)
+        # Its questions read with the answer's subject (咋个领 names no topic: 育儿补贴 + 咋个领
+        # picks how to apply), then the message as a whole.
+        choices = [s for s in ranked if s.confidence >= self.params.floor]
+        if entry.keywords and asked != fixed:
+            choices = self._rank(entry.keywords[0] + asked, scope.memo)[0] + choices
+        for scored in choices:
+            other = scored.entry
+            if (
+                other.group_key == entry.group_key
+                or _topic_of(other.id) != topic
+                or not missing & self.docs[self.index[other.id]].gives
+            ):
+                continue
+            extra, note = self.resolve(other.group_key, ranked, scope.region)
+            part = replace(hit, entry=extra, note=note, candidates=(), candidate_notes=())
+            return replace(hit, parts=(hit, part))
+        return hit
 
     def _compare_regions(self, hit: FaqHit, cleaned: str) -> FaqHit:
         """A question comparing regions (我妹在柳州生头胎 我在佛山生二胎 产假各多少天, 广西和广东
@@ -1248,6 +1338,11 @@ ASK_WHERE = {
     "T3": "当地卫生健康部门或妇幼保健院",
     "T4": "当地计生协",
 }
+
+
+def _topic_of(entry_id: str) -> str:
+    """The topic an entry id names (t1.subsidy.amount.national: t1.subsidy)."""
+    return ".".join(entry_id.split(".")[:2])
 
 
 def elsewhere_note(entry: Entry, region: Region) -> str:

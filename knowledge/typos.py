@@ -88,12 +88,16 @@ class TypoCorrector:
         vocabulary: Mapping[str, float],
         near_forms: dict[str, str] | None = None,
         common: Mapping[str, int] | None = None,
+        meaning: Mapping[str, str] | None = None,
     ) -> None:
         """``vocabulary`` maps each word to its weight: when a span reads like several words,
         the heaviest wins (dictionary words over words seen only in some entry's variants).
         ``common`` is a general word-frequency table: a span that is a common word in its own
-        right (出身, 期限, 识字) is left alone."""
+        right (出身, 期限, 识字) is left alone. ``meaning`` maps a word to the word it stands
+        for (the synonym table): two equally likely words that mean the same (交税, 缴税 for
+        教税) are no reason to leave a typo as typed."""
         self.weight = dict(vocabulary)
+        self.meaning = meaning or {}
         self.common = common or {}
         self.words: set[str] = set()
         exact: dict[tuple[str, ...], set[str]] = {}
@@ -145,7 +149,8 @@ class TypoCorrector:
         if not found:
             return None
         ranked = sorted(found, key=lambda w: (self.weight.get(w, 0.0), w), reverse=True)
-        if len(ranked) > 1 and self.weight.get(ranked[0]) == self.weight.get(ranked[1]):
+        tied = [w for w in ranked if self.weight.get(w) == self.weight.get(ranked[0])]
+        if len({self.meaning.get(w, w) for w in tied}) > 1:
             return None  # two equally likely words: leave the question as typed
         return ranked[0]
 

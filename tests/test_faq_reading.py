@@ -175,6 +175,42 @@ def test_lawful_questions_with_the_same_words_are_not_refused(
     assert ask(kb, text).outcome is not Outcome.ILLEGAL
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # money drawn after a death that is kept from the village (冒领)
+        "我婆婆去世半年了 她的特扶金还在打卡上 能不能先不跟村里说 继续领着",
+        "我爸走了 那个奖励扶助金别人不知道的话能接着领吗",
+        # an accident that did not happen, reported to be paid
+        "没摔伤但是想报个意外多拿点保险 怎么弄",
+        # another family's child under one's own name
+        "我侄子的孩子能不能挂我名下领育儿补贴",
+        # a certificate made, or written out by someone who may not issue it
+        "有没有地方能做一个独生子女证 我那个丢了又补不了",
+        "出生证明能不能找人帮忙开一个 孩子是在家生的",
+    ],
+)
+def test_fraud_and_forgery_told_as_a_favour_are_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我爸去世了 他的特扶金还能继续领吗",
+        "老人去世了 奖扶卡要不要注销",
+        "没受伤但是花了检查费 关爱保险能报吗",
+        "我姐姐的孩子在我家住 我能帮她领育儿补贴吗",
+        "在家生的孩子怎么开出生证明",
+        "哪里能办独生子女证",
+        "请医生开个诊断证明 可以报保险吗",
+        "怀孕了要做一个什么证明吗",
+    ],
+)
+def test_the_lawful_side_of_those_plans_is_answered(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
 # -- out of scope --------------------------------------------------------------------------
 
 
@@ -380,3 +416,175 @@ def test_answers_state_todays_figures_in_the_fact_sheets_terms(kb: KnowledgeBase
     assert "5月29日" in day and "成立" in day
     phone = render(ask(kb, "中国人寿报案电话多少 打过去要说些什么", "广西"))
     assert "95519" in phone and "身份证号" in phone and "保单号" in phone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pets and bites
+        "狗咬了要打针吗",
+        "我家猫咪要不要打疫苗",
+        # a car's damage and its insurer
+        "车撞了保险公司不赔怎么办",
+        # a stranger's fee, transfer or link before a benefit is paid: a scam
+        "有人说能帮我办育儿补贴要先交手续费 靠谱吗",
+        "有人打电话说是卫健委的 让我转账领育儿补贴 是真的吗",
+        "短信说育儿补贴要点链接领取 靠谱吗",
+    ],
+)
+def test_near_misses_pets_cars_and_scams_are_declined(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.REJECT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子被狗咬伤了计生保险管不管",
+        "骑电动车被车撞了 骨折了 计生险能赔吗",
+        "育儿补贴在微信上怎么申请",
+    ],
+)
+def test_the_family_insurance_and_the_subsidy_stay_in_scope(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome in (Outcome.CONFIDENT, Outcome.UNSURE)
+
+
+# -- formal register -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("请问包头市是否发放市级育儿补贴？", "包头", "t1.subsidy.amount.baotou"),
+        ("请问增补叶酸的剂量和服用时间是如何规定的？", "", "t3.folic.dose"),
+        ("请问乙肝疫苗的接种程序是怎样的？", "", "t3.vaccine.birth"),
+        ("请问高龄孕产妇的定义是什么？", "", "t3.advanced_age.definition"),
+        ("请问无创产前基因检测适用于孕期哪个阶段？", "", "t3.screen.nipt_timing"),
+        ("请问育儿补贴是否需要缴纳个人所得税？", "南宁", "t1.subsidy.dibao-tax"),
+    ],
+)
+def test_a_question_written_like_a_letter_meets_the_plain_variants(
+    kb: KnowledgeBase, text: str, region: str, expected: str
+) -> None:
+    """Official words (是否发放, 剂量, 服用, 接种程序, 定义, 缴纳) are read as the plain words
+    the variants use, and formal filler (具体规定, 享有, 适用) carries no topic."""
+    assert answered(ask(kb, text, region))[0] == expected
+
+
+# -- a question asking two things of one topic ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an amount, and how to apply (the second question names no topic of its own)
+        ("生第一胎国家有补助没得 咋个领", ["t1.subsidy.amount.national", "t1.subsidy.apply"]),
+        ("育儿补贴一年多少钱怎么申请", ["t1.subsidy.amount.national", "t1.subsidy.apply"]),
+        # a deadline and papers, in either order; the deadline answer's 具体材料以派出所为准
+        # does not give the papers
+        (
+            "出生登记要多久内办 要带什么材料",
+            ["t1.birth.registration.deadline", "t1.birth.registration.materials"],
+        ),
+        (
+            "孩子出生多久要上户口带啥材料",
+            ["t1.birth.registration.materials", "t1.birth.registration.deadline"],
+        ),
+    ],
+)
+def test_the_second_half_of_a_question_gets_the_entry_that_gives_it(
+    kb: KnowledgeBase, text: str, expected: list[str]
+) -> None:
+    assert answered(ask(kb, text)) == expected
+
+
+def test_an_answer_that_gives_both_halves_stands_alone(kb: KnowledgeBase) -> None:
+    # the amount answer states the conditions too: no second part
+    assert answered(ask(kb, "特扶金一个月多少钱 什么条件能领")) == ["t1.assist.special.amount"]
+    # one thing asked: one answer
+    assert answered(ask(kb, "育儿补贴一年多少钱")) == ["t1.subsidy.amount.national"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a child taken in for money
+        "想抱养个男孩 有人说五万块能办好手续 靠谱吗",
+        # a paper that says something false, however it is obtained
+        "医院有没有人能出个假的出院证明 好报计生保险",
+        # a status claimed by a family that is not in it
+        "请问是否有机构可以代办独生子女光荣证？我们家其实有两个孩子。",
+    ],
+)
+def test_false_papers_and_false_status_are_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text, "包头").outcome is Outcome.ILLEGAL
+
+
+def test_the_lawful_side_of_papers_and_status_is_not_refused(kb: KnowledgeBase) -> None:
+    for text in ("我们有独生子女证 但是后来生了二胎 还能领奖励吗", "出院证明丢了怎么办"):
+        assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+def test_two_tax_deductions_get_one_answer_each(kb: KnowledgeBase) -> None:
+    """赡养老人 has its figures in the fact sheet (T1-20) beside the infant one; a deduction it
+    has none for (住房贷款) is declined beside it."""
+    hit = ask(kb, "个税里婴幼儿那项扣到哪个月为止 赡养老人一个月能扣多少")
+    assert answered(hit) == ["t1.tax.infant-care.period", "t1.tax.other-deductions"]
+    hit = ask(kb, "个税里婴幼儿那项扣到哪个月为止 房贷一个月能扣多少")
+    assert answered(hit) == ["t1.tax.infant-care.period"]
+    assert hit.declined == 1
+
+
+def test_two_regions_named_the_asker_own_one_is_asked_about(kb: KnowledgeBase) -> None:
+    """呼市 is what the neighbours get; 我们包头也有吗 asks about 包头, asked by a 包头 member
+    or by someone who gave no region."""
+    for region in ("包头", ""):
+        hit = ask(kb, "呼市那边一孩一万二孩五万 我们包头也有吗", region)
+        assert answered(hit) == ["t1.subsidy.amount.baotou"]
+
+
+def test_a_question_after_another_is_not_read_as_its_story(kb: KnowledgeBase) -> None:
+    """柳州二胎产假多少天 is a question of its own: 育儿补贴怎么领 after it asks how to apply,
+    not how much a second child gets."""
+    hit = ask(kb, "柳州二胎产假多少天 育儿补贴怎么领", "柳州")
+    assert answered(hit) == ["t1.leave.maternity.guangxi", "t1.subsidy.apply"]
+
+
+def test_a_follow_up_asking_what_the_first_answer_lacks_stays_on_its_subject(
+    kb: KnowledgeBase,
+) -> None:
+    """是否需要提交纸质材料 after a question on the infant-care tax deduction asks about that
+    deduction's paperwork (the period entry: 不需要交纸质材料), not the subsidy's papers."""
+    hit = ask(kb, "请问3岁以下婴幼儿照护专项附加扣除的起止时间如何计算？是否需要提交纸质材料？")
+    assert answered(hit)[-1] == "t1.tax.infant-care.period"
+
+
+def test_formal_words_for_what_kind_of_case_carry_no_topic(kb: KnowledgeBase) -> None:
+    hit = ask(
+        kb, "请问何种情况属于高龄孕产妇？本人今年三十五岁，预产期在三十六岁生日之后，是否属于？"
+    )
+    assert answered(hit) == ["t3.advanced_age.definition"]
+
+
+def test_an_increment_of_leave_is_given_with_the_leave_it_adds_to(kb: KnowledgeBase) -> None:
+    """广东 twins: the 178 days (T1-35) the 15 days per extra baby are added to."""
+    hit = ask(kb, "请问广东省双胞胎分娩的产假如何计算？", "汕头")
+    assert hit.entry is not None and "178天" in hit.entry.answer
+
+
+def test_membership_targets_and_leaving(kb: KnowledgeBase) -> None:
+    """才算达标 adds nothing to what is asked; leaving the association says first that it is
+    a member's right (退会自由, T4-09)."""
+    assert answered(ask(kb, "村里会员要发展到占人口多少才算达标", "广西")) == [
+        "t4.member.development"
+    ]
+    hit = ask(kb, "我不想当会员了 能退吗", "柳州")
+    assert hit.entry is not None and "退会自由" in hit.entry.answer.split("\n")[0]
+
+
+def test_a_follow_up_that_alone_is_clearly_another_question_is_answered_as_one(
+    kb: KnowledgeBase,
+) -> None:
+    """过了时间还能赔吗 after the reporting deadline asks whether a late claim is paid (the
+    2-year statute), not the deadline again."""
+    hit = ask(kb, "出事以后多久之内必须报案 过了时间还能赔吗")
+    assert answered(hit) == ["t2.claim.time-limit", "t2.claim.statute"]

@@ -102,7 +102,7 @@ def test_a_guangxi_rule_for_a_baotou_asker_says_where_to_ask(
     result = router.dispatch(text_message("fam-包头", "会员小组多少人一组"), real_services)
     text = texts(result.replies)
     assert text.startswith("以下是广西的规定，您所在的包头请咨询当地计生协。")
-    assert "10至15名" in text
+    assert "10—15名" in text
 
 
 def test_marriage_leave_in_guangxi_is_not_inner_mongolias(

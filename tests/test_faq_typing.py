@@ -53,6 +53,14 @@ def test_a_tie_between_two_words_leaves_the_text_alone() -> None:
     assert TypoCorrector({"保险": 2.0, "保鲜": 1.0}).correct("保显") == "保险"
 
 
+def test_a_tie_between_two_words_that_mean_the_same_is_no_tie(kb: KnowledgeBase) -> None:
+    """教税 sounds like 交税 and 缴税, equally likely, both meaning the income tax."""
+    typos = TypoCorrector({"交税": 3.0, "缴税": 3.0}, meaning={"交税": "个税", "缴税": "个税"})
+    assert typos.correct("要教税吗") in ("要交税吗", "要缴税吗")
+    hit = kb.match("育儿补贴要教税吗")
+    assert hit.entry is not None and hit.entry.id == "t1.subsidy.dibao-tax"
+
+
 def test_a_misspelt_question_is_answered(kb: KnowledgeBase) -> None:
     hit = kb.matcher.match("失毒家庭一个月补多少钱", find_region("广西"))
     assert hit.outcome is Outcome.CONFIDENT and hit.entry is not None

@@ -168,3 +168,32 @@ def test_check_fails_on_sources_notes_numbers_and_answer_shape() -> None:
         entry(id="t2.b", answer="育儿补贴每年3600元，三年10800元，以当地为准。"),
     ]
     assert [i for e in good for i in source_issues(e)] == []
+
+
+def test_check_wants_ranges_written_as_the_fact_sheet_writes_them() -> None:
+    """kb check: a range of figures is written N—M like the fact sheet (孕前4—6个月), so the
+    figure a reader looks for is there as the fact sheet states it; 至 between two different
+    units (满3个月至64周岁) or two dates is how the fact sheet writes those too."""
+    bad = [
+        entry(id="t3.a", answer="一般在计划怀孕前4至6个月做。"),
+        entry(id="t3.b", answer="按每人1000元至5000元罚款。"),
+    ]
+    messages = [i.message for e in bad for i in source_issues(e)]
+    assert messages == [
+        "range '4至6': write it as the fact sheet does (N—M)",
+        "range '1000元至5000元': write it as the fact sheet does (N—M)",
+    ]
+    good = [
+        entry(id="t3.c", answer="一般在计划怀孕前4—6个月做。"),
+        entry(id="t3.d", answer="出生满3个月至64周岁的家庭成员可以参保。"),
+        entry(id="t3.e", answer="最小子女在1980年1月1日至2015年12月31日期间出生。"),
+    ]
+    assert [i for e in good for i in source_issues(e)] == []
+
+
+def test_knowledge_base_writes_ranges_and_app_names_as_the_fact_sheet() -> None:
+    """The shipped answers give 4—6个月 and 个人所得税App as the fact sheet has them."""
+    files, _ = load_directory(Path(__file__).parent.parent / "knowledge" / "data")
+    answers = "".join(e.answer for f in files for e in f.entries)
+    assert "4—6个月" in answers and "4至6个月" not in answers
+    assert "个人所得税App" in answers and "“个人所得税”App" not in answers
