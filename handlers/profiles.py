@@ -15,6 +15,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
+from handlers.core import hotsql
 from handlers.core.db import session_scope, upsert, utcnow
 from knowledge.regions import Region
 
@@ -40,8 +41,7 @@ _REMEMBERED: Any = core_select(_PROFILE.c.province, _PROFILE.c.city).where(
 def remembered_region(engine: Engine, channel: str, user_id: str) -> Region:
     """The region remembered for this asker, or an empty Region."""
     # Read for every family question: one prebuilt statement, no ORM session.
-    with engine.connect() as connection:
-        row = connection.execute(_REMEMBERED, {"channel": channel, "user_id": user_id}).first()
+    row = hotsql.execute(engine, _REMEMBERED, {"channel": channel, "user_id": user_id}).first()
     return Region(row[0], row[1]) if row else Region()
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from handlers.activity.dates import resolve_date
 from handlers.activity.evaluate import load_labelled, load_questions, score
@@ -522,3 +523,22 @@ def test_one_day_and_place_said_twice_and_two_days_named_together() -> None:
     # the first date said is the activity's
     span = resolve_date("前天在江口村开会 昨天和今天没搞", late)
     assert span is not None and span.start == span.end == date(2026, 11, 28)
+
+
+def test_the_quick_report_check_decides_as_the_full_score() -> None:
+    """``reads_like_report`` skips the costly clues only when they could not change the answer."""
+    from bot.web.callbench import faq_questions
+    from handlers.activity.parser import REPORT_THRESHOLD, looks_like_report, reads_like_report
+
+    data = Path(__file__).parent / "data"
+    texts = list(faq_questions())
+    for name in ("activity_reports_dev.yaml", "activity_nonreports_dev.yaml"):
+        for item in yaml.safe_load((data / name).read_text(encoding="utf-8")):
+            texts.append(item["text"] if isinstance(item, dict) else item)
+    sent = datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
+    reports = 0
+    for text in texts:
+        full = looks_like_report(text, sent) >= REPORT_THRESHOLD
+        assert reads_like_report(text, sent) == full, text
+        reports += full
+    assert 0 < reports < len(texts)

@@ -6,6 +6,7 @@ import base64
 import os
 import random
 import string
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -448,3 +449,98 @@ def test_a_fresh_claim_is_not_taken_over_and_the_retry_waits(
         assert time.monotonic() - started >= 0.2
         assert counter.runs == []
         assert inbox.get("msg:626262").route == "outbox"
+
+
+def test_text_messages_are_answered_while_slow_handlers_hold_every_text_thread(
+    tmp_path: Path, redis: Redis, fake: FakeWeCom, wecom: WeComClient
+) -> None:
+    """Text messages run on a few threads of their own; when slow handlers hold all of them,
+    the next messages go to the general handler pool instead of waiting behind them."""
+    from bot.web.app import HOT_THREADS
+
+    release = threading.Event()
+
+    def slow_runtime(settings: Settings) -> Runtime:
+        runtime = build_runtime(settings)
+        original = runtime.router.dispatch
+
+        def dispatch(message, services) -> Dispatch:  # type: ignore[no-untyped-def]
+            if message.text == "慢":
+                release.wait(60)
+            return original(message, services)
+
+        runtime.router.dispatch = dispatch  # type: ignore[method-assign]
+        return runtime
+
+    settings = make_settings(
+        tmp_path, redis, WECOM_API_BASE=fake.base_url, XIEHUI_PASSIVE_REPLY_SECONDS=0.05
+    )
+    with TestClient(create_app(settings, runtime_factory=slow_runtime)) as client:
+
+        def post(user: str, text: str, msg_id: int) -> int:
+            query, body = wecom.envelope(wecom.text_xml(user, text, msg_id))
+            return client.post(f"/wecom/callback?{query}", content=body).status_code
+
+        assert post("first", "帮助", 6999) == 200  # a text thread has finished something
+        slow = [
+            threading.Thread(target=post, args=(f"slow{n}", "慢", 7000 + n))
+            for n in range(HOT_THREADS)
+        ]
+        for thread in slow:
+            thread.start()
+        for thread in slow:
+            thread.join(30)
+        assert post("quick", "帮助", 7100) == 200
+
+        def sent_to(user: str) -> int:
+            return sum(c.body["touser"] == user for c in fake.calls("/cgi-bin/message/send"))
+
+        assert wait_for(lambda: sent_to("quick") == 1)
+        assert all(sent_to(f"slow{n}") == 0 for n in range(HOT_THREADS))  # still held
+        release.set()
+        assert wait_for(lambda: all(sent_to(f"slow{n}") == 1 for n in range(HOT_THREADS)))
+    assert sent_to("quick") == 1
+
+
+def test_a_retry_while_the_first_claim_is_being_stored_gets_the_same_answer(
+    app_client: TestClient, wecom: WeComClient, counter: CountingRuntime
+) -> None:
+    """The claim of a text runs in its handler thread; a retry arriving before it is stored
+    waits for it instead of reading "no claim" and answering an empty 200."""
+    callback = app_client.app.state.callback  # type: ignore[attr-defined]
+    claiming, release = threading.Event(), threading.Event()
+    original = callback.inbox.claim
+
+    def slow_claim(*args, **kwargs):  # type: ignore[no-untyped-def]
+        claiming.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    callback.inbox.claim = slow_claim
+    entered: list[int] = []
+    handle = callback._handle_post
+
+    async def counted(*args):  # type: ignore[no-untyped-def]
+        entered.append(1)
+        return await handle(*args)
+
+    callback._handle_post = counted
+    query, body = wecom.envelope(wecom.text_xml("u1", "帮助", 565656))
+    answers: list[str] = []
+
+    def deliver() -> None:
+        response = app_client.post(f"/wecom/callback?{query}", content=body)
+        assert response.status_code == 200
+        answers.append(response.text)
+
+    first = threading.Thread(target=deliver)
+    first.start()
+    assert claiming.wait(30)
+    retry = threading.Thread(target=deliver)
+    retry.start()
+    assert wait_for(lambda: len(entered) == 2)  # the retry is in while the claim waits
+    release.set()
+    first.join(30)
+    retry.join(30)
+    assert counter.runs == ["565656"]
+    assert len(answers) == 2 and answers[0] and answers[0] == answers[1]

@@ -11,13 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from redis import Redis
-from sqlalchemy import text
+from sqlalchemy import column, select, table, text
 from sqlalchemy.engine import Engine
 
 from bot.web import metrics
 from bot.web.app import create_app
 from bot.web.faultbench import free_port
 from bot.wecom.client import WeComClient
+from handlers.core import hotsql
 from handlers.core.messages import Target
 from handlers.core.outbox import Outbox
 from handlers.core.redisguard import RedisGuard
@@ -103,6 +104,11 @@ def test_database_errors_are_counted(engine: Engine) -> None:
     with pytest.raises(Exception, match="no_such_table"), engine.connect() as connection:
         connection.execute(text("SELECT * FROM no_such_table"))
     assert sample("xiehui_db_errors_total") == before + 1
+    # the callback's hot path runs on the driver directly; its errors count too
+    missing = select(column("x")).select_from(table("no_such_table"))
+    with pytest.raises(Exception, match="no_such_table"):
+        hotsql.execute(engine, missing, {})
+    assert sample("xiehui_db_errors_total") == before + 2
 
 
 class HeldLease:

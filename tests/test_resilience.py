@@ -357,7 +357,7 @@ def test_a_newline_in_msg_id_cannot_forge_log_lines(
         "<MsgId>1</MsgId>", "<MsgId>7\n2026-01-01 INFO forged line</MsgId>"
     )
     query, body = wecom.envelope(xml)
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.DEBUG):
         assert client.post(f"/wecom/callback?{query}", content=body).status_code == 200
     assert not any("\n" in record.getMessage() for record in caplog.records)
     assert any("msg=7_2026-01-01_INFO_forged_line" in r.getMessage() for r in caplog.records)

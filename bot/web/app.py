@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import collections
+import functools
 import importlib
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
@@ -35,7 +39,7 @@ from bot.wecom.crypto import (
 )
 from handlers.core.db import utcnow
 from handlers.core.inbox import OUTBOX, PASSIVE, UNDECIDED, ClaimView, Inbox
-from handlers.core.messages import Reply, Target, utf8_len
+from handlers.core.messages import Kind, Reply, Target, utf8_len
 from handlers.core.router import Dispatch
 from handlers.core.state import purge_expired as purge_conversations
 
@@ -50,6 +54,11 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 HEARTBEAT_SECONDS = 2.0
 #: How often the sweeper looks for claims whose owner died, and re-runs them.
 SWEEP_SECONDS = 2.0
+#: Threads for text messages (see CallbackService._hot_pool); when all of them have been busy
+#: this long without finishing anything, the text messages waiting for them go to the general
+#: handler pool.
+HOT_THREADS = 4
+HOT_STUCK_SECONDS = 0.5
 #: A claim that failed this many runs is given up (logged as an error).
 MAX_CLAIM_ATTEMPTS = 5
 #: Finished claims are kept this long: retries and replays inside the signature window are
@@ -77,6 +86,33 @@ def _xml(body: str) -> Response:
     return PlainTextResponse(body, media_type="text/xml")
 
 
+@dataclass(eq=False)
+class _Job:
+    """A handler running in this process for one message."""
+
+    msg_id: str
+    #: When its claim was last refreshed (monotonic seconds).
+    beat_at: float
+    #: Set by the handler thread once the claim is stored: True (ours) or False (claimed
+    #: before, by anyone); None until then. A job started on a claim it holds starts True.
+    claimed: bool | None
+    #: The handler's future: its passive reply, or None.
+    work: asyncio.Future[str | None] = field(init=False)
+    #: What the handler thread runs.
+    call: Callable[[], str | None] = field(init=False)
+    #: A text message (counted against the text threads).
+    hot: bool = False
+    #: Held by the thread that runs it (a spilled job is queued in two pools).
+    taken: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Skipped:
+    """What a thread returns for a job another thread already took."""
+
+
+SKIPPED = _Skipped()
+
+
 class CallbackService:
     """Verify, decrypt, claim and answer WeCom callbacks without blocking on slow work.
 
@@ -102,23 +138,33 @@ class CallbackService:
         self.stale_seconds = settings.claim_stale_seconds
         # several heartbeats fit in the stale time, so one late heartbeat is never a takeover
         self.heartbeat_seconds = min(HEARTBEAT_SECONDS, self.stale_seconds / 4)
-        self.tasks: set[asyncio.Task[Any]] = set()
         #: Event name -> hook run instead of the router (e.g. kf_msg_or_event for 微信客服).
         self.event_hooks: dict[str, EventHook] = {}
-        #: Claims this process is running: key -> the work's future (the passive reply or None).
-        self._running: dict[str, asyncio.Future[str | None]] = {}
+        #: Claims this process is running: key -> its job.
+        self._running: dict[str, _Job] = {}
         # Handlers get their own threads, so a burst of slow handlers never delays the
-        # database claims and answers of new callbacks (those use the default executor).
+        # retries' database reads (those use the default executor).
         self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
+        # New text messages (nearly all traffic) run on a few threads of their own: with
+        # more threads than cores they mostly wait for the GIL and for each other, and a
+        # callback costs several times the CPU. Slow work spills over to the pool above.
+        self._hot_pool = ThreadPoolExecutor(max_workers=HOT_THREADS, thread_name_prefix="text")
+        #: Text jobs handed to the text threads, oldest first (pruned as they start).
+        self._text_queued: collections.deque[_Job] = collections.deque()
+        #: Text jobs not finished yet.
+        self._text_busy = 0
+        #: When a text thread last started or finished a message (monotonic seconds).
+        self._text_progress_at = 0.0
         self._purged_at = 0.0
 
     @property
     def redis(self) -> Any:
         return self.runtime.services.redis
 
-    def _track(self, task: asyncio.Task[Any]) -> None:
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+    @property
+    def tasks(self) -> set[asyncio.Future[str | None]]:
+        """The handlers this process is running now."""
+        return {job.work for job in self._running.values()}
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.to_thread(fn, *args)
@@ -157,12 +203,25 @@ class CallbackService:
             logger.warning("signed callback with an unusable payload ignored: %s", exc)
             return PlainTextResponse(""), "ignored"
         key = parsed.dedupe_key
-        route = UNDECIDED if parsed.passive_allowed else OUTBOX
-        if await self._db(self.inbox.claim, key, self.owner, plaintext, route):
-            self._start(parsed, key, nonce, timestamp, deadline)
-            if route == OUTBOX:  # no passive reply possible: nothing to wait for
+        job = self._running.get(key)
+        if job is not None and job.claimed is None:
+            # An earlier delivery's claim is being stored in this process: its outcome
+            # decides (a retry must never read "no claim" and answer an empty 200).
+            await self._claim_settled(job)
+            if job.claimed is None:  # that claim failed (a 500): this delivery claims afresh
+                job = None
+        if job is None:
+            if parsed.passive_allowed:
+                # One trip to a handler thread claims the message and runs the handler.
+                job = self._start(parsed, key, nonce, timestamp, deadline, claim=plaintext)
+                await self._wait(job, deadline)
+                if job.claimed:
+                    return self._reply_of(job) or await self._give_up(key), "new"
+                # claimed before (by anyone): a retry
+            elif await self._db(self.inbox.claim, key, self.owner, plaintext, OUTBOX):
+                # no passive reply possible: nothing to wait for once the claim is stored
+                self._start(parsed, key, nonce, timestamp, deadline)
                 return PlainTextResponse(""), "new"
-            return await self._answer(key, deadline), "new"
         logger.debug("msg=%s is a retry", parsed.message.msg_id)
         return await self._retry(parsed, key, nonce, timestamp, deadline), "retry"
 
@@ -178,36 +237,63 @@ class CallbackService:
             return _xml(view.reply)
         if view.done:
             return PlainTextResponse("")  # the outbox carries the answer
+        job = self._running.get(key)
+        if job is not None and not job.claimed:
+            job = None  # it found the claim taken before, as this delivery did
         if (
-            key not in self._running
+            job is None
             and self._is_stale(view)
             and await self._db(self.inbox.take_over, view, self.owner, self.stale_seconds)
         ):
             logger.warning("msg=%s: claim of a dead worker taken over", parsed.message.msg_id)
-            self._start(parsed, key, nonce, timestamp, deadline)
+            job = self._start(parsed, key, nonce, timestamp, deadline)
         if view.route == OUTBOX:
             return PlainTextResponse("")
-        return await self._answer(key, deadline)
-
-    def _is_stale(self, view: ClaimView) -> bool:
-        return (utcnow() - view.heartbeat_at).total_seconds() > self.stale_seconds
-
-    async def _answer(self, key: str, deadline: float) -> Response:
-        """Wait for the handler until ``deadline``; then the reply, or the outbox decides."""
-        work = self._running.get(key)
-        if work is not None:
-            remaining = deadline - time.monotonic()
-            if remaining > 0:
-                await asyncio.wait({work}, timeout=remaining)
-            if work.done() and not work.cancelled() and work.exception() is None:
-                reply = work.result()
-                return _xml(reply) if reply else PlainTextResponse("")
+        if job is not None:
+            await self._wait(job, deadline)
+            reply = self._reply_of(job)
+            if reply is not None:
+                return reply
         else:  # the handler runs in another process: watch its claim
             while time.monotonic() < deadline:
                 view = await self._db(self.inbox.get, key)
                 if view is None or view.route != UNDECIDED:
                     break
                 await asyncio.sleep(POLL_SECONDS)
+        return await self._give_up(key)
+
+    def _is_stale(self, view: ClaimView) -> bool:
+        return (utcnow() - view.heartbeat_at).total_seconds() > self.stale_seconds
+
+    async def _wait(self, job: _Job, deadline: float) -> None:
+        """Wait for the handler until ``deadline``, and in any case until its claim is stored:
+        nothing is answered for a message before its claim is (a crash would lose it)."""
+        work = job.work
+        remaining = deadline - time.monotonic()
+        if remaining > 0 and not work.done():
+            await asyncio.wait({work}, timeout=remaining)
+        await self._claim_settled(job)
+        if job.claimed is None:  # the claim itself failed: a 500, and WeCom sends it again
+            raise work.exception() or RuntimeError("claim failed")
+
+    @staticmethod
+    async def _claim_settled(job: _Job) -> None:
+        """Until the job's claim is stored or refused (or the job failed before that)."""
+        while job.claimed is None and not job.work.done():
+            await asyncio.sleep(POLL_SECONDS)
+
+    @staticmethod
+    def _reply_of(job: _Job) -> Response | None:
+        """The handler's answer when it finished in time (its passive reply, or an empty
+        response when the outbox carries the answer); None while it still runs."""
+        work = job.work
+        if not job.claimed or not work.done() or work.cancelled() or work.exception():
+            return None
+        reply = work.result()
+        return _xml(reply) if reply else PlainTextResponse("")
+
+    async def _give_up(self, key: str) -> Response:
+        """Stop waiting: the outbox decides, unless the reply was settled meanwhile."""
         view = await self._db(self.inbox.give_up_waiting, key)
         if view is not None and view.route == PASSIVE and view.reply:
             return _xml(view.reply)
@@ -215,35 +301,138 @@ class CallbackService:
 
     # -- the work -------------------------------------------------------------------------
     def _start(
-        self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
-    ) -> None:
+        self,
+        parsed: ParsedCallback,
+        key: str,
+        nonce: str,
+        timestamp: str,
+        deadline: float,
+        *,
+        claim: str | None = None,
+    ) -> _Job:
+        """Run the handler in a handler thread; with ``claim`` (the payload), claim the
+        message there first (``job.claimed`` says how that went)."""
         loop = asyncio.get_running_loop()
-        work: asyncio.Future[str | None] = loop.run_in_executor(
-            self._pool, self._work, parsed, key, nonce, timestamp, deadline
+        job = _Job(parsed.message.msg_id, time.monotonic(), None if claim is not None else True)
+        job.work = loop.create_future()
+        job.call = functools.partial(
+            self._claim_and_work, job, parsed, key, nonce, timestamp, deadline, claim
         )
-        self._running[key] = work
-        self._track(asyncio.create_task(self._supervise(key, work, parsed.message.msg_id)))
+        self._running[key] = job
+        job.work.add_done_callback(functools.partial(self._finished, key, job))
+        if parsed.message.kind is Kind.TEXT:
+            job.hot = True
+            if self._text_busy < HOT_THREADS:  # a text thread starts it at once
+                self._text_progress_at = time.monotonic()
+            self._text_busy += 1
+            self._text_queued.append(job)
+            self._submit(job, self._hot_pool)
+        else:
+            self._submit(job, self._pool)
+        return job
 
-    async def _supervise(self, key: str, work: asyncio.Future[str | None], msg_id: str) -> None:
-        """Heartbeat the claim while the handler runs, however long it takes."""
-        try:
-            while True:
-                done, _ = await asyncio.wait({work}, timeout=self.heartbeat_seconds)
-                if done:
-                    break
-                try:
-                    await self._db(self.inbox.heartbeat, key, self.owner)
-                except Exception:
-                    logger.exception("heartbeat for msg %s failed", msg_id)
-        finally:
-            self._running.pop(key, None)
-        if not work.cancelled() and work.exception() is not None:
-            logger.error(
-                "msg %s failed; it is retried after %.0f s",
-                msg_id,
-                self.stale_seconds,
-                exc_info=work.exception(),
-            )
+    def _submit(self, job: _Job, pool: ThreadPoolExecutor) -> None:
+        done = asyncio.get_running_loop().run_in_executor(pool, self._run, job)
+        done.add_done_callback(functools.partial(self._ran, job))
+
+    @staticmethod
+    def _run(job: _Job) -> str | None | _Skipped:
+        """In a handler thread: run the job unless another thread took it first."""
+        if not job.taken.acquire(blocking=False):
+            return SKIPPED
+        return job.call()
+
+    def _ran(self, job: _Job, done: asyncio.Future[str | None | _Skipped]) -> None:
+        """A handler thread finished ``job``: pass the outcome on."""
+        if not done.cancelled() and done.exception() is None and done.result() is SKIPPED:
+            return  # the other pool's thread ran it
+        if job.hot:
+            self._text_busy -= 1
+            self._text_progress_at = time.monotonic()
+        if job.work.done():
+            return
+        if done.cancelled():
+            job.work.cancel()
+        elif (error := done.exception()) is not None:
+            job.work.set_exception(error)
+        else:
+            job.work.set_result(cast("str | None", done.result()))
+
+    def _spill(self) -> None:
+        """When slow handlers have held every text thread for a while, the text messages
+        queued behind them are offered to the general pool too (whichever thread comes first
+        runs each one)."""
+        queued = self._text_queued
+        while queued and queued[0].taken.locked():
+            queued.popleft()
+        stuck = time.monotonic() - self._text_progress_at
+        if not queued or stuck < HOT_STUCK_SECONDS:
+            return
+        logger.warning(
+            "text handlers busy for %.1f s; %d queued messages go to the general pool",
+            stuck,
+            len(queued),
+        )
+        while queued:
+            job = queued.popleft()
+            if not job.taken.locked():
+                self._submit(job, self._pool)
+
+    def _finished(self, key: str, job: _Job, work: asyncio.Future[str | None]) -> None:
+        if self._running.get(key) is job:
+            del self._running[key]
+        if work.cancelled() or work.exception() is None:
+            return
+        if job.claimed is None:
+            logger.error("msg %s could not be claimed", job.msg_id, exc_info=work.exception())
+            return
+        logger.error(
+            "msg %s failed; it is retried after %.0f s",
+            job.msg_id,
+            self.stale_seconds,
+            exc_info=work.exception(),
+        )
+
+    async def watch_forever(self) -> None:
+        """Refresh the claims of the handlers still running, however long they take, and
+        move text messages away from text threads that slow handlers hold."""
+        tick = min(self.heartbeat_seconds, HOT_STUCK_SECONDS) / 2
+        while True:
+            await asyncio.sleep(tick)
+            self._spill()
+            now = time.monotonic()
+            due = [
+                (key, job)
+                for key, job in self._running.items()
+                if job.claimed and now - job.beat_at >= self.heartbeat_seconds
+            ]
+            for _key, job in due:
+                job.beat_at = now
+            if due:
+                await self._db(self._heartbeat, due)
+
+    def _heartbeat(self, due: list[tuple[str, _Job]]) -> None:
+        for key, job in due:
+            try:
+                self.inbox.heartbeat(key, self.owner)
+            except Exception:
+                logger.exception("heartbeat for msg %s failed", job.msg_id)
+
+    def _claim_and_work(
+        self,
+        job: _Job,
+        parsed: ParsedCallback,
+        key: str,
+        nonce: str,
+        timestamp: str,
+        deadline: float,
+        claim: str | None,
+    ) -> str | None:
+        if claim is not None:
+            job.claimed = self.inbox.claim(key, self.owner, claim, UNDECIDED)
+            if not job.claimed:
+                return None
+        return self._work(parsed, key, nonce, timestamp, deadline)
 
     def _work(
         self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float
@@ -327,9 +516,11 @@ class CallbackService:
                 logger.exception("inbox sweep failed")
 
     async def close(self, timeout: float = 5.0) -> None:
-        if self.tasks:
-            await asyncio.wait(set(self.tasks), timeout=timeout)
+        running = self.tasks
+        if running:
+            await asyncio.wait(running, timeout=timeout)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._hot_pool.shutdown(wait=False, cancel_futures=True)
 
 
 def enqueue_replies(runtime: Runtime, key: str, user_id: str, replies: list[Reply]) -> None:
@@ -423,6 +614,7 @@ def create_app(
         app.state.runtime = runtime
         app.state.callback = callback
         sweeper = asyncio.create_task(callback.sweep_forever())
+        heartbeats = asyncio.create_task(callback.watch_forever())
         if not settings.callback_enabled:
             logger.warning(
                 "local mode: WeCom callback disabled (set WECOM_CORP_ID, WECOM_TOKEN and "
@@ -438,6 +630,7 @@ def create_app(
             yield
         finally:
             sweeper.cancel()
+            heartbeats.cancel()
             await callback.close()
             for stop in reversed(stoppers):
                 stop()

@@ -121,13 +121,17 @@ def record_redis_error() -> None:
 
 
 def count_db_errors(engine: Engine) -> None:
-    """Count every statement that raises on ``engine`` (SQLAlchemy's handle_error event)."""
+    """Count every statement that raises on ``engine``: SQLAlchemy's handle_error event, and
+    the hot path's own hook (its statements bypass SQLAlchemy's execution)."""
     from sqlalchemy import event
+
+    from handlers.core import hotsql
 
     def _error(_context: Any) -> None:
         DB_ERRORS.inc()
 
     event.listen(engine, "handle_error", _error)
+    hotsql.hot(engine).on_error(_error)
 
 
 class OutboxCollector(Collector):

@@ -8,6 +8,7 @@ exception type for every way a callback can fail verification.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import re
@@ -75,6 +76,9 @@ class WeComCrypto:
         self.key = base64.b64decode(encoding_aes_key + "=")
         if len(self.key) != 32:
             raise ValueError("EncodingAESKey does not decode to 32 bytes")
+        # Built once: they hold only the key (each call makes its own encryptor/decryptor).
+        self._cipher = WeChatCipher(self.key)
+        self._prp = _CsprngPrpCrypto(self.key)
 
     # -- verification ---------------------------------------------------------------------
     def _check(self, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
@@ -88,7 +92,7 @@ class WeComCrypto:
             raw = base64.b64decode(encrypt, validate=False)
             if not raw or len(raw) % BLOCK_SIZE:
                 raise CallbackError("ciphertext length is not a multiple of 32")
-            plain: bytes = WeChatCipher(self.key).decrypt(raw)
+            plain: bytes = self._cipher.decrypt(raw)
         except CallbackError:
             raise
         except Exception as exc:
@@ -133,8 +137,9 @@ class WeComCrypto:
 
     # -- replies ---------------------------------------------------------------------------
     def encrypt(self, plaintext: str, random_prefix: str | None = None) -> str:
-        crypto = _CsprngPrpCrypto(self.key)
+        crypto = self._prp
         if random_prefix is not None:
+            crypto = _CsprngPrpCrypto(self.key)
             crypto.get_random_string = lambda: random_prefix  # type: ignore[method-assign]
         return str(crypto.encrypt(plaintext, self.corp_id).decode("ascii"))
 
@@ -157,13 +162,66 @@ def pkcs7_pad(data: bytes) -> bytes:
     return bytes(PKCS7Encoder.encode(data))
 
 
+#: A flat callback document and one of its elements: ``<Name>text</Name>`` or
+#: ``<Name><![CDATA[text]]></Name>``.
+_FLAT_DOC = re.compile(r"\s*<xml>(.*)</xml>\s*", re.S)
+_FLAT_ELEMENT = re.compile(
+    r"\s*<([A-Za-z_][A-Za-z0-9_.-]*)>(?:<!\[CDATA\[(.*?)\]\]>|([^<&]*))</\1>", re.S
+)
+#: What an XML parser would refuse or rewrite (control characters, CR line ends).
+_NOT_FLAT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def flat_xml(text: str) -> dict[str, str | None] | None:
+    """The fields of a flat ``<xml>`` document, exactly as ``xmltodict.parse(text)["xml"]``
+    gives them (text stripped, empty as None); None for any other shape (nested elements,
+    attributes, entities, a declaration, repeated names …), which the caller parses with
+    xmltodict. Every callback envelope and text message is flat, and this costs a fraction
+    of a full parse."""
+    doc = _FLAT_DOC.fullmatch(text)
+    if doc is None or _NOT_FLAT_TEXT.search(text):
+        return None
+    body = doc.group(1)
+    fields: dict[str, str | None] = {}
+    position = 0
+    while True:
+        element = _FLAT_ELEMENT.match(body, position)
+        if element is None:
+            break
+        name, cdata, plain = element.groups()
+        value = cdata if cdata is not None else plain
+        if name in fields or "]]>" in value:  # a list, or CDATA split in sections
+            return None
+        fields[name] = value.strip() or None
+        position = element.end()
+    if body[position:].strip() or not fields:
+        return None
+    return fields
+
+
+def parse_xml(text: str | bytes) -> dict[str, Any] | None:
+    """The children of the ``<xml>`` root as a dict (None when the root is not ``<xml>``
+    with children); raises ``ValueError`` for text that is not XML."""
+    if isinstance(text, bytes):
+        with contextlib.suppress(UnicodeDecodeError):  # another encoding: xmltodict decides
+            text = text.decode("utf-8")
+    flat = flat_xml(text) if isinstance(text, str) else None
+    if flat is not None:
+        return flat
+    try:
+        doc = xmltodict.parse(text)
+    except Exception:
+        raise ValueError("not XML") from None
+    root = doc.get("xml") if isinstance(doc, dict) else None
+    return root if isinstance(root, dict) else None
+
+
 def _envelope_encrypt(body: bytes) -> str:
     try:
-        doc = xmltodict.parse(body)
-    except Exception:
+        xml = parse_xml(body)
+    except ValueError:
         raise MalformedCallback("body is not XML") from None
-    xml = doc.get("xml") if isinstance(doc, dict) else None
-    encrypt = xml.get("Encrypt") if isinstance(xml, dict) else None
+    encrypt = xml.get("Encrypt") if xml is not None else None
     if not isinstance(encrypt, str) or not encrypt:
         raise MalformedCallback("no Encrypt element")
     return encrypt
@@ -214,11 +272,10 @@ def parse_callback(plaintext: str) -> ParsedCallback:
     Raises MalformedCallback for anything that is not a ``<xml>`` message with a sender.
     """
     try:
-        doc = xmltodict.parse(plaintext)
-    except Exception:
+        raw = parse_xml(plaintext)
+    except ValueError:
         raise MalformedCallback("decrypted payload is not XML") from None
-    raw = doc.get("xml") if isinstance(doc, dict) else None
-    if not isinstance(raw, dict):
+    if raw is None:
         raise MalformedCallback("decrypted payload has no <xml> message")
     user = _field(raw, "FromUserName").strip()
     msg_type = _field(raw, "MsgType").lower()

@@ -1109,6 +1109,30 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
     return max(0.0, min(1.0, score))
 
 
+#: What the costly clues of :func:`looks_like_report` (date, place, people or items) add at most.
+_MOST_FROM_CLUES = 0.2 + 0.15 + 0.3
+
+
+def reads_like_report(text: str, sent: datetime | None = None) -> bool:
+    """``looks_like_report(text, sent) >= REPORT_THRESHOLD``, without looking for a date, a
+    place or counts when the cheap clues already rule it out (most questions: the penalty of
+    a question mark or 吗 leaves too little for them to make up)."""
+    body = strip_report_prefix(fold(text.strip()))
+    if len(body) < 6:
+        return False
+    cheap = 0.35 if _ACTIVITY_WORDS.search(body) else 0.0
+    cheap += 0.1 if _DONE.search(body) else 0.0
+    if _QUESTION.search(_TAUGHT.sub("", body)):
+        cheap -= 0.6
+    if _WISH.search(body):
+        cheap -= 0.25
+    if _NOT_DONE.search(body):
+        cheap -= 0.5
+    if cheap + _MOST_FROM_CLUES < REPORT_THRESHOLD - 1e-9:
+        return False
+    return looks_like_report(text, sent) >= REPORT_THRESHOLD
+
+
 # -- several activities in one message ---------------------------------------------------------
 
 _HAS_CONTENT = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -1151,7 +1175,7 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     merged = _same_day_and_place(merged, sent)
     if len(merged) < 2:
         return [body]
-    if _reportable(lead) and looks_like_report(lead, sent) >= REPORT_THRESHOLD:
+    if _reportable(lead) and reads_like_report(lead, sent):
         merged.insert(0, lead.strip(" ，,；;。"))
     return merged
 
@@ -1235,7 +1259,7 @@ def _reportable(text: str) -> bool:
 
 def parse_activity(text: str, sent_at: datetime, home: str | None = None) -> ActivityDraft | None:
     """An :class:`ActivityDraft` when ``text`` reads like a report, else None."""
-    if looks_like_report(text, sent_at) < REPORT_THRESHOLD:
+    if not reads_like_report(text, sent_at):
         return None
     return extract(text, sent_at, home)
 
@@ -1243,7 +1267,7 @@ def parse_activity(text: str, sent_at: datetime, home: str | None = None) -> Act
 def parse_reports(text: str, sent_at: datetime, home: str | None = None) -> list[ActivityDraft]:
     """Every activity a report message gives (several for a catch-up list); [] when the text
     does not read like a report."""
-    if looks_like_report(text, sent_at) < REPORT_THRESHOLD:
+    if not reads_like_report(text, sent_at):
         return []
     pieces = split_reports(text, sent_at)
     if len(pieces) == 1:

@@ -6,6 +6,7 @@ The schema itself is versioned with Alembic: :func:`init_db` defers to
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from collections.abc import Iterator, Sequence
@@ -13,11 +14,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+from handlers.core import hotsql
 
 logger = logging.getLogger(__name__)
 
@@ -82,14 +85,22 @@ def upsert(engine: Engine, table: Table, values: dict[str, Any], keys: Sequence[
     columns: one ``INSERT ... ON CONFLICT DO UPDATE`` statement (SQLite and PostgreSQL), so
     two workers writing the same new row at once cannot collide on the primary key, as a
     read-then-insert does."""
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: statement.excluded[name] for name in values if name not in keys},
+    hotsql.execute(
+        engine, _upsert_statement(engine.dialect.name, table, tuple(values), tuple(keys)), values
     )
-    with engine.begin() as connection:
-        connection.execute(statement)
+
+
+@functools.cache
+def _upsert_statement(
+    dialect: str, table: Table, names: tuple[str, ...], keys: tuple[str, ...]
+) -> Any:
+    """The upsert of :func:`upsert` for one shape, built once (building costs more than running)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values({name: bindparam(name) for name in names})
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in names if name not in keys},
+    )
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from handlers.core import hotsql
 from handlers.core.db import utcnow
 
 logger = logging.getLogger(__name__)
@@ -99,18 +100,16 @@ class Inbox:
         }
         # RETURNING says whether this statement inserted the row (rowcount is no portable
         # answer: on PostgreSQL it is not 1 for an insert that happened).
-        with self.engine.connect() as connection:
-            try:
-                inserted = connection.execute(self._claim, values).first()
-                connection.commit()
-            except IntegrityError:  # dialects without ON CONFLICT: the key exists
-                connection.rollback()
-                return False
+        try:
+            inserted = hotsql.execute(self.engine, self._claim, values).first()
+        except IntegrityError:  # dialects without ON CONFLICT: the key exists
+            return False
+        except self.engine.dialect.loaded_dbapi.IntegrityError:  # the same, from the driver
+            return False
         return inserted is not None
 
     def get(self, key: str) -> ClaimView | None:
-        with self.engine.connect() as connection:
-            row = connection.execute(self._get, {"key": key}).first()
+        row = hotsql.execute(self.engine, self._get, {"key": key}).first()
         if row is None:
             return None
         return ClaimView(row[0], row[1], row[2], row[3], _aware(row[4]), row[5], row[6])
@@ -245,10 +244,7 @@ class Inbox:
         params: dict[str, object] = {f"v_{name}": value for name, value in values.items()}
         params.update({f"w_{i}": value for i, (_c, _op, value) in enumerate(conditions)})
         params["key_"] = key
-        with self.engine.connect() as connection:
-            result = connection.execute(statement, params)
-            connection.commit()
-        return int(result.rowcount) == 1
+        return hotsql.execute(self.engine, statement, params).rowcount == 1
 
 
 _VIEW_COLUMNS = (

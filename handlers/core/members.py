@@ -18,6 +18,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, col, func, select
 
+from handlers.core import hotsql
 from handlers.core.db import session_scope, utcnow
 from handlers.core.messages import Role
 
@@ -133,11 +134,10 @@ class MemberRegistry:
         self.engine = engine
 
     def get(self, user_id: str) -> Member | None:
-        # Read for every message: a statement built once on a plain connection, not an ORM
+        # Read for every message: a statement built once, run on the hot path, not an ORM
         # session (which costs several times the query itself).
-        with self.engine.connect() as connection:
-            row = connection.execute(_GET_MEMBER, {"user_id": user_id}).first()
-        return None if row is None else Member(**row._asdict())
+        row = hotsql.execute(self.engine, _GET_MEMBER, {"user_id": user_id}).first()
+        return None if row is None else Member(**dict(zip(_MEMBER_FIELDS, row, strict=True)))
 
     def upsert(self, member: Member) -> bool:
         """Insert or update; returns True when the member is new."""
@@ -250,3 +250,4 @@ def filter_by_region(items: Sequence[MemberGroup], region: RegionPath) -> list[M
 _GET_MEMBER = core_select(*Member.__table__.c).where(  # type: ignore[attr-defined]
     Member.__table__.c.user_id == bindparam("user_id")  # type: ignore[attr-defined]
 )
+_MEMBER_FIELDS = tuple(column.key for column in _GET_MEMBER.selected_columns)

@@ -92,7 +92,9 @@ class Router:
             logger.exception("handler %s failed on msg %s", handler, message.msg_id or "-")
             replies = [Reply(APOLOGY)]
         millis = (time.perf_counter() - started) * 1000
-        logger.info(
+        # DEBUG: a line per message at INFO costs the service more than routing it (the
+        # metrics count outcomes; failures are logged above as errors)
+        logger.debug(
             "msg=%s channel=%s handler=%s outcome=%s replies=%d ms=%.1f",
             message.msg_id or "-",
             message.channel.value,

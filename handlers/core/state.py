@@ -17,6 +17,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from handlers.core import hotsql
 from handlers.core.db import upsert, utcnow
 
 
@@ -78,11 +79,11 @@ class Conversation:
 
     def _load(self) -> dict[str, str]:
         if self._snapshot is None:
-            with self._engine.connect() as connection:
-                rows = connection.execute(
-                    _LIVE_VALUES,
-                    {"channel": self._channel, "user_id": self._user, "now": utcnow()},
-                ).all()
+            rows = hotsql.execute(
+                self._engine,
+                _LIVE_VALUES,
+                {"channel": self._channel, "user_id": self._user, "now": utcnow()},
+            ).rows
             self._snapshot = {name: value for name, value in rows}
         return self._snapshot
 
@@ -152,9 +153,7 @@ class Conversation:
     def clear(self, name: str) -> None:
         if self._snapshot is not None and self._snapshot.pop(name, None) is None:
             return  # not set (or expired) when this message's snapshot was read
-        with self._engine.connect() as connection:
-            connection.execute(_DELETE_VALUE, self._key(name))
-            connection.commit()
+        hotsql.execute(self._engine, _DELETE_VALUE, self._key(name))
 
     @staticmethod
     def forget(engine: Engine, channel: str, user_id: str) -> int:

@@ -1,0 +1,205 @@
+"""Statements on the callback's hot path, run straight on the database driver.
+
+Every callback runs a handful of one-row statements (the inbox claim and its settlement, the
+member, the conversation state). Through SQLAlchemy each one costs a pool checkout, a
+``Connection``, an execution context, a result object and a commit: several times what the
+database itself spends on it. Here a statement is compiled once for the engine's dialect
+(SQLAlchemy still writes the SQL and converts the values, with the column types' own
+processors) and then run on a driver connection that belongs to the calling thread and is in
+autocommit mode: each statement is its own transaction, exactly as before, with nothing of
+SQLAlchemy left per call.
+
+Only what the compiled form fully describes is run this way; anything else (an expanding
+``IN`` list, a column default computed in Python, an in-memory SQLite database, whose one
+connection cannot be shared out) falls back to an ordinary SQLAlchemy execution, with the
+same result. Connections are closed when the engine is disposed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
+
+Processor = Callable[[Any], Any] | None
+_REQUIRED = object()  # a parameter the caller must give
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a statement returned: its rows (already converted) and the rows it changed."""
+
+    rows: list[tuple[Any, ...]]
+    rowcount: int
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+
+class _Compiled:
+    """One statement compiled for one dialect: the SQL, how to bind, how to read rows."""
+
+    def __init__(self, statement: Any, engine: Engine) -> None:
+        dialect = engine.dialect
+        compiled: Any = statement.compile(dialect=dialect)
+        self.statement = statement  # keeps id(statement), the cache key, unique
+        self.sql: str = compiled.string
+        self.supported = not (
+            compiled.insert_prefetch
+            or compiled.update_prefetch
+            or getattr(compiled, "escaped_bind_names", None)
+            or any(bind.expanding for bind in compiled.bind_names)
+        )
+        self.binds: list[tuple[str, str, Processor, Any]] = []  # (name, key, processor, default)
+        for bind, name in compiled.bind_names.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            default = _REQUIRED if bind.required else bind.effective_value
+            self.binds.append((name, bind.key, processor, default))
+        self.order: Sequence[str] | None = compiled.positiontup if compiled.positional else None
+        columns = getattr(statement, "exported_columns", ())
+        self.readers: list[Processor] = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        ]
+        self.returns_rows = bool(self.readers)
+
+    def parameters(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, key, processor, default in self.binds:
+            value = params.get(key, default)
+            if value is _REQUIRED:
+                raise KeyError(f"no value for the parameter {key!r}")
+            values[name] = processor(value) if processor is not None else value
+        if self.order is None:
+            return values
+        return [values[name] for name in self.order]
+
+    def read(self, rows: list[Any]) -> list[tuple[Any, ...]]:
+        readers = self.readers
+        if not any(readers):
+            return [tuple(row) for row in rows]
+        return [
+            tuple(r(v) if r is not None else v for r, v in zip(readers, row, strict=True))
+            for row in rows
+        ]
+
+
+class HotSQL:
+    """Runs compiled statements on per-thread autocommit driver connections of ``engine``."""
+
+    def __init__(self, engine: Engine) -> None:
+        # weakly: the registry below is keyed by the engine, which must stay collectable
+        self._engine = weakref.ref(engine)
+        pool = engine.pool
+        in_memory = engine.dialect.name == "sqlite" and engine.url.database in (
+            None,
+            "",
+            ":memory:",
+        )
+        #: False: every statement goes through SQLAlchemy (a pool that shares one connection).
+        self.enabled = not (in_memory or isinstance(pool, StaticPool | SingletonThreadPool))
+        self._compiled: dict[int, _Compiled] = {}
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[Any] = []  # every driver connection handed out, to close
+        self._error_hooks: list[Callable[[BaseException], None]] = []
+        event.listen(engine, "engine_disposed", lambda _engine: self.close())
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine()
+        assert engine is not None, "the engine of a HotSQL was collected"
+        return engine
+
+    def on_error(self, hook: Callable[[BaseException], None]) -> None:
+        """Call ``hook`` with every error a statement raises here (the metrics count them)."""
+        self._error_hooks.append(hook)
+
+    def execute(self, statement: Any, params: Mapping[str, Any]) -> Outcome:
+        """Run ``statement`` with ``params`` as its own transaction."""
+        compiled = self._compiled.get(id(statement))
+        if compiled is None:
+            compiled = self._compiled[id(statement)] = _Compiled(statement, self.engine)
+        if not (self.enabled and compiled.supported):
+            return self._through_sqlalchemy(statement, params)
+        connection = self._connection()
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.sql, compiled.parameters(params))
+            rows = compiled.read(cursor.fetchall()) if compiled.returns_rows else []
+            return Outcome(rows, cursor.rowcount)
+        except Exception as exc:
+            for hook in self._error_hooks:
+                hook(exc)
+            if isinstance(exc, self.engine.dialect.loaded_dbapi.Error) and (
+                self.engine.dialect.is_disconnect(exc, connection, cursor)
+            ):
+                self._drop(connection)
+            raise
+        finally:
+            cursor.close()
+
+    def _through_sqlalchemy(self, statement: Any, params: Mapping[str, Any]) -> Outcome:
+        with self.engine.connect() as connection:
+            result = connection.execute(statement, dict(params))
+            rows = [tuple(row) for row in result] if result.returns_rows else []
+            connection.commit()
+        return Outcome(rows, int(result.rowcount))
+
+    def _connection(self) -> Any:
+        connection: Any = getattr(self._local, "connection", None)
+        if connection is None:
+            # Made by the engine (so its connect hooks, such as SQLite's pragmas, ran), then
+            # taken out of its pool for good: this thread keeps it.
+            fairy = self.engine.raw_connection()
+            fairy.detach()
+            connection = fairy.dbapi_connection
+            connection.rollback()
+            self.engine.dialect.set_isolation_level(connection, "AUTOCOMMIT")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def _drop(self, connection: Any) -> None:
+        self._local.connection = None
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        with contextlib.suppress(Exception):  # already broken: nothing more to release
+            connection.close()
+
+    def close(self) -> None:
+        """Close every connection handed out (threads that run later open new ones)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        self._local = threading.local()
+        for connection in connections:
+            with contextlib.suppress(Exception):  # a connection whose server went away
+                connection.close()
+
+
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, HotSQL] = weakref.WeakKeyDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+def hot(engine: Engine) -> HotSQL:
+    """The one :class:`HotSQL` of ``engine``."""
+    runner = _BY_ENGINE.get(engine)
+    if runner is None:
+        with _REGISTRY_LOCK:
+            runner = _BY_ENGINE.get(engine)
+            if runner is None:
+                runner = _BY_ENGINE[engine] = HotSQL(engine)
+    return runner
+
+
+def execute(engine: Engine, statement: Any, params: Mapping[str, Any]) -> Outcome:
+    """Run a prebuilt statement on the hot path of ``engine`` (see the module docstring)."""
+    return hot(engine).execute(statement, params)
