@@ -211,6 +211,38 @@ def test_the_lawful_side_of_those_plans_is_answered(kb: KnowledgeBase, text: str
     assert ask(kb, text).outcome is not Outcome.ILLEGAL
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a child, money for it and the child going to someone else, in words no rule spells out
+        "有个亲戚生了孩子养不起 想给人家 对方愿意给点营养费 合法吗",
+        "我想把刚生的女儿给别人 人家给两万块钱 需要办什么手续",
+        "孩子送给别人养 人家给钱 这种算不算违法",
+        "二胎是女儿 想送走 有人愿意出钱",
+        "我老婆怀了双胞胎 有人要一个 愿意出十万",
+        # a paper obtained by paying someone who offers to fix it
+        "怎么弄一张出生医学证明 孩子在家里生的没去医院 有人说三千块能搞定",
+    ],
+)
+def test_an_illegal_plan_is_recognised_by_its_concepts(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子在家里生的没有出生医学证明怎么办",
+        "想收养一个孩子要什么条件走什么手续",
+        "双胞胎育儿补贴怎么算",
+        "我在网上买了个婴儿车质量不好 怎么退货",
+        "孩子给奶奶带 托育补贴给不给钱",
+        "补办出生证明要交钱吗",
+    ],
+)
+def test_the_concepts_alone_are_no_illegal_plan(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
 # -- out of scope --------------------------------------------------------------------------
 
 
