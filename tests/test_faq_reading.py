@@ -620,3 +620,38 @@ def test_a_follow_up_that_alone_is_clearly_another_question_is_answered_as_one(
     2-year statute), not the deadline again."""
     hit = ask(kb, "出事以后多久之内必须报案 过了时间还能赔吗")
     assert answered(hit) == ["t2.claim.time-limit", "t2.claim.statute"]
+
+
+def test_words_of_a_letter_to_an_office_carry_no_topic(kb: KnowledgeBase) -> None:
+    """职工 and 敬请告知 are how a formal question is written, not what it is about: no topic
+    the knowledge base lacks, so the 婚假 entry for the region asked about answers."""
+    hit = ask(kb, "请问内蒙古自治区依法登记结婚的职工，婚假增加多少天？", "包头")
+    assert answered(hit) == ["t1.leave.marriage.neimenggu"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我舅走了两年了 他那份扶助金还没停 我们帮他继续领着行不",
+        "奶奶去年过世了 卡里的奖扶还在发 能不能先接着取",
+    ],
+)
+def test_money_for_someone_dead_drawn_on_is_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["老人去世了 特扶还能继续领吗", "我爸过世了 扶助金还在发 要去哪里停掉"],
+)
+def test_asking_what_happens_to_a_dead_persons_benefit_is_lawful(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text", ["网上有个刷单的活 一天能赚两百 靠谱吗", "宝妈在家做兼职能赚钱吗 靠谱不"]
+)
+def test_side_jobs_and_easy_money_are_out_of_scope(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
