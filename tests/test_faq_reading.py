@@ -655,3 +655,25 @@ def test_asking_what_happens_to_a_dead_persons_benefit_is_lawful(
 )
 def test_side_jobs_and_easy_money_are_out_of_scope(kb: KnowledgeBase, text: str) -> None:
     assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
+
+
+def test_a_benefit_pointed_back_to_is_the_one_the_story_named(kb: KnowledgeBase) -> None:
+    """这个补贴 after a story about 育儿补贴 is that subsidy (paid to 3周岁), not the only-child
+    allowance whose variants share 发到几岁."""
+    hit = ask(
+        kb,
+        "我家俩娃 老大4岁老二1岁半 我婆婆说育儿补贴是一直发到上小学的 我老公说是发到三岁就不发了"
+        " 他俩谁都说服不了谁 我夹在中间也不知道 这个补贴到底发到娃几岁",
+        "包头",
+    )
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id.startswith("t1.subsidy.")
+    assert "3周岁" in hit.entry.answer
+
+
+def test_an_entry_naming_none_of_the_questions_benefits_gives_way(kb: KnowledgeBase) -> None:
+    """育儿补贴发到几岁: the only-child entries match 发到几岁 but know nothing of 育儿补贴."""
+    ranked = kb.matcher.rank("育儿补贴发到几岁")
+    assert ranked[0].entry.id.startswith("t1.subsidy.")
+    # a word of the family-planning insurance's local names does not single out an entry
+    assert kb.matcher.rank("关爱保险报销要哪些材料")[0].entry.id.startswith("t2.claim.")
