@@ -130,6 +130,7 @@ class Params:
     context_bonus: float = 0.1  # a question read with its topic clause wins ties by this much
     decisive: float = 0.1  # a short message's one question answered with this margin stands
     w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
+    off_topic_share: float = 0.85  # an entry naming none of the question's benefits keeps this
     story_clauses: int = 4  # a message this many clauses long tells a story around its question
 
 
@@ -201,6 +202,16 @@ class FaqHit:
 _COMPARING = re.compile(r"各|分别|哪个|哪边|哪里的|区别|不同|不一样|一样吗|一样不|差别|比较|对比")
 #: 他 / 她 standing for one person (not 他们, 其他, 他人).
 _PRONOUN = re.compile(r"(?<![其吉])[他她](?![们人])")
+#: Family-planning words that name no benefit or service of their own (a birth order, the
+#: association, the local names of the family-planning insurance): they do not say which entry
+#: a question is about.
+_GENERIC_ANCHOR = re.compile(
+    r"计生|计划生育|[头一二三四]胎|[一二三四]孩|独生子女|独生子|独生女|超生|关爱保险|爱心保险"
+)
+#: A benefit pointed back to (这个补贴, 那个保险, 这种假): said after the story that names it.
+_THIS_ONE = re.compile(
+    r"(?:这个|那个|这种|那种|这项|那项|该)(?P<head>补贴|补助|保险|奖励|扶助金|扶助|津贴|假|检查|筛查)"
+)
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
 
@@ -502,6 +513,8 @@ class Matcher:
         vocabulary = {w: word_df[w] / (n + 1) for w in self.word_idf if freq.get(w)}
         vocabulary.update({self.segmenter.clean(k): 2.0 for e in entries for k in e.keywords})
         vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
+        self._heads: dict[str, list[str]] = {}  # head noun -> vocabulary words ending in it
+        self._known_text: dict[str, str] = {}  # entry id -> the text ``_knows`` looks in
         self.typos = TypoCorrector(
             vocabulary, self.segmenter.near_forms, freq, self.segmenter.synonyms
         )
@@ -633,8 +646,35 @@ class Matcher:
                 given = sum((w in doc.gives) + (w in doc.details) for w in wants) / 2
                 confidence *= 1 + params.w_focus * given / len(wants)
             scored.append(Scored(doc.entry, confidence, cover_w, cover_b, fuzzy))
+        topics = self._topics(text)
+        if topics:
+            # The benefit or service the question names (育儿补贴, 产假, 特扶) is what it is
+            # about: an entry that knows none of them matched on the words around it (发到几岁
+            # of 独生子女保健费) and gives way to one that does.
+            scored = [
+                s
+                if self._knows(s.entry, topics)
+                else replace(s, confidence=s.confidence * params.off_topic_share)
+                for s in scored
+            ]
         scored.sort(key=lambda s: s.confidence, reverse=True)
         return scored, strange
+
+    def _topics(self, text: str) -> set[str]:
+        """The benefits and services ``text`` names (family-planning words that are not a
+        birth order or the association itself)."""
+        return {w for w in self.anchors(text) if not _GENERIC_ANCHOR.fullmatch(w)}
+
+    def _knows(self, entry: Entry, words: set[str]) -> bool:
+        """Whether ``entry`` (its variants, keywords or answer) names one of ``words``."""
+        known = self._known_text.get(entry.id)
+        if known is None:
+            doc = self.docs[self.index[entry.id]]
+            seg = self.segmenter
+            known = "".join(doc.variants) + "".join(doc.words) + seg.normalise(entry.answer)
+            known += entry.answer
+            self._known_text[entry.id] = known
+        return any(w in known for w in words)
 
     def _is_strange(self, word: str) -> bool:
         """A content word no entry uses (not a glued function word, not a number)."""
@@ -790,16 +830,40 @@ class Matcher:
             return list(clauses)
         out: list[Clause] = []
         named: list[tuple[str, str]] = []  # (word, pronouns) in the order they were named
+        told = ""  # the message before this clause
         for clause in clauses:
             text = clause.text
             if clause.asking and named:
                 text = _PRONOUN.sub(partial(_stand_in, tuple(named)), text)
+            if clause.asking and told:
+                text = _THIS_ONE.sub(partial(self._named_before, told), text)
+            told += clause.text
             out.append(replace(clause, text=text) if text != clause.text else clause)
             named += [
                 (m.group(), self.segmenter.people[m.group()])
                 for m in pattern.finditer(clause.text)
             ]
         return out
+
+    def _named_before(self, told: str, this: re.Match[str]) -> str:
+        """The benefit ``this`` (这个补贴, 那个保险) points back to: the last word of the
+        knowledge base's vocabulary ending in the same head that ``told`` names (育儿补贴 in
+        我婆婆说育儿补贴发到上小学 … 这个补贴到底发到几岁); unchanged when there is none."""
+        head = this.group("head")
+        names = self._heads.get(head)
+        if names is None:
+            names = sorted(
+                (w for w in self.word_idf if w.endswith(head) and len(w) > len(head)),
+                key=len,
+                reverse=True,
+            )
+            self._heads[head] = names
+        best, where = "", -1
+        for name in names:
+            found = told.rfind(name)
+            if found > where:
+                best, where = name, found
+        return best or this.group()
 
     def anchors(self, text: str) -> set[str]:
         """The family-planning words of a text, in their usual spelling (独女 is 独生子女)."""

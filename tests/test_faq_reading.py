@@ -211,6 +211,38 @@ def test_the_lawful_side_of_those_plans_is_answered(kb: KnowledgeBase, text: str
     assert ask(kb, text).outcome is not Outcome.ILLEGAL
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a child, money for it and the child going to someone else, in words no rule spells out
+        "有个亲戚生了孩子养不起 想给人家 对方愿意给点营养费 合法吗",
+        "我想把刚生的女儿给别人 人家给两万块钱 需要办什么手续",
+        "孩子送给别人养 人家给钱 这种算不算违法",
+        "二胎是女儿 想送走 有人愿意出钱",
+        "我老婆怀了双胞胎 有人要一个 愿意出十万",
+        # a paper obtained by paying someone who offers to fix it
+        "怎么弄一张出生医学证明 孩子在家里生的没去医院 有人说三千块能搞定",
+    ],
+)
+def test_an_illegal_plan_is_recognised_by_its_concepts(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子在家里生的没有出生医学证明怎么办",
+        "想收养一个孩子要什么条件走什么手续",
+        "双胞胎育儿补贴怎么算",
+        "我在网上买了个婴儿车质量不好 怎么退货",
+        "孩子给奶奶带 托育补贴给不给钱",
+        "补办出生证明要交钱吗",
+    ],
+)
+def test_the_concepts_alone_are_no_illegal_plan(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
 # -- out of scope --------------------------------------------------------------------------
 
 
@@ -588,3 +620,60 @@ def test_a_follow_up_that_alone_is_clearly_another_question_is_answered_as_one(
     2-year statute), not the deadline again."""
     hit = ask(kb, "出事以后多久之内必须报案 过了时间还能赔吗")
     assert answered(hit) == ["t2.claim.time-limit", "t2.claim.statute"]
+
+
+def test_words_of_a_letter_to_an_office_carry_no_topic(kb: KnowledgeBase) -> None:
+    """职工 and 敬请告知 are how a formal question is written, not what it is about: no topic
+    the knowledge base lacks, so the 婚假 entry for the region asked about answers."""
+    hit = ask(kb, "请问内蒙古自治区依法登记结婚的职工，婚假增加多少天？", "包头")
+    assert answered(hit) == ["t1.leave.marriage.neimenggu"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我舅走了两年了 他那份扶助金还没停 我们帮他继续领着行不",
+        "奶奶去年过世了 卡里的奖扶还在发 能不能先接着取",
+    ],
+)
+def test_money_for_someone_dead_drawn_on_is_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["老人去世了 特扶还能继续领吗", "我爸过世了 扶助金还在发 要去哪里停掉"],
+)
+def test_asking_what_happens_to_a_dead_persons_benefit_is_lawful(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text", ["网上有个刷单的活 一天能赚两百 靠谱吗", "宝妈在家做兼职能赚钱吗 靠谱不"]
+)
+def test_side_jobs_and_easy_money_are_out_of_scope(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
+
+
+def test_a_benefit_pointed_back_to_is_the_one_the_story_named(kb: KnowledgeBase) -> None:
+    """这个补贴 after a story about 育儿补贴 is that subsidy (paid to 3周岁), not the only-child
+    allowance whose variants share 发到几岁."""
+    hit = ask(
+        kb,
+        "我家俩娃 老大4岁老二1岁半 我婆婆说育儿补贴是一直发到上小学的 我老公说是发到三岁就不发了"
+        " 他俩谁都说服不了谁 我夹在中间也不知道 这个补贴到底发到娃几岁",
+        "包头",
+    )
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id.startswith("t1.subsidy.")
+    assert "3周岁" in hit.entry.answer
+
+
+def test_an_entry_naming_none_of_the_questions_benefits_gives_way(kb: KnowledgeBase) -> None:
+    """育儿补贴发到几岁: the only-child entries match 发到几岁 but know nothing of 育儿补贴."""
+    ranked = kb.matcher.rank("育儿补贴发到几岁")
+    assert ranked[0].entry.id.startswith("t1.subsidy.")
+    # a word of the family-planning insurance's local names does not single out an entry
+    assert kb.matcher.rank("关爱保险报销要哪些材料")[0].entry.id.startswith("t2.claim.")
