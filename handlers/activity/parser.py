@@ -1062,14 +1062,25 @@ def speaks_of_later(text: str, sent: datetime) -> bool:
     return still_to_come(body, sent) and not _FINISHED.search(body)
 
 
+def _cheap_clues(body: str) -> float:
+    """The clues of :func:`looks_like_report` that need no date, place or count search: said to
+    be done, asked, wished for, or said not to have happened."""
+    score = 0.1 if _DONE.search(body) else 0.0
+    if _QUESTION.search(_TAUGHT.sub("", body)):
+        score -= 0.6
+    if _WISH.search(body):
+        score -= 0.25
+    if _NOT_DONE.search(body):
+        score -= 0.5
+    return score
+
+
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
     """0..1: how much ``text`` reads like a report of an activity rather than a question."""
     body = strip_report_prefix(fold(text.strip()))
     if len(body) < 6:
         return 0.0
-    score = 0.0
-    if _ACTIVITY_WORDS.search(body):
-        score += 0.35
+    score = 0.35 if _ACTIVITY_WORDS.search(body) else 0.0
     if sent is not None and find_date(body, sent) is not None:
         score += 0.2
     place = find_place(body)
@@ -1086,14 +1097,7 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         # 今天累死了 搞了一天 / 昨天搞活动下大雨: no place, no count, no activity named, not
         # even said to be over (今天搞完活动了 is a report, its details are asked)
         score -= 0.3
-    if _DONE.search(body):
-        score += 0.1
-    if _QUESTION.search(_TAUGHT.sub("", body)):
-        score -= 0.6
-    if _WISH.search(body):
-        score -= 0.25
-    if _NOT_DONE.search(body):
-        score -= 0.5
+    score += _cheap_clues(body)
     if sent is not None and still_to_come(body, sent) and not (_FINISHED.search(body) or counted):
         # 12月5日在文竹村开展宣传活动 sent on 1 December, 今晚七点开小组会 sent in the morning:
         # a notice of what is to come, unless it says what came of it (来了30人, 发放资料100份;
@@ -1120,14 +1124,7 @@ def reads_like_report(text: str, sent: datetime | None = None) -> bool:
     body = strip_report_prefix(fold(text.strip()))
     if len(body) < 6:
         return False
-    cheap = 0.35 if _ACTIVITY_WORDS.search(body) else 0.0
-    cheap += 0.1 if _DONE.search(body) else 0.0
-    if _QUESTION.search(_TAUGHT.sub("", body)):
-        cheap -= 0.6
-    if _WISH.search(body):
-        cheap -= 0.25
-    if _NOT_DONE.search(body):
-        cheap -= 0.5
+    cheap = (0.35 if _ACTIVITY_WORDS.search(body) else 0.0) + _cheap_clues(body)
     if cheap + _MOST_FROM_CLUES < REPORT_THRESHOLD - 1e-9:
         return False
     return looks_like_report(text, sent) >= REPORT_THRESHOLD
