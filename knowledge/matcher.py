@@ -620,7 +620,7 @@ class Matcher:
             doc = self.docs[index]
             cover_v = max(
                 (
-                    sum(weights[w] for w in query_words if w in weights) / total
+                    sum(map(weights.__getitem__, weights.keys() & query_words)) / total
                     for weights, total in zip(
                         self.variant_idf[index], self.variant_totals[index], strict=True
                     )

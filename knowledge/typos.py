@@ -130,10 +130,14 @@ class TypoCorrector:
     def _differs(span: str, word: str) -> bool:
         return sum(a != b for a, b in zip(span, word, strict=True)) == 1
 
-    def _candidate(self, span: str) -> str | None:
-        if span in self.words or not any(
+    def _near_some(self, span: str) -> bool:
+        """Whether ``span`` is one character away from a vocabulary word (and is not one)."""
+        return span not in self.words and any(
             span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(len(span))
-        ):
+        )
+
+    def _candidate(self, span: str) -> str | None:
+        if not self._near_some(span):
             return None
         if not _CJK.match(span):
             return None
@@ -179,11 +183,13 @@ class TypoCorrector:
             replaced = False
             for size in range(min(MAX_SPAN, len(text) - i), 1, -1):
                 end = i + size
-                if any(guard[i:end]) or any(
-                    s < end and e > i and (s < i or e > end) for s, e in found
-                ):
+                span = text[i:end]
+                # the cheap test first: most spans are one character away from no word
+                if not self._near_some(span) or any(guard[i:end]):
                     continue
-                word = self._candidate(text[i:end])
+                if any(s < end and e > i and (s < i or e > end) for s, e in found):
+                    continue
+                word = self._candidate(span)
                 if word is not None:
                     out.append(word)
                     i = end
