@@ -948,16 +948,9 @@ class Matcher:
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
                 hit, read = self._first(texts, scope)
-                top = hit.top_entry
-                if (
-                    answered
-                    and top is not None
-                    and top.group_key in answered
-                    and self.lacks(top, clause.text)
-                ):
-                    # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something
-                    # the first answer does not give.
-                    hit, read = self._first(texts, scope, answered)
+                # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
+                # first answer does not give.
+                hit, read = self._reread_lacking(hit, read, texts, clause.text, scope, answered)
                 top = hit.top_entry
                 if answered and top is not None and top.group_key in answered:
                     # 出事以后多久之内必须报案 + 过了时间还能赔吗: read with the question before
@@ -978,25 +971,13 @@ class Matcher:
                     asked = _keep(read[-48:], asked)
                 continue
             alone = self._decide(clause.text, scope)
-            joined, read = self._first([t + clause.text for t in topics[:2]], scope)
-            top = joined.top_entry
-            if (
-                answered
-                and top is not None
-                and top.group_key in answered
-                and self.lacks(top, clause.text)
-            ):
-                # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question
-                # before it, it asks what that answer does not give; another entry of the
-                # same subject may.
-                again, read_again = self._first(
-                    [t + clause.text for t in topics[:2]], scope, answered
-                )
-                if again.outcome is Outcome.CONFIDENT and (
-                    alone.outcome is not Outcome.CONFIDENT
-                    or again.confidence >= alone.confidence - self.params.context_bonus
-                ):
-                    joined, read = again, read_again
+            texts = [t + clause.text for t in topics[:2]]
+            joined, read = self._first(texts, scope)
+            # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question before it,
+            # it asks what that answer does not give; another entry of the same subject may.
+            joined, read = self._reread_lacking(
+                joined, read, texts, clause.text, scope, answered, alone
+            )
             if (
                 topics
                 and joined.outcome is Outcome.CONFIDENT
@@ -1021,6 +1002,36 @@ class Matcher:
             # what the next questions may lean on: this question, as it was read
             asked = _keep(read[-48:], asked)
         return hits
+
+    def _reread_lacking(
+        self,
+        hit: FaqHit,
+        read: str,
+        texts: Sequence[str],
+        question: str,
+        scope: _Scope,
+        answered: frozenset[str],
+        alone: FaqHit | None = None,
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``) for a question leaning on ``texts``; but when its answer
+        is one already given to an earlier question of the message (``answered``) and lacks
+        what ``question`` asks for (``lacks``), the texts are read again without the answered
+        groups. A question with a topic of its own (``alone``: its reading without them) takes
+        that second reading only when it is confident and about as confident as ``alone``."""
+        top = hit.top_entry
+        if not answered or top is None or top.group_key not in answered:
+            return hit, read
+        if not self.lacks(top, question):
+            return hit, read
+        again, read_again = self._first(texts, scope, answered)
+        if alone is None:
+            return again, read_again
+        if again.outcome is Outcome.CONFIDENT and (
+            alone.outcome is not Outcome.CONFIDENT
+            or again.confidence >= alone.confidence - self.params.context_bonus
+        ):
+            return again, read_again
+        return hit, read
 
     def lacks(self, entry: Entry, question: str) -> bool:
         """Whether ``question`` asks for something (an amount, a count …, ``dict/focus.txt``)
