@@ -51,6 +51,14 @@ _ASKING = re.compile(
     r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
     r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
+#: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
+#: 和所需材料是什么): the subject ends at its last 的, the things asked are joined by 和 / 及 / 、,
+#: and the question word closes the sentence.
+_FACET_CUT = re.compile(r"[\s\u3000,，。!！?？;；]+")
+_FACET_JOIN = re.compile(r"以及|及|和|、")
+_FACET_TAIL = re.compile(
+    r"(分别|各自|各)?(是|为|有)?(什么|多少|哪些|哪几|几|怎样的?|如何|何种|何时)|如何|怎么|怎样"
+)
 #: Words said between sentences when a message is dictated without punctuation.
 _SPOKEN = re.compile(
     r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
@@ -718,6 +726,43 @@ class Matcher:
 
     # -- clauses ---------------------------------------------------------------------------
 
+    @staticmethod
+    def facets(text: str) -> str:
+        """``text`` with each sentence that asks two to four things of one subject written as
+        one question per thing (新生儿出生登记的办理时限、受理机关和所需材料是什么 -> 新生儿出生登记的
+        办理时限是什么 新生儿出生登记的受理机关是什么 …), so that each gets its answer; other
+        sentences unchanged."""
+        out: list[str] = []
+        last = 0
+        for found in [*_FACET_CUT.finditer(text), None]:
+            end = found.start() if found else len(text)
+            sentence = text[last:end]
+            out.append(Matcher._facet_sentence(sentence))
+            if found:
+                out.append(found.group())
+                last = found.end()
+        return "".join(out)
+
+    @staticmethod
+    def _facet_sentence(sentence: str) -> str:
+        join = _FACET_JOIN.search(sentence)
+        if join is None:
+            return sentence
+        of = sentence.rfind("的", 0, join.start())
+        if of < 2:
+            return sentence
+        head, body = sentence[: of + 1], sentence[of + 1 :]
+        joins = list(_FACET_JOIN.finditer(body))
+        tail = _FACET_TAIL.search(body, joins[-1].end())
+        if tail is None:
+            return sentence
+        things = _FACET_JOIN.split(body[: tail.start()])
+        if not 2 <= len(things) <= 4 or any(not 2 <= len(t) <= 10 for t in things):
+            return sentence
+        if any("的" in t for t in things[1:]):
+            return sentence
+        return " ".join(head + thing + body[tail.start() :] for thing in things)
+
     def cuts(self, text: str) -> bool:
         """Whether ``text`` is more than one clause: it has spaces or punctuation, or it is a
         long message dictated in one breath (…然后孩子刚生完然后个税那个是不是可以扣…)."""
@@ -1088,11 +1133,24 @@ class Matcher:
         """Decide what to answer for ``text`` asked by someone from ``asker_region``.
 
         A message with two or more questions on different topics gets one hit per part
-        (``FaqHit.parts``); a long message is answered from its question clauses.
+        (``FaqHit.parts``); a long message is answered from its question clauses. A sentence
+        asking several things of one subject (``facets``) is also read as one question per
+        thing, and that reading is kept when it answers more of them.
         """
+        hit = self._match(text, text, asker_region)
+        asked = self.facets(text)
+        if asked == text or hit.outcome not in POLICY:
+            return hit
+        split = self._match(text, asked, asker_region)
+        if len(_answers(split)) > len(_answers(hit)):
+            return split
+        return hit
+
+    def _match(self, text: str, asked: str, asker_region: Region | None) -> FaqHit:
+        """``match`` for ``text`` read as ``asked`` (the same, or its facets)."""
         memo: _Memo = {}
         cleaned = self.segmenter.clean(text)
-        clauses = self.clauses(text) if self.cuts(text) else []
+        clauses = self.clauses(asked) if self.cuts(asked) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
         fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
         special = self.classify(text, fixed, clauses)
@@ -1413,6 +1471,13 @@ ASK_WHERE = {
     "T3": "当地卫生健康部门或妇幼保健院",
     "T4": "当地计生协",
 }
+
+
+def _answers(hit: FaqHit) -> tuple[FaqHit, ...]:
+    """The confident answers of a decision, one per question it answers."""
+    if hit.parts:
+        return hit.parts
+    return (hit,) if hit.outcome is Outcome.CONFIDENT else ()
 
 
 def _topic_of(entry_id: str) -> str:

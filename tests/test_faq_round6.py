@@ -94,3 +94,28 @@ def test_the_lawful_side_of_papers_dates_and_pills_is_not_refused(
     kb: KnowledgeBase, text: str
 ) -> None:
     assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+# -- one sentence asking several things of one subject ---------------------------------------
+
+
+def test_a_sentence_asking_several_things_of_one_subject_is_one_question_per_thing() -> None:
+    from knowledge.matcher import Matcher
+
+    assert Matcher.facets("请问育儿补贴的发放标准和申领渠道是什么？") == (
+        "请问育儿补贴的发放标准是什么 请问育儿补贴的申领渠道是什么？"
+    )
+    assert Matcher.facets("出生登记的期限、地点和材料分别是什么") == (
+        "出生登记的期限分别是什么 出生登记的地点分别是什么 出生登记的材料分别是什么"
+    )
+    # no subject before the things asked, or no question word after them: unchanged
+    for text in ("产假和陪产假多少天", "我和老公的户口都在包头", "孩子的户口和医保都办好了"):
+        assert Matcher.facets(text) == text
+
+
+def test_each_thing_asked_of_one_subject_gets_its_answer(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "请问新生儿出生登记的办理时限和所需材料是什么？")
+    ids = [p.entry.id for p in (hit.parts or (hit,)) if p.entry is not None]
+    assert hit.outcome is Outcome.CONFIDENT
+    assert "t1.birth.registration.deadline" in ids
+    assert "t1.birth.registration.materials" in ids
