@@ -81,6 +81,9 @@ _VERIFY = re.compile(
 _DEFERS = re.compile(r"^\s*具体|为准|仅供参考")
 _SENTENCE = re.compile(r"[。！？\n]")
 #: Clauses that carry nothing: dropped before a long message is read.
+#: How common (jieba's frequency) a word must be for a synonym not to swallow its first
+#: character (会员 after 计生协会).
+GLUED_WORD = 500
 FILLER = frozenset(
     {"请问", "问一下", "问下", "我想问", "我想问问", "我想问一下", "想问一下", "想问问",
      "麻烦问一下", "请教一下", "咨询一下", "我想咨询一下", "打扰了", "打扰一下", "急", "急急急"}
@@ -406,7 +409,21 @@ class Segmenter:
         cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
         if self._synonym_re is None:
             return cleaned
-        return self._synonym_re.sub(lambda m: self.synonyms[m.group()], cleaned)
+        return self._synonym_re.sub(partial(self._synonym, cleaned), cleaned)
+
+    def _synonym(self, text: str, found: re.Match[str]) -> str:
+        """The canonical word for a synonym found in ``text``; but a synonym whose last
+        character starts a common word with the character after it (计生协会 + 员: 会员) gives
+        that character back, when the rest is a synonym too (计生协 + 会员, not 计生协 + 员)."""
+        key, end = found.group(), found.end()
+        if (
+            len(key) > 2
+            and end < len(text)
+            and key[:-1] in self.synonyms
+            and self.tokenizer.FREQ.get(text[end - 1 : end + 1], 0) >= GLUED_WORD
+        ):
+            return self.synonyms[key[:-1]] + key[-1]
+        return self.synonyms[key]
 
     def words(self, normalised: str) -> list[str]:
         """Content words. A two-character word jieba guesses for an unknown string that

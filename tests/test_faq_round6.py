@@ -119,3 +119,31 @@ def test_each_thing_asked_of_one_subject_gets_its_answer(kb: KnowledgeBase) -> N
     assert hit.outcome is Outcome.CONFIDENT
     assert "t1.birth.registration.deadline" in ids
     assert "t1.birth.registration.materials" in ids
+
+
+# -- a synonym does not swallow the first character of the next word ------------------------
+
+
+def test_a_synonym_gives_back_the_character_that_starts_the_next_word() -> None:
+    seg = Segmenter()
+    words = seg.words(seg.normalise("计生协会员可以退会吗"))
+    assert "会员" in words and "员" not in words
+    # a synonym followed by no such word is replaced whole
+    assert seg.words(seg.normalise("计生协会在哪里"))[0] == "计生协"
+
+
+def test_a_member_question_after_the_associations_name_is_answered(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "计生协会员不想干了 能退出吗", "包头")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id == "t4.member.leave"
+
+
+# -- formal questions: the regulation cited carries no topic ---------------------------------
+
+
+def test_a_formal_question_citing_the_regulation_is_answered_for_its_subject(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(kb, "请问广西壮族自治区人口和计划生育条例规定的育儿假天数为多少？", "广西")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id.startswith("t1.leave.parental")
