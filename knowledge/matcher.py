@@ -24,11 +24,12 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import jieba
 from rapidfuzz import fuzz, process
@@ -386,6 +387,7 @@ class Segmenter:
             if TOGETHER not in line:
                 self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
+        self._seen: dict[tuple[str, str], object] = {}
 
     def add_words(self, words: Iterable[str]) -> None:
         for word in words:
@@ -393,17 +395,36 @@ class Segmenter:
             if len(word) >= 2 and word not in self._known:
                 self._known.add(word)
                 self.tokenizer.add_word(word, 1500)
+        self._seen.clear()
 
     @staticmethod
     def clean(text: str) -> str:
         """NFKC, lower case, no spaces or punctuation."""
         return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
+    def forget(self) -> None:
+        """Start a new message: the texts of the last one are not remembered (``normalise``
+        and ``words`` remember their results only while one message is read, as its clauses
+        and their combinations are normalised and segmented many times over)."""
+        self._seen.clear()
+
+    def remembered(self, kind: str, text: str, compute: Callable[[str], object]) -> object:
+        """``compute(text)``, computed once per message (see ``forget``); ``kind`` names what
+        is computed."""
+        key = (kind, text)
+        known = self._seen.get(key)
+        if known is None:
+            known = self._seen[key] = compute(text)
+        return known
+
     def normalise(self, text: str) -> str:
         """Cleaned, synonyms replaced, region names removed (regions are resolved apart).
 
         A birth date is reduced to its year (2023年10月生的 -> 2023年出生) so the synonym
         table can tell a child born before the subsidy started (以前出生)."""
+        return cast(str, self.remembered("n", text, self._normalise))
+
+    def _normalise(self, text: str) -> str:
         cleaned = self.region_pattern.sub("", self.clean(text))
         cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
         cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
@@ -428,6 +449,9 @@ class Segmenter:
     def words(self, normalised: str) -> list[str]:
         """Content words. A two-character word jieba guesses for an unknown string that
         starts or ends with a stop word (人买 in 哪些人买的) is split back into characters."""
+        return list(cast(list[str], self.remembered("w", normalised, self._words)))
+
+    def _words(self, normalised: str) -> list[str]:
         out: list[str] = []
         freq = self.tokenizer.FREQ
         for word in self.tokenizer.lcut(normalised, HMM=True):
@@ -531,6 +555,16 @@ class Matcher:
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
         ]
+        # Per entry, word -> the variants holding it, as (variant, idf / that variant's total):
+        # a question's share of its closest variant is then summed over the question's few
+        # words instead of over every variant.
+        self.variant_shares: list[dict[str, list[tuple[int, float]]]] = []
+        for weights, totals in zip(self.variant_idf, self.variant_totals, strict=True):
+            shares: dict[str, list[tuple[int, float]]] = {}
+            for number, (variant, total) in enumerate(zip(weights, totals, strict=True)):
+                for word, idf in variant.items():
+                    shares.setdefault(word, []).append((number, idf / total))
+            self.variant_shares.append(shares)
         # Dictionary words first, then keywords, then any word of a variant (variants may hold
         # typos of their own), the more entries the likelier.
         # Words jieba invents for unknown strings (typos inside variants) are left out.
@@ -643,15 +677,12 @@ class Matcher:
         scored = []
         for index in recalled:
             doc = self.docs[index]
-            cover_v = max(
-                (
-                    sum(map(weights.__getitem__, weights.keys() & query_words)) / total
-                    for weights, total in zip(
-                        self.variant_idf[index], self.variant_totals[index], strict=True
-                    )
-                ),
-                default=0.0,
-            )
+            per_variant: dict[int, float] = {}
+            shares = self.variant_shares[index]
+            for word in query_words:
+                for number, share in shares.get(word, ()):
+                    per_variant[number] = per_variant.get(number, 0.0) + share
+            cover_v = max(per_variant.values(), default=0.0)
             cover_w = word_hit.get(index, 0.0) / word_total
             cover_b = bigram_hit.get(index, 0.0) / bigram_total
             best = process.extractOne(query_form, doc.variants, scorer=fuzz.ratio)
@@ -737,7 +768,11 @@ class Matcher:
         if not clauses:
             pieces.append(fixed)
         pieces = list(dict.fromkeys(pieces))  # a clause typed right is looked at once
-        if illegal.phrase_in(pieces) or illegal.rule_in(cleaned) or illegal.rule_in(fixed):
+        if (
+            illegal.phrase_in(pieces)
+            or illegal.rule_in(cleaned)
+            or (fixed != cleaned and illegal.rule_in(fixed))
+        ):
             return Outcome.ILLEGAL
         return None
 
@@ -873,6 +908,9 @@ class Matcher:
         坐高铁摔伤了关爱保险赔不赔 about the insurance). A request for a piece of work (a joke,
         a text to post, a baby's name: ``dict/tasks.txt``) is out of scope whatever it is
         about."""
+        return cast(bool, self.segmenter.remembered("o", text, self._off_clause))
+
+    def _off_clause(self, text: str) -> bool:
         seg = self.segmenter
         if seg.tasks is not None and seg.tasks.search(text):
             return True
@@ -1154,6 +1192,7 @@ class Matcher:
         asking several things of one subject (``facets``) is also read as one question per
         thing, and that reading is kept when it answers more of them.
         """
+        self.segmenter.forget()
         hit = self._match(text, text, asker_region)
         asked = self.facets(text)
         if asked == text or hit.outcome not in POLICY:

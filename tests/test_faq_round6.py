@@ -147,3 +147,25 @@ def test_a_formal_question_citing_the_regulation_is_answered_for_its_subject(
     hit = ask(kb, "请问广西壮族自治区人口和计划生育条例规定的育儿假天数为多少？", "广西")
     assert hit.outcome is Outcome.CONFIDENT
     assert hit.entry is not None and hit.entry.id.startswith("t1.leave.parental")
+
+
+# -- what one message recomputes is remembered only while that message is read ---------------
+
+
+def test_segmentation_remembered_for_a_message_follows_new_words_and_new_messages() -> None:
+    seg = Segmenter()
+    before = seg.words(seg.normalise("暖心小屋怎么去"))
+    assert "暖心小屋" not in before
+    seg.add_words(["暖心小屋"])  # a new keyword: what was remembered no longer holds
+    assert "暖心小屋" in seg.words(seg.normalise("暖心小屋怎么去"))
+    seg.forget()
+    assert seg.words(seg.normalise("暖心小屋怎么去")) == seg.words(seg.normalise("暖心小屋怎么去"))
+
+
+def test_the_same_question_is_decided_the_same_way_each_time(kb: KnowledgeBase) -> None:
+    text = "我老婆拖地滑倒手摔断了 那个计生意外险能赔吗 要怎么报"
+    first, second = ask(kb, text, "南宁"), ask(kb, text, "南宁")
+    assert first.outcome is second.outcome is Outcome.CONFIDENT
+    assert [p.entry for p in first.parts or (first,)] == [
+        p.entry for p in second.parts or (second,)
+    ]
