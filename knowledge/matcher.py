@@ -82,6 +82,7 @@ _VERIFY = re.compile(
 _DEFERS = re.compile(r"^\s*具体|为准|仅供参考")
 _SENTENCE = re.compile(r"[。！？\n]")
 #: Clauses that carry nothing: dropped before a long message is read.
+BM25_K1, BM25_B = 1.2, 0.75
 #: How common (jieba's frequency) a word must be for a synonym not to swallow its first
 #: character (会员 after 计生协会).
 GLUED_WORD = 500
@@ -547,6 +548,18 @@ class Matcher:
         self.max_idf = math.log(1 + n)
         self.word_idf = {w: self._idf(df, n) for w, df in word_df.items()}
         self.bigram_idf = {b: self._idf(df, n) for b, df in bigram_df.items()}
+        # A word's BM25 weight in each entry that has it (it depends on the entry, not on the
+        # question).
+        k1, b = BM25_K1, BM25_B
+        self.word_weights: dict[str, list[tuple[int, float]]] = {}
+        for word, idf in self.word_idf.items():
+            in_entries = []
+            for index in self.postings[word]:
+                doc = self.docs[index]
+                tf = doc.words[word]
+                norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc.length / self.avg_length))
+                in_entries.append((index, idf * norm))
+            self.word_weights[word] = in_entries
         self.variant_idf = [
             tuple({w: self.word_idf.get(w, 0.0) for w in v} for v in d.variant_words)
             for d in self.docs
@@ -643,7 +656,6 @@ class Matcher:
         if not words and not bigrams:
             return [], strange
         params = self.params
-        k1, b = 1.2, 0.75
         bm25: dict[int, float] = {}
         word_hit: dict[int, float] = {}
         bigram_hit: dict[int, float] = {}
@@ -655,11 +667,8 @@ class Matcher:
             idf = self.word_idf.get(word)
             if idf is None:
                 continue
-            for index in self.postings.get(word, ()):
-                doc = self.docs[index]
-                tf = doc.words[word]
-                norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc.length / self.avg_length))
-                bm25[index] = bm25.get(index, 0.0) + idf * norm
+            for index, weight in self.word_weights[word]:
+                bm25[index] = bm25.get(index, 0.0) + weight
                 word_hit[index] = word_hit.get(index, 0.0) + idf
         for bigram in bigrams:
             idf = self.bigram_idf.get(bigram)
