@@ -46,6 +46,9 @@ _DROP = re.compile(
     r"[\s\u3000,.!?;:'\"()\[\]{}<>，。！？；：、“”‘’（）【】《》…~～·\-—_/\\|@#$%^&*+=`]+"
 )
 
+#: A year said digit by digit in Chinese (二零二三年, 二〇二四年), as people dictate it.
+_SPOKEN_YEAR = re.compile(r"[零〇一二三四五六七八九]{4}(?=年)")
+_DIGIT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?(?:出生|生的|生)")
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
@@ -427,6 +430,7 @@ class Segmenter:
 
     def _normalise(self, text: str) -> str:
         cleaned = self.region_pattern.sub("", self.clean(text))
+        cleaned = _SPOKEN_YEAR.sub(lambda m: m.group().translate(_DIGIT), cleaned)
         cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
         cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
         if self._synonym_re is None:

@@ -169,3 +169,14 @@ def test_the_same_question_is_decided_the_same_way_each_time(kb: KnowledgeBase) 
     assert [p.entry for p in first.parts or (first,)] == [
         p.entry for p in second.parts or (second,)
     ]
+
+
+# -- a year dictated digit by digit ----------------------------------------------------------
+
+
+def test_a_year_said_digit_by_digit_reads_like_one_written_in_digits(kb: KnowledgeBase) -> None:
+    seg = kb.matcher.segmenter
+    assert seg.normalise("二〇二四年生的") == seg.normalise("2024年生的")
+    hit = ask(kb, "娃是二零二二年出生的 育儿补贴能补发吗")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id == "t1.subsidy.born-before-2025"
