@@ -84,8 +84,24 @@ APP_PLUGINS: tuple[str, ...] = (
 )
 
 
+_XML_TYPE = (b"content-type", b"text/xml; charset=utf-8")
+
+
+class _Answer(Response):
+    """A 200 answer to a callback, built without Starlette's header logic: exactly the
+    headers ``PlainTextResponse(body, media_type="text/xml")`` has, for a fraction of the
+    cost (every callback makes one)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.media_type = "text/xml"
+        self.background = None
+        self.body = body
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), _XML_TYPE]
+
+
 def _xml(body: str) -> Response:
-    return PlainTextResponse(body, media_type="text/xml")
+    return _Answer(body.encode("utf-8"))
 
 
 @dataclass(eq=False)
@@ -653,7 +669,17 @@ class _CallbackFastPath(FastAPI):
             except Exception:  # what ServerErrorMiddleware does for the declared route
                 logger.exception("callback failed")
                 response = PlainTextResponse("Internal Server Error", status_code=500)
-            await response(scope, receive, send)
+            # what Response.__call__ does for an HTTP scope, without its extra frame
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status_code,
+                    "headers": response.raw_headers,
+                }
+            )
+            await send({"type": "http.response.body", "body": response.body})
+            if response.background is not None:
+                await response.background()
             return
         await super().__call__(scope, receive, send)
 
