@@ -163,6 +163,8 @@ _VENUE_AFTER_NAME = re.compile(r"(?<=村|区|查)(?:村委会|村民委员会|�
 # 来村委会 / 到村部: a motion verb before the venue, so no village name is glued to it
 _VENUE_AFTER_VERB = re.compile(r"(?<=[来去到回在给])(?:村委会|村民委员会|村委|村部)")
 _VENUE_OF_VILLAGE = re.compile(r"村委会|村民委员会|村委|村部")
+# 红泥井村村口 / 福禄村村头: a spot in the village named before it, not a village 红泥井村村
+_SPOT_IN_VILLAGE = re.compile(r"(?<=村)村(?:口|头|尾|里|边|内|中|东头|西头)")
 _VENUES = re.compile(
     r"居委会|活动室|会员之家|文化室|嘎查部|"
     r"本村|我们村|我村|本社区|我们社区|本嘎查|我们嘎查|我们这里|我们这边|我们那里"
@@ -181,6 +183,7 @@ class PlaceFound:
 def _mask_for_places(text: str) -> str:
     text = _TIME_WORDS.sub("，", text)
     text = _INSTITUTIONS.sub("，", text)
+    text = _SPOT_IN_VILLAGE.sub("，", text)
     text = _VENUE_AFTER_NAME.sub(_HOME, text)
     text = _VENUE_AFTER_VERB.sub(_HOME, text)
     text = _VENUE_OF_VILLAGE.sub("村" + _HOME, text)
