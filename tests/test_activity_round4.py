@@ -8,8 +8,17 @@ from datetime import date, datetime
 
 import pytest
 
-from handlers.activity.dates import find_dates, resolve_date
-from handlers.activity.parser import parse_reports
+from handlers.activity.dates import DateSpan, find_dates, resolve_date
+from handlers.activity.intent import (
+    Control,
+    Target,
+    apply_changes,
+    change_to_json,
+    decide,
+    follow_up,
+    read_correction,
+)
+from handlers.activity.parser import ActivityDraft, find_place, parse_reports
 from handlers.core.messages import SHANGHAI
 
 
@@ -64,3 +73,78 @@ def test_hakka_day_words() -> None:
     yesterday = resolve_date("昨晡日在福禄村帮老人家办关爱保险", nov)
     assert today is not None and today.start == date(2026, 11, 12)
     assert yesterday is not None and yesterday.start == date(2026, 11, 11)
+
+
+MAR5 = datetime(2026, 3, 5, 10, 30, tzinfo=SHANGHAI)
+
+
+def card(no: int, text: str, **fields: object) -> Target:
+    values: dict[str, object] = {"date": DateSpan(date(2026, 3, 5), date(2026, 3, 5))}
+    values.update(place="五通社区", kind="clinic")
+    values.update(fields)
+    return Target(no, ActivityDraft(text=text, **values))  # type: ignore[arg-type]
+
+
+def test_an_approximate_count_corrected_without_a_unit() -> None:
+    correction = read_correction("不是100多 是80来个", MAR5)
+    assert not correction.leftover
+    waiting = card(1, "今天五通社区开展三八节义诊 来了100多人", participants=100)
+    waiting.draft.participants_approx = True
+    decision = decide("不是100多 是80来个", MAR5, None, [waiting], [], [1])
+    assert decision is not None and decision.action == "correct"
+    draft, problems = apply_changes(waiting.draft, decision.changes)
+    assert problems == [] and (draft.participants, draft.participants_approx) == (80, True)
+    # with two cards waiting the old number picks the card
+    waiting = card(1, "今天五通社区开展三八节义诊 来了100多人", participants=100)
+    other = card(2, "3月3日五通社区宣传 来了30人", participants=30, kind="publicity")
+    picked = decide("不是100多 是80来个", MAR5, None, [other, waiting], [], [1, 2])
+    assert picked is not None and picked.action == "correct" and picked.targets[0].no == 1
+
+
+def test_a_kind_correction_with_an_explanation() -> None:
+    waiting = card(1, "今天在红泥井村村委会搞培训 来了20人", participants=20, kind="lecture")
+    decision = decide("类型是保险 讲的是关爱保险", MAR5, None, [waiting], [], [1])
+    assert decision is not None and decision.action == "correct"
+    assert [(c.field, c.kind) for c in decision.changes] == [("kind", "insurance")]
+    draft, problems = apply_changes(waiting.draft, decision.changes)
+    assert problems == [] and draft.kind == "insurance" and draft.items == []
+    # the explanation alone says no field: asked, never guessed into the card
+    alone = decide("讲的是关爱保险", MAR5, None, [waiting], [], [1])
+    assert alone is not None and alone.action == "unclear"
+
+
+def test_a_spot_in_a_village_is_that_village() -> None:
+    assert find_place("是在红泥井村村口搞的").name == "红泥井村"
+    assert find_place("在福禄村村头发的资料").name == "福禄村"
+
+
+def test_which_card_is_answered_by_number_place_or_activity() -> None:
+    one = card(1, "3月3日在江口村开小组会 来了30人", participants=30, kind="member")
+    one.draft.place = "江口村"
+    two = card(2, "3月4日在文竹村搞宣传 来了30人", participants=30, kind="publicity")
+    two.draft.place = "文竹村"
+    asked = decide("人数不对 是20来个", MAR5, None, [one, two], [], [1, 2])
+    assert asked is not None and asked.action == "ask_target"
+    which = {
+        "kind": "which",
+        "changes": [change_to_json(c) for c in asked.changes],
+        "among": [[1, False], [2, False]],
+    }
+    for answer, no in (
+        ("1", 1),
+        ("第2条", 2),
+        ("是第一条", 1),
+        ("江口村那条", 1),
+        ("宣传那个", 2),
+    ):
+        picked = follow_up(answer, MAR5, None, which, [one, two])
+        assert picked is not None and picked.action == "correct", answer
+        assert picked.targets[0].no == no and picked.changes[0].people == (20, True)
+    # not an answer: read as usual (the cards stay and nothing changes)
+    assert follow_up("关爱保险多少钱", MAR5, None, which, [one, two]) is None
+    assert follow_up("三海村那条", MAR5, None, which, [one, two]) is None
+    # 对 with two cards shown asks which to save; the answer saves that one only
+    save = {"kind": "which_save", "among": [[1, False], [2, False]]}
+    saved = follow_up("文竹村的", MAR5, None, save, [one, two])
+    assert saved is not None and saved.action == "confirm"
+    assert saved.control == Control("confirm", (2,))
