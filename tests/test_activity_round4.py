@@ -148,3 +148,22 @@ def test_which_card_is_answered_by_number_place_or_activity() -> None:
     saved = follow_up("文竹村的", MAR5, None, save, [one, two])
     assert saved is not None and saved.action == "confirm"
     assert saved.control == Control("confirm", (2,))
+
+
+def test_cantonese_copula_and_voice_input_pauses() -> None:
+    from handlers.activity.normalise import fold
+    from handlers.activity.parser import asks_something
+
+    assert fold("日期错咗 系3号") == "日期错了 是3号"
+    assert fold("系喺勒流街道搞嘅唔系龙眼村") == "是在勒流街道搞的不是龙眼村"
+    assert fold("联系电话 系统") == "联系电话 系统"  # 系 inside a word stays
+    assert fold("办左12份") == "办了12份"
+    assert asks_something("关爱保险今年几多钱一份")
+    # 呢 in the middle of a voice-input run-on is a pause, at the end it asks
+    nov = _at("2026-11-20 18:00")
+    run_on = (
+        "那个今天呢我们在四平村那个搞了一个宣传就是防艾的宣传嘛来了有六十多个人然后发了资料两百份"
+    )
+    drafts = parse_reports(run_on, nov, "四平村")
+    assert len(drafts) == 1 and drafts[0].participants == 60 and drafts[0].place == "四平村"
+    assert asks_something("那我们组的呢")
