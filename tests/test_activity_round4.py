@@ -167,3 +167,19 @@ def test_cantonese_copula_and_voice_input_pauses() -> None:
     drafts = parse_reports(run_on, nov, "四平村")
     assert len(drafts) == 1 and drafts[0].participants == 60 and drafts[0].place == "四平村"
     assert asks_something("那我们组的呢")
+
+
+def test_one_activity_held_is_no_item() -> None:
+    from handlers.activity.parser import Item, extract_items
+
+    assert extract_items("搞了一个宣传就是防艾的宣传 发了资料两百份") == [Item("资料", 200, "份")]
+    assert extract_items("开了一个会员活动") == []
+    assert extract_items("送了一个书包") == [Item("书包", 1, "个")]  # a thing still counts
+
+
+def test_when_it_was_reported_is_no_corrected_date() -> None:
+    nov = _at("2026-11-09 18:00")
+    correction = read_correction("时间错了 是11月5号搞的 今天才报", nov)
+    dates = [c.date for c in correction.changes if c.field == "date"]
+    assert dates == [DateSpan(date(2026, 11, 5), date(2026, 11, 5))]
+    assert not correction.saved_ref and not correction.leftover

@@ -363,6 +363,11 @@ _KIND_ALIASES = {
     "其他": "other",
     "其他活动": "other",
 }
+# 今天才报 / 现在才想起来报 / 忘了报 / 补报一下: the reporting, said beside a correction
+_WHEN_REPORTED = re.compile(
+    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天)?(?:才|刚)(?:报|上报|发|想起来)[的了]?$|"
+    r"^(?:我)?(?:忘了|忘记)(?:报|上报|发)了?$|^(?:今天|现在)补报(?:一下)?$"
+)
 # 讲的 / 主要讲的 / 内容 / 主题: what an activity was about, not a field or an item
 _ABOUT = re.compile(
     r"^(?:主要|其实|就)?(?:讲|说|讲解|讲授|宣讲|介绍|宣传|培训|聊)(?:的内容|的主题|的)$|"
@@ -554,7 +559,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
     result.explicit = bool(numbers)
-    if _SAVED_REF.search(body) and _strong_saved_ref(body):
+    said_of_saving = ",".join(
+        c for c in re.split(r"[，,。；;！!\s]+", body) if c and not _WHEN_REPORTED.search(c)
+    )
+    if _SAVED_REF.search(said_of_saving) and _strong_saved_ref(said_of_saving):
         result.saved_ref = True
     if _MARKERS.search(body):
         result.explicit = True
@@ -575,6 +583,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if _ADD.search(clause):
             add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
+        if _WHEN_REPORTED.search(clause) and not _MARKERS.search(clause):
+            continue  # 今天才报 / 忘了报: when the report was sent, not when it happened
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]

@@ -729,6 +729,13 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
     return ""
 
 
+# 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
+_HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
+_EVENT_AFTER = re.compile(
+    r"[^，,。；;\s\d]{0,8}?(?:宣传|活动|讲座|义诊|培训|会|课|走访|慰问|咨询|筛查|体检)"
+)
+
+
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
@@ -760,6 +767,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             after_text.startswith(_NOT_THINGS) or _PEOPLE_AFTER.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
+        if (
+            unit == "个"
+            and match.group("num") in ("一", "1")
+            and _HELD_ONE.search(text[max(0, num_at - 4) : num_at])
+            and _EVENT_AFTER.match(after_text)
+        ):
+            continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
         if _PEOPLE_AFTER.match(after_name) and not (
