@@ -183,3 +183,26 @@ def test_when_it_was_reported_is_no_corrected_date() -> None:
     dates = [c.date for c in correction.changes if c.field == "date"]
     assert dates == [DateSpan(date(2026, 11, 5), date(2026, 11, 5))]
     assert not correction.saved_ref and not correction.leftover
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "星期日喺勒流街道有免费义诊 有需要嘅街坊可以去",  # an offer
+        "月底要在艾不盖嘎查开小组会 到时候大概二十来个人",  # a plan
+        "艾不盖嘎查好像前几天开了会员活动日 人挺多的",  # someone else's, half remembered
+        "我看群里说固阳那边11月办了六十多份关爱保险",  # hearsay from the group chat
+        "村委会的活动室冬天太冷了 会员都不愿意来开会",  # a complaint
+        "昨天我家来了二十多个亲戚 累得要命",  # visitors
+    ],
+)
+def test_offers_plans_hearsay_and_complaints_are_no_reports(text: str) -> None:
+    from handlers.activity.parser import reads_like_report
+
+    assert not reads_like_report(text, _at("2026-11-15 10:00"))
+
+
+def test_a_report_with_a_hedged_count_is_still_a_report() -> None:
+    from handlers.activity.parser import reads_like_report
+
+    assert reads_like_report("今天在江口村开会员活动 好像来了30来人", _at("2026-11-15 10:00"))

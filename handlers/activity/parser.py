@@ -1008,6 +1008,10 @@ _NOT_DONE = re.compile(
     # an invitation or instruction for what is to come
     r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
     r"请(?:全体|各位|广大)|大家都来|每人带|等会儿?|待会儿?|过两天|过几天|马上(?:开始|就)|"
+    # 有需要的街坊可以去 / 到时候大概二十来个人 / 月底要在…开: an offer or a plan
+    r"有需要的[\u4e00-\u9fff]{0,4}可以[去来]|可以过来|到时候|到时|^[\u4e00-\u9fff]{0,4}要在|"
+    # 会员都不愿意来开会: a complaint about coming, not an activity held
+    r"不愿意?来|不肯来|"
     # an activity that did not take place: 没搞 / 没有开 / 未开展 (没办法 is no activity)
     r"(?:没有?|未)(?:搞|开展|开|办(?!法)|举办|举行|组织)(?!完|齐|始)"
 )
@@ -1030,7 +1034,11 @@ _ABOUT_A_THING = re.compile(
 # counted (报了4次活动), a year's tally (去年开展了36次活动), a remark (开会的人好多啊) or a
 # suggestion (适合搞宣传).
 _NOT_OWN = re.compile(
-    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
+    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|群里说|群里发|群里看到|看到群里|"
+    # 艾不盖嘎查好像前几天开了…: someone else's activity, half remembered
+    r"好像[\u4e00-\u9fff]{0,6}(?:开了|搞了|办了|开过|搞过|办过)|"
+    # 我家来了二十多个亲戚: visitors, not attendance
+    r"亲戚|我家来了|家里来了|"
     r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"
