@@ -206,3 +206,32 @@ def test_a_report_with_a_hedged_count_is_still_a_report() -> None:
     from handlers.activity.parser import reads_like_report
 
     assert reads_like_report("今天在江口村开会员活动 好像来了30来人", _at("2026-11-15 10:00"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("测了血糖一百二十多人次 血压也测了一百多人次", [("测血糖", 120), ("测血压", 100)]),
+        ("开展入户走访 走了7户 顺便办了关爱保险3份", [("走访", 7), ("关爱保险", 3)]),
+        (
+            "为12户计生家庭送去米面油等慰问品，价值3600元",
+            [("计生家庭", 12), ("米面油等慰问品", 3600)],
+        ),
+        ("帮街坊办咗25份保险 收咗保费2500元", [("保险", 25), ("保费", 2500)]),
+        ("为60岁以上老人免费理发50人次", [("理发", 50)]),
+        ("为65户计生家庭办理了关爱保险", [("关爱保险", 65)]),
+    ],
+)
+def test_item_names(text: str, expected: list[tuple[str, int]]) -> None:
+    from handlers.activity.parser import extract_items
+
+    assert [(i.name, i.quantity) for i in extract_items(text)] == expected
+
+
+def test_attendance_without_a_classifier() -> None:
+    from handlers.activity.parser import find_participants
+
+    found = find_participants("开会员活动日活动 来了三十多牧民 发米面油30份")
+    assert found is not None and found[:2] == (30, True)
+    near = find_participants("发了一百个 宣传册一百本 来的人有近百")
+    assert near is not None and near[:2] == (100, True)

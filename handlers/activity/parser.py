@@ -336,8 +336,13 @@ _PARTICIPANTS = (
     re.compile(
         r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的)"
         r"(?:人|群众|会员|村民|居民|牧民|妇女|学生|家长|老人)?(?:有|是|共)?\s*"
-        rf"(?:约|大约|大概|差不多)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
+        rf"(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
+    ),
+    # 来了三十多牧民 / 到了二十几个家长: who came named right after the count, no classifier
+    re.compile(
+        rf"(?:来了|到了)\s*(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
+        r"(?:会员|群众|村民|居民|妇女|学生|家长|牧民|老人|孩子|小孩|青少年|姐妹|老人家|街坊)(?!次)"
     ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
@@ -456,7 +461,7 @@ _COUNT = re.compile(
 _CLAUSE_STOP = re.compile(r"[，,。；;、：:！!？?\s“”\"（）()]")
 # Verbs of handing out or doing, and the glue words around a counted thing.
 _HANDOUT_VERBS = re.compile(
-    r"发放了?|派发了?|分发了?|发出|发了|发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
+    r"发放了?|派发了?|分发了?|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
     r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收取了?|收了|收|发放给|领取了?|领了|"
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
     r"一共|总共|累计|现场"
@@ -658,6 +663,7 @@ def _cut_context(text: str) -> str:
     return masked[cut:].replace(_HOME, "")
 
 
+_WORTH = frozenset({"价值", "总价值", "折合", "合计价值", "价值约"})
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
 _WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
@@ -669,6 +675,8 @@ def _thing(phrase: str, unit: str) -> str:
     phrase = _cut_context(phrase)
     if re.search(r"(?:给|为|对|向|帮|替)$", phrase):
         return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
+    # 帮街坊办了25份保险: who it was done for is no part of the thing
+    phrase = re.sub(r"^(?:帮|替)[\u4e00-\u9fff]{1,4}?(?=办|发|送|买|交)", "", phrase)
     pieces = [_strip_glue(p) for p in _HANDOUT_VERBS.split(phrase)]
     candidate = next((p for p in reversed(pieces) if p and not _PERSON_WORDS.fullmatch(p)), "")
     if unit == "户" and candidate in _WALKED:
@@ -679,6 +687,8 @@ def _thing(phrase: str, unit: str) -> str:
         # a service counted in people-times keeps its verb: 测血压, not 血压; who did it for
         # whom is no part of it (大夫给量了血压 → 量血压)
         served = re.split(r"给|为|帮|替", candidate)[-1] or candidate
+        # 为60岁以上老人免费理发: the service after 免费, not who had it
+        served = re.sub(r"^[^免]*免费(?=[\u4e00-\u9fff]{2})", "", served)
         served = re.sub(r"^([\u4e00-\u9fff])了(?=[\u4e00-\u9fff]{2})", r"\1", served)
         return _strip_glue(_PERSON_WORDS.sub("", served)) or served
     visit = _VISIT_VERBS.match(candidate) if unit == "户" else None
@@ -699,6 +709,18 @@ def _name_after(text: str, position: int) -> str:
     # 5户独生子女家庭走访: the households, not the visit after them
     tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
     return _strip_glue(tail)
+
+
+def _goods_before(before: str) -> str:
+    """送去米面油等慰问品: the thing handed out at the end of the clause before."""
+    clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    if not clauses:
+        return ""
+    verbs = list(_HANDOUT_VERBS.finditer(clauses[-1]))
+    if not verbs:
+        return ""
+    goods = _strip_glue(clauses[-1][verbs[-1].end() :])
+    return goods if 2 <= len(goods) <= 10 and not re.search(r"\d", goods) else ""
 
 
 def _previous_object(text: str, clause_start: int, unit: str) -> str:
@@ -729,6 +751,11 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
     return ""
 
 
+# 血压也测了 / 血糖还量了: the measurement said object first (same length, so spans hold)
+_FRONTED_MEASURE = re.compile(
+    r"(?P<what>血压|血糖|血脂|视力|体温)(?:也|还|都)(?P<verb>测|量|查)了"
+)
+
 # 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
 _EVENT_AFTER = re.compile(
@@ -739,7 +766,7 @@ _EVENT_AFTER = re.compile(
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
-    text = fold(text)
+    text = _FRONTED_MEASURE.sub(r"\g<verb>了\g<what>", fold(text))
     items: list[tuple[int, Item]] = []
     quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|《[^》]*》", text)]
     previous_end = 0
@@ -782,12 +809,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
         bare_clause = _cut_context(clause).rstrip("了") or "-"
         visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
-        insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
+        insured = _INSURED.search(_CLAUSE_STOP.split(text[match.end() : match.end() + 16])[0])
         if unit == "户" and insured:
             # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
-            after_name = re.sub(
-                r"^(?:办理了?|办了|买了|参加了?|上了|投了|入了)", "", insured.group(0)
-            )
+            # 为65户计生家庭办理了关爱保险: what comes after the verb (the families before it
+            # are who was insured)
+            after_name = re.split(
+                r"办理了?|办了|买了|参加了?|上了|投了|入了|参保了?", insured.group(0)
+            )[-1] or insured.group(0)
             before_name = ""
         if after_name and (not before_name or (unit == "户" and visit_only)):
             name = after_name
@@ -797,6 +826,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = before_name
         else:
             name = _previous_object(text, clause_start, unit)
+        if name in _WORTH and unit == "元":
+            # 送去米面油等慰问品，价值3600元: the goods named before, valued
+            name = _goods_before(text[:stop_at]) or name
         if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
