@@ -4,9 +4,11 @@ not say which of several waiting cards they mean."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
+from sqlmodel import select
 
 from handlers.activity.dates import DateSpan, find_dates, resolve_date
 from handlers.activity.intent import (
@@ -18,8 +20,14 @@ from handlers.activity.intent import (
     follow_up,
     read_correction,
 )
+from handlers.activity.models import ActivityRecord
 from handlers.activity.parser import ActivityDraft, find_place, parse_reports
-from handlers.core.messages import SHANGHAI
+from handlers.core.db import session_scope
+from handlers.core.messages import SHANGHAI, Role
+from handlers.core.registry import build_router
+from handlers.core.router import Router
+from handlers.core.services import Services
+from tests.conftest import add_member, text_message, texts
 
 
 def _at(text: str) -> datetime:
@@ -235,3 +243,56 @@ def test_attendance_without_a_classifier() -> None:
     assert found is not None and found[:2] == (30, True)
     near = find_participants("发了一百个 宣传册一百本 来的人有近百")
     assert near is not None and near[:2] == (100, True)
+
+
+# -- flows through the real router --------------------------------------------------------------
+
+
+@pytest.fixture
+def talk(services: Services) -> Callable[[str, str], str]:
+    router: Router = build_router()
+    add_member(services, "lead", Role.LEADER, group="JK01")
+    counter = iter(range(10_000))
+
+    def _talk(text: str, at: str) -> str:
+        when = _at(at)
+        services.clock = lambda: when
+        message = text_message("lead", text, at=when, msg_id=f"r4-{next(counter)}")
+        return texts(router.dispatch(message, services).replies)
+
+    return _talk
+
+
+def _saved(services: Services) -> list[ActivityRecord]:
+    with session_scope(services.engine) as session:
+        rows = session.exec(select(ActivityRecord)).all()
+        return [r for r in rows if r.revoked_at is None]
+
+
+def test_a_festival_activity_is_one_card_and_its_count_is_corrected(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("今天在江口村开展三八节义诊 来了100多人", "2026-03-05 11:00")
+    assert "【第2条】" not in card and "日期：3月5日" in card
+    fixed = talk("不是100多 是80来个", "2026-03-05 11:01")
+    assert "80多人" in fixed
+    assert "已登记" in talk("对", "2026-03-05 11:02")
+    [record] = _saved(services)
+    assert (record.date_start.day, record.participants) == (5, 80)
+
+
+def test_a_correction_for_one_of_two_cards_asks_which_and_keeps_both(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    cards = talk(
+        "11月3日在江口村开小组会 来了30人；11月10日在文竹村搞宣传 来了30人 发资料100份",
+        "2026-11-20 17:20",
+    )
+    assert "【第1条】" in cards and "【第2条】" in cards
+    asked = talk("人数不对 是20来个", "2026-11-20 17:21")
+    assert "哪一条" in asked and _saved(services) == []
+    answered = talk("江口村那条", "2026-11-20 17:22")
+    assert "已修改第1条" in answered and "20多人" in answered
+    assert "已登记" in talk("都对", "2026-11-20 17:23")
+    people = sorted((r.place, r.participants) for r in _saved(services))
+    assert people == [("文竹村", 30), ("江口村", 20)]
