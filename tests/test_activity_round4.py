@@ -296,3 +296,16 @@ def test_a_correction_for_one_of_two_cards_asks_which_and_keeps_both(
     assert "已登记" in talk("都对", "2026-11-20 17:23")
     people = sorted((r.place, r.participants) for r in _saved(services))
     assert people == [("文竹村", 30), ("江口村", 20)]
+
+
+def test_a_campaign_named_for_a_line_of_work_is_that_kind() -> None:
+    from handlers.activity.parser import classify_kind
+
+    assert classify_kind("在大寺镇开展“关爱保险进村入户”集中宣传活动 发放宣传资料1200余份") == (
+        "insurance"
+    )
+    assert classify_kind("在常平镇开展“青春健康进校园”系列讲座5场") == "youth"
+    # an audience in the title is no line of work: the format decides
+    assert classify_kind("在安流镇开展“暑期青少年防溺水”宣传活动 发放宣传资料400余份") == (
+        "publicity"
+    )

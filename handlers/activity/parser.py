@@ -979,6 +979,10 @@ _TO_HOUSEHOLDS = re.compile(
 )
 
 
+# the lines of work a campaign is named for (an audience such as 青少年 is none)
+_CAMPAIGNS = (("insurance", re.compile(r"保险")), ("youth", re.compile(r"青春健康|青春期")))
+
+
 def classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
@@ -991,6 +995,13 @@ def classify_kind(text: str) -> str:
             event = match.group("event")
             kind = _kind_of(event, generic=False)
             if kind is not None and (kind != "publicity" or _PUBLICITY_EVENT.search(event)):
+                return kind
+    for quoted in re.finditer(r"“([^”]{2,20})”|\"([^\"]{2,20})\"", text):
+        # “关爱保险进万家”宣传活动 / “青春健康进校园”主题讲座: a campaign named for a line of
+        # work is that work, whatever the format (宣传, 讲座, 入户) it took that day
+        title = quoted.group(1) or quoted.group(2)
+        for kind, campaign in _CAMPAIGNS:
+            if campaign.search(title):
                 return kind
     for clause in re.split(r"[，,。；;、\s]+", text):
         # 今天 新安村 会员活动 参加24人: an activity written alone, as a title, is the event
