@@ -309,3 +309,17 @@ def test_a_campaign_named_for_a_line_of_work_is_that_kind() -> None:
     assert classify_kind("在安流镇开展“暑期青少年防溺水”宣传活动 发放宣传资料400余份") == (
         "publicity"
     )
+
+
+def test_sessions_and_people_times_of_those_named() -> None:
+    from handlers.activity.parser import Item, extract_items
+
+    assert extract_items("举办讲座3场，参加群众累计210人次，发放宣传资料450份") == [
+        Item("讲座", 3, "场"),
+        Item("参加群众", 210, "人次"),
+        Item("宣传资料", 450, "份"),
+    ]
+    assert Item("受益青少年", 800, "人次", True) in extract_items("受益青少年800余人次")
+    # one session is the activity itself; sessions counted before the event are not items here
+    assert extract_items("搞了一场防溺水宣传") == []
+    assert extract_items("办了三场健康讲座，一共有一百五十多人听课") == []

@@ -756,6 +756,14 @@ _FRONTED_MEASURE = re.compile(
     r"(?P<what>血压|血糖|血脂|视力|体温)(?:也|还|都)(?P<verb>测|量|查)了"
 )
 
+_AGE_GROUPS = ("少年", "青年", "老年", "中年", "成年")
+# the words around people counted in people-times: 参加群众累计 / 受益青少年 / 覆盖
+_PEOPLE_TIMES_OF = re.compile(
+    r"^(?:共|共计|累计)?(?:参加|参与|受益|覆盖|惠及)的?|(?:共|共计|累计|达)$"
+)
+# 讲座3场 / 义诊两场: the event named right before its count of sessions
+_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班)$")
+
 # 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
 _EVENT_AFTER = re.compile(
@@ -778,6 +786,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
+        if unit == "场" and match.group("num") not in ("一", "1"):
+            # 举办讲座3场 / 系列讲座5场: sessions held, counted after the event's name
+            held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
+            sessions = parse_quantity(match.group("num"), "")
+            if held and sessions is not None and sessions.value > 1:
+                items.append((num_at, Item(held.group("event"), sessions.value, "场")))
+                previous_end = match.end()
+            continue
         if unit in ("场", "期", "次"):
             continue
         if text[max(0, num_at - 1) : num_at] == "第":
@@ -833,16 +849,25 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
             name = re.split(r"[搞办在了的村镇区和及]", named.group(0))[-1] if named else ""
-        if not name or _PERSON_WORDS.fullmatch(name):
+        if unit == "人次" and not name:
+            # 参加群众累计210人次 / 受益青少年800余人次: people-times of those named (never
+            # attendance, so kept as an item under their name)
+            name = _PEOPLE_TIMES_OF.sub("", _cut_context(clause)).strip() if clause else ""
+            name = name if _PERSON_WORDS.fullmatch(name) else ""
+        elif unit == "人次" and _PERSON_WORDS.fullmatch(name):
+            pass  # 服务群众 / 群众: people-times of those named are an item
+        elif not name or _PERSON_WORDS.fullmatch(name):
+            continue
+        if not name:
             continue
         if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
             continue
-        if "参与" in name or "参加" in name:
+        if ("参与" in name or "参加" in name) and unit != "人次":
             continue  # 参与家庭18户: families who took part, not something handed out
-        if re.fullmatch(r".*[月日号年周天点时分]", name):
-            continue
+        if re.fullmatch(r".*[月日号年周天点时分]", name) and not name.endswith(_AGE_GROUPS):
+            continue  # a time, not a thing (青少年 / 老年 are people)
         before = text[max(0, num_at - 3) : num_at]
         quantity = parse_quantity(match.group("num") + (match.group("approx") or ""), before)
         if quantity is None or quantity.value <= 0:
