@@ -323,3 +323,13 @@ def test_sessions_and_people_times_of_those_named() -> None:
     # one session is the activity itself; sessions counted before the event are not items here
     assert extract_items("搞了一场防溺水宣传") == []
     assert extract_items("办了三场健康讲座，一共有一百五十多人听课") == []
+
+
+def test_who_was_sent_is_not_the_kind() -> None:
+    from handlers.activity.parser import classify_kind, find_participants
+
+    assert classify_kind("组织会员小组长入户走访计生家庭136户 发放政策明白卡136张") == "visit"
+    assert classify_kind("组织会员小组在宁海村开展“世界人口日”前期宣传") == "publicity"
+    assert classify_kind("组织会员小组开展活动 来了20人") == "member"  # nothing else named
+    # 分5个会员小组: groups sent out, not 5 people who came
+    assert find_participants("分5个会员小组入户开展计生家庭健康需求调查") is None

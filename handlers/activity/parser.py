@@ -314,7 +314,7 @@ _PARTICIPANTS = (
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个"
-        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次)"
+        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次|小组|组|代表队)"
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:口人|人)(?:左右|上下)?(?![次口员])"
@@ -1008,7 +1008,26 @@ _TO_HOUSEHOLDS = re.compile(
 _CAMPAIGNS = (("insurance", re.compile(r"保险")), ("youth", re.compile(r"青春健康|青春期")))
 
 
+# Who was sent, not what was held: 组织会员小组长入户走访 is a visit, 分5个会员小组入户调查 too
+_ORGANISERS = re.compile(
+    r"(?<=组织)(?:全体)?(?:会员小组长|会员小组|会员骨干|志愿者|小组长)(?=[\u4e00-\u9fff])|"
+    r"分[\d一二三四五六七八九十两]+个会员小组"
+)
+
+
 def classify_kind(text: str) -> str:
+    """The kind of activity (see :func:`_classify_kind`); who was sent to do it (组织会员小组…)
+    does not make it a member activity when it names another kind."""
+    text = fold(text)
+    without = _ORGANISERS.sub("", text)
+    if without != text:
+        kind = _classify_kind(without)
+        if kind != "other":
+            return kind
+    return _classify_kind(text)
+
+
+def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
     text = fold(text)
