@@ -55,7 +55,9 @@ _COMPACT = re.compile(r"(?<!\d)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)(?=当天|那天
 # A report that starts with 上午/下午/晚上 without a day speaks of today.
 _TODAY_PART = re.compile(r"^\W{0,3}(?P<part>上午|下午|中午|早上|晚上|傍晚)")
 _WEEKEND = re.compile(r"(?P<which>上上|上个?|这个?|本)?(?:周末|礼拜天和礼拜六)")
-# Days named by their festival, used only when nothing more precise is written.
+# Days named by their festival. A festival in a message mostly names the activity (三八节义诊,
+# 六一活动, “5·29”会员活动日宣传): it is read as the date only when nothing else gives one and the
+# wording says the activity happened on that day (六一那天, 三八节当天, 5.29会员活动日在红泥井村…).
 _FESTIVALS = (
     (re.compile(r"元旦"), 1, 1),
     (re.compile(r"三八|妇女节"), 3, 8),
@@ -64,7 +66,13 @@ _FESTIVALS = (
     (re.compile(r"六一|儿童节"), 6, 1),
     (re.compile(r"七一|建党节"), 7, 1),
     (re.compile(r"国庆节?"), 10, 1),
+    (re.compile(r"5\s*[.·•．]\s*29(?:会员活动日|活动日)?|会员活动日"), 5, 29),
 )
+_FESTIVAL_DAY = re.compile(
+    r"(?:节|妇女节|儿童节|劳动节|青年节|建党节)?[”\"’']?\s*(?:的?那天|的?当天|当日|的?这天|那日|那一天|这一天|在)"
+)
+# "5.29”会员活动日" is the association's day, not a date written with a dot
+_NAMED_DAY_AFTER = re.compile(r"[”\"’']?\s*(?:会员)?(?:活动日|纪念日|宣传日)")
 # 上个月30号 / 本月5日: a day of the month named by where it stands
 _MONTH_DAY = re.compile(
     rf"(?P<which>上上个?月|上个?月|本月|这个?月|当月)(?:的)?(?P<d>{_N})[号日](?![\d])"
@@ -141,8 +149,13 @@ def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
     return bool(_YEAR_WRITTEN.search(fold(text))) or today - span.start <= _FAR_BACK
 
 
-def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
-    """The first date expression in ``text`` and where it is; None when there is none."""
+def find_date(
+    text: str, sent: datetime, *, festivals: bool = True
+) -> tuple[DateSpan, tuple[int, int]] | None:
+    """The first date expression in ``text`` and where it is; None when there is none.
+
+    A festival (六一, 三八节) is a date only when nothing else is, and only said as the day the
+    activity happened on (六一那天); ``festivals=False`` never reads one."""
     text = fold(text)
     today = _local(sent)
     match = _RANGE.search(text)
@@ -242,6 +255,8 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
         if value:
             return DateSpan(value, value), match.span()
     match = _DOTTED.search(text)
+    if match and _NAMED_DAY_AFTER.match(text, match.end()):
+        match = None
     if match:
         value = _make(None, int(match.group("m")), int(match.group("d")), today)
         if value:
@@ -281,9 +296,10 @@ def find_date(text: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | N
             monday -= timedelta(days=7)  # a bare 周末 on a weekday is the one just past
         saturday = monday + timedelta(days=5)
         return DateSpan(saturday, saturday + timedelta(days=1)), match.span()
-    for pattern, month, day in _FESTIVALS:
-        match = pattern.search(text)
-        if match:
+    for pattern, month, day in _FESTIVALS if festivals else ():
+        for match in pattern.finditer(text):
+            if not _FESTIVAL_DAY.match(text, match.end()):
+                continue  # 三八节义诊, 六一活动: the festival names the activity
             value = _make(None, month, day, today)
             if value:
                 return DateSpan(value, value), match.span()
@@ -309,12 +325,13 @@ def resolve_date(text: str, sent: datetime) -> DateSpan | None:
 
 
 def find_dates(text: str, sent: datetime) -> list[tuple[DateSpan, tuple[int, int]]]:
-    """Every date expression in ``text`` (folded), in reading order, without overlaps."""
+    """Every date expression in ``text`` (folded), in reading order, without overlaps. A
+    festival counts only when it is the one date the text gives (see :func:`find_date`)."""
     text = fold(text)
     found: list[tuple[DateSpan, tuple[int, int]]] = []
     masked = text
     while True:
-        hit = find_date(masked, sent)
+        hit = find_date(masked, sent, festivals=False)
         if hit is None:
             break
         start, end = hit[1]
@@ -323,6 +340,10 @@ def find_dates(text: str, sent: datetime) -> list[tuple[DateSpan, tuple[int, int
         found.append(hit)
         # blank the expression out (same length, so later spans stay true) and look again
         masked = masked[:start] + "_" * (end - start) + masked[end:]
+    if not found:
+        only = find_date(text, sent)
+        if only is not None:
+            found.append(only)
     found.sort(key=lambda pair: pair[1][0])
     return found
 

@@ -363,6 +363,16 @@ _KIND_ALIASES = {
     "其他": "other",
     "其他活动": "other",
 }
+# 今天才报 / 现在才想起来报 / 忘了报 / 补报一下: the reporting, said beside a correction
+_WHEN_REPORTED = re.compile(
+    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天)?(?:才|刚)(?:报|上报|发|想起来)[的了]?$|"
+    r"^(?:我)?(?:忘了|忘记)(?:报|上报|发)了?$|^(?:今天|现在)补报(?:一下)?$"
+)
+# 讲的 / 主要讲的 / 内容 / 主题: what an activity was about, not a field or an item
+_ABOUT = re.compile(
+    r"^(?:主要|其实|就)?(?:讲|说|讲解|讲授|宣讲|介绍|宣传|培训|聊)(?:的内容|的主题|的)$|"
+    r"^(?:活动|讲座|培训|宣传)?(?:的)?(?:内容|主题|题目)$"
+)
 _TOPIC_TRIM = re.compile(r"那个|那条|那次|这个|这条|这次|那场|开的|搞的|办的|的$|^开|^搞|^办|^做")
 
 
@@ -399,6 +409,7 @@ class Correction:
     reference: bool = False  # "<something>是<value>": a card spoken of by its content
     leftover: bool = False  # a clause with a count or a name that gave no change: not all read
     kept: list[str] = field(default_factory=list)  # 只发了资料: items said to stay as they are
+    explained: bool = False  # 讲的是关爱保险: a clause saying what the activity was about
 
     @property
     def fields(self) -> set[str]:
@@ -548,7 +559,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
     result.explicit = bool(numbers)
-    if _SAVED_REF.search(body) and _strong_saved_ref(body):
+    said_of_saving = ",".join(
+        c for c in re.split(r"[，,。；;！!\s]+", body) if c and not _WHEN_REPORTED.search(c)
+    )
+    if _SAVED_REF.search(said_of_saving) and _strong_saved_ref(said_of_saving):
         result.saved_ref = True
     if _MARKERS.search(body):
         result.explicit = True
@@ -569,6 +583,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if _ADD.search(clause):
             add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
+        if _WHEN_REPORTED.search(clause) and not _MARKERS.search(clause):
+            continue  # 今天才报 / 忘了报: when the report was sent, not when it happened
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
@@ -643,6 +659,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 _value_changes(context, value, "", sent, home, copula=True)
                 or _bare_number(value, result.olds)
             )
+            continue
+        if head_value and _ABOUT.match(head_value.group("head")):
+            # 讲的是关爱保险 / 主题是优生优育: what the activity was about, said to explain
+            # another change (类型是保险); it changes nothing itself
+            result.explained = True
             continue
         if head_value:
             head, value = head_value.group("head"), head_value.group("value")
@@ -753,9 +774,15 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     if count is None or not olds or _count(value.replace(str(count[0]), "", 1)):
         return []
     old = _count(olds[-1])
-    if count[2] and (old is None or old[2] != count[2]):
+    if count[2] and (old is None or not _same_unit(old[2], count[2])):
         return []
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
+
+
+def _same_unit(old: str, new: str) -> bool:
+    """不是100多 是80来个: a count of people said without a unit, then with 个 (or 人); a
+    unit said only with the new number is the old number's too."""
+    return old == new or (not old and new in ("个", *_PEOPLE_UNITS))
 
 
 def _item_count(name: str, value: str) -> list[Change]:
@@ -909,6 +936,9 @@ def decide(
                 return None
             return _unclear(correction, targets_pool, shown)
         return _resolve(correction, targets_pool, shown, "correct")
+    if correction.explained and not correction.changes and pending and not drafts:
+        # 讲的是关爱保险 alone: about the card, but which field it should change is not said
+        return _unclear(correction, targets_pool, shown)
     pointed = (
         _POINTER.search(body) is not None
         and bool(pending or saved)
@@ -1438,6 +1468,44 @@ def change_from_json(data: dict[str, Any]) -> Change:
     )
 
 
+# around the answer to 哪一条: 是第1条 / 第1条的 / 江口村那条 / 小组会那个
+_WHICH_LEAD = re.compile(r"^(?:是|就是|应该是|改|我说的是|说的是)")
+_WHICH_TAIL = re.compile(r"(?:那一条|那条|这条|那个|这个|那次|那场|那一场|的那条|的那个|的)$")
+
+
+def _which_answer(
+    body: str, sent: datetime, home: str | None, asked: Sequence[Target]
+) -> Target | None:
+    """The one card an answer to 哪一条 names: by its number (1 / 第1条 / 是第一条) or by what
+    sets it apart from the others asked about (江口村那条 / 小组会那个 / 3号那条)."""
+    body = _WHICH_LEAD.sub("", body.strip(" ，,。"))
+    numbers, rest = _selector(body, bare=True)
+    if numbers:
+        if len(numbers) != 1 or _WHICH_TAIL.sub("", rest.strip()).strip():
+            return None
+        named = [t for t in asked if t.no == numbers[0] and not t.saved]
+        named = named or [t for t in asked if t.no == numbers[0]]
+        return named[0] if named else None
+    reference = _WHICH_TAIL.sub("", body).strip()
+    if (
+        not 2 <= len(reference) <= 12
+        or asks_something(body)
+        or read_control(body) is not None
+        or _MARKERS.search(body)
+    ):
+        return None
+    found = find_date(reference, sent)
+    place = find_place(reference, home).name
+    matching = [
+        t
+        for t in asked
+        if (found is not None and t.draft.date == found[0])
+        or (place is not None and t.draft.place is not None and _same_place(place, t.draft.place))
+        or (found is None and place is None and _topic_matches(reference, t.draft))
+    ]
+    return matching[0] if len(matching) == 1 else None
+
+
 def follow_up(
     text: str,
     sent: datetime,
@@ -1463,13 +1531,21 @@ def follow_up(
         if body in _NO:
             return Decision("kept", targets=[chosen])
         return None
-    if kind == "which":
-        numbers, rest = _selector(body, bare=True)
-        if len(numbers) != 1 or rest.strip():
+    if kind == "which_save":
+        # 现在有2条等您确认，请说清楚保存哪条 → 1 / 江口村那条: save that one
+        waiting = [
+            t for t in targets if not t.saved and [t.no, False] in question.get("among", [])
+        ]
+        chosen = _which_answer(body, sent, home, waiting)
+        if chosen is None:
             return None
-        chosen = next((t for t in targets if t.no == numbers[0] and not t.saved), None)
-        chosen = chosen or target(numbers[0], True)
-        return Decision("correct", targets=[chosen], changes=changes) if chosen else None
+        return Decision("confirm", control=Control("confirm", (chosen.no,)))
+    if kind == "which":
+        among = [t for t in targets if [t.no, t.saved] in question.get("among", [])]
+        chosen = _which_answer(body, sent, home, among or list(targets))
+        if chosen is None:
+            return None
+        return Decision("correct", targets=[chosen], changes=changes)
     if kind == "what":
         # 不对 → "哪里不对？" → 是昨天 / 人数是20: the answer is a correction of that card
         chosen = target(int(question["no"]), False)

@@ -25,6 +25,23 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("嚟", "来"),
     ("哋", "们"),
     ("今朝", "今天"),
+    ("唔系", "不是"),
+    ("系喺", "是在"),
+    ("就系", "就是"),
+    ("都系", "都是"),
+    ("唔该", "谢谢"),
+    ("唔使", "不用"),
+    ("冇问题", "没问题"),
+    ("几多", "多少"),
+    ("嗰", "那"),
+    ("嘅", "的"),
+    ("隔篱", "隔壁"),
+    ("上昼", "上午"),
+    ("下昼", "下午"),
+    # Hakka (梅州, 河源): 今晡日 = 今天, 昨晡日 = 昨天, 前晡日 = 前天
+    ("今晡日", "今天"),
+    ("昨晡日", "昨天"),
+    ("前晡日", "前天"),
     # 仲 = 还 before a verb (仲办咗十二份关爱保险, 仲有宣传资料八十份)
     ("仲有", "还有"),
     ("仲办", "还办"),
@@ -65,6 +82,12 @@ _FOLD = re.compile("|".join(re.escape(old) for old, _ in _FOLDS))
 _TO = dict(_FOLDS)
 
 
+# Cantonese 系 (= 是) as the copula of a correction or an answer (日期错咗 系3号, 系隔篱组搞嘅):
+# at the start of a clause, never inside a word (联系, 关系, 系统)
+_HAI = re.compile(r"(?:^|(?<=[\s，,。！!；;]))系(?![统列数谱])(?=[\d\u4e00-\u9fff])")
+# 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
+_ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
+
 # 11各人: 各 typed for 个 after a number
 _GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
 
@@ -83,5 +106,7 @@ def _fen(match: re.Match[str]) -> str:
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = _FOLD.sub(lambda match: _TO[match.group(0)], normalise_digits(text))
+    text = _HAI.sub("是", text)
+    text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)
     return _GE_SLIP.sub("个", text)

@@ -163,6 +163,8 @@ _VENUE_AFTER_NAME = re.compile(r"(?<=村|区|查)(?:村委会|村民委员会|�
 # 来村委会 / 到村部: a motion verb before the venue, so no village name is glued to it
 _VENUE_AFTER_VERB = re.compile(r"(?<=[来去到回在给])(?:村委会|村民委员会|村委|村部)")
 _VENUE_OF_VILLAGE = re.compile(r"村委会|村民委员会|村委|村部")
+# 红泥井村村口 / 福禄村村头: a spot in the village named before it, not a village 红泥井村村
+_SPOT_IN_VILLAGE = re.compile(r"(?<=村)村(?:口|头|尾|里|边|内|中|东头|西头)")
 _VENUES = re.compile(
     r"居委会|活动室|会员之家|文化室|嘎查部|"
     r"本村|我们村|我村|本社区|我们社区|本嘎查|我们嘎查|我们这里|我们这边|我们那里"
@@ -181,6 +183,7 @@ class PlaceFound:
 def _mask_for_places(text: str) -> str:
     text = _TIME_WORDS.sub("，", text)
     text = _INSTITUTIONS.sub("，", text)
+    text = _SPOT_IN_VILLAGE.sub("，", text)
     text = _VENUE_AFTER_NAME.sub(_HOME, text)
     text = _VENUE_AFTER_VERB.sub(_HOME, text)
     text = _VENUE_OF_VILLAGE.sub("村" + _HOME, text)
@@ -311,7 +314,7 @@ _PARTICIPANTS = (
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个"
-        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次)"
+        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次|小组|组|代表队)"
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:口人|人)(?:左右|上下)?(?![次口员])"
@@ -333,8 +336,13 @@ _PARTICIPANTS = (
     re.compile(
         r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的)"
         r"(?:人|群众|会员|村民|居民|牧民|妇女|学生|家长|老人)?(?:有|是|共)?\s*"
-        rf"(?:约|大约|大概|差不多)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
+        rf"(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
+    ),
+    # 来了三十多牧民 / 到了二十几个家长: who came named right after the count, no classifier
+    re.compile(
+        rf"(?:来了|到了)\s*(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
+        r"(?:会员|群众|村民|居民|妇女|学生|家长|牧民|老人|孩子|小孩|青少年|姐妹|老人家|街坊)(?!次)"
     ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
@@ -453,7 +461,7 @@ _COUNT = re.compile(
 _CLAUSE_STOP = re.compile(r"[，,。；;、：:！!？?\s“”\"（）()]")
 # Verbs of handing out or doing, and the glue words around a counted thing.
 _HANDOUT_VERBS = re.compile(
-    r"发放了?|派发了?|分发了?|发出|发了|发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
+    r"发放了?|派发了?|分发了?|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
     r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收取了?|收了|收|发放给|领取了?|领了|"
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
     r"一共|总共|累计|现场"
@@ -655,6 +663,7 @@ def _cut_context(text: str) -> str:
     return masked[cut:].replace(_HOME, "")
 
 
+_WORTH = frozenset({"价值", "总价值", "折合", "合计价值", "价值约"})
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
 _WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
@@ -666,6 +675,8 @@ def _thing(phrase: str, unit: str) -> str:
     phrase = _cut_context(phrase)
     if re.search(r"(?:给|为|对|向|帮|替)$", phrase):
         return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
+    # 帮街坊办了25份保险: who it was done for is no part of the thing
+    phrase = re.sub(r"^(?:帮|替)[\u4e00-\u9fff]{1,4}?(?=办|发|送|买|交)", "", phrase)
     pieces = [_strip_glue(p) for p in _HANDOUT_VERBS.split(phrase)]
     candidate = next((p for p in reversed(pieces) if p and not _PERSON_WORDS.fullmatch(p)), "")
     if unit == "户" and candidate in _WALKED:
@@ -676,6 +687,8 @@ def _thing(phrase: str, unit: str) -> str:
         # a service counted in people-times keeps its verb: 测血压, not 血压; who did it for
         # whom is no part of it (大夫给量了血压 → 量血压)
         served = re.split(r"给|为|帮|替", candidate)[-1] or candidate
+        # 为60岁以上老人免费理发: the service after 免费, not who had it
+        served = re.sub(r"^[^免]*免费(?=[\u4e00-\u9fff]{2})", "", served)
         served = re.sub(r"^([\u4e00-\u9fff])了(?=[\u4e00-\u9fff]{2})", r"\1", served)
         return _strip_glue(_PERSON_WORDS.sub("", served)) or served
     visit = _VISIT_VERBS.match(candidate) if unit == "户" else None
@@ -696,6 +709,18 @@ def _name_after(text: str, position: int) -> str:
     # 5户独生子女家庭走访: the households, not the visit after them
     tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
     return _strip_glue(tail)
+
+
+def _goods_before(before: str) -> str:
+    """送去米面油等慰问品: the thing handed out at the end of the clause before."""
+    clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    if not clauses:
+        return ""
+    verbs = list(_HANDOUT_VERBS.finditer(clauses[-1]))
+    if not verbs:
+        return ""
+    goods = _strip_glue(clauses[-1][verbs[-1].end() :])
+    return goods if 2 <= len(goods) <= 10 and not re.search(r"\d", goods) else ""
 
 
 def _previous_object(text: str, clause_start: int, unit: str) -> str:
@@ -726,10 +751,30 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
     return ""
 
 
+# 血压也测了 / 血糖还量了: the measurement said object first (same length, so spans hold)
+_FRONTED_MEASURE = re.compile(
+    r"(?P<what>血压|血糖|血脂|视力|体温)(?:也|还|都)(?P<verb>测|量|查)了"
+)
+
+_AGE_GROUPS = ("少年", "青年", "老年", "中年", "成年")
+# the words around people counted in people-times: 参加群众累计 / 受益青少年 / 覆盖
+_PEOPLE_TIMES_OF = re.compile(
+    r"^(?:共|共计|累计)?(?:参加|参与|受益|覆盖|惠及)的?|(?:共|共计|累计|达)$"
+)
+# 讲座3场 / 义诊两场: the event named right before its count of sessions
+_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班)$")
+
+# 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
+_HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
+_EVENT_AFTER = re.compile(
+    r"[^，,。；;\s\d]{0,8}?(?:宣传|活动|讲座|义诊|培训|会|课|走访|慰问|咨询|筛查|体检)"
+)
+
+
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
-    text = fold(text)
+    text = _FRONTED_MEASURE.sub(r"\g<verb>了\g<what>", fold(text))
     items: list[tuple[int, Item]] = []
     quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|《[^》]*》", text)]
     previous_end = 0
@@ -741,6 +786,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
+        if unit == "场" and match.group("num") not in ("一", "1"):
+            # 举办讲座3场 / 系列讲座5场: sessions held, counted after the event's name
+            held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
+            sessions = parse_quantity(match.group("num"), "")
+            if held and sessions is not None and sessions.value > 1:
+                items.append((num_at, Item(held.group("event"), sessions.value, "场")))
+                previous_end = match.end()
+            continue
         if unit in ("场", "期", "次"):
             continue
         if text[max(0, num_at - 1) : num_at] == "第":
@@ -757,6 +810,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             after_text.startswith(_NOT_THINGS) or _PEOPLE_AFTER.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
+        if (
+            unit == "个"
+            and match.group("num") in ("一", "1")
+            and _HELD_ONE.search(text[max(0, num_at - 4) : num_at])
+            and _EVENT_AFTER.match(after_text)
+        ):
+            continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
         if _PEOPLE_AFTER.match(after_name) and not (
@@ -765,12 +825,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
         bare_clause = _cut_context(clause).rstrip("了") or "-"
         visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
-        insured = _INSURED.search(text[match.end() : match.end() + 16].split("，")[0])
+        insured = _INSURED.search(_CLAUSE_STOP.split(text[match.end() : match.end() + 16])[0])
         if unit == "户" and insured:
             # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
-            after_name = re.sub(
-                r"^(?:办理了?|办了|买了|参加了?|上了|投了|入了)", "", insured.group(0)
-            )
+            # 为65户计生家庭办理了关爱保险: what comes after the verb (the families before it
+            # are who was insured)
+            after_name = re.split(
+                r"办理了?|办了|买了|参加了?|上了|投了|入了|参保了?", insured.group(0)
+            )[-1] or insured.group(0)
             before_name = ""
         if after_name and (not before_name or (unit == "户" and visit_only)):
             name = after_name
@@ -780,20 +842,32 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = before_name
         else:
             name = _previous_object(text, clause_start, unit)
+        if name in _WORTH and unit == "元":
+            # 送去米面油等慰问品，价值3600元: the goods named before, valued
+            name = _goods_before(text[:stop_at]) or name
         if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
             name = re.split(r"[搞办在了的村镇区和及]", named.group(0))[-1] if named else ""
-        if not name or _PERSON_WORDS.fullmatch(name):
+        if unit == "人次" and not name:
+            # 参加群众累计210人次 / 受益青少年800余人次: people-times of those named (never
+            # attendance, so kept as an item under their name)
+            name = _PEOPLE_TIMES_OF.sub("", _cut_context(clause)).strip() if clause else ""
+            name = name if _PERSON_WORDS.fullmatch(name) else ""
+        elif unit == "人次" and _PERSON_WORDS.fullmatch(name):
+            pass  # 服务群众 / 群众: people-times of those named are an item
+        elif not name or _PERSON_WORDS.fullmatch(name):
+            continue
+        if not name:
             continue
         if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
             continue
-        if "参与" in name or "参加" in name:
+        if ("参与" in name or "参加" in name) and unit != "人次":
             continue  # 参与家庭18户: families who took part, not something handed out
-        if re.fullmatch(r".*[月日号年周天点时分]", name):
-            continue
+        if re.fullmatch(r".*[月日号年周天点时分]", name) and not name.endswith(_AGE_GROUPS):
+            continue  # a time, not a thing (青少年 / 老年 are people)
         before = text[max(0, num_at - 3) : num_at]
         quantity = parse_quantity(match.group("num") + (match.group("approx") or ""), before)
         if quantity is None or quantity.value <= 0:
@@ -930,7 +1004,30 @@ _TO_HOUSEHOLDS = re.compile(
 )
 
 
+# the lines of work a campaign is named for (an audience such as 青少年 is none)
+_CAMPAIGNS = (("insurance", re.compile(r"保险")), ("youth", re.compile(r"青春健康|青春期")))
+
+
+# Who was sent, not what was held: 组织会员小组长入户走访 is a visit, 分5个会员小组入户调查 too
+_ORGANISERS = re.compile(
+    r"(?<=组织)(?:全体)?(?:会员小组长|会员小组|会员骨干|志愿者|小组长)(?=[\u4e00-\u9fff])|"
+    r"分[\d一二三四五六七八九十两]+个会员小组"
+)
+
+
 def classify_kind(text: str) -> str:
+    """The kind of activity (see :func:`_classify_kind`); who was sent to do it (组织会员小组…)
+    does not make it a member activity when it names another kind."""
+    text = fold(text)
+    without = _ORGANISERS.sub("", text)
+    if without != text:
+        kind = _classify_kind(without)
+        if kind != "other":
+            return kind
+    return _classify_kind(text)
+
+
+def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
     text = fold(text)
@@ -942,6 +1039,13 @@ def classify_kind(text: str) -> str:
             event = match.group("event")
             kind = _kind_of(event, generic=False)
             if kind is not None and (kind != "publicity" or _PUBLICITY_EVENT.search(event)):
+                return kind
+    for quoted in re.finditer(r"“([^”]{2,20})”|\"([^\"]{2,20})\"", text):
+        # “关爱保险进万家”宣传活动 / “青春健康进校园”主题讲座: a campaign named for a line of
+        # work is that work, whatever the format (宣传, 讲座, 入户) it took that day
+        title = quoted.group(1) or quoted.group(2)
+        for kind, campaign in _CAMPAIGNS:
+            if campaign.search(title):
                 return kind
     for clause in re.split(r"[，,。；;、\s]+", text):
         # 今天 新安村 会员活动 参加24人: an activity written alone, as a title, is the event
@@ -972,7 +1076,8 @@ _ACTIVITY_WORDS = re.compile(
 _DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|共计|到会")
 _QUESTION = re.compile(
     # 嘛 only at the end (搞了个讲座嘛来了四十几个 is a filler); V了没(有) and A不A ask
-    r"[?？]|吗|嘛\s*$|干嘛|呢|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
+    # 呢 at the end asks; 今天呢在四平村… (voice input) only pauses
+    r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
     r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
@@ -990,6 +1095,10 @@ _NOT_DONE = re.compile(
     # an invitation or instruction for what is to come
     r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
     r"请(?:全体|各位|广大)|大家都来|每人带|等会儿?|待会儿?|过两天|过几天|马上(?:开始|就)|"
+    # 有需要的街坊可以去 / 到时候大概二十来个人 / 月底要在…开: an offer or a plan
+    r"有需要的[\u4e00-\u9fff]{0,4}可以[去来]|可以过来|到时候|到时|^[\u4e00-\u9fff]{0,4}要在|"
+    # 会员都不愿意来开会: a complaint about coming, not an activity held
+    r"不愿意?来|不肯来|"
     # an activity that did not take place: 没搞 / 没有开 / 未开展 (没办法 is no activity)
     r"(?:没有?|未)(?:搞|开展|开|办(?!法)|举办|举行|组织)(?!完|齐|始)"
 )
@@ -1012,7 +1121,11 @@ _ABOUT_A_THING = re.compile(
 # counted (报了4次活动), a year's tally (去年开展了36次活动), a remark (开会的人好多啊) or a
 # suggestion (适合搞宣传).
 _NOT_OWN = re.compile(
-    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
+    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|群里说|群里发|群里看到|看到群里|"
+    # 艾不盖嘎查好像前几天开了…: someone else's activity, half remembered
+    r"好像[\u4e00-\u9fff]{0,6}(?:开了|搞了|办了|开过|搞过|办过)|"
+    # 我家来了二十多个亲戚: visitors, not attendance
+    r"亲戚|我家来了|家里来了|"
     r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"

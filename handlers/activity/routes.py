@@ -317,14 +317,22 @@ def routes(router: Router) -> list[Route[Any]]:
             cards.show([c.no for c in shown])
             return replies(render(shown, cards.load(), ctx, note + "好的，没有改。"))
         if action == "ask_target":
-            ask(ctx, {"kind": "which", "changes": [change_to_json(c) for c in decision.changes]})
+            ask(
+                ctx,
+                {
+                    "kind": "which",
+                    "changes": [change_to_json(c) for c in decision.changes],
+                    "among": [[t.no, t.saved] for t in decision.targets],
+                },
+            )
             names = "；".join(
                 f"第{t.no}条 {title(t.draft)}" + ("（已保存）" if t.saved else "")
                 for t in decision.targets
             )
+            example = decision.targets[0].no if decision.targets else 1
             return replies(
-                note
-                + "您说的是哪一条？请在前面加上编号再说一次，比如“第2条 人数是15人”。"
+                note + f"您说的是哪一条？回编号就行，比如“{example}”；"
+                "也可以在前面加上编号再说一次，比如“第2条 人数是15人”。"
                 + (f"\n{names}" if names else "")
             )
         if action == "ask_value":
@@ -682,6 +690,8 @@ def confirm(
             chosen = open_cards
         else:
             cards.show([c.no for c in open_cards])
+            # the next message may just name the card (1 / 江口村那条)
+            ask(ctx, {"kind": "which_save", "among": [[c.no, False] for c in open_cards]})
             return render(
                 open_cards,
                 open_cards,
