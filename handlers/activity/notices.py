@@ -1,0 +1,187 @@
+"""What reads like an activity but is not a report of one the sender's group has done.
+
+Leaders write about activities in many ways besides reporting one: they announce what is coming
+("下个星期一到星期三在常乐村搞健康宣传周"), invite ("诚邀各位会员参加…"), ask the association's
+staff for something ("麻烦刘老师再给我们组寄100本宣传册过来"), pass on what another group did
+("王霞她们组上个月办了40份关爱保险"), or complain about an activity without reporting it
+("上个月义诊医生来得太晚了 大家等了一个多小时"). Such a message has the date, the place and the
+numbers of a report, so counting those alone takes it for one, and the bot shows a confirmation
+card for something nobody reported.
+
+:func:`not_a_report` looks at how the message is said rather than at which whole sentences
+appear:
+
+- who did it: the sender's group (我们 / 我组, or nobody named) or somebody else (她们组, 人家,
+  江口村那边, 听说 / 有人说 …);
+- tense and aspect: a clause that says something was done carries 了 / 过 / 完 / 已 / 共; a
+  clause that names a coming day (下个星期一, 周日) or a plan (要搞, 定了, 每个组来5个人) without
+  that is a notice;
+- the speech act: a request (麻烦 / 帮我 / 发我 / 寄过来), an invitation (诚邀 / 欢迎 / 都可以来 /
+  报名) or a complaint (开得太长了, 根本不够发, 还没下来) is not a report, unless the message also
+  counts who came or what was handed out the way a report does.
+
+It returns the reason and how much it counts against a report; the report score of
+:mod:`handlers.activity.parser` subtracts that weight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CJK = r"[\u4e00-\u9fff]"
+_NUM = r"(?:\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千]*)"
+
+# A clause ends at punctuation or a space (phone messages separate clauses with spaces).
+_CLAUSE = re.compile(r"[^\s，,。；;！!？?、：:]+")
+
+# Said to be done: perfective 了 (not 了解), experiential 过 (not 过来 / 过去 / 过年 / 过节),
+# 完, 已(经), a total (共 / 一共 / 共计), attendance taken.
+_DONE = re.compile(
+    r"(?<!为)了(?!解)|过(?![来去年节])|完|已|共|到会|实到|到场|结束|圆满|顺利|"
+    # 社区居民80人参加 (formal prose often has no 了), not 预计40人参加 / 大概来50人
+    r"(?<![计约概来\d一二两三四五六七八九十百千])"
+    rf"{_NUM}\s*(?:多|余)?\s*(?:人|名)(?:参加|参与|到会)"
+)
+
+# How a report counts: people who came or things handed out, with a report's units. Durations
+# (一个多小时) and vague counts (好几个人) are not such counts.
+_REPORT_COUNT = re.compile(
+    rf"(?<![几好]){_NUM}\s*(?:多|余|来|几)?\s*(?:个|名|位)?\s*"
+    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)"
+)
+
+# -- somebody else did it ------------------------------------------------------------------------
+
+# Hearsay: what the sender heard, not what the sender's group did.
+_HEARSAY = re.compile(
+    rf"听说|据说|听{_CJK}{{1,4}}[说讲]|有人说|(?:好像|似乎|貌似)(?={_CJK}{{0,3}}"
+    r"(?:昨天|前天|今天|上周|上个?月|这个月|已经|也|都|搞|办|开|发|走访|测))|"
+    r"说(?:她们|他们|人家|那边)"
+)
+# Another group as the doer: 王霞她们组 / 她们这个月 / 人家常乐村 / 江口村那边 / 隔壁村 at the
+# start of a clause (not 为他们送去 / 和他们村一起), followed by what they did.
+# 五通社区那边 as the doer: a leader reports the own group's activity as 在五通社区….
+_OTHERS = r"(?:她们|他们|人家|别人|隔壁|邻村|邻居村|外村|别的村|别的组|其他组|那边)"
+_OTHERS_DID = re.compile(
+    rf"(?:^|[\s，,。；;!！])[^\s，,。；;!！为给向帮跟和与同对让教带替陪在到去来请]{{0,5}}?"
+    rf"{_OTHERS}(?:组|村|社区|嘎查|那边)?{_CJK}{{0,8}}?"
+    r"(?:搞|办|开|发|走访|慰问|测|组织|举办|开展|送|报)"
+)
+
+# -- still to come -------------------------------------------------------------------------------
+
+# A coming day: 下个星期一, 周日 (not 上周日, nor 这周六 / 本周一, which may be past, nor the
+# weekday of a date: 5月13日星期三), 大后天, 明年. 下周 / 明天 / 后天 are already
+# read as notices by the parser; they are here too so this module stands on its own.
+_COMING_DAY = re.compile(
+    r"下个?(?:星期|礼拜|周)|下个?月|下旬(?=要|准备|打算)|明天|后天|大后天|明年|"
+    r"(?<![上下这本日号(（\d])(?:周|星期|礼拜)[一二三四五六日天末]"
+)
+# A plan said in so many words: decided, to be done, a quota for each group.
+_PLAN = re.compile(
+    r"定(?:在|于)|到时候|到时|届时|将于|拟(?:于|在|定于)|"
+    # the verbs, not the nouns (讨论下半年会员活动计划, 做好准备)
+    r"打算|(?<!做好)(?<!作好)准备(?!工作)|计划(?=在|于|去|搞|办|开|发|[\d一二两三四五六七八九十下明本这今年月])|"
+    r"想(?:在|搞|办|开|请|去)|"
+    r"(?<![主需重只想不])要(?=去|搞|开|办|发|在|到|给|组织|举办|开展|举行|领)|"
+    r"每(?:个|位)?(?:组|村|人|户|社区)(?:来|出|派|带|准备|交)"
+)
+
+# Decided, whatever the aspect: 定了 元旦前在村部开年终总结会.
+_DECIDED = re.compile(r"(?:^|[\s，,。；;])定了|初步定|敲定")
+
+# -- a speech act that is no report ---------------------------------------------------------------
+
+_REQUEST = re.compile(
+    r"麻烦|劳驾|请(?:协会|帮|您|你|老师)|帮(?:我|我们|忙)|(?:发|寄|传|转)(?:给)?我|"
+    r"给我们?(?:组|村)?(?:再)?(?:寄|发|送|补|派)|[寄送拿带]过来|能不能|能否"
+)
+_INVITATION = re.compile(
+    r"诚邀|邀请(?:各位|大家|您|你)|(?<![受到])欢迎(?!了)|都可以来|可以来|都能来|有空(?:的)?(?:都|就)?来|"
+    r"一起来|来帮忙|报名|名额|你能来|您能来|来不来|请(?:各|大家|全体|广大)"
+)
+# A complaint: something went wrong, with no report of who came or what was handed out.
+_COMPLAINT = re.compile(
+    r"(?:得|太)太?(?:晚|迟|长|久|短|小|少|差|慢|吵|挤|远|累|折腾|乱|贵|难|大|多|冷|热)|"
+    r"没(?:发|来|到)(?:几|多少)|"
+    r"根本(?:不|没)|不够(?:发|用)|没拿到|听不清|看不清|装不下|不准|一直坏|坏了|坏在|掉色|"
+    r"还没(?:下来|到|发|批)|没人管|质量(?:太|很|不|差)|说好的|白跑|累得要命|要命"
+)
+# Private life, not an association activity: relatives, a banquet.
+_PRIVATE = re.compile(r"亲戚|喜酒|酒席|婚礼|满月酒")
+
+
+@dataclass(frozen=True)
+class NotAReport:
+    """Why a message is not a report of something done, and how much that counts against it."""
+
+    reason: str  # others | plan | request | invitation | complaint | private
+    weight: float
+    evidence: str
+
+
+_WEIGHTS = {
+    "others": 0.6,
+    "plan": 0.5,
+    "request": 0.6,
+    "invitation": 0.6,
+    "complaint": 0.5,
+    "private": 0.5,
+}
+
+
+def _clauses(body: str) -> list[str]:
+    return _CLAUSE.findall(body)
+
+
+def _undone_clause(pattern: re.Pattern[str], body: str) -> str | None:
+    """The first clause where ``pattern`` matches and nothing is said to be done."""
+    for clause in _clauses(body):
+        found = pattern.search(clause)
+        if found and not _DONE.search(clause):
+            return found.group(0)
+    return None
+
+
+def _found(reason: str, evidence: str) -> NotAReport:
+    return NotAReport(reason, _WEIGHTS[reason], evidence)
+
+
+def not_a_report(body: str) -> NotAReport | None:
+    """Why ``body`` (folded text) is not a report of an activity the sender's group did, or
+    ``None`` when nothing says so."""
+    found = _HEARSAY.search(body) or _OTHERS_DID.search(body)
+    if found:
+        return _found("others", found.group(0).strip(" ，,。；;!！"))
+    if _PRIVATE.search(body):
+        return _found("private", _PRIVATE.search(body).group(0))  # type: ignore[union-attr]
+    decided = _DECIDED.search(body)
+    if decided:
+        return _found("plan", decided.group(0).strip())
+    counted = _REPORT_COUNT.search(body) is not None
+    if not (counted and _DONE.search(body)):
+        # A report may end with a request or a plan ("…来了30人 麻烦帮我登记一下", "…到会30人
+        # 下周要去走访"): those count only when nothing is reported as done and counted.
+        for reason, pattern in (
+            ("request", _REQUEST),
+            ("invitation", _INVITATION),
+            ("plan", _PLAN),
+        ):
+            evidence = _undone_clause(pattern, body)
+            if evidence:
+                return _found(reason, evidence)
+    if not _DONE.search(body):
+        coming = _COMING_DAY.search(body)
+        if coming:
+            return _found("plan", coming.group(0))
+    complaint = _COMPLAINT.search(body)
+    if complaint and not counted:
+        return _found("complaint", complaint.group(0))
+    return None
+
+
+def weight_against_report(body: str) -> float:
+    """How much :func:`not_a_report` counts against ``body`` being a report (0 when nothing)."""
+    found = not_a_report(body)
+    return found.weight if found else 0.0
