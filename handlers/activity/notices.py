@@ -48,16 +48,22 @@ _DONE = re.compile(
 # (一个多小时) and vague counts (好几个人) are not such counts.
 _REPORT_COUNT = re.compile(
     rf"(?<![几好]){_NUM}\s*(?:多|余|来|几)?\s*(?:个|名|位)?\s*"
-    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)"
+    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)|"
+    # 来了二十几个: the people who came, unit left out
+    rf"(?:来了|到了|参加了)\s*{_NUM}"
 )
+
+# What a group does at an activity, and that verb said to be done (开了 / 搞了 / 发放了).
+_DID_VERB = r"(?:搞|办|开|发|走访|慰问|测|组织|举办|开展|送|报)"
+_DID = re.compile(r"(?:搞|办|开|发|发放|举办|举行|开展|组织|走访|慰问|召开|测)了")
 
 # -- somebody else did it ------------------------------------------------------------------------
 
 # Hearsay: what the sender heard, not what the sender's group did.
 _HEARSAY = re.compile(
-    rf"听说|据说|听{_CJK}{{1,4}}[说讲]|有人说|(?:好像|似乎|貌似)(?={_CJK}{{0,3}}"
-    r"(?:昨天|前天|今天|上周|上个?月|这个月|已经|也|都|搞|办|开|发|走访|测))|"
-    r"说(?:她们|他们|人家|那边)"
+    rf"听说|据说|听(?!取)[^\s，,。；;取课]{{1,4}}?[说讲](?![座课解授])|有人说|"
+    rf"(?:好像|似乎|貌似)(?={_CJK}{{0,3}}(?:昨天|前天|今天|上周|上个?月|这个月|已经|也|都|{_DID_VERB}))|"
+    rf"说(?:她们|他们|人家|那边){_CJK}{{0,8}}?{_DID_VERB}"
 )
 # Another group as the doer: 王霞她们组 / 她们这个月 / 人家常乐村 / 江口村那边 / 隔壁村 at the
 # start of a clause (not 为他们送去 / 和他们村一起), followed by what they did.
@@ -65,8 +71,7 @@ _HEARSAY = re.compile(
 _OTHERS = r"(?:她们|他们|人家|别人|隔壁|邻村|邻居村|外村|别的村|别的组|其他组|那边)"
 _OTHERS_DID = re.compile(
     rf"(?:^|[\s，,。；;!！])[^\s，,。；;!！为给向帮跟和与同对让教带替陪在到去来请]{{0,5}}?"
-    rf"{_OTHERS}(?:组|村|社区|嘎查|那边)?{_CJK}{{0,8}}?"
-    r"(?:搞|办|开|发|走访|慰问|测|组织|举办|开展|送|报)"
+    rf"{_OTHERS}(?:组|村|社区|嘎查|那边)?{_CJK}{{0,8}}?{_DID_VERB}"
 )
 
 # -- still to come -------------------------------------------------------------------------------
@@ -76,13 +81,13 @@ _OTHERS_DID = re.compile(
 # read as notices by the parser; they are here too so this module stands on its own.
 _COMING_DAY = re.compile(
     r"下个?(?:星期|礼拜|周)|下个?月|下旬(?=要|准备|打算)|明天|后天|大后天|明年|"
-    r"(?<![上下这本日号(（\d])(?:周|星期|礼拜)[一二三四五六日天末]"
+    r"(?<![上下这本日号(（\d])(?P<weekday>(?:周|星期|礼拜)[一二三四五六日天末])"
 )
 # A plan said in so many words: decided, to be done, a quota for each group.
 _PLAN = re.compile(
     r"定(?:在|于)|到时候|到时|届时|将于|拟(?:于|在|定于)|"
     # the verbs, not the nouns (讨论下半年会员活动计划, 做好准备)
-    r"打算|(?<!做好)(?<!作好)准备(?!工作)|计划(?=在|于|去|搞|办|开|发|[\d一二两三四五六七八九十下明本这今年月])|"
+    r"打算|(?<!做好)(?<!作好)准备(?!工作|充分|就绪)|计划(?=在|于|去|搞|办|开|发|[\d一二两三四五六七八九十下明本这今年月])|"
     r"想(?:在|搞|办|开|请|去)|"
     r"(?<![主需重只想不])要(?=去|搞|开|办|发|在|到|给|组织|举办|开展|举行|领)|"
     r"每(?:个|位)?(?:组|村|人|户|社区)(?:来|出|派|带|准备|交)"
@@ -94,18 +99,21 @@ _DECIDED = re.compile(r"(?:^|[\s，,。；;])定了|初步定|敲定")
 # -- a speech act that is no report ---------------------------------------------------------------
 
 _REQUEST = re.compile(
-    r"麻烦|劳驾|请(?:协会|帮|您|你|老师)|帮(?:我|我们|忙)|(?:发|寄|传|转)(?:给)?我|"
+    r"麻烦|劳驾|请(?:协会|帮|您|你|老师)|帮(?:我|我们)|帮忙(?=看|查|问|弄|改|删|登记|报|申请|一下)|"
+    r"(?:发|寄|传|转)(?:给)?我|"
     r"给我们?(?:组|村)?(?:再)?(?:寄|发|送|补|派)|[寄送拿带]过来|能不能|能否"
 )
 _INVITATION = re.compile(
-    r"诚邀|邀请(?:各位|大家|您|你)|(?<![受到])欢迎(?!了)|都可以来|可以来|都能来|有空(?:的)?(?:都|就)?来|"
-    r"一起来|来帮忙|报名|名额|你能来|您能来|来不来|请(?:各|大家|全体|广大)"
+    # 欢迎 to come, not 受到群众热烈欢迎
+    r"诚邀|邀请(?:各位|大家|您|你)|欢迎(?=大家|各位|广大|您|你|有|[^\s，,。；;]{0,8}(?:参加|前来|光临|来))|"
+    r"都可以来|可以来|都能来|有空(?:的)?(?:都|就)?来|"
+    r"一起来|来帮忙|报名|名额|你能来|您能来|来不来|(?<!邀)请(?:各|大家|全体|广大)"
 )
 # A complaint: something went wrong, with no report of who came or what was handed out.
 _COMPLAINT = re.compile(
     r"(?:得|太)太?(?:晚|迟|长|久|短|小|少|差|慢|吵|挤|远|累|折腾|乱|贵|难|大|多|冷|热)|"
     r"没(?:发|来|到)(?:几|多少)|"
-    r"根本(?:不|没)|不够(?:发|用)|没拿到|听不清|看不清|装不下|不准|一直坏|坏了|坏在|掉色|"
+    r"根本(?:不|没)|不够(?:发|用)|没拿到|听不清|看不清|装不下|不准|一直坏|(?<![高兴乐开心笑])坏了|坏在|掉色|"
     r"还没(?:下来|到|发|批)|没人管|质量(?:太|很|不|差)|说好的|白跑|累得要命|要命"
 )
 # Private life, not an association activity: relatives, a banquet.
@@ -122,13 +130,16 @@ class NotAReport:
 
 
 _WEIGHTS = {
-    "others": 0.6,
-    "plan": 0.5,
+    "others": 0.7,
+    "plan": 0.6,
     "request": 0.6,
     "invitation": 0.6,
-    "complaint": 0.5,
+    "complaint": 0.6,
     "private": 0.5,
 }
+
+
+_TOLD = re.compile(r"要求|强调|指出|号召|提出|倡导|鼓励|动员|部署")
 
 
 def _clauses(body: str) -> list[str]:
@@ -137,9 +148,12 @@ def _clauses(body: str) -> list[str]:
 
 def _undone_clause(pattern: re.Pattern[str], body: str) -> str | None:
     """The first clause where ``pattern`` matches and nothing is said to be done."""
+    told = False
     for clause in _clauses(body):
+        # what a meeting asked or urged (会议强调，要在全村…) is its content, not a plan
+        told = told or _TOLD.search(clause) is not None
         found = pattern.search(clause)
-        if found and not _DONE.search(clause):
+        if found and not told and not _DONE.search(clause):
             return found.group(0)
     return None
 
@@ -160,7 +174,7 @@ def not_a_report(body: str) -> NotAReport | None:
     if decided:
         return _found("plan", decided.group(0).strip())
     counted = _REPORT_COUNT.search(body) is not None
-    if not (counted and _DONE.search(body)):
+    if not ((counted and _DONE.search(body)) or _DID.search(body)):
         # A report may end with a request or a plan ("…来了30人 麻烦帮我登记一下", "…到会30人
         # 下周要去走访"): those count only when nothing is reported as done and counted.
         for reason, pattern in (
@@ -172,11 +186,13 @@ def not_a_report(body: str) -> NotAReport | None:
             if evidence:
                 return _found(reason, evidence)
     if not _DONE.search(body):
-        coming = _COMING_DAY.search(body)
-        if coming:
-            return _found("plan", coming.group(0))
+        for coming in _COMING_DAY.finditer(body):
+            # a bare weekday may be the last one: 周日在乾江村搞宣传 发资料200份 is a report
+            if not (coming.group("weekday") and counted):
+                return _found("plan", coming.group(0))
     complaint = _COMPLAINT.search(body)
-    if complaint and not counted:
+    if complaint and not (counted or _DID.search(body)):
+        # a report may say what went wrong (开了小组会 天太热了); a complaint reports nothing
         return _found("complaint", complaint.group(0))
     return None
 
