@@ -51,14 +51,21 @@ DATA = Path(__file__).parent / "data"
         ("据说常乐村的讲座来了80人", "others"),
         ("那良村的组长说他们走访了20户", "others"),
         ("五通社区那边昨天也搞了义诊 来了好几十人", "others"),
+        ("乾江村的组长跟我说她们上周来了五十多人", "others"),
+        ("据镇里说常乐村这个月搞了4次宣传", "others"),
+        ("我看到那良村昨天在发宣传册 发了好几百份", "others"),
         # complaints about a past activity that report nothing
         ("上个月义诊医生来得太晚了 大家等了一个多小时", "complaint"),
         ("前天的会开得太长了 讲了三个多小时", "complaint"),
         ("上次发的宣传册字太小 老人看不清", "complaint"),
         ("今天的宣传活动风太大 展板都吹倒了 没发几份", "complaint"),
         ("上次的讲座根本没几个人听 浪费时间", "complaint"),
+        ("那次测血压排队排了两个多小时 老人都有意见", "complaint"),
         # private life
         ("昨天我家来了二十多个亲戚 累得要命", "private"),
+        ("昨天我们家孙子满月 来了三十多个客人", "private"),
+        # a notice addressed to those who are to come
+        ("12月20号下午在福禄村村部开会员大会 各组长带本组会员参加", "invitation"),
     ],
 )
 def test_what_is_not_a_report_is_named_and_not_taken_for_one(text: str, reason: str) -> None:
@@ -101,6 +108,12 @@ def test_what_is_not_a_report_is_named_and_not_taken_for_one(text: str, reason: 
         "8月18日，灵山县计生协在武利镇武利村召开会员小组活动座谈会，村会员小组长、会员代表共32人参加，"
         "讨论下半年会员活动计划，并为与会会员发放会员手册32本。",
         "今天上午在江口村开会员活动 来了二十几个 大家高兴坏了",
+        "今天在江口村开展义诊 他们村的老人都来了 测血压90人次",
+        "昨天跟隔壁村联合搞了宣传 我们组发了资料200份",
+        "11月19日，镇计生协组织志愿者深入常乐村开展入户走访，走访计生特殊家庭15户，了解他们的生活困难。",
+        "11月22日上午，檀圩镇计生协在龙窟塘村开展关爱保险宣传活动，为计生家庭办理关爱保险35份，"
+        "据统计，共收取保费1750元。",
+        "昨天在活动室开会 空调坏了 到会22人",
     ],
 )
 def test_reports_stay_reports(text: str) -> None:
