@@ -61,6 +61,21 @@ DATA = Path(__file__).parent / "data"
         ("今天的宣传活动风太大 展板都吹倒了 没发几份", "complaint"),
         ("上次的讲座根本没几个人听 浪费时间", "complaint"),
         ("那次测血压排队排了两个多小时 老人都有意见", "complaint"),
+        ("昨天去走访 车坏在路上 一户都没走成", "complaint"),
+        ("义诊那天医生只来了一个 老人排了好久", "complaint"),
+        # the bot's own records, not an activity
+        ("我要看五通社区11月的活动统计", "records"),
+        ("我们组上报的走访是12户还是21户 记不清了", "records"),
+        ("上周报的宣传活动人数写错了 应该是35人", "records"),
+        # a request after a remark that reports nothing
+        ("宣传资料不够了 请协会尽快补发500份", "request"),
+        # heard, told or seen
+        ("听江口村的人讲她们昨天开了会员活动", "others"),
+        ("镇上的人说文竹村这个月已经办了30份关爱保险", "others"),
+        ("看朋友圈 西斗铺村昨天在搞义诊", "others"),
+        # not an association activity
+        ("下午村里开党员大会 来了五十多人", "others"),
+        ("昨天村里放电影 来了一百多人看", "others"),
         # private life
         ("昨天我家来了二十多个亲戚 累得要命", "private"),
         ("昨天我们家孙子满月 来了三十多个客人", "private"),
@@ -114,6 +129,12 @@ def test_what_is_not_a_report_is_named_and_not_taken_for_one(text: str, reason: 
         "11月22日上午，檀圩镇计生协在龙窟塘村开展关爱保险宣传活动，为计生家庭办理关爱保险35份，"
         "据统计，共收取保费1750元。",
         "昨天在活动室开会 空调坏了 到会22人",
+        "11月5日上午，北海市海城区地角街道计生协在渔港社区开展“婚育新风进万家”文艺宣传活动，"
+        "表演节目8个，发放宣传资料350余份，现场观看群众300余人。",
+        "昨天讲座天太冷了 来了15人",
+        "上午在西斗铺村搞义诊 医生只来了一个 测血压40人次",
+        "今天去走访 车坏在路上 只走访了2户",
+        "昨天县医院派了两个医生过来义诊 测血压85人次",
     ],
 )
 def test_reports_stay_reports(text: str) -> None:

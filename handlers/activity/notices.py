@@ -48,9 +48,7 @@ _DONE = re.compile(
 # (一个多小时) and vague counts (好几个人) are not such counts.
 _REPORT_COUNT = re.compile(
     rf"(?<![几好]){_NUM}\s*(?:多|余|来|几)?\s*(?:个|名|位)?\s*"
-    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)|"
-    # 来了二十几个: the people who came, unit left out
-    rf"(?:来了|到了|参加了)\s*{_NUM}"
+    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)"
 )
 
 # What a group does at an activity, and that verb said to be done (开了 / 搞了 / 发放了).
@@ -61,7 +59,10 @@ _DID = re.compile(r"(?:搞|办|开|发|发放|举办|举行|开展|组织|走访
 
 # Hearsay: what the sender heard, not what the sender's group did.
 _HEARSAY = re.compile(
-    rf"听说|据说|听(?!取)[^\s，,。；;取课]{{1,4}}?[说讲](?![座课解授])|有人说|"
+    rf"听说|据说|听(?!取)[^\s，,。；;取课]{{1,6}}?[说讲](?![座课解授了述得])|有人说|"
+    # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
+    rf"说(?![我咱])[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
+    r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|"
     # 据镇里说 (not 据统计 / 据了解); told me: 组长跟我说她们…; seen: 我看到那良村昨天在发…
     r"据[^\s，,。；;统了]{1,4}?[说讲]|(?:跟|对|和|给)我(?:说|讲)|告诉我|"
     rf"(?:看到|看见)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
@@ -120,8 +121,19 @@ _COMPLAINT = re.compile(
     r"没(?:发|来|到)(?:几|多少)|"
     r"根本(?:不|没)|不够(?:发|用)|没拿到|听不清|看不清|装不下|不准|一直坏|(?<![高兴乐开心笑])坏了|坏在|掉色|"
     r"还没(?:下来|到|发|批)|没人管|质量(?:太|很|不|差)|说好的|白跑|累得要命|要命|"
-    r"有意见|意见很大|排队排了|等了[^\s，,。；;]{0,6}(?:小时|钟头|分钟)"
+    r"有意见|意见很大|[排等]了?(?:好久|半天|很久)|排队排了|等了[^\s，,。；;]{0,6}(?:小时|钟头|分钟)"
 )
+# Nothing was done: 一户都没走成, 没搞成.
+_FAILED = re.compile(r"一[户个人场次]都没|没(?:走|搞|办|开|做|弄)成|都没(?:来|到|开|搞)")
+# The bot's own records: what was reported, wrong in a record, statistics and exports.
+_RECORDS = re.compile(
+    r"(?:上报|报|登记|录入?)的(?:那|这|走访|宣传|活动|义诊|讲座|会)|报错|写错|记错|记成|录错|填错|"
+    r"活动统计|统计表|统计里|报表|记录(?!了)|台账|上报情况|漏报|撤回|删掉|删除|导出|"
+    r"我要(?:看|查|导|改|删|撤)"
+)
+# Not an association activity: a party meeting, a village assembly, a film.
+_OTHER_EVENT = re.compile(r"党员大会|党员会|党课|村民大会|村民代表大会|放电影|选举|换届")
+_ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保险|药具|健康|培训|咨询")
 # Private life, not an association activity: relatives, a banquet.
 _PRIVATE = re.compile(r"亲戚|喜酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴")
 
@@ -130,7 +142,7 @@ _PRIVATE = re.compile(r"亲戚|喜酒|酒席|婚礼|满月|孙子|孙女|客人|
 class NotAReport:
     """Why a message is not a report of something done, and how much that counts against it."""
 
-    reason: str  # others | plan | request | invitation | complaint | private
+    reason: str  # others | plan | request | invitation | complaint | records | private
     weight: float
     evidence: str
 
@@ -142,6 +154,7 @@ _WEIGHTS = {
     "invitation": 0.6,
     "complaint": 0.6,
     "private": 0.5,
+    "records": 0.6,
 }
 
 
@@ -179,18 +192,27 @@ def not_a_report(body: str) -> NotAReport | None:
     decided = _DECIDED.search(body)
     if decided:
         return _found("plan", decided.group(0).strip())
+    if _OTHER_EVENT.search(body) and not _ASSOCIATION.search(body):
+        return _found("others", _OTHER_EVENT.search(body).group(0))  # type: ignore[union-attr]
     counted = _REPORT_COUNT.search(body) is not None
-    if not ((counted and _DONE.search(body)) or _DID.search(body)):
-        # A report may end with a request or a plan ("…来了30人 麻烦帮我登记一下", "…到会30人
-        # 下周要去走访"): those count only when nothing is reported as done and counted.
-        for reason, pattern in (
-            ("request", _REQUEST),
-            ("invitation", _INVITATION),
-            ("plan", _PLAN),
-        ):
+    # A report may end with a request, a plan or a word on the record ("…来了30人 麻烦帮我登记
+    # 一下", "…到会30人 下周要去走访"): those count only when no clause reports something done
+    # and counted (宣传资料不够了 请协会尽快补发500份 reports nothing).
+    reported = _DID.search(body) is not None or any(
+        _DONE.search(clause) and _REPORT_COUNT.search(clause) for clause in _clauses(body)
+    )
+    if not reported:
+        for reason, pattern in (("request", _REQUEST), ("invitation", _INVITATION)):
             evidence = _undone_clause(pattern, body)
             if evidence:
                 return _found(reason, evidence)
+        for reason, pattern in (("records", _RECORDS), ("complaint", _FAILED)):
+            found = pattern.search(body)
+            if found:
+                return _found(reason, found.group(0))
+        evidence = _undone_clause(_PLAN, body)
+        if evidence:
+            return _found("plan", evidence)
     if not _DONE.search(body):
         for coming in _COMING_DAY.finditer(body):
             # a bare weekday may be the last one: 周日在乾江村搞宣传 发资料200份 is a report
