@@ -140,6 +140,14 @@ _RECORDS = re.compile(
     r"活动统计|统计表|统计里|报表|记录(?!了)|台账|上报情况|开展情况|报送|漏报|撤回|删掉|删除|导出|"
     r"我要(?:看|查|导|改|删|撤)"
 )
+# A record named as such, whatever else the message says: 上次报的义诊来了45人 不是15人 corrects a
+# record, 把昨天那条走访删了 removes one; a year's or a county's tally is no one activity.
+_A_RECORD = re.compile(
+    r"(?<![补上])报的(?:那|这|义诊|走访|宣传|活动|讲座|会)|报错|写错|记错|记成|录错|填错|"
+    r"(?:那|这|上一?)条(?!街|路|河|沟|巷)|把[^\s，,。；;]{0,8}?(?:删|撤)|"
+    r"(?:去年|今年|全年|累计|全县|全镇|全市|全旗|全区)[^\s，,。；;]{0,14}?"
+    r"(?:\d+|[一二两三四五六七八九十百几]+)\s*(?:次|场)"
+)
 # Not an association activity: a party meeting, a village assembly, a film.
 _OTHER_EVENT = re.compile(r"党员大会|党员会|党课|村民大会|村民代表大会|放电影|选举|换届")
 _ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保险|药具|健康|培训|咨询")
@@ -201,6 +209,9 @@ def not_a_report(body: str) -> NotAReport | None:
     decided = _DECIDED.search(body)
     if decided:
         return _found("plan", decided.group(0).strip())
+    record = _A_RECORD.search(body)
+    if record:
+        return _found("records", record.group(0))
     if _OTHER_EVENT.search(body) and not _ASSOCIATION.search(body):
         return _found("others", _OTHER_EVENT.search(body).group(0))  # type: ignore[union-attr]
     counted = _REPORT_COUNT.search(body) is not None
