@@ -1013,8 +1013,7 @@ _ABOUT_A_THING = re.compile(
 # counted (报了4次活动), a year's tally (去年开展了36次活动), a remark (开会的人好多啊) or a
 # suggestion (适合搞宣传).
 _NOT_OWN = re.compile(
-    # (她们村 / 人家村 as the doer: handlers.activity.notices, which keeps 他们村的老人都来了)
-    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|"
+    r"听说|据说|听[\u4e00-\u9fff]{1,4}说|[她他]们村|人家村|"
     r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"
