@@ -20,6 +20,7 @@ from typing import Any
 
 from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
+from handlers.activity.notices import weight_against_report
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
 REPORT_THRESHOLD = 0.6
@@ -1185,7 +1186,7 @@ def _cheap_clues(body: str) -> float:
         score -= 0.25
     if _NOT_DONE.search(body):
         score -= 0.5
-    return score
+    return score - weight_against_report(body)
 
 
 def looks_like_report(text: str, sent: datetime | None = None) -> float:

@@ -1,0 +1,251 @@
+"""What reads like an activity but is not a report of one the sender's group has done.
+
+Leaders write about activities in many ways besides reporting one: they announce what is coming
+("下个星期一到星期三在常乐村搞健康宣传周"), invite ("诚邀各位会员参加…"), ask the association's
+staff for something ("麻烦刘老师再给我们组寄100本宣传册过来"), pass on what another group did
+("王霞她们组上个月办了40份关爱保险"), or complain about an activity without reporting it
+("上个月义诊医生来得太晚了 大家等了一个多小时"). Such a message has the date, the place and the
+numbers of a report, so counting those alone takes it for one, and the bot shows a confirmation
+card for something nobody reported.
+
+:func:`not_a_report` looks at how the message is said rather than at which whole sentences
+appear:
+
+- who did it: the sender's group (我们 / 我组, or nobody named) or somebody else (她们组, 人家,
+  江口村那边, 听说 / 有人说 …);
+- tense and aspect: a clause that says something was done carries 了 / 过 / 完 / 已 / 共; a
+  clause that names a coming day (下个星期一, 周日) or a plan (要搞, 定了, 每个组来5个人) without
+  that is a notice;
+- the speech act: a request (麻烦 / 帮我 / 发我 / 寄过来), an invitation (诚邀 / 欢迎 / 都可以来 /
+  报名) or a complaint (开得太长了, 根本不够发, 还没下来) is not a report, unless the message also
+  counts who came or what was handed out the way a report does.
+
+It returns the reason and how much it counts against a report; the report score of
+:mod:`handlers.activity.parser` subtracts that weight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CJK = r"[\u4e00-\u9fff]"
+_NUM = r"(?:\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千]*)"
+
+# A clause ends at punctuation or a space (phone messages separate clauses with spaces).
+_CLAUSE = re.compile(r"[^\s，,。；;！!？?、：:]+")
+
+# Said to be done: perfective 了 (not 了解), experiential 过 (not 过来 / 过去 / 过年 / 过节),
+# 完, 已(经), a total (共 / 一共 / 共计), attendance taken.
+_DONE = re.compile(
+    r"(?<!为)了(?!解)|过(?![来去年节])|完|已|共|到会|实到|到场|结束|圆满|顺利|"
+    # 社区居民80人参加 (formal prose often has no 了), not 预计40人参加 / 大概来50人
+    r"(?<![计约概来\d一二两三四五六七八九十百千])"
+    rf"{_NUM}\s*(?:多|余)?\s*(?:人|名)(?:参加|参与|到会)"
+)
+
+# How a report counts: people who came or things handed out, with a report's units. Durations
+# (一个多小时) and vague counts (好几个人) are not such counts.
+_REPORT_COUNT = re.compile(
+    rf"(?<![几好]){_NUM}\s*(?:多|余|来|几)?\s*(?:个|名|位)?\s*"
+    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)"
+)
+
+# What a group does at an activity, and that verb said to be done (开了 / 搞了 / 发放了).
+_DID_VERB = r"(?:搞|办|开|发|走访|慰问|测|组织|举办|开展|送|报)"
+_DID = re.compile(r"(?:搞|办|开|发|发放|举办|举行|开展|组织|走访|慰问|召开|测)了")
+
+# -- somebody else did it ------------------------------------------------------------------------
+
+# Hearsay: what the sender heard, not what the sender's group did.
+_HEARSAY = re.compile(
+    rf"听说|据说|听(?!取)[^\s，,。；;取课]{{1,6}}?[说讲](?![座课解授了述得])|有人说|"
+    # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
+    rf"说(?![我咱])[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
+    r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|听讲(?![座课])|听闻|"
+    # compared with the sender's own group, or praised: another group's activity
+    r"比(?:我们|我组|我村)|[^\s，,。；;]{0,6}(?:组长|她们|他们|人家|老师)(?:真|好|太|挺)?(?:厉害|能干|牛)|"
+    # 据镇里说 (not 据统计 / 据了解); told me: 组长跟我说她们…; seen: 我看到那良村昨天在发…
+    r"据[^\s，,。；;统了]{1,4}?[说讲]|(?:跟|对|和|给)我(?:说|讲)|告诉我|"
+    rf"(?:看到|看见)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
+    rf"(?:好像|似乎|貌似)(?={_CJK}{{0,3}}(?:昨天|前天|今天|上周|上个?月|这个月|已经|也|都|{_DID_VERB}))|"
+    rf"说(?:她们|他们|人家|那边){_CJK}{{0,8}}?(?:{_DID_VERB}|来了|到了)"
+)
+# Another group as the doer: 王霞她们组 / 她们这个月 / 人家常乐村 / 江口村那边 / 隔壁村 at the
+# start of a clause (not 为他们送去 / 和他们村一起), followed by what they did.
+# 五通社区那边 as the doer: a leader reports the own group's activity as 在五通社区….
+# Cantonese: 佢哋 (folded 佢们), 隔篱, 人哋 (folded 人们) before a place.
+_OTHERS = (
+    r"(?:她们|他们|佢们|佢|人家|别人|隔壁|隔篱|邻村|邻居村|外村|别的村|别的组|其他组|那边|"
+    r"人们(?=[\u4e00-\u9fff]{1,4}(?:村|社区|嘎查)))"
+)
+_OTHERS_DID = re.compile(
+    rf"(?:^|[\s，,。；;!！])[^\s，,。；;!！为给向帮跟和与同对让教带替陪在到去来请]{{0,5}}?"
+    rf"{_OTHERS}(?:组|村|社区|嘎查|那边)?{_CJK}{{0,8}}?{_DID_VERB}"
+)
+
+# -- still to come -------------------------------------------------------------------------------
+
+# A coming day: 下个星期一, 周日 (not 上周日, nor 这周六 / 本周一, which may be past, nor the
+# weekday of a date: 5月13日星期三), 大后天, 明年. 下周 / 明天 / 后天 are already
+# read as notices by the parser; they are here too so this module stands on its own.
+_COMING_DAY = re.compile(
+    r"下个?(?:星期|礼拜|周)|下个?月|下旬(?=要|准备|打算)|明天|后天|大后天|明年|听日|听朝|后日|"
+    r"(?<![上下这本日号(（\d])(?P<weekday>(?:周|星期|礼拜)[一二三四五六日天末])"
+)
+# A plan said in so many words: decided, to be done, a quota for each group.
+_PLAN = re.compile(
+    r"定(?:在|于)|到时候|到时|届时|将于|拟(?:于|在|定于)|"
+    # the verbs, not the nouns (讨论下半年会员活动计划, 做好准备)
+    r"打算|(?<!做好)(?<!作好)准备(?!工作|充分|就绪)|计划(?=在|于|去|搞|办|开|发|[\d一二两三四五六七八九十下明本这今年月])|"
+    r"想(?:在|搞|办|开|请|去)|"
+    r"(?<![主需重只想不])要(?=去|搞|开|办|发|在|于|到|给|组织|举办|开展|举行|领)|预计|预定|"
+    # a quota or a deadline: 每个组至少搞两次, 11月30日前在本村开展
+    r"每(?:个|位)?(?:组|村|人|户|社区)[^\s，,。；;]{0,3}?(?:来|出|派|带|准备|交|搞|开展|办|报)|"
+    r"(?:\d+[日号]|月底|年底|月初)前"
+)
+
+# Decided, whatever the aspect: 定了 元旦前在村部开年终总结会.
+_DECIDED = re.compile(r"(?:^|[\s，,。；;])定了|初步定|敲定")
+
+# -- a speech act that is no report ---------------------------------------------------------------
+
+_REQUEST = re.compile(
+    r"麻烦|劳驾|请(?:协会|帮|您|你|老师|于|志愿者|会员|组长|小组长)|提前[^\s，,。；;]{0,4}到|帮(?:我|我们)|帮忙(?=看|查|问|弄|改|删|登记|报|申请|一下)|"
+    r"(?:发|寄|传|转)(?:给)?我|"
+    r"给我们?(?:组|村)?(?:再)?(?:寄|发|送|补|派)|[寄送拿带]过来|能不能|能否"
+)
+_INVITATION = re.compile(
+    # 欢迎 to come, not 受到群众热烈欢迎
+    r"诚邀|邀请(?:各位|大家|您|你)|欢迎(?=大家|各位|广大|您|你|有|[^\s，,。；;]{0,8}(?:参加|前来|光临|来))|"
+    r"都可以来|可以来|都能来|有空(?:的)?(?:都|就)?来|"
+    # 一起去 asked of the hearer, not 和村医一起去石埠村 (who went)
+    r"一(?:起|齐)(?:来|去)(?=$|[吗吧啊呀哦\s])|来帮忙|报名|名额|得闲|你能来|您能来|来不来|(?<!邀)请(?:各|大家|全体|广大)|"
+    # addressed to those who are to come: 各组长带本组会员参加 / 各位会员准时到
+    r"^各(?:位|组|村|小组)?(?:组长|会员|志愿者|小组长)?[^\s，,。；;]{0,6}?(?:带|参加|到场|准时|安排|通知)"
+)
+# A complaint: something went wrong, with no report of who came or what was handed out.
+_COMPLAINT = re.compile(
+    r"(?:得|太)(?:太|好|很|特别|非常)?(?:晚|迟|长|久|短|小|少|差|慢|吵|挤|远|累|折腾|乱|贵|难|大|多|冷|热)|"
+    r"没(?:发|来|到)(?:几|多少)|"
+    r"根本(?:不|没)|不够(?:发|用)|没拿到|听不清|看不清|装不下|不准|一直坏|(?<![高兴乐开心笑])坏了|坏在|掉色|"
+    r"还没(?:下来|到|发|批)|没人管|质量(?:太|很|不|差)|说好的|白跑|累得要命|要命|"
+    r"有意见|意见很大|[排等]了?(?:好久|半天|很久)|排队排了|等了[^\s，,。；;]{0,6}(?:小时|钟头|分钟|个钟)"
+)
+# Nothing was done: 一户都没走成, 没搞成.
+_FAILED = re.compile(r"一[户个人场次]都没|没(?:走|搞|办|开|做|弄)成|都没(?:来|到|开|搞)")
+# The bot's own records: what was reported, wrong in a record, statistics and exports.
+_RECORDS = re.compile(
+    r"(?:上报|报|登记|录入?)的(?:那|这|走访|宣传|活动|义诊|讲座|会)|报错|写错|记错|记成|录错|填错|"
+    r"活动统计|统计表|统计里|报表|记录(?!了)|台账|上报情况|开展情况|报送|漏报|撤回|删掉|删除|导出|"
+    r"我要(?:看|查|导|改|删|撤)"
+)
+# A record named as such, whatever else the message says: 上次报的义诊来了45人 不是15人 corrects a
+# record, 把昨天那条走访删了 removes one; a year's or a county's tally is no one activity.
+_A_RECORD = re.compile(
+    r"(?<![补上])报的(?:那|这|义诊|走访|宣传|活动|讲座|会)|报错|写错|记错|记成|录错|填错|"
+    r"(?:那|这|上一?)条(?!街|路|河|沟|巷)|把[^\s，,。；;]{0,8}?(?:删|撤)|"
+    r"(?:去年|今年|全年|累计|全县|全镇|全市|全旗|全区)[^\s，,。；;]{0,14}?"
+    r"(?:\d+|[一二两三四五六七八九十百几]+)\s*(?:次|场)"
+)
+# Not an association activity: a party meeting, a village assembly, a film.
+_OTHER_EVENT = re.compile(r"党员大会|党员会|党课|村民大会|村民代表大会|放电影|选举|换届")
+_ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保险|药具|健康|培训|咨询")
+# Private life, not an association activity: relatives, a banquet.
+_PRIVATE = re.compile(r"亲戚|喜酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴")
+
+
+@dataclass(frozen=True)
+class NotAReport:
+    """Why a message is not a report of something done, and how much that counts against it."""
+
+    reason: str  # others | plan | request | invitation | complaint | records | private
+    weight: float
+    evidence: str
+
+
+_WEIGHTS = {
+    "others": 0.7,
+    "plan": 0.6,
+    "request": 0.6,
+    "invitation": 0.6,
+    "complaint": 0.6,
+    "private": 0.5,
+    "records": 0.6,
+}
+
+
+_TOLD = re.compile(r"要求|强调|指出|号召|提出|倡导|鼓励|动员|部署")
+
+
+def _clauses(body: str) -> list[str]:
+    return _CLAUSE.findall(body)
+
+
+def _undone_clause(pattern: re.Pattern[str], body: str) -> str | None:
+    """The first clause where ``pattern`` matches and nothing is said to be done."""
+    told = False
+    for clause in _clauses(body):
+        # what a meeting asked or urged (会议强调，要在全村…) is its content, not a plan
+        told = told or _TOLD.search(clause) is not None
+        found = pattern.search(clause)
+        if found and not told and not _DONE.search(clause):
+            return found.group(0)
+    return None
+
+
+def _found(reason: str, evidence: str) -> NotAReport:
+    return NotAReport(reason, _WEIGHTS[reason], evidence)
+
+
+def not_a_report(body: str) -> NotAReport | None:
+    """Why ``body`` (folded text) is not a report of an activity the sender's group did, or
+    ``None`` when nothing says so."""
+    found = _HEARSAY.search(body) or _OTHERS_DID.search(body)
+    if found:
+        return _found("others", found.group(0).strip(" ，,。；;!！"))
+    if _PRIVATE.search(body):
+        return _found("private", _PRIVATE.search(body).group(0))  # type: ignore[union-attr]
+    decided = _DECIDED.search(body)
+    if decided:
+        return _found("plan", decided.group(0).strip())
+    record = _A_RECORD.search(body)
+    if record:
+        return _found("records", record.group(0))
+    if _OTHER_EVENT.search(body) and not _ASSOCIATION.search(body):
+        return _found("others", _OTHER_EVENT.search(body).group(0))  # type: ignore[union-attr]
+    counted = _REPORT_COUNT.search(body) is not None
+    # A report may end with a request, a plan or a word on the record ("…来了30人 麻烦帮我登记
+    # 一下", "…到会30人 下周要去走访"): those count only when no clause reports something done
+    # and counted (宣传资料不够了 请协会尽快补发500份 reports nothing).
+    reported = _DID.search(body) is not None or any(
+        _DONE.search(clause) and _REPORT_COUNT.search(clause) for clause in _clauses(body)
+    )
+    if not reported:
+        for reason, pattern in (("request", _REQUEST), ("invitation", _INVITATION)):
+            evidence = _undone_clause(pattern, body)
+            if evidence:
+                return _found(reason, evidence)
+        for reason, pattern in (("records", _RECORDS), ("complaint", _FAILED)):
+            found = pattern.search(body)
+            if found:
+                return _found(reason, found.group(0))
+        evidence = _undone_clause(_PLAN, body)
+        if evidence:
+            return _found("plan", evidence)
+    if not _DONE.search(body):
+        for coming in _COMING_DAY.finditer(body):
+            # a bare weekday may be the last one: 周日在乾江村搞宣传 发资料200份 is a report
+            if not (coming.group("weekday") and counted):
+                return _found("plan", coming.group(0))
+    complaint = _COMPLAINT.search(body)
+    if complaint and not (counted or _DID.search(body)):
+        # a report may say what went wrong (开了小组会 天太热了); a complaint reports nothing
+        return _found("complaint", complaint.group(0))
+    return None
+
+
+def weight_against_report(body: str) -> float:
+    """How much :func:`not_a_report` counts against ``body`` being a report (0 when nothing)."""
+    found = not_a_report(body)
+    return found.weight if found else 0.0
