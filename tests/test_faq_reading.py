@@ -4,25 +4,12 @@ between regions, and answers that give what the question asks for."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from knowledge.answers import DECLINED, render
 from knowledge.base import KnowledgeBase
-from knowledge.matcher import FaqHit, Outcome, Segmenter
-from knowledge.regions import Region, find_region
-
-REAL = Path(__file__).resolve().parent.parent / "knowledge" / "data"
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.from_directory(REAL, Segmenter())
-
-
-def ask(kb: KnowledgeBase, text: str, region: str = "") -> FaqHit:
-    return kb.matcher.match(text, find_region(region) if region else Region())
+from knowledge.matcher import FaqHit, Outcome
+from tests.conftest import ask
 
 
 def answered(hit: FaqHit) -> list[str]:

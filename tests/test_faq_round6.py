@@ -4,25 +4,11 @@ words."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.matcher import FaqHit, Outcome, Segmenter
-from knowledge.regions import Region, find_region
-
-REAL = Path(__file__).resolve().parent.parent / "knowledge" / "data"
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.from_directory(REAL, Segmenter())
-
-
-def ask(kb: KnowledgeBase, text: str, region: str = "") -> FaqHit:
-    return kb.matcher.match(text, find_region(region) if region else Region())
-
+from knowledge.matcher import Outcome, Segmenter
+from tests.conftest import ask
 
 # -- a child as the object of a trade, a death certificate for someone only missing ---------
 
