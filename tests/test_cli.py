@@ -148,16 +148,21 @@ def test_chat_is_a_trial_that_leaves_the_roster_alone(
     assert _chat(monkeypatch, "--user", "zhangwei", "--role", "leader") == 0
     out = capsys.readouterr().out
     assert "试用模式" in out and "您是 zhangwei（会员小组长" in out
-    registry = MemberRegistry(build_runtime(settings).services.engine)
-    assert registry.get("zhangwei").role == "coordinator"  # type: ignore[union-attr]
-    assert _chat(monkeypatch, "--user", "visitor") == 0
-    assert registry.get("visitor") is None
-    assert len((folder / "xiehui.db").read_bytes()) == len(before)
+    # Kept open to the end: an unreferenced runtime's embedded Redis would be shut down by the
+    # garbage collector while a later chat is connected to it (the same data folder's server).
+    reader = build_runtime(settings)
+    try:
+        registry = MemberRegistry(reader.services.engine)
+        assert registry.get("zhangwei").role == "coordinator"  # type: ignore[union-attr]
+        assert _chat(monkeypatch, "--user", "visitor") == 0
+        assert registry.get("visitor") is None
+        assert len((folder / "xiehui.db").read_bytes()) == len(before)
 
-    assert _chat(monkeypatch, "--user", "zhangwei", "--save") == 0
-    out = capsys.readouterr().out
-    assert "正式模式" in out and "您是 zhangwei（协会工作人员" in out  # the real profile
-    assert registry.get("zhangwei").role == "coordinator"  # type: ignore[union-attr]
-    assert _chat(monkeypatch, "--user", "zhangwei", "--role", "leader", "--save") == 0
-    assert registry.get("zhangwei").role == "leader"  # type: ignore[union-attr]
-    registry.engine.dispose()
+        assert _chat(monkeypatch, "--user", "zhangwei", "--save") == 0
+        out = capsys.readouterr().out
+        assert "正式模式" in out and "您是 zhangwei（协会工作人员" in out  # the real profile
+        assert registry.get("zhangwei").role == "coordinator"  # type: ignore[union-attr]
+        assert _chat(monkeypatch, "--user", "zhangwei", "--role", "leader", "--save") == 0
+        assert registry.get("zhangwei").role == "leader"  # type: ignore[union-attr]
+    finally:
+        reader.close()
