@@ -1176,9 +1176,8 @@ def speaks_of_later(text: str, sent: datetime) -> bool:
     return still_to_come(body, sent) and not _FINISHED.search(body)
 
 
-def _cheap_clues(body: str) -> float:
-    """The clues of :func:`looks_like_report` that need no date, place or count search: said to
-    be done, asked, wished for, or said not to have happened."""
+def _said_clues(body: str) -> float:
+    """Said to be done, asked, wished for, or said not to have happened."""
     score = 0.1 if _DONE.search(body) else 0.0
     if _QUESTION.search(_TAUGHT.sub("", body)):
         score -= 0.6
@@ -1186,7 +1185,14 @@ def _cheap_clues(body: str) -> float:
         score -= 0.25
     if _NOT_DONE.search(body):
         score -= 0.5
-    return score - weight_against_report(body)
+    return score
+
+
+def _cheap_clues(body: str) -> float:
+    """The clues of :func:`looks_like_report` that need no date, place or count search: what
+    :func:`_said_clues` reads, less what the way it is said counts against a report (a plan,
+    an invitation, hearsay …: :mod:`handlers.activity.notices`)."""
+    return _said_clues(body) - weight_against_report(body)
 
 
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
@@ -1194,6 +1200,11 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
     body = strip_report_prefix(fold(text.strip()))
     if len(body) < 6:
         return 0.0
+    return _report_score(body, sent, _cheap_clues(body))
+
+
+def _report_score(body: str, sent: datetime | None, cheap: float) -> float:
+    """:func:`looks_like_report` of the folded ``body`` whose :func:`_cheap_clues` are ``cheap``."""
     score = 0.35 if _ACTIVITY_WORDS.search(body) else 0.0
     if sent is not None and find_date(body, sent) is not None:
         score += 0.2
@@ -1211,7 +1222,7 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
         # 今天累死了 搞了一天 / 昨天搞活动下大雨: no place, no count, no activity named, not
         # even said to be over (今天搞完活动了 is a report, its details are asked)
         score -= 0.3
-    score += _cheap_clues(body)
+    score += cheap
     if sent is not None and still_to_come(body, sent) and not (_FINISHED.search(body) or counted):
         # 12月5日在文竹村开展宣传活动 sent on 1 December, 今晚七点开小组会 sent in the morning:
         # a notice of what is to come, unless it says what came of it (来了30人, 发放资料100份;
@@ -1238,10 +1249,15 @@ def reads_like_report(text: str, sent: datetime | None = None) -> bool:
     body = strip_report_prefix(fold(text.strip()))
     if len(body) < 6:
         return False
-    cheap = (0.35 if _ACTIVITY_WORDS.search(body) else 0.0) + _cheap_clues(body)
-    if cheap + _MOST_FROM_CLUES < REPORT_THRESHOLD - 1e-9:
+    most = (0.35 if _ACTIVITY_WORDS.search(body) else 0.0) + _MOST_FROM_CLUES
+    said = _said_clues(body)
+    # the notices only count against a report: skip them when the rest already rules it out
+    if most + said < REPORT_THRESHOLD - 1e-9:
         return False
-    return looks_like_report(text, sent) >= REPORT_THRESHOLD
+    cheap = said - weight_against_report(body)
+    if most + cheap < REPORT_THRESHOLD - 1e-9:
+        return False
+    return _report_score(body, sent, cheap) >= REPORT_THRESHOLD
 
 
 # -- several activities in one message ---------------------------------------------------------
