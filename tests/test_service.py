@@ -180,3 +180,38 @@ def test_probe_checks_a_running_service(serve, tmp_path: Path) -> None:  # type:
         timeout=60,
     )
     assert wrong.returncode == 1 and "URL 验证失败：HTTP 403" in wrong.stdout
+
+
+def test_embedded_redis_waits_for_a_server_that_is_not_listening_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The socket file exists from bind, a moment before listen: a refused first PING in that
+    moment is retried, not raised (it once failed a test on a busy machine)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from bot.container import connect_redis
+    from bot.container import stop_embedded_redis as stop_runtime_redis
+    from bot.settings import load_settings
+
+    monkeypatch.setenv("XIEHUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    client = connect_redis(load_settings())
+    try:
+        real_ping = client.ping
+        calls: list[int] = []
+
+        def refuse_twice() -> object:
+            calls.append(1)
+            if len(calls) <= 2:
+                raise RedisConnectionError(
+                    "Error 111 connecting to unix socket. Connection refused."
+                )
+            return real_ping()
+
+        monkeypatch.setattr(client, "ping", refuse_twice)
+        client._wait_for_server_start()  # type: ignore[attr-defined]
+        assert len(calls) == 3
+        monkeypatch.setattr(client, "ping", real_ping)
+        assert client.set("k", "v") and client.get("k") == b"v"
+    finally:
+        stop_runtime_redis(client)
