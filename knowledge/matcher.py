@@ -274,6 +274,37 @@ def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
 
 #: Separates the parts of a co-occurrence rule in a pattern file.
 TOGETHER = " && "
+#: A word class of a pattern file: ``@CHILD = 孩子|婴儿|…`` defines it, ``{CHILD}`` uses it.
+_CLASS_LINE = re.compile(r"^@([A-Z][A-Z_]*)\s*=\s*(.+)$")
+_CLASS_USE = re.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+def expand_classes(lines: Sequence[str]) -> list[str]:
+    """The pattern lines with word classes written out (class definitions removed).
+
+    A rule describes what an unlawful plan needs (a child, money, the child going to someone
+    else) by concept; each concept is one class, defined once and shared by every rule that
+    needs it, so a new way of saying one concept is added in one place for all of them.
+    A class may use classes defined before it; an unknown class is an error."""
+    classes: dict[str, str] = {}
+    out: list[str] = []
+
+    def expand(line: str) -> str:
+        def one(found: re.Match[str]) -> str:
+            name = found.group(1)
+            if name not in classes:
+                raise ValueError(f"pattern line uses an undefined word class {{{name}}}: {line}")
+            return f"(?:{classes[name]})"
+
+        return _CLASS_USE.sub(one, line)
+
+    for line in lines:
+        defined = _CLASS_LINE.match(line)
+        if defined is not None:
+            classes[defined.group(1)] = expand(defined.group(2).strip())
+        else:
+            out.append(expand(line))
+    return out
 
 
 @dataclass(frozen=True)
@@ -292,7 +323,7 @@ class Patterns:
 
     @classmethod
     def read(cls, path: Path) -> Patterns:
-        lines = _read_lines(path)
+        lines = expand_classes(_read_lines(path))
         phrases = [line for line in lines if TOGETHER not in line]
         rules = tuple(
             tuple(re.compile(part.strip()) for part in line.split(TOGETHER))
@@ -388,7 +419,11 @@ class Segmenter:
         # (phrases only: the short everyday words of co-occurrence rules, 报晚 or 写多, would
         # turn right words into them, 报完 into 报晚)
         for line in _read_lines(dict_dir / "illegal.txt"):
-            if TOGETHER not in line:
+            if (
+                TOGETHER not in line
+                and not _CLASS_LINE.match(line)
+                and not _CLASS_USE.search(line)
+            ):
                 self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
         self._seen: dict[tuple[str, str], object] = {}
@@ -1082,6 +1117,11 @@ class Matcher:
                 hits.append(hit)
                 if hit.outcome is Outcome.CONFIDENT:
                     asked = _keep(read[-48:], asked)
+                continue
+            if leaning_off and not self.has_topic(clause, scope.memo):
+                # 美容院说打折 + 靠谱吗: a question with words of its own but no topic of ours
+                # asks about the out-of-scope thing told just before it.
+                hits.append(FaqHit(Outcome.REJECT))
                 continue
             alone = self._decide(clause.text, scope)
             texts = [t + clause.text for t in topics[:2]]
