@@ -205,6 +205,9 @@ class FaqHit:
     parts: tuple[FaqHit, ...] = ()
     #: Questions of the same message that are out of scope (answered with a short note).
     declined: int = 0
+    #: How far along the pregnancy the asker says it was (怀孕三个月, 四个多月, 未满4个月):
+    #: an answer whose rule depends on it gives the asker's branch only.
+    months: float | None = None
 
     @property
     def top_entry(self) -> Entry | None:
@@ -1248,11 +1251,15 @@ class Matcher:
         self.segmenter.forget()
         hit = self._match(text, text, asker_region)
         asked = self.facets(text)
-        if asked == text or hit.outcome not in POLICY:
-            return hit
-        split = self._match(text, asked, asker_region)
-        if len(_answers(split)) > len(_answers(hit)):
-            return split
+        if asked != text and hit.outcome in POLICY:
+            split = self._match(text, asked, asker_region)
+            if len(_answers(split)) > len(_answers(hit)):
+                hit = split
+        if hit.outcome is Outcome.CONFIDENT:
+            months = pregnancy_months(self.segmenter.clean(text))
+            if months is not None:
+                parts = tuple(replace(p, months=months) for p in hit.parts)
+                hit = replace(hit, months=months, parts=parts)
         return hit
 
     def _match(self, text: str, asked: str, asker_region: Region | None) -> FaqHit:
@@ -1580,6 +1587,61 @@ ASK_WHERE = {
     "T3": "当地卫生健康部门或妇幼保健院",
     "T4": "当地计生协",
 }
+
+
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_COUNT = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
+#: How long a pregnancy lasted, said next to it: 怀孕三个多月, 怀了4个月, 未满4个月流产,
+#: 孕12周, 四个月的时候没保住.
+_MONTHS = re.compile(
+    rf"(?P<bound>未满|不满|不到|不足|快|满|超过|过了)?{_COUNT}(?P<unit>个多?半?月|多个月|周|星期)(?P<more>多)?"
+)
+_CARRYING = re.compile(r"怀|孕")  # said before the count: 怀孕三个月, 孕10周
+_LOST = re.compile(r"流产|小产|没保住|流掉|胎停|引产|清宫")  # said after it: 三个月流产了
+_BORN = re.compile(r"孩子|宝宝|娃|老大|出生|岁")  # 孩子三个月了: the child's age
+
+
+def _count(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    if word.startswith("十"):
+        return 10 + (_CN_DIGITS.get(word[1:], 0) if len(word) > 1 else 0)
+    return _CN_DIGITS[word]
+
+
+def pregnancy_months(cleaned: str) -> float | None:
+    """How many months pregnant the asker says it was, when a count of months or weeks is said
+    just after a pregnancy word or just before a loss (怀孕四个多月 … 没保住: 4.5; 未满4个月流产:
+    3.9; 孕10周: 2.3; not 孩子三个月了); None when no such count is said, or two different ones."""
+    found: set[float] = set()
+    for match in _MONTHS.finditer(cleaned):
+        before = cleaned[max(0, match.start() - 6) : match.start()]
+        after = cleaned[match.end() : match.end() + 6]
+        if _BORN.search(before[-3:]) or not (_CARRYING.search(before) or _LOST.search(after)):
+            continue
+        count = _count(match.group(2))
+        unit = match.group("unit")
+        value = count / 4.35 if unit in ("周", "星期") else float(count)
+        if "多" in unit or "半" in unit or match.group("more"):
+            value += 0.5
+        bound = match.group("bound") or ""
+        if bound in ("未满", "不满", "不到", "不足", "快"):
+            value -= 0.1
+        elif bound in ("超过", "过了"):
+            value += 0.1
+        found.add(value)
+    return found.pop() if len(found) == 1 else None
 
 
 def _answers(hit: FaqHit) -> tuple[FaqHit, ...]:
