@@ -130,6 +130,9 @@ class Params:
     w_bigrams: float = 0.2
     w_fuzzy: float = 0.3
     confident: float = 0.45
+    #: ... or this, for a question written in the formal register (是否, 有何, 本人系): its
+    #: official words dilute the match with words no variant uses
+    formal_confident: float = 0.40
     margin: float = 0.03
     sure: float = 0.75  # overrides an out-of-scope word
     clear: float = 0.8  # confidence + margin at or above this is confident too
@@ -217,6 +220,11 @@ class FaqHit:
         return self.candidates[0] if self.candidates else None
 
 
+#: Words only a question written like a letter to an office uses (是否, 有何, 何时, 本人系).
+_FORMAL = re.compile(
+    r"是否|有何|何种|何时|何处|何地|为何|可否|能否|本人|依据|敬请|烦请|现行|享有|应当|应由|予以|"
+    r"所需|如有|若有|咨询|出台|规定"
+)
 #: Words of a question comparing two places (各, 分别, 哪个长, 一样吗).
 _COMPARING = re.compile(r"各|分别|哪个|哪边|哪里的|区别|不同|不一样|一样吗|一样不|差别|比较|对比")
 #: 他 / 她 standing for one person (not 他们, 其他, 他人).
@@ -1496,7 +1504,8 @@ class Matcher:
             # word incidental.
             resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
             return replace(base, candidates=tuple(e for e, _ in resolved))
-        if (top_conf >= params.confident and margin >= params.margin) or (
+        confident = params.formal_confident if _FORMAL.search(fixed) else params.confident
+        if (top_conf >= confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
             entry, note = self.resolve(top_key, ranked, region)
