@@ -1110,6 +1110,26 @@ class Matcher:
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
                 # first answer does not give.
                 hit, read = self._reread_lacking(hit, read, texts, clause.text, scope, answered)
+                if hit.outcome is not Outcome.CONFIDENT and hit.candidates:
+                    # 报案打什么电话 + 理赔要准备什么材料: read with the question before it, a
+                    # menu listing what the question alone answers with certainty, on the
+                    # subject of the answer before it.
+                    alone = self._decide(clause.text, scope)
+                    listed = {c.group_key for c in hit.candidates}
+                    subjects = {
+                        _topic_of(h.entry.id)
+                        for h in hits
+                        if h.outcome is Outcome.CONFIDENT and h.entry is not None
+                    }
+                    if (
+                        alone.outcome is Outcome.CONFIDENT
+                        and alone.entry is not None
+                        and alone.entry.group_key in listed
+                        and alone.entry.group_key not in answered
+                        and _topic_of(alone.entry.id) in subjects
+                        and alone.confidence >= self.params.sure
+                    ):
+                        hit, read = alone, clause.text
                 top = hit.top_entry
                 if answered and top is not None and top.group_key in answered:
                     # 出事以后多久之内必须报案 + 过了时间还能赔吗: read with the question before

@@ -150,3 +150,14 @@ def test_the_miscarriage_answer_gives_the_askers_days_only(
 def test_without_a_month_count_both_branches_are_given(kb: KnowledgeBase) -> None:
     reply = render(ask(kb, "流产有产假吗"))
     assert "15天" in reply and "42天" in reply
+
+
+# -- a second question without a topic of its own -------------------------------------------
+
+
+def test_a_second_question_gets_its_own_answer_on_the_same_subject(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "计生意外险报案打什么电话 理赔要准备什么材料")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert len(hit.parts) == 2
+    reply = render(hit)
+    assert "95519" in reply and "发票" in reply
