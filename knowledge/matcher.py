@@ -52,7 +52,7 @@ _DIGIT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?(?:出生|生的|生)")
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
-    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
+    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<![好十])几(?![十百千万])|啥|什么|哪|谁|能否|是否|可否|为何|"
     r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
 #: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
@@ -1107,10 +1107,11 @@ class Matcher:
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
                 hit, read = self._first(texts, scope)
+                first_sure = hit.outcome is Outcome.CONFIDENT
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
                 # first answer does not give.
                 hit, read = self._reread_lacking(hit, read, texts, clause.text, scope, answered)
-                if hit.outcome is not Outcome.CONFIDENT and hit.candidates:
+                if not first_sure and hit.candidates:
                     # 报案打什么电话 + 理赔要准备什么材料: read with the question before it, a
                     # menu listing what the question alone answers with certainty, on the
                     # subject of the answer before it.
@@ -1148,11 +1149,6 @@ class Matcher:
                 hits.append(hit)
                 if hit.outcome is Outcome.CONFIDENT:
                     asked = _keep(read[-48:], asked)
-                continue
-            if leaning_off and not self.has_topic(clause, scope.memo):
-                # 美容院说打折 + 靠谱吗: a question with words of its own but no topic of ours
-                # asks about the out-of-scope thing told just before it.
-                hits.append(FaqHit(Outcome.REJECT))
                 continue
             alone = self._decide(clause.text, scope)
             texts = [t + clause.text for t in topics[:2]]

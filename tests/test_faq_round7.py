@@ -161,3 +161,24 @@ def test_a_second_question_gets_its_own_answer_on_the_same_subject(kb: Knowledge
     assert len(hit.parts) == 2
     reply = render(hit)
     assert "95519" in reply and "发票" in reply
+
+
+# -- a long story: approximate numbers, and a question asking only how much per month --------
+
+
+def test_an_approximate_number_is_no_question_word(kb: KnowledgeBase) -> None:
+    clauses = kb.matcher.clauses("十几年前出车祸没了 二十几岁生的老大 能领几年")
+    assert [c.asking for c in clauses] == [False, False, True]
+
+
+def test_how_much_per_month_is_asked_about_the_benefit_the_story_names(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(
+        kb,
+        "我和老伴只有一个闺女 好些年前生病走了 当年领过独生子女证 "
+        "现在我们都五十好几了 听说还有个特别扶助 每个月能拿多少",
+        "南宁",
+    )
+    assert hit.outcome is Outcome.CONFIDENT
+    assert "590" in render(hit)
