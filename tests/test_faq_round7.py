@@ -182,3 +182,14 @@ def test_how_much_per_month_is_asked_about_the_benefit_the_story_names(
     )
     assert hit.outcome is Outcome.CONFIDENT
     assert "590" in render(hit)
+
+
+# -- typos of words that hold an adverb -----------------------------------------------------
+
+
+def test_a_word_starting_with_zai_is_corrected_like_any_other(kb: KnowledgeBase) -> None:
+    fixed = kb.matcher.correct(kb.matcher.segmenter.clean("再昏后还能生三个吗"))
+    assert fixed.startswith("再婚")
+    hit = ask(kb, "珠海再昏后还能生三个吗 我之前有一个")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and "再婚" in hit.entry.answer
