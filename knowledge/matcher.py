@@ -187,6 +187,7 @@ class _Scope:
     anchored: bool  # a family-planning word
     off_topic: bool  # an out-of-scope word and no family-planning word
     memo: _Memo  # rankings already computed for this message, by text
+    formal: bool = False  # written in the formal register (是否, 有何, 依据…): ``_FORMAL``
 
 
 @dataclass(frozen=True)
@@ -1483,7 +1484,8 @@ class Matcher:
         seg = self.segmenter
         anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
         off_topic = self.off_clause(fixed)
-        return _Scope(region, source, anchored, off_topic, memo)
+        formal = _FORMAL.search(fixed) is not None
+        return _Scope(region, source, anchored, off_topic, memo, formal)
 
     def _decide(self, fixed: str, scope: _Scope, exclude: frozenset[str] = frozenset()) -> FaqHit:
         """The outcome for one (cleaned, corrected) question text (``exclude``: groups whose
@@ -1520,7 +1522,8 @@ class Matcher:
             # word incidental.
             resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
             return replace(base, candidates=tuple(e for e, _ in resolved))
-        confident = params.formal_confident if _FORMAL.search(fixed) else params.confident
+        formal = scope.formal or _FORMAL.search(fixed) is not None
+        confident = params.formal_confident if formal else params.confident
         if (top_conf >= confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):

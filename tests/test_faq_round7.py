@@ -193,3 +193,20 @@ def test_a_word_starting_with_zai_is_corrected_like_any_other(kb: KnowledgeBase)
     hit = ask(kb, "珠海再昏后还能生三个吗 我之前有一个")
     assert hit.outcome is Outcome.CONFIDENT
     assert hit.entry is not None and "再婚" in hit.entry.answer
+
+
+# -- a formal message with two questions ----------------------------------------------------
+
+
+def test_each_question_of_a_formal_message_is_read_in_the_formal_register(
+    kb: KnowledgeBase,
+) -> None:
+    # the formal words (依据…有关规定) are in the first sentence, the questions after it
+    hit = ask(
+        kb,
+        "依据自治区计生协的有关规定，会员小组通常由几名会员组成？会员活动多久开展一次？",
+        "广西",
+    )
+    assert hit.outcome is Outcome.CONFIDENT
+    reply = render(hit)
+    assert "10—15名" in reply and "每月" in reply
