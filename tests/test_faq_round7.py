@@ -54,6 +54,13 @@ def test_an_undefined_word_class_is_an_error() -> None:
         "住院能不能让医生多开点发票 好多报一些",
         # another family's paper used
         "拿我表姐家孩子的出生证明去给我家老二报户口行吗",
+        # the sex asked around for, a diagnosis made worse, a status bought, a found child kept
+        # from the police, a household parked to be paid twice
+        "想托人打听一下肚子里是男孩女孩",
+        "伤残鉴定能不能让医院把伤情说严重些 好评个级",
+        "给点钱托村里把我家评成双女户行不行",
+        "路边捡了个男婴 想自己养 不去派出所行吗",
+        "把老二户口挂到他舅舅家 两边都能领补贴吧",
     ],
 )
 def test_unlawful_plans_are_refused_in_any_wording(kb: KnowledgeBase, text: str) -> None:
@@ -70,6 +77,8 @@ def test_unlawful_plans_are_refused_in_any_wording(kb: KnowledgeBase, text: str)
         "孩子出生证明上名字写错了能改吗",
         "住院发票丢了能补开吗",
         "九十年代生的独生子女父母有奖励吗",
+        "捡到一个孩子 要去派出所吗",
+        "户口在老家 人在外地 育儿补贴两边都能领吗",
     ],
 )
 def test_lawful_questions_with_the_same_words_are_answered(kb: KnowledgeBase, text: str) -> None:
@@ -86,6 +95,7 @@ def test_lawful_questions_with_the_same_words_are_answered(kb: KnowledgeBase, te
         "我家猫咪生了一窝崽 要不要去登记",
         "社保交够十五年 退休每个月能领多少",
         "刚生完孩子想去做个美甲 小区门口那家店说打五折 划算吗",
+        "生了二胎家里开销大 计生协能给介绍份工作吗",
     ],
 )
 def test_animals_pensions_and_questions_about_an_out_of_scope_story_are_declined(
