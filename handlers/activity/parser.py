@@ -146,7 +146,7 @@ _NOT_PLACES = frozenset(
 _NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)")
 # Time words are blanked out before looking for place names (今天村委会 is no 今天村).
 _TIME_WORDS = re.compile(
-    r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中)|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
+    r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中(?!旬))|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
     r"大前天|前天|昨天|今天|今日|昨日|前日|明天|后天|今早|昨晚|今晚|上午|下午|晚上|早上|中午|傍晚|凌晨|"
     r"(?:上上|上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|周末|月初|月底|月末|月中|"
     r"上旬|中旬|下旬|本月|上个?月|这个?月|\d{1,2}月份?"
@@ -1005,6 +1005,13 @@ _TO_HOUSEHOLDS = re.compile(
 )
 
 
+# 入户 / 上门 before another activity says how it was done, not what: 入户宣传 is publicity
+# carried from door to door, 上门体检 a clinic; 入户走访 stays a visit (走访 is its head)
+_MANNER = re.compile(
+    r"(?:入户|上门)(?=宣传|宣讲|讲解|义诊|体检|测血|量血|测量|发放|派发|办理|投保|参保)"
+)
+
+
 # the lines of work a campaign is named for (an audience such as 青少年 is none)
 _CAMPAIGNS = (("insurance", re.compile(r"保险")), ("youth", re.compile(r"青春健康|青春期")))
 
@@ -1031,7 +1038,7 @@ def classify_kind(text: str) -> str:
 def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
-    text = fold(text)
+    text = _MANNER.sub("", fold(text))
     held_on = _OCCASION.sub("", text)
     if held_on != text:
         # 会员活动日暨走访慰问活动: the event held on the day when one is named (not only things
