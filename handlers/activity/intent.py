@@ -39,6 +39,7 @@ from handlers.activity.dates import DateSpan, find_date, plausible
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import NUMBER, parse_quantity, to_int
 from handlers.activity.parser import (
+    _PUBLICITY_EVENT,
     KINDS,
     REPORT_THRESHOLD,
     ActivityDraft,
@@ -105,8 +106,12 @@ _CONFIRM = frozenset(
 _POLITE = frozenset(
     {"谢谢", "谢谢你", "谢谢您", "辛苦了", "辛苦", "麻烦了", "麻烦你了", "收到", "也", "就", "都"}
 )
+# the card a confirmation is about, said along with it: 对 刚才那个活动没问题
+_REFERENT = frozenset(
+    {"刚才", "刚刚", "上面", "那个", "这个", "那条", "这条", "那次", "这次", "活动", "记录", "的"}
+)
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
-_POLITE_LONGEST = sorted(_POLITE, key=len, reverse=True)
+_POLITE_LONGEST = sorted(_POLITE | _REFERENT, key=len, reverse=True)
 _CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
 _RESTART = re.compile(r"重新来过?|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新写")
 _WRONG = frozenset({"不对", "错了", "有错", "不是", "不正确", "不对的", "有问题", "错了错了"})
@@ -296,7 +301,8 @@ _PEOPLE_HEADS = re.compile(
 )
 _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|改成|改为|改一下|改下|换成|应该是|"
-    r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是"
+    r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)"
 )
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
@@ -326,7 +332,8 @@ _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那�
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
     r"(?:打|写|说|搞|弄|记|报)错了?|不对|有错|错了|说得?不准|不准|多打了?个?[\d一二三四五六七八九十]*|"
-    r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正"
+    r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正|"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)"
 )
 _LEAD_FILLERS = re.compile(
     r"^(?:哦|噢|啊|嗯|哎|唉|诶|然后|而且|并且|再就是|刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
@@ -448,6 +455,15 @@ def _count(text: str) -> tuple[int, bool, str] | None:
         approximate = quantity.approximate or "左右" in raw or after in ("左右", "上下")
         return quantity.value, approximate, match.group("unit") or ""
     return None
+
+
+def _activity_kind(name: str) -> str | None:
+    """The kind ``name`` is when it names an activity (培训, 会员小组会), not a thing handed
+    out (宣传册 names no activity)."""
+    kind = _kind_value(name)
+    if kind == "publicity" and not _PUBLICITY_EVENT.search(name):
+        return None
+    return kind
 
 
 def _kind_value(text: str) -> str | None:
@@ -613,6 +629,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("participants_clear"))
             continue
         wrong_value = _WRONG_VALUE.match(_LEAD_FILLERS.sub("", clause))
+        wrong_field = _field_of(wrong_value.group("old")) if wrong_value else None
+        if wrong_field is not None:
+            # 人也不对 / 类型错了: a field said to be wrong; its value is in the next clause
+            result.explicit = True
+            result.fields_named.append(wrong_field)
+            context = wrong_field
+            continue
         if wrong_value and _is_value_only(wrong_value.group("old"), sent, home):
             # 45人是错的 / 江口村不对 / 那个78也不对: the old value, said to be wrong; the new
             # one must follow, or the message is not all understood
@@ -627,7 +650,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if rename is not None:
             new, old = rename
             result.explicit = True
-            renamed = _rename_changes(new, old, sent, home)
+            kind = _kind_value(new) if context == "kind" else None
+            # 类型不对 不是开会是青春健康讲座: the type was named, so the new name is a type
+            renamed = (
+                [Change("kind", kind=kind)] if kind else _rename_changes(new, old, sent, home)
+            )
             result.changes.extend(renamed)
             continue
         clause = _NEGATED.sub("", clause)
@@ -739,6 +766,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         result.changes.extend(changes)
     if awaiting is not None and len(result.changes) <= awaiting:
         result.leftover = True
+    kinds = [c for c in result.changes if c.field == "kind"]
+    for later in kinds[1:]:
+        # 是青春健康讲座 给年轻人讲的: what follows the new type explains it, it sets nothing
+        result.changes.remove(later)
     for change in list(result.changes):
         if change.field == "date" and change.date and not plausible(change.date, body, sent):
             result.changes.remove(change)  # 改成12月5日 on 1 December: asked, not guessed
@@ -771,12 +802,17 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     """不是35是25 / 不是15份是18份: a number (with the old number's unit, or none) replaces
     the card's number that was the old one."""
     count = _count(value)
-    if count is None or not olds or _count(value.replace(str(count[0]), "", 1)):
+    if count is None or not olds or _counts_in(value) != 1:
         return []
     old = _count(olds[-1])
     if count[2] and (old is None or not _same_unit(old[2], count[2])):
         return []
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
+
+
+def _counts_in(text: str) -> int:
+    """How many counts ``text`` holds (八十来个 is one, whatever its numerals)."""
+    return sum(1 for match in _COUNT.finditer(text) if _count(match.group(0)) is not None)
 
 
 def _same_unit(old: str, new: str) -> bool:
@@ -1366,7 +1402,11 @@ def apply_changes(
                     renamed = True
                 else:
                     kept.append(item)
-            if not renamed:
+            new_kind = _activity_kind(change.item.name) if not renamed else None
+            if new_kind is not None and _activity_kind(change.name) is not None:
+                # 不是培训 是会员小组会: no item of that name, both name an activity: the type
+                draft.kind = new_kind
+            elif not renamed:
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要改哪样物品")
             draft.items = kept
     return draft, problems

@@ -1,0 +1,165 @@
+"""Fifth round of activity logging, through the real router: corrections that name the wrong
+value in Chinese numerals or only hint at the field (人也不对 / 没那么多), a type corrected by
+naming the old and the new activity, a confirmation that says which card it is about, a
+door-to-door activity whose type is what was carried to the doors, and a month span whose
+中旬 is no part of the place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+
+from handlers.activity.parser import classify_kind, parse_reports
+from handlers.core.messages import SHANGHAI, Role
+from handlers.core.registry import build_router
+from handlers.core.router import Router
+from handlers.core.services import Services
+from tests.conftest import add_member, saved_records, text_message, texts
+
+
+def _at(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def talk(services: Services) -> Callable[[str, str], str]:
+    router: Router = build_router()
+    add_member(services, "lead", Role.LEADER, group="JK01")
+    counter = iter(range(10_000))
+
+    def _talk(text: str, at: str) -> str:
+        when = _at(at)
+        services.clock = lambda: when
+        message = text_message("lead", text, at=when, msg_id=f"r5-{next(counter)}")
+        return texts(router.dispatch(message, services).replies)
+
+    return _talk
+
+
+def test_an_old_count_in_chinese_numerals_is_replaced(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("今天在江口村搞健康义诊 来了一百多人 测血压120人次", "2026-11-21 10:00")
+    assert "100多人" in card
+    fixed = talk("不是一百多 是八十来个", "2026-11-21 10:01")
+    assert "80多人" in fixed and "测血压120人次" in fixed
+    assert "已登记" in talk("对", "2026-11-21 10:02")
+    [record] = saved_records(services)
+    assert (record.participants, record.participants_approx) == (80, True)
+
+
+def test_a_field_said_to_be_wrong_takes_the_next_value(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("前天在江口村搞宣传来了30人", "2026-11-18 10:00")
+    talk("日期不对 是11月12号", "2026-11-18 10:01")
+    fixed = talk("人也不对 是35个", "2026-11-18 10:02")
+    assert "35人" in fixed and "物品" not in fixed  # no item called 人也
+    assert "已登记" in talk("对", "2026-11-18 10:03")
+    [record] = saved_records(services)
+    assert (record.date_start.day, record.participants) == (12, 35)
+
+
+def test_not_that_many_corrects_the_count_without_asking(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("昨天江口村妇女健康讲座，参加群众近百人", "2026-10-08 09:00")
+    fixed = talk("没那么多 七十来人", "2026-10-08 09:01")
+    assert "70多人" in fixed and "要改成" not in fixed
+    assert "已登记" in talk("对", "2026-10-08 09:02")
+    [record] = saved_records(services)
+    assert (record.participants, record.participants_approx, record.kind) == (70, True, "lecture")
+
+
+@pytest.mark.parametrize(
+    ("report", "correction", "kind"),
+    [
+        ("昨天在江口村搞了一个培训 参加26人", "不是培训 是会员小组会", "member"),
+        (
+            "今天在江口村开了个会 到会22人",
+            "类型不对 不是开会 是青春健康讲座 给村里的年轻人讲的",
+            "youth",
+        ),
+    ],
+)
+def test_a_type_corrected_by_naming_old_and_new(
+    services: Services, talk: Callable[[str, str], str], report: str, correction: str, kind: str
+) -> None:
+    talk(report, "2026-11-25 10:00")
+    fixed = talk(correction, "2026-11-25 10:01")
+    assert "已修改" in fixed and "没有“" not in fixed
+    assert "已登记" in talk("对", "2026-11-25 10:02")
+    [record] = saved_records(services)
+    assert record.kind == kind and record.participants is not None
+
+
+def test_a_thing_renamed_is_no_type(services: Services, talk: Callable[[str, str], str]) -> None:
+    talk("今天在江口村搞宣传 发了宣传单40张", "2026-11-25 10:00")
+    reply = talk("宣传册不是宣传页", "2026-11-25 10:01")
+    assert "没有“宣传页”" in reply  # asked, not turned into the activity's type
+    assert "已登记" in talk("对", "2026-11-25 10:02")
+    [record] = saved_records(services)
+    assert record.kind == "publicity"
+
+
+def test_a_confirmation_that_names_its_card_after_a_question(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("昨天江口村小组会 到会19人 发宣传单40张", "2026-11-03 08:00")
+    talk("育儿补贴怎么领", "2026-11-03 08:01")
+    saved = talk("对 刚才那个活动没问题", "2026-11-03 08:02")
+    assert "已登记" in saved
+    [record] = saved_records(services)
+    assert (record.date_start.day, record.participants, record.kind) == (2, 19, "member")
+
+
+def test_a_bare_referent_is_no_confirmation(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("昨天江口村小组会 到会19人", "2026-11-03 08:00")
+    talk("对了 刚才那个活动", "2026-11-03 08:01")
+    assert saved_records(services) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("今天在沙头村搞了入户宣传 参加的有18人 派了环保袋50个", "publicity"),
+        ("今天在福禄村上门体检 测血压30人次", "clinic"),
+        ("今天在福禄村入户走访 走访了12户", "visit"),
+        # 走访 said as well: the households were visited
+        ("这个月中旬在召河嘎查入户宣传 走访了牧户20户 发折页40份", "visit"),
+    ],
+)
+def test_door_to_door_is_how_not_what(text: str, kind: str) -> None:
+    assert classify_kind(text) == kind
+
+
+def test_a_corrected_door_to_door_publicity_stays_publicity(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了入户宣传 参加的有18人 派了环保袋50个", "2026-11-02 21:00")
+    assert "已登记" in talk("确认", "2026-11-02 21:01")
+    updated = talk("刚才那条人数错了 是28个", "2026-11-02 21:05")
+    assert "已更新" in updated
+    [record] = saved_records(services)
+    assert (record.kind, record.participants) == ("publicity", 28)
+
+
+def test_mid_month_is_no_part_of_the_place(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    sent = _at("2026-11-30 20:00")
+    [draft] = parse_reports("11月中旬江口村会员活动 到会22人", sent, "江口村")
+    assert draft.place == "江口村" and draft.date is not None
+    assert (draft.date.start.day, draft.date.end.day) == (11, 20)
+    cards = talk(
+        "本月活动：11月上旬在文竹村开展入户走访，走访计生家庭12户；11月中旬江口村会员活动 到会22人",
+        "2026-11-30 20:00",
+    )
+    assert "旬江口村" not in cards
+    talk("都对", "2026-11-30 20:01")
+    places = sorted(r.place for r in saved_records(services))
+    assert places == ["文竹村", "江口村"]
