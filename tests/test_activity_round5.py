@@ -163,3 +163,39 @@ def test_mid_month_is_no_part_of_the_place(
     talk("都对", "2026-11-30 20:01")
     places = sorted(r.place for r in saved_records(services))
     assert places == ["文竹村", "江口村"]
+
+
+@pytest.mark.parametrize(
+    ("report", "correction", "saved_kind", "people"),
+    [
+        # the activity said outright after 是, with the old one denied after it
+        ("今天在江口村开了小组会 来了二十人", "是开的讲座 不是小组会", "lecture", 20),
+        # a dropped digit is a correction, applied without a yes/no question
+        ("今天在江口村开展宣传活动 来了50人", "少了个0 是500人", "publicity", 500),
+    ],
+)
+def test_corrections_said_the_other_way_round(
+    services: Services,
+    talk: Callable[[str, str], str],
+    report: str,
+    correction: str,
+    saved_kind: str,
+    people: int,
+) -> None:
+    talk(report, "2026-11-20 17:20")
+    fixed = talk(correction, "2026-11-20 17:21")
+    assert "已修改" in fixed and "要改成" not in fixed
+    assert "已登记" in talk("对", "2026-11-20 17:22")
+    [record] = saved_records(services)
+    assert (record.kind, record.participants) == (saved_kind, people)
+
+
+def test_an_activity_named_item_is_renamed_with_the_type(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了入户走访 走访了8户", "2026-11-20 17:20")
+    fixed = talk("不是走访 是上门宣传", "2026-11-20 17:21")
+    assert "宣传活动" in fixed
+    assert "已登记" in talk("没问题了", "2026-11-20 17:22")
+    [record] = saved_records(services)
+    assert record.kind == "publicity"

@@ -108,7 +108,21 @@ _POLITE = frozenset(
 )
 # the card a confirmation is about, said along with it: 对 刚才那个活动没问题
 _REFERENT = frozenset(
-    {"刚才", "刚刚", "上面", "那个", "这个", "那条", "这条", "那次", "这次", "活动", "记录", "的"}
+    {
+        "刚才",
+        "刚刚",
+        "上面",
+        "那个",
+        "这个",
+        "那条",
+        "这条",
+        "那次",
+        "这次",
+        "活动",
+        "记录",
+        "的",
+        "了",
+    }
 )
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
 _POLITE_LONGEST = sorted(_POLITE | _REFERENT, key=len, reverse=True)
@@ -302,7 +316,7 @@ _PEOPLE_HEADS = re.compile(
 _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|改成|改为|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
-    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
@@ -333,7 +347,7 @@ _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那�
 _FILLERS = re.compile(
     r"(?:打|写|说|搞|弄|记|报)错了?|不对|有错|错了|说得?不准|不准|多打了?个?[\d一二三四五六七八九十]*|"
     r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正|"
-    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _LEAD_FILLERS = re.compile(
     r"^(?:哦|噢|啊|嗯|哎|唉|诶|然后|而且|并且|再就是|刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
@@ -530,6 +544,9 @@ def _value_changes(
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
     kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
+    if copula and kind is None and not head and not count and found is None and not place.name:
+        # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type
+        kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
     if kind and (not head or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if name and found is None and not place.name and not count and _NOUN.fullmatch(value):
@@ -551,6 +568,7 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 
 def _clean_head(head: str) -> str:
@@ -1402,10 +1420,12 @@ def apply_changes(
                     renamed = True
                 else:
                     kept.append(item)
-            new_kind = _activity_kind(change.item.name) if not renamed else None
+            new_kind = _activity_kind(change.item.name)
             if new_kind is not None and _activity_kind(change.name) is not None:
-                # 不是培训 是会员小组会: no item of that name, both name an activity: the type
+                # 不是培训 是会员小组会: both name an activity, so the type changes (and an
+                # item named for the activity, 走访8户, is renamed with it)
                 draft.kind = new_kind
+                renamed = True
             elif not renamed:
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要改哪样物品")
             draft.items = kept
