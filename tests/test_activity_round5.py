@@ -199,3 +199,51 @@ def test_an_activity_named_item_is_renamed_with_the_type(
     assert "已登记" in talk("没问题了", "2026-11-20 17:22")
     [record] = saved_records(services)
     assert record.kind == "publicity"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("补报上个月的 11月6号东营子村计生家庭走访 走访了9户", "计生家庭"),
+        ("11月6号去走访计生特殊家庭 一共走访了5户", "计生特殊家庭"),
+        # no families named: the visit itself is what was counted
+        ("今天在江口村入户走访 走访了8户", "走访"),
+    ],
+)
+def test_households_visited_are_the_families_named_with_the_visit(text: str, name: str) -> None:
+    [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
+    assert [(i.name, i.unit) for i in draft.items] == [(name, "户")]
+
+
+def test_a_place_said_after_a_card_that_assumed_one_is_the_answer(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("昨天搞了个宣传 发资料100份", "2026-11-20 17:20")
+    assert "江口村（您登记的村）" in card
+    assert "还没有上报" in talk("本月活动", "2026-11-20 17:21")
+    fixed = talk("在文竹村搞的", "2026-11-20 17:22")
+    assert "地点：文竹村" in fixed and "改就回" not in fixed
+    assert "已登记" in talk("对", "2026-11-20 17:23")
+    [record] = saved_records(services)
+    assert (record.place, record.place_home) == ("文竹村", False)
+
+
+def test_a_place_said_after_a_card_with_a_named_place_is_asked(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("昨天在江口村搞了个宣传 发资料100份", "2026-11-20 17:20")
+    asked = talk("在文竹村搞的", "2026-11-20 17:21")
+    assert "改就回" in asked  # the report named 江口村: a second place is not just taken
+    assert "已登记" in talk("不改", "2026-11-20 17:22") + talk("对", "2026-11-20 17:23")
+    [record] = saved_records(services)
+    assert record.place == "江口村"
+
+
+def test_undo_with_its_reason_before_it(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开了小组会 来了20人", "2026-11-20 17:20")
+    assert "已登记" in talk("对", "2026-11-20 17:21")
+    undone = talk("刚才那条报重复了 撤销", "2026-11-20 17:25")
+    assert "撤销" in undone and "答不上来" not in undone
+    assert saved_records(services) == []

@@ -127,6 +127,9 @@ _REFERENT = frozenset(
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
 _POLITE_LONGEST = sorted(_POLITE | _REFERENT, key=len, reverse=True)
 _CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
+_RECORD_CANCEL = re.compile(r"撤销|撤回|作废")
+# what a reason before 撤销 speaks of: the record (刚才那条报重复了), never an item (毛巾没发)
+_RECORD_WORDS = re.compile(r"那条|这条|那个|这个|记录|报|登记")
 _RESTART = re.compile(r"重新来过?|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新写")
 _WRONG = frozenset({"不对", "错了", "有错", "不是", "不正确", "不对的", "有问题", "错了错了"})
 _ALL = re.compile(
@@ -229,7 +232,14 @@ def read_control(text: str) -> Control | None:
         found = pattern.search(rest)
         if found is None:
             continue
-        if not _LEAD_OK.match(rest[: found.start()]):
+        lead = rest[: found.start()]
+        if not _LEAD_OK.match(lead) and not (
+            # 刚才那条报重复了 撤销: 撤销 / 作废 are said of records only; the words before
+            # explain why, as long as they report nothing and ask nothing
+            _RECORD_CANCEL.fullmatch(found.group(0))
+            and _RECORD_WORDS.search(lead)
+            and _explains_only(lead)
+        ):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
         if not _explains_only(around) and not (
@@ -1039,6 +1049,14 @@ def decide(
                 # "在江口村搞的" while the card already says 江口村: the value is confirmed,
                 # nothing changes (the card is shown again for 对)
                 return Decision("answer", targets=shown_card, changes=correction.changes)
+            if (
+                shown_card
+                and all(c.field == "place" for c in correction.changes)
+                and _place_assumed(shown_card[0].draft)
+            ):
+                # "在文竹村搞的" when the card's place was only the reporter's village, taken
+                # because the report named none: the first place said, so it is the answer
+                return Decision("answer", targets=shown_card, changes=correction.changes)
             return Decision(
                 "not_a_value",
                 targets=_pick(list(pending), shown)[:1],
@@ -1269,6 +1287,15 @@ def _already(draft: ActivityDraft, change: Change) -> bool:
     if change.field == "place" and change.place and draft.place:
         return _same_place(draft.place, change.place)
     return False
+
+
+def _place_assumed(draft: ActivityDraft) -> bool:
+    """The card's place is the reporter's village only because the report named no place and
+    no venue (not 村委会 / 本村, which say it)."""
+    if not draft.place_home:
+        return False
+    said = find_place(draft.text)
+    return not said.name and not said.home_venue
 
 
 def _same_place(a: str, b: str) -> bool:

@@ -724,6 +724,19 @@ def _goods_before(before: str) -> str:
     return goods if 2 <= len(goods) <= 10 and not re.search(r"\d", goods) else ""
 
 
+_VISITED_FAMILIES = re.compile(
+    r"(?P<a>[^村镇乡区屯查组\d\s，,。；;了的]{1,6}家庭)(?:入户)?(?:走访|慰问|看望|探访)+$|"
+    r"(?:走访|慰问|看望|探访)+了?(?P<b>[^村镇乡区屯查组\d\s，,。；;了的]{1,6}家庭)$"
+)
+
+
+def _visited_before(before: str) -> str:
+    """计生家庭走访 / 走访计生特殊家庭: the families a visit in the clause before was to."""
+    clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    found = _VISITED_FAMILIES.search(clauses[-1]) if clauses else None
+    return (found.group("a") or found.group("b")) if found else ""
+
+
 def _previous_object(text: str, clause_start: int, unit: str) -> str:
     """办了计生家庭意外险 一共15份: the thing named in the clause before a bare count."""
     before = text[:clause_start]
@@ -841,6 +854,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = at + len(after_name) if at >= 0 else previous_end
         elif before_name:
             name = before_name
+            if unit == "户" and _VISIT_VERBS.fullmatch(name):
+                # 计生家庭走访 走访了9户: the visit's households were named in the clause before
+                name = _visited_before(text[:stop_at]) or name
         else:
             name = _previous_object(text, clause_start, unit)
         if name in _WORTH and unit == "元":
