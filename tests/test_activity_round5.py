@@ -204,15 +204,43 @@ def test_an_activity_named_item_is_renamed_with_the_type(
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("补报上个月的 11月6号东营子村计生家庭走访 走访了9户", "计生家庭"),
-        ("11月6号去走访计生特殊家庭 一共走访了5户", "计生特殊家庭"),
+        # who visited is no part of the households; the families named after the count are
+        ("昨天我们组走访慰问了4户计生特殊家庭", "计生特殊家庭"),
         # no families named: the visit itself is what was counted
         ("今天在江口村入户走访 走访了8户", "走访"),
     ],
 )
-def test_households_visited_are_the_families_named_with_the_visit(text: str, name: str) -> None:
+def test_households_visited(text: str, name: str) -> None:
     [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
     assert [(i.name, i.unit) for i in draft.items] == [(name, "户")]
+
+
+def test_staff_are_no_attendance_and_no_item() -> None:
+    text = "今天我们村搞了个健康义诊 镇卫生院来了3个医生 测血压70多人次 来了60多个村民"
+    [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
+    assert (draft.participants, draft.participants_approx) == (60, True)
+    assert [(i.name, i.quantity, i.unit) for i in draft.items] == [("测血压", 70, "人次")]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        # a bare 办了6份 is the insurance named before, not the visit before that
+        (
+            "今天去那良村入户走访8户 宣传关爱保险 办了6份",
+            [("入户走访", 8, "户"), ("关爱保险", 6, "份")],
+        ),
+        # 块 said of money is yuan; 块 of soap stays 块
+        (
+            "本月初在我们村办了关爱保险 一共办了40份 收了保费2000块",
+            [("关爱保险", 40, "份"), ("保费", 2000, "元")],
+        ),
+        ("今天在江口村搞宣传 发了2块肥皂", [("肥皂", 2, "块")]),
+    ],
+)
+def test_item_names_and_units(text: str, items: list[tuple[str, int, str]]) -> None:
+    [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
+    assert [(i.name, i.quantity, i.unit) for i in draft.items] == items
 
 
 def test_a_place_said_after_a_card_that_assumed_one_is_the_answer(
@@ -247,3 +275,51 @@ def test_undo_with_its_reason_before_it(
     undone = talk("刚才那条报重复了 撤销", "2026-11-20 17:25")
     assert "撤销" in undone and "答不上来" not in undone
     assert saved_records(services) == []
+
+
+def test_several_numbered_confirmations_in_a_row(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("11月4号江口村小组会 到了16个", "2026-11-30 20:00")
+    talk("11月18号文竹村宣传 发资料60份", "2026-11-30 20:01")
+    saved = talk("1对 2对", "2026-11-30 20:02")
+    assert saved.count("已登记") == 2
+    places = sorted(r.place for r in saved_records(services))
+    assert places == ["文竹村", "江口村"]
+
+
+def test_a_cantonese_yes_confirms(services: Services) -> None:
+    router = build_router()
+    add_member(
+        services,
+        "ahua",
+        Role.VOLUNTEER,
+        region=("广东", "梅州市", "五华县", "水寨镇", "五通社区"),
+    )
+    counter = iter(range(100))
+
+    def say(text: str, at: str) -> str:
+        when = _at(at)
+        services.clock = lambda: when
+        message = text_message("ahua", text, at=when, msg_id=f"r5c-{next(counter)}")
+        return texts(router.dispatch(message, services).replies)
+
+    say("今日喺五通社区搞咗个讲座 嚟咗三十几人", "2026-11-20 17:20")
+    assert "20多人" in say("唔系三十几 系二十几个", "2026-11-20 17:21")
+    assert "已登记" in say("系", "2026-11-20 17:22")
+    [record] = saved_records(services)
+    assert (record.place, record.participants, record.participants_approx) == (
+        "五通社区",
+        20,
+        True,
+    )
+
+
+def test_about_twenty_people_added_to_a_card_stays_approximate(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在文竹村开了小组会", "2026-11-20 17:20")
+    assert "约数" in talk("到了二十个人左右", "2026-11-20 17:21")
+    assert "已登记" in talk("对", "2026-11-20 17:22")
+    [record] = saved_records(services)
+    assert (record.participants, record.participants_approx) == (20, True)

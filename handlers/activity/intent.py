@@ -100,6 +100,15 @@ _CONFIRM = frozenset(
         "👌",
         "存吧",
         "存",
+        # Cantonese (the roster has Guangdong members): 系 yes, 啱 right, 冇问题 no problem
+        "系",
+        "系呀",
+        "系啊",
+        "系嘅",
+        "啱",
+        "啱嘅",
+        "冇错",
+        "冇问题",
     }
 )
 # said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
@@ -185,6 +194,20 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     return _numbers(match.group("nums")), rest
 
 
+def _several_confirms(body: str) -> Control | None:
+    """1对 2对 / 第1条对，第3条对: one confirmation per card named, said in a row."""
+    pieces = [p for p in re.split(r"[，,。；;\s]+", body) if p]
+    if len(pieces) < 2:
+        return None
+    numbers: list[int] = []
+    for piece in pieces:
+        control = read_control(piece)
+        if control is None or control.action != "confirm" or not control.numbers or control.all:
+            return None
+        numbers.extend(control.numbers)
+    return Control("confirm", tuple(dict.fromkeys(numbers)))
+
+
 def _all_confirm(piece: str) -> bool:
     """对的没错 / 对对对 / 好的谢谢: confirmation (and thanks) words and nothing else."""
     rest, confirmed = piece, False
@@ -205,6 +228,9 @@ def read_control(text: str) -> Control | None:
     body = _FILLER_END.sub("", fold(text).strip()).lower()
     if not body or len(body) > 30:
         return None
+    several = _several_confirms(body)
+    if several is not None:
+        return several
     numbers, rest = _selector(body, bare=True)
     rest = rest.strip()
     if numbers and not rest:

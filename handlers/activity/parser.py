@@ -416,6 +416,10 @@ def _thing_counted(before: str) -> bool:
     )
 
 
+# those who ran an activity, not those who came to it
+_STAFF = re.compile(r"(?:医生|大夫|医护|护士|专家|工作人员|讲师|老师|干部|村干)")
+
+
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part."""
     text = fold(text)
@@ -429,12 +433,15 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 应到会员55人: expected, not come
             if _thing_counted(text[: match.start()]) and _GE_FIRST.match(match.group(0)):
                 continue  # 安全套200个参加群众60人: the 200 are condoms, not people
+            if _STAFF.match(text, match.end()):
+                continue  # 卫生院来了3个医生: who ran it, not who came to it
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
             if quantity is None or quantity.value <= 1 or quantity.value > 100000:
                 continue  # one person is no attendance ("还有一个" is one more thing)
-            tail = text[match.end() : match.end() + 2]
+            # 二十个人左右: the approximation may follow the noun after the classifier
+            tail = re.sub(r"^(?:人|个人)", "", text[match.end() : match.end() + 4])
             approximate = (
                 quantity.approximate
                 or tail.startswith(("左右", "上下"))
@@ -724,17 +731,9 @@ def _goods_before(before: str) -> str:
     return goods if 2 <= len(goods) <= 10 and not re.search(r"\d", goods) else ""
 
 
-_VISITED_FAMILIES = re.compile(
-    r"(?P<a>[^村镇乡区屯查组\d\s，,。；;了的]{1,6}家庭)(?:入户)?(?:走访|慰问|看望|探访)+$|"
-    r"(?:走访|慰问|看望|探访)+了?(?P<b>[^村镇乡区屯查组\d\s，,。；;了的]{1,6}家庭)$"
-)
-
-
-def _visited_before(before: str) -> str:
-    """计生家庭走访 / 走访计生特殊家庭: the families a visit in the clause before was to."""
-    clauses = [c for c in _CLAUSE_STOP.split(before) if c]
-    found = _VISITED_FAMILIES.search(clauses[-1]) if clauses else None
-    return (found.group("a") or found.group("b")) if found else ""
+_MONEY = re.compile(r"费|金|钱|款|资金|物资|人民币")
+_ISSUED_BARE = re.compile(r"(?:办理?了?|参保了?)$")
+_VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)$")
 
 
 def _previous_object(text: str, clause_start: int, unit: str) -> str:
@@ -821,7 +820,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 每户发放慰问金300元 is a rate, not a total
         after_text = text[match.end() :]
         if unit in ("个", "名", "位") and (
-            after_text.startswith(_NOT_THINGS) or _PEOPLE_AFTER.match(after_text)
+            after_text.startswith(_NOT_THINGS)
+            or _PEOPLE_AFTER.match(after_text)
+            or _STAFF.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
         if (
@@ -838,7 +839,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         ):
             after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
         bare_clause = _cut_context(clause).rstrip("了") or "-"
-        visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
+        visit_only = (
+            _VISIT_VERBS.fullmatch(bare_clause) is not None
+            or bare_clause in _WALKED
+            # 我们组走访慰问了4户计生特殊家庭: who visited is no part of the households
+            or (unit == "户" and _VISIT_AT_END.search(bare_clause) is not None)
+        )
         insured = _INSURED.search(_CLAUSE_STOP.split(text[match.end() : match.end() + 16])[0])
         if unit == "户" and insured:
             # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
@@ -852,11 +858,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = after_name
             at = text.find(after_name, match.end())
             previous_end = at + len(after_name) if at >= 0 else previous_end
+        elif not before_name and _ISSUED_BARE.search(clause) and _INSURED.search(text[:num_at]):
+            name = ""  # 宣传关爱保险 办了6份: the insurance named before (below)
         elif before_name:
             name = before_name
-            if unit == "户" and _VISIT_VERBS.fullmatch(name):
-                # 计生家庭走访 走访了9户: the visit's households were named in the clause before
-                name = _visited_before(text[:stop_at]) or name
         else:
             name = _previous_object(text, clause_start, unit)
         if name in _WORTH and unit == "元":
@@ -865,7 +870,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
-            name = re.split(r"[搞办在了的村镇区和及]", named.group(0))[-1] if named else ""
+            name = re.split(r"[搞办在了的村镇区和及]|宣传", named.group(0))[-1] if named else ""
         if unit == "人次" and not name:
             # 参加群众累计210人次 / 受益青少年800余人次: people-times of those named (never
             # attendance, so kept as an item under their name)
@@ -895,6 +900,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
         name = name.strip('《》“”"') or name  # 发放《优生优育手册》120册
+        if unit == "块" and _MONEY.search(name):
+            unit = "元"  # 收了保费2000块: 块 is the spoken yuan
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
