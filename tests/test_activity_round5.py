@@ -323,3 +323,43 @@ def test_about_twenty_people_added_to_a_card_stays_approximate(
     assert "已登记" in talk("对", "2026-11-20 17:22")
     [record] = saved_records(services)
     assert (record.participants, record.participants_approx) == (20, True)
+
+
+def test_a_card_named_by_its_date_is_the_one_corrected(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("11月3日在江口村开小组会 来了30人", "2026-11-20 15:20")
+    talk("11月10日在文竹村搞宣传 发资料100份", "2026-11-20 15:21")
+    fixed = talk("3号那个是在福禄村开的", "2026-11-20 15:22")
+    assert "已修改第1条" in fixed and "地点：福禄村" in fixed
+    talk("都对", "2026-11-20 15:23")
+    places = sorted((r.date_start.day, r.place) for r in saved_records(services))
+    assert places == [(3, "福禄村"), (10, "文竹村")]
+
+
+def test_a_date_said_outright_with_shi_is_applied(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了个义诊 来了50多人", "2026-11-20 15:20")
+    fixed = talk("是上个礼拜六搞的", "2026-11-20 15:21")
+    assert "11月14日" in fixed and "改就回" not in fixed
+    assert "已登记" in talk("对", "2026-11-20 15:22")
+    [record] = saved_records(services)
+    assert record.date_start.day == 14
+
+
+def test_a_bare_date_after_a_dated_card_is_still_asked(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了个义诊 来了50多人", "2026-11-20 15:20")
+    asked = talk("上个礼拜六", "2026-11-20 15:21")
+    assert "改就回" in asked  # no 是, no correction word: asked, not taken
+
+
+def test_only_before_a_count_is_no_part_of_the_item(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞宣传 发了宣传资料200份", "2026-11-20 15:20")
+    fixed = talk("资料只发了150份", "2026-11-20 15:21")
+    assert "宣传资料150份" in fixed and "200份" not in fixed
+    assert "已登记" in talk("对", "2026-11-20 15:22")

@@ -377,6 +377,7 @@ _REMOVE_FILLER = re.compile(r"^(?:去掉|删掉|删了|不要)(?:吧|了)?$")
 # 然后 / 还有 / 另外: one correction message saying several things in one run
 _JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:然后|还有|另外|并且|而且|再就是)")
 # 义诊那条 / 走访那次: the card spoken of by its activity
+_DATE_LEAD = re.compile(r"^(?P<when>[^，,。\s]{1,8}?)的?(?P<that>那条|那一条|那次|那场|那个)")
 _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那一条|那次|那场|那个)")
 # Said around a correction and meaning nothing for the values: anywhere (错了, 多打了个1) or at
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
@@ -467,6 +468,8 @@ class Correction:
     leftover: bool = False  # a clause with a count or a name that gave no change: not all read
     kept: list[str] = field(default_factory=list)  # 只发了资料: items said to stay as they are
     explained: bool = False  # 讲的是关爱保险: a clause saying what the activity was about
+    date_ref: DateSpan | None = None  # 3号那个是在福禄村开的: the card of that date
+    stated: bool = False  # 是上个礼拜六搞的: the value said outright with 是, no other words
 
     @property
     def fields(self) -> set[str]:
@@ -649,6 +652,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         body,
     )
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
+    result.stated = len(clauses) == 1 and bool(re.match(r"(?:其实|就|那)?是", clauses[0]))
     for clause in clauses:
         if _ADD.search(clause):
             add_mode = result.explicit = True
@@ -658,6 +662,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
+        date_lead = _DATE_LEAD.match(clause)
+        when = find_date(date_lead.group("when"), sent) if date_lead else None
+        if date_lead and when is not None and when[1] == (0, len(date_lead.group("when"))):
+            # 3号那个是在福禄村开的 / 11月10日那条人数不对: the card is the one of that date
+            result.date_ref = when[0]
+            clause = clause[date_lead.end() :]
+            if not clause:
+                continue
         topic_lead = _TOPIC_LEAD.match(clause)
         if topic_lead and (
             topic_lead.group("that") != "那个" or topic_lead.group("topic") in _KIND_ALIASES
@@ -1026,6 +1038,11 @@ def decide(
                 return None
             return _unclear(correction, targets_pool, shown)
         return _resolve(correction, targets_pool, shown, "correct")
+    if correction.date_ref is not None and correction.changes and not drafts:
+        # 3号那个是在福禄村开的: the card of that date, and what follows corrects it
+        dated = [t for t in targets_pool if t.draft.date == correction.date_ref]
+        if len(dated) == 1:
+            return Decision("correct", targets=dated, changes=correction.changes)
     if correction.explained and not correction.changes and pending and not drafts:
         # 讲的是关爱保险 alone: about the card, but which field it should change is not said
         return _unclear(correction, targets_pool, shown)
@@ -1083,6 +1100,9 @@ def decide(
                 # "在文竹村搞的" when the card's place was only the reporter's village, taken
                 # because the report named none: the first place said, so it is the answer
                 return Decision("answer", targets=shown_card, changes=correction.changes)
+            if shown_card and correction.stated:
+                # 是上个礼拜六搞的 / 是在文竹村开的: the value said outright about the card shown
+                return Decision("correct", targets=shown_card, changes=correction.changes)
             return Decision(
                 "not_a_value",
                 targets=_pick(list(pending), shown)[:1],
@@ -1348,6 +1368,10 @@ def _resolve(
         candidates = [t for t in pool if t.no in correction.numbers]
         if not candidates:
             return Decision("ask_target", targets=pool, changes=correction.changes)
+    if len(candidates) > 1 and correction.date_ref is not None:
+        by_date = [t for t in candidates if t.draft.date == correction.date_ref]
+        if by_date:
+            candidates = by_date
     if len(candidates) > 1 and correction.topic:
         by_topic = [t for t in candidates if _topic_matches(correction.topic, t.draft)]
         if by_topic:

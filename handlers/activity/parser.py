@@ -550,6 +550,11 @@ _GLUE_BACK = (
     "还",
     "又",
     "是",
+    # 资料只发了150份 / 实际才发了80本: how much, said of the count, not the thing
+    "只",
+    "才",
+    "就",
+    "实际",
 )
 _PERSON_WORDS = re.compile(
     r"^(?:人|会员|群众|村民|居民|妇女|育龄妇女|学生|家长|牧民|老人|孕妇|孩子|小孩|老年人|青少年|"
