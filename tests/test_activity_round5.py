@@ -10,8 +10,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from sqlmodel import select
 
+from handlers.activity.models import ActivityItem
 from handlers.activity.parser import classify_kind, parse_reports
+from handlers.core.db import session_scope
 from handlers.core.messages import SHANGHAI, Role
 from handlers.core.registry import build_router
 from handlers.core.router import Router
@@ -363,3 +366,72 @@ def test_only_before_a_count_is_no_part_of_the_item(
     fixed = talk("资料只发了150份", "2026-11-20 15:21")
     assert "宣传资料150份" in fixed and "200份" not in fixed
     assert "已登记" in talk("对", "2026-11-20 15:22")
+
+
+def test_a_bare_count_sets_the_one_item_of_its_unit(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("11月5日江口村小组会 到会18人", "2026-11-30 20:00")
+    talk("11月12日文竹村入户走访 走访6户", "2026-11-30 20:00")
+    fixed = talk("第二条是7户", "2026-11-30 20:01")
+    assert "已修改第2条" in fixed and "7户" in fixed
+    talk("都对", "2026-11-30 20:02")
+    counts = sorted((r.date_start.day, r.participants, r.kind) for r in saved_records(services))
+    assert counts == [(5, 18, "member"), (12, None, "visit")]
+    with session_scope(services.engine) as session:
+        items = [(i.quantity, i.unit) for i in session.exec(select(ActivityItem)).all()]
+    assert items == [(7, "户")]
+
+
+def test_a_saved_record_named_by_its_day_and_activity(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("昨天在江口村开展了母亲健康讲座 参加的群众有四十多人", "2026-11-20 15:20")
+    talk("对", "2026-11-20 15:21")
+    talk("今天在文竹村开了小组会 来了12个", "2026-11-20 15:30")
+    talk("对", "2026-11-20 15:31")
+    updated = talk("昨天的讲座 人数是45人", "2026-11-20 15:40")
+    assert "已更新" in updated and "45人" in updated
+    people = sorted((r.kind, r.participants) for r in saved_records(services))
+    assert people == [("lecture", 45), ("member", 12)]
+
+
+@pytest.mark.parametrize(
+    ("text", "sessions"),
+    [
+        (
+            "7月中旬在沙头村开展青春健康教育，共开展课程4场，参与青少年150余人次。",
+            ("课程", 4, "场"),
+        ),
+        ("11月中旬在萨拉齐镇开展家长课堂3期，参加家长120余人。", ("课堂", 3, "期")),
+    ],
+)
+def test_sessions_held_are_counted(text: str, sessions: tuple[str, int, str]) -> None:
+    [draft] = parse_reports(text, _at("2026-11-30 10:00"), "江口村")
+    assert sessions in [(i.name, i.quantity, i.unit) for i in draft.items]
+
+
+def test_all_said_after_other_confirmation_words_saves_every_card(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("11月3号江口村小组会20人", "2026-11-30 20:00")
+    talk("11月10号文竹村宣传资料80份", "2026-11-30 20:00")
+    talk("第一条人数是22", "2026-11-30 20:01")
+    assert talk("好了都对", "2026-11-30 20:02").count("已登记") == 2
+    people = sorted((r.date_start.day, r.participants) for r in saved_records(services))
+    assert people == [(3, 22), (10, None)]
+
+
+def test_records_saved_one_by_one_are_numbered_in_saving_order(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("11月3号江口村小组会 到了20人", "2026-11-30 20:00")
+    talk("对", "2026-11-30 20:00")
+    talk("11月10号文竹村宣传 资料80份", "2026-11-30 20:01")
+    talk("对", "2026-11-30 20:01")
+    updated = talk("第一条日期是4号", "2026-11-30 20:03")
+    assert "已更新" in updated and "11月4日" in updated
+    undone = talk("撤销第2条", "2026-11-30 20:04")
+    assert "已撤销" in undone and "文竹村" in undone
+    [record] = saved_records(services)
+    assert (record.place, record.date_start.day) == ("江口村", 4)

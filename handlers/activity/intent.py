@@ -145,6 +145,7 @@ _ALL = re.compile(
     r"^(?:以上|上面的?|上述)?(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)"
 )
 _NUMBER_WORD = r"[\d一二三四五六七八九十两]+"
+_ALL_INSIDE = re.compile(r"(?:都|全部|全都)(?=对|没问题|确认|可以|行|好|保存|没错|正确)")
 _SELECTOR = re.compile(
     rf"^第?\s*(?P<nums>{_NUMBER_WORD}(?:\s*条?\s*(?:和|跟|、|,|，|及|与)\s*第?\s*{_NUMBER_WORD}|"
     rf"\s*条\s*第\s*{_NUMBER_WORD})*)"
@@ -251,6 +252,8 @@ def read_control(text: str) -> Control | None:
             everything, piece = True, piece[all_match.end() :]
         stripped.append(piece)
     if stripped and all(_all_confirm(piece) for piece in stripped):
+        # 好了都对 / 嗯全部没问题: "all" said after other confirmation words
+        everything = everything or any(_ALL_INSIDE.search(piece) for piece in stripped)
         return Control("confirm", numbers, everything)
     if everything:
         return None
@@ -377,6 +380,10 @@ _REMOVE_FILLER = re.compile(r"^(?:去掉|删掉|删了|不要)(?:吧|了)?$")
 # 然后 / 还有 / 另外: one correction message saying several things in one run
 _JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:然后|还有|另外|并且|而且|再就是)")
 # 义诊那条 / 走访那次: the card spoken of by its activity
+_SPOKEN_OF = re.compile(
+    r"^(?P<when>[^，,。\s是]{1,8}?(?=的))?的?(?P<what>[^，,。\s\d是为在改不]{2,6}?)"
+    r"(?:那条|那一条|那次|那场|那个)?$"
+)
 _DATE_LEAD = re.compile(r"^(?P<when>[^，,。\s]{1,8}?)的?(?P<that>那条|那一条|那次|那场|那个)")
 _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那一条|那次|那场|那个)")
 # Said around a correction and meaning nothing for the values: anywhere (错了, 多打了个1) or at
@@ -662,6 +669,24 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
+        spoken = _SPOKEN_OF.match(clause)
+        spoken_when = (
+            find_date(spoken.group("when"), sent) if spoken and spoken.group("when") else None
+        )
+        if (
+            spoken
+            and _activity_kind(spoken.group("what")) is not None
+            and (
+                not spoken.group("when")
+                or (spoken_when is not None and spoken_when[1] == (0, len(spoken.group("when"))))
+            )
+            and len(clauses) > 1
+        ):
+            # 昨天的讲座 人数是45人: a clause that only names the card (its day and activity)
+            if spoken_when is not None:
+                result.date_ref = spoken_when[0]
+            result.topic = result.topic or spoken.group("what")
+            continue
         date_lead = _DATE_LEAD.match(clause)
         when = find_date(date_lead.group("when"), sent) if date_lead else None
         if date_lead and when is not None and when[1] == (0, len(date_lead.group("when"))):
@@ -771,7 +796,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 None if head else context, value, head, sent, home, copula=True
             )
             if not changes and not head:
-                changes = _item_count(item_head, value) or _bare_number(value, result.olds)
+                changes = (
+                    _item_count(item_head, value)
+                    or _bare_number(value, result.olds)
+                    or _unit_count(value)
+                )
             if not head and any(c.field == "kind" for c in changes):
                 result.explicit = True  # (这个)是讲座: the card's kind, said outright
             if not changes and _stray_count(value):
@@ -874,6 +903,21 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     if count[2] and (old is None or not _same_unit(old[2], count[2])):
         return []
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
+
+
+def _unit_count(value: str) -> list[Change]:
+    """第二条是7户 / 是150份: a bare count, for the card's one item of that unit (the last
+    reading tried: an item or an old number named around it comes first)."""
+    count = _count(value)
+    if (
+        count is None
+        or not count[2]
+        or count[2] in (*_PEOPLE_UNITS, "个")
+        or _counts_in(value) != 1
+        or _stray_rest(value)
+    ):
+        return []
+    return [Change("unit_count", item=Item("", count[0], count[2], count[1]))]
 
 
 def _counts_in(text: str) -> int:
@@ -1481,6 +1525,21 @@ def apply_changes(
                 ]
             else:
                 problems.append("没找到要改的户数，请说“走访计生特殊家庭6户”这样的全称")
+        elif change.field == "unit_count" and change.item is not None:
+            same = [i for i in draft.items if i.unit == change.item.unit]
+            if len(same) == 1:
+                old = same[0]
+                draft.items = [
+                    Item(old.name, change.item.quantity, old.unit, change.item.approximate)
+                    if i is old
+                    else i
+                    for i in draft.items
+                ]
+            else:
+                problems.append(
+                    f"没找到要改成{change.item.quantity}{change.item.unit}的那一项，"
+                    "请连名字一起说，比如“资料是80份”"
+                )
         elif change.field in ("item", "item_add") and change.item is not None:
             draft.items = _set_item(draft.items, change.item, add=change.field == "item_add")
         elif change.field == "item_rename" and change.item is not None:

@@ -780,7 +780,7 @@ _PEOPLE_TIMES_OF = re.compile(
     r"^(?:共|共计|累计)?(?:参加|参与|受益|覆盖|惠及)的?|(?:共|共计|累计|达)$"
 )
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
-_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班)$")
+_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班|课程)$")
 
 # 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
@@ -804,12 +804,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
-        if unit == "场" and match.group("num") not in ("一", "1"):
-            # 举办讲座3场 / 系列讲座5场: sessions held, counted after the event's name
+        if unit in ("场", "期") and match.group("num") not in ("一", "1"):
+            # 举办讲座3场 / 家长课堂3期: sessions held, counted after the event's name (办了三场
+            # 健康讲座 says how the activity went, and stays no item)
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
             sessions = parse_quantity(match.group("num"), "")
             if held and sessions is not None and sessions.value > 1:
-                items.append((num_at, Item(held.group("event"), sessions.value, "场")))
+                items.append((num_at, Item(held.group("event"), sessions.value, unit)))
                 previous_end = match.end()
             continue
         if unit in ("场", "期", "次"):
