@@ -13,7 +13,12 @@ import pytest
 from sqlmodel import select
 
 from handlers.activity.models import ActivityItem
-from handlers.activity.parser import classify_kind, parse_reports
+from handlers.activity.parser import (
+    REPORT_THRESHOLD,
+    classify_kind,
+    looks_like_report,
+    parse_reports,
+)
 from handlers.core.db import session_scope
 from handlers.core.messages import SHANGHAI, Role
 from handlers.core.registry import build_router
@@ -435,3 +440,31 @@ def test_records_saved_one_by_one_are_numbered_in_saving_order(
     assert "已撤销" in undone and "文竹村" in undone
     [record] = saved_records(services)
     assert (record.place, record.date_start.day) == ("江口村", 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "五通社区10月份一共报了几场讲座",
+        "请发一份会员活动登记表模板给我",
+        "好像石化社区那边这个月已经搞了三场讲座了",
+    ],
+)
+def test_requests_hearsay_and_count_questions_are_no_reports(text: str) -> None:
+    assert looks_like_report(text, _at("2026-11-20 10:00")) < REPORT_THRESHOLD
+
+
+def test_a_count_of_some_dozen_is_still_a_report() -> None:
+    text = "今天在江口村搞宣传 一共发了十几份资料"
+    assert looks_like_report(text, _at("2026-11-20 10:00")) >= REPORT_THRESHOLD
+
+
+def test_a_question_while_a_card_waits_makes_no_second_card(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开了小组会 来了20人", "2026-11-20 10:00")
+    answer = talk("江口村10月份一共报了几场讲座", "2026-11-20 10:01")
+    assert "【第2条】" not in answer
+    assert "已登记" in talk("对", "2026-11-20 10:02")
+    [record] = saved_records(services)
+    assert (record.kind, record.participants) == ("member", 20)

@@ -1136,6 +1136,10 @@ _NOT_DONE = re.compile(
     r"有需要的[\u4e00-\u9fff]{0,4}可以[去来]|可以过来|到时候|到时|^[\u4e00-\u9fff]{0,4}要在|"
     # 会员都不愿意来开会: a complaint about coming, not an activity held
     r"不愿意?来|不肯来|"
+    # 请发一份登记表给我: a request; 听说/好像…那边: hearsay about someone else's activity
+    r"请(?:发|给|把|寄|传)|发给我|给我发|给我\s*$|听说|据说|好像[^，,。]{0,10}(?:那边|他们)|"
+    # 一共报了几场 / 上报了几次: how many were reported, asked (十几场 is a count)
+    r"(?:报了|登记了|一共|总共)[^，,。\d]{0,2}(?<![十百千好])几(?:场|次|回|期|个|条)|"
     # an activity that did not take place: 没搞 / 没有开 / 未开展 (没办法 is no activity)
     r"(?:没有?|未)(?:搞|开展|开|办(?!法)|举办|举行|组织)(?!完|齐|始)"
 )
