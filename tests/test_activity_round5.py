@@ -468,3 +468,37 @@ def test_a_question_while_a_card_waits_makes_no_second_card(
     assert "已登记" in talk("对", "2026-11-20 10:02")
     [record] = saved_records(services)
     assert (record.kind, record.participants) == ("member", 20)
+
+
+def test_any_yes_to_a_proposed_change_applies_it_and_saves_nothing(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了个义诊 来了50多人", "2026-11-20 15:20")
+    assert "改就回" in talk("上个礼拜六", "2026-11-20 15:21")
+    applied = talk("好嘞", "2026-11-20 15:22")
+    assert "11月14日" in applied and "已登记" not in applied
+    assert saved_records(services) == []
+    assert "已登记" in talk("对", "2026-11-20 15:23")
+    [record] = saved_records(services)
+    assert record.date_start.day == 14
+
+
+def test_cantonese_not_right_is_a_correction(services: Services) -> None:
+    router = build_router()
+    add_member(
+        services, "ahua", Role.VOLUNTEER, region=("广东", "梅州市", "五华县", "水寨镇", "五通社区")
+    )
+    counter = iter(range(100))
+
+    def say(text: str, at: str) -> str:
+        when = _at(at)
+        services.clock = lambda: when
+        message = text_message("ahua", text, at=when, msg_id=f"r5d-{next(counter)}")
+        return texts(router.dispatch(message, services).replies)
+
+    say("今日喺五通社区派咗宣传单80张", "2026-11-20 15:20")
+    fixed = say("唔啱 系琴日", "2026-11-20 15:21")
+    assert "11月19日" in fixed
+    say("啱", "2026-11-20 15:22")
+    [record] = saved_records(services)
+    assert record.date_start.day == 19

@@ -100,15 +100,11 @@ _CONFIRM = frozenset(
         "👌",
         "存吧",
         "存",
-        # Cantonese (the roster has Guangdong members): 系 yes, 啱 right, 冇问题 no problem
+        # Cantonese 系 (yes; 啱 and 冇问题 are folded to 对 and 没问题 before this is read)
         "系",
         "系呀",
         "系啊",
-        "系嘅",
-        "啱",
-        "啱嘅",
-        "冇错",
-        "冇问题",
+        "系的",
     }
 )
 # said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
@@ -1722,10 +1718,12 @@ def follow_up(
         chosen = target(int(question["no"]), bool(question.get("saved")))
         if chosen is None:
             return None
-        if body in _YES:
-            return Decision("correct", targets=[chosen], changes=changes)
         if body in _NO:
-            return Decision("kept", targets=[chosen])
+            return Decision("kept", targets=[chosen])  # 没错: the card was right as it was
+        if body in _YES or read_control(body) == Control("confirm"):
+            # 要改成11月19日吗？→ 对的 / 系 / 好嘞: yes to the change, never a save of the card
+            # as it was before the change
+            return Decision("correct", targets=[chosen], changes=changes)
         return None
     if kind == "which_save":
         # 现在有2条等您确认，请说清楚保存哪条 → 1 / 江口村那条: save that one
