@@ -502,3 +502,22 @@ def test_cantonese_not_right_is_a_correction(services: Services) -> None:
     say("啱", "2026-11-20 15:22")
     [record] = saved_records(services)
     assert record.date_start.day == 19
+
+
+def test_an_old_number_with_the_items_unit_changes_the_item(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开了会员活动 到会15人 发了环保袋15个", "2026-11-20 15:20")
+    fixed = talk("不是15个是20个", "2026-11-20 15:21")
+    assert "人数：15人" in fixed and "环保袋20个" in fixed
+
+
+def test_an_old_bare_number_both_fields_hold_is_asked(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开了会员活动 到会15人 发了资料15份", "2026-11-20 15:20")
+    asked = talk("不是15是20", "2026-11-20 15:21")
+    assert "没有改" in asked and "人数是20人" in asked
+    assert "已登记" in talk("人数是20人", "2026-11-20 15:22") + talk("对", "2026-11-20 15:23")
+    [record] = saved_records(services)
+    assert record.participants == 20

@@ -1570,6 +1570,21 @@ def _replace_number(draft: ActivityDraft, change: Change) -> str:
     old = _count(change.name)
     value, approximate = change.people
     people_unit = old is not None and old[2] in ("", *_PEOPLE_UNITS, "个")
+    same_items = [i for i in draft.items if old is not None and i.quantity == old[0]]
+    if old is not None and people_unit and draft.participants == old[0] and same_items:
+        exact = [i for i in same_items if old[2] and i.unit == old[2]]
+        if len(exact) == 1 and old[2] not in _PEOPLE_UNITS:
+            # 人数15人、环保袋15个, 不是15个是20个: the number said with the item's own unit
+            index = draft.items.index(exact[0])
+            draft.items[index] = Item(exact[0].name, value, exact[0].unit, approximate)
+            return ""
+        if not old[2]:
+            # 不是15是20 when both the attendance and an item are 15: asked, never guessed
+            item = same_items[0]
+            return (
+                f"人数和{item.name}都是{old[0]}，没有改。请说清楚改哪一项，比如"
+                f"“人数是{value}人”或“{item.name}是{value}{item.unit}”"
+            )
     if old is not None and people_unit and draft.participants == old[0]:
         draft.participants, draft.participants_approx = value, approximate
         return ""
