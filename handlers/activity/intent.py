@@ -39,6 +39,7 @@ from handlers.activity.dates import DateSpan, find_date, plausible
 from handlers.activity.normalise import fold
 from handlers.activity.numbers import NUMBER, parse_quantity, to_int
 from handlers.activity.parser import (
+    _PUBLICITY_EVENT,
     KINDS,
     REPORT_THRESHOLD,
     ActivityDraft,
@@ -99,21 +100,48 @@ _CONFIRM = frozenset(
         "👌",
         "存吧",
         "存",
+        # Cantonese 系 (yes; 啱 and 冇问题 are folded to 对 and 没问题 before this is read)
+        "系",
+        "系呀",
+        "系啊",
+        "系的",
     }
 )
 # said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
 _POLITE = frozenset(
     {"谢谢", "谢谢你", "谢谢您", "辛苦了", "辛苦", "麻烦了", "麻烦你了", "收到", "也", "就", "都"}
 )
+# the card a confirmation is about, said along with it: 对 刚才那个活动没问题
+_REFERENT = frozenset(
+    {
+        "刚才",
+        "刚刚",
+        "上面",
+        "那个",
+        "这个",
+        "那条",
+        "这条",
+        "那次",
+        "这次",
+        "活动",
+        "记录",
+        "的",
+        "了",
+    }
+)
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
-_POLITE_LONGEST = sorted(_POLITE, key=len, reverse=True)
+_POLITE_LONGEST = sorted(_POLITE | _REFERENT, key=len, reverse=True)
 _CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
+_RECORD_CANCEL = re.compile(r"撤销|撤回|作废")
+# what a reason before 撤销 speaks of: the record (刚才那条报重复了), never an item (毛巾没发)
+_RECORD_WORDS = re.compile(r"那条|这条|那个|这个|记录|报|登记")
 _RESTART = re.compile(r"重新来过?|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新写")
 _WRONG = frozenset({"不对", "错了", "有错", "不是", "不正确", "不对的", "有问题", "错了错了"})
 _ALL = re.compile(
     r"^(?:以上|上面的?|上述)?(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)"
 )
 _NUMBER_WORD = r"[\d一二三四五六七八九十两]+"
+_ALL_INSIDE = re.compile(r"(?:都|全部|全都)(?=对|没问题|确认|可以|行|好|保存|没错|正确)")
 _SELECTOR = re.compile(
     rf"^第?\s*(?P<nums>{_NUMBER_WORD}(?:\s*条?\s*(?:和|跟|、|,|，|及|与)\s*第?\s*{_NUMBER_WORD}|"
     rf"\s*条\s*第\s*{_NUMBER_WORD})*)"
@@ -163,6 +191,20 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     return _numbers(match.group("nums")), rest
 
 
+def _several_confirms(body: str) -> Control | None:
+    """1对 2对 / 第1条对，第3条对: one confirmation per card named, said in a row."""
+    pieces = [p for p in re.split(r"[，,。；;\s]+", body) if p]
+    if len(pieces) < 2:
+        return None
+    numbers: list[int] = []
+    for piece in pieces:
+        control = read_control(piece)
+        if control is None or control.action != "confirm" or not control.numbers or control.all:
+            return None
+        numbers.extend(control.numbers)
+    return Control("confirm", tuple(dict.fromkeys(numbers)))
+
+
 def _all_confirm(piece: str) -> bool:
     """对的没错 / 对对对 / 好的谢谢: confirmation (and thanks) words and nothing else."""
     rest, confirmed = piece, False
@@ -183,6 +225,9 @@ def read_control(text: str) -> Control | None:
     body = _FILLER_END.sub("", fold(text).strip()).lower()
     if not body or len(body) > 30:
         return None
+    several = _several_confirms(body)
+    if several is not None:
+        return several
     numbers, rest = _selector(body, bare=True)
     rest = rest.strip()
     if numbers and not rest:
@@ -203,6 +248,8 @@ def read_control(text: str) -> Control | None:
             everything, piece = True, piece[all_match.end() :]
         stripped.append(piece)
     if stripped and all(_all_confirm(piece) for piece in stripped):
+        # 好了都对 / 嗯全部没问题: "all" said after other confirmation words
+        everything = everything or any(_ALL_INSIDE.search(piece) for piece in stripped)
         return Control("confirm", numbers, everything)
     if everything:
         return None
@@ -210,7 +257,14 @@ def read_control(text: str) -> Control | None:
         found = pattern.search(rest)
         if found is None:
             continue
-        if not _LEAD_OK.match(rest[: found.start()]):
+        lead = rest[: found.start()]
+        if not _LEAD_OK.match(lead) and not (
+            # 刚才那条报重复了 撤销: 撤销 / 作废 are said of records only; the words before
+            # explain why, as long as they report nothing and ask nothing
+            _RECORD_CANCEL.fullmatch(found.group(0))
+            and _RECORD_WORDS.search(lead)
+            and _explains_only(lead)
+        ):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
         if not _explains_only(around) and not (
@@ -296,7 +350,8 @@ _PEOPLE_HEADS = re.compile(
 )
 _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|改成|改为|改一下|改下|换成|应该是|"
-    r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是"
+    r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
@@ -321,12 +376,18 @@ _REMOVE_FILLER = re.compile(r"^(?:去掉|删掉|删了|不要)(?:吧|了)?$")
 # 然后 / 还有 / 另外: one correction message saying several things in one run
 _JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:然后|还有|另外|并且|而且|再就是)")
 # 义诊那条 / 走访那次: the card spoken of by its activity
+_SPOKEN_OF = re.compile(
+    r"^(?P<when>[^，,。\s是]{1,8}?(?=的))?的?(?P<what>[^，,。\s\d是为在改不]{2,6}?)"
+    r"(?:那条|那一条|那次|那场|那个)?$"
+)
+_DATE_LEAD = re.compile(r"^(?P<when>[^，,。\s]{1,8}?)的?(?P<that>那条|那一条|那次|那场|那个)")
 _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那一条|那次|那场|那个)")
 # Said around a correction and meaning nothing for the values: anywhere (错了, 多打了个1) or at
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
     r"(?:打|写|说|搞|弄|记|报)错了?|不对|有错|错了|说得?不准|不准|多打了?个?[\d一二三四五六七八九十]*|"
-    r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正"
+    r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正|"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _LEAD_FILLERS = re.compile(
     r"^(?:哦|噢|啊|嗯|哎|唉|诶|然后|而且|并且|再就是|刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
@@ -410,6 +471,8 @@ class Correction:
     leftover: bool = False  # a clause with a count or a name that gave no change: not all read
     kept: list[str] = field(default_factory=list)  # 只发了资料: items said to stay as they are
     explained: bool = False  # 讲的是关爱保险: a clause saying what the activity was about
+    date_ref: DateSpan | None = None  # 3号那个是在福禄村开的: the card of that date
+    stated: bool = False  # 是上个礼拜六搞的: the value said outright with 是, no other words
 
     @property
     def fields(self) -> set[str]:
@@ -448,6 +511,15 @@ def _count(text: str) -> tuple[int, bool, str] | None:
         approximate = quantity.approximate or "左右" in raw or after in ("左右", "上下")
         return quantity.value, approximate, match.group("unit") or ""
     return None
+
+
+def _activity_kind(name: str) -> str | None:
+    """The kind ``name`` is when it names an activity (培训, 会员小组会), not a thing handed
+    out (宣传册 names no activity)."""
+    kind = _kind_value(name)
+    if kind == "publicity" and not _PUBLICITY_EVENT.search(name):
+        return None
+    return kind
 
 
 def _kind_value(text: str) -> str | None:
@@ -514,6 +586,9 @@ def _value_changes(
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
     kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
+    if copula and kind is None and not head and not count and found is None and not place.name:
+        # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type
+        kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
     if kind and (not head or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if name and found is None and not place.name and not count and _NOUN.fullmatch(value):
@@ -535,6 +610,7 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 
 def _clean_head(head: str) -> str:
@@ -579,6 +655,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         body,
     )
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
+    result.stated = len(clauses) == 1 and bool(re.match(r"(?:其实|就|那)?是", clauses[0]))
     for clause in clauses:
         if _ADD.search(clause):
             add_mode = result.explicit = True
@@ -588,6 +665,32 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
+        spoken = _SPOKEN_OF.match(clause)
+        spoken_when = (
+            find_date(spoken.group("when"), sent) if spoken and spoken.group("when") else None
+        )
+        if (
+            spoken
+            and _activity_kind(spoken.group("what")) is not None
+            and (
+                not spoken.group("when")
+                or (spoken_when is not None and spoken_when[1] == (0, len(spoken.group("when"))))
+            )
+            and len(clauses) > 1
+        ):
+            # 昨天的讲座 人数是45人: a clause that only names the card (its day and activity)
+            if spoken_when is not None:
+                result.date_ref = spoken_when[0]
+            result.topic = result.topic or spoken.group("what")
+            continue
+        date_lead = _DATE_LEAD.match(clause)
+        when = find_date(date_lead.group("when"), sent) if date_lead else None
+        if date_lead and when is not None and when[1] == (0, len(date_lead.group("when"))):
+            # 3号那个是在福禄村开的 / 11月10日那条人数不对: the card is the one of that date
+            result.date_ref = when[0]
+            clause = clause[date_lead.end() :]
+            if not clause:
+                continue
         topic_lead = _TOPIC_LEAD.match(clause)
         if topic_lead and (
             topic_lead.group("that") != "那个" or topic_lead.group("topic") in _KIND_ALIASES
@@ -613,6 +716,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("participants_clear"))
             continue
         wrong_value = _WRONG_VALUE.match(_LEAD_FILLERS.sub("", clause))
+        wrong_field = _field_of(wrong_value.group("old")) if wrong_value else None
+        if wrong_field is not None:
+            # 人也不对 / 类型错了: a field said to be wrong; its value is in the next clause
+            result.explicit = True
+            result.fields_named.append(wrong_field)
+            context = wrong_field
+            continue
         if wrong_value and _is_value_only(wrong_value.group("old"), sent, home):
             # 45人是错的 / 江口村不对 / 那个78也不对: the old value, said to be wrong; the new
             # one must follow, or the message is not all understood
@@ -627,7 +737,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if rename is not None:
             new, old = rename
             result.explicit = True
-            renamed = _rename_changes(new, old, sent, home)
+            kind = _kind_value(new) if context == "kind" else None
+            # 类型不对 不是开会是青春健康讲座: the type was named, so the new name is a type
+            renamed = (
+                [Change("kind", kind=kind)] if kind else _rename_changes(new, old, sent, home)
+            )
             result.changes.extend(renamed)
             continue
         clause = _NEGATED.sub("", clause)
@@ -678,7 +792,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 None if head else context, value, head, sent, home, copula=True
             )
             if not changes and not head:
-                changes = _item_count(item_head, value) or _bare_number(value, result.olds)
+                changes = (
+                    _item_count(item_head, value)
+                    or _bare_number(value, result.olds)
+                    or _unit_count(value)
+                )
             if not head and any(c.field == "kind" for c in changes):
                 result.explicit = True  # (这个)是讲座: the card's kind, said outright
             if not changes and _stray_count(value):
@@ -739,6 +857,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         result.changes.extend(changes)
     if awaiting is not None and len(result.changes) <= awaiting:
         result.leftover = True
+    kinds = [c for c in result.changes if c.field == "kind"]
+    for later in kinds[1:]:
+        # 是青春健康讲座 给年轻人讲的: what follows the new type explains it, it sets nothing
+        result.changes.remove(later)
     for change in list(result.changes):
         if change.field == "date" and change.date and not plausible(change.date, body, sent):
             result.changes.remove(change)  # 改成12月5日 on 1 December: asked, not guessed
@@ -771,12 +893,32 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     """不是35是25 / 不是15份是18份: a number (with the old number's unit, or none) replaces
     the card's number that was the old one."""
     count = _count(value)
-    if count is None or not olds or _count(value.replace(str(count[0]), "", 1)):
+    if count is None or not olds or _counts_in(value) != 1:
         return []
     old = _count(olds[-1])
     if count[2] and (old is None or not _same_unit(old[2], count[2])):
         return []
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
+
+
+def _unit_count(value: str) -> list[Change]:
+    """第二条是7户 / 是150份: a bare count, for the card's one item of that unit (the last
+    reading tried: an item or an old number named around it comes first)."""
+    count = _count(value)
+    if (
+        count is None
+        or not count[2]
+        or count[2] in (*_PEOPLE_UNITS, "个")
+        or _counts_in(value) != 1
+        or _stray_rest(value)
+    ):
+        return []
+    return [Change("unit_count", item=Item("", count[0], count[2], count[1]))]
+
+
+def _counts_in(text: str) -> int:
+    """How many counts ``text`` holds (八十来个 is one, whatever its numerals)."""
+    return sum(1 for match in _COUNT.finditer(text) if _count(match.group(0)) is not None)
 
 
 def _same_unit(old: str, new: str) -> bool:
@@ -936,6 +1078,11 @@ def decide(
                 return None
             return _unclear(correction, targets_pool, shown)
         return _resolve(correction, targets_pool, shown, "correct")
+    if correction.date_ref is not None and correction.changes and not drafts:
+        # 3号那个是在福禄村开的: the card of that date, and what follows corrects it
+        dated = [t for t in targets_pool if t.draft.date == correction.date_ref]
+        if len(dated) == 1:
+            return Decision("correct", targets=dated, changes=correction.changes)
     if correction.explained and not correction.changes and pending and not drafts:
         # 讲的是关爱保险 alone: about the card, but which field it should change is not said
         return _unclear(correction, targets_pool, shown)
@@ -985,6 +1132,17 @@ def decide(
                 # "在江口村搞的" while the card already says 江口村: the value is confirmed,
                 # nothing changes (the card is shown again for 对)
                 return Decision("answer", targets=shown_card, changes=correction.changes)
+            if (
+                shown_card
+                and all(c.field == "place" for c in correction.changes)
+                and _place_assumed(shown_card[0].draft)
+            ):
+                # "在文竹村搞的" when the card's place was only the reporter's village, taken
+                # because the report named none: the first place said, so it is the answer
+                return Decision("answer", targets=shown_card, changes=correction.changes)
+            if shown_card and correction.stated:
+                # 是上个礼拜六搞的 / 是在文竹村开的: the value said outright about the card shown
+                return Decision("correct", targets=shown_card, changes=correction.changes)
             return Decision(
                 "not_a_value",
                 targets=_pick(list(pending), shown)[:1],
@@ -1217,6 +1375,15 @@ def _already(draft: ActivityDraft, change: Change) -> bool:
     return False
 
 
+def _place_assumed(draft: ActivityDraft) -> bool:
+    """The card's place is the reporter's village only because the report named no place and
+    no venue (not 村委会 / 本村, which say it)."""
+    if not draft.place_home:
+        return False
+    said = find_place(draft.text)
+    return not said.name and not said.home_venue
+
+
 def _same_place(a: str, b: str) -> bool:
     a, b = a.replace("村委会", "村").strip(), b.replace("村委会", "村").strip()
     return a == b
@@ -1241,6 +1408,10 @@ def _resolve(
         candidates = [t for t in pool if t.no in correction.numbers]
         if not candidates:
             return Decision("ask_target", targets=pool, changes=correction.changes)
+    if len(candidates) > 1 and correction.date_ref is not None:
+        by_date = [t for t in candidates if t.draft.date == correction.date_ref]
+        if by_date:
+            candidates = by_date
     if len(candidates) > 1 and correction.topic:
         by_topic = [t for t in candidates if _topic_matches(correction.topic, t.draft)]
         if by_topic:
@@ -1350,6 +1521,21 @@ def apply_changes(
                 ]
             else:
                 problems.append("没找到要改的户数，请说“走访计生特殊家庭6户”这样的全称")
+        elif change.field == "unit_count" and change.item is not None:
+            same = [i for i in draft.items if i.unit == change.item.unit]
+            if len(same) == 1:
+                old = same[0]
+                draft.items = [
+                    Item(old.name, change.item.quantity, old.unit, change.item.approximate)
+                    if i is old
+                    else i
+                    for i in draft.items
+                ]
+            else:
+                problems.append(
+                    f"没找到要改成{change.item.quantity}{change.item.unit}的那一项，"
+                    "请连名字一起说，比如“资料是80份”"
+                )
         elif change.field in ("item", "item_add") and change.item is not None:
             draft.items = _set_item(draft.items, change.item, add=change.field == "item_add")
         elif change.field == "item_rename" and change.item is not None:
@@ -1366,7 +1552,13 @@ def apply_changes(
                     renamed = True
                 else:
                     kept.append(item)
-            if not renamed:
+            new_kind = _activity_kind(change.item.name)
+            if new_kind is not None and _activity_kind(change.name) is not None:
+                # 不是培训 是会员小组会: both name an activity, so the type changes (and an
+                # item named for the activity, 走访8户, is renamed with it)
+                draft.kind = new_kind
+                renamed = True
+            elif not renamed:
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要改哪样物品")
             draft.items = kept
     return draft, problems
@@ -1378,6 +1570,21 @@ def _replace_number(draft: ActivityDraft, change: Change) -> str:
     old = _count(change.name)
     value, approximate = change.people
     people_unit = old is not None and old[2] in ("", *_PEOPLE_UNITS, "个")
+    same_items = [i for i in draft.items if old is not None and i.quantity == old[0]]
+    if old is not None and people_unit and draft.participants == old[0] and same_items:
+        exact = [i for i in same_items if old[2] and i.unit == old[2]]
+        if len(exact) == 1 and old[2] not in _PEOPLE_UNITS:
+            # 人数15人、环保袋15个, 不是15个是20个: the number said with the item's own unit
+            index = draft.items.index(exact[0])
+            draft.items[index] = Item(exact[0].name, value, exact[0].unit, approximate)
+            return ""
+        if not old[2]:
+            # 不是15是20 when both the attendance and an item are 15: asked, never guessed
+            item = same_items[0]
+            return (
+                f"人数和{item.name}都是{old[0]}，没有改。请说清楚改哪一项，比如"
+                f"“人数是{value}人”或“{item.name}是{value}{item.unit}”"
+            )
     if old is not None and people_unit and draft.participants == old[0]:
         draft.participants, draft.participants_approx = value, approximate
         return ""
@@ -1526,10 +1733,12 @@ def follow_up(
         chosen = target(int(question["no"]), bool(question.get("saved")))
         if chosen is None:
             return None
-        if body in _YES:
-            return Decision("correct", targets=[chosen], changes=changes)
         if body in _NO:
-            return Decision("kept", targets=[chosen])
+            return Decision("kept", targets=[chosen])  # 没错: the card was right as it was
+        if body in _YES or read_control(body) == Control("confirm"):
+            # 要改成11月19日吗？→ 对的 / 系 / 好嘞: yes to the change, never a save of the card
+            # as it was before the change
+            return Decision("correct", targets=[chosen], changes=changes)
         return None
     if kind == "which_save":
         # 现在有2条等您确认，请说清楚保存哪条 → 1 / 江口村那条: save that one

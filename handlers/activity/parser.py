@@ -146,7 +146,7 @@ _NOT_PLACES = frozenset(
 _NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)")
 # Time words are blanked out before looking for place names (今天村委会 is no 今天村).
 _TIME_WORDS = re.compile(
-    r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中)|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
+    r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中(?!旬))|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
     r"大前天|前天|昨天|今天|今日|昨日|前日|明天|后天|今早|昨晚|今晚|上午|下午|晚上|早上|中午|傍晚|凌晨|"
     r"(?:上上|上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|周末|月初|月底|月末|月中|"
     r"上旬|中旬|下旬|本月|上个?月|这个?月|\d{1,2}月份?"
@@ -416,6 +416,10 @@ def _thing_counted(before: str) -> bool:
     )
 
 
+# those who ran an activity, not those who came to it
+_STAFF = re.compile(r"(?:医生|大夫|医护|护士|专家|工作人员|讲师|老师|干部|村干)")
+
+
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part."""
     text = fold(text)
@@ -429,12 +433,15 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 应到会员55人: expected, not come
             if _thing_counted(text[: match.start()]) and _GE_FIRST.match(match.group(0)):
                 continue  # 安全套200个参加群众60人: the 200 are condoms, not people
+            if _STAFF.match(text, match.end()):
+                continue  # 卫生院来了3个医生: who ran it, not who came to it
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
             if quantity is None or quantity.value <= 1 or quantity.value > 100000:
                 continue  # one person is no attendance ("还有一个" is one more thing)
-            tail = text[match.end() : match.end() + 2]
+            # 二十个人左右: the approximation may follow the noun after the classifier
+            tail = re.sub(r"^(?:人|个人)", "", text[match.end() : match.end() + 4])
             approximate = (
                 quantity.approximate
                 or tail.startswith(("左右", "上下"))
@@ -543,6 +550,11 @@ _GLUE_BACK = (
     "还",
     "又",
     "是",
+    # 资料只发了150份 / 实际才发了80本: how much, said of the count, not the thing
+    "只",
+    "才",
+    "就",
+    "实际",
 )
 _PERSON_WORDS = re.compile(
     r"^(?:人|会员|群众|村民|居民|妇女|育龄妇女|学生|家长|牧民|老人|孕妇|孩子|小孩|老年人|青少年|"
@@ -724,6 +736,11 @@ def _goods_before(before: str) -> str:
     return goods if 2 <= len(goods) <= 10 and not re.search(r"\d", goods) else ""
 
 
+_MONEY = re.compile(r"费|金|钱|款|资金|物资|人民币")
+_ISSUED_BARE = re.compile(r"(?:办理?了?|参保了?)$")
+_VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)$")
+
+
 def _previous_object(text: str, clause_start: int, unit: str) -> str:
     """办了计生家庭意外险 一共15份: the thing named in the clause before a bare count."""
     before = text[:clause_start]
@@ -763,7 +780,7 @@ _PEOPLE_TIMES_OF = re.compile(
     r"^(?:共|共计|累计)?(?:参加|参与|受益|覆盖|惠及)的?|(?:共|共计|累计|达)$"
 )
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
-_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班)$")
+_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班|课程)$")
 
 # 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
@@ -787,12 +804,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
-        if unit == "场" and match.group("num") not in ("一", "1"):
-            # 举办讲座3场 / 系列讲座5场: sessions held, counted after the event's name
+        if unit in ("场", "期") and match.group("num") not in ("一", "1"):
+            # 举办讲座3场 / 家长课堂3期: sessions held, counted after the event's name (办了三场
+            # 健康讲座 says how the activity went, and stays no item)
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
             sessions = parse_quantity(match.group("num"), "")
             if held and sessions is not None and sessions.value > 1:
-                items.append((num_at, Item(held.group("event"), sessions.value, "场")))
+                items.append((num_at, Item(held.group("event"), sessions.value, unit)))
                 previous_end = match.end()
             continue
         if unit in ("场", "期", "次"):
@@ -808,7 +826,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 每户发放慰问金300元 is a rate, not a total
         after_text = text[match.end() :]
         if unit in ("个", "名", "位") and (
-            after_text.startswith(_NOT_THINGS) or _PEOPLE_AFTER.match(after_text)
+            after_text.startswith(_NOT_THINGS)
+            or _PEOPLE_AFTER.match(after_text)
+            or _STAFF.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
         if (
@@ -825,7 +845,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         ):
             after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
         bare_clause = _cut_context(clause).rstrip("了") or "-"
-        visit_only = _VISIT_VERBS.fullmatch(bare_clause) is not None or bare_clause in _WALKED
+        visit_only = (
+            _VISIT_VERBS.fullmatch(bare_clause) is not None
+            or bare_clause in _WALKED
+            # 我们组走访慰问了4户计生特殊家庭: who visited is no part of the households
+            or (unit == "户" and _VISIT_AT_END.search(bare_clause) is not None)
+        )
         insured = _INSURED.search(_CLAUSE_STOP.split(text[match.end() : match.end() + 16])[0])
         if unit == "户" and insured:
             # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
@@ -839,6 +864,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = after_name
             at = text.find(after_name, match.end())
             previous_end = at + len(after_name) if at >= 0 else previous_end
+        elif not before_name and _ISSUED_BARE.search(clause) and _INSURED.search(text[:num_at]):
+            name = ""  # 宣传关爱保险 办了6份: the insurance named before (below)
         elif before_name:
             name = before_name
         else:
@@ -849,7 +876,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
-            name = re.split(r"[搞办在了的村镇区和及]", named.group(0))[-1] if named else ""
+            name = re.split(r"[搞办在了的村镇区和及]|宣传", named.group(0))[-1] if named else ""
         if unit == "人次" and not name:
             # 参加群众累计210人次 / 受益青少年800余人次: people-times of those named (never
             # attendance, so kept as an item under their name)
@@ -879,6 +906,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
         name = name.strip('《》“”"') or name  # 发放《优生优育手册》120册
+        if unit == "块" and _MONEY.search(name):
+            unit = "元"  # 收了保费2000块: 块 is the spoken yuan
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
@@ -1005,6 +1034,13 @@ _TO_HOUSEHOLDS = re.compile(
 )
 
 
+# 入户 / 上门 before another activity says how it was done, not what: 入户宣传 is publicity
+# carried from door to door, 上门体检 a clinic; 入户走访 stays a visit (走访 is its head)
+_MANNER = re.compile(
+    r"(?:入户|上门)(?=宣传|宣讲|讲解|义诊|体检|测血|量血|测量|发放|派发|办理|投保|参保)"
+)
+
+
 # the lines of work a campaign is named for (an audience such as 青少年 is none)
 _CAMPAIGNS = (("insurance", re.compile(r"保险")), ("youth", re.compile(r"青春健康|青春期")))
 
@@ -1031,7 +1067,7 @@ def classify_kind(text: str) -> str:
 def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
-    text = fold(text)
+    text = _MANNER.sub("", fold(text))
     held_on = _OCCASION.sub("", text)
     if held_on != text:
         # 会员活动日暨走访慰问活动: the event held on the day when one is named (not only things
@@ -1100,6 +1136,10 @@ _NOT_DONE = re.compile(
     r"有需要的[\u4e00-\u9fff]{0,4}可以[去来]|可以过来|到时候|到时|^[\u4e00-\u9fff]{0,4}要在|"
     # 会员都不愿意来开会: a complaint about coming, not an activity held
     r"不愿意?来|不肯来|"
+    # 请发一份登记表给我: a request; 听说/好像…那边: hearsay about someone else's activity
+    r"请(?:发|给|把|寄|传)|发给我|给我发|给我\s*$|听说|据说|好像[^，,。]{0,10}(?:那边|他们)|"
+    # 一共报了几场 / 上报了几次: how many were reported, asked (十几场 is a count)
+    r"(?:报了|登记了|一共|总共)[^，,。\d]{0,2}(?<![十百千好])几(?:场|次|回|期|个|条)|"
     # an activity that did not take place: 没搞 / 没有开 / 未开展 (没办法 is no activity)
     r"(?:没有?|未)(?:搞|开展|开|办(?!法)|举办|举行|组织)(?!完|齐|始)"
 )

@@ -225,7 +225,7 @@ def routes(router: Router) -> list[Route[Any]]:
             return None
         store = ActivityStore(ctx.services.engine)
         saved: list[Target] = []
-        for entry in cards.saved():
+        for entry in saved_entries(cards.saved(), waiting=bool(open_cards)):
             draft = store.draft_of(int(entry["id"]))
             if draft is not None:
                 saved.append(Target(int(entry.get("no") or 0), draft, True, int(entry["id"])))
@@ -798,10 +798,19 @@ def cancel(
     )
 
 
+def saved_entries(entries: list[dict[str, Any]], *, waiting: bool) -> list[dict[str, Any]]:
+    """The saved records as the user numbers them. Each report sent alone was card 1 when it
+    was saved; with no card waiting, records whose numbers repeat are numbered in the order
+    they were saved, so 第一条 is the first one reported and 第2条 the second."""
+    if waiting or len({int(e.get("no") or 0) for e in entries}) == len(entries):
+        return entries
+    return [{**entry, "no": no} for no, entry in enumerate(entries, start=1)]
+
+
 def undo_saved(
     ctx: Context, user_id: str, cards: Cards, numbers: Sequence[int] = (), topic: str = ""
 ) -> str:
-    entries = cards.saved()
+    entries = saved_entries(cards.saved(), waiting=bool(cards.load()))
     if numbers:
         entries = [e for e in entries if int(e.get("no") or 0) in numbers]
     if not entries:
