@@ -135,7 +135,8 @@ class _CallbackCycle:
             metrics.record_callback("disabled", time.perf_counter())
             return PlainTextResponse("callback disabled (local mode)", status_code=503)
         limit = callback.runtime.settings.max_body_bytes
-        if protocol.declared_length is not None and protocol.declared_length > limit:
+        declared = _content_length(protocol.headers)
+        if declared is not None and declared > limit:
             metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
         if self.waiting_for_100_continue and not protocol.transport.is_closing():
@@ -151,8 +152,7 @@ class _CallbackCycle:
         if len(self.body) > limit:
             metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
-        # The last value of a repeated parameter wins, as with FastAPI's query parameters.
-        query = dict(parse_qsl(self.query.decode("latin-1"), keep_blank_values=True))
+        query = _query(self.query)
         return await callback.handle_post(
             bytes(self.body),
             query.get("msg_signature", ""),
@@ -182,6 +182,30 @@ def _nothing() -> None:
     return None
 
 
+def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+    """The declared Content-Length (uvicorn lowercases header names), when it is a number."""
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+def _query(raw: bytes) -> dict[str, str]:
+    """The query parameters, as ``dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=
+    True))`` gives them (the last value of a repeated name wins, as with FastAPI's query
+    parameters). WeCom's three are digits and hex: without ``%`` or ``+`` nothing needs
+    unquoting, and a plain split gives the same pairs for less."""
+    text = raw.decode("latin-1")
+    if "%" in text or "+" in text:
+        return dict(parse_qsl(text, keep_blank_values=True))
+    pairs: dict[str, str] = {}
+    for part in text.split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            pairs[name] = value
+    return pairs
+
+
 class CallbackProtocol(HttpToolsProtocol):  # type: ignore[misc]
     """uvicorn's httptools protocol, answering ``POST /wecom/callback`` itself.
 
@@ -196,13 +220,25 @@ class CallbackProtocol(HttpToolsProtocol):  # type: ignore[misc]
         return cast("CallbackService | None", getattr(self.fastapi_app.state, "callback", None))
 
     def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self.declared_length: int | None = None
+        # uvicorn builds the ASGI scope here; only a request handed to the app needs one,
+        # so it is built in on_headers_complete (what uvicorn's on_message_begin does).
+        self.url = b""
+        self.expect_100_continue = False
+        self.headers = []
+        self.scope = None  # type: ignore[assignment]
 
-    def on_header(self, name: bytes, value: bytes) -> None:
-        super().on_header(name, value)
-        if len(name) == 14 and name.lower() == b"content-length":
-            self.declared_length = int(value) if value.isdigit() else None
+    def _build_scope(self) -> None:
+        self.scope = {  # type: ignore[typeddict-item]
+            "type": "http",
+            "asgi": {"version": self.asgi_version, "spec_version": "2.3"},
+            "http_version": "1.1",
+            "server": self.server,
+            "client": self.client,
+            "scheme": self.scheme,  # type: ignore[typeddict-item]
+            "root_path": self.root_path,
+            "headers": self.headers,
+            "state": self.app_state.copy(),
+        }
 
     def on_headers_complete(self) -> None:
         url: bytes = self.url
@@ -222,6 +258,7 @@ class CallbackProtocol(HttpToolsProtocol):  # type: ignore[misc]
                 )
             )
         ):
+            self._build_scope()
             super().on_headers_complete()
             return
         http_version = parser.get_http_version()
