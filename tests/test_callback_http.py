@@ -321,3 +321,23 @@ def test_before_the_app_has_started_the_callback_goes_to_fastapi(
     assert protocol_class.fastapi_app is app
     assert getattr(app.state, "callback", None) is None
     assert protocol_class.callback_service(protocol_class.__new__(protocol_class)) is None
+
+
+def test_random_prefixes_are_never_reused_across_threads_and_refills() -> None:
+    """The passive reply's random prefix comes from pooled CSPRNG bytes: every prefix is
+    16 hex characters and none repeats, across threads and across the 4 KiB refills."""
+    from bot.wecom.crypto import _PREFIXES
+
+    drawn: list[list[str]] = [[] for _ in range(4)]
+
+    def draw(into: list[str]) -> None:
+        into.extend(_PREFIXES.next() for _ in range(1500))  # about three refills each
+
+    threads = [threading.Thread(target=draw, args=(into,)) for into in drawn]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    prefixes = [prefix for into in drawn for prefix in into]
+    assert len(prefixes) == 6000 and len(set(prefixes)) == 6000
+    assert all(len(p) == 16 and int(p, 16) >= 0 for p in prefixes)
