@@ -177,28 +177,36 @@ def test_duplicate_deliveries_on_one_keep_alive_connection_get_one_answer(
 
 def test_pipelined_requests_are_answered_in_order(served: Served, wecom: WeComClient) -> None:
     envelopes = [wecom.envelope(wecom.text_xml(f"p{n}", "帮助", 5300 + n)) for n in range(3)]
+    huge = b"<xml><Encrypt>" + b"A" * (70 * 1024) + b"</Encrypt></xml>"
+    oversized = post_bytes(envelopes[0][0], huge)
+    head, huge_body = oversized[: -len(huge)], oversized[-len(huge) :]
+    conn = served.connect()
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # One small segment: the second request's headers are read before the first callback is
+    # answered, and the first must still be judged by its own Content-Length.
+    conn.sendall(post_bytes(*envelopes[0]) + head)
+    time.sleep(0.2)
     burst = b"".join(
         [
-            post_bytes(*envelopes[0]),
+            huge_body,
             b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n",
             post_bytes(*envelopes[1]),
             post_bytes(envelopes[2][0].replace("msg_signature=", "msg_signature=0"), b"x"),
             post_bytes(*envelopes[2]),
         ]
     )
-    conn = served.connect()
     conn.sendall(burst)
     reader = Reader(conn)
-    responses = [reader.response() for _ in range(5)]
+    responses = [reader.response() for _ in range(6)]
     conn.close()
     statuses = [status for status, _, _ in responses]
-    assert statuses == [200, 200, 200, 400, 200]
+    assert statuses == [200, 413, 200, 200, 400, 200]
     users = [
         xmltodict.parse(wecom.decrypt_reply(responses[i][2].decode()))["xml"]["ToUserName"]
-        for i in (0, 2, 4)
+        for i in (0, 3, 5)
     ]
     assert users == ["p0", "p1", "p2"]
-    assert b'"database":"ok"' in responses[1][2]
+    assert b'"database":"ok"' in responses[2][2]
     assert sorted(served.counter.runs) == ["5300", "5301", "5302"]
 
 

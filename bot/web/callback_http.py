@@ -82,6 +82,7 @@ class _CallbackCycle:
     __slots__ = (
         "protocol",
         "query",
+        "declared_length",
         "keep_alive",
         "waiting_for_100_continue",
         "body",
@@ -96,11 +97,14 @@ class _CallbackCycle:
         self,
         protocol: CallbackProtocol,
         query: bytes,
+        declared_length: int | None,
         keep_alive: bool,
         expect_100_continue: bool,
     ) -> None:
         self.protocol = protocol
         self.query = query
+        #: Read when the headers arrive: a pipelined cycle runs after later requests' headers.
+        self.declared_length = declared_length
         self.keep_alive = keep_alive
         self.waiting_for_100_continue = expect_100_continue
         self.body = bytearray()
@@ -135,7 +139,7 @@ class _CallbackCycle:
             metrics.record_callback("disabled", time.perf_counter())
             return PlainTextResponse("callback disabled (local mode)", status_code=503)
         limit = callback.runtime.settings.max_body_bytes
-        declared = _content_length(protocol.headers)
+        declared = self.declared_length
         if declared is not None and declared > limit:
             metrics.record_callback("too_large", time.perf_counter())
             return PlainTextResponse("payload too large", status_code=413)
@@ -266,6 +270,7 @@ class CallbackProtocol(HttpToolsProtocol):  # type: ignore[misc]
         self.cycle = _CallbackCycle(  # type: ignore[assignment]
             self,
             query,
+            _content_length(self.headers),
             http_version != "1.0" and parser.should_keep_alive(),
             self.expect_100_continue,
         )
