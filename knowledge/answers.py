@@ -47,8 +47,37 @@ def _without_disclaimers(text: str) -> tuple[str, str]:
     return re.sub(r"\n{3,}", "\n\n", stripped).strip(), found.group().strip()
 
 
+#: A rule with two branches by how long a pregnancy lasted (怀孕未满4个月流产的，享受15天产假；
+#: 怀孕满4个月流产的，享受42天产假): the text before them, the branch under the bound, the
+#: branch at or over it.
+_BY_MONTHS = re.compile(
+    r"(?P<under>(?:怀孕)?(?:未满|不满|不足|不到)(?P<n>\d+)个月[^。；;\n]*)[；;]"
+    r"(?P<over>(?:怀孕)?(?:满|超过)(?P=n)个月[^。；;\n]*)"
+)
+
+
+def for_months(answer: str, months: float | None) -> str:
+    """``answer`` with a rule that branches on how long the pregnancy lasted reduced to the
+    branch that applies to the asker (``months``: what the asker said, None: unknown)."""
+    if months is None:
+        return answer
+
+    def pick(found: re.Match[str]) -> str:
+        bound = int(found.group("n"))
+        if abs(months - bound) < 0.05:
+            return found.group()  # exactly at the bound: both branches, the reader decides
+        return found.group("under") if months < bound else found.group("over")
+
+    return _BY_MONTHS.sub(pick, answer)
+
+
 def entry_text(
-    entry: Entry, note: str = "", *, disclaimer: bool = True, brief: bool = False
+    entry: Entry,
+    note: str = "",
+    *,
+    disclaimer: bool = True,
+    brief: bool = False,
+    months: float | None = None,
 ) -> str:
     """An entry's answer with its region note, at most one disclaimer and its source line.
 
@@ -56,7 +85,7 @@ def entry_text(
     (used when several answers share one message). A note that says another region's rule
     follows (以下是广西的规定…) comes first; other notes follow the answer.
     """
-    answer = entry.answer.strip()
+    answer = for_months(entry.answer.strip(), months)
     if brief:
         answer = answer.split("\n")[0].strip()
     answer, said = _without_disclaimers(answer)
@@ -95,7 +124,8 @@ def parts_text(hits: Sequence[FaqHit]) -> str:
         if step:
             brief[by_length[step - 1]] = True
         blocks = [
-            f"{number}. {entry_text(entry, hit.note, disclaimer=False, brief=cut)}"
+            f"{number}. "
+            + entry_text(entry, hit.note, disclaimer=False, brief=cut, months=hit.months)
             for number, ((hit, entry), cut) in enumerate(zip(shown, brief, strict=True), start=1)
         ]
         text = "\n\n".join(blocks) + (f"\n{tail}" if tail else "")
@@ -114,7 +144,11 @@ def choices_text(candidates: Sequence[Entry]) -> str:
 def render(hit: FaqHit) -> str:
     """Plain reply text for a hit (without hand-off; the FAQ route adds that)."""
     if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
-        text = parts_text(hit.parts) if hit.parts else entry_text(hit.entry, hit.note)
+        text = (
+            parts_text(hit.parts)
+            if hit.parts
+            else entry_text(hit.entry, hit.note, months=hit.months)
+        )
         # 南宁头胎产假多少天 顺便问下年假有几天: the question in scope is answered, the other
         # is said to be out of scope.
         return f"{text}\n{DECLINED}" if hit.declined else text

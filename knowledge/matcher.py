@@ -52,7 +52,7 @@ _DIGIT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?(?:出生|生的|生)")
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
-    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<!好)几|啥|什么|哪|谁|能否|是否|可否|为何|"
+    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<![好十])几(?![十百千万])|啥|什么|哪|谁|能否|是否|可否|为何|"
     r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
 )
 #: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
@@ -130,6 +130,9 @@ class Params:
     w_bigrams: float = 0.2
     w_fuzzy: float = 0.3
     confident: float = 0.45
+    #: ... or this, for a question written in the formal register (是否, 有何, 本人系): its
+    #: official words dilute the match with words no variant uses
+    formal_confident: float = 0.40
     margin: float = 0.03
     sure: float = 0.75  # overrides an out-of-scope word
     clear: float = 0.8  # confidence + margin at or above this is confident too
@@ -184,6 +187,7 @@ class _Scope:
     anchored: bool  # a family-planning word
     off_topic: bool  # an out-of-scope word and no family-planning word
     memo: _Memo  # rankings already computed for this message, by text
+    formal: bool = False  # written in the formal register (是否, 有何, 依据…): ``_FORMAL``
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,9 @@ class FaqHit:
     parts: tuple[FaqHit, ...] = ()
     #: Questions of the same message that are out of scope (answered with a short note).
     declined: int = 0
+    #: How far along the pregnancy the asker says it was (怀孕三个月, 四个多月, 未满4个月):
+    #: an answer whose rule depends on it gives the asker's branch only.
+    months: float | None = None
 
     @property
     def top_entry(self) -> Entry | None:
@@ -214,6 +221,11 @@ class FaqHit:
         return self.candidates[0] if self.candidates else None
 
 
+#: Words only a question written like a letter to an office uses (是否, 有何, 何时, 本人系).
+_FORMAL = re.compile(
+    r"是否|有何|何种|何时|何处|何地|为何|可否|能否|本人|依据|敬请|烦请|现行|享有|应当|应由|予以|"
+    r"所需|如有|若有|咨询|出台|规定"
+)
 #: Words of a question comparing two places (各, 分别, 哪个长, 一样吗).
 _COMPARING = re.compile(r"各|分别|哪个|哪边|哪里的|区别|不同|不一样|一样吗|一样不|差别|比较|对比")
 #: 他 / 她 standing for one person (not 他们, 其他, 他人).
@@ -274,6 +286,37 @@ def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
 
 #: Separates the parts of a co-occurrence rule in a pattern file.
 TOGETHER = " && "
+#: A word class of a pattern file: ``@CHILD = 孩子|婴儿|…`` defines it, ``{CHILD}`` uses it.
+_CLASS_LINE = re.compile(r"^@([A-Z][A-Z_]*)\s*=\s*(.+)$")
+_CLASS_USE = re.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+def expand_classes(lines: Sequence[str]) -> list[str]:
+    """The pattern lines with word classes written out (class definitions removed).
+
+    A rule describes what an unlawful plan needs (a child, money, the child going to someone
+    else) by concept; each concept is one class, defined once and shared by every rule that
+    needs it, so a new way of saying one concept is added in one place for all of them.
+    A class may use classes defined before it; an unknown class is an error."""
+    classes: dict[str, str] = {}
+    out: list[str] = []
+
+    def expand(line: str) -> str:
+        def one(found: re.Match[str]) -> str:
+            name = found.group(1)
+            if name not in classes:
+                raise ValueError(f"pattern line uses an undefined word class {{{name}}}: {line}")
+            return f"(?:{classes[name]})"
+
+        return _CLASS_USE.sub(one, line)
+
+    for line in lines:
+        defined = _CLASS_LINE.match(line)
+        if defined is not None:
+            classes[defined.group(1)] = expand(defined.group(2).strip())
+        else:
+            out.append(expand(line))
+    return out
 
 
 @dataclass(frozen=True)
@@ -292,7 +335,7 @@ class Patterns:
 
     @classmethod
     def read(cls, path: Path) -> Patterns:
-        lines = _read_lines(path)
+        lines = expand_classes(_read_lines(path))
         phrases = [line for line in lines if TOGETHER not in line]
         rules = tuple(
             tuple(re.compile(part.strip()) for part in line.split(TOGETHER))
@@ -388,7 +431,11 @@ class Segmenter:
         # (phrases only: the short everyday words of co-occurrence rules, 报晚 or 写多, would
         # turn right words into them, 报完 into 报晚)
         for line in _read_lines(dict_dir / "illegal.txt"):
-            if TOGETHER not in line:
+            if (
+                TOGETHER not in line
+                and not _CLASS_LINE.match(line)
+                and not _CLASS_USE.search(line)
+            ):
                 self.lexicon.update(re.findall(r"[\u4e00-\u9fff]{2,}", line))
         self._known: set[str] = set()
         self._seen: dict[tuple[str, str], object] = {}
@@ -1061,9 +1108,30 @@ class Matcher:
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
                 hit, read = self._first(texts, scope)
+                first_sure = hit.outcome is Outcome.CONFIDENT
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
                 # first answer does not give.
                 hit, read = self._reread_lacking(hit, read, texts, clause.text, scope, answered)
+                if not first_sure and hit.candidates:
+                    # 报案打什么电话 + 理赔要准备什么材料: read with the question before it, a
+                    # menu listing what the question alone answers with certainty, on the
+                    # subject of the answer before it.
+                    alone = self._decide(clause.text, scope)
+                    listed = {c.group_key for c in hit.candidates}
+                    subjects = {
+                        _topic_of(h.entry.id)
+                        for h in hits
+                        if h.outcome is Outcome.CONFIDENT and h.entry is not None
+                    }
+                    if (
+                        alone.outcome is Outcome.CONFIDENT
+                        and alone.entry is not None
+                        and alone.entry.group_key in listed
+                        and alone.entry.group_key not in answered
+                        and _topic_of(alone.entry.id) in subjects
+                        and alone.confidence >= self.params.sure
+                    ):
+                        hit, read = alone, clause.text
                 top = hit.top_entry
                 if answered and top is not None and top.group_key in answered:
                     # 出事以后多久之内必须报案 + 过了时间还能赔吗: read with the question before
@@ -1208,11 +1276,15 @@ class Matcher:
         self.segmenter.forget()
         hit = self._match(text, text, asker_region)
         asked = self.facets(text)
-        if asked == text or hit.outcome not in POLICY:
-            return hit
-        split = self._match(text, asked, asker_region)
-        if len(_answers(split)) > len(_answers(hit)):
-            return split
+        if asked != text and hit.outcome in POLICY:
+            split = self._match(text, asked, asker_region)
+            if len(_answers(split)) > len(_answers(hit)):
+                hit = split
+        if hit.outcome is Outcome.CONFIDENT:
+            months = pregnancy_months(self.segmenter.clean(text))
+            if months is not None:
+                parts = tuple(replace(p, months=months) for p in hit.parts)
+                hit = replace(hit, months=months, parts=parts)
         return hit
 
     def _match(self, text: str, asked: str, asker_region: Region | None) -> FaqHit:
@@ -1412,7 +1484,8 @@ class Matcher:
         seg = self.segmenter
         anchored = seg.in_scope is not None and seg.in_scope.search(fixed) is not None
         off_topic = self.off_clause(fixed)
-        return _Scope(region, source, anchored, off_topic, memo)
+        formal = _FORMAL.search(fixed) is not None
+        return _Scope(region, source, anchored, off_topic, memo, formal)
 
     def _decide(self, fixed: str, scope: _Scope, exclude: frozenset[str] = frozenset()) -> FaqHit:
         """The outcome for one (cleaned, corrected) question text (``exclude``: groups whose
@@ -1449,7 +1522,9 @@ class Matcher:
             # word incidental.
             resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
             return replace(base, candidates=tuple(e for e, _ in resolved))
-        if (top_conf >= params.confident and margin >= params.margin) or (
+        formal = scope.formal or _FORMAL.search(fixed) is not None
+        confident = params.formal_confident if formal else params.confident
+        if (top_conf >= confident and margin >= params.margin) or (
             top_conf >= params.floor and top_conf + margin >= params.clear
         ):
             entry, note = self.resolve(top_key, ranked, region)
@@ -1540,6 +1615,61 @@ ASK_WHERE = {
     "T3": "当地卫生健康部门或妇幼保健院",
     "T4": "当地计生协",
 }
+
+
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_COUNT = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
+#: How long a pregnancy lasted, said next to it: 怀孕三个多月, 怀了4个月, 未满4个月流产,
+#: 孕12周, 四个月的时候没保住.
+_MONTHS = re.compile(
+    rf"(?P<bound>未满|不满|不到|不足|快|满|超过|过了)?{_COUNT}(?P<unit>个多?半?月|多个月|周|星期)(?P<more>多)?"
+)
+_CARRYING = re.compile(r"怀|孕")  # said before the count: 怀孕三个月, 孕10周
+_LOST = re.compile(r"流产|小产|没保住|流掉|胎停|引产|清宫")  # said after it: 三个月流产了
+_BORN = re.compile(r"孩子|宝宝|娃|老大|出生|岁")  # 孩子三个月了: the child's age
+
+
+def _count(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    if word.startswith("十"):
+        return 10 + (_CN_DIGITS.get(word[1:], 0) if len(word) > 1 else 0)
+    return _CN_DIGITS[word]
+
+
+def pregnancy_months(cleaned: str) -> float | None:
+    """How many months pregnant the asker says it was, when a count of months or weeks is said
+    just after a pregnancy word or just before a loss (怀孕四个多月 … 没保住: 4.5; 未满4个月流产:
+    3.9; 孕10周: 2.3; not 孩子三个月了); None when no such count is said, or two different ones."""
+    found: set[float] = set()
+    for match in _MONTHS.finditer(cleaned):
+        before = cleaned[max(0, match.start() - 6) : match.start()]
+        after = cleaned[match.end() : match.end() + 6]
+        if _BORN.search(before[-3:]) or not (_CARRYING.search(before) or _LOST.search(after)):
+            continue
+        count = _count(match.group(2))
+        unit = match.group("unit")
+        value = count / 4.35 if unit in ("周", "星期") else float(count)
+        if "多" in unit or "半" in unit or match.group("more"):
+            value += 0.5
+        bound = match.group("bound") or ""
+        if bound in ("未满", "不满", "不到", "不足", "快"):
+            value -= 0.1
+        elif bound in ("超过", "过了"):
+            value += 0.1
+        found.add(value)
+    return found.pop() if len(found) == 1 else None
 
 
 def _answers(hit: FaqHit) -> tuple[FaqHit, ...]:

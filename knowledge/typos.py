@@ -30,7 +30,7 @@ _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), (
 MAX_SPAN = 6
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
 #: Particles and pronouns: a span holding one is a phrase (出了, 是独), never a misspelt word.
-PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又再才很太更最着过把被让给")
+PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又才很太更最着过把被让给")
 
 
 #: ``dict/pinyin.txt``: pypinyin's toneless reading of every character of the basic CJK block,
