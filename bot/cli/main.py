@@ -89,11 +89,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if workers == 1:
             from bot.web.app import create_app
+            from bot.web.callback_http import callback_protocol
 
             app: Any = create_app(settings)
             # One INFO line per handled message comes from the router; a per-request access
-            # log would double that and slow the hot path.
-            uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+            # log would double that and slow the hot path. The callback itself is answered
+            # by the HTTP protocol, off the ASGI stack (see bot/web/callback_http.py).
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level="info",
+                access_log=False,
+                http=callback_protocol(app),
+            )
         else:
             from bot.web.workers import Supervisor
 

@@ -56,13 +56,12 @@ def worker_main(host: str, port: int) -> None:
     """One worker (in its own process): its own socket on the port, uvicorn on it."""
     import uvicorn
 
+    from bot.web.app import app_from_environment
+    from bot.web.callback_http import callback_protocol
+
     sock = reuseport_socket(host, port)
-    config = uvicorn.Config(
-        "bot.web.app:app_from_environment",
-        factory=True,
-        log_level="info",
-        access_log=False,
-    )
+    app = app_from_environment()
+    config = uvicorn.Config(app, log_level="info", access_log=False, http=callback_protocol(app))
     uvicorn.Server(config).run(sockets=[sock])
 
 
