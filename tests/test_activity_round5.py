@@ -521,3 +521,37 @@ def test_an_old_bare_number_both_fields_hold_is_asked(
     assert "已登记" in talk("人数是20人", "2026-11-20 15:22") + talk("对", "2026-11-20 15:23")
     [record] = saved_records(services)
     assert record.participants == 20
+
+
+def test_a_run_on_cantonese_report_with_about_forty_is_a_report(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    # 好多大概四十几个人: 多大 inside 好多 + 大概 asks nothing
+    card = talk(
+        "今日喺浮月村文化楼做咗防艾滋宣传嗰啲后生仔嚟咗好多大概四十几个人派咗宣传册一百本",
+        "2026-07-19 18:00",
+    )
+    assert "请核对" in card and "浮月村" in card and "40多人" in card
+    assert "宣传册100本" in card
+    assert "已登记" in talk("对", "2026-07-19 18:01")
+    [record] = saved_records(services)
+    assert record.date_start.isoformat() == "2026-07-19"
+    question = "这个会场有多大"
+    assert looks_like_report(question, _at("2026-07-19 18:02")) < REPORT_THRESHOLD
+
+
+def test_a_look_alike_slip_in_the_day_word_is_read() -> None:
+    [draft] = parse_reports("今曰喺石龙村搞咗防艾宣传 嚟咗33人", _at("2026-09-08 20:00"))
+    assert draft.date is not None and draft.date.start.isoformat() == "2026-09-08"
+    assert (draft.place, draft.participants) == ("石龙村", 33)
+
+
+def test_households_named_by_who_lives_there(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("今日喺大塘村搞咗敬老慰问 探望咗8户独居老人", "2026-10-22 16:00")
+    assert "独居老人8户" in card
+    assert "已登记" in talk("对", "2026-10-22 16:01")
+    with session_scope(services.engine) as session:
+        items = [(i.name, i.quantity, i.unit) for i in session.exec(select(ActivityItem)).all()]
+    assert items == [("独居老人", 8, "户")]

@@ -70,6 +70,10 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("做天", "昨天"),
     ("作天", "昨天"),
     ("坐天", "昨天"),
+    # look-alike slips: 曰 (yue) for 日 in day words
+    ("今曰", "今日"),
+    ("昨曰", "昨日"),
+    ("前曰", "前日"),
     # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
     ("宣专", "宣传"),
     ("获动", "活动"),

@@ -474,7 +474,7 @@ _HANDOUT_VERBS = re.compile(
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
     r"一共|总共|累计|现场"
 )
-_VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|访视|上门|指导|服务)+了?")
+_VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
     # how long it went on: 发了两天资料 → 资料
     "两天",
@@ -738,7 +738,7 @@ def _goods_before(before: str) -> str:
 
 _MONEY = re.compile(r"费|金|钱|款|资金|物资|人民币")
 _ISSUED_BARE = re.compile(r"(?:办理?了?|参保了?)$")
-_VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)$")
+_VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|上门)$")
 
 
 def _previous_object(text: str, clause_start: int, unit: str) -> str:
@@ -840,10 +840,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
-        if _PEOPLE_AFTER.match(after_name) and not (
-            unit == "户" and after_name.endswith(("家庭", "家", "户"))
-        ):
-            after_name = ""  # 12户牧民家庭 are households; 20个村民 are people
+        if _PEOPLE_AFTER.match(after_name) and unit != "户":
+            # 20个村民 are people; 12户牧民家庭 and 8户独居老人 are households, named by who
+            # lives in them
+            after_name = ""
         bare_clause = _cut_context(clause).rstrip("了") or "-"
         visit_only = (
             _VISIT_VERBS.fullmatch(bare_clause) is not None
@@ -1115,7 +1115,7 @@ _QUESTION = re.compile(
     # 嘛 only at the end (搞了个讲座嘛来了四十几个 is a filler); V了没(有) and A不A ask
     # 呢 at the end asks; 今天呢在四平村… (voice input) only pauses
     r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
-    r"几次|几个月|几岁|多久|多长|多大|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
+    r"几次|几个月|几岁|多久|多长|多大(?!概)|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
     r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
