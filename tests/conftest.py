@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -244,6 +244,30 @@ def text_message(
 
 def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
+
+
+def beijing(text: str) -> datetime:
+    """``"2026-11-21 10:00"`` as Beijing time."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def talk(services: Services) -> Callable[[str, str], str]:
+    """A member-group leader of 江口村 (group JK01) talking to the full router: each call sends
+    one text at the given Beijing time and returns the bot's replies."""
+    from handlers.core.registry import build_router
+
+    router = build_router()
+    add_member(services, "lead", Role.LEADER, group="JK01")
+    counter = iter(range(100_000))
+
+    def _talk(text: str, at: str) -> str:
+        when = beijing(at)
+        services.clock = lambda: when
+        message = text_message("lead", text, at=when, msg_id=f"talk-{next(counter)}")
+        return texts(router.dispatch(message, services).replies)
+
+    return _talk
 
 
 def faq_router() -> Router:

@@ -20,15 +20,9 @@ from handlers.activity.intent import (
     read_correction,
 )
 from handlers.activity.parser import ActivityDraft, find_place, parse_reports
-from handlers.core.messages import SHANGHAI, Role
-from handlers.core.registry import build_router
-from handlers.core.router import Router
+from handlers.core.messages import SHANGHAI
 from handlers.core.services import Services
-from tests.conftest import add_member, saved_records, text_message, texts
-
-
-def _at(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+from tests.conftest import beijing, saved_records
 
 
 @pytest.mark.parametrize(
@@ -52,7 +46,7 @@ def _at(text: str) -> datetime:
 def test_a_festival_in_the_activity_name_is_not_a_second_date(
     text: str, sent: str, day: date
 ) -> None:
-    at = _at(sent)
+    at = beijing(sent)
     assert [span.start for span, _ in find_dates(text, at)] == [day]
     drafts = parse_reports(text, at, "红泥井村")
     assert len(drafts) == 1
@@ -60,11 +54,13 @@ def test_a_festival_in_the_activity_name_is_not_a_second_date(
 
 
 def test_a_festival_is_the_date_only_when_said_as_the_day() -> None:
-    june = _at("2026-06-03 10:00")
+    june = beijing("2026-06-03 10:00")
     # said as the day it happened on, and nothing else gives a date
     said = resolve_date("六一那天在新华村开展关爱活动 发书包40个", june)
     assert said is not None and said.start == date(2026, 6, 1)
-    may = resolve_date("5.29会员活动日在红泥井村搞了活动 会员到会52人", _at("2026-05-30 09:00"))
+    may = resolve_date(
+        "5.29会员活动日在红泥井村搞了活动 会员到会52人", beijing("2026-05-30 09:00")
+    )
     assert may is not None and may.start == date(2026, 5, 29)
     # naming the activity only: no date, so the bot asks for it instead of guessing
     assert resolve_date("在查干淖尔嘎查搞六一活动 给小孩发了书包30个", june) is None
@@ -73,7 +69,7 @@ def test_a_festival_is_the_date_only_when_said_as_the_day() -> None:
 
 
 def test_hakka_day_words() -> None:
-    nov = _at("2026-11-12 20:00")
+    nov = beijing("2026-11-12 20:00")
     today = resolve_date("今晡日喺五通社区搞咗个育儿讲座", nov)
     yesterday = resolve_date("昨晡日在福禄村帮老人家办关爱保险", nov)
     assert today is not None and today.start == date(2026, 11, 12)
@@ -165,7 +161,7 @@ def test_cantonese_copula_and_voice_input_pauses() -> None:
     assert fold("办左12份") == "办了12份"
     assert asks_something("关爱保险今年几多钱一份")
     # 呢 in the middle of a voice-input run-on is a pause, at the end it asks
-    nov = _at("2026-11-20 18:00")
+    nov = beijing("2026-11-20 18:00")
     run_on = (
         "那个今天呢我们在四平村那个搞了一个宣传就是防艾的宣传嘛来了有六十多个人然后发了资料两百份"
     )
@@ -183,7 +179,7 @@ def test_one_activity_held_is_no_item() -> None:
 
 
 def test_when_it_was_reported_is_no_corrected_date() -> None:
-    nov = _at("2026-11-09 18:00")
+    nov = beijing("2026-11-09 18:00")
     correction = read_correction("时间错了 是11月5号搞的 今天才报", nov)
     dates = [c.date for c in correction.changes if c.field == "date"]
     assert dates == [DateSpan(date(2026, 11, 5), date(2026, 11, 5))]
@@ -204,13 +200,13 @@ def test_when_it_was_reported_is_no_corrected_date() -> None:
 def test_offers_plans_hearsay_and_complaints_are_no_reports(text: str) -> None:
     from handlers.activity.parser import reads_like_report
 
-    assert not reads_like_report(text, _at("2026-11-15 10:00"))
+    assert not reads_like_report(text, beijing("2026-11-15 10:00"))
 
 
 def test_a_report_with_a_hedged_count_is_still_a_report() -> None:
     from handlers.activity.parser import reads_like_report
 
-    assert reads_like_report("今天在江口村开会员活动 好像来了30来人", _at("2026-11-15 10:00"))
+    assert reads_like_report("今天在江口村开会员活动 好像来了30来人", beijing("2026-11-15 10:00"))
 
 
 @pytest.mark.parametrize(
@@ -243,21 +239,6 @@ def test_attendance_without_a_classifier() -> None:
 
 
 # -- flows through the real router --------------------------------------------------------------
-
-
-@pytest.fixture
-def talk(services: Services) -> Callable[[str, str], str]:
-    router: Router = build_router()
-    add_member(services, "lead", Role.LEADER, group="JK01")
-    counter = iter(range(10_000))
-
-    def _talk(text: str, at: str) -> str:
-        when = _at(at)
-        services.clock = lambda: when
-        message = text_message("lead", text, at=when, msg_id=f"r4-{next(counter)}")
-        return texts(router.dispatch(message, services).replies)
-
-    return _talk
 
 
 def test_a_festival_activity_is_one_card_and_its_count_is_corrected(

@@ -7,7 +7,6 @@ door-to-door activity whose type is what was carried to the doors, and a month s
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 import pytest
 from sqlmodel import select
@@ -20,30 +19,10 @@ from handlers.activity.parser import (
     parse_reports,
 )
 from handlers.core.db import session_scope
-from handlers.core.messages import SHANGHAI, Role
+from handlers.core.messages import Role
 from handlers.core.registry import build_router
-from handlers.core.router import Router
 from handlers.core.services import Services
-from tests.conftest import add_member, saved_records, text_message, texts
-
-
-def _at(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def talk(services: Services) -> Callable[[str, str], str]:
-    router: Router = build_router()
-    add_member(services, "lead", Role.LEADER, group="JK01")
-    counter = iter(range(10_000))
-
-    def _talk(text: str, at: str) -> str:
-        when = _at(at)
-        services.clock = lambda: when
-        message = text_message("lead", text, at=when, msg_id=f"r5-{next(counter)}")
-        return texts(router.dispatch(message, services).replies)
-
-    return _talk
+from tests.conftest import add_member, beijing, saved_records, text_message, texts
 
 
 def test_an_old_count_in_chinese_numerals_is_replaced(
@@ -159,7 +138,7 @@ def test_a_corrected_door_to_door_publicity_stays_publicity(
 def test_mid_month_is_no_part_of_the_place(
     services: Services, talk: Callable[[str, str], str]
 ) -> None:
-    sent = _at("2026-11-30 20:00")
+    sent = beijing("2026-11-30 20:00")
     [draft] = parse_reports("11月中旬江口村会员活动 到会22人", sent, "江口村")
     assert draft.place == "江口村" and draft.date is not None
     assert (draft.date.start.day, draft.date.end.day) == (11, 20)
@@ -219,13 +198,13 @@ def test_an_activity_named_item_is_renamed_with_the_type(
     ],
 )
 def test_households_visited(text: str, name: str) -> None:
-    [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
+    [draft] = parse_reports(text, beijing("2026-11-20 10:00"), "江口村")
     assert [(i.name, i.unit) for i in draft.items] == [(name, "户")]
 
 
 def test_staff_are_no_attendance_and_no_item() -> None:
     text = "今天我们村搞了个健康义诊 镇卫生院来了3个医生 测血压70多人次 来了60多个村民"
-    [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
+    [draft] = parse_reports(text, beijing("2026-11-20 10:00"), "江口村")
     assert (draft.participants, draft.participants_approx) == (60, True)
     assert [(i.name, i.quantity, i.unit) for i in draft.items] == [("测血压", 70, "人次")]
 
@@ -247,7 +226,7 @@ def test_staff_are_no_attendance_and_no_item() -> None:
     ],
 )
 def test_item_names_and_units(text: str, items: list[tuple[str, int, str]]) -> None:
-    [draft] = parse_reports(text, _at("2026-11-20 10:00"), "江口村")
+    [draft] = parse_reports(text, beijing("2026-11-20 10:00"), "江口村")
     assert [(i.name, i.quantity, i.unit) for i in draft.items] == items
 
 
@@ -307,7 +286,7 @@ def test_a_cantonese_yes_confirms(services: Services) -> None:
     counter = iter(range(100))
 
     def say(text: str, at: str) -> str:
-        when = _at(at)
+        when = beijing(at)
         services.clock = lambda: when
         message = text_message("ahua", text, at=when, msg_id=f"r5c-{next(counter)}")
         return texts(router.dispatch(message, services).replies)
@@ -412,7 +391,7 @@ def test_a_saved_record_named_by_its_day_and_activity(
     ],
 )
 def test_sessions_held_are_counted(text: str, sessions: tuple[str, int, str]) -> None:
-    [draft] = parse_reports(text, _at("2026-11-30 10:00"), "江口村")
+    [draft] = parse_reports(text, beijing("2026-11-30 10:00"), "江口村")
     assert sessions in [(i.name, i.quantity, i.unit) for i in draft.items]
 
 
@@ -451,12 +430,12 @@ def test_records_saved_one_by_one_are_numbered_in_saving_order(
     ],
 )
 def test_requests_hearsay_and_count_questions_are_no_reports(text: str) -> None:
-    assert looks_like_report(text, _at("2026-11-20 10:00")) < REPORT_THRESHOLD
+    assert looks_like_report(text, beijing("2026-11-20 10:00")) < REPORT_THRESHOLD
 
 
 def test_a_count_of_some_dozen_is_still_a_report() -> None:
     text = "今天在江口村搞宣传 一共发了十几份资料"
-    assert looks_like_report(text, _at("2026-11-20 10:00")) >= REPORT_THRESHOLD
+    assert looks_like_report(text, beijing("2026-11-20 10:00")) >= REPORT_THRESHOLD
 
 
 def test_a_question_while_a_card_waits_makes_no_second_card(
@@ -491,7 +470,7 @@ def test_cantonese_not_right_is_a_correction(services: Services) -> None:
     counter = iter(range(100))
 
     def say(text: str, at: str) -> str:
-        when = _at(at)
+        when = beijing(at)
         services.clock = lambda: when
         message = text_message("ahua", text, at=when, msg_id=f"r5d-{next(counter)}")
         return texts(router.dispatch(message, services).replies)
@@ -537,11 +516,11 @@ def test_a_run_on_cantonese_report_with_about_forty_is_a_report(
     [record] = saved_records(services)
     assert record.date_start.isoformat() == "2026-07-19"
     question = "这个会场有多大"
-    assert looks_like_report(question, _at("2026-07-19 18:02")) < REPORT_THRESHOLD
+    assert looks_like_report(question, beijing("2026-07-19 18:02")) < REPORT_THRESHOLD
 
 
 def test_a_look_alike_slip_in_the_day_word_is_read() -> None:
-    [draft] = parse_reports("今曰喺石龙村搞咗防艾宣传 嚟咗33人", _at("2026-09-08 20:00"))
+    [draft] = parse_reports("今曰喺石龙村搞咗防艾宣传 嚟咗33人", beijing("2026-09-08 20:00"))
     assert draft.date is not None and draft.date.start.isoformat() == "2026-09-08"
     assert (draft.place, draft.participants) == ("石龙村", 33)
 
