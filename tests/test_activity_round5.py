@@ -534,3 +534,14 @@ def test_households_named_by_who_lives_there(
     with session_scope(services.engine) as session:
         items = [(i.name, i.quantity, i.unit) for i in session.exec(select(ActivityItem)).all()]
     assert items == [("独居老人", 8, "户")]
+
+
+def test_a_reason_after_a_correction_is_no_second_change(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在四那村给育龄妇女发放叶酸 来领的有40个人 发叶酸40瓶", "2026-01-20 10:00")
+    fixed = talk("人数改为38 有两个是帮别人代领的", "2026-01-20 10:01")
+    assert "38人" in fixed and "叶酸40瓶" in fixed and "没有“" not in fixed
+    assert "已登记" in talk("对", "2026-01-20 10:02")
+    [record] = saved_records(services)
+    assert record.participants == 38

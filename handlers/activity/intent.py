@@ -628,6 +628,12 @@ def _topic(head: str) -> str:
     return head
 
 
+#: A clause giving the reason for a change just made: 因为… / 由于… / 有两个是代领的.
+_REASON = re.compile(
+    r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?是(?!在))"
+)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
@@ -657,6 +663,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
     result.stated = len(clauses) == 1 and bool(re.match(r"(?:其实|就|那)?是", clauses[0]))
     for clause in clauses:
+        if result.changes and _REASON.match(clause):
+            continue  # 人数改为38 有两个是帮别人代领的: why, after what was changed
         if _ADD.search(clause):
             add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
