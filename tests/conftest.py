@@ -251,23 +251,28 @@ def beijing(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def talk(services: Services) -> Callable[[str, str], str]:
-    """A member-group leader of 江口村 (group JK01) talking to the full router: each call sends
-    one text at the given Beijing time and returns the bot's replies."""
+def talker(services: Services, user_id: str) -> Callable[[str, str], str]:
+    """``user_id`` talking to the full router: each call sends one text at the given Beijing
+    time and returns the bot's replies."""
     from handlers.core.registry import build_router
 
     router = build_router()
-    add_member(services, "lead", Role.LEADER, group="JK01")
     counter = iter(range(100_000))
 
     def _talk(text: str, at: str) -> str:
         when = beijing(at)
         services.clock = lambda: when
-        message = text_message("lead", text, at=when, msg_id=f"talk-{next(counter)}")
+        message = text_message(user_id, text, at=when, msg_id=f"{user_id}-{next(counter)}")
         return texts(router.dispatch(message, services).replies)
 
     return _talk
+
+
+@pytest.fixture
+def talk(services: Services) -> Callable[[str, str], str]:
+    """A member-group leader of 江口村 (group JK01) talking to the full router."""
+    add_member(services, "lead", Role.LEADER, group="JK01")
+    return talker(services, "lead")
 
 
 def faq_router() -> Router:

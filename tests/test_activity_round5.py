@@ -20,9 +20,8 @@ from handlers.activity.parser import (
 )
 from handlers.core.db import session_scope
 from handlers.core.messages import Role
-from handlers.core.registry import build_router
 from handlers.core.services import Services
-from tests.conftest import add_member, beijing, saved_records, text_message, texts
+from tests.conftest import add_member, beijing, saved_records, talker
 
 
 def test_an_old_count_in_chinese_numerals_is_replaced(
@@ -276,21 +275,13 @@ def test_several_numbered_confirmations_in_a_row(
 
 
 def test_a_cantonese_yes_confirms(services: Services) -> None:
-    router = build_router()
     add_member(
         services,
         "ahua",
         Role.VOLUNTEER,
         region=("广东", "梅州市", "五华县", "水寨镇", "五通社区"),
     )
-    counter = iter(range(100))
-
-    def say(text: str, at: str) -> str:
-        when = beijing(at)
-        services.clock = lambda: when
-        message = text_message("ahua", text, at=when, msg_id=f"r5c-{next(counter)}")
-        return texts(router.dispatch(message, services).replies)
-
+    say = talker(services, "ahua")
     say("今日喺五通社区搞咗个讲座 嚟咗三十几人", "2026-11-20 17:20")
     assert "20多人" in say("唔系三十几 系二十几个", "2026-11-20 17:21")
     assert "已登记" in say("系", "2026-11-20 17:22")
@@ -463,18 +454,10 @@ def test_any_yes_to_a_proposed_change_applies_it_and_saves_nothing(
 
 
 def test_cantonese_not_right_is_a_correction(services: Services) -> None:
-    router = build_router()
     add_member(
         services, "ahua", Role.VOLUNTEER, region=("广东", "梅州市", "五华县", "水寨镇", "五通社区")
     )
-    counter = iter(range(100))
-
-    def say(text: str, at: str) -> str:
-        when = beijing(at)
-        services.clock = lambda: when
-        message = text_message("ahua", text, at=when, msg_id=f"r5d-{next(counter)}")
-        return texts(router.dispatch(message, services).replies)
-
+    say = talker(services, "ahua")
     say("今日喺五通社区派咗宣传单80张", "2026-11-20 15:20")
     fixed = say("唔啱 系琴日", "2026-11-20 15:21")
     assert "11月19日" in fixed
