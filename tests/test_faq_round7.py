@@ -67,24 +67,6 @@ def test_unlawful_plans_are_refused_in_any_wording(kb: KnowledgeBase, text: str)
     assert ask(kb, text).outcome is Outcome.ILLEGAL
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "出生证明丢了怎么补办",
-        "在家生的孩子要做个亲子鉴定才能办出生证明吗",
-        "儿子走了 其实还有个女儿 还算失独吗",
-        "收养的孩子怎么上户口",
-        "孩子出生证明上名字写错了能改吗",
-        "住院发票丢了能补开吗",
-        "九十年代生的独生子女父母有奖励吗",
-        "捡到一个孩子 要去派出所吗",
-        "户口在老家 人在外地 育儿补贴两边都能领吗",
-    ],
-)
-def test_lawful_questions_with_the_same_words_are_answered(kb: KnowledgeBase, text: str) -> None:
-    assert ask(kb, text).outcome is not Outcome.ILLEGAL
-
-
 # -- out of scope ---------------------------------------------------------------------------
 
 
