@@ -79,6 +79,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("获动", "活动"),
     ("活东", "活动"),
     ("开站", "开展"),
+    ("小祖会", "小组会"),
+    ("小祖长", "小组长"),
     # 廿 = 二十, 卅 = 三十
     ("廿", "二十"),
     ("卅", "三十"),
@@ -111,10 +113,15 @@ def _fen(match: re.Match[str]) -> str:
     return match.group("count") + "份"
 
 
+# 收保费1250蚊: Cantonese 蚊 is the spoken yuan, after a count
+_MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
+
+
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = _FOLD.sub(lambda match: _TO[match.group(0)], normalise_digits(text))
     text = _HAI.sub("是", text)
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)
+    text = _MAN.sub("元", text)
     return _GE_SLIP.sub("个", text)

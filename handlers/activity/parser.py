@@ -39,7 +39,9 @@ KINDS: dict[str, str] = {
 # 讲座) beats the group it was held by; a group meeting (会员小组开了会) beats the topics talked
 # about there (讲了关爱保险); a bare "活动" from a leader is a member activity.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("youth", ("青春健康", "青春期", "青少年", "中学生", "高中生", "初中生", "大学生", "学生")),
+    # youth is 青春健康 education; who came (青少年, 学生) does not make an event youth work:
+    # 青少年防溺水宣传 is publicity, 给初三学生开防艾讲座 a lecture
+    ("youth", ("青春健康", "青春期", "青少年性")),
     ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "测血糖", "免费检查", "两癌")),
     (
         "lecture",
@@ -782,6 +784,19 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班|课程)$")
 
+# 举办3场讲座 / 开了两期家长课堂 / 办了三场健康讲座: the event named right after its count
+_SESSIONS_AFTER = re.compile(
+    r"(?P<event>[\u4e00-\u9fff“”\"]{0,8}?(?:讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程))"
+)
+# The households a visit went to, named anywhere before its bare count (计生家庭走访，走访了9户 /
+# 给计生特殊家庭送温暖 一共慰问了5户): 家庭医生 and 家庭健康指导员 are no households
+_HOUSEHOLD_KIND = re.compile(
+    r"(?:计生|计划生育|独生子女|失独|双女|困难|特殊|特困|留守儿童|困境儿童|流动人口|新生儿|新婚|"
+    r"育龄|孕产妇|牧民|单亲|伤残|低保)[\u4e00-\u9fff]{0,6}?(?:家庭(?![医健意保发教指成])|户(?=[^\d一二两三四五六七八九十]|$))|"
+    r"独居老人|留守老人|空巢老人|高龄老人|失能老人"
+)
+_BARE_VISIT = re.compile(rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务)")
+
 # 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
 _EVENT_AFTER = re.compile(
@@ -804,14 +819,19 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
-        if unit in ("场", "期") and match.group("num") not in ("一", "1"):
-            # 举办讲座3场 / 家长课堂3期: sessions held, counted after the event's name (办了三场
-            # 健康讲座 says how the activity went, and stays no item)
+        if unit in ("场", "期", "次") and match.group("num") not in ("一", "1"):
+            # 举办讲座3场 / 家长课堂3期 / 举办3场讲座: sessions held are items, named by the event
+            # written right before or right after the count (one session, 办了一场讲座, is the
+            # activity itself)
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
-            sessions = parse_quantity(match.group("num"), "")
-            if held and sessions is not None and sessions.value > 1:
-                items.append((num_at, Item(held.group("event"), sessions.value, unit)))
-                previous_end = match.end()
+            after = _SESSIONS_AFTER.match(text, match.end())
+            sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
+            name = held.group("event") if held else after.group("event") if after else ""
+            if name and sessions is not None and sessions.value > 1:
+                items.append(
+                    (num_at, Item(name, sessions.value, unit, bool(sessions.approximate)))
+                )
+                previous_end = match.end() + (len(after.group(0)) if after and not held else 0)
             continue
         if unit in ("场", "期", "次"):
             continue
@@ -870,6 +890,21 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = before_name
         else:
             name = _previous_object(text, clause_start, unit)
+        if not name and unit == "户":
+            # 入户走访那满村5户: the visit, written before the place the households are in
+            visited = _VISIT_VERBS.search(text[stop_at:num_at])
+            if visited and _cut_context(text[stop_at:num_at]) == "":
+                name = visited.group(0).rstrip("了")
+        if unit == "户" and _BARE_VISIT.fullmatch(name):
+            # 计生家庭走访，走访了9户: the households named before the count, not the visit
+            kinds = list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
+            if kinds:
+                name = _strip_glue(kinds[-1].group(0))
+        elif unit == "户" and name and not _HOUSEHOLD_KIND.search(name):
+            # 为计生特殊家庭上门送医6户: the households of this clause, who were visited
+            kinds = list(_HOUSEHOLD_KIND.finditer(clause))
+            if kinds and _VISIT_VERBS.search(clause[kinds[-1].end() :]):
+                name = _strip_glue(kinds[-1].group(0))
         if name in _WORTH and unit == "元":
             # 送去米面油等慰问品，价值3600元: the goods named before, valued
             name = _goods_before(text[:stop_at]) or name
@@ -884,6 +919,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = name if _PERSON_WORDS.fullmatch(name) else ""
         elif unit == "人次" and _PERSON_WORDS.fullmatch(name):
             pass  # 服务群众 / 群众: people-times of those named are an item
+        elif unit == "人次" and _PERSON_WORDS.fullmatch(_PEOPLE_TIMES_OF.sub("", name)):
+            name = _PEOPLE_TIMES_OF.sub("", name)  # 参加群众160余人次: those who took part
         elif not name or _PERSON_WORDS.fullmatch(name):
             continue
         if not name:
@@ -1027,6 +1064,8 @@ _TITLES = {
 # 宣传 as the event, not as the name of what was handed out (宣传资料, 宣传品)
 _PUBLICITY_EVENT = re.compile(r"宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)")
 # A talk given to some people: 给孕妇讲孕期保健 / 给新婚夫妇讲优生优育 / 跟大家讲了
+# 宣传 naming what was handed out (宣传册, 宣传资料), not the activity
+_MATERIALS = re.compile(r"宣传(?=资料|品|册|单|页|材料|手册|折页|画|袋|卡)")
 _TALK_TO = re.compile(r"(?:给|为|向|跟|和)[\u4e00-\u9fff]{1,8}?讲(?!座)")
 # Things taken to households: 给五户新生儿家庭送了大礼包, 为12户特殊家庭送去棉被, 看了几户…家庭
 _TO_HOUSEHOLDS = re.compile(
@@ -1060,8 +1099,22 @@ def classify_kind(text: str) -> str:
     if without != text:
         kind = _classify_kind(without)
         if kind != "other":
-            return kind
-    return _classify_kind(text)
+            return _shared_publicity(without, kind)
+    return _shared_publicity(text, _classify_kind(text))
+
+
+# 防溺水和青春期知识宣传 / 禁毒日暨青春健康宣传: 青春健康 is one topic among others of a
+# publicity event, which stays publicity (暑期青春健康宣传活动, its only topic, is youth work)
+_SHARED_TOPIC = re.compile(
+    r"(?:和|及|暨|与|、)[^，。,；;\s]{0,6}(?:青春健康|青春期)[^，。,；;\s]{0,6}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)|"
+    r"(?:青春健康|青春期)[^，。,；;\s]{0,6}(?:和|及|暨|与|、)[^，。,；;\s]{1,8}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋)"
+)
+
+
+def _shared_publicity(text: str, kind: str) -> str:
+    if kind == "youth" and _SHARED_TOPIC.search(text):
+        return "publicity"
+    return kind
 
 
 def _classify_kind(text: str) -> str:
@@ -1096,6 +1149,13 @@ def _classify_kind(text: str) -> str:
         if kind is not None:
             return kind
     specific = _kind_of(text, generic=False)
+    if (
+        specific == "publicity"
+        and _TALK_TO.search(text)
+        and _kind_of(_MATERIALS.sub("", text), generic=False) is None
+    ):
+        # 给会员讲孕前优生知识 发宣传册40本: a talk, at which leaflets were handed out
+        return "lecture"
     if specific is None and _TO_HOUSEHOLDS.search(text):
         return "visit"
     if specific is None and _TALK_TO.search(text):
