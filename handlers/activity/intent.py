@@ -293,7 +293,8 @@ _KIND_WORDS = r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会
 _KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
 _LEAD_OK = re.compile(
     rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
-    rf"这个|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|{_KIND_NAMED}|[，,。\s])*$"
+    rf"这个|(?<=那个|这个|那条|这条)(?:活动|记录)|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|"
+    rf"{_KIND_NAMED}|[，,。\s])*$"
 )
 _NUMBER_NAMED = re.compile(rf"第\s*({_NUMBER_WORD})\s*条?|({_NUMBER_WORD})\s*条")
 
@@ -349,7 +350,7 @@ _PEOPLE_HEADS = re.compile(
     r"到的|参训的|参训会员|听课的)$"
 )
 _MARKERS = re.compile(
-    r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|改成|改为|改一下|改下|换成|应该是|"
+    r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|[打写弄说搞]反了?|改成|改为|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
@@ -367,8 +368,10 @@ _REMOVE_AFTER = re.compile(
     r"^(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没送|没有送|没办|没有办|没发放|"
     r"不算|去掉|删掉|删了|删除|不要了?)(?:吧|了|的)?$"
 )
+_POINTING = re.compile(r"那个|这个|那些|这些|那样|这样|它")
 _REMOVE_BEFORE = re.compile(
-    r"^(?:把)?(?:去掉|删掉|删除|去了)(?P<name>[\u4e00-\u9fff]{2,10})(?:吧)?$"
+    r"^(?:把)?(?:去掉|删掉|删除|去了|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
+    r"(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
 )
 # 去掉吧 / 只发了资料: said around a removal, no value of its own
 _ONLY = re.compile(r"^(?:只|就|只是)(?:发|送|办|发放)了?(?P<name>[\u4e00-\u9fff]{2,10})$")
@@ -385,7 +388,8 @@ _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那�
 # Said around a correction and meaning nothing for the values: anywhere (错了, 多打了个1) or at
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
-    r"(?:打|写|说|搞|弄|记|报)错了?|不对|有错|错了|说得?不准|不准|多打了?个?[\d一二三四五六七八九十]*|"
+    r"(?:打|写|说|搞|弄|记|报)(?:错|反)了?|我?(?:打|写|说|搞|弄)反了?|不对|有错|错了|说得?不准|不准|"
+    r"多打了?个?[\d一二三四五六七八九十]*|"
     r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
@@ -498,9 +502,15 @@ def _field_of(head: str) -> str | None:
     return None
 
 
+_TOTAL = re.compile(r"^(?:一共|总共|共计|合计|总计|共|总数|加起来)")
+_IN_A_WORD = re.compile(r"一(?:共|起|下|些|点|样|直|定|般|切|致|同|边|会|次性|块儿)")
+
+
 def _count(text: str) -> tuple[int, bool, str] | None:
     """(value, approximate, unit) of the first count in ``text``."""
     for match in _COUNT.finditer(text):
+        if _IN_A_WORD.match(text, match.start()) and not match.group("unit"):
+            continue  # 一共15人 / 一起: a numeral in a word, not a count
         raw = match.group("num") + (match.group("approx") or "")
         before = text[max(0, match.start() - 3) : match.start()]
         quantity = parse_quantity(raw.replace("左右", ""), before)
@@ -559,6 +569,16 @@ def _value_changes(
         return []
     count = _count(value)
     if field_name == "participants":
+        named = [i for i in extract_items(value) if count and i.quantity == count[0]]
+        if (
+            count
+            and count[2] in ("", "个")
+            and named
+            and _stray_rest(value)
+            and find_participants(value) is None
+        ):
+            # 人数是30 还有发了环保袋50个: a thing counted, after the attendance was said
+            return [Change("item", item=i, name=i.name) for i in named]
         if count and count[2] in ("", *_PEOPLE_UNITS, "个"):
             return [Change("participants", people=(count[0], count[1]))]
         if count and count[2] == "人次":
@@ -661,6 +681,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         body,
     )
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
+    totals = [
+        (found[0], found[1])
+        for c in clauses
+        if _TOTAL.match(c) and (found := find_participants(c)) is not None
+    ]
     result.stated = len(clauses) == 1 and bool(re.match(r"(?:其实|就|那)?是", clauses[0]))
     for clause in clauses:
         if result.changes and _REASON.match(clause):
@@ -709,6 +734,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if not clause:
                 continue
         removed = _REMOVE_AFTER.match(clause) or _REMOVE_BEFORE.match(clause)
+        if (
+            removed
+            and _POINTING.fullmatch(removed.group("name"))
+            and any(c.field == "item_remove" for c in result.changes)
+        ):
+            continue  # 没发避孕药具 那个删掉: the item just named, said again
         if removed and not _count(removed.group("name")) and not _field_of(removed.group("name")):
             result.explicit = True
             name = _clean_head(removed.group("name"))
@@ -724,12 +755,34 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("participants_clear"))
             continue
         wrong_value = _WRONG_VALUE.match(_LEAD_FILLERS.sub("", clause))
+        several = re.split(r"和|同|跟|与|、|及", wrong_value.group("old")) if wrong_value else []
+        if len(several) > 1 and all(_field_of(part) for part in several):
+            # 日期和人数都错了 是昨天 35人: each value is read by what it looks like
+            result.explicit = True
+            result.fields_named.extend(str(_field_of(part)) for part in several)
+            context = None
+            awaiting = len(result.changes)
+            continue
         wrong_field = _field_of(wrong_value.group("old")) if wrong_value else None
         if wrong_field is not None:
             # 人也不对 / 类型错了: a field said to be wrong; its value is in the next clause
             result.explicit = True
             result.fields_named.append(wrong_field)
             context = wrong_field
+            continue
+        if (
+            wrong_value
+            and _NOUN.fullmatch(wrong_value.group("old"))
+            and not _is_value_only(wrong_value.group("old"), sent, home)
+            and _kind_value(wrong_value.group("old")) is None
+        ):
+            # 资料是错的 / 资料也不对: an item said to be wrong (never renamed to 错的); what it
+            # should be must follow
+            result.explicit = True
+            result.fields_named.append("items")
+            context = "items"
+            item_head = _clean_head(wrong_value.group("old"))
+            awaiting = len(result.changes)
             continue
         if wrong_value and _is_value_only(wrong_value.group("old"), sent, home):
             # 45人是错的 / 江口村不对 / 那个78也不对: the old value, said to be wrong; the new
@@ -799,6 +852,11 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             changes = _value_changes(
                 None if head else context, value, head, sent, home, copula=True
             )
+            if not changes and not head and context == "items" and item_head:
+                value = value.strip()
+                if _NOUN.fullmatch(value) and _field_of(value) is None:
+                    # 资料写错了 是宣传册: the item said to be wrong, named anew
+                    changes = [Change("item_rename", name=item_head, item=Item(value, 0, ""))]
             if not changes and not head:
                 changes = (
                     _item_count(item_head, value)
@@ -865,6 +923,18 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         result.changes.extend(changes)
     if awaiting is not None and len(result.changes) <= awaiting:
         result.leftover = True
+    if (result.leftover or not result.changes) and _ADDS.search(body):
+        _read_addition(result, body)
+    people = [c for c in result.changes if c.field == "participants"]
+    if len(people) > 1 and totals:
+        # 12人不对 后来又来了3个 一共15人: the total is the attendance, the rest explain it
+        for change in people:
+            if change.people != totals[-1]:
+                result.changes.remove(change)
+    for name in ("participants", "date", "place"):
+        values = {(c.people, c.date, c.place) for c in result.changes if c.field == name}
+        if len(values) > 1:
+            result.leftover = True  # 人数应该是28人 另外那个30也改一下: which one is meant?
     kinds = [c for c in result.changes if c.field == "kind"]
     for later in kinds[1:]:
         # 是青春健康讲座 给年轻人讲的: what follows the new type explains it, it sets nothing
@@ -877,6 +947,30 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
 
 
 _NOT_A_VALUE_AFTER = re.compile(r"组|小组|村|社区|镇|乡|嘎查|苏木|点|月|年|天|号|日|岁|家人")
+
+
+# 还有量血压的 量了80多人次 忘记写了 / 另外发了50个环保袋: something more was done or handed out
+_ADDS = re.compile(
+    rf"^(?:还有|另外|另|还)|{_ADD.pattern}|(?:另外|还)(?:还)?(?:发|送|办|量|测|给|做|搞|开)"
+)
+
+
+def _read_addition(result: Correction, body: str) -> None:
+    """An addition said over several clauses (the thing in one, its count in the next): the
+    items of the whole message are added when every count in it is one of them."""
+    whole = _ADD.sub("，", body)
+    items = extract_items(whole)
+    if not items:
+        return
+    quantities = {item.quantity for item in items}
+    for match in _COUNT.finditer(whole):
+        count = _count(match.group(0))
+        if count is not None and _stray_count(match.group(0)) and count[0] not in quantities:
+            return  # a number that is none of the items: not all understood
+    kept = [c for c in result.changes if not c.field.startswith("item")]
+    result.changes = [*kept, *(Change("item_add", item=i, name=i.name) for i in items)]
+    result.leftover = False
+    result.explicit = True
 
 
 def _stray_rest(clause: str) -> bool:
@@ -1034,6 +1128,7 @@ class Decision:
     control: Control | None = None
     fields: list[str] = field(default_factory=list)
     parts: list[Decision] = field(default_factory=list)  # "multi": one per numbered part
+    unread: tuple[int, ...] = ()  # "unclear_parts": the cards whose part was not understood
 
 
 def decide(
@@ -1266,13 +1361,17 @@ def _numbered_parts(
         body[a:b].strip(" ，,。；;") for a, b in zip(starts, [*starts[1:], len(body)], strict=True)
     ]
     parts: list[Decision] = []
+    unread: list[int] = []
     for piece in pieces:
         part = _numbered_part(piece, sent, home, pending, shown)
         if part is None:
             if len(pieces) == 1:
                 return None  # read as usual
-            return Decision("unclear_parts", targets=list(pending))
+            unread.extend(_selector(piece, bare=False)[0] or [t.no for t in pending])
+            continue
         parts.append(part)
+    if unread:
+        return Decision("unclear_parts", targets=list(pending), unread=tuple(unread))
     if len(parts) == 1:
         return parts[0]
     return Decision("multi", parts=parts)
