@@ -119,6 +119,9 @@ def test_corrections_in_words_update_the_draft(services: Services, say: Say) -> 
     assert "类型：义诊咨询" in say("lead", "类型是义诊")
     assert "宣传资料300份" in say("lead", "宣传资料改成300份")
     assert "没看懂人数" in say("lead", "人数改成很多")
+    # 对 right after a correction that was not understood shows the card again; the second
+    # 对 saves it as it is
+    assert "还没保存" in say("lead", "对") and records(services) == []
     say("lead", "对")
     [record] = records(services)
     assert (record.participants, record.place, record.kind) == (15, "文竹村", "clinic")

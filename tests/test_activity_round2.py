@@ -329,6 +329,10 @@ def test_a_partly_understood_correction_asks_and_keeps_the_card(
     say("今天在江口村开了会员活动 到了12人 发资料30份")
     reply = say("人数是22 然后那个30也不对")
     assert "人数：22人" not in reply
+    # the correction was not understood, so 对 may mean "as I corrected it": the card is
+    # shown again unchanged, and a second 对 saves it as it is
+    again = say("对")
+    assert "还没保存" in again and "人数：12人" in again and saved_records(services) == []
     assert "已登记" in say("对")
     [record] = saved_records(services)
     assert record.participants == 12

@@ -9,7 +9,9 @@ remembered with their card numbers so "撤销" and later corrections can find th
 
 Layout (all through the Conversation get/set/pop/clear API):
 
-- ``activity_cards``: {"open": [1, 2], "shown": [2], "titles": {"1": "11月10日 江口村 …"}}
+- ``activity_cards``: {"open": [1, 2], "shown": [2], "titles": {"1": "11月10日 江口村 …"},
+  "doubt": [2]} — ``doubt``: cards whose last correction was not understood; a 对 shows them
+  again and asks before saving them as they are
 - ``activity_card_<n>``: {"no": n, "draft": {...}, "photos": [[path, media_id], ...]}
 - ``activity_saved``: [{"id": record id, "no": card number, "at": iso time}, ...]
 - ``activity_last``: {"id": record id, "at": iso time} — the last saved record (photos, 撤销)
@@ -93,6 +95,7 @@ class Cards:
         self.index.setdefault("open", [])
         self.index.setdefault("shown", [])
         self.index.setdefault("titles", {})
+        self.index.setdefault("doubt", [])
         self._cards: dict[int, Card] | None = None
         self._reminded: set[int] = set()
         self.expired: list[str] = []
@@ -177,6 +180,21 @@ class Cards:
         self.index["shown"] = list(numbers)
         self._save_index()
 
+    @property
+    def doubted(self) -> list[int]:
+        """Cards whose last correction was not understood (so a 对 may not mean "as shown")."""
+        live = {card.no for card in self.load()}
+        return [int(no) for no in self.index.get("doubt", []) if int(no) in live]
+
+    def doubt(self, numbers: list[int]) -> None:
+        """A correction of these cards was not understood: the next 对 shows them again."""
+        self.index["doubt"] = sorted({*self.doubted, *numbers})
+        self._save_index()
+
+    def clear_doubt(self, numbers: list[int]) -> None:
+        self.index["doubt"] = [n for n in self.doubted if n not in numbers]
+        self._save_index()
+
     def keep_alive(self) -> None:
         """The leader is still talking to us: every waiting card gets its 30 minutes again."""
         for card in self.load():
@@ -226,6 +244,7 @@ class Cards:
             self._cards.pop(no, None)
         self.index["open"] = [n for n in self.index["open"] if int(n) != no]
         self.index["shown"] = [n for n in self.index["shown"] if int(n) != no]
+        self.index["doubt"] = [n for n in self.index.get("doubt", []) if int(n) != no]
         self.index["titles"].pop(str(no), None)
 
     def _save_index(self) -> None:

@@ -279,6 +279,7 @@ def routes(router: Router) -> list[Route[Any]]:
             shown_cards = [c for c in cards.load() if c.no in cards.shown]
             open_cards = cards.load()
             only = shown_cards if len(shown_cards) == 1 else open_cards
+            cards.doubt([c.no for c in only])
             if len(only) == 1:
                 ask(ctx, {"kind": "what", "no": only[0].no})
             return replies(
@@ -303,6 +304,7 @@ def routes(router: Router) -> list[Route[Any]]:
                     said.append(confirm(ctx, message, part, cards, ""))
             return replies("\n\n".join(s for s in said if s))
         if action == "unclear_parts":
+            cards.doubt(list(decision.unread) or [t.no for t in decision.targets if not t.saved])
             names = "；".join(f"第{t.no}条 {title(t.draft)}" for t in decision.targets)
             return replies(
                 note + "这条消息有一部分没看懂，所以什么都没改、也没保存。请一条一条说，"
@@ -347,6 +349,7 @@ def routes(router: Router) -> list[Route[Any]]:
                 "改就回“改”，不改回“不改”。"
             )
         if action == "unclear":
+            _doubt_unclear(cards, decision)
             if len(decision.targets) == 1 and len(set(decision.fields)) == 1:
                 target = decision.targets[0]
                 ask(
@@ -698,6 +701,12 @@ def confirm(
                 ctx,
                 "\n".join([*lines, f"现在有{len(open_cards)}条等您确认，请说清楚保存哪条："]),
             )
+    doubted = [c for c in chosen if c.no in cards.doubted]
+    if doubted:
+        # the last correction of these cards was not understood: 对 may mean "as corrected",
+        # so they are shown again and saved as they are only on a second 对
+        cards.clear_doubt([c.no for c in doubted])
+        chosen = [c for c in chosen if c not in doubted]
     asked: list[Card] = []
     for card in chosen:
         result = save_card(ctx, message, card, cards)
@@ -706,6 +715,15 @@ def confirm(
         else:
             lines.append(result)
     left = cards.load()
+    if doubted:
+        which = "这条" if len(doubted) == 1 else "这几条"
+        lines.append(
+            f"您刚才要改的地方我没看懂，{which}还没有改，也还没保存。就按下面这样保存吗？"
+            "没问题请再回一次“对”；要改请换个说法，比如“人数是15人”“少写了50个环保袋”"
+            "“日期是3号”；不要了回“撤销”。"
+        )
+        cards.show([c.no for c in [*doubted, *asked]])
+        return render([*doubted, *asked], left, ctx, "\n".join(lines))
     if asked:
         cards.show([c.no for c in asked])
         return render(asked, left, ctx, "\n".join(lines))
@@ -910,6 +928,7 @@ def correct(
     card.draft, problems = apply_changes(card.draft, decision.changes)
     if problems:
         return note + "；".join(problems)
+    cards.clear_doubt([card.no])
     cards.put(card)
     cards.keep_alive()
     cards.show([card.no])
@@ -917,6 +936,16 @@ def correct(
     if len(cards.load()) > 1:
         head = f"已修改第{card.no}条。" if decision.action == "correct" else f"第{card.no}条收到。"
     return render([card], cards.load(), ctx, (note + "\n" if note else "") + head)
+
+
+def _doubt_unclear(cards: Cards, decision: Decision) -> None:
+    """The waiting cards a correction that was not understood may have been about."""
+    if decision.targets:
+        cards.doubt([t.no for t in decision.targets if not t.saved])
+        return
+    open_cards = cards.load()
+    shown = [c.no for c in open_cards if c.no in cards.shown]
+    cards.doubt(shown or [c.no for c in open_cards])
 
 
 def unclear_text(fields: Sequence[str]) -> str:

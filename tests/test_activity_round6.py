@@ -1,0 +1,183 @@
+"""Sixth round of activity logging, through the real router: an item added or removed in a
+message of its own (the thing in one clause, its count in the next), a 对 after a correction
+that was not understood (shown again, saved as it is only on a second 对), 宣传 for young people
+is publicity, households named by the kind of household visited wherever the report names it,
+and sessions counted with 场/次/期 kept as items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import select
+
+from handlers.activity.models import ActivityItem
+from handlers.activity.parser import classify_kind, extract_items
+from handlers.core.db import session_scope
+from handlers.core.services import Services
+from tests.conftest import saved_records
+
+
+def _items(services: Services) -> list[tuple[str, int, str]]:
+    with session_scope(services.engine) as session:
+        rows = session.exec(select(ActivityItem)).all()
+        return sorted((row.name, row.quantity, row.unit) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("addition", "shown", "added"),
+    [
+        ("还有量血压的 量了80多人次 忘记写了", "量血压80多人次", ("量血压", 80, "人次")),
+        ("还有量血压的，量了80多人次", "量血压80多人次", ("量血压", 80, "人次")),
+        ("另外发了50个环保袋", "环保袋50个", ("环保袋", 50, "个")),
+        ("忘了写 还发了30本宣传册", "宣传册30本", ("宣传册", 30, "本")),
+        ("少写了50个环保袋", "环保袋50个", ("环保袋", 50, "个")),
+    ],
+)
+def test_an_item_added_in_its_own_message_is_added(
+    services: Services,
+    talk: Callable[[str, str], str],
+    addition: str,
+    shown: str,
+    added: tuple[str, int, str],
+) -> None:
+    talk("今天在江口村搞义诊 测血糖90多人次 来了70多人", "2026-10-09 20:00")
+    card = talk(addition, "2026-10-09 20:02")
+    assert "已修改" in card and shown in card and "测血糖90多人次" in card
+    assert "已登记" in talk("对", "2026-10-09 20:03")
+    [record] = saved_records(services)
+    assert (record.participants, record.participants_approx) == (70, True)
+    assert _items(services) == sorted([("测血糖", 90, "人次"), added])
+
+
+@pytest.mark.parametrize("removal", ["没有发环保袋", "环保袋去掉", "其实没发环保袋"])
+def test_an_item_said_not_handed_out_is_removed(
+    services: Services, talk: Callable[[str, str], str], removal: str
+) -> None:
+    talk("今天在江口村搞宣传 来了30人 发资料100份 环保袋50个", "2026-11-20 10:00")
+    card = talk(removal, "2026-11-20 10:01")
+    assert "已修改" in card and "环保袋" not in card and "资料100份" in card
+    assert "已登记" in talk("对", "2026-11-20 10:02")
+    assert _items(services) == [("资料", 100, "份")]
+
+
+def test_attendance_then_an_item_in_one_correction_sets_both(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞宣传 来了45人 发资料100份", "2026-11-20 10:00")
+    card = talk("人数是30 还有发了环保袋50个", "2026-11-20 10:01")
+    assert "30人" in card and "环保袋50个" in card
+    assert "已登记" in talk("对", "2026-11-20 10:02")
+    [record] = saved_records(services)
+    assert record.participants == 30
+    assert _items(services) == [("环保袋", 50, "个"), ("资料", 100, "份")]
+
+
+def test_a_confirmation_after_an_unread_correction_asks_before_saving(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了优生优育宣传，来了45人，发资料120份", "2026-11-20 10:00")
+    unread = talk("资料改成那个 80几", "2026-11-20 10:01")
+    assert "什么都没改" in unread
+    again = talk("对", "2026-11-20 10:02")
+    assert "没看懂" in again and "还没保存" in again and "资料120份" in again
+    assert saved_records(services) == []
+    assert "已登记" in talk("对", "2026-11-20 10:03")  # a second 对: saved as shown
+    [record] = saved_records(services)
+    assert record.participants == 45
+    assert _items(services) == [("资料", 120, "份")]
+
+
+def test_a_correction_understood_after_an_unread_one_is_saved_with_one_confirmation(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了优生优育宣传，来了45人，发资料120份", "2026-11-20 10:00")
+    talk("资料改成那个 80几", "2026-11-20 10:01")
+    fixed = talk("资料是80份", "2026-11-20 10:02")
+    assert "已修改" in fixed and "资料80份" in fixed
+    assert "已登记" in talk("对", "2026-11-20 10:03")
+    assert _items(services) == [("资料", 80, "份")]
+
+
+def test_a_card_shown_again_after_an_unread_correction_can_be_cancelled(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了优生优育宣传，来了45人，发资料120份", "2026-11-20 10:00")
+    talk("资料改成那个 80几", "2026-11-20 10:01")
+    assert "还没保存" in talk("对", "2026-11-20 10:02")
+    talk("撤销", "2026-11-20 10:03")
+    assert "没有等待确认" in talk("对", "2026-11-20 10:04") or saved_records(services) == []
+    assert saved_records(services) == []
+
+
+def test_a_field_said_wrong_then_confirmed_is_shown_again(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞了优生优育宣传，来了45人，发资料120份", "2026-11-20 10:00")
+    talk("日期不对", "2026-11-20 10:01")
+    again = talk("对", "2026-11-20 10:02")
+    assert "还没保存" in again and saved_records(services) == []
+    assert "已登记" in talk("对", "2026-11-20 10:03")
+    assert len(saved_records(services)) == 1
+
+
+def test_publicity_for_young_people_is_publicity(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("本月中旬在江口村开展暑期青少年防溺水宣传 发放宣传单300张", "2026-07-31 18:00")
+    assert "宣传活动" in card
+    assert "已登记" in talk("好的", "2026-07-31 18:01")
+    [record] = saved_records(services)
+    assert record.kind == "publicity"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("6月中旬在我们村搞了防溺水和青春期知识宣传 共发资料300份", "publicity"),
+        ("开展“国际禁毒日”暨青春健康宣传活动，发放资料400余份", "publicity"),
+        ("开展暑期青春健康宣传活动，发放青春健康宣传资料500余份", "youth"),
+        ("今天在江口村开展青春健康讲座 来了45个学生", "youth"),
+        ("在双龙镇中学开展防艾知识讲座，初三学生180人参加", "lecture"),
+        ("开展暑期青少年近视防控宣传，发放宣传资料500余份", "publicity"),
+    ],
+)
+def test_youth_is_youth_health_education_not_an_audience(text: str, kind: str) -> None:
+    assert classify_kind(text) == kind
+
+
+def test_households_are_named_by_the_kind_visited(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("11月12日在江口村开展了计生家庭走访，走访了9户", "2026-11-20 10:00")
+    assert "计生家庭9户" in card
+    assert "已登记" in talk("对", "2026-11-20 10:01")
+    assert _items(services) == [("计生家庭", 9, "户")]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("给计生特殊家庭送温暖 一共慰问了5户", [("计生特殊家庭", 5, "户")]),
+        ("为计生特殊家庭开展心理疏导，服务18户", [("计生特殊家庭", 18, "户")]),
+        ("为计生特殊家庭上门送医6户", [("计生特殊家庭", 6, "户")]),
+        ("今天在文竹村入户走访了8户", [("入户走访", 8, "户")]),
+        ("家庭健康指导员入户走访 走访了10户", [("走访", 10, "户")]),
+        ("举办3场讲座，参加群众160余人次", [("讲座", 3, "场"), ("群众", 160, "人次")]),
+        ("共举办讲座3场", [("讲座", 3, "场")]),
+        ("本月上旬在杨家山社区办了三场健康讲座", [("健康讲座", 3, "场")]),
+        ("举办了2次培训", [("培训", 2, "次")]),
+        ("搞了一场讲座 来了40人", []),
+    ],
+)
+def test_household_and_session_items(text: str, items: list[tuple[str, int, str]]) -> None:
+    assert [(i.name, i.quantity, i.unit) for i in extract_items(text)] == items
+
+
+def test_sessions_counted_are_saved_as_items(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("今天在江口村举办3场讲座 来了60人", "2026-11-20 10:00")
+    assert "讲座3场" in card and "60人" in card
+    assert "已登记" in talk("对", "2026-11-20 10:01")
+    assert _items(services) == [("讲座", 3, "场")]
