@@ -181,3 +181,108 @@ def test_sessions_counted_are_saved_as_items(
     assert "讲座3场" in card and "60人" in card
     assert "已登记" in talk("对", "2026-11-20 10:01")
     assert _items(services) == [("讲座", 3, "场")]
+
+
+@pytest.mark.parametrize(
+    ("correction", "field", "want"),
+    [
+        ("日期和人数都错了 是昨天 35人", "both", (19, 35)),
+        ("12人不对 后来又来了3个 一共15人", "participants", 15),
+        ("少了 是52个人 我打反了", "participants", 52),
+        ("人数不是45 刚才看错了 45是宣传册的数 人是38个", "participants", 38),
+        ("不对 日期错了 因为昨天我去镇里开会了 是前天开的", "date", 18),
+        ("地点搞错了，是在文竹村", "place", "文竹村"),
+        ("地点错了 江口村的是上周搞的 今天是在文竹村", "place", "文竹村"),
+        ("错了错了 是前天在文竹村搞的 我们两个组一起 来了23个", "both", (18, 23)),
+    ],
+)
+def test_corrections_with_explanations_change_what_they_say(
+    services: Services,
+    talk: Callable[[str, str], str],
+    correction: str,
+    field: str,
+    want: object,
+) -> None:
+    talk("今天在江口村搞了会员活动 来了45人 发了宣传册45本", "2026-11-20 10:00")
+    fixed = talk(correction, "2026-11-20 10:01")
+    assert "已修改" in fixed
+    assert "已登记" in talk("对", "2026-11-20 10:02")
+    [record] = saved_records(services)
+    if field == "both":
+        assert (record.date_start.day, record.participants) == want
+    elif field == "participants":
+        assert record.participants == want
+    elif field == "date":
+        assert record.date_start.day == want
+    else:
+        assert record.place == want
+
+
+def test_an_item_said_to_be_wrong_is_never_renamed_to_the_complaint(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村搞宣传 来了30人 发资料100份", "2026-11-20 10:00")
+    assert "错的" not in talk("资料是错的", "2026-11-20 10:01")
+    renamed = talk("资料写错了 是宣传册", "2026-11-20 10:02")
+    assert "宣传册100份" in renamed
+    assert "已登记" in talk("对", "2026-11-20 10:03")
+    assert _items(services) == [("宣传册", 100, "份")]
+
+
+def test_an_item_not_done_is_removed_and_the_type_read_again(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("今天在江口村入户走访计生特殊家庭6户 办了关爱保险8份", "2026-11-27 10:00")
+    assert "关爱保险" in card
+    fixed = talk("保险没办成 明天再去 把保险去掉", "2026-11-27 10:01")
+    assert "已修改" in fixed and "关爱保险8份" not in fixed and "入户走访慰问" in fixed
+    assert "已登记" in talk("对", "2026-11-27 10:02")
+    [record] = saved_records(services)
+    assert record.kind == "visit"
+    assert _items(services) == [("计生特殊家庭", 6, "户")]
+
+
+def test_a_value_said_outright_with_more_corrects_the_card(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("昨天在我们村办关爱保险15份", "2026-11-29 10:00")
+    fixed = talk("是前天 还发了宣传资料40份", "2026-11-29 10:01")
+    assert "已修改" in fixed and "第2条" not in fixed
+    assert "已登记" in talk("对", "2026-11-29 10:02")
+    [record] = saved_records(services)
+    assert record.date_start.day == 27
+    assert _items(services) == [("关爱保险", 15, "份"), ("宣传资料", 40, "份")]
+
+
+def test_another_activity_the_same_day_is_no_duplicate_and_can_be_undone(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开小组会 来了14人", "2026-11-22 11:00")
+    talk("对", "2026-11-22 11:00")
+    second = talk("今天在江口村发环保袋30个", "2026-11-22 11:10")
+    assert "已经登记过了" not in second and "环保袋30个" in second
+    assert "已登记" in talk("对", "2026-11-22 11:10")
+    assert len(saved_records(services)) == 2
+    assert "已撤销" in talk("撤销", "2026-11-22 11:12")
+    [left] = saved_records(services)
+    assert (left.kind, left.participants) == ("member", 14)
+    # the same report sent again is still one record
+    talk("今天在江口村开小组会 来了14人", "2026-11-22 11:20")
+    assert len(saved_records(services)) == 1
+
+
+def test_a_question_about_correcting_does_not_hold_the_confirmation(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村发放避孕药具40盒", "2026-11-08 10:00")
+    talk("报错了怎么改", "2026-11-08 10:01")
+    assert "已登记" in talk("对", "2026-11-08 10:02")
+
+
+def test_yesterdays_activity_is_undone_the_next_day_by_name(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开展青春健康讲座 来了50人", "2026-11-23 18:00")
+    talk("对", "2026-11-23 18:01")
+    assert "已撤销" in talk("昨天那个活动不要了 撤销", "2026-11-24 09:00")
+    assert saved_records(services) == []

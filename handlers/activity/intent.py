@@ -365,8 +365,8 @@ _NO_PEOPLE = re.compile(
 )
 # 环保袋没发 / 去掉环保袋 / 环保袋删掉: an item that was not handed out
 _REMOVE_AFTER = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没送|没有送|没办|没有办|没发放|"
-    r"不算|去掉|删掉|删了|删除|不要了?)(?:吧|了|的)?$"
+    r"^(?:把|将)?(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没送|没有送|没办|没有办|没发放|"
+    r"没办成|没有办成|没发成|没送成|没搞成|不算|去掉|删掉|删了|删除|不要了?)(?:吧|了|的)?$"
 )
 _POINTING = re.compile(r"那个|这个|那些|这些|那样|这样|它")
 _REMOVE_BEFORE = re.compile(
@@ -502,6 +502,10 @@ def _field_of(head: str) -> str | None:
     return None
 
 
+_WHY = re.compile(r"^(?:因为|由于|原因是|是因为)")
+_WHAT_IT_WAS = re.compile(
+    rf"^(?P<old>{NUMBER})(?:多|余|几|来)?(?:人|个|份|本)?(?:是|那是)[\u4e00-\u9fff]{{1,8}}的(?:数|数量|数目|个数)?(?:字)?$"
+)
 _TOTAL = re.compile(r"^(?:一共|总共|共计|合计|总计|共|总数|加起来)")
 _IN_A_WORD = re.compile(r"一(?:共|起|下|些|点|样|直|定|般|切|致|同|边|会|次性|块儿)")
 
@@ -576,6 +580,7 @@ def _value_changes(
             and named
             and _stray_rest(value)
             and find_participants(value) is None
+            and re.search(r"发|送|办|派|领|测|量", value)
         ):
             # 人数是30 还有发了环保袋50个: a thing counted, after the attendance was said
             return [Change("item", item=i, name=i.name) for i in named]
@@ -681,6 +686,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         body,
     )
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
+    # 因为昨天我去旗里开会了 是前天开的: why, said before the value; 45是宣传册的数: what the old
+    # number was; neither is a value of the card
+    clauses = [
+        c
+        for i, c in enumerate(clauses)
+        if not (_WHY.match(c) and i < len(clauses) - 1) and not _WHAT_IT_WAS.match(c)
+    ]
     totals = [
         (found[0], found[1])
         for c in clauses
@@ -704,6 +716,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         )
         if (
             spoken
+            and not _REMOVE_AFTER.match(clause)
+            and not _REMOVE_BEFORE.match(clause)
             and _activity_kind(spoken.group("what")) is not None
             and (
                 not spoken.group("when")
@@ -743,7 +757,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if removed and not _count(removed.group("name")) and not _field_of(removed.group("name")):
             result.explicit = True
             name = _clean_head(removed.group("name"))
-            result.changes.append(Change("item_remove", name=name))
+            if Change("item_remove", name=name) not in result.changes:
+                result.changes.append(Change("item_remove", name=name))
             continue
         if _REMOVE_FILLER.match(clause) and any(c.field == "item_remove" for c in result.changes):
             continue
@@ -773,6 +788,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if (
             wrong_value
             and _NOUN.fullmatch(wrong_value.group("old"))
+            # 地点搞错了 / 错了错了 / 不好意思日期搞错了: no item is named
+            and not re.search(r"[搞写打弄记报说填]$|错|对|意思|我|你", wrong_value.group("old"))
             and not _is_value_only(wrong_value.group("old"), sent, home)
             and _kind_value(wrong_value.group("old")) is None
         ):
@@ -842,6 +859,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             continue
         if head_value:
             head, value = head_value.group("head"), head_value.group("value")
+            if (
+                context is not None
+                and head.endswith("的")
+                and _is_value_only(head[:-1], sent, home)
+                and _field_from_old(head[:-1], sent, home) == context
+            ):
+                # 地点错了 江口村的是上周搞的 今天是在文竹村: where the old value came from, an
+                # explanation; the new value follows
+                result.olds.append(head[:-1])
+                continue
             named = _field_of(head)
             if named:
                 result.explicit = True
@@ -1129,6 +1156,7 @@ class Decision:
     fields: list[str] = field(default_factory=list)
     parts: list[Decision] = field(default_factory=list)  # "multi": one per numbered part
     unread: tuple[int, ...] = ()  # "unclear_parts": the cards whose part was not understood
+    question: bool = False  # "unclear": a question about correcting (报错了怎么改), no correction
 
 
 def decide(
@@ -1169,7 +1197,9 @@ def decide(
         targets_pool = list(saved) or list(pending)
     if question and not (correction.explicit and correction.changes):
         if correction.explicit and (pending or saved) and not drafts:
-            return _unclear(correction, targets_pool, shown)
+            asked = _unclear(correction, targets_pool, shown)
+            asked.question = True
+            return asked
         return None
     if correction.explicit:
         if correction.leftover and (pending or saved):
@@ -1221,6 +1251,20 @@ def decide(
             changes.insert(0, Change("participants", people=(people[0], people[1])))
         if changes:
             return _fragment(changes, list(pending), shown)
+    if (
+        pending
+        and len(drafts) == 1
+        and correction.changes
+        and _SAID_OUTRIGHT.match(body)
+        and not _NEW_ONE.search(body)
+        and not find_place(body, home).name
+        and not find_place(body).home_venue
+    ):
+        # 是前天 还发了宣传资料40份: the card's value said outright, and more about it; no place
+        # of its own, so no new report
+        target = _shown_target(pending, shown)
+        if target is not None:
+            return Decision("correct", targets=[target], changes=correction.changes)
     if drafts:
         return Decision("report", drafts=drafts)
     if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
@@ -1256,6 +1300,7 @@ def decide(
 
 # 刚才开会员活动那个是在文竹村开的: "that one" points at a card, so what follows corrects it
 # even though it reads like a report of its own (it brings no count or item of its own)
+_SAID_OUTRIGHT = re.compile(r"^(?:不对|不是|哦|噢)?[，,\s]*(?:其实|实际上|就|那)?是(?!在)")
 _POINTER = re.compile(r"(?:那个|那条|那场|那次|那一条|那一场)\s*(?:是|在|地点|日期|人数|时间)")
 
 
@@ -1611,7 +1656,9 @@ def apply_changes(
             ]
             if len(remaining) == len(draft.items):
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要去掉哪样物品")
+            removed = [i for i in draft.items if i not in remaining]
             draft.items = remaining
+            draft.kind = _kind_without(draft, removed)
         elif change.field == "number" and change.people is not None:
             problem = _replace_number(draft, change)
             if problem:
@@ -1701,6 +1748,22 @@ def _replace_number(draft: ActivityDraft, change: Change) -> str:
                 draft.items[index] = Item(item.name, value, item.unit, approximate)
                 return ""
     return f"这条记录里没有“{change.name}”这个数，请说清楚改哪一项，比如“人数是{value}人”"
+
+
+def _kind_without(draft: ActivityDraft, removed: list[Item]) -> str:
+    """入户走访…6户 办了关爱保险8份 → 保险没办成: when the type came from an item taken off the
+    card (and no other item gives it), the type is read again from the report without it."""
+    if not removed or not draft.text:
+        return draft.kind
+    if not any(classify_kind(i.name) == draft.kind for i in removed):
+        return draft.kind
+    if any(classify_kind(i.name) == draft.kind for i in draft.items):
+        return draft.kind
+    names = [i.name for i in removed]
+    pieces = re.split(r"([，,。；;\s]+)", fold(draft.text))
+    kept = "".join(p for p in pieces if not any(name in p for name in names))
+    kind = classify_kind(kept)
+    return kind if kind != "other" else draft.kind
 
 
 def _set_item(items: list[Item], new: Item, *, add: bool) -> list[Item]:

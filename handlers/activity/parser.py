@@ -299,7 +299,8 @@ _PARTICIPANTS = (
     ),
     # 来的人估计五十多个 / 来了好多孩子大概五十几个: who came, an estimate word, the count
     re.compile(
-        r"(?:来的|到的|来了|到了)[^，,。；;\s\d发送办派领测量]{0,6}?(?:估计|大概|大约|差不多|约莫|有)"
+        r"(?:来的|到的|来了|到了)[^，,。；;\s\d发送办派领测量]{0,6}?"
+        r"(?:估计|大概|大约|差不多|约莫|有|(?<=好多人)|(?<=很多人)|(?<=不少人))"
         rf"\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)(?![次户])"
     ),
     # 60多名群众参加 / 群众200余人参加 / 13人参加 / 会员15人
@@ -678,6 +679,7 @@ def _cut_context(text: str) -> str:
     return masked[cut:].replace(_HOME, "")
 
 
+_REPORTING = frozenset({"补报", "上报", "报", "补", "再报", "还报", "报了", "补报了"})
 _WORTH = frozenset({"价值", "总价值", "折合", "合计价值", "价值约"})
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
 _WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
@@ -923,8 +925,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = _PEOPLE_TIMES_OF.sub("", name)  # 参加群众160余人次: those who took part
         elif not name or _PERSON_WORDS.fullmatch(name):
             continue
-        if not name:
-            continue
+        if not name or name in _REPORTING:
+            continue  # 补报两个: how many reports follow, not a thing
         if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):

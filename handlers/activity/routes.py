@@ -927,6 +927,7 @@ def correct(
         return note + "这条活动记录已经过期或处理过了，请重新发。"
     card.draft, problems = apply_changes(card.draft, decision.changes)
     if problems:
+        cards.doubt([card.no])  # nothing was changed: a 对 now is no confirmation of it
         return note + "；".join(problems)
     cards.clear_doubt([card.no])
     cards.put(card)
@@ -940,6 +941,8 @@ def correct(
 
 def _doubt_unclear(cards: Cards, decision: Decision) -> None:
     """The waiting cards a correction that was not understood may have been about."""
+    if decision.question:
+        return  # 报错了怎么改: how to correct was asked, nothing was said to be changed
     if decision.targets:
         cards.doubt([t.no for t in decision.targets if not t.saved])
         return

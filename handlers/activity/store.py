@@ -256,8 +256,18 @@ class ActivityStore:
         if draft.date is None or draft.place is None:
             return None
         for record in self.same_day_and_place(reporter_id, draft.date.start, draft.place):
-            if same_activity(record.kind, record.participants, draft):
-                return record
+            if not same_activity(record.kind, record.participants, draft):
+                continue
+            if record.kind != draft.kind and draft.items and record.id is not None:
+                # 开小组会 saved, then 发环保袋30个 (no type of its own) the same day: things the
+                # record does not hold are another activity, not the report sent again
+                saved = self.draft_of(record.id)
+                held = saved.items if saved is not None else []
+                if not all(
+                    any(i.name in h.name or h.name in i.name for h in held) for i in draft.items
+                ):
+                    continue
+            return record
         return None
 
     def get(self, record_id: int) -> ActivityRecord | None:
