@@ -85,7 +85,9 @@ def test_a_thing_renamed_is_no_type(services: Services, talk: Callable[[str, str
     talk("今天在江口村搞宣传 发了宣传单40张", "2026-11-25 10:00")
     reply = talk("宣传册不是宣传页", "2026-11-25 10:01")
     assert "没有“宣传页”" in reply  # asked, not turned into the activity's type
-    assert "已登记" in talk("对", "2026-11-25 10:02")
+    # nothing was changed, so 对 shows the card again before it is saved as it is
+    assert "还没保存" in talk("对", "2026-11-25 10:02")
+    assert "已登记" in talk("对", "2026-11-25 10:03")
     [record] = saved_records(services)
     assert record.kind == "publicity"
 
@@ -192,8 +194,8 @@ def test_an_activity_named_item_is_renamed_with_the_type(
     [
         # who visited is no part of the households; the families named after the count are
         ("昨天我们组走访慰问了4户计生特殊家庭", "计生特殊家庭"),
-        # no families named: the visit itself is what was counted
-        ("今天在江口村入户走访 走访了8户", "走访"),
+        # no families named: the visit itself is what was counted, as it was named
+        ("今天在江口村入户走访 走访了8户", "入户走访"),
     ],
 )
 def test_households_visited(text: str, name: str) -> None:

@@ -162,7 +162,7 @@ def test_households_are_named_by_the_kind_visited(
         ("为计生特殊家庭开展心理疏导，服务18户", [("计生特殊家庭", 18, "户")]),
         ("为计生特殊家庭上门送医6户", [("计生特殊家庭", 6, "户")]),
         ("今天在文竹村入户走访了8户", [("入户走访", 8, "户")]),
-        ("家庭健康指导员入户走访 走访了10户", [("走访", 10, "户")]),
+        ("家庭健康指导员入户走访 走访了10户", [("入户走访", 10, "户")]),
         ("举办3场讲座，参加群众160余人次", [("讲座", 3, "场"), ("群众", 160, "人次")]),
         ("共举办讲座3场", [("讲座", 3, "场")]),
         ("本月上旬在杨家山社区办了三场健康讲座", [("健康讲座", 3, "场")]),
@@ -285,4 +285,95 @@ def test_yesterdays_activity_is_undone_the_next_day_by_name(
     talk("今天在江口村开展青春健康讲座 来了50人", "2026-11-23 18:00")
     talk("对", "2026-11-23 18:01")
     assert "已撤销" in talk("昨天那个活动不要了 撤销", "2026-11-24 09:00")
+    assert saved_records(services) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "place", "items"),
+    [
+        ("2號喺沙头社区開咗會員大會 嚟咗65人", (11, 2), "沙头社区", []),
+        ("今日响袁山贝村开小组会 嚟咗十二个人", (11, 30), "袁山贝村", []),
+        ("寻晚喺袁山贝村文化室搞咗防艾讲座 有三十几人嚟听", (11, 29), "袁山贝村", []),
+        ("今日喺沙头社区探访独居老人 行咗10户", (11, 30), "沙头社区", [("独居老人", 10, "户")]),
+        (
+            "上个月尾喺沙头社区做咗入户宣传 行咗25户",
+            (10, 21),
+            "沙头社区",
+            [("入户宣传", 25, "户")],
+        ),
+        (
+            "上周三在石宝镇满都拉嘎查入户走访了6户牧民 送了6件棉大衣",
+            (11, 25),
+            "满都拉嘎查",
+            [("牧民", 6, "户"), ("棉大衣", 6, "件")],
+        ),
+        (
+            "今日喺袁山贝村搞咗关爱保险宣传 办咗关爱保险25份 收保费1250蚊",
+            (11, 30),
+            "袁山贝村",
+            [("关爱保险", 25, "份"), ("保费", 1250, "元")],
+        ),
+        (
+            "1月20日，博白县计生协在博白镇走访慰问计生特殊家庭35户，送去慰问金17500元，"
+            "并为其中20户家庭办理了关爱保险20份。",
+            (1, 20),
+            "博白镇",
+            [("计生特殊家庭", 35, "户"), ("慰问金", 17500, "元"), ("关爱保险", 20, "份")],
+        ),
+        (
+            "2月9日，灵山县计生协在三海社区走访慰问计生特殊家庭18户，为每户送去慰问金500元，共计9000元。",
+            (2, 9),
+            "三海社区",
+            [("计生特殊家庭", 18, "户"), ("慰问金", 9000, "元")],
+        ),
+        (
+            "今天西斗铺村重阳敬老活动 来了老人28个 每人发了一条围裙 共28条",
+            (11, 30),
+            "西斗铺村",
+            [("围裙", 28, "条")],
+        ),
+    ],
+)
+def test_reports_in_dialect_traditional_characters_and_rates(
+    text: str, date: tuple[int, int], place: str, items: list[tuple[str, int, str]]
+) -> None:
+    from datetime import datetime
+
+    from handlers.activity.parser import parse_reports
+
+    [draft] = parse_reports(text, datetime(2026, 11, 30, 20, 0), None)
+    assert draft.date is not None
+    assert (draft.date.start.month, draft.date.start.day) == date
+    assert draft.place == place
+    assert [(i.name, i.quantity, i.unit) for i in draft.items] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("11月上旬在红格尔塔拉嘎查开展入户宣传，共走访牧户26户，发放宣传册80本", "visit"),
+        ("今天在沙头村搞了入户宣传 参加的有18人 派了环保袋50个", "publicity"),
+        ("今天在活动室给会员讲孕前优生知识 来了18人 发宣传册40本", "lecture"),
+        ("今天那满村小祖会到会9人 讲了育儿补贴政策", "member"),
+    ],
+)
+def test_door_to_door_talks_and_typed_slips_kind(text: str, kind: str) -> None:
+    assert classify_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "走访8户的话是写8户还是写8人",
+        "下周四百灵庙镇计生协开培训 各嘎查派2人参加",
+        "通知：12月10日上午在固阳县计生协会议室召开小组长培训会，请各镇派2人参加",
+        "今个月仲有冇宣传册可以领呀",
+    ],
+)
+def test_questions_and_notices_make_no_card(
+    services: Services, talk: Callable[[str, str], str], question: str
+) -> None:
+    reply = talk(question, "2026-11-30 10:00")
+    assert "请核对" not in reply
+    talk("对", "2026-11-30 10:01")
     assert saved_records(services) == []

@@ -16,6 +16,13 @@ from handlers.activity.numbers import normalise_digits
 _FOLDS: tuple[tuple[str, str], ...] = (
     # Cantonese
     ("同埋", "和"),
+    ("琴晚", "昨晚"),
+    ("寻晚", "昨晚"),
+    ("尋晚", "昨晚"),
+    ("噚晚", "昨晚"),
+    ("头先", "刚才"),
+    ("頭先", "刚才"),
+    ("月尾", "月底"),
     ("琴日", "昨天"),
     ("寻日", "昨天"),
     ("尋日", "昨天"),
@@ -34,7 +41,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("唔使", "不用"),
     ("冇问题", "没问题"),
     ("冇错", "没错"),
+    ("有冇", "有没有"),
     ("冇", "没"),
+    ("今个月", "这个月"),
     ("啱啱", "刚刚"),
     ("唔啱", "不对"),
     ("啱", "对"),
@@ -49,6 +58,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("昨晡日", "昨天"),
     ("前晡日", "前天"),
     # 仲 = 还 before a verb (仲办咗十二份关爱保险, 仲有宣传资料八十份)
+    ("仲有冇", "还有没有"),
     ("仲有", "还有"),
     ("仲办", "还办"),
     ("仲发", "还发"),
@@ -115,13 +125,22 @@ def _fen(match: re.Match[str]) -> str:
     return match.group("count") + "份"
 
 
+# 响袁山贝村: 响 typed for 喺 (= 在) before a place, never in 影响
+_HEUNG = re.compile(r"(?<!影)响(?=[\u4e00-\u9fff]{1,8}?(?:村|社区|镇|嘎查|街道|苏木|乡))")
+# Phones set to traditional characters: the ones reports are written with
+_TRADITIONAL = str.maketrans(
+    "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節",
+    "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节",
+)
 # 收保费1250蚊: Cantonese 蚊 is the spoken yuan, after a count
 _MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
 
 
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
-    text = _FOLD.sub(lambda match: _TO[match.group(0)], normalise_digits(text))
+    text = normalise_digits(text).translate(_TRADITIONAL)
+    text = _FOLD.sub(lambda match: _TO[match.group(0)], text)
+    text = _HEUNG.sub("在", text)
     text = _HAI.sub("是", text)
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)

@@ -679,10 +679,15 @@ def _cut_context(text: str) -> str:
     return masked[cut:].replace(_HOME, "")
 
 
+_POLICIES_COUNTED = re.compile(rf"(?:保险|意外险|保单)\s*(?:{NUMBER})\s*(?:份|单)")
 _REPORTING = frozenset({"补报", "上报", "报", "补", "再报", "还报", "报了", "补报了"})
-_WORTH = frozenset({"价值", "总价值", "折合", "合计价值", "价值约"})
+_WORTH = frozenset(
+    {"价值", "总价值", "折合", "合计价值", "价值约", "折合人民币", "价值人民币", "合计人民币"}
+)
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
-_WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
+_WALKED = {"走": "走访", "行": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
+# 做了入户宣传 走了25户: the door-to-door activity named before a bare count of doors
+_DOOR_TO_DOOR = re.compile(r"(?:入户|上门)(?:走访|宣传|宣讲|服务|指导|调查|核查|随访)")
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
 
 
@@ -730,7 +735,8 @@ def _name_after(text: str, position: int) -> str:
 
 def _goods_before(before: str) -> str:
     """送去米面油等慰问品: the thing handed out at the end of the clause before."""
-    clauses = [c for c in _CLAUSE_STOP.split(before) if c]
+    # 送去煤炭、米面等过冬物资: a list of goods is one clause here
+    clauses = [c for c in re.split(r"[，,。；;：:！!？?\s“”\"（）()]", before) if c]
     if not clauses:
         return ""
     verbs = list(_HANDOUT_VERBS.finditer(clauses[-1]))
@@ -762,8 +768,12 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
         ):
             continue  # "来了二十几个人领": no thing handed out is named there
         count = _COUNT.search(clause)
+        after = clause[count.end() :] if count else ""
+        if count and count.group("unit") == unit and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", after):
+            return after  # 每人发了一条围裙 共28条: the thing named after the first count
         clause = clause[: count.start()] if count else clause
-        clause = clause.split("每")[0]
+        # 为每户送去慰问金500元，共计9000元: the rate's words go, the thing stays
+        clause = re.sub(r"每(?:户|人|个|家|位)", "", clause)
         thing = _thing(clause, unit)
         for noun in _EVENT_NOUNS:
             if thing.endswith(noun) and len(thing) > len(noun) + 1:
@@ -874,6 +884,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or (unit == "户" and _VISIT_AT_END.search(bare_clause) is not None)
         )
         insured = _INSURED.search(_CLAUSE_STOP.split(text[match.end() : match.end() + 16])[0])
+        if (
+            unit == "户"
+            and insured
+            and _POLICIES_COUNTED.search(_CLAUSE_STOP.split(after_text)[0])
+        ):
+            continue  # 为其中20户家庭办理了关爱保险20份: the policies are counted, not the homes
         if unit == "户" and insured:
             # 为65户计生家庭办理了关爱保险: 关爱保险 65 户; 有18户办了保险: 保险 18 户
             # 为65户计生家庭办理了关爱保险: what comes after the verb (the families before it
@@ -900,8 +916,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         if unit == "户" and _BARE_VISIT.fullmatch(name):
             # 计生家庭走访，走访了9户: the households named before the count, not the visit
             kinds = list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
+            doors = list(_DOOR_TO_DOOR.finditer(text[:num_at]))
             if kinds:
                 name = _strip_glue(kinds[-1].group(0))
+            elif doors and name in _WALKED.values():
+                name = doors[-1].group(0)  # 做了入户宣传 走了25户
         elif unit == "户" and name and not _HOUSEHOLD_KIND.search(name):
             # 为计生特殊家庭上门送医6户: the households of this clause, who were visited
             kinds = list(_HOUSEHOLD_KIND.finditer(clause))
@@ -923,8 +942,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             pass  # 服务群众 / 群众: people-times of those named are an item
         elif unit == "人次" and _PERSON_WORDS.fullmatch(_PEOPLE_TIMES_OF.sub("", name)):
             name = _PEOPLE_TIMES_OF.sub("", name)  # 参加群众160余人次: those who took part
-        elif not name or _PERSON_WORDS.fullmatch(name):
-            continue
+        elif not name or (_PERSON_WORDS.fullmatch(name) and unit != "户"):
+            continue  # 6户牧民 are households, named by who lives in them
         if not name or name in _REPORTING:
             continue  # 补报两个: how many reports follow, not a thing
         if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
@@ -1116,7 +1135,15 @@ _SHARED_TOPIC = re.compile(
 def _shared_publicity(text: str, kind: str) -> str:
     if kind == "youth" and _SHARED_TOPIC.search(text):
         return "publicity"
+    if kind == "publicity" and _DOORS_COUNTED.search(text):
+        # 入户宣传，走访牧户26户: publicity carried to households counted is a visit to them
+        return "visit"
     return kind
+
+
+_DOORS_COUNTED = re.compile(
+    rf"(?:入户|上门)(?:宣传|宣讲).*?(?:{NUMBER})(?:多|余|几|来)?户(?!代表)"
+)
 
 
 def _classify_kind(text: str) -> str:
@@ -1179,7 +1206,7 @@ _QUESTION = re.compile(
     r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大(?!概)|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
-    r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
+    r"是否|可否|是[^，,。；;\s]{1,12}还是|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
 _WISH = re.compile(
     r"想要|想生|想(?:在|搞|办|开|请|把|让)|打算|准备|计划(?!生育)|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|"
