@@ -377,3 +377,51 @@ def test_questions_and_notices_make_no_card(
     assert "请核对" not in reply
     talk("对", "2026-11-30 10:01")
     assert saved_records(services) == []
+
+
+@pytest.mark.parametrize(
+    ("correction", "items"),
+    [
+        ("还有那个量血压的 80多人次", [("测血糖", 90, "人次"), ("量血压", 80, "人次")]),
+        ("还有30本宣传册没写", [("宣传册", 30, "本"), ("测血糖", 90, "人次")]),
+        ("测血糖是别人测的 不算", []),
+    ],
+)
+def test_more_additions_and_a_thing_done_by_others(
+    services: Services,
+    talk: Callable[[str, str], str],
+    correction: str,
+    items: list[tuple[str, int, str]],
+) -> None:
+    talk("今天在江口村搞义诊 测血糖90多人次 来了70多人", "2026-10-09 20:00")
+    assert "已修改" in talk(correction, "2026-10-09 20:01")
+    assert "已登记" in talk("对", "2026-10-09 20:02")
+    assert _items(services) == items
+
+
+@pytest.mark.parametrize(
+    ("correction", "day", "people"),
+    [("改到前天", 18, 45), ("人数多写了一个0 是45", 20, 45), ("多打了个0 是45人", 20, 45)],
+)
+def test_moved_to_and_a_zero_too_many(
+    services: Services, talk: Callable[[str, str], str], correction: str, day: int, people: int
+) -> None:
+    talk("今天在江口村开了会员活动 来了450人", "2026-11-20 10:00")
+    if people == 45 and day == 18:
+        talk("人数是45", "2026-11-20 10:00")
+    assert "已修改" in talk(correction, "2026-11-20 10:01")
+    assert "已登记" in talk("对", "2026-11-20 10:02")
+    [record] = saved_records(services)
+    assert (record.date_start.day, record.participants) == (day, people)
+
+
+def test_a_change_waiting_for_its_card_is_not_lost_by_a_confirmation(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("11月3日在江口村开小组会 到了16人；11月9日在文竹村义诊 测血压70人次", "2026-11-20 10:00")
+    assert "哪一条" in talk("人数是20", "2026-11-20 10:01")
+    talk("对", "2026-11-20 10:02")
+    again = talk("都对", "2026-11-20 10:03")
+    assert "还没保存" in again and "都对" in again and saved_records(services) == []
+    talk("都对", "2026-11-20 10:04")
+    assert sorted(r.participants or 0 for r in saved_records(services)) == [0, 16]

@@ -350,13 +350,13 @@ _PEOPLE_HEADS = re.compile(
     r"到的|参训的|参训会员|听课的)$"
 )
 _MARKERS = re.compile(
-    r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|[打写弄说搞]反了?|改成|改为|改一下|改下|换成|应该是|"
+    r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|[打写弄说搞]反了?|改成|改为|改到|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
-    r"补上|加上|少算了?"
+    r"补上|加上|少算了?|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
 )
 # 人数没数 / 没数人数 / 人数不清楚: attendance was not counted, the card's number goes
 _NO_PEOPLE = re.compile(
@@ -368,6 +368,11 @@ _REMOVE_AFTER = re.compile(
     r"^(?:把|将)?(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没送|没有送|没办|没有办|没发放|"
     r"没办成|没有办成|没发成|没送成|没搞成|不算|去掉|删掉|删了|删除|不要了?)(?:吧|了|的)?$"
 )
+_NOT_OURS = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,8}?)(?:是|都是|那是|其实是)(?:别人|人家|镇里|县里|乡里|卫生院|医院|"
+    r"他们|她们|其他人|别的组|别的村|村里|计生办|妇联|疾控)[\u4e00-\u9fff]{0,4}?(?:发|送|办|搞|给|测|量|做|讲|开)的$"
+)
+_NOT_COUNTED = re.compile(r"^(?:不算|不要算|别算|不能算|不用算|不计|不计入)(?:吧|了|的)?$")
 _POINTING = re.compile(r"那个|这个|那些|这些|那样|这样|它")
 _REMOVE_BEFORE = re.compile(
     r"^(?:把)?(?:去掉|删掉|删除|去了|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
@@ -389,7 +394,7 @@ _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那�
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
     r"(?:打|写|说|搞|弄|记|报)(?:错|反)了?|我?(?:打|写|说|搞|弄)反了?|不对|有错|错了|说得?不准|不准|"
-    r"多打了?个?[\d一二三四五六七八九十]*|"
+    r"[少多](?:打|写)?了?一?个[0零]|多打了?个?[\d一二三四五六七八九十]*|"
     r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
@@ -401,7 +406,7 @@ _WRONG_VALUE = re.compile(
 )
 _NEGATED = re.compile(r"不是(?P<old>[^，,。；;\s是]{1,12})")
 _HEAD_VALUE = re.compile(
-    r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|换成|写成|在)(?P<value>.+)$"
+    r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|改到|换成|写成|在)(?P<value>.+)$"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来|左右)?\s*(?P<unit>人次|口人|人|名|位|个|户|份|本|张|盒|瓶|袋|件|套|条|册|支|箱|斤|把|幅|元|块|副|床|吨|桶|板|包|双|台|罐|枚)?"
@@ -616,7 +621,14 @@ def _value_changes(
         kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
     if kind and (not head or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
-    if name and found is None and not place.name and not count and _NOUN.fullmatch(value):
+    if (
+        name
+        and found is None
+        and not place.name
+        and not count
+        and _NOUN.fullmatch(value)
+        and not value.endswith("的")
+    ):
         # 资料那个是宣传折页: the item's name was wrong
         return [Change("item_rename", name=name, item=Item(value, 0, ""))]
     people = find_participants(value)
@@ -707,6 +719,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             clause = _ADD.sub("", clause)
         if _WHEN_REPORTED.search(clause) and not _MARKERS.search(clause):
             continue  # 今天才报 / 忘了报: when the report was sent, not when it happened
+        not_ours = _NOT_OURS.match(clause)
+        if not_ours and not _field_of(not_ours.group("name")):
+            # 环保袋是别人发的 (不算): a thing handed out by somebody else is no item of ours
+            result.explicit = True
+            name = _clean_head(not_ours.group("name"))
+            if Change("item_remove", name=name) not in result.changes:
+                result.changes.append(Change("item_remove", name=name))
+            continue
         ref = _SAVED_REF.search(clause)
         if ref:
             clause = clause[: ref.start()] + clause[ref.end() :]
@@ -747,6 +767,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             clause = clause[topic_lead.end() :]
             if not clause:
                 continue
+        if _NOT_COUNTED.match(clause) and any(c.field == "item_remove" for c in result.changes):
+            continue  # 不算 / 不要算 after the thing was named
         removed = _REMOVE_AFTER.match(clause) or _REMOVE_BEFORE.match(clause)
         if (
             removed
@@ -837,7 +859,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if (
             head_value
             and clause[len(head_value.group("head")) :].startswith(
-                ("改成", "改为", "换成", "写成")
+                ("改成", "改为", "改到", "换成", "写成")
             )
             and _is_value_only(head_value.group("head"), sent, home)
         ):
@@ -950,8 +972,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         result.changes.extend(changes)
     if awaiting is not None and len(result.changes) <= awaiting:
         result.leftover = True
-    if (result.leftover or not result.changes) and _ADDS.search(body):
-        _read_addition(result, body)
+    if _ADDS.search(body) and not _names_when_or_where(body, sent, home):
+        if result.leftover or not result.changes:
+            _read_addition(result, body)
+        elif all(c.field in ("item", "item_add") for c in result.changes) and not re.search(
+            r"是|改|应该|不对|错", body
+        ):
+            # 还有那个量血压的 80多人次: more things, added to the card (never written over a
+            # thing of the same kind already on it)
+            result.changes = [Change("item_add", item=c.item, name=c.name) for c in result.changes]
+            result.explicit = True
     people = [c for c in result.changes if c.field == "participants"]
     if len(people) > 1 and totals:
         # 12人不对 后来又来了3个 一共15人: the total is the attendance, the rest explain it
@@ -980,6 +1010,12 @@ _NOT_A_VALUE_AFTER = re.compile(r"组|小组|村|社区|镇|乡|嘎查|苏木|�
 _ADDS = re.compile(
     rf"^(?:还有|另外|另|还)|{_ADD.pattern}|(?:另外|还)(?:还)?(?:发|送|办|量|测|给|做|搞|开)"
 )
+
+
+def _names_when_or_where(body: str, sent: datetime, home: str | None) -> bool:
+    """还有 昨天在文竹村发了资料50份: a date or a place of its own makes another report."""
+    place = find_place(body, home)
+    return find_date(body, sent) is not None or bool(place.name) or place.home_venue
 
 
 def _read_addition(result: Correction, body: str) -> None:

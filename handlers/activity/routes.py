@@ -319,6 +319,8 @@ def routes(router: Router) -> list[Route[Any]]:
             cards.show([c.no for c in shown])
             return replies(render(shown, cards.load(), ctx, note + "好的，没有改。"))
         if action == "ask_target":
+            # the change waits for the card it is about: a 对 now is no confirmation of it
+            cards.doubt([t.no for t in decision.targets if not t.saved])
             ask(
                 ctx,
                 {
@@ -717,10 +719,11 @@ def confirm(
     left = cards.load()
     if doubted:
         which = "这条" if len(doubted) == 1 else "这几条"
+        again = "对" if len(doubted) == 1 else "都对"
         lines.append(
-            f"您刚才要改的地方我没看懂，{which}还没有改，也还没保存。就按下面这样保存吗？"
-            "没问题请再回一次“对”；要改请换个说法，比如“人数是15人”“少写了50个环保袋”"
-            "“日期是3号”；不要了回“撤销”。"
+            f"您刚才要改的地方我没有改（没看懂，或不知道是哪一条），{which}也还没保存。"
+            f"就按下面这样保存吗？没问题请再回一次“{again}”；要改请换个说法，"
+            "比如“第1条 人数是15人”“少写了50个环保袋”“日期是3号”；不要了回“撤销”。"
         )
         cards.show([c.no for c in [*doubted, *asked]])
         return render([*doubted, *asked], left, ctx, "\n".join(lines))
