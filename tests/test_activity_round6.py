@@ -425,3 +425,17 @@ def test_a_change_waiting_for_its_card_is_not_lost_by_a_confirmation(
     assert "还没保存" in again and "都对" in again and saved_records(services) == []
     talk("都对", "2026-11-20 10:04")
     assert sorted(r.participants or 0 for r in saved_records(services)) == [0, 16]
+
+
+@pytest.mark.parametrize(
+    "keep", ["算了 就按原来的存吧", "不改了 就这样", "按原来的保存", "原来的就对"]
+)
+def test_keeping_the_card_as_it_is_saves_it(
+    services: Services, talk: Callable[[str, str], str], keep: str
+) -> None:
+    talk("今天在江口村搞了优生优育宣传，来了45人，发资料120份", "2026-11-20 10:00")
+    talk("资料改成那个 80几", "2026-11-20 10:01")
+    assert "已登记" in talk(keep, "2026-11-20 10:02")  # said outright: no second question
+    [record] = saved_records(services)
+    assert record.participants == 45
+    assert _items(services) == [("资料", 120, "份")]

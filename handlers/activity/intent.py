@@ -166,6 +166,7 @@ class Control:
     all: bool = False
     saved: bool = False
     topic: str = ""  # 昨晚报的义诊撤销: the activity the record is spoken of by
+    as_is: bool = False  # 不改了 就按原来的存: confirmed as shown, whatever was said before
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -253,6 +254,9 @@ def read_control(text: str) -> Control | None:
         return Control("confirm", numbers, everything)
     if everything:
         return None
+    if _KEEP.fullmatch(_FILLER_END.sub("", rest)):
+        # 算了 就按原来的存吧 / 不改了 就这样: the card as it is, saved (never 算了 = cancel)
+        return Control("confirm", numbers, as_is=True)
     for pattern, action in ((_CANCEL, "cancel"), (_RESTART, "restart")):
         found = pattern.search(rest)
         if found is None:
@@ -286,6 +290,14 @@ def read_control(text: str) -> Control | None:
         return Control("wrong")
     return None
 
+
+_KEEP = re.compile(
+    r"(?:算了|好吧|那|嗯)?[，,\s]*"
+    r"(?:(?:不改了?|不用改了?|别改了?|不要改了?)[，,\s]*(?:就这样|就这么着|保存|存)?|"
+    r"(?:就|那就)?(?:按|照)(?:原来的?|原样|这个|这样|上面的?|卡片上的?)(?:保存|存|登记|来|就行|就好|就可以)?|"
+    r"原来的?(?:就|也)?(?:对|行|可以|没错|没问题)|(?:那)?就这样(?:保存|存|登记)?)"
+    r"[吧了的啊呀]*"
+)
 
 # what may stand before 撤销 / 重发: who and which ("帮我把刚才那条撤销", "报错了 撤销")
 # 昨晚报的义诊撤销: a record spoken of by its activity, after 报的 / 登记的

@@ -703,7 +703,8 @@ def confirm(
                 ctx,
                 "\n".join([*lines, f"现在有{len(open_cards)}条等您确认，请说清楚保存哪条："]),
             )
-    doubted = [c for c in chosen if c.no in cards.doubted]
+    as_is = control is not None and control.as_is  # 不改了 就按原来的存: said outright
+    doubted = [] if as_is else [c for c in chosen if c.no in cards.doubted]
     if doubted:
         # the last correction of these cards was not understood: 对 may mean "as corrected",
         # so they are shown again and saved as they are only on a second 对
