@@ -439,3 +439,17 @@ def test_keeping_the_card_as_it_is_saves_it(
     [record] = saved_records(services)
     assert record.participants == 45
     assert _items(services) == [("资料", 120, "份")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1月20日，博白县计生协组织工作人员深入博白镇开展春节前走访慰问活动，共走访慰问计生特殊家庭35户，"
+        "送去慰问金17500元，并为其中20户家庭办理了关爱保险20份。",
+        "10月29日，平马镇计生协组织志愿者深入四平村，走访慰问计生特殊家庭12户，送去慰问品12份，"
+        "并为村里老人免费测量血压80余人次。",
+        "8月上旬，平南县计生协组织会员志愿者在平南街道开展防暑降温慰问，共慰问计生困难家庭32户。",
+    ],
+)
+def test_what_was_also_done_does_not_make_the_type(text: str) -> None:
+    assert classify_kind(text) == "visit"

@@ -1044,6 +1044,15 @@ _EVENT = re.compile(
 )
 
 
+# the same verbs, every place they start (组织工作人员深入博白镇开展春节前走访慰问活动: the event
+# after 开展, not the 14 characters after 组织)
+_EVENT_ANYWHERE = re.compile(
+    r"(?=(?:开展|组织|举办|举行|搞了|开了|办了|进行|搞)(?:了|一场|一次|个|次)?(?P<event>[^，。,；;\s]{1,14}))"
+)
+# 并为其中20户家庭办理了关爱保险 / 同时为老人免费测量血压: something also done at the activity
+_ALSO_DONE = re.compile(r"[，,]\s*(?:并|还|同时|另外|顺便|顺带|会后)[^，。,；;]*")
+
+
 def _kind_of(text: str, *, generic: bool) -> str | None:
     for kind, words in _KIND_WORDS:
         if not generic and words == ("活动",):
@@ -1170,7 +1179,7 @@ def _classify_kind(text: str) -> str:
         # 今天 新安村 会员活动 参加24人: an activity written alone, as a title, is the event
         if 2 <= len(clause) <= 6 and not re.search(r"\d", clause) and clause in _TITLES:
             return _TITLES[clause]
-    for match in _EVENT.finditer(text):
+    for match in _EVENT_ANYWHERE.finditer(text):
         event = match.group("event")
         # "“5·29会员活动日”主题宣传活动": the quoted day is the occasion, the event is after it
         event = re.sub(r"“[^”]*”|\"[^\"]*\"", "", event) or event
@@ -1178,6 +1187,12 @@ def _classify_kind(text: str) -> str:
         if kind is not None:
             return kind
     specific = _kind_of(text, generic=False)
+    also = _ALSO_DONE.sub("", text)
+    if specific is not None and also != text:
+        # 走访慰问计生特殊家庭35户…并为其中20户家庭办理了关爱保险: what was also done is no type
+        kind = _kind_of(also, generic=False)
+        if kind is not None:
+            return kind
     if (
         specific == "publicity"
         and _TALK_TO.search(text)
