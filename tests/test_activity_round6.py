@@ -190,6 +190,7 @@ def test_sessions_counted_are_saved_as_items(
         ("12人不对 后来又来了3个 一共15人", "participants", 15),
         ("少了 是52个人 我打反了", "participants", 52),
         ("人数不是45 刚才看错了 45是宣传册的数 人是38个", "participants", 38),
+        ("45人是错的 15人", "participants", 15),
         ("不对 日期错了 因为昨天我去镇里开会了 是前天开的", "date", 18),
         ("地点搞错了，是在文竹村", "place", "文竹村"),
         ("地点错了 江口村的是上周搞的 今天是在文竹村", "place", "文竹村"),
