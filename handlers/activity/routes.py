@@ -235,6 +235,11 @@ def routes(router: Router) -> list[Route[Any]]:
                 message.text, message.sent_at, home_village(ctx.region), question, pending + saved
             )
             if answer is not None:
+                if question.get("kind") == "which":
+                    # the card the change waited for is named: the others were never in doubt
+                    cards.clear_doubt(
+                        [int(no) for no, was in question.get("among", []) if not was]
+                    )
                 return Turn(answer, cards, saved)
         decision = decide(
             message.text,
