@@ -454,3 +454,22 @@ def test_keeping_the_card_as_it_is_saves_it(
 )
 def test_what_was_also_done_does_not_make_the_type(text: str) -> None:
     assert classify_kind(text) == "visit"
+
+
+@pytest.mark.parametrize("affirm", ["人数没错", "日期对的", "资料是对的", "日期没错 人数也对"])
+def test_a_value_said_to_be_right_changes_nothing_and_holds_nothing(
+    services: Services, talk: Callable[[str, str], str], affirm: str
+) -> None:
+    talk("今天在江口村开了会员活动 来了45人 发资料100份", "2026-11-20 10:00")
+    kept = talk(affirm, "2026-11-20 10:01")
+    assert "没有改" in kept and "没看懂" not in kept
+    assert "已登记" in talk("对", "2026-11-20 10:02")
+    [record] = saved_records(services)
+    assert record.participants == 45
+
+
+def test_right_and_the_count_is_right_saves(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    talk("今天在江口村开了会员活动 来了45人 发资料100份", "2026-11-20 10:00")
+    assert "已登记" in talk("对的 人数没问题", "2026-11-20 10:01")

@@ -79,6 +79,9 @@ _CONFIRM = frozenset(
         "嗯",
         "嗯嗯",
         "没问题",
+        "没有问题",
+        "没有错",
+        "都没有问题",
         "保存",
         "确认保存",
         "确认无误",
@@ -1228,6 +1231,15 @@ def decide(
         return Decision(control.action, control=control)
     if pending and _holds(body):
         return Decision("hold", targets=list(pending))
+    if pending and _affirms_only(body):
+        # 人数没错 / 日期对的 / 资料是对的: a value said to be right changes nothing and asks
+        # nothing (the card is shown again for 对)
+        pieces = re.split(r"[，,。！!\s]+", _FILLER_END.sub("", body))
+        if any(read_control(p) == Control("confirm") for p in pieces if p):
+            return Decision("confirm", control=Control("confirm"))  # 对的 人数没问题
+        target = _shown_target(pending, shown)
+        if target is not None:
+            return Decision("kept", targets=[target])
     if pending:
         listed = _numbered_reports(body, sent, home)
         if listed is not None:
@@ -1366,6 +1378,28 @@ _HOLD = re.compile(
     r"确认一下|想想|数数|翻翻本子|看看本子|看一下)|晚点再说|回头再说|一会儿?再说|待会儿?再说|"
     r"在开车|在忙|先放着|先别存|先不要存|先别保存)"
 )
+
+
+_AFFIRM = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,6}?|\d+\s*[人个份本户]?)?(?:也|都|就)?(?:是)?"
+    r"(?:没错|对的|对|正确|没问题|无误|准确|不错)(?:的|了|啊|呀|哈)?"
+)
+
+
+def _affirms_only(body: str) -> bool:
+    """人数没错 / 日期对的 人数也对: values said to be right, and nothing else."""
+    pieces = [p for p in re.split(r"[，,。！!\s]+", _FILLER_END.sub("", body)) if p]
+    if not pieces or len(body) > 30 or asks_something(body):
+        return False
+    said = False
+    for piece in pieces:
+        if read_control(piece) == Control("confirm"):
+            continue
+        match = _AFFIRM.fullmatch(piece)
+        if match is None or re.search(r"不|没有?(?!错|问题)|错了|改", piece.replace("没错", "")):
+            return False
+        said = True
+    return said
 
 
 def _holds(body: str) -> bool:

@@ -321,6 +321,7 @@ def routes(router: Router) -> list[Route[Any]]:
                 return replies(note + "好的，没有改。")
             card = cards.get(target.no)
             shown = [card] if card is not None else []
+            cards.clear_doubt([target.no])  # the card is said to be right as it is
             cards.show([c.no for c in shown])
             return replies(render(shown, cards.load(), ctx, note + "好的，没有改。"))
         if action == "ask_target":
