@@ -50,7 +50,9 @@ def test_an_item_added_in_its_own_message_is_added(
     assert _items(services) == sorted([("测血糖", 90, "人次"), added])
 
 
-@pytest.mark.parametrize("removal", ["没有发环保袋", "环保袋去掉", "其实没发环保袋"])
+@pytest.mark.parametrize(
+    "removal", ["没有发环保袋", "环保袋去掉", "其实没发环保袋", "环保袋没有", "环保袋不要写"]
+)
 def test_an_item_said_not_handed_out_is_removed(
     services: Services, talk: Callable[[str, str], str], removal: str
 ) -> None:
@@ -386,6 +388,7 @@ def test_questions_and_notices_make_no_card(
         ("还有那个量血压的 80多人次", [("测血糖", 90, "人次"), ("量血压", 80, "人次")]),
         ("还有30本宣传册没写", [("宣传册", 30, "本"), ("测血糖", 90, "人次")]),
         ("测血糖是别人测的 不算", []),
+        ("另外量血压也量了80多人次", [("测血糖", 90, "人次"), ("量血压", 80, "人次")]),
     ],
 )
 def test_more_additions_and_a_thing_done_by_others(

@@ -785,7 +785,7 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
 
 # 血压也测了 / 血糖还量了: the measurement said object first (same length, so spans hold)
 _FRONTED_MEASURE = re.compile(
-    r"(?P<what>血压|血糖|血脂|视力|体温)(?:也|还|都)(?P<verb>测|量|查)了"
+    r"(?:测|量|查)?(?P<what>血压|血糖|血脂|视力|体温)(?:也|还|都)(?P<verb>测|量|查)了"
 )
 
 _AGE_GROUPS = ("少年", "青年", "老年", "中年", "成年")
