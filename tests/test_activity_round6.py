@@ -142,6 +142,8 @@ def test_publicity_for_young_people_is_publicity(
         ("今天在江口村开展青春健康讲座 来了45个学生", "youth"),
         ("在双龙镇中学开展防艾知识讲座，初三学生180人参加", "lecture"),
         ("开展暑期青少年近视防控宣传，发放宣传资料500余份", "publicity"),
+        ("昨天在幸福社区搞三八节两癌筛查宣传 来了五十几个姐妹 发了宣传折页100份", "publicity"),
+        ("今天在江口村为妇女免费两癌筛查 筛查了60人", "clinic"),
     ],
 )
 def test_youth_is_youth_health_education_not_an_audience(text: str, kind: str) -> None:

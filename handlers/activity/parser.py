@@ -1044,6 +1044,14 @@ _EVENT = re.compile(
 )
 
 
+_CLINIC_TOPIC = re.compile(
+    r"(?:两癌|筛查|体检|健康检查)[\u4e00-\u9fff]{0,4}?宣传(?!资料|品|册|单|页|折页)"
+)
+_CLINIC_ACT = re.compile(
+    r"义诊|测血压|量血压|测血糖|测量血压|免费检查|免费体检|体检\s*\d|检查\s*\d|筛查\s*\d|"
+    r"(?:为|给)[\u4e00-\u9fff\d至到岁]{0,12}(?:妇女|群众|老人)?(?:免费)?(?:体检|检查|筛查)"
+)
+
 # the same verbs, every place they start (组织工作人员深入博白镇开展春节前走访慰问活动: the event
 # after 开展, not the 14 characters after 组织)
 _EVENT_ANYWHERE = re.compile(
@@ -1143,6 +1151,9 @@ _SHARED_TOPIC = re.compile(
 
 def _shared_publicity(text: str, kind: str) -> str:
     if kind == "youth" and _SHARED_TOPIC.search(text):
+        return "publicity"
+    if kind == "clinic" and _CLINIC_TOPIC.search(text) and not _CLINIC_ACT.search(text):
+        # 两癌筛查宣传 / 三八节两癌防治宣传: screening is what the publicity was about
         return "publicity"
     if kind == "publicity" and _DOORS_COUNTED.search(text):
         # 入户宣传，走访牧户26户: publicity carried to households counted is a visit to them
