@@ -12,7 +12,13 @@ from datetime import datetime
 
 import pytest
 
-from handlers.activity.parser import extract_items, parse_reports, reads_like_report
+from handlers.activity.parser import (
+    classify_kind,
+    extract_items,
+    find_participants,
+    parse_reports,
+    reads_like_report,
+)
 from handlers.core.services import Services
 from tests.conftest import saved_records
 
@@ -135,3 +141,34 @@ def test_cantonese_not_many_came_is_said_not_asked(
     assert record.place == "江口村"
     # 有冇 and a trailing 冇 still ask
     assert not reads_like_report("今朝江口村有冇搞讲座", SENT)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("上周五在四那村搞了义诊 量血压有六十几个人次 来的人估计有八十来个", (80, True)),
+        ("上周六在江口村开了会员会 人不多十五个 发资料三十份", (15, False)),
+        ("今朝喺本村搞咗健康知识讲座 冇几多人 得十二个 派咗叶酸十二瓶", (12, False)),
+    ],
+)
+def test_attendance_said_around_people_times_and_few_comers(
+    text: str, count: tuple[int, bool]
+) -> None:
+    found = find_participants(text)
+    assert found is not None and found[:2] == count
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "台山市计生协深入台城街道北坑村，走访慰问失独家庭4户、独生子女伤残家庭6户，"
+            "并为上述家庭办理住院护理补贴保险10份。",
+            "visit",
+        ),
+        ("昨天我们组走访慰问了4户计生特殊家庭 顺便帮老人量血压量了八个人次", "visit"),
+        ("今天在江口村开展健康义诊，测血压80人次，同时发放宣传资料200份", "clinic"),
+    ],
+)
+def test_what_was_done_besides_does_not_make_the_kind(text: str, kind: str) -> None:
+    assert classify_kind(text) == kind

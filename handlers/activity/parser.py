@@ -331,6 +331,11 @@ _PARTICIPANTS = (
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
     ),
+    # 人不多十五个 / 冇几多人 得十二个 (folded 没几个人): few came, then how many
+    re.compile(
+        r"(?:人不多|人不太多|人少|没几个人|没多少人)[\s，,]*(?:就|只有|才|得|只|也就)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)(?![次户])"
+    ),
     # 人数15 / 人数：15
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 来的人有五十多 / 来的群众有一百多 (no unit at all)
@@ -435,6 +440,8 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 安全套200个参加群众60人: the 200 are condoms, not people
             if _STAFF.match(text, match.end()):
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
+            if text.startswith(("人次", "次"), match.end()):
+                continue  # 量血压有六十几个人次: people-times, not attendance
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -1118,6 +1125,9 @@ def classify_kind(text: str) -> str:
     return _classify_kind(text)
 
 
+_SECONDARY = re.compile(r"(?:[，,；;\s]|^)(?:并且?|同时|另外|顺便|顺带|还)[^，,。；;]*")
+
+
 def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
@@ -1147,6 +1157,13 @@ def _classify_kind(text: str) -> str:
         # "“5·29会员活动日”主题宣传活动": the quoted day is the occasion, the event is after it
         event = re.sub(r"“[^”]*”|\"[^\"]*\"", "", event) or event
         kind = _kind_of(event, generic=False)
+        if kind is not None:
+            return kind
+    main = _SECONDARY.sub("", text)
+    if main != text:
+        # 走访慰问失独家庭4户，并为上述家庭办理保险 / 顺便帮老人量血压: what was done besides
+        # (并 / 同时 / 顺便 …) does not make the activity its kind
+        kind = _kind_of(main, generic=False)
         if kind is not None:
             return kind
     specific = _kind_of(text, generic=False)
