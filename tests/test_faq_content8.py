@@ -108,3 +108,42 @@ def test_an_insurance_reply_in_parts_keeps_the_full_coverage_answer(kb: Knowledg
     assert utf8_len(reply) <= MAX_TEXT_BYTES
     for fact in ("只保意外", "二级", "95519", "70周岁"):
         assert fact in reply, (fact, reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "other_figures"),
+    [
+        # 深圳's 160元 is for 深圳 askers; 佛山's own amount is not known
+        ("独生子女父母奖励费一个月多少", "佛山", ["160"]),
+        ("广东生娃地方上有补贴吗", "佛山", ["160"]),
+        # 安徽's raised 特扶 amount is 安徽's
+        ("特扶一个月多少钱", "柳州", ["800"]),
+        # 乌海's and 乌兰察布's premiums are theirs, not 赤峰's
+        ("内蒙古计生保险多少钱一份", "赤峰", ["100元", "70元", "30元"]),
+    ],
+)
+def test_another_places_figure_is_not_given_unasked(
+    kb: KnowledgeBase, text: str, region: str, other_figures: list[str]
+) -> None:
+    hit = ask(kb, text, region)
+    assert hit.outcome is Outcome.CONFIDENT, (text, hit.outcome)
+    reply = render(hit)
+    stated = [figure for figure in other_figures if figure in reply]
+    assert not stated, (text, stated, reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "entry_id", "facts"),
+    [
+        ("乌兰察布特扶老人的保险保费是多少 谁出", "乌兰察布", "t2.premium.wulanchabu", ["100元"]),
+        ("乌海失独家庭的保险保费怎么出", "乌海", "t2.premium.wuhai", ["70元", "30元"]),
+    ],
+)
+def test_a_city_with_known_premiums_answers_with_its_own(
+    kb: KnowledgeBase, text: str, region: str, entry_id: str, facts: list[str]
+) -> None:
+    hit = ask(kb, text, region)
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id == entry_id
+    reply = render(hit)
+    assert all(fact in reply for fact in facts), reply
