@@ -137,7 +137,7 @@ class MemberRegistry:
         # Read for every message: a statement built once, run on the hot path, not an ORM
         # session (which costs several times the query itself).
         row = hotsql.execute(self.engine, _GET_MEMBER, {"user_id": user_id}).first()
-        return None if row is None else Member(**dict(zip(_MEMBER_FIELDS, row, strict=True)))
+        return None if row is None else Member(**dict(zip(MEMBER_FIELDS, row, strict=True)))
 
     def upsert(self, member: Member) -> bool:
         """Insert or update; returns True when the member is new."""
@@ -250,4 +250,4 @@ def filter_by_region(items: Sequence[MemberGroup], region: RegionPath) -> list[M
 _GET_MEMBER = core_select(*Member.__table__.c).where(  # type: ignore[attr-defined]
     Member.__table__.c.user_id == bindparam("user_id")  # type: ignore[attr-defined]
 )
-_MEMBER_FIELDS = tuple(column.key for column in _GET_MEMBER.selected_columns)
+MEMBER_FIELDS = tuple(column.key for column in _GET_MEMBER.selected_columns)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from handlers.core.asker import read_asker
 from handlers.core.errors import DomainError
 from handlers.core.messages import IncomingMessage, Reply, Role
 from handlers.core.services import Context, Services
@@ -72,8 +73,11 @@ class Router:
         replies: list[Reply] = []
         extra: dict[str, Any] = {}
         try:
-            member = services.members.get(message.user_id) if message.user_id else None
-            ctx = Context(services=services, message=message, member=member)
+            if message.user_id:  # the member and the conversation values: one statement
+                asker = read_asker(services.engine, message.channel.value, message.user_id)
+                ctx = Context(services, message, asker.member, asker.conversation)
+            else:
+                ctx = Context(services=services, message=message, member=None)
             for route in self.routes:
                 matched = route.match(message, ctx)
                 if matched is None:
