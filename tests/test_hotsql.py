@@ -121,3 +121,31 @@ def test_errors_reach_the_hooks(engine: Engine) -> None:
         hotsql.execute(engine, plain_insert, row)
     assert len(seen) == 1
     assert hotsql.execute(engine, _BY_KEY, {"key": "dup"}).first() is not None  # still usable
+
+
+def test_answers_read_ahead_are_given_until_a_write(engine: Engine) -> None:
+    """A statement read ahead answers without the database, on its thread, inside the block,
+    with its parameters, until any statement that is not a SELECT runs there."""
+    inbox = Inbox(engine)
+    inbox.claim("k1", "me")
+    real = hotsql.execute(engine, _BY_KEY, {"key": "k1"})
+    made_up = hotsql.Outcome([("k1", utcnow(), 99)], 1)
+    with hotsql.read_ahead(engine, [(_BY_KEY, {"key": "k1"}, made_up)]):
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up  # not used up
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k2"}).first() is None  # other params
+        seen: list[object] = []
+        other = threading.Thread(
+            target=lambda: seen.append(hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first())
+        )
+        other.start()
+        other.join()
+        assert seen == [real.first()]  # another thread reads the database
+        inbox.heartbeat("k1", "me")  # a write on this thread: the answer may be stale
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 1  # type: ignore[index]
+    with hotsql.read_ahead(engine, [(_BY_KEY, {"key": "k1"}, made_up)]):
+        with engine.begin() as connection:  # a write through SQLAlchemy clears it too
+            connection.execute(update(_TABLE).where(_TABLE.c.key == "k1").values(attempts=3))
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 3  # type: ignore[index]
+    # after the block the database answers
+    assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 3  # type: ignore[index]

@@ -47,6 +47,13 @@ class Counts:
     traced: collections.Counter[str] = field(default_factory=collections.Counter)  # SQLite
     lock: threading.Lock = field(default_factory=threading.Lock)
     on: bool = False
+    #: Threads whose statements are not counted (name prefixes), e.g. the delivery worker's.
+    ignore: tuple[str, ...] = ()
+
+    def counting(self) -> bool:
+        return self.on and not (
+            self.ignore and threading.current_thread().name.startswith(self.ignore)
+        )
 
     def reset(self) -> None:
         with self.lock:
@@ -66,13 +73,13 @@ def instrument(engine: Engine, counts: Counts) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _statement(*_args: Any) -> None:
-        if counts.on:
+        if counts.counting():
             with counts.lock:
                 counts.statements += 1
 
     @event.listens_for(engine, "commit")
     def _commit(*_args: Any) -> None:
-        if counts.on:
+        if counts.counting():
             with counts.lock:
                 counts.commits += 1
 
@@ -81,22 +88,24 @@ def instrument(engine: Engine, counts: Counts) -> None:
         if isinstance(dbapi_connection, sqlite3.Connection):
 
             def trace(sql: str) -> None:
-                if counts.on:
+                if counts.counting():
                     with counts.lock:
                         counts.traced[_shape(sql)] += 1
 
             dbapi_connection.set_trace_callback(trace)
 
+    # hotsql takes its thread's driver connection once for every statement it sends (an
+    # answer read ahead is no statement, a fallback is counted by SQLAlchemy's event above)
     runner = hotsql.hot(engine)
-    execute = runner.execute
+    connection = runner._connection
 
-    def counted(statement: Any, params: Any) -> hotsql.Outcome:
-        if counts.on:
+    def counted() -> Any:
+        if counts.counting():
             with counts.lock:
                 counts.hot += 1
-        return execute(statement, params)
+        return connection()
 
-    runner.execute = counted  # type: ignore[method-assign]
+    runner._connection = counted  # type: ignore[method-assign]
     engine.dispose()  # connections made from now on carry the trace
 
 

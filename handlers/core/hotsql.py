@@ -9,6 +9,12 @@ processors) and then run on a driver connection that belongs to the calling thre
 autocommit mode: each statement is its own transaction, exactly as before, with nothing of
 SQLAlchemy left per call.
 
+A caller that read several things in one statement can hand some of them on as the answers
+of the prebuilt statements that would otherwise read them apart (:func:`read_ahead`): within
+its ``with`` block, on its thread, such a statement run with the same parameters gets the
+answer without a trip to the database, until any statement that is not a ``SELECT`` runs on
+that thread (here or through SQLAlchemy): a write may change what was read.
+
 Only what the compiled form fully describes is run this way; anything else (an expanding
 ``IN`` list, a column default computed in Python, an in-memory SQLite database, whose one
 connection cannot be shared out) falls back to an ordinary SQLAlchemy execution, with the
@@ -20,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +74,7 @@ class _Compiled:
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         ]
         self.returns_rows = bool(self.readers)
+        self.is_select = bool(getattr(statement, "is_select", False))
 
     def parameters(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         values: dict[str, Any] = {}
@@ -110,6 +117,7 @@ class HotSQL:
         self._connections: list[Any] = []  # every driver connection handed out, to close
         self._error_hooks: list[Callable[[BaseException], None]] = []
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
+        event.listen(engine, "before_cursor_execute", self._sqlalchemy_statement)
 
     @property
     def engine(self) -> Engine:
@@ -126,6 +134,14 @@ class HotSQL:
         compiled = self._compiled.get(id(statement))
         if compiled is None:
             compiled = self._compiled[id(statement)] = _Compiled(statement, self.engine)
+        ahead: dict[Any, Outcome] | None = self._local.__dict__.get("ahead")
+        if ahead:
+            if not compiled.is_select:
+                ahead.clear()  # a write: what was read ahead may have changed
+            else:
+                found = ahead.get(_answer_key(statement, params))
+                if found is not None:
+                    return found
         if not (self.enabled and compiled.supported):
             return self._through_sqlalchemy(statement, params)
         connection = self._connection()
@@ -144,6 +160,26 @@ class HotSQL:
             raise
         finally:
             cursor.close()
+
+    @contextlib.contextmanager
+    def read_ahead(
+        self, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
+    ) -> Iterator[None]:
+        """Within the block, on this thread: ``statement`` run with ``params`` answers
+        ``outcome`` (for each given), until a statement that is not a SELECT runs."""
+        previous = self._local.__dict__.get("ahead")
+        self._local.ahead = {
+            _answer_key(statement, params): outcome for statement, params, outcome in answers
+        }
+        try:
+            yield
+        finally:
+            self._local.ahead = previous
+
+    def _sqlalchemy_statement(self, _conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        ahead: dict[Any, Outcome] | None = self._local.__dict__.get("ahead")
+        if ahead and sql.lstrip()[:6].upper() != "SELECT":
+            ahead.clear()
 
     def _through_sqlalchemy(self, statement: Any, params: Mapping[str, Any]) -> Outcome:
         with self.engine.connect() as connection:
@@ -198,6 +234,17 @@ def hot(engine: Engine) -> HotSQL:
             if runner is None:
                 runner = _BY_ENGINE[engine] = HotSQL(engine)
     return runner
+
+
+def _answer_key(statement: Any, params: Mapping[str, Any]) -> tuple[int, tuple[Any, ...]]:
+    return id(statement), tuple(sorted(params.items()))
+
+
+def read_ahead(
+    engine: Engine, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
+) -> contextlib.AbstractContextManager[None]:
+    """Answers read already for prebuilt statements of ``engine`` (see the module docstring)."""
+    return hot(engine).read_ahead(answers)
 
 
 def execute(engine: Engine, statement: Any, params: Mapping[str, Any]) -> Outcome:

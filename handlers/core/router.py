@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from handlers.core import hotsql
 from handlers.core.asker import read_asker
 from handlers.core.errors import DomainError
 from handlers.core.messages import IncomingMessage, Reply, Role
@@ -73,21 +74,24 @@ class Router:
         replies: list[Reply] = []
         extra: dict[str, Any] = {}
         try:
-            if message.user_id:  # the member and the conversation values: one statement
+            if message.user_id:  # who sent it: one statement (handlers.core.asker)
                 asker = read_asker(services.engine, message.channel.value, message.user_id)
                 ctx = Context(services, message, asker.member, asker.conversation)
+                read = asker.read
             else:
                 ctx = Context(services=services, message=message, member=None)
-            for route in self.routes:
-                matched = route.match(message, ctx)
-                if matched is None:
-                    continue
-                handler = route.name
-                extra["match"] = matched
-                replies = list(route.handle(message, matched, ctx))
-                break
-            else:
-                outcome = "unhandled"
+                read = []
+            with hotsql.read_ahead(services.engine, read):
+                for route in self.routes:
+                    matched = route.match(message, ctx)
+                    if matched is None:
+                        continue
+                    handler = route.name
+                    extra["match"] = matched
+                    replies = list(route.handle(message, matched, ctx))
+                    break
+                else:
+                    outcome = "unhandled"
         except DomainError as exc:
             outcome = "refused"
             replies = [Reply(exc.message)]
