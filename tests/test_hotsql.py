@@ -149,3 +149,42 @@ def test_answers_read_ahead_are_given_until_a_write(engine: Engine) -> None:
         assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 3  # type: ignore[index]
     # after the block the database answers
     assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 3  # type: ignore[index]
+
+
+def test_a_claim_with_a_read_claims_once_and_reads_what_the_read_reads(engine: Engine) -> None:
+    """On PostgreSQL the claim and the sender's read share one round trip; the rows are the
+    read's own, and a second claim of the key is refused (elsewhere the read is not run)."""
+    from handlers.core import asker
+    from handlers.core.members import Member, MemberRegistry
+    from handlers.core.state import Conversation
+
+    MemberRegistry(engine).upsert(Member(user_id="u1", name="李", role="leader", on_duty=True))
+    Conversation(engine, "app", "u1").set("choices", {"a": 1}, ttl=60)
+    read, params = asker.statement("app", "u1")
+    expected = hotsql.execute(engine, read, params)
+    inbox = Inbox(engine)
+    claimed, answers = inbox.claim_reading("k1", "me", "payload", "", read, params)
+    assert claimed
+    assert inbox.get("k1") is not None and inbox.payload("k1") == "payload"
+    if engine.dialect.name == "postgresql":
+        assert len(answers) == 1
+        statement, given, outcome = answers[0]
+        assert statement is read and given == params and outcome.rows == expected.rows
+        with hotsql.read_ahead(engine, answers):
+            found = asker.read_asker(engine, "app", "u1")
+        assert found.member is not None and found.member.on_duty is True
+        assert found.conversation == {"choices": '{"a": 1}'}
+    else:
+        assert answers == []
+    assert inbox.claim_reading("k1", "other", "", "", read, params) == (False, [])
+
+
+def test_a_write_inside_a_nested_read_ahead_forgets_the_outer_answers(engine: Engine) -> None:
+    inbox = Inbox(engine)
+    inbox.claim("k1", "me")
+    made_up = hotsql.Outcome([("k1", utcnow(), 99)], 1)
+    with hotsql.read_ahead(engine, [(_BY_KEY, {"key": "k1"}, made_up)]):
+        with hotsql.read_ahead(engine, []):
+            assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up  # inherited
+            inbox.heartbeat("k1", "me")
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 1  # type: ignore[index]

@@ -8,22 +8,27 @@ message, each a trip to the database driver (on PostgreSQL a network round trip)
 release of the GIL that another thread may take; read together they are one:
 
     SELECT member.*, familyprofile.user_id, familyprofile.province, familyprofile.city,
-           conversation_state.name, conversation_state.value
+           conversation_state.name, conversation_state.value, conversation_state.expires_at
     FROM (SELECT :user_id AS uid) AS asker
     LEFT OUTER JOIN member ON member.user_id = asker.uid
     LEFT OUTER JOIN familyprofile ON channel = :channel AND user_id = asker.uid
     LEFT OUTER JOIN conversation_state ON channel = :channel AND user_id = asker.uid
-                                          AND expires_at > :now
 
 Every join is a primary-key lookup. The result has one row per live conversation value (one
 row with NULLs when there is none), each carrying the member's and the profile's columns. The
 remembered region is handed on as the answer of ``remembered_region``'s own statement
 (:func:`handlers.core.hotsql.read_ahead`) while the router handles the message.
+
+Expired conversation values (kept until the sweeper purges them) are dropped here rather than
+in SQL, so the statement's parameters are the sender alone: on PostgreSQL the callback runs it
+in the same round trip as the message's claim (:meth:`handlers.core.inbox.Inbox.claim_reading`)
+and hands the rows on to this read, again through ``read_ahead``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast
@@ -47,6 +52,7 @@ _READ: Any = core_select(
     _PROFILE.c.city,
     _STATE.c.name,
     _STATE.c.value,
+    _STATE.c.expires_at,
 ).select_from(
     _ASKER.outerjoin(_MEMBER, _MEMBER.c.user_id == _ASKER.c.uid)
     .outerjoin(
@@ -55,11 +61,7 @@ _READ: Any = core_select(
     )
     .outerjoin(
         _STATE,
-        and_(
-            _STATE.c.channel == bindparam("channel"),
-            _STATE.c.user_id == _ASKER.c.uid,
-            _STATE.c.expires_at > bindparam("now"),
-        ),
+        and_(_STATE.c.channel == bindparam("channel"), _STATE.c.user_id == _ASKER.c.uid),
     )
 )
 _WIDTH = len(MEMBER_FIELDS)
@@ -77,11 +79,15 @@ class Asker:
     read: list[tuple[Any, dict[str, Any], hotsql.Outcome]]
 
 
+def statement(channel: str, user_id: str) -> tuple[Any, dict[str, str]]:
+    """The sender's statement and its parameters (to run it together with another)."""
+    return _READ, {"user_id": user_id, "channel": channel}
+
+
 def read_asker(engine: Engine, channel: str, user_id: str) -> Asker:
     """The member and the live conversation values of ``user_id`` on ``channel``."""
-    rows = hotsql.execute(
-        engine, _READ, {"user_id": user_id, "channel": channel, "now": utcnow()}
-    ).rows
+    rows = hotsql.execute(engine, *statement(channel, user_id)).rows
+    now = utcnow()
     first = rows[0]  # the derived table makes at least one row
     member = (
         None
@@ -89,7 +95,11 @@ def read_asker(engine: Engine, channel: str, user_id: str) -> Asker:
         else Member(**dict(zip(MEMBER_FIELDS, first[:_WIDTH], strict=True)))
     )
     profile = [] if first[_WIDTH] is None else [(first[_WIDTH + 1], first[_WIDTH + 2])]
-    values = {row[_WIDTH + 3]: row[_WIDTH + 4] for row in rows if row[_WIDTH + 3] is not None}
+    values = {
+        row[_WIDTH + 3]: row[_WIDTH + 4]
+        for row in rows
+        if row[_WIDTH + 3] is not None and _aware(row[_WIDTH + 5]) > now
+    }
     read = [
         (
             REMEMBERED_REGION,
@@ -98,3 +108,7 @@ def read_asker(engine: Engine, channel: str, user_id: str) -> Asker:
         )
     ]
     return Asker(member, values, read)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -137,7 +137,7 @@ class HotSQL:
         ahead: dict[Any, Outcome] | None = self._local.__dict__.get("ahead")
         if ahead:
             if not compiled.is_select:
-                ahead.clear()  # a write: what was read ahead may have changed
+                self._forget_ahead()  # a write: what was read ahead may have changed
             else:
                 found = ahead.get(_answer_key(statement, params))
                 if found is not None:
@@ -166,20 +166,30 @@ class HotSQL:
         self, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
     ) -> Iterator[None]:
         """Within the block, on this thread: ``statement`` run with ``params`` answers
-        ``outcome`` (for each given), until a statement that is not a SELECT runs."""
-        previous = self._local.__dict__.get("ahead")
-        self._local.ahead = {
-            _answer_key(statement, params): outcome for statement, params, outcome in answers
-        }
+        ``outcome`` (for each given, and what an enclosing block gives), until a statement
+        that is not a SELECT runs (which forgets the enclosing blocks' answers too)."""
+        local = self._local.__dict__
+        previous: dict[Any, Outcome] | None = local.get("ahead")
+        stack: list[dict[Any, Outcome]] = local.setdefault("ahead_stack", [])
+        current = dict(previous or {})
+        current.update(
+            {_answer_key(statement, params): outcome for statement, params, outcome in answers}
+        )
+        stack.append(current)
+        local["ahead"] = current
         try:
             yield
         finally:
-            self._local.ahead = previous
+            stack.pop()
+            local["ahead"] = previous
+
+    def _forget_ahead(self) -> None:
+        for answers in self._local.__dict__.get("ahead_stack", ()):
+            answers.clear()
 
     def _sqlalchemy_statement(self, _conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        ahead: dict[Any, Outcome] | None = self._local.__dict__.get("ahead")
-        if ahead and sql.lstrip()[:6].upper() != "SELECT":
-            ahead.clear()
+        if self._local.__dict__.get("ahead") and sql.lstrip()[:6].upper() != "SELECT":
+            self._forget_ahead()
 
     def _through_sqlalchemy(self, statement: Any, params: Mapping[str, Any]) -> Outcome:
         with self.engine.connect() as connection:
