@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,27 +161,12 @@ class HotSQL:
         finally:
             cursor.close()
 
-    @contextlib.contextmanager
-    def read_ahead(
-        self, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
-    ) -> Iterator[None]:
-        """Within the block, on this thread: ``statement`` run with ``params`` answers
-        ``outcome`` (for each given, and what an enclosing block gives), until a statement
-        that is not a SELECT runs (which forgets the enclosing blocks' answers too)."""
-        local = self._local.__dict__
-        previous: dict[Any, Outcome] | None = local.get("ahead")
-        stack: list[dict[Any, Outcome]] = local.setdefault("ahead_stack", [])
-        current = dict(previous or {})
-        current.update(
-            {_answer_key(statement, params): outcome for statement, params, outcome in answers}
-        )
-        stack.append(current)
-        local["ahead"] = current
-        try:
-            yield
-        finally:
-            stack.pop()
-            local["ahead"] = previous
+    def read_ahead(self, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]) -> _ReadAhead:
+        """Within the ``with`` block, on this thread: ``statement`` run with ``params``
+        answers ``outcome`` (for each given, and what an enclosing block gives), until a
+        statement that is not a SELECT runs (which forgets the enclosing blocks' answers
+        too)."""
+        return _ReadAhead(self._local.__dict__, answers)
 
     def _forget_ahead(self) -> None:
         for answers in self._local.__dict__.get("ahead_stack", ()):
@@ -231,6 +216,33 @@ class HotSQL:
                 connection.close()
 
 
+class _ReadAhead:
+    """The ``with`` block of :meth:`HotSQL.read_ahead` (a plain class: entered for every
+    message, where a generator-based context manager costs several calls more)."""
+
+    __slots__ = ("_local", "_answers", "_previous")
+
+    def __init__(
+        self, local: dict[str, Any], answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
+    ) -> None:
+        self._local = local
+        self._answers = answers
+        self._previous: dict[Any, Outcome] | None = None
+
+    def __enter__(self) -> None:
+        local = self._local
+        self._previous = previous = local.get("ahead")
+        current = dict(previous) if previous else {}
+        for statement, params, outcome in self._answers:
+            current[_answer_key(statement, params)] = outcome
+        local.setdefault("ahead_stack", []).append(current)
+        local["ahead"] = current
+
+    def __exit__(self, *_exc: object) -> None:
+        self._local["ahead_stack"].pop()
+        self._local["ahead"] = self._previous
+
+
 _BY_ENGINE: weakref.WeakKeyDictionary[Engine, HotSQL] = weakref.WeakKeyDictionary()
 _REGISTRY_LOCK = threading.Lock()
 
@@ -252,7 +264,7 @@ def _answer_key(statement: Any, params: Mapping[str, Any]) -> tuple[int, tuple[A
 
 def read_ahead(
     engine: Engine, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
-) -> contextlib.AbstractContextManager[None]:
+) -> _ReadAhead:
     """Answers read already for prebuilt statements of ``engine`` (see the module docstring)."""
     return hot(engine).read_ahead(answers)
 

@@ -107,7 +107,8 @@ class RegionPath:
     village: str = ""
 
     def parts(self) -> tuple[str, ...]:
-        return tuple(getattr(self, level) for level in REGION_LEVELS)
+        """The levels in REGION_LEVELS order (spelled out: read for every message)."""
+        return (self.province, self.city, self.county, self.township, self.village)
 
     def display(self) -> str:
         return "/".join(p for p in self.parts() if p) or "未登记地区"
@@ -121,7 +122,7 @@ class RegionPath:
 
     @property
     def is_empty(self) -> bool:
-        return not any(self.parts())
+        return not (self.province or self.city or self.county or self.township or self.village)
 
 
 _GET_MEMBER: Any = None  # built after Member below
