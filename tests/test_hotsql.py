@@ -188,3 +188,28 @@ def test_a_write_inside_a_nested_read_ahead_forgets_the_outer_answers(engine: En
             assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up  # inherited
             inbox.heartbeat("k1", "me")
         assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 1  # type: ignore[index]
+
+
+def test_writes_from_many_threads_each_happen_once(engine: Engine) -> None:
+    """On SQLite the hot path's writes queue on one in-process lock (instead of SQLite's
+    sleeping busy handler); every claim still lands exactly once, reads run beside them."""
+    inbox = Inbox(engine)
+    won: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        try:
+            for index in range(40):
+                if inbox.claim(f"k{index}", name, "payload"):
+                    won.append(f"k{index}")
+                inbox.get(f"k{index}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(f"t{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(won) == sorted(f"k{index}" for index in range(40))  # each key claimed once

@@ -116,6 +116,12 @@ class HotSQL:
         self._lock = threading.Lock()
         self._connections: list[Any] = []  # every driver connection handed out, to close
         self._error_hooks: list[Callable[[BaseException], None]] = []
+        # SQLite lets one writer at a time into the database, and a writer that finds it
+        # taken sleeps in SQLite's busy handler: 1 ms, then 2, 5, 10 ms … before it tries
+        # again, however soon the lock was free. The callback threads' one-row writes take
+        # tens of microseconds, so they queue here instead (a waiter wakes as soon as the
+        # lock is released); writers in other processes still meet the busy handler.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
         event.listen(engine, "before_cursor_execute", self._sqlalchemy_statement)
 
@@ -147,9 +153,14 @@ class HotSQL:
         connection = self._connection()
         cursor = connection.cursor()
         try:
-            cursor.execute(compiled.sql, compiled.parameters(params))
-            rows = compiled.read(cursor.fetchall()) if compiled.returns_rows else []
-            return Outcome(rows, cursor.rowcount)
+            if self._write_lock is not None and not compiled.is_select:
+                with self._write_lock:  # see __init__
+                    cursor.execute(compiled.sql, compiled.parameters(params))
+                    raw = cursor.fetchall() if compiled.returns_rows else []
+            else:
+                cursor.execute(compiled.sql, compiled.parameters(params))
+                raw = cursor.fetchall() if compiled.returns_rows else []
+            return Outcome(compiled.read(raw) if raw else [], cursor.rowcount)
         except Exception as exc:
             for hook in self._error_hooks:
                 hook(exc)
