@@ -4,7 +4,8 @@ Starts the same private servers the tests use (``tests/servers.py``: a throw-awa
 cluster from the system's binaries and a redis-server on a loopback port), points
 ``REDIS_URL`` and ``DATABASE_URL`` at them and runs ``xiehui bench callback``, which then
 measures the embedded defaults with 1 worker and PostgreSQL + Redis with 1 and 2 workers in
-one run. The cluster runs with ``fsync=off`` like the tests' (say so next to any figure). The
+one run (``python -m bench.with_servers cost``: ``xiehui bench cost`` on them, the statements,
+Redis commands and CPU per callback). The cluster runs with ``fsync=off`` like the tests' (say so next to any figure). The
 empty database is brought to the current schema with ``xiehui db upgrade`` first, as an
 operator would before starting workers.
 
@@ -22,7 +23,10 @@ from tests.servers import postgres_server, redis_server
 
 
 def main() -> int:
-    command = [sys.executable, "-m", "bot.cli", "bench", "callback", *sys.argv[1:]]
+    # ``python -m bench.with_servers cost`` runs ``xiehui bench cost`` on them instead
+    arguments = sys.argv[1:]
+    which = arguments.pop(0) if arguments[:1] == ["cost"] else "callback"
+    command = [sys.executable, "-m", "bot.cli", "bench", which, *arguments]
     if os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL"):
         return subprocess.call(command)
     with contextlib.ExitStack() as stack:

@@ -33,7 +33,7 @@ class FamilyProfile(SQLModel, table=True):
 
 
 _PROFILE: Any = FamilyProfile.__table__  # type: ignore[attr-defined]
-_REMEMBERED: Any = core_select(_PROFILE.c.province, _PROFILE.c.city).where(
+REMEMBERED_REGION: Any = core_select(_PROFILE.c.province, _PROFILE.c.city).where(
     _PROFILE.c.channel == bindparam("channel"), _PROFILE.c.user_id == bindparam("user_id")
 )
 
@@ -41,7 +41,9 @@ _REMEMBERED: Any = core_select(_PROFILE.c.province, _PROFILE.c.city).where(
 def remembered_region(engine: Engine, channel: str, user_id: str) -> Region:
     """The region remembered for this asker, or an empty Region."""
     # Read for every family question: one prebuilt statement, no ORM session.
-    row = hotsql.execute(engine, _REMEMBERED, {"channel": channel, "user_id": user_id}).first()
+    row = hotsql.execute(
+        engine, REMEMBERED_REGION, {"channel": channel, "user_id": user_id}
+    ).first()
     return Region(row[0], row[1]) if row else Region()
 
 

@@ -509,14 +509,15 @@ def test_a_retry_while_the_first_claim_is_being_stored_gets_the_same_answer(
     waits for it instead of reading "no claim" and answering an empty 200."""
     callback = app_client.app.state.callback  # type: ignore[attr-defined]
     claiming, release = threading.Event(), threading.Event()
-    original = callback.inbox.claim
+    # a text message is claimed together with its sender's read (Inbox.claim_reading)
+    original = callback.inbox.claim_reading
 
     def slow_claim(*args, **kwargs):  # type: ignore[no-untyped-def]
         claiming.set()
         release.wait(30)
         return original(*args, **kwargs)
 
-    callback.inbox.claim = slow_claim
+    callback.inbox.claim_reading = slow_claim
     entered: list[int] = []
     handle = callback._handle_post
 

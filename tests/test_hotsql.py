@@ -121,3 +121,95 @@ def test_errors_reach_the_hooks(engine: Engine) -> None:
         hotsql.execute(engine, plain_insert, row)
     assert len(seen) == 1
     assert hotsql.execute(engine, _BY_KEY, {"key": "dup"}).first() is not None  # still usable
+
+
+def test_answers_read_ahead_are_given_until_a_write(engine: Engine) -> None:
+    """A statement read ahead answers without the database, on its thread, inside the block,
+    with its parameters, until any statement that is not a SELECT runs there."""
+    inbox = Inbox(engine)
+    inbox.claim("k1", "me")
+    real = hotsql.execute(engine, _BY_KEY, {"key": "k1"})
+    made_up = hotsql.Outcome([("k1", utcnow(), 99)], 1)
+    with hotsql.read_ahead(engine, [(_BY_KEY, {"key": "k1"}, made_up)]):
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up  # not used up
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k2"}).first() is None  # other params
+        seen: list[object] = []
+        other = threading.Thread(
+            target=lambda: seen.append(hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first())
+        )
+        other.start()
+        other.join()
+        assert seen == [real.first()]  # another thread reads the database
+        inbox.heartbeat("k1", "me")  # a write on this thread: the answer may be stale
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 1  # type: ignore[index]
+    with hotsql.read_ahead(engine, [(_BY_KEY, {"key": "k1"}, made_up)]):
+        with engine.begin() as connection:  # a write through SQLAlchemy clears it too
+            connection.execute(update(_TABLE).where(_TABLE.c.key == "k1").values(attempts=3))
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 3  # type: ignore[index]
+    # after the block the database answers
+    assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 3  # type: ignore[index]
+
+
+def test_a_claim_with_a_read_claims_once_and_reads_what_the_read_reads(engine: Engine) -> None:
+    """On PostgreSQL the claim and the sender's read share one round trip; the rows are the
+    read's own, and a second claim of the key is refused (elsewhere the read is not run)."""
+    from handlers.core import asker
+    from handlers.core.members import Member, MemberRegistry
+    from handlers.core.state import Conversation
+
+    MemberRegistry(engine).upsert(Member(user_id="u1", name="李", role="leader", on_duty=True))
+    Conversation(engine, "app", "u1").set("choices", {"a": 1}, ttl=60)
+    read, params = asker.statement("app", "u1")
+    expected = hotsql.execute(engine, read, params)
+    inbox = Inbox(engine)
+    claimed, answers = inbox.claim_reading("k1", "me", "payload", "", read, params)
+    assert claimed
+    assert inbox.get("k1") is not None and inbox.payload("k1") == "payload"
+    if engine.dialect.name == "postgresql":
+        assert len(answers) == 1
+        statement, given, outcome = answers[0]
+        assert statement is read and given == params and outcome.rows == expected.rows
+        with hotsql.read_ahead(engine, answers):
+            found = asker.read_asker(engine, "app", "u1")
+        assert found.member is not None and found.member.on_duty is True
+        assert found.conversation == {"choices": '{"a": 1}'}
+    else:
+        assert answers == []
+    assert inbox.claim_reading("k1", "other", "", "", read, params) == (False, [])
+
+
+def test_a_write_inside_a_nested_read_ahead_forgets_the_outer_answers(engine: Engine) -> None:
+    inbox = Inbox(engine)
+    inbox.claim("k1", "me")
+    made_up = hotsql.Outcome([("k1", utcnow(), 99)], 1)
+    with hotsql.read_ahead(engine, [(_BY_KEY, {"key": "k1"}, made_up)]):
+        with hotsql.read_ahead(engine, []):
+            assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}) is made_up  # inherited
+            inbox.heartbeat("k1", "me")
+        assert hotsql.execute(engine, _BY_KEY, {"key": "k1"}).first()[2] == 1  # type: ignore[index]
+
+
+def test_writes_from_many_threads_each_happen_once(engine: Engine) -> None:
+    """On SQLite the hot path's writes queue on one in-process lock (instead of SQLite's
+    sleeping busy handler); every claim still lands exactly once, reads run beside them."""
+    inbox = Inbox(engine)
+    won: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        try:
+            for index in range(40):
+                if inbox.claim(f"k{index}", name, "payload"):
+                    won.append(f"k{index}")
+                inbox.get(f"k{index}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(f"t{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(won) == sorted(f"k{index}" for index in range(40))  # each key claimed once

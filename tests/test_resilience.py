@@ -413,6 +413,11 @@ def test_a_knowledge_file_that_fails_to_parse_keeps_its_last_good_version(
         before = len(store.current().entries)
         victim = sorted(p for p in folder.glob("*.yaml") if p.name != "pending.yaml")[0]
         victim.write_text(victim.read_text(encoding="utf-8") + "\n  - id: [broken\n", "utf-8")
+        # the service looks at the folder at most once a second (bot/web/kb_plugin.py)
+        deadline = time.monotonic() + 10
+        while not store.load_errors and time.monotonic() < deadline:
+            assert len(store.current().entries) == before
+            time.sleep(0.05)
         assert len(store.current().entries) == before
         assert store.load_errors and victim.name in store.load_errors[0]
         health = client.get("/healthz").json()

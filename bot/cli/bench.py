@@ -24,6 +24,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     callback.add_argument("--rate-seconds", type=float, default=15.0, help="固定速率测试的秒数")
     callback.add_argument("--warmup", type=int, default=1000, help="正式测量前的预热回调数")
     callback.set_defaults(func=_callback)
+    cost = bsub.add_parser(
+        "cost",
+        help="每条企业微信回调在本进程里执行的数据库语句、Redis 命令和 CPU 时间（与机器负载无关的计数）",
+    )
+    cost.add_argument("--requests", type=int, default=4000, help="wrk 发送的不同回调数")
+    cost.add_argument("--connections", type=int, default=16, help="wrk 的连接数")
+    cost.add_argument(
+        "--warmup", type=int, default=2000, help="正式计数前的预热回调数（默认覆盖每个问题一次）"
+    )
+    cost.set_defaults(func=_cost)
 
 
 def _callback(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,4 +48,17 @@ def _callback(args: argparse.Namespace, settings: Settings) -> int:
             rate_seconds=args.rate_seconds,
             warmup=args.warmup,
         )
+    )
+
+
+def _cost(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.web.callbench import missing_tools
+    from bot.web.costbench import run
+
+    if any(tool.startswith("wrk") for tool in missing_tools()):
+        print("cannot measure the callback cost; missing: wrk (Debian: apt-get install wrk)")
+        return 2
+    # a fresh data folder, or the servers DATABASE_URL and REDIS_URL name (both set)
+    return run(
+        args.requests, args.connections, args.warmup, settings.database_url, settings.redis_url
     )

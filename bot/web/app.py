@@ -39,6 +39,7 @@ from bot.wecom.crypto import (
     parse_callback,
     render_text_reply,
 )
+from handlers.core import asker, hotsql
 from handlers.core.db import utcnow
 from handlers.core.inbox import OUTBOX, PASSIVE, UNDECIDED, ClaimView, Inbox
 from handlers.core.messages import Kind, Reply, Target, utf8_len
@@ -541,11 +542,27 @@ class CallbackService:
         deadline: float,
         claim: str | None,
     ) -> str | None:
+        read_ahead: list[Any] = []
         if claim is not None:
-            job.claimed = self.inbox.claim(key, self.owner, claim, UNDECIDED)
+            message = parsed.message
+            if message.user_id and not message.event:
+                # the sender's statement, which the router runs first, goes with the claim
+                # (one round trip on PostgreSQL; see Inbox.claim_reading)
+                job.claimed, read_ahead = self.inbox.claim_reading(
+                    key,
+                    self.owner,
+                    claim,
+                    UNDECIDED,
+                    *asker.statement(message.channel.value, message.user_id),
+                )
+            else:
+                job.claimed = self.inbox.claim(key, self.owner, claim, UNDECIDED)
             if not job.claimed:
                 return None
-        return self._work(parsed, key, nonce, timestamp, deadline)
+        if not read_ahead:
+            return self._work(parsed, key, nonce, timestamp, deadline)
+        with hotsql.read_ahead(self.runtime.services.engine, read_ahead):
+            return self._work(parsed, key, nonce, timestamp, deadline)
 
     def _work(
         self, parsed: ParsedCallback, key: str, nonce: str, timestamp: str, deadline: float

@@ -9,6 +9,12 @@ processors) and then run on a driver connection that belongs to the calling thre
 autocommit mode: each statement is its own transaction, exactly as before, with nothing of
 SQLAlchemy left per call.
 
+A caller that read several things in one statement can hand some of them on as the answers
+of the prebuilt statements that would otherwise read them apart (:func:`read_ahead`): within
+its ``with`` block, on its thread, such a statement run with the same parameters gets the
+answer without a trip to the database, until any statement that is not a ``SELECT`` runs on
+that thread (here or through SQLAlchemy): a write may change what was read.
+
 Only what the compiled form fully describes is run this way; anything else (an expanding
 ``IN`` list, a column default computed in Python, an in-memory SQLite database, whose one
 connection cannot be shared out) falls back to an ordinary SQLAlchemy execution, with the
@@ -20,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +74,7 @@ class _Compiled:
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         ]
         self.returns_rows = bool(self.readers)
+        self.is_select = bool(getattr(statement, "is_select", False))
 
     def parameters(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         values: dict[str, Any] = {}
@@ -109,7 +116,14 @@ class HotSQL:
         self._lock = threading.Lock()
         self._connections: list[Any] = []  # every driver connection handed out, to close
         self._error_hooks: list[Callable[[BaseException], None]] = []
+        # SQLite lets one writer at a time into the database, and a writer that finds it
+        # taken sleeps in SQLite's busy handler: 1 ms, then 2, 5, 10 ms … before it tries
+        # again, however soon the lock was free. The callback threads' one-row writes take
+        # tens of microseconds, so they queue here instead (a waiter wakes as soon as the
+        # lock is released); writers in other processes still meet the busy handler.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
+        event.listen(engine, "before_cursor_execute", self._sqlalchemy_statement)
 
     @property
     def engine(self) -> Engine:
@@ -126,14 +140,27 @@ class HotSQL:
         compiled = self._compiled.get(id(statement))
         if compiled is None:
             compiled = self._compiled[id(statement)] = _Compiled(statement, self.engine)
+        ahead: dict[Any, Outcome] | None = self._local.__dict__.get("ahead")
+        if ahead:
+            if not compiled.is_select:
+                self._forget_ahead()  # a write: what was read ahead may have changed
+            else:
+                found = ahead.get(_answer_key(statement, params))
+                if found is not None:
+                    return found
         if not (self.enabled and compiled.supported):
             return self._through_sqlalchemy(statement, params)
         connection = self._connection()
         cursor = connection.cursor()
         try:
-            cursor.execute(compiled.sql, compiled.parameters(params))
-            rows = compiled.read(cursor.fetchall()) if compiled.returns_rows else []
-            return Outcome(rows, cursor.rowcount)
+            if self._write_lock is not None and not compiled.is_select:
+                with self._write_lock:  # see __init__
+                    cursor.execute(compiled.sql, compiled.parameters(params))
+                    raw = cursor.fetchall() if compiled.returns_rows else []
+            else:
+                cursor.execute(compiled.sql, compiled.parameters(params))
+                raw = cursor.fetchall() if compiled.returns_rows else []
+            return Outcome(compiled.read(raw) if raw else [], cursor.rowcount)
         except Exception as exc:
             for hook in self._error_hooks:
                 hook(exc)
@@ -144,6 +171,21 @@ class HotSQL:
             raise
         finally:
             cursor.close()
+
+    def read_ahead(self, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]) -> _ReadAhead:
+        """Within the ``with`` block, on this thread: ``statement`` run with ``params``
+        answers ``outcome`` (for each given, and what an enclosing block gives), until a
+        statement that is not a SELECT runs (which forgets the enclosing blocks' answers
+        too)."""
+        return _ReadAhead(self._local.__dict__, answers)
+
+    def _forget_ahead(self) -> None:
+        for answers in self._local.__dict__.get("ahead_stack", ()):
+            answers.clear()
+
+    def _sqlalchemy_statement(self, _conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if self._local.__dict__.get("ahead") and sql.lstrip()[:6].upper() != "SELECT":
+            self._forget_ahead()
 
     def _through_sqlalchemy(self, statement: Any, params: Mapping[str, Any]) -> Outcome:
         with self.engine.connect() as connection:
@@ -185,6 +227,33 @@ class HotSQL:
                 connection.close()
 
 
+class _ReadAhead:
+    """The ``with`` block of :meth:`HotSQL.read_ahead` (a plain class: entered for every
+    message, where a generator-based context manager costs several calls more)."""
+
+    __slots__ = ("_local", "_answers", "_previous")
+
+    def __init__(
+        self, local: dict[str, Any], answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
+    ) -> None:
+        self._local = local
+        self._answers = answers
+        self._previous: dict[Any, Outcome] | None = None
+
+    def __enter__(self) -> None:
+        local = self._local
+        self._previous = previous = local.get("ahead")
+        current = dict(previous) if previous else {}
+        for statement, params, outcome in self._answers:
+            current[_answer_key(statement, params)] = outcome
+        local.setdefault("ahead_stack", []).append(current)
+        local["ahead"] = current
+
+    def __exit__(self, *_exc: object) -> None:
+        self._local["ahead_stack"].pop()
+        self._local["ahead"] = self._previous
+
+
 _BY_ENGINE: weakref.WeakKeyDictionary[Engine, HotSQL] = weakref.WeakKeyDictionary()
 _REGISTRY_LOCK = threading.Lock()
 
@@ -198,6 +267,17 @@ def hot(engine: Engine) -> HotSQL:
             if runner is None:
                 runner = _BY_ENGINE[engine] = HotSQL(engine)
     return runner
+
+
+def _answer_key(statement: Any, params: Mapping[str, Any]) -> tuple[int, tuple[Any, ...]]:
+    return id(statement), tuple(sorted(params.items()))
+
+
+def read_ahead(
+    engine: Engine, answers: Iterable[tuple[Any, Mapping[str, Any], Outcome]]
+) -> _ReadAhead:
+    """Answers read already for prebuilt statements of ``engine`` (see the module docstring)."""
+    return hot(engine).read_ahead(answers)
 
 
 def execute(engine: Engine, statement: Any, params: Mapping[str, Any]) -> Outcome:

@@ -19,6 +19,7 @@ deleted after the retention time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -81,6 +82,7 @@ class Inbox:
         # for every callback. They run on a plain connection; no ORM session is needed.
         self._updates: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Any] = {}
         self._get: Any = core_select(*_VIEW_COLUMNS).where(col(InboxClaim.key) == bindparam("key"))
+        self._claim_reads: dict[int, Any] = {}
 
     def claim(self, key: str, owner: str, payload: str = "", route: str = UNDECIDED) -> bool:
         """Claim ``key`` for ``owner``; False when it was claimed before (by anyone).
@@ -107,6 +109,48 @@ class Inbox:
         except self.engine.dialect.loaded_dbapi.IntegrityError:  # the same, from the driver
             return False
         return inserted is not None
+
+    def claim_reading(
+        self,
+        key: str,
+        owner: str,
+        payload: str,
+        route: str,
+        statement: Any,
+        params: Mapping[str, Any],
+    ) -> tuple[bool, list[tuple[Any, Mapping[str, Any], hotsql.Outcome]]]:
+        """:meth:`claim`, and also run the prebuilt SELECT ``statement`` with ``params``.
+
+        On PostgreSQL both go in one round trip (the claim is a data-modifying ``WITH``, the
+        read the statement's own, so nothing changes about either); elsewhere the claim is
+        one statement and the read is left to its caller. Returns whether the message was
+        claimed and, when the read ran and the message was claimed, its answer in the form
+        :func:`handlers.core.hotsql.read_ahead` takes.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return self.claim(key, owner, payload, route), []
+        combined = self._claim_reads.get(id(statement))
+        if combined is None:
+            combined = self._claim_reads[id(statement)] = _claim_reading(statement)
+        values: dict[str, Any] = {f"c_{name}": value for name, value in params.items()}
+        values.update(
+            {
+                "n_key": key,
+                "n_status": PROCESSING,
+                "n_route": route,
+                "n_owner": owner,
+                "n_heartbeat_at": utcnow(),
+                "n_attempts": 1,
+                "n_payload": payload,
+                "n_reply": "",
+                "n_created_at": utcnow(),
+            }
+        )
+        rows = hotsql.execute(self.engine, combined, values).rows
+        if not rows or rows[0][0] is None:  # the key existed: claimed before
+            return False, []
+        read = [row[1:] for row in rows]
+        return True, [(statement, dict(params), hotsql.Outcome(read, len(read)))]
 
     def get(self, key: str) -> ClaimView | None:
         row = hotsql.execute(self.engine, self._get, {"key": key}).first()
@@ -270,6 +314,49 @@ def _insert_ignore(engine: Engine):  # type: ignore[no-untyped-def]
 
         return pg_insert(InboxClaim).on_conflict_do_nothing(index_elements=["key"])
     return insert(InboxClaim)
+
+
+def _claim_reading(statement: Any) -> Any:
+    """PostgreSQL: ``WITH claimed AS (INSERT ... ON CONFLICT DO NOTHING RETURNING key)
+    SELECT (SELECT key FROM claimed), read.* FROM (<statement>) AS read``. The insert runs
+    exactly once whether or not its rows are read; the read's parameters are renamed
+    ``c_<name>`` and the claim's ``n_<column>``, so neither shadows the other."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    table: Any = InboxClaim.__table__  # type: ignore[attr-defined]
+    claimed = (
+        pg_insert(table)
+        .values({c.name: bindparam(f"n_{c.name}", type_=c.type) for c in table.columns})
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
+        .cte("claimed")
+    )
+    renamed = {
+        bind.key: bindparam(f"c_{bind.key}", type_=bind.type) for bind in _bindparams(statement)
+    }
+    read = _rebind(statement, renamed).subquery("hot_read")
+    return core_select(core_select(claimed.c.key).scalar_subquery().label("claimed_key"), *read.c)
+
+
+def _bindparams(statement: Any) -> list[Any]:
+    from sqlalchemy.sql import visitors
+
+    found: list[Any] = []
+    visitors.traverse(statement, {}, {"bindparam": found.append})
+    return found
+
+
+def _rebind(statement: Any, renamed: dict[str, Any]) -> Any:
+    from sqlalchemy.sql import visitors
+
+    def replace(element: Any, **_kw: Any) -> Any:
+        if getattr(element, "__visit_name__", "") == "bindparam" and element.key in renamed:
+            return renamed[element.key]
+        return None
+
+    opts: dict[str, Any] = {}
+    result: Any = visitors.replacement_traverse(statement, opts, replace)
+    return result
 
 
 def _aware(value: datetime) -> datetime:

@@ -107,7 +107,8 @@ class RegionPath:
     village: str = ""
 
     def parts(self) -> tuple[str, ...]:
-        return tuple(getattr(self, level) for level in REGION_LEVELS)
+        """The levels in REGION_LEVELS order (spelled out: read for every message)."""
+        return (self.province, self.city, self.county, self.township, self.village)
 
     def display(self) -> str:
         return "/".join(p for p in self.parts() if p) or "未登记地区"
@@ -121,7 +122,7 @@ class RegionPath:
 
     @property
     def is_empty(self) -> bool:
-        return not any(self.parts())
+        return not (self.province or self.city or self.county or self.township or self.village)
 
 
 _GET_MEMBER: Any = None  # built after Member below
@@ -137,7 +138,7 @@ class MemberRegistry:
         # Read for every message: a statement built once, run on the hot path, not an ORM
         # session (which costs several times the query itself).
         row = hotsql.execute(self.engine, _GET_MEMBER, {"user_id": user_id}).first()
-        return None if row is None else Member(**dict(zip(_MEMBER_FIELDS, row, strict=True)))
+        return None if row is None else Member(**dict(zip(MEMBER_FIELDS, row, strict=True)))
 
     def upsert(self, member: Member) -> bool:
         """Insert or update; returns True when the member is new."""
@@ -250,4 +251,4 @@ def filter_by_region(items: Sequence[MemberGroup], region: RegionPath) -> list[M
 _GET_MEMBER = core_select(*Member.__table__.c).where(  # type: ignore[attr-defined]
     Member.__table__.c.user_id == bindparam("user_id")  # type: ignore[attr-defined]
 )
-_MEMBER_FIELDS = tuple(column.key for column in _GET_MEMBER.selected_columns)
+MEMBER_FIELDS = tuple(column.key for column in _GET_MEMBER.selected_columns)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from handlers.core import hotsql
+from handlers.core.asker import read_asker
 from handlers.core.errors import DomainError
 from handlers.core.messages import IncomingMessage, Reply, Role
 from handlers.core.services import Context, Services
@@ -72,18 +74,24 @@ class Router:
         replies: list[Reply] = []
         extra: dict[str, Any] = {}
         try:
-            member = services.members.get(message.user_id) if message.user_id else None
-            ctx = Context(services=services, message=message, member=member)
-            for route in self.routes:
-                matched = route.match(message, ctx)
-                if matched is None:
-                    continue
-                handler = route.name
-                extra["match"] = matched
-                replies = list(route.handle(message, matched, ctx))
-                break
+            if message.user_id:  # who sent it: one statement (handlers.core.asker)
+                asker = read_asker(services.engine, message.channel.value, message.user_id)
+                ctx = Context(services, message, asker.member, asker.conversation)
+                read = asker.read
             else:
-                outcome = "unhandled"
+                ctx = Context(services=services, message=message, member=None)
+                read = []
+            with hotsql.read_ahead(services.engine, read):
+                for route in self.routes:
+                    matched = route.match(message, ctx)
+                    if matched is None:
+                        continue
+                    handler = route.name
+                    extra["match"] = matched
+                    replies = list(route.handle(message, matched, ctx))
+                    break
+                else:
+                    outcome = "unhandled"
         except DomainError as exc:
             outcome = "refused"
             replies = [Reply(exc.message)]

@@ -71,6 +71,9 @@ class Context:
     services: Services
     message: IncomingMessage
     member: Member | None
+    #: The sender's live conversation values when they were read with the member (the
+    #: router does, handlers.core.asker); None: read at the first ``conversation.get``.
+    conversation_values: dict[str, str] | None = None
 
     @property
     def role(self) -> Role:
@@ -106,6 +109,7 @@ class Context:
             self.message.channel.value,
             self.message.user_id,
             snapshot=True,
+            preloaded=self.conversation_values,
         )
 
     def require(self, allowed: bool, why: str) -> None:

@@ -55,7 +55,13 @@ class Conversation:
     """
 
     def __init__(
-        self, engine: Engine, channel: str, user_id: str, *, snapshot: bool = False
+        self,
+        engine: Engine,
+        channel: str,
+        user_id: str,
+        *,
+        snapshot: bool = False,
+        preloaded: dict[str, str] | None = None,
     ) -> None:
         self._engine = engine
         self._channel = channel
@@ -63,9 +69,10 @@ class Conversation:
         # With ``snapshot`` (one message's context), the first ``get`` reads all of the
         # user's live values in one statement and later reads use it; writes go to the
         # database as always and keep the snapshot current. Clearing a value the snapshot
-        # does not hold is then free (most messages clear what was never set).
-        self._snapshot: dict[str, str] | None = None
-        self._use_snapshot = snapshot
+        # does not hold is then free (most messages clear what was never set). ``preloaded``
+        # is that snapshot read already (with the sender's member row, handlers.core.asker).
+        self._snapshot: dict[str, str] | None = dict(preloaded) if preloaded is not None else None
+        self._use_snapshot = snapshot or preloaded is not None
 
     def _where(self, name: str) -> tuple[Any, ...]:
         return (
