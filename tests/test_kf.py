@@ -566,7 +566,9 @@ def test_human_request_transfers_to_the_on_duty_servicer_then_bot_is_silent(
     assert note["touser"] == "coord1" and "转人工" in note["text"]["content"]
     assert kf.on_event and kf.on_event[-1]["code"] == "code-1"
     assert "转给协会工作人员" in kf.on_event[-1]["text"]["content"]
-    # while the person serves, the bot says nothing
+    # while the person serves, the bot says nothing (the first answer, asking for the
+    # question, goes out through the outbox: wait for it rather than race its delivery)
+    assert wait_for(lambda: len(kf.sent["wmFam"]) >= 1)
     asked = list(kf.sent["wmFam"])
     assert len(asked) == 1 and "请先把您的问题发给我" in asked[0]
     runs.clear()
