@@ -803,7 +803,9 @@ class Matcher:
         )
 
     def correct(self, cleaned: str) -> str:
-        """A cleaned question with misspelt domain words rewritten (region names kept)."""
+        """A cleaned question with misspelt domain words rewritten (region names kept) and
+        words typed in pinyin written in characters."""
+        cleaned = self.typos.romanised(cleaned)
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
 

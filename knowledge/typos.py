@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+#: A run of latin letters: a word typed in pinyin (hukou), or an English one (app).
+_LATIN = re.compile(r"[a-z]{4,}")
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 MAX_SPAN = 6
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
@@ -119,9 +121,48 @@ class TypoCorrector:
         self._exact = exact
         self._fuzzy = fuzzy
         self._shape = shape
+        # Words by their pinyin written out (yuer -> 育儿, zhifubao -> 支付宝), the heaviest word
+        # of each reading, for questions typed partly in pinyin.
+        spelt: dict[str, str] = {}
+        for word in self.words:
+            key = "".join(syllable(c) for c in word)
+            if key and (key not in spelt or self._heavier(word, spelt[key])):
+                spelt[key] = word
+        self._spelt = spelt
+        self._longest_spelling = max((len(k) for k in spelt), default=0)
         # Every word with one character blanked out: a span can only be a typo of a word it
         # matches with one character blanked, which rules out almost every span at once.
         self._blanked = {w[:k] + "?" + w[k + 1 :] for w in self.words for k in range(len(w))}
+
+    def _heavier(self, word: str, other: str) -> bool:
+        return (self.weight.get(word, 0.0), word) > (self.weight.get(other, 0.0), other)
+
+    def romanised(self, text: str) -> str:
+        """``text`` with each run of latin letters that spells one or more vocabulary words in
+        toneless pinyin written in characters (yuer补贴 -> 育儿补贴, 上hukou -> 上户口). A run
+        that does not read wholly as such words (app, nt, ok) is left as typed."""
+        if not self._spelt or not _LATIN.search(text):
+            return text
+        return _LATIN.sub(lambda found: self._spell(found.group()) or found.group(), text)
+
+    def _spell(self, run: str) -> str | None:
+        """The fewest vocabulary words whose pinyin, joined, is ``run``; None if none."""
+        best: list[list[str] | None] = [None] * (len(run) + 1)
+        best[0] = []
+        for start in range(len(run)):
+            done = best[start]
+            if done is None:
+                continue
+            for end in range(start + 2, min(len(run), start + self._longest_spelling) + 1):
+                word = self._spelt.get(run[start:end])
+                if word is None:
+                    continue
+                path = [*done, word]
+                known = best[end]
+                if known is None or len(path) < len(known):
+                    best[end] = path
+        found = best[len(run)]
+        return "".join(found) if found else None
 
     def _shape_key(self, text: str) -> tuple[str, ...]:
         return tuple(self.near.get(c, c) for c in text)

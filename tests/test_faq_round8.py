@@ -1,0 +1,102 @@
+"""FAQ round 8 (issue 10): words typed in pinyin, more look-alike characters, and unlawful
+plans said in ways the earlier rules missed. Each mechanism is shown with questions that are in
+no evaluation set, and with the lawful questions that share their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import Outcome
+from knowledge.typos import TypoCorrector
+from tests.conftest import ask
+
+# -- words typed in pinyin --------------------------------------------------------------------
+
+
+def test_a_latin_run_that_spells_vocabulary_words_is_written_in_characters() -> None:
+    corrector = TypoCorrector({"育儿补贴": 3.0, "户口": 3.0, "支付宝": 2.0, "育儿": 1.0})
+    assert corrector.romanised("yuerbutie怎么领") == "育儿补贴怎么领"
+    assert corrector.romanised("孩子上hukou") == "孩子上户口"
+    # the fewest words: 育儿补贴, not 育儿 + 补贴 (补贴 is no word of this vocabulary anyway)
+    assert corrector.romanised("在zhifubao上yuer") == "在支付宝上育儿"
+
+
+@pytest.mark.parametrize("text", ["app上怎么申请", "nt检查", "hello", "wifi连不上", "kouhu"])
+def test_a_latin_run_that_is_no_such_spelling_is_left_as_typed(text: str) -> None:
+    corrector = TypoCorrector({"育儿补贴": 3.0, "户口": 3.0, "支付宝": 2.0})
+    assert corrector.romanised(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("zhifubao上的yuer补贴小程序在哪", "小程序"),
+        ("宝宝出生多长时间内要去报hukou", "一个月"),
+        ("chusheng医学证明丢了能补吗", "出生医学证明"),
+    ],
+)
+def test_questions_typed_partly_in_pinyin_are_answered(
+    kb: KnowledgeBase, text: str, needle: str
+) -> None:
+    hit = ask(kb, text)
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and needle in hit.entry.answer
+
+
+# -- look-alike characters ----------------------------------------------------------------------
+
+
+def test_look_alike_characters_of_tax_and_fracture_are_corrected(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    assert matcher.correct("个锐扣除") == "个税扣除"
+    assert matcher.correct("摔得骨拆了") == "摔得骨折了"
+    # a real word with one of those characters is left alone
+    assert matcher.correct("拆迁") == "拆迁"
+
+
+# -- unlawful plans -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a certificate forged for a benefit, insurance fraud by its name
+        "能不能伪造个伤残鉴定 好领奖扶",
+        "有什么办法骗保 计生意外险那个",
+        # carrying a child for someone else, the certificate in her name
+        "嫂子怀不上 我帮他们怀一个行不行",
+        "孩子生下来出生证明能不能写我姐姐的名字",
+        # one child registered twice to be paid twice
+        "把娃的户口上两个地方 育儿补贴是不是能领双份",
+        # a paper for an event that did not happen, or through someone one knows
+        "其实没住院 让医生开个住院证明去理赔可以吗",
+        "我有熟人在医院 能开个诊断证明 多请几天产假吗",
+        # a marriage certificate got without marrying; a birth certificate through an agent
+        "我俩没领证 能不能先搞个结婚证给娃落户",
+        "听说找中介能办出生医学证明 多少钱",
+    ],
+)
+def test_more_unlawful_plans_are_refused(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双胞胎育儿补贴是每个孩子都能领吗",
+        "没住院 门诊的发票计生保险能报吗",
+        "我们没领结婚证 孩子怎么上户口",
+        "出生医学证明上的名字写错了怎么改",
+        "伤残鉴定去哪里做",
+    ],
+)
+def test_the_lawful_questions_sharing_their_words_are_answered(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize("text", ["美术家协会入会要交作品吗", "市音乐家协会的会费多少"])
+def test_other_associations_are_out_of_scope(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
