@@ -100,3 +100,21 @@ def test_the_lawful_questions_sharing_their_words_are_answered(
 @pytest.mark.parametrize("text", ["美术家协会入会要交作品吗", "市音乐家协会的会费多少"])
 def test_other_associations_are_out_of_scope(kb: KnowledgeBase, text: str) -> None:
     assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
+
+
+# -- the formal register ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("请问国家卫健委等部门出台的积极生育支持措施共有多少条？", "措施"),
+        ("国务院办公厅印发的育儿补贴制度实施方案规定每年发多少钱？", "3600"),
+    ],
+)
+def test_the_issuer_and_kind_of_a_document_named_in_a_formal_question_are_no_topic(
+    kb: KnowledgeBase, text: str, needle: str
+) -> None:
+    hit = ask(kb, text)
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and needle in hit.entry.answer
