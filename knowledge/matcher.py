@@ -173,6 +173,9 @@ class Clause:
     anchored: bool = False  # a family-planning word (计生, 产假, 叶酸 …)
     region: Region = field(default_factory=Region)  # a place the clause names
     raw: str = ""  # the clause as typed (cleaned, typos not corrected)
+    #: a question that pointed back at what the story named, written with it (``_pointed``):
+    #: it says what it is about and is read on its own
+    pointed: bool = False
 
 
 _Memo = dict[str, tuple[list["Scored"], list[str]]]
@@ -240,6 +243,10 @@ _GENERIC_ANCHOR = re.compile(
 _THIS_ONE = re.compile(
     r"(?:这个|那个|这种|那种|这项|那项|该)(?P<head>补贴|补助|保险|奖励|扶助金|扶助|津贴|假|检查|筛查)"
 )
+#: A question that opens by pointing back at one thing the story named (这是查什么的, 那个要
+#: 多少钱) or at two of them (这两个各在什么时候做, 俩都要做吗).
+_POINTED = re.compile(r"^(?:这|那)(?:个|种|项)?(?=是|要|得|能|该|算|在|怎么|咋|什么|啥|多|几|哪)")
+_BOTH = re.compile(r"^(?:这|那)?(?:两个|两样|两项|两种|俩)(?:都|各自|各|分别)?")
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
 
@@ -999,13 +1006,40 @@ class Matcher:
                 text = _PRONOUN.sub(partial(_stand_in, tuple(named)), text)
             if clause.asking and told:
                 text = _THIS_ONE.sub(partial(self._named_before, told), text)
+            pointed = self._pointed(text, told) if clause.asking and told else [text]
             told += clause.text
-            out.append(replace(clause, text=text) if text != clause.text else clause)
+            if pointed == [text]:
+                out.append(replace(clause, text=text) if text != clause.text else clause)
+            else:
+                out += [replace(clause, text=t, pointed=True) for t in pointed]
             named += [
                 (m.group(), self.segmenter.people[m.group()])
                 for m in pattern.finditer(clause.text)
             ]
         return out
+
+    def _pointed(self, text: str, told: str) -> list[str]:
+        """A question naming no service of its own that opens by pointing back (这是查什么的,
+        这两个各在什么时候做) asked of the service(s) the story named last (糖耐是查什么的; nt什么
+        时候做 + 唐筛什么时候做): one question per thing pointed at."""
+        pattern = self.segmenter.in_scope
+        if pattern is None or self._topics(text):
+            return [text]
+        both = _BOTH.match(text)
+        one = None if both else _POINTED.match(text)
+        if both is None and one is None:
+            return [text]
+        things: list[str] = []
+        for found in pattern.finditer(told):
+            thing = found.group()
+            if not _GENERIC_ANCHOR.fullmatch(thing):
+                things = [t for t in things if t != thing] + [thing]
+        if both is not None and len(things) >= 2:
+            rest = text[both.end() :]
+            return [thing + rest for thing in things[-2:]]
+        if one is not None and things:
+            return [things[-1] + text[one.end() :]]
+        return [text]
 
     def _named_before(self, told: str, this: re.Match[str]) -> str:
         """The benefit ``this`` (这个补贴, 那个保险) points back to: the last word of the
@@ -1104,6 +1138,11 @@ class Matcher:
             answered = frozenset(
                 h.entry.group_key for h in hits if h.outcome is Outcome.CONFIDENT and h.entry
             )
+            if clause.pointed:
+                hit = self._decide(clause.text, scope)
+                hits.append(hit)
+                asked = _keep(clause.text, asked)
+                continue
             if not self.own_topic(clause.text):
                 if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
                     hits.append(FaqHit(Outcome.REJECT))

@@ -182,7 +182,11 @@ class TypoCorrector:
             return None
         if not _CJK.match(span):
             return None
-        if self.common.get(span, 0) >= COMMON or any(c in PARTICLES for c in span):
+        if self.common.get(span, 0) >= COMMON:
+            return None
+        # A particle makes a short span a phrase (出了, 是独); a long one may hold a misspelt
+        # character that happens to be one (唐是筛查 for 唐氏筛查).
+        if any(c in PARTICLES for c in span) and len(span) < 4:
             return None
         sounds = tuple(syllable(c) for c in span)
         found = {w for w in self._exact.get(sounds, ()) if self._differs(span, w)}

@@ -118,3 +118,39 @@ def test_the_issuer_and_kind_of_a_document_named_in_a_formal_question_are_no_top
     hit = ask(kb, text)
     assert hit.outcome is Outcome.CONFIDENT
     assert hit.entry is not None and needle in hit.entry.answer
+
+
+# -- a question pointing back at what the story named ----------------------------------------------
+
+
+def test_a_question_pointing_back_is_asked_of_the_thing_named_last(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    clauses = matcher.resolve_pronouns(matcher.clauses("医生开了个糖耐 那是查什么的"))
+    assert [c.text for c in clauses if c.asking] == ["糖耐是查什么的"]
+    hit = ask(kb, "医生开了个糖耐 那是查什么的")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and "糖耐" in hit.entry.answer
+
+
+def test_a_question_pointing_back_at_two_things_is_asked_of_each(kb: KnowledgeBase) -> None:
+    text = "医生让做个nt 有的人说还要做唐筛 这俩分别什么时候做"
+    matcher = kb.matcher
+    asked = [c.text for c in matcher.resolve_pronouns(matcher.clauses(text)) if c.asking]
+    assert asked == ["nt什么时候做", "唐筛什么时候做"]
+    hit = ask(kb, text)
+    assert hit.outcome is Outcome.CONFIDENT
+    answers = [p.entry.answer for p in hit.parts if p.entry is not None]
+    assert len(answers) == 2
+    assert "NT" in answers[0] or "nt" in answers[0].lower()
+    assert "唐" in answers[1]
+
+
+def test_a_question_naming_its_own_service_is_not_rewritten(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    clauses = matcher.resolve_pronouns(matcher.clauses("医生开了个糖耐 那唐筛要做吗"))
+    assert [c.text for c in clauses if c.asking] == ["那唐筛要做吗"]
+
+
+def test_a_long_misspelt_word_may_hold_a_particle(kb: KnowledgeBase) -> None:
+    assert kb.matcher.correct("唐是筛查几周做") == "唐氏筛查几周做"
+    assert kb.matcher.correct("我是独生女") == "我是独生女"
