@@ -154,3 +154,20 @@ def test_a_question_naming_its_own_service_is_not_rewritten(kb: KnowledgeBase) -
 def test_a_long_misspelt_word_may_hold_a_particle(kb: KnowledgeBase) -> None:
     assert kb.matcher.correct("唐是筛查几周做") == "唐氏筛查几周做"
     assert kb.matcher.correct("我是独生女") == "我是独生女"
+
+
+# -- what is asked --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["就这么一个孩子", "那么多材料", "多么难啊"])
+def test_this_much_and_so_many_ask_nothing(kb: KnowledgeBase, text: str) -> None:
+    assert not any(c.asking for c in kb.matcher.clauses(text))
+
+
+def test_how_much_a_month_is_an_amount_asked_of_the_benefit_the_story_names(
+    kb: KnowledgeBase,
+) -> None:
+    text = "女儿前几年没了 就这么一个孩子 老伴今年满49了 听说能申请特扶 批下来每个月能有多少"
+    hit = ask(kb, text, "广西")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and "590" in hit.entry.answer
