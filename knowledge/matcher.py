@@ -247,6 +247,12 @@ _THIS_ONE = re.compile(
 #: 多少钱) or at two of them (这两个各在什么时候做, 俩都要做吗).
 _POINTED = re.compile(r"^(?:这|那)(?:个|种|项)?(?=是|要|得|能|该|算|在|怎么|咋|什么|啥|多|几|哪)")
 _BOTH = re.compile(r"^(?:这|那)?(?:两个|两样|两项|两种|俩)(?:都|各自|各|分别)?")
+#: A document a formal question cites before saying what it asks about (《…条例》（2016年修改）
+#: 对独生子女父母奖励费…有何规定): the subject is what follows 对 / 关于, not the document.
+_CITED = re.compile(
+    r"(?:根据|按照|依据|按)?(?:《[^》]{2,40}》|[\u4e00-\u9fff]{2,30}?(?:条例|办法|实施方案|指导意见))"
+    r"(?:[（(][^）)]{0,12}[）)])?(?:中|里)?(?=对|关于)"
+)
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
 
@@ -1315,9 +1321,11 @@ class Matcher:
         thing, and that reading is kept when it answers more of them.
         """
         self.segmenter.forget()
-        hit = self._match(text, text, asker_region)
-        asked = self.facets(text)
-        if asked != text and hit.outcome in POLICY:
+        cited = _CITED.search(text)
+        read = text[: cited.start()] + text[cited.end() :] if cited else text
+        hit = self._match(text, read, asker_region)
+        asked = self.facets(read)
+        if asked != read and hit.outcome in POLICY:
             split = self._match(text, asked, asker_region)
             if len(_answers(split)) > len(_answers(hit)):
                 hit = split
@@ -1334,7 +1342,10 @@ class Matcher:
         cleaned = self.segmenter.clean(text)
         clauses = self.clauses(asked) if self.cuts(asked) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
-        fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
+        if clauses:
+            fixed = "".join(c.text for c in clauses)
+        else:
+            fixed = self.correct(cleaned if asked == text else self.segmenter.clean(asked))
         special = self.classify(text, fixed, clauses)
         if special is not None:
             return FaqHit(special)

@@ -171,3 +171,17 @@ def test_how_much_a_month_is_an_amount_asked_of_the_benefit_the_story_names(
     hit = ask(kb, text, "广西")
     assert hit.outcome is Outcome.CONFIDENT
     assert hit.entry is not None and "590" in hit.entry.answer
+
+
+def test_a_formal_question_is_about_what_follows_the_document_it_cites(
+    kb: KnowledgeBase,
+) -> None:
+    text = "请问《广西壮族自治区人口和计划生育条例》（2022年修订）对男方陪产假有何规定？"
+    hit = ask(kb, text)
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.group_key.startswith("leave.paternity")
+    assert "25" in hit.entry.answer
+    # a question that only names the document is still read with it
+    named = ask(kb, "广西人口和计划生育条例规定产假多少天")
+    assert named.outcome is Outcome.CONFIDENT
+    assert named.entry is not None and "产假" in named.entry.answer
