@@ -114,8 +114,7 @@ class TypoCorrector:
             self.words.add(word)
             sounds = tuple(syllable(c) for c in word)
             exact.setdefault(sounds, set()).add(word)
-            if len(word) >= 3:
-                fuzzy.setdefault(tuple(loose(s) for s in sounds), set()).add(word)
+            fuzzy.setdefault(tuple(loose(s) for s in sounds), set()).add(word)
             if self.near:
                 shape.setdefault(self._shape_key(word), set()).add(word)
         self._exact = exact
@@ -190,7 +189,9 @@ class TypoCorrector:
             return None
         sounds = tuple(syllable(c) for c in span)
         found = {w for w in self._exact.get(sounds, ()) if self._differs(span, w)}
-        if not found and len(span) >= 3:
+        # near sounds for a long span, or for two characters that make no word at all (从新
+        # for 重新: a span the general dictionary does not know is no word typed on purpose)
+        if not found and (len(span) >= 3 or span not in self.common):
             key = tuple(loose(s) for s in sounds)
             found = {w for w in self._fuzzy.get(key, ()) if self._differs(span, w)}
         if not found and self.near:

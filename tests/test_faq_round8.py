@@ -185,3 +185,10 @@ def test_a_formal_question_is_about_what_follows_the_document_it_cites(
     named = ask(kb, "广西人口和计划生育条例规定产假多少天")
     assert named.outcome is Outcome.CONFIDENT
     assert named.entry is not None and "产假" in named.entry.answer
+
+
+def test_two_characters_that_make_no_word_are_corrected_by_near_sound(kb: KnowledgeBase) -> None:
+    # nan can / nan chan: southern speakers do not tell c and ch apart
+    assert kb.matcher.correct("生的时候难惨产假能加吗") == "生的时候难产产假能加吗"
+    # a real word is never rewritten, however close it sounds
+    assert kb.matcher.correct("我们在家") == "我们在家"
