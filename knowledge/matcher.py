@@ -1576,8 +1576,10 @@ class Matcher:
             return replace(base, candidates=tuple(e for e, _ in resolved))
         formal = scope.formal or _FORMAL.search(fixed) is not None
         confident = params.formal_confident if formal else params.confident
-        if (top_conf >= confident and margin >= params.margin) or (
-            top_conf >= params.floor and top_conf + margin >= params.clear
+        if (
+            (top_conf >= confident and margin >= params.margin)
+            or (top_conf >= params.floor and top_conf + margin >= params.clear)
+            or (top_conf >= confident and self._same_answer(fixed, groups, ranked))
         ):
             entry, note = self.resolve(top_key, ranked, region)
             return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
@@ -1594,6 +1596,33 @@ class Matcher:
             )
         resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
         return replace(base, candidates=tuple(e for e, _ in resolved))
+
+    def _same_answer(
+        self, fixed: str, groups: Sequence[tuple[str, float]], ranked: Sequence[Scored]
+    ) -> bool:
+        """Whether a near tie is no real choice: the entries within the margin of the first
+        are all of one subject (t3.precheck) and the first one's direct answer gives what the
+        question asks for (免费孕检一共几项: each of them says 19项), so a menu would only make
+        the asker pick between answers that say the same thing."""
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(fixed)]
+        if not wants or len(groups) < 2:
+            return False
+        top = groups[0][1]
+        close = [key for key, conf in groups if top - conf < self.params.margin]
+        entries = {s.entry.group_key: s.entry for s in reversed(ranked)}
+        subjects = {_topic_of(entries[key].id) for key in close if key in entries}
+        if len(subjects) != 1:
+            return False
+        first = entries.get(groups[0][0])
+        if first is None:
+            return False
+        gives = self.docs[self.index[first.id]].gives
+        return all(
+            want in gives and want in self.docs[self.index[entries[key].id]].gives
+            for want in wants
+            for key in close
+            if key in entries
+        )
 
     @staticmethod
     def _group_order(ranked: Sequence[Scored]) -> list[tuple[str, float]]:

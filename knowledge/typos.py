@@ -176,7 +176,10 @@ class TypoCorrector:
             span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(len(span))
         )
 
-    def _candidate(self, span: str) -> str | None:
+    def _candidate(self, span: str, glued: bool = False) -> str | None:
+        """The vocabulary word ``span`` is a typo of, if any (``glued``: a character of it
+        makes a common word with the character beside it, as 亲 in 探亲假, so two characters
+        are no stray word and are not matched by near sound)."""
         if not self._near_some(span):
             return None
         if not _CJK.match(span):
@@ -191,7 +194,7 @@ class TypoCorrector:
         found = {w for w in self._exact.get(sounds, ()) if self._differs(span, w)}
         # near sounds for a long span, or for two characters that make no word at all (从新
         # for 重新: a span the general dictionary does not know is no word typed on purpose)
-        if not found and (len(span) >= 3 or span not in self.common):
+        if not found and (len(span) >= 3 or (span not in self.common and not glued)):
             key = tuple(loose(s) for s in sounds)
             found = {w for w in self._fuzzy.get(key, ()) if self._differs(span, w)}
         if not found and self.near:
@@ -235,7 +238,11 @@ class TypoCorrector:
                     continue
                 if any(s < end and e > i and (s < i or e > end) for s, e in found):
                     continue
-                word = self._candidate(span)
+                glued = size == 2 and (
+                    (i > 0 and self.common.get(text[i - 1 : i + 1], 0) >= COMMON)
+                    or (end < len(text) and self.common.get(text[end - 1 : end + 1], 0) >= COMMON)
+                )
+                word = self._candidate(span, glued)
                 if word is not None:
                     out.append(word)
                     i = end

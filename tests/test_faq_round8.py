@@ -192,3 +192,27 @@ def test_two_characters_that_make_no_word_are_corrected_by_near_sound(kb: Knowle
     assert kb.matcher.correct("生的时候难惨产假能加吗") == "生的时候难产产假能加吗"
     # a real word is never rewritten, however close it sounds
     assert kb.matcher.correct("我们在家") == "我们在家"
+    # nor a character that makes a common word with the one beside it (探亲 in 探亲假)
+    assert kb.matcher.correct("探亲假一年有几天") == "探亲假一年有几天"
+
+
+def test_a_near_tie_between_answers_of_one_subject_that_all_give_it_is_answered(
+    kb: KnowledgeBase,
+) -> None:
+    # every free pre-pregnancy check entry says how many items it has: no menu to pick from
+    hit = ask(kb, "国家免费的孕前检查总共有几项")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and "19项" in hit.entry.answer
+
+
+def test_a_near_tie_across_subjects_is_no_such_case(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    text = "孕检有几项 育儿补贴有几项"
+    ranked = matcher.rank(text)
+    keys = [key for key, _ in matcher._group_order(ranked)]
+    assert "t3.precheck.items" in keys and "subsidy.amount" in keys
+    # two subjects within the margin: the asker chooses
+    tie = [("t3.precheck.items", 0.6), ("subsidy.amount", 0.59)]
+    assert not matcher._same_answer(text, tie, ranked)
+    # a question that asks for nothing in particular settles no tie
+    assert not matcher._same_answer("孕检", [("t3.precheck.items", 0.6)] * 2, ranked)
