@@ -216,3 +216,36 @@ def test_a_near_tie_across_subjects_is_no_such_case(kb: KnowledgeBase) -> None:
     assert not matcher._same_answer(text, tie, ranked)
     # a question that asks for nothing in particular settles no tie
     assert not matcher._same_answer("孕检", [("t3.precheck.items", 0.6)] * 2, ranked)
+
+
+@pytest.mark.parametrize(
+    "text", ["前几天还是走了", "这几天一直在医院", "头几天没注意", "最后还是生了"]
+)
+def test_a_few_days_ago_and_still_ask_nothing(kb: KnowledgeBase, text: str) -> None:
+    assert not any(c.asking for c in kb.matcher.clauses(text))
+
+
+@pytest.mark.parametrize("text", ["是男孩还是女孩", "产假几天", "要去县里还是乡里办"])
+def test_choice_and_count_questions_still_ask(kb: KnowledgeBase, text: str) -> None:
+    assert all(c.asking for c in kb.matcher.clauses(text))
+
+
+# -- death after an accident ------------------------------------------------------------------
+
+
+def test_a_death_some_time_after_an_accident_is_answered_with_the_cover_first(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(kb, "我爸摔了以后在医院躺了三个多月才去世 计生意外险过了这么久还给赔吗")
+    assert hit.outcome is Outcome.CONFIDENT
+    first = hit.parts[0] if hit.parts else hit
+    assert first.entry is not None and "180天" in first.entry.answer
+
+
+def test_papers_after_a_death_in_an_accident_are_those_of_a_death_claim(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(kb, "我哥骑车被撞走了 家里有计生意外险 理赔要带啥", "广东")
+    assert hit.outcome is Outcome.CONFIDENT
+    first = hit.parts[0] if hit.parts else hit
+    assert first.entry is not None and "死亡证明" in first.entry.answer
