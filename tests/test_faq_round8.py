@@ -249,3 +249,18 @@ def test_papers_after_a_death_in_an_accident_are_those_of_a_death_claim(
     assert hit.outcome is Outcome.CONFIDENT
     first = hit.parts[0] if hit.parts else hit
     assert first.entry is not None and "死亡证明" in first.entry.answer
+
+
+# -- whose household a newborn joins ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["宝宝户口能不能随妈妈", "小孩落户是跟父亲还是跟母亲", "孩子户口一定要跟男方吗"]
+)
+def test_whose_household_a_newborn_joins_is_answered_with_the_registration_rule(
+    kb: KnowledgeBase, text: str
+) -> None:
+    hit = ask(kb, text)
+    assert hit.outcome is Outcome.CONFIDENT
+    first = hit.parts[0] if hit.parts else hit
+    assert first.entry is not None and "随父随母自愿" in first.entry.answer
