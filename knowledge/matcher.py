@@ -1556,7 +1556,7 @@ class Matcher:
         top_key, top_conf = groups[0]
         second = groups[1][1] if len(groups) > 1 else 0.0
         margin = top_conf - second
-        if off_topic and top_conf < params.sure:
+        if off_topic and (top_conf < params.sure or self._foreign_subject(fixed, ranked[0])):
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
         shown = min(top_conf, 1.0)  # scores may pass 1.0 (``_rank``); a decision reports ≤ 1
         base = FaqHit(
@@ -1596,6 +1596,16 @@ class Matcher:
             )
         resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
         return replace(base, candidates=tuple(e for e, _ in resolved))
+
+    def _foreign_subject(self, fixed: str, top: Scored) -> bool:
+        """Whether the out-of-scope words of a question are what it is about and the best
+        entry knows none of them (种粮补贴什么时候发 matches 育儿补贴什么时候发 well, but the
+        subsidy asked about is another one)."""
+        pattern = self.segmenter.out_of_scope
+        if pattern is None:
+            return False
+        outside = {m.group() for m in pattern.finditer(fixed) if m.group()}
+        return bool(outside) and not self._knows(top.entry, outside)
 
     def _same_answer(
         self, fixed: str, groups: Sequence[tuple[str, float]], ranked: Sequence[Scored]

@@ -264,3 +264,21 @@ def test_whose_household_a_newborn_joins_is_answered_with_the_registration_rule(
     assert hit.outcome is Outcome.CONFIDENT
     first = hit.parts[0] if hit.parts else hit
     assert first.entry is not None and "随父随母自愿" in first.entry.answer
+
+
+# -- another benefit of the same kind ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["种粮补贴一般几月份发", "高龄补贴什么时候发到卡上"])
+def test_another_subsidy_asked_like_ours_is_declined(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
+
+
+def test_an_out_of_scope_word_the_answer_knows_does_not_decline_it(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    ranked = matcher.rank("种粮补贴什么时候发")
+    assert matcher._foreign_subject("种粮补贴什么时候发", ranked[0])
+    # a question without an out-of-scope word has no foreign subject
+    ranked = matcher.rank("育儿补贴什么时候发")
+    assert not matcher._foreign_subject("育儿补贴什么时候发", ranked[0])
+    assert ask(kb, "育儿补贴什么时候发").outcome is Outcome.CONFIDENT
