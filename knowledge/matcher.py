@@ -71,6 +71,13 @@ _SPOKEN = re.compile(
 _LEAD = re.compile(
     r"^(喂(?![奶养药饭食乳母])|哎呀|哎|嗯|呃|额(?![度外头])|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)"
 )
+#: Who a claim was heard from, said before it (家里亲戚说国家现在…, 村里人讲…): the claim is what
+#: is asked about.
+_HEARSAY = re.compile(
+    r"^(?:我|我们|我家)?(?:听|听到|看到)?(?:家里|村里|厂里|群里|网上|抖音上?|视频里?|新闻上?)?"
+    r"(?:的)?(?:亲戚|邻居|村里人|朋友|同事|别人|人家|家里人|老人|老一辈|他们|有人|大家|婆婆|我妈|我婆婆|领导)?"
+    r"(?:都)?(?:说|讲|讲的|说的|讲过|说过|传)(?=.{4})"
+)
 #: Greetings said together (喂你好, 你好你好).
 _GREETING_RUN = re.compile(r"(喂|你好|您好|在吗|在不在|哈喽|嗨|打扰了|打扰一下)+")
 #: A number of days asked for or granted without the word for leave (他只能请三天).
@@ -927,7 +934,12 @@ class Matcher:
             ):
                 continue
             if _VERIFY.fullmatch(cleaned) and out and not out[-1].asking:
-                out[-1] = replace(out[-1], asking=True)
+                # the claim is what is asked about, not who it was heard from
+                claim = out[-1]
+                heard = _HEARSAY.match(claim.text)
+                if heard is not None and heard.end() >= 2:
+                    claim = replace(claim, text=claim.text[heard.end() :])
+                out[-1] = replace(claim, asking=True)
                 continue
             fixed = self.correct(cleaned)
             asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
@@ -1462,15 +1474,25 @@ class Matcher:
         # the family story (老伴也是种地的) says nothing about the question, one in a question
         # of its own (顺便问下年假有几天) leaves that question out.
         scope = replace(scope, off_topic=False)
-        hits = self._questions(self.resolve_pronouns(clauses), scope) if asking else []
+        resolved = self.resolve_pronouns(clauses)
+        hits = self._questions(resolved, scope) if asking else []
+        # A question naming a place of its own (包头有没有… + 乌海那边一天给多少) is answered for
+        # that place.
+        hits = [
+            self._for_place(hit, clause.region, scope.region)
+            for hit, clause in zip(hits, [c for c in resolved if c.asking], strict=False)
+        ]
         declined = sum(h.outcome is Outcome.REJECT for h in hits)
         if hits and declined == len(hits):
             return FaqHit(Outcome.REJECT)
         parts: list[FaqHit] = []
         for hit in hits:
             if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
-                key = hit.entry.group_key
-                if all(p.entry is None or p.entry.group_key != key for p in parts):
+                key, entry_id = hit.entry.group_key, hit.entry.id
+                if all(
+                    p.entry is None or p.entry.group_key != key or p.entry.id != entry_id
+                    for p in parts
+                ):
                     parts.append(hit)
         if len(parts) >= 2:
             return replace(
@@ -1482,6 +1504,17 @@ class Matcher:
         long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
         if not long:
             whole = self._decide(fixed, scope)
+            placed = [
+                p
+                for p in parts
+                if p.region != scope.region
+                and p.entry is not None
+                and whole.entry is not None
+                and p.entry.group_key == whole.entry.group_key
+            ]
+            if whole.outcome is Outcome.CONFIDENT and placed:
+                # the same question, answered for the place its question names
+                return placed[0]
             if whole.outcome is Outcome.CONFIDENT or not parts:
                 return whole
             # 计生保险 + 出了事多久内要报案: the one question, when it is answered decisively.
@@ -1501,6 +1534,19 @@ class Matcher:
         if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
             return parts[0]
         return hit
+
+    def _for_place(self, hit: FaqHit, place: Region, region: Region) -> FaqHit:
+        """``hit`` answered for ``place``, the region its own question names, when that is
+        another than the message's ``region``."""
+        if (
+            hit.outcome is not Outcome.CONFIDENT
+            or hit.entry is None
+            or place.is_empty
+            or (place.province, place.city) == (region.province, region.city)
+        ):
+            return hit
+        entry, note = self.resolve(hit.entry.group_key, hit.ranked, place)
+        return replace(hit, entry=entry, note=note, region=place, region_source="text")
 
     def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
         """Put the answer a question of this kind needs first (``dict/first.txt``): an

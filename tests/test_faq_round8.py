@@ -282,3 +282,31 @@ def test_an_out_of_scope_word_the_answer_knows_does_not_decline_it(kb: Knowledge
     ranked = matcher.rank("育儿补贴什么时候发")
     assert not matcher._foreign_subject("育儿补贴什么时候发", ranked[0])
     assert ask(kb, "育儿补贴什么时候发").outcome is Outcome.CONFIDENT
+
+
+# -- a claim heard and questioned ---------------------------------------------------------------------
+
+
+def test_a_claim_questioned_is_read_without_who_it_was_heard_from(kb: KnowledgeBase) -> None:
+    clauses = kb.matcher.clauses("邻居说现在生三胎国家给钱 真的假的")
+    assert [(c.text, c.asking) for c in clauses] == [("现在生三胎国家给钱", True)]
+    # a statement that is not questioned keeps its speaker (派出所说要出生医学证明 is the story)
+    told = kb.matcher.clauses("亲戚说要早点去")
+    assert told[0].text == "亲戚说要早点去"
+
+
+def test_filling_the_form_in_again_is_the_renewal(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "去年领过育儿补贴了 今年还要重新填吗", "广东")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id == "t1.subsidy.renewal"
+
+
+# -- a question naming its own place ---------------------------------------------------------------
+
+
+def test_a_question_naming_another_place_is_answered_for_it(kb: KnowledgeBase) -> None:
+    hit = ask(kb, "我们包头失独老人住院有补贴吗 乌海那边一天补多少", "包头")
+    assert hit.outcome is Outcome.CONFIDENT
+    answers = [p.entry for p in (hit.parts or (hit,)) if p.entry is not None]
+    assert any(e.id == "t2.nursing.wuhai" for e in answers)
+    assert any("100元" in e.answer for e in answers)
