@@ -75,6 +75,14 @@ def test_look_alike_characters_of_tax_and_fracture_are_corrected(kb: KnowledgeBa
         # a marriage certificate got without marrying; a birth certificate through an agent
         "我俩没领证 能不能先搞个结婚证给娃落户",
         "听说找中介能办出生医学证明 多少钱",
+        # another family's child registered as one's own, told in two sentences
+        "这娃本来是我妹的 落到我们户口上能多领份补贴吧",
+        # a relative's marriage certificate used; a status bought; days of a stay added
+        "我俩没结婚 拿我姐夫的结婚证给孩子上户口行吗",
+        "有人说给三千块就能把我们评上奖扶 是真的吗",
+        "住院天数能不能多报几天 找医生通融一下",
+        # what decides a claim kept from the insurer
+        "他摔的时候喝了酒 报案时可以不说吗",
     ],
 )
 def test_more_unlawful_plans_are_refused(kb: KnowledgeBase, text: str) -> None:
@@ -89,6 +97,8 @@ def test_more_unlawful_plans_are_refused(kb: KnowledgeBase, text: str) -> None:
         "我们没领结婚证 孩子怎么上户口",
         "出生医学证明上的名字写错了怎么改",
         "伤残鉴定去哪里做",
+        "孩子是我姐的 她去世了 我们收养了怎么上户口",
+        "理赔的时候不说实话会怎样",
     ],
 )
 def test_the_lawful_questions_sharing_their_words_are_answered(
@@ -97,8 +107,18 @@ def test_the_lawful_questions_sharing_their_words_are_answered(
     assert ask(kb, text).outcome is not Outcome.ILLEGAL
 
 
-@pytest.mark.parametrize("text", ["美术家协会入会要交作品吗", "市音乐家协会的会费多少"])
-def test_other_associations_are_out_of_scope(kb: KnowledgeBase, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "美术家协会入会要交作品吗",
+        "市音乐家协会的会费多少",
+        "计生协的工资高不高",
+        "帮忙写个计生协义诊活动的新闻稿",
+    ],
+)
+def test_other_associations_pay_and_writing_tasks_are_out_of_scope(
+    kb: KnowledgeBase, text: str
+) -> None:
     assert ask(kb, text).outcome in (Outcome.REJECT, Outcome.NONE)
 
 
@@ -310,3 +330,7 @@ def test_a_question_naming_another_place_is_answered_for_it(kb: KnowledgeBase) -
     answers = [p.entry for p in (hit.parts or (hit,)) if p.entry is not None]
     assert any(e.id == "t2.nursing.wuhai" for e in answers)
     assert any("100元" in e.answer for e in answers)
+
+
+def test_a_members_rights_question_stays_in_scope(kb: KnowledgeBase) -> None:
+    assert ask(kb, "计生协会员有什么待遇").outcome is Outcome.CONFIDENT
