@@ -158,6 +158,7 @@ class Params:
     w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
     off_topic_share: float = 0.85  # an entry naming none of the question's benefits keeps this
     story_clauses: int = 4  # a message this many clauses long tells a story around its question
+    asked_lead: float = 0.1  # a first entry this close to one giving what is asked gives way
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,9 @@ _CITED = re.compile(
     r"(?:根据|按照|依据|按)?(?:《[^》]{2,40}》|[\u4e00-\u9fff]{2,30}?(?:条例|办法|实施方案|指导意见))"
     r"(?:[（(][^）)]{0,12}[）)])?(?:中|里)?(?=对|关于)"
 )
+#: What a question may ask for that an answer states as a figure (``dict/focus.txt``): an
+#: answer either gives one or does not.
+_FIGURES = frozenset({"money", "time", "count", "age", "phone"})
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
 
@@ -1599,6 +1603,7 @@ class Matcher:
             if off_topic:
                 return FaqHit(Outcome.REJECT)
             return FaqHit(Outcome.NONE, region=region, region_source=source)
+        groups = self._asked_first(fixed, groups, ranked)
         top_key, top_conf = groups[0]
         second = groups[1][1] if len(groups) > 1 else 0.0
         margin = top_conf - second
@@ -1652,6 +1657,37 @@ class Matcher:
             return False
         outside = {m.group() for m in pattern.finditer(fixed) if m.group()}
         return bool(outside) and not self._knows(top.entry, outside)
+
+    def _asked_first(
+        self, fixed: str, groups: list[tuple[str, float]], ranked: Sequence[Scored]
+    ) -> list[tuple[str, float]]:
+        """``groups`` with the runner-up first when the first one's direct answer gives none
+        of what the question asks for (an age, an amount, days …) and the runner-up, close
+        behind on the same subject, gives all of it (南宁关爱保险多大的人能保: who can join, from
+        3 months to 64, not what the insurance covers); the two swap their scores."""
+        if len(groups) < 2:
+            return groups
+        (first, top), (other, next_) = groups[0], groups[1]
+        if top - next_ >= self.params.asked_lead:
+            return groups
+        wants = [
+            name
+            for name, asked, _ in self.segmenter.focus
+            if name in _FIGURES and asked.search(fixed)
+        ]
+        if not wants:
+            return groups
+        entries = {s.entry.group_key: s.entry for s in reversed(ranked)}
+        a, b = entries.get(first), entries.get(other)
+        if a is None or b is None or a.topic != b.topic:
+            return groups
+        gives_a = self.docs[self.index[a.id]].gives
+        gives_b = self.docs[self.index[b.id]].gives
+        if any(w in gives_a for w in wants) or not all(w in gives_b for w in wants):
+            return groups
+        # the figure asked for decides between the two: no menu for it
+        rest = [(first, min(next_, top - self.params.margin)), *groups[2:]]
+        return [(other, top), *sorted(rest, key=lambda kv: kv[1], reverse=True)]
 
     def _same_answer(
         self, fixed: str, groups: Sequence[tuple[str, float]], ranked: Sequence[Scored]

@@ -338,3 +338,36 @@ def test_a_question_naming_another_place_is_answered_for_it(kb: KnowledgeBase) -
 
 def test_a_members_rights_question_stays_in_scope(kb: KnowledgeBase) -> None:
     assert ask(kb, "计生协会员有什么待遇").outcome is Outcome.CONFIDENT
+
+
+# -- the figure asked for -------------------------------------------------------------------------
+
+
+def test_of_two_close_answers_the_one_giving_the_figure_asked_for_comes_first(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(kb, "南宁关爱保险多大的人能保", "南宁")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and "64周岁" in hit.entry.answer
+
+
+def test_a_first_answer_giving_the_figure_asked_for_keeps_its_place(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    text = "南宁关爱保险多大的人能保"
+    ranked = matcher.rank(text)
+    groups = matcher._group_order(ranked)
+    assert matcher._asked_first(text, groups, ranked)[0][0] == "insurance.eligibility"
+    # once the first one gives the age, nothing moves
+    ordered = matcher._asked_first(text, matcher._asked_first(text, groups, ranked), ranked)
+    assert ordered[0][0] == "insurance.eligibility"
+    # a question asking for no figure moves nothing
+    assert matcher._asked_first("南宁关爱保险", groups, ranked) == groups
+
+
+def test_when_a_death_after_an_accident_is_paid_is_answered_with_the_cover(
+    kb: KnowledgeBase,
+) -> None:
+    hit = ask(kb, "请问计生家庭意外伤害保险被保险人意外身故的理赔条件是什么？")
+    assert hit.outcome is Outcome.CONFIDENT
+    first = hit.parts[0] if hit.parts else hit
+    assert first.entry is not None and "180天" in first.entry.answer
