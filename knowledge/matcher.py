@@ -1670,11 +1670,8 @@ class Matcher:
         (first, top), (other, next_) = groups[0], groups[1]
         if top - next_ >= self.params.asked_lead:
             return groups
-        wants = [
-            name
-            for name, asked, _ in self.segmenter.focus
-            if name in _FIGURES and asked.search(fixed)
-        ]
+        asked_for = [name for name, asked, _ in self.segmenter.focus if asked.search(fixed)]
+        wants = [name for name in asked_for if name in _FIGURES]
         if not wants:
             return groups
         entries = {s.entry.group_key: s.entry for s in reversed(ranked)}
@@ -1683,7 +1680,9 @@ class Matcher:
             return groups
         gives_a = self.docs[self.index[a.id]].gives
         gives_b = self.docs[self.index[b.id]].gives
-        if any(w in gives_a for w in wants) or not all(w in gives_b for w in wants):
+        # the first gives nothing asked for (特扶金多少钱 + 什么条件能领: the conditions answer
+        # gives what its own question asks and stays)
+        if any(w in gives_a for w in asked_for) or not all(w in gives_b for w in wants):
             return groups
         # the figure asked for decides between the two: no menu for it
         rest = [(first, min(next_, top - self.params.margin)), *groups[2:]]
