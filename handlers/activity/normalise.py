@@ -33,6 +33,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("唔使", "不用"),
     ("冇问题", "没问题"),
     ("冇错", "没错"),
+    # 冇几多人 (not many people) is said, not asked: folded before 几多 becomes 多少
+    ("冇几多", "没几个"),
     ("啱啱", "刚刚"),
     ("唔啱", "不对"),
     ("啱", "对"),

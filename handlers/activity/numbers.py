@@ -7,15 +7,29 @@ from dataclasses import dataclass
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4}
 _DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+# the capital forms of receipts and formal prose (一百伍十份, 贰佰本)
+_DIGITS.update({"壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9})
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
-CN_CHARS = "零〇一二两俩三四五六七八九十拾百佰千仟万"
+CN_CHARS = "零〇一二两俩三四五六七八九十拾百佰千仟万壹贰叁肆伍陆柒捌玖"
 #: A number as written: Arabic (with an optional 万/千 multiplier) or Chinese numerals.
 NUMBER = rf"(?:\d+(?:\.\d+)?\s*[万千]?|[{CN_CHARS}]+)"
 #: Words after a number that make it approximate: 1000多, 200余, 三十几, 八十来, 50左右.
 APPROX_AFTER = r"(?:多|余|几|来|左右|上下)"
-APPROX_BEFORE = ("约", "大约", "近", "将近", "差不多", "大概", "接近", "约有", "估计")
+APPROX_BEFORE = (
+    "约",
+    "大约",
+    "近",
+    "将近",
+    "差不多",
+    "大概",
+    "接近",
+    "约有",
+    "估计",
+    "逾",
+    "超过",
+)
 QUANTITY = re.compile(rf"(?P<num>{NUMBER})(?P<approx>{APPROX_AFTER})?")
 
 

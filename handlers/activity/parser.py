@@ -331,6 +331,11 @@ _PARTICIPANTS = (
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
     ),
+    # 人不多十五个 / 冇几多人 得十二个 (folded 没几个人): few came, then how many
+    re.compile(
+        r"(?:人不多|人不太多|人少|没几个人|没多少人)[\s，,]*(?:就|只有|才|得|只|也就)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)(?![次户])"
+    ),
     # 人数15 / 人数：15
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 来的人有五十多 / 来的群众有一百多 (no unit at all)
@@ -435,6 +440,8 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 安全套200个参加群众60人: the 200 are condoms, not people
             if _STAFF.match(text, match.end()):
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
+            if text.startswith(("人次", "次"), match.end()):
+                continue  # 量血压有六十几个人次: people-times, not attendance
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -461,16 +468,16 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|面|期|场|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|面|期|场|次)"
 )
 _COUNT = re.compile(
-    rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
+    rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
 )
 _CLAUSE_STOP = re.compile(r"[，,。；;、：:！!？?\s“”\"（）()]")
 # Verbs of handing out or doing, and the glue words around a counted thing.
 _HANDOUT_VERBS = re.compile(
     r"发放了?|派发了?|分发了?|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
-    r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收取了?|收了|收|发放给|领取了?|领了|"
+    r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收缴了?|缴纳了?|缴了|缴(?=保费|费)|收取了?|收了|收|发放给|领取了?|领了|"
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
     r"一共|总共|累计|现场"
 )
@@ -527,6 +534,8 @@ _GLUE_FRONT = (
     "是",
 )
 _GLUE_BACK = (
+    "逾",  # 接诊群众逾三百人次
+    "超过",
     "集中",  # 关爱保险集中办理: how, not what
     "统一",
     "的有",
@@ -577,10 +586,11 @@ _NOT_THINGS = (
     "月",
     "年级",
     "学生",
+    "班",
 )
 # an estimate word just before a count; 签约 / 预约 / 附近 are words, not estimates
 _APPROX_BEFORE_COUNT = re.compile(
-    r"(?:大概|大约|差不多|将近|接近|(?<![签预节制契])约|(?<![附最])近)[有是共计达了]{0,2}$"
+    r"(?:大概|大约|差不多|将近|接近|逾|超过|(?<![签预节制契])约|(?<![附最])近)[有是共计达了]{0,2}$"
 )
 _PER_EACH = ("每户", "每人", "每个", "每家", "每位", "人均")
 _APPROX_WORDS = ("大概", "大约", "差不多", "将近", "接近", "约", "近")
@@ -676,6 +686,7 @@ def _cut_context(text: str) -> str:
     return masked[cut:].replace(_HOME, "")
 
 
+_FILLERS = re.compile(r"[啊呀吧嘛哦噢]|呢(?!子|绒)|那个|这个")
 _WORTH = frozenset({"价值", "总价值", "折合", "合计价值", "价值约"})
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
 _WALKED = {"走": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
@@ -685,7 +696,9 @@ _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆�
 def _thing(phrase: str, unit: str) -> str:
     """The counted thing in the words before a count: the last object of a hand-out verb
     (发放宣传资料 → 宣传资料), else the visit itself (入户走访8户 → 入户走访)."""
-    phrase = _cut_context(phrase)
+    # 入户走访啊走访了八户: voice-input fillers are no part of a name
+    phrase = _FILLERS.sub("", _cut_context(phrase))
+    phrase = re.sub(r"([\u4e00-\u9fff]{2})\1", r"\1", phrase)  # 走访走访了: said twice
     if re.search(r"(?:给|为|对|向|帮|替)$", phrase):
         return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
     # 帮街坊办了25份保险: who it was done for is no part of the thing
@@ -718,7 +731,10 @@ def _thing(phrase: str, unit: str) -> str:
 def _name_after(text: str, position: int) -> str:
     tail = _CLAUSE_STOP.split(text[position : position + 14])[0]
     tail = _HANDOUT_VERBS.split(tail)[0]
-    tail = re.split(r"[\d一二两三四五六七八九十百千万]|进行|和|及|与|以及|给|为|到|在|的", tail)[0]
+    tail = re.split(
+        r"[\d一二两三四五六七八九十百千万]|进行|和|及|与|以及|给|为|到|在|的|然后|接着|顺便|同时|另外",
+        tail,
+    )[0]
     # 5户独生子女家庭走访: the households, not the visit after them
     tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
     return _strip_glue(tail)
@@ -782,6 +798,16 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班|课程)$")
 
+# 共计 / 合计 / 一共 alone before a count: a total of what was named before
+_TOTAL_ONLY = re.compile(r"(?:共计|合计|总计|一共|总共|共|累计)?(?:是|有|达)?")
+# 宣传折页及环保袋各200份 / 控油壶、限盐勺各150个: each of the things listed, that many
+_EACH_OF = re.compile(r"[、及和与]|以及")
+# 人不多十五个 / 到场青少年三十来个 / 来的人估计有八十来个: people counted with 个
+_PEOPLE_IN_CLAUSE = re.compile(
+    r"人(?:不多|不少|数)|来的人|到的人|的人|到场|到会|参加的|来了|得(?=$)|"
+    r"(?:群众|村民|居民|妇女|老人|学生|家长|牧民|孩子|小孩|青少年|会员|妈妈|爸爸)$"
+)
+
 # 搞了一个宣传 / 办了一个讲座 / 开了一个小组会: one activity held, not an item
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
 _EVENT_AFTER = re.compile(
@@ -794,6 +820,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
     text = _FRONTED_MEASURE.sub(r"\g<verb>了\g<what>", fold(text))
     items: list[tuple[int, Item]] = []
+    rates: dict[str, str] = {}  # unit → the thing a 每户/每人 rate just before was of
     quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|《[^》]*》", text)]
     previous_end = 0
     for match in _COUNT.finditer(text):
@@ -822,8 +849,18 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         # 五十个环保袋和一百份宣传册: the second count's words start after the first count
         clause_start, previous_end = max(clause_start, previous_end), match.end()
         clause = text[clause_start:num_at]
-        if any(word in text[stop_at:num_at] for word in _PER_EACH):
-            continue  # 每户发放慰问金300元 is a rate, not a total
+        if any(word in clause for word in _PER_EACH):
+            # 每户发放慰问金300元 is a rate, not a total; what it names names the total after
+            # it (为每户送上价值200元的慰问品，共计4000元 → 慰问品 4000 元)
+            rate_of = _thing(re.sub("|".join(_PER_EACH), "", clause), unit)
+            if not rate_of or rate_of in _WORTH:
+                skip = 1 if text[match.end() : match.end() + 1] == "的" else 0
+                rate_of = _name_after(text, match.end() + skip)
+            if rate_of and rate_of not in _WORTH and not _PERSON_WORDS.fullmatch(rate_of):
+                rates[unit] = rate_of
+            elif unit in rates:
+                del rates[unit]
+            continue
         after_text = text[match.end() :]
         if unit in ("个", "名", "位") and (
             after_text.startswith(_NOT_THINGS)
@@ -868,8 +905,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = ""  # 宣传关爱保险 办了6份: the insurance named before (below)
         elif before_name:
             name = before_name
+        elif unit in rates and _TOTAL_ONLY.fullmatch(_cut_context(clause)):
+            name = rates.pop(unit)  # 每户500元，共计9000元: the total of what the rate was of
         else:
             name = _previous_object(text, clause_start, unit)
+        if unit == "元" and name not in _WORTH and name.endswith(tuple(_WORTH)):
+            name = name[: -len(next(w for w in _WORTH if name.endswith(w)))]  # 药品价值
         if name in _WORTH and unit == "元":
             # 送去米面油等慰问品，价值3600元: the goods named before, valued
             name = _goods_before(text[:stop_at]) or name
@@ -892,6 +933,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
             continue
+        if (
+            unit in ("个", "名", "位")
+            and _PEOPLE_IN_CLAUSE.search(_cut_context(clause))
+            and not _HANDOUT_VERBS.search(_cut_context(clause))
+        ):
+            continue  # 人不多十五个 / 到场青少年三十来个: people, not things
         if ("参与" in name or "参加" in name) and unit != "人次":
             continue  # 参与家庭18户: families who took part, not something handed out
         if re.fullmatch(r".*[月日号年周天点时分]", name) and not name.endswith(_AGE_GROUPS):
@@ -908,6 +955,20 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         name = name.strip('《》“”"') or name  # 发放《优生优育手册》120册
         if unit == "块" and _MONEY.search(name):
             unit = "元"  # 收了保费2000块: 块 is the spoken yuan
+        if text[max(0, num_at - 1) : num_at] == "各" or name.endswith("各"):
+            listed = name.rstrip("各")
+            start = stop_at
+            while start > 0 and text[start - 1] == "、":
+                # 赠送书包、文具各40份: the things listed before, cut by 、
+                previous = max(
+                    (m.end() for m in _CLAUSE_STOP.finditer(text, 0, start - 1)), default=0
+                )
+                listed = _thing(text[previous : start - 1], unit) + "、" + listed
+                start = previous
+            names = [n for n in (_strip_glue(p) for p in _EACH_OF.split(listed)) if n]
+            for each in names:
+                items.append((num_at, Item(each, quantity.value, unit, approximate)))
+            continue
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
@@ -1064,6 +1125,9 @@ def classify_kind(text: str) -> str:
     return _classify_kind(text)
 
 
+_SECONDARY = re.compile(r"(?:[，,；;\s]|^)(?:并且?|同时|另外|顺便|顺带|还)[^，,。；;]*")
+
+
 def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
@@ -1095,6 +1159,13 @@ def _classify_kind(text: str) -> str:
         kind = _kind_of(event, generic=False)
         if kind is not None:
             return kind
+    main = _SECONDARY.sub("", text)
+    if main != text:
+        # 走访慰问失独家庭4户，并为上述家庭办理保险 / 顺便帮老人量血压: what was done besides
+        # (并 / 同时 / 顺便 …) does not make the activity its kind
+        kind = _kind_of(main, generic=False)
+        if kind is not None:
+            return kind
     specific = _kind_of(text, generic=False)
     if specific is None and _TO_HOUSEHOLDS.search(text):
         return "visit"
@@ -1117,7 +1188,7 @@ _QUESTION = re.compile(
     r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大(?!概)|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
-    r"是否|可否|不\s*$|没\s*$|没有\s*$|冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
+    r"是否|可否|不\s*$|没\s*$|没有\s*$|冇(?=\s*$|[?？啊呀吖])|有冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
 _WISH = re.compile(
     r"想要|想生|想(?:在|搞|办|开|请|把|让)|打算|准备|计划(?!生育)|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|"
@@ -1216,8 +1287,14 @@ def speaks_of_later(text: str, sent: datetime) -> bool:
     return still_to_come(body, sent) and not _FINISHED.search(body)
 
 
+# “计生家庭保险 托起幸福明天”: the title of an activity, whose words say nothing of when or
+# whether it happened
+_TITLE = re.compile(r"“[^”]{1,30}”|\"[^\"]{1,30}\"|《[^》]{1,30}》")
+
+
 def _said_clues(body: str) -> float:
     """Said to be done, asked, wished for, or said not to have happened."""
+    body = _TITLE.sub("“”", body)
     score = 0.1 if _DONE.search(body) else 0.0
     if _QUESTION.search(_TAUGHT.sub("", body)):
         score -= 0.6
@@ -1232,7 +1309,7 @@ def _cheap_clues(body: str) -> float:
     """The clues of :func:`looks_like_report` that need no date, place or count search: what
     :func:`_said_clues` reads, less what the way it is said counts against a report (a plan,
     an invitation, hearsay …: :mod:`handlers.activity.notices`)."""
-    return _said_clues(body) - weight_against_report(body)
+    return _said_clues(body) - weight_against_report(_TITLE.sub("“”", body))
 
 
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
@@ -1294,7 +1371,7 @@ def reads_like_report(text: str, sent: datetime | None = None) -> bool:
     # the notices only count against a report: skip them when the rest already rules it out
     if most + said < REPORT_THRESHOLD - 1e-9:
         return False
-    cheap = said - weight_against_report(body)
+    cheap = said - weight_against_report(_TITLE.sub("“”", body))
     if most + cheap < REPORT_THRESHOLD - 1e-9:
         return False
     return _report_score(body, sent, cheap) >= REPORT_THRESHOLD
