@@ -52,8 +52,8 @@ _DIGIT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _BIRTH_DATE = re.compile(r"(?:20)?(1\d|2\d)年(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?(?:出生|生的|生)")
 _CLAUSE_CUT = re.compile(r"([\s\u3000,，。.!！?？;；、~～…]+)")
 _ASKING = re.compile(
-    r"吗|么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<![好十])几(?![十百千万])|啥|什么|哪|谁|能否|是否|可否|为何|"
-    r"(.)不\1|有没有|算不算|对不对|还是|(?<=..)不$|没有?$"
+    r"吗|(?<![这那多])么|嘛|呢|怎|咋|如何|多少|多久|多长|多大|(?<![好十前这那头])几(?![十百千万])|啥|什么|哪|谁|能否|是否|可否|为何|"
+    r"(.)不\1|有没有|算不算|对不对|还是(?!.{0,5}了$)|(?<=..)不$|没有?$"
 )
 #: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
 #: 和所需材料是什么): the subject ends at its last 的, the things asked are joined by 和 / 及 / 、,
@@ -70,6 +70,13 @@ _SPOKEN = re.compile(
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
 _LEAD = re.compile(
     r"^(喂(?![奶养药饭食乳母])|哎呀|哎|嗯|呃|额(?![度外头])|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)"
+)
+#: Who a claim was heard from, said before it (家里亲戚说国家现在…, 村里人讲…): the claim is what
+#: is asked about.
+_HEARSAY = re.compile(
+    r"^(?:我|我们|我家)?(?:听|听到|看到)?(?:家里|村里|厂里|群里|网上|抖音上?|视频里?|新闻上?)?"
+    r"(?:的)?(?:亲戚|邻居|村里人|朋友|同事|别人|人家|家里人|老人|老一辈|他们|有人|大家|婆婆|我妈|我婆婆|领导)?"
+    r"(?:都)?(?:说|讲|讲的|说的|讲过|说过|传)(?=.{4})"
 )
 #: Greetings said together (喂你好, 你好你好).
 _GREETING_RUN = re.compile(r"(喂|你好|您好|在吗|在不在|哈喽|嗨|打扰了|打扰一下)+")
@@ -151,6 +158,7 @@ class Params:
     w_focus: float = 0.2  # an entry whose direct answer gives what the question asks for
     off_topic_share: float = 0.85  # an entry naming none of the question's benefits keeps this
     story_clauses: int = 4  # a message this many clauses long tells a story around its question
+    asked_lead: float = 0.1  # a first entry this close to one giving what is asked gives way
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,9 @@ class Clause:
     anchored: bool = False  # a family-planning word (计生, 产假, 叶酸 …)
     region: Region = field(default_factory=Region)  # a place the clause names
     raw: str = ""  # the clause as typed (cleaned, typos not corrected)
+    #: a question that pointed back at what the story named, written with it (``_pointed``):
+    #: it says what it is about and is read on its own
+    pointed: bool = False
 
 
 _Memo = dict[str, tuple[list["Scored"], list[str]]]
@@ -240,6 +251,19 @@ _GENERIC_ANCHOR = re.compile(
 _THIS_ONE = re.compile(
     r"(?:这个|那个|这种|那种|这项|那项|该)(?P<head>补贴|补助|保险|奖励|扶助金|扶助|津贴|假|检查|筛查)"
 )
+#: A question that opens by pointing back at one thing the story named (这是查什么的, 那个要
+#: 多少钱) or at two of them (这两个各在什么时候做, 俩都要做吗).
+_POINTED = re.compile(r"^(?:这|那)(?:个|种|项)?(?=是|要|得|能|该|算|在|怎么|咋|什么|啥|多|几|哪)")
+_BOTH = re.compile(r"^(?:这|那)?(?:两个|两样|两项|两种|俩)(?:都|各自|各|分别)?")
+#: A document a formal question cites before saying what it asks about (《…条例》（2016年修改）
+#: 对独生子女父母奖励费…有何规定): the subject is what follows 对 / 关于, not the document.
+_CITED = re.compile(
+    r"(?:根据|按照|依据|按)?(?:《[^》]{2,40}》|[\u4e00-\u9fff]{2,30}?(?:条例|办法|实施方案|指导意见))"
+    r"(?:[（(][^）)]{0,12}[）)])?(?:中|里)?(?=对|关于)"
+)
+#: What a question may ask for that an answer states as a figure (``dict/focus.txt``): an
+#: answer either gives one or does not.
+_FIGURES = frozenset({"money", "time", "count", "age", "phone"})
 #: Units that, with numerals, make a word that only says how much or when (一个月, 3岁, 几次).
 _UNITS = frozenset("个岁周天月年次项份元块万号日时分")
 
@@ -803,7 +827,9 @@ class Matcher:
         )
 
     def correct(self, cleaned: str) -> str:
-        """A cleaned question with misspelt domain words rewritten (region names kept)."""
+        """A cleaned question with misspelt domain words rewritten (region names kept) and
+        words typed in pinyin written in characters."""
+        cleaned = self.typos.romanised(cleaned)
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
 
@@ -912,7 +938,12 @@ class Matcher:
             ):
                 continue
             if _VERIFY.fullmatch(cleaned) and out and not out[-1].asking:
-                out[-1] = replace(out[-1], asking=True)
+                # the claim is what is asked about, not who it was heard from
+                claim = out[-1]
+                heard = _HEARSAY.match(claim.text)
+                if heard is not None and heard.end() >= 2:
+                    claim = replace(claim, text=claim.text[heard.end() :])
+                out[-1] = replace(claim, asking=True)
                 continue
             fixed = self.correct(cleaned)
             asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
@@ -997,13 +1028,40 @@ class Matcher:
                 text = _PRONOUN.sub(partial(_stand_in, tuple(named)), text)
             if clause.asking and told:
                 text = _THIS_ONE.sub(partial(self._named_before, told), text)
+            pointed = self._pointed(text, told) if clause.asking and told else [text]
             told += clause.text
-            out.append(replace(clause, text=text) if text != clause.text else clause)
+            if pointed == [text]:
+                out.append(replace(clause, text=text) if text != clause.text else clause)
+            else:
+                out += [replace(clause, text=t, pointed=True) for t in pointed]
             named += [
                 (m.group(), self.segmenter.people[m.group()])
                 for m in pattern.finditer(clause.text)
             ]
         return out
+
+    def _pointed(self, text: str, told: str) -> list[str]:
+        """A question naming no service of its own that opens by pointing back (这是查什么的,
+        这两个各在什么时候做) asked of the service(s) the story named last (糖耐是查什么的; nt什么
+        时候做 + 唐筛什么时候做): one question per thing pointed at."""
+        pattern = self.segmenter.in_scope
+        if pattern is None or self._topics(text):
+            return [text]
+        both = _BOTH.match(text)
+        one = None if both else _POINTED.match(text)
+        if both is None and one is None:
+            return [text]
+        things: list[str] = []
+        for found in pattern.finditer(told):
+            thing = found.group()
+            if not _GENERIC_ANCHOR.fullmatch(thing):
+                things = [t for t in things if t != thing] + [thing]
+        if both is not None and len(things) >= 2:
+            rest = text[both.end() :]
+            return [thing + rest for thing in things[-2:]]
+        if one is not None and things:
+            return [things[-1] + text[one.end() :]]
+        return [text]
 
     def _named_before(self, told: str, this: re.Match[str]) -> str:
         """The benefit ``this`` (这个补贴, 那个保险) points back to: the last word of the
@@ -1102,6 +1160,11 @@ class Matcher:
             answered = frozenset(
                 h.entry.group_key for h in hits if h.outcome is Outcome.CONFIDENT and h.entry
             )
+            if clause.pointed:
+                hit = self._decide(clause.text, scope)
+                hits.append(hit)
+                asked = _keep(clause.text, asked)
+                continue
             if not self.own_topic(clause.text):
                 if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
                     hits.append(FaqHit(Outcome.REJECT))
@@ -1274,9 +1337,11 @@ class Matcher:
         thing, and that reading is kept when it answers more of them.
         """
         self.segmenter.forget()
-        hit = self._match(text, text, asker_region)
-        asked = self.facets(text)
-        if asked != text and hit.outcome in POLICY:
+        cited = _CITED.search(text)
+        read = text[: cited.start()] + text[cited.end() :] if cited else text
+        hit = self._match(text, read, asker_region)
+        asked = self.facets(read)
+        if asked != read and hit.outcome in POLICY:
             split = self._match(text, asked, asker_region)
             if len(_answers(split)) > len(_answers(hit)):
                 hit = split
@@ -1293,7 +1358,10 @@ class Matcher:
         cleaned = self.segmenter.clean(text)
         clauses = self.clauses(asked) if self.cuts(asked) else []
         # Typos are corrected clause by clause (a correction never spans two clauses).
-        fixed = "".join(c.text for c in clauses) if clauses else self.correct(cleaned)
+        if clauses:
+            fixed = "".join(c.text for c in clauses)
+        else:
+            fixed = self.correct(cleaned if asked == text else self.segmenter.clean(asked))
         special = self.classify(text, fixed, clauses)
         if special is not None:
             return FaqHit(special)
@@ -1410,15 +1478,25 @@ class Matcher:
         # the family story (老伴也是种地的) says nothing about the question, one in a question
         # of its own (顺便问下年假有几天) leaves that question out.
         scope = replace(scope, off_topic=False)
-        hits = self._questions(self.resolve_pronouns(clauses), scope) if asking else []
+        resolved = self.resolve_pronouns(clauses)
+        hits = self._questions(resolved, scope) if asking else []
+        # A question naming a place of its own (包头有没有… + 乌海那边一天给多少) is answered for
+        # that place.
+        hits = [
+            self._for_place(hit, clause.region, scope.region)
+            for hit, clause in zip(hits, [c for c in resolved if c.asking], strict=False)
+        ]
         declined = sum(h.outcome is Outcome.REJECT for h in hits)
         if hits and declined == len(hits):
             return FaqHit(Outcome.REJECT)
         parts: list[FaqHit] = []
         for hit in hits:
             if hit.outcome is Outcome.CONFIDENT and hit.entry is not None:
-                key = hit.entry.group_key
-                if all(p.entry is None or p.entry.group_key != key for p in parts):
+                key, entry_id = hit.entry.group_key, hit.entry.id
+                if all(
+                    p.entry is None or p.entry.group_key != key or p.entry.id != entry_id
+                    for p in parts
+                ):
                     parts.append(hit)
         if len(parts) >= 2:
             return replace(
@@ -1430,6 +1508,17 @@ class Matcher:
         long = len(clauses) >= 3 or len(fixed) >= self.params.long_message
         if not long:
             whole = self._decide(fixed, scope)
+            placed = [
+                p
+                for p in parts
+                if p.region != scope.region
+                and p.entry is not None
+                and whole.entry is not None
+                and p.entry.group_key == whole.entry.group_key
+            ]
+            if whole.outcome is Outcome.CONFIDENT and placed:
+                # the same question, answered for the place its question names
+                return placed[0]
             if whole.outcome is Outcome.CONFIDENT or not parts:
                 return whole
             # 计生保险 + 出了事多久内要报案: the one question, when it is answered decisively.
@@ -1449,6 +1538,19 @@ class Matcher:
         if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
             return parts[0]
         return hit
+
+    def _for_place(self, hit: FaqHit, place: Region, region: Region) -> FaqHit:
+        """``hit`` answered for ``place``, the region its own question names, when that is
+        another than the message's ``region``."""
+        if (
+            hit.outcome is not Outcome.CONFIDENT
+            or hit.entry is None
+            or place.is_empty
+            or (place.province, place.city) == (region.province, region.city)
+        ):
+            return hit
+        entry, note = self.resolve(hit.entry.group_key, hit.ranked, place)
+        return replace(hit, entry=entry, note=note, region=place, region_source="text")
 
     def _lead_with(self, hit: FaqHit, fixed: str, scope: _Scope) -> FaqHit:
         """Put the answer a question of this kind needs first (``dict/first.txt``): an
@@ -1501,10 +1603,11 @@ class Matcher:
             if off_topic:
                 return FaqHit(Outcome.REJECT)
             return FaqHit(Outcome.NONE, region=region, region_source=source)
+        groups = self._asked_first(fixed, groups, ranked)
         top_key, top_conf = groups[0]
         second = groups[1][1] if len(groups) > 1 else 0.0
         margin = top_conf - second
-        if off_topic and top_conf < params.sure:
+        if off_topic and (top_conf < params.sure or self._foreign_subject(fixed, ranked[0])):
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
         shown = min(top_conf, 1.0)  # scores may pass 1.0 (``_rank``); a decision reports ≤ 1
         base = FaqHit(
@@ -1524,8 +1627,10 @@ class Matcher:
             return replace(base, candidates=tuple(e for e, _ in resolved))
         formal = scope.formal or _FORMAL.search(fixed) is not None
         confident = params.formal_confident if formal else params.confident
-        if (top_conf >= confident and margin >= params.margin) or (
-            top_conf >= params.floor and top_conf + margin >= params.clear
+        if (
+            (top_conf >= confident and margin >= params.margin)
+            or (top_conf >= params.floor and top_conf + margin >= params.clear)
+            or (top_conf >= confident and self._same_answer(fixed, groups, ranked))
         ):
             entry, note = self.resolve(top_key, ranked, region)
             return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
@@ -1542,6 +1647,73 @@ class Matcher:
             )
         resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
         return replace(base, candidates=tuple(e for e, _ in resolved))
+
+    def _foreign_subject(self, fixed: str, top: Scored) -> bool:
+        """Whether the out-of-scope words of a question are what it is about and the best
+        entry knows none of them (种粮补贴什么时候发 matches 育儿补贴什么时候发 well, but the
+        subsidy asked about is another one)."""
+        pattern = self.segmenter.out_of_scope
+        if pattern is None:
+            return False
+        outside = {m.group() for m in pattern.finditer(fixed) if m.group()}
+        return bool(outside) and not self._knows(top.entry, outside)
+
+    def _asked_first(
+        self, fixed: str, groups: list[tuple[str, float]], ranked: Sequence[Scored]
+    ) -> list[tuple[str, float]]:
+        """``groups`` with the runner-up first when the first one's direct answer gives none
+        of what the question asks for (an age, an amount, days …) and the runner-up, close
+        behind on the same subject, gives all of it (南宁关爱保险多大的人能保: who can join, from
+        3 months to 64, not what the insurance covers); the two swap their scores."""
+        if len(groups) < 2:
+            return groups
+        (first, top), (other, next_) = groups[0], groups[1]
+        if top - next_ >= self.params.asked_lead:
+            return groups
+        asked_for = [name for name, asked, _ in self.segmenter.focus if asked.search(fixed)]
+        wants = [name for name in asked_for if name in _FIGURES]
+        if not wants:
+            return groups
+        entries = {s.entry.group_key: s.entry for s in reversed(ranked)}
+        a, b = entries.get(first), entries.get(other)
+        if a is None or b is None or a.topic != b.topic:
+            return groups
+        gives_a = self.docs[self.index[a.id]].gives
+        gives_b = self.docs[self.index[b.id]].gives
+        # the first gives nothing asked for (特扶金多少钱 + 什么条件能领: the conditions answer
+        # gives what its own question asks and stays)
+        if any(w in gives_a for w in asked_for) or not all(w in gives_b for w in wants):
+            return groups
+        # the figure asked for decides between the two: no menu for it
+        rest = [(first, min(next_, top - self.params.margin)), *groups[2:]]
+        return [(other, top), *sorted(rest, key=lambda kv: kv[1], reverse=True)]
+
+    def _same_answer(
+        self, fixed: str, groups: Sequence[tuple[str, float]], ranked: Sequence[Scored]
+    ) -> bool:
+        """Whether a near tie is no real choice: the entries within the margin of the first
+        are all of one subject (t3.precheck) and the first one's direct answer gives what the
+        question asks for (免费孕检一共几项: each of them says 19项), so a menu would only make
+        the asker pick between answers that say the same thing."""
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(fixed)]
+        if not wants or len(groups) < 2:
+            return False
+        top = groups[0][1]
+        close = [key for key, conf in groups if top - conf < self.params.margin]
+        entries = {s.entry.group_key: s.entry for s in reversed(ranked)}
+        subjects = {_topic_of(entries[key].id) for key in close if key in entries}
+        if len(subjects) != 1:
+            return False
+        first = entries.get(groups[0][0])
+        if first is None:
+            return False
+        gives = self.docs[self.index[first.id]].gives
+        return all(
+            want in gives and want in self.docs[self.index[entries[key].id]].gives
+            for want in wants
+            for key in close
+            if key in entries
+        )
 
     @staticmethod
     def _group_order(ranked: Sequence[Scored]) -> list[tuple[str, float]]:

@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+#: A run of latin letters: a word typed in pinyin (hukou), or an English one (app).
+_LATIN = re.compile(r"[a-z]{4,}")
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 MAX_SPAN = 6
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
@@ -112,16 +114,54 @@ class TypoCorrector:
             self.words.add(word)
             sounds = tuple(syllable(c) for c in word)
             exact.setdefault(sounds, set()).add(word)
-            if len(word) >= 3:
-                fuzzy.setdefault(tuple(loose(s) for s in sounds), set()).add(word)
+            fuzzy.setdefault(tuple(loose(s) for s in sounds), set()).add(word)
             if self.near:
                 shape.setdefault(self._shape_key(word), set()).add(word)
         self._exact = exact
         self._fuzzy = fuzzy
         self._shape = shape
+        # Words by their pinyin written out (yuer -> 育儿, zhifubao -> 支付宝), the heaviest word
+        # of each reading, for questions typed partly in pinyin.
+        spelt: dict[str, str] = {}
+        for word in self.words:
+            key = "".join(syllable(c) for c in word)
+            if key and (key not in spelt or self._heavier(word, spelt[key])):
+                spelt[key] = word
+        self._spelt = spelt
+        self._longest_spelling = max((len(k) for k in spelt), default=0)
         # Every word with one character blanked out: a span can only be a typo of a word it
         # matches with one character blanked, which rules out almost every span at once.
         self._blanked = {w[:k] + "?" + w[k + 1 :] for w in self.words for k in range(len(w))}
+
+    def _heavier(self, word: str, other: str) -> bool:
+        return (self.weight.get(word, 0.0), word) > (self.weight.get(other, 0.0), other)
+
+    def romanised(self, text: str) -> str:
+        """``text`` with each run of latin letters that spells one or more vocabulary words in
+        toneless pinyin written in characters (yuer补贴 -> 育儿补贴, 上hukou -> 上户口). A run
+        that does not read wholly as such words (app, nt, ok) is left as typed."""
+        if not self._spelt or not _LATIN.search(text):
+            return text
+        return _LATIN.sub(lambda found: self._spell(found.group()) or found.group(), text)
+
+    def _spell(self, run: str) -> str | None:
+        """The fewest vocabulary words whose pinyin, joined, is ``run``; None if none."""
+        best: list[list[str] | None] = [None] * (len(run) + 1)
+        best[0] = []
+        for start in range(len(run)):
+            done = best[start]
+            if done is None:
+                continue
+            for end in range(start + 2, min(len(run), start + self._longest_spelling) + 1):
+                word = self._spelt.get(run[start:end])
+                if word is None:
+                    continue
+                path = [*done, word]
+                known = best[end]
+                if known is None or len(path) < len(known):
+                    best[end] = path
+        found = best[len(run)]
+        return "".join(found) if found else None
 
     def _shape_key(self, text: str) -> tuple[str, ...]:
         return tuple(self.near.get(c, c) for c in text)
@@ -136,16 +176,25 @@ class TypoCorrector:
             span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(len(span))
         )
 
-    def _candidate(self, span: str) -> str | None:
+    def _candidate(self, span: str, glued: bool = False) -> str | None:
+        """The vocabulary word ``span`` is a typo of, if any (``glued``: a character of it
+        makes a common word with the character beside it, as 亲 in 探亲假, so two characters
+        are no stray word and are not matched by near sound)."""
         if not self._near_some(span):
             return None
         if not _CJK.match(span):
             return None
-        if self.common.get(span, 0) >= COMMON or any(c in PARTICLES for c in span):
+        if self.common.get(span, 0) >= COMMON:
+            return None
+        # A particle makes a short span a phrase (出了, 是独); a long one may hold a misspelt
+        # character that happens to be one (唐是筛查 for 唐氏筛查).
+        if any(c in PARTICLES for c in span) and len(span) < 4:
             return None
         sounds = tuple(syllable(c) for c in span)
         found = {w for w in self._exact.get(sounds, ()) if self._differs(span, w)}
-        if not found and len(span) >= 3:
+        # near sounds for a long span, or for two characters that make no word at all (从新
+        # for 重新: a span the general dictionary does not know is no word typed on purpose)
+        if not found and (len(span) >= 3 or (span not in self.common and not glued)):
             key = tuple(loose(s) for s in sounds)
             found = {w for w in self._fuzzy.get(key, ()) if self._differs(span, w)}
         if not found and self.near:
@@ -189,7 +238,11 @@ class TypoCorrector:
                     continue
                 if any(s < end and e > i and (s < i or e > end) for s, e in found):
                     continue
-                word = self._candidate(span)
+                glued = size == 2 and (
+                    (i > 0 and self.common.get(text[i - 1 : i + 1], 0) >= COMMON)
+                    or (end < len(text) and self.common.get(text[end - 1 : end + 1], 0) >= COMMON)
+                )
+                word = self._candidate(span, glued)
                 if word is not None:
                     out.append(word)
                     i = end
