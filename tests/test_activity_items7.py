@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 
+from handlers.activity.intent import read_correction
 from handlers.activity.parser import (
     classify_kind,
     extract_items,
@@ -20,7 +21,7 @@ from handlers.activity.parser import (
     reads_like_report,
 )
 from handlers.core.services import Services
-from tests.conftest import saved_records
+from tests.conftest import beijing, saved_records
 
 
 def _items(text: str) -> set[tuple[str, int, str, bool]]:
@@ -172,3 +173,40 @@ def test_attendance_said_around_people_times_and_few_comers(
 )
 def test_what_was_done_besides_does_not_make_the_kind(text: str, kind: str) -> None:
     assert classify_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("在清泉村会员之家召开会员座谈会2场，共有86名会员参加。", ("座谈会", 2, "场")),
+        ("举办主题班会4场，参与青少年120余人。", ("班会", 4, "场")),
+        ("开设青春健康课程5节，共有140名学生参加。", ("课程", 5, "节")),
+        ("开展生理卫生、自我保护等课程共10节，参加青少年45人。", ("课程", 10, "节")),
+        ("共培训育龄群众两期，75人参加。", ("培训", 2, "期")),
+        ("请了农技站的人来讲了两堂课", ("课", 2, "堂")),
+    ],
+)
+def test_sessions_of_any_named_event_are_items(text: str, expected: tuple[str, int, str]) -> None:
+    assert {(i.name, i.quantity, i.unit) for i in extract_items(text)} == {expected}
+
+
+def test_a_session_named_by_its_place_in_the_day_is_no_item() -> None:
+    assert extract_items("今天下午第3节课后在村部开会") == []
+
+
+def test_a_sigh_and_a_run_on_correction_change_place_and_people(
+    services: Services, talk: Callable[[str, str], str]
+) -> None:
+    card = talk("今天下午在江口村开了个会员活动来了三十多个人", "2026-11-29 16:00")
+    assert "30多人" in card
+    fixed = talk("哎呀说错了不是江口村是在廉州镇那边开的人是二十多个", "2026-11-29 16:01")
+    assert "廉州镇" in fixed and "20多人" in fixed and "呀" not in fixed.split("物品")[-1]
+    assert "已登记" in talk("对", "2026-11-29 16:02")
+    [record] = saved_records(services)
+    assert (record.place, record.participants, record.participants_approx) == ("廉州镇", 20, True)
+
+
+@pytest.mark.parametrize("text", ["是在廉州镇那边开的呀二十多个", "哦是二十多个"])
+def test_a_correction_naming_no_thing_changes_no_item(text: str) -> None:
+    correction = read_correction(text, beijing("2026-11-29 16:01"))
+    assert not [c for c in correction.changes if c.field in ("item", "item_add")]

@@ -379,3 +379,33 @@ def test_when_a_death_after_an_accident_is_paid_is_answered_with_the_cover(
     assert hit.outcome is Outcome.CONFIDENT
     first = hit.parts[0] if hit.parts else hit
     assert first.entry is not None and "180天" in first.entry.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a child handed over for money, put as a favour between families
+        "亲戚家养不起第三个 说我们出点钱就把娃给我们 手续怎么弄",
+        "对方讲给几万块就把小孩送给我们 这样可以吗",
+        # a test that is not to be done, only its paper
+        "亲子鉴定能不能不用真做 直接出个报告 落户要用",
+        "有没有办法不真检查 开个诊断证明去报保险",
+    ],
+)
+def test_a_child_for_money_and_a_paper_without_its_test_are_refused(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert ask(kb, text).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "亲子鉴定去哪里做 要多少钱",
+        "孩子送给爷爷奶奶带 育儿补贴还能领吗",
+        "给孩子上户口要不要交钱",
+        "诊断证明是不是要去医院真的检查才开",
+    ],
+)
+def test_questions_near_those_plans_are_answered(kb: KnowledgeBase, text: str) -> None:
+    assert ask(kb, text).outcome is not Outcome.ILLEGAL

@@ -688,9 +688,15 @@ _REASON = re.compile(
 )
 
 
+_INTERJECTION = re.compile(r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀)[，,！!。\s]*")
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
+    body = _INTERJECTION.sub("", body) or body  # 哎呀说错了…: the sigh says nothing
+    # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
+    body = re.sub(r"(?<=[\u4e00-\u9fff]{2}[的了])(?=人(?:数|是|有|来了|到了))", "，", body)
     result = Correction()
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
@@ -1017,7 +1023,20 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if change.field == "date" and change.date and not plausible(change.date, body, sent):
             result.changes.remove(change)  # 改成12月5日 on 1 December: asked, not guessed
             result.leftover = True
+    for change in list(result.changes):
+        if change.field in ("item", "item_add") and _NO_THING.fullmatch(change.name or ""):
+            # 哎呀…开的人是二十多个 read as an item 呀: a name that is no thing is not applied
+            result.changes.remove(change)
+            result.leftover = True
     return result
+
+
+# an item name that names nothing: an interjection, a particle or a pronoun left of a run-on
+_NO_THING = re.compile(
+    r"[呀啊哎唉哦噢嗯吧呢嘛哈啦哟呃诶的了是有就也都还又我你他她它们这那]+|"
+    # 在安阳镇那边开的…二十多个: where or how it was held, ending in the verb of holding it
+    r".*(?:那边|这边|那里|这里|那儿|这儿).*|.*[开搞办弄做去来]"
+)
 
 
 _NOT_A_VALUE_AFTER = re.compile(r"组|小组|村|社区|镇|乡|嘎查|苏木|点|月|年|天|号|日|岁|家人")

@@ -471,7 +471,7 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|面|期|场|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|面|期|场|节|堂|次)"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
@@ -810,12 +810,18 @@ _PEOPLE_TIMES_OF = re.compile(
     r"^(?:共|共计|累计)?(?:参加|参与|受益|覆盖|惠及)的?|(?:共|共计|累计|达)$"
 )
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
-_SESSIONS_OF = re.compile(r"(?P<event>讲座|培训|义诊|宣讲|课堂|健康课|家长课|培训班|课程)$")
+_SESSION_EVENTS = (
+    r"讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
+    r"沙龙|游戏|比赛|竞赛|演出|课"
+)
+_SESSIONS_OF = re.compile(
+    rf"(?P<event>{_SESSION_EVENTS})(?:共计|一共|共)?$|"
+    # 培训育龄群众两期 / 培训会员骨干2期: the training, whoever was trained
+    r"(?P<trained>培训)[^\d，,。；;、\s]{1,6}$"
+)
 
 # 举办3场讲座 / 开了两期家长课堂 / 办了三场健康讲座: the event named right after its count
-_SESSIONS_AFTER = re.compile(
-    r"(?P<event>[\u4e00-\u9fff“”\"]{0,8}?(?:讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程))"
-)
+_SESSIONS_AFTER = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{0,8}}?(?:{_SESSION_EVENTS}))")
 # The households a visit went to, named anywhere before its bare count (计生家庭走访，走访了9户 /
 # 给计生特殊家庭送温暖 一共慰问了5户): 家庭医生 and 家庭健康指导员 are no households
 _HOUSEHOLD_KIND = re.compile(
@@ -857,21 +863,24 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
-        if unit in ("场", "期", "次") and match.group("num") not in ("一", "1"):
+        if unit in ("场", "期", "次", "节", "堂") and text[max(0, num_at - 1) : num_at] == "第":
+            continue  # 第3节课: which one, not how many
+        if unit in ("场", "期", "次", "节", "堂") and match.group("num") not in ("一", "1"):
             # 举办讲座3场 / 家长课堂3期 / 举办3场讲座: sessions held are items, named by the event
             # written right before or right after the count (one session, 办了一场讲座, is the
             # activity itself)
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
             after = _SESSIONS_AFTER.match(text, match.end())
             sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
-            name = held.group("event") if held else after.group("event") if after else ""
+            name = (held.group("event") or held.group("trained")) if held else ""
+            name = name or (after.group("event") if after else "")
             if name and sessions is not None and sessions.value > 1:
                 items.append(
                     (num_at, Item(name, sessions.value, unit, bool(sessions.approximate)))
                 )
                 previous_end = match.end() + (len(after.group(0)) if after and not held else 0)
             continue
-        if unit in ("场", "期", "次"):
+        if unit in ("场", "期", "次", "节", "堂"):
             continue
         if text[max(0, num_at - 1) : num_at] == "第":
             continue  # 第28个“5·29会员活动日”: an ordinal
