@@ -306,3 +306,17 @@ def kb() -> KnowledgeBase:
 def ask(kb: KnowledgeBase, text: str, region: str = "") -> FaqHit:
     """The matcher's answer to ``text`` from an asker in ``region`` (unknown when empty)."""
     return kb.matcher.match(text, find_region(region) if region else Region())
+
+
+def assert_reply_states(kb: KnowledgeBase, text: str, region: str, facts: list[list[str]]) -> None:
+    """The confident reply to ``text`` from ``region``, as rendered, states every fact (each a
+    list of accepted spellings)."""
+    from knowledge.answers import render
+    from knowledge.evaluation import states
+    from knowledge.matcher import Outcome
+
+    hit = ask(kb, text, region)
+    assert hit.outcome is Outcome.CONFIDENT, (text, hit.outcome)
+    reply = render(hit)
+    missing = [fact[0] for fact in facts if not states(reply, fact)]
+    assert not missing, (text, missing, reply)

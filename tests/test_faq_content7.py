@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answers import render
 from knowledge.base import KnowledgeBase
-from knowledge.evaluation import states
-from knowledge.matcher import Outcome
-from tests.conftest import ask
+from tests.conftest import assert_reply_states
 
 #: question, asker's region, facts the reply must state (each: accepted spellings).
 CASES: list[tuple[str, str, list[list[str]]]] = [
@@ -44,11 +41,7 @@ CASES: list[tuple[str, str, list[list[str]]]] = [
 def test_the_reply_states_every_fact_the_question_needs(
     kb: KnowledgeBase, text: str, region: str, facts: list[list[str]]
 ) -> None:
-    hit = ask(kb, text, region)
-    assert hit.outcome is Outcome.CONFIDENT, (text, hit.outcome)
-    reply = render(hit)
-    missing = [fact[0] for fact in facts if not states(reply, fact)]
-    assert not missing, (text, missing, reply)
+    assert_reply_states(kb, text, region, facts)
 
 
 def _answer(kb: KnowledgeBase, entry_id: str) -> str:

@@ -14,9 +14,8 @@ import pytest
 from handlers.core.messages import MAX_TEXT_BYTES, utf8_len
 from knowledge.answers import render
 from knowledge.base import KnowledgeBase
-from knowledge.evaluation import states
 from knowledge.matcher import Outcome
-from tests.conftest import ask
+from tests.conftest import ask, assert_reply_states
 
 #: The 呼和浩特 city subsidy amounts, in the spellings a reply could use.
 HOHHOT_FIGURES = ["1万", "5万", "10万", "一万", "五万", "十万", "10000", "50000", "100000"]
@@ -75,11 +74,7 @@ CASES: list[tuple[str, str, list[list[str]]]] = [
 def test_the_reply_states_every_fact_the_question_needs(
     kb: KnowledgeBase, text: str, region: str, facts: list[list[str]]
 ) -> None:
-    hit = ask(kb, text, region)
-    assert hit.outcome is Outcome.CONFIDENT, (text, hit.outcome)
-    reply = render(hit)
-    missing = [fact[0] for fact in facts if not states(reply, fact)]
-    assert not missing, (text, missing, reply)
+    assert_reply_states(kb, text, region, facts)
 
 
 def test_jiangxi_nursing_figures_stay_with_jiangxi_askers(kb: KnowledgeBase) -> None:
