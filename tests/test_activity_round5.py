@@ -380,7 +380,7 @@ def test_a_saved_record_named_by_its_day_and_activity(
             "7月中旬在沙头村开展青春健康教育，共开展课程4场，参与青少年150余人次。",
             ("课程", 4, "场"),
         ),
-        ("11月中旬在萨拉齐镇开展家长课堂3期，参加家长120余人。", ("课堂", 3, "期")),
+        ("11月中旬在萨拉齐镇开展家长课堂3期，参加家长120余人。", ("家长课堂", 3, "期")),
     ],
 )
 def test_sessions_held_are_counted(text: str, sessions: tuple[str, int, str]) -> None:
