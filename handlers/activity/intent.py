@@ -669,7 +669,10 @@ _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 def _clean_head(head: str) -> str:
     head = re.sub(r"^(?:发的|发放的|办的|送的|还有|另外|其中)", "", head.strip())
-    return head.strip(" 的")
+    head = head.strip(" 的")
+    # 保险办的是十八份 / 宣传单发的是60张: the thing, without the verb of handing it out
+    verbless = re.sub(r"(?:办|发|送|发放|派|领)了?$", "", head)
+    return verbless if len(verbless) >= 2 else head
 
 
 def _topic(head: str) -> str:
@@ -684,7 +687,34 @@ def _topic(head: str) -> str:
 
 #: A clause giving the reason for a change just made: 因为… / 由于… / 有两个是代领的.
 _REASON = re.compile(
-    r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?是(?!在))"
+    r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)"
+    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?是(?!在))"
+)
+
+#: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
+#: really was; it explains the mistake and is no value of the card
+_OLD_EXPLAINED = re.compile(
+    r"^(?P<head>[^，,。是系]{1,8}?)(?:实际上|其实)?(?:是|系)(?P<value>.+)$"
+)
+#: 宣传单是上个礼拜发的 / 药具不是这次发的 / 这次没有发: a thing handed out at another time
+_THING_VERB = r"(?:发|送|办|发放|派|给|量|测|做|搞)"
+_OTHER_TIME = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,8}?)(?:是|都是|其实是)(?P<when>[^，,。\s在]{1,8}?)"
+    r"(?:发|送|发放|派|给)的$"
+)
+_NOT_THIS_TIME = re.compile(
+    rf"^(?P<name>[\u4e00-\u9fff]{{2,8}}?)(?:其实)?不是(?:这次|这回|今天|当天|这一次|那天){_THING_VERB}的$"
+)
+_THIS_TIME = r"(?:这次|这回|今天|当天|这一次|那天)"
+_THIS_TIME_NOT = re.compile(
+    rf"^{_THIS_TIME}(?:其实)?(?:没有?|并没有?|不是)(?:{_THING_VERB})?(?:的|了)?$"
+)
+_REMOVAL_WORDS = re.compile(r"去掉|删掉|删了|删除|不算|不要|别写|别记|没有?" + _THING_VERB)
+#: 另外还量血压90人次 / 还有发了环保袋50个: a clause adding something done besides
+_ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
+#: 18号到19号 / 3号至5号: a span, which a single day read from it would shorten
+_SPAN_SAID = re.compile(
+    r"(?:\d+|[一二三四五六七八九十]+)(?:号|日)?\s*(?:到|至|—|~|-)\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:号|日)"
 )
 
 
@@ -737,6 +767,38 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     for clause in clauses:
         if result.changes and _REASON.match(clause):
             continue  # 人数改为38 有两个是帮别人代领的: why, after what was changed
+        other_time = _OTHER_TIME.match(clause)
+        if (
+            other_time
+            and _field_of(other_time.group("name")) is None
+            and not re.fullmatch(_THIS_TIME, other_time.group("when"))
+            and _is_value_only(other_time.group("name"), sent, home) is False
+            and _activity_kind(other_time.group("name")) is None
+        ):
+            # 宣传单是上个礼拜发的 这次没有发 去掉: not handed out at this activity; removed
+            # only when the message says so, else asked (it might be the card's date)
+            if _REMOVAL_WORDS.search(body.replace(clause, "", 1)):
+                result.explicit = True
+                name = _clean_head(other_time.group("name"))
+                if Change("item_remove", name=name) not in result.changes:
+                    result.changes.append(Change("item_remove", name=name))
+            else:
+                result.leftover = True
+            continue
+        not_this_time = _NOT_THIS_TIME.match(clause)
+        if not_this_time and _field_of(not_this_time.group("name")) is None:
+            # 药具不是这次发的: a thing on the card that was not handed out this time
+            result.explicit = True
+            name = _clean_head(not_this_time.group("name"))
+            if Change("item_remove", name=name) not in result.changes:
+                result.changes.append(Change("item_remove", name=name))
+            continue
+        if _THIS_TIME_NOT.match(clause):
+            # 这次没有发: said of the thing just named; alone it names nothing
+            if not any(c.field == "item_remove" for c in result.changes):
+                result.leftover = True
+            continue
+        added_here = bool(_ADD_LEAD.match(clause))
         if _ADD.search(clause):
             add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
@@ -873,11 +935,35 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if result.olds and context is None:
                 context = _field_from_old(result.olds[-1], sent, home)
             continue
-        if add_mode:
+        if add_mode or added_here:
             items = extract_items(clause)
             result.changes.extend(Change("item_add", item=i, name=i.name) for i in items)
             if items:
                 continue
+            count = _count(clause)
+            if (
+                add_mode
+                and count is not None
+                and count[2]
+                and not _stray_rest(clause)
+                and any(c.item and c.item.unit == count[2] for c in result.changes)
+            ):
+                continue  # 是四户 … 漏了一户: why the count just corrected was wrong
+        explained_old = _OLD_EXPLAINED.match(clause)
+        if (
+            explained_old
+            and _is_value_only(explained_old.group("head"), sent, home)
+            and not _value_changes(None, explained_old.group("value"), "", sent, home)
+            # 今天是义诊: a type said outright; 琴日系去镇里开会 (went to a meeting) is none
+            and not (
+                len(explained_old.group("value")) <= 4
+                and _kind_value(explained_old.group("value"))
+            )
+            and not _count(explained_old.group("value"))
+        ):
+            # 今天是在整理签到表 / 52是签到本上的总数: what the card's old value really was
+            result.olds.append(explained_old.group("head"))
+            continue
         head_value = _HEAD_VALUE.match(clause)
         if (
             head_value
@@ -1020,6 +1106,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         # 是青春健康讲座 给年轻人讲的: what follows the new type explains it, it sets nothing
         result.changes.remove(later)
     for change in list(result.changes):
+        if (
+            change.field == "date"
+            and change.date
+            and change.date.start == change.date.end
+            and _SPAN_SAID.search(body)
+        ):
+            # 是18号到19号两日 read as the 18th alone: a span shortened is asked, not saved
+            result.changes.remove(change)
+            result.leftover = True
+    for change in list(result.changes):
         if change.field == "date" and change.date and not plausible(change.date, body, sent):
             result.changes.remove(change)  # 改成12月5日 on 1 December: asked, not guessed
             result.leftover = True
@@ -1085,6 +1181,8 @@ def _stray_count(text: str) -> bool:
             continue
         if not match.group("unit") and re.fullmatch(r"[一二两三四五六七八九十]", match.group(0)):
             continue  # 一起 / 一下 / 三孩: a numeral in a word, not a count
+        if not match.group("unit") and text[max(0, match.start() - 1) : match.start()] in "小老阿":
+            continue  # 小陆 / 老三: a person called by a numeral, not a count
         if _count(match.group(0)) is not None:
             return True
     return False
