@@ -307,3 +307,68 @@ def test_the_same_report_sent_again_with_more_fills_the_waiting_card(chat: Chat)
     assert "已登记" in chat.say("lilan", "对")
     [(record, items)] = chat.records("lilan")
     assert record.participants == 18 and items_of(items) == [("资料", 60, "份")]
+
+
+def test_a_correction_with_an_explanation_of_the_old_value_is_applied(chat: Chat) -> None:
+    # the clause saying what the old value really was (今天是在整理签到表) is no value of its own
+    chat.say("lilan", "今天在江口村开了会员小组会，到会22人")
+    fixed = chat.say("lilan", "不对，是前天开的，今天是在整理签到表")
+    before = today() - timedelta(days=2)
+    assert "已修改" in fixed and f"日期：{before.month}月{before.day}日" in fixed
+    people = chat.say("lilan", "不对不对 22是签到本上的总数 实际来了十八个")
+    assert "已修改" in people and "人数：18人" in people
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.date_start, record.participants) == (before.date(), 18)
+
+
+def test_a_thing_handed_out_another_time_is_removed_and_one_done_besides_added(
+    chat: Chat,
+) -> None:
+    chat.say("lilan", "今天在江口村搞了健康义诊，测血糖70人次，发药具20盒，宣传单50张")
+    fixed = chat.say("lilan", "药具不是这次发的 去掉，另外还量血压90人次")
+    assert "已修改" in fixed and "药具" not in fixed and "量血压90人次" in fixed
+    # said without a word of removing it, another time might be the card's date: asked
+    unread = chat.say("lilan", "宣传单是上个礼拜发的")
+    assert "已修改" not in unread and "宣传单50张" in chat.say("lilan", "对")
+    assert chat.records("lilan") == []
+    removed = chat.say("lilan", "宣传单是上个礼拜发的 这次没有发 去掉")
+    assert "已修改" in removed and "宣传单" not in removed
+    assert "已登记" in chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert sorted(items_of(items)) == [("测血糖", 70, "人次"), ("量血压", 90, "人次")]
+
+
+def test_a_reason_after_a_corrected_count_is_no_value(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村入户走访计生特殊家庭三户 送慰问金一共1500元 帮办关爱保险15份")
+    fixed = chat.say("lilan", "不对 是四户 慰问金是2000元 漏了一户")
+    assert "计生特殊家庭4户" in fixed and "慰问金2000元" in fixed
+    insured = chat.say("lilan", "保险办的是十八份 有三份是后来补的")
+    assert "关爱保险18份" in insured and "补" not in insured.split("物品：")[1].split("\n")[0]
+    assert "已登记" in chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert sorted(items_of(items)) == [
+        ("关爱保险", 18, "份"),
+        ("慰问金", 2000, "元"),
+        ("计生特殊家庭", 4, "户"),
+    ]
+
+
+def test_a_thing_not_done_is_removed_from_the_saved_record(chat: Chat) -> None:
+    chat.say("lilan", "今天江口村义诊 测血压60人次 测血糖40人次 来了五十多人")
+    assert "已登记" in chat.say("lilan", "对")
+    updated = chat.say("lilan", "测血糖写错了 没有测血糖 去掉")
+    assert "已更新登记" in updated
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("测血压", 60, "人次")]
+
+
+def test_a_person_named_by_a_numeral_is_no_count(chat: Chat) -> None:
+    chat.say(
+        "lilan", "今天上午在江口村搞了关爱留守儿童活动，家长和小孩一共来了五十几个，发了书包30个"
+    )
+    fixed = chat.say("lilan", "等下，我问了小陆，小孩不算的话家长只有二十几个，人数按二十几个写吧")
+    assert "已修改" in fixed and "人数：20多人" in fixed
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.participants, record.participants_approx) == (20, True)

@@ -709,6 +709,9 @@ _THIS_TIME = r"(?:这次|这回|今天|当天|这一次|那天)"
 _THIS_TIME_NOT = re.compile(
     rf"^{_THIS_TIME}(?:其实)?(?:没有?|并没有?|不是)(?:{_THING_VERB})?(?:的|了)?$"
 )
+_NONE_OF = re.compile(
+    r"^(?:其实|根本)?(?:没有|没|并没有)(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
+)
 _REMOVAL_WORDS = re.compile(r"去掉|删掉|删了|删除|不算|不要|别写|别记|没有?" + _THING_VERB)
 #: 另外还量血压90人次 / 还有发了环保袋50个: a clause adding something done besides
 _ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
@@ -783,13 +786,30 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 if Change("item_remove", name=name) not in result.changes:
                     result.changes.append(Change("item_remove", name=name))
             else:
-                result.leftover = True
+                result.explicit = result.leftover = True
             continue
         not_this_time = _NOT_THIS_TIME.match(clause)
         if not_this_time and _field_of(not_this_time.group("name")) is None:
             # 药具不是这次发的: a thing on the card that was not handed out this time
             result.explicit = True
             name = _clean_head(not_this_time.group("name"))
+            if Change("item_remove", name=name) not in result.changes:
+                result.changes.append(Change("item_remove", name=name))
+            continue
+        none_of = _NONE_OF.match(clause)
+        if (
+            none_of
+            and _field_of(none_of.group("name")) is None
+            and not _is_value_only(none_of.group("name"), sent, home)
+            and not _count(none_of.group("name"))
+            and (
+                _clean_head(none_of.group("name")) == item_head
+                or _REMOVAL_WORDS.search(body.replace(clause, "", 1))
+            )
+        ):
+            # 测血糖写错了 没有测血糖 去掉: a thing on the card that was not done at all
+            result.explicit = True
+            name = _clean_head(none_of.group("name"))
             if Change("item_remove", name=name) not in result.changes:
                 result.changes.append(Change("item_remove", name=name))
             continue
