@@ -709,6 +709,10 @@ _THIS_TIME = r"(?:这次|这回|今天|当天|这一次|那天)"
 _THIS_TIME_NOT = re.compile(
     rf"^{_THIS_TIME}(?:其实)?(?:没有?|并没有?|不是)(?:{_THING_VERB})?(?:的|了)?$"
 )
+_COUNTED_AS = re.compile(
+    r"^(?:这个|这条|那个|那条|类型)?(?:应该|要|得|就)?(?:算|算是|归到|归为|归入|属于|记成|记为|记作)"
+    r"(?P<kind>[\u4e00-\u9fff]{2,8}?)(?:吧|了|的|类|活动)?$"
+)
 _NONE_OF = re.compile(
     r"^(?:其实|根本)?(?:没有|没|并没有)(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
 )
@@ -770,6 +774,17 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     for clause in clauses:
         if result.changes and _REASON.match(clause):
             continue  # 人数改为38 有两个是帮别人代领的: why, after what was changed
+        old_again = next(
+            (old for old in result.olds if len(old) >= 2 and clause.startswith(old)), None
+        )
+        if (
+            old_again
+            and len(clause) > len(old_again)
+            and not _value_changes(None, clause[len(old_again) :], "", sent, home)
+            and _is_value_only(old_again, sent, home)
+        ):
+            # 不是昨天 是前天 昨天下雨没搞成: what happened on the old value's day explains it
+            continue
         other_time = _OTHER_TIME.match(clause)
         if (
             other_time
@@ -969,6 +984,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 and any(c.item and c.item.unit == count[2] for c in result.changes)
             ):
                 continue  # 是四户 … 漏了一户: why the count just corrected was wrong
+        counted_as = _COUNTED_AS.match(clause)
+        if counted_as and _kind_value(counted_as.group("kind")):
+            # 算义诊 / 应该算培训 / 归到宣传: the card's type
+            result.explicit = True
+            result.changes.append(Change("kind", kind=_kind_value(counted_as.group("kind"))))
+            continue
         explained_old = _OLD_EXPLAINED.match(clause)
         if (
             explained_old
@@ -1444,7 +1465,14 @@ def decide(
             # "发了35盒": the thing was named in the report ("发放避孕药具")
             context = fold(target.draft.text) + "，"
             with_context = extract_items(context + body)
-            items = [i for i in with_context if i not in extract_items(context)]
+            on_card = {i.name for i in target.draft.items}
+            # 发了35盒 after 发放避孕药具: a thing the report named without a count; a thing
+            # already counted on the card (资料120份) is not given a second count ("30个")
+            items = [
+                i
+                for i in with_context
+                if i not in extract_items(context) and i.name not in on_card
+            ]
         changes = [Change("item_add", item=i, name=i.name) for i in items]
         if people is not None:
             changes.insert(0, Change("participants", people=(people[0], people[1])))
@@ -2162,6 +2190,11 @@ def follow_up(
             return None
         correction = read_correction(body, sent, home)
         if correction.leftover:
+            # 人数应该是多少？→ 是30个: a short answer is the value of the field asked about
+            value = re.sub(r"^(?:应该|其实|就|那就)?(?:是|为|改成|改为)", "", body)
+            asked = _value_changes(field_name, value, "", sent, home) if len(value) <= 8 else []
+            if asked and _counts_in(value) <= 1:
+                return Decision("correct", targets=[chosen], changes=asked)
             return None
         # the field asked about, and anything else the answer corrects with it
         found = list(correction.changes)
