@@ -372,3 +372,36 @@ def test_a_person_named_by_a_numeral_is_no_count(chat: Chat) -> None:
     assert "已登记" in chat.say("lilan", "对")
     [(record, _)] = chat.records("lilan")
     assert (record.participants, record.participants_approx) == (20, True)
+
+
+def test_the_answer_to_a_field_asked_for_is_that_field(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了优生优育宣传 来了45人 发资料120份")
+    assert "人数应该是多少" in chat.say("lilan", "人数不对")
+    fixed = chat.say("lilan", "是30个")
+    assert "人数：30人" in fixed and "资料30个" not in fixed
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 30 and items_of(items) == [("资料", 120, "份")]
+
+
+def test_a_number_not_understood_while_a_card_waits_is_asked_not_ignored(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了优生优育宣传 来了45人 发资料120份")
+    asked = chat.say("lilan", "还发了30个")
+    assert "什么都没改" in asked
+    again = chat.say("lilan", "对")  # the card is shown again before it is saved as it was
+    assert "还没保存" in again and chat.records("lilan") == []
+    assert "环保袋30个" in chat.say("lilan", "还发了30个环保袋")
+    assert "已登记" in chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert sorted(items_of(items)) == [("环保袋", 30, "个"), ("资料", 120, "份")]
+
+
+def test_the_type_said_as_what_it_counts_as_and_the_old_days_story(chat: Chat) -> None:
+    chat.say("lilan", "昨天在江口村开了个会 来了20人")
+    assert "类型：义诊咨询" in chat.say("lilan", "算义诊")
+    fixed = chat.say("lilan", "搞错了 不是昨天 是前天 昨天下雨没搞成")
+    before = today() - timedelta(days=2)
+    assert f"日期：{before.month}月{before.day}日" in fixed and "物品" not in fixed
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert (record.kind, record.date_start, items) == ("clinic", before.date(), [])

@@ -1522,6 +1522,18 @@ def decide(
                 targets=_pick(list(pending), shown)[:1],
                 changes=correction.changes,
             )
+    if (
+        pending
+        and not drafts
+        and len(body) <= 20
+        and _stray_count(body)
+        and not speaks_of_later(body, sent)
+        and read_control(body) is None
+    ):
+        # 是30个 / 还发了30个 while a card waits: a number about the card that was not
+        # understood; asked (and the card held for a second 对), never left to the FAQ while
+        # the card is saved as it was
+        return Decision("unclear", targets=_pick(list(pending), shown)[:1], fields=["partly"])
     return None
 
 
