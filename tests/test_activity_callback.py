@@ -405,3 +405,17 @@ def test_the_type_said_as_what_it_counts_as_and_the_old_days_story(chat: Chat) -
     assert "已登记" in chat.say("lilan", "对")
     [(record, items)] = chat.records("lilan")
     assert (record.kind, record.date_start, items) == ("clinic", before.date(), [])
+
+
+def test_a_thing_or_a_field_after_undo_or_resend_words_corrects_the_card(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了宣传 来了40人 发资料100份 环保袋20个")
+    removed = chat.say("lilan", "撤销那个环保袋")  # a thing on the card, not the card
+    assert "已修改" in removed and "环保袋" not in removed and "资料100份" in removed
+    again = chat.say("lilan", "我重新说一下 人数是30")  # a field said again, not a resend
+    assert "已修改" in again and "人数：30人" in again
+    assert "已登记" in chat.say("lilan", "没毛病")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 30 and items_of(items) == [("资料", 100, "份")]
+    # the reason after an undo is no thing: the record is undone
+    assert "已撤销" in chat.say("lilan", "刚才那条作废 数字打反了")
+    assert chat.records("lilan") == []

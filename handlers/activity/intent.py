@@ -80,6 +80,7 @@ _CONFIRM = frozenset(
         "嗯嗯",
         "没问题",
         "没有问题",
+        "没毛病",
         "没有错",
         "都没有问题",
         "保存",
@@ -279,6 +280,10 @@ def read_control(text: str) -> Control | None:
             re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
         ):
             return None
+        if _says_a_value(rest[found.end() :]):
+            # 我重新说一下 人数是30 / 撤销那个环保袋: what follows corrects the card (a field, a
+            # count, a thing on it), so the card is kept and the rest is read as a correction
+            return None
         if not numbers:
             numbers = _numbers_named(around)
         saved = bool(_SAVED_REF.search(around)) and _strong_saved_ref(around)
@@ -329,6 +334,27 @@ def _explains_only(around: str) -> bool:
     if asks_something(around):
         return False
     return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= 24
+
+
+_FIELD_SAID = re.compile(r"人数|日期|时间|地点|类型|物品|户数|人次")
+_POINTERS = re.compile(r"那个|这个|那些|这些|一下|吧|了|的|掉|[，,。\s]")
+
+
+def _says_a_value(after: str) -> bool:
+    """What follows 重新说 / 撤销 names a field, a count or a thing (撤销那个环保袋), not a card
+    (撤销那条 / 作废刚才的义诊)."""
+    if _FIELD_SAID.search(after) or _stray_count(after):
+        return True
+    thing = _POINTERS.sub("", after)
+    return (
+        2 <= len(thing) <= 8
+        and re.fullmatch(r"[\u4e00-\u9fff]+", thing) is not None
+        and not _RECORD_WORDS.search(thing)
+        and not _SAVED_REF.search(thing)
+        # 数字打反了 / 报重复了 / 搞错了: why the card goes, no thing on it
+        and not re.search(r"刚才|刚刚|上面|活动|记录|数字|不要|算了|[错反重打写说报发搞弄]", thing)
+        and _activity_kind(thing) is None
+    )
 
 
 def _strong_saved_ref(text: str) -> bool:
@@ -391,7 +417,7 @@ _NOT_OURS = re.compile(
 _NOT_COUNTED = re.compile(r"^(?:不算|不要算|别算|不能算|不用算|不计|不计入)(?:吧|了|的)?$")
 _POINTING = re.compile(r"那个|这个|那些|这些|那样|这样|它")
 _REMOVE_BEFORE = re.compile(
-    r"^(?:把)?(?:去掉|删掉|删除|去了|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
+    r"^(?:把)?(?:(?:去掉|删掉|删除|去了|撤销|撤掉|取消)(?:那个|这个)?|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
     r"(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
 )
 # 去掉吧 / 只发了资料: said around a removal, no value of its own
@@ -714,7 +740,7 @@ _COUNTED_AS = re.compile(
     r"(?P<kind>[\u4e00-\u9fff]{2,8}?)(?:吧|了|的|类|活动)?$"
 )
 _NONE_OF = re.compile(
-    r"^(?:其实|根本)?(?:没有|没|并没有)(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
+    r"^(?:其实|根本)?(?:没有|没|并没有)(?![有发送办派给])(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
 )
 _REMOVAL_WORDS = re.compile(r"去掉|删掉|删了|删除|不算|不要|别写|别记|没有?" + _THING_VERB)
 #: 另外还量血压90人次 / 还有发了环保袋50个: a clause adding something done besides
