@@ -351,6 +351,8 @@ def _says_a_value(after: str) -> bool:
         and re.fullmatch(r"[\u4e00-\u9fff]+", thing) is not None
         and not _RECORD_WORDS.search(thing)
         and not _SAVED_REF.search(thing)
+        and not _CANCEL.search(thing)
+        and not _RESTART.search(thing)
         # 数字打反了 / 报重复了 / 搞错了: why the card goes, no thing on it
         and not re.search(r"刚才|刚刚|上面|活动|记录|数字|不要|算了|[错反重打写说报发搞弄]", thing)
         and _activity_kind(thing) is None
@@ -1553,6 +1555,8 @@ def decide(
         and not drafts
         and len(body) <= 20
         and _stray_count(body)
+        # a thing counted (30个, 35盒), not a command's month (活动统计 2026-05)
+        and any(m.group("unit") for m in _COUNT.finditer(body))
         and not speaks_of_later(body, sent)
         and read_control(body) is None
     ):
