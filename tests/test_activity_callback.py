@@ -419,3 +419,17 @@ def test_a_thing_or_a_field_after_undo_or_resend_words_corrects_the_card(chat: C
     # the reason after an undo is no thing: the record is undone
     assert "已撤销" in chat.say("lilan", "刚才那条作废 数字打反了")
     assert chat.records("lilan") == []
+
+
+def test_a_confirmation_with_a_question_saves_the_card(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了宣传 来了40人 发资料100份")
+    saved = chat.say("lilan", "对，另外问一下育儿补贴怎么领")
+    assert "已登记" in saved and "单独再发一次" in saved
+    [(record, _)] = chat.records("lilan")
+    assert record.participants == 40
+    # a question alone while a card waits is answered as itself; the card still waits
+    chat.say("lilan", "今天在文竹村搞了义诊 测血压30人次")
+    answer = chat.say("lilan", "育儿补贴怎么领")
+    assert "已登记" not in answer and "请核对" not in answer
+    assert "已登记" in chat.say("lilan", "对")
+    assert len(chat.records("lilan")) == 2

@@ -1438,6 +1438,17 @@ def decide(
     if combined is not None and pending:
         return combined
     question = asks_something(body)
+    if pending and question:
+        first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
+        if (
+            first
+            and read_control(first.group(1)) == Control("confirm")
+            and asks_something(first.group(2))
+            and not read_correction(first.group(2), sent, home).explicit
+        ):
+            # 对，另外问一下育儿补贴怎么领: the card is confirmed (never left waiting because a
+            # question came with the 对); the question is asked to be sent on its own
+            return Decision("confirm", control=Control("confirm"), question=True)
     correction = read_correction(body, sent, home)
     drafts = parse_reports(body, sent, home)
     targets_pool = list(saved) if correction.saved_ref or not pending else list(pending)
