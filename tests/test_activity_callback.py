@@ -433,3 +433,19 @@ def test_a_confirmation_with_a_question_saves_the_card(chat: Chat) -> None:
     assert "已登记" not in answer and "请核对" not in answer
     assert "已登记" in chat.say("lilan", "对")
     assert len(chat.records("lilan")) == 2
+
+
+def test_a_thing_said_wrong_is_asked_about_and_the_answer_applied(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了宣传 来了40人 发资料100份 环保袋20个")
+    asked = chat.say("lilan", "资料不对")
+    assert "资料要改成什么" in asked
+    renamed = chat.say("lilan", "是宣传折页")
+    assert "宣传折页100份" in renamed and "资料" not in renamed.split("物品：")[1]
+    counted = chat.say("lilan", "40人是签到的 实际35人")
+    assert "人数：35人" in counted
+    zero = chat.say("lilan", "环保袋少写了个0 是200个")
+    assert "环保袋200个" in zero
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 35
+    assert sorted(items_of(items)) == [("宣传折页", 100, "份"), ("环保袋", 200, "个")]

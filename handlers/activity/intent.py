@@ -526,6 +526,7 @@ class Correction:
     explained: bool = False  # 讲的是关爱保险: a clause saying what the activity was about
     date_ref: DateSpan | None = None  # 3号那个是在福禄村开的: the card of that date
     stated: bool = False  # 是上个礼拜六搞的: the value said outright with 是, no other words
+    item_wrong: str = ""  # 资料不对: the thing said to be wrong, its new value not said
 
     @property
     def fields(self) -> set[str]:
@@ -788,6 +789,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
     # 因为昨天我去旗里开会了 是前天开的: why, said before the value; 45是宣传册的数: what the old
     # number was; neither is a value of the card
+    if any(_WHAT_IT_WAS.match(c) for c in clauses):
+        result.explicit = True  # 40人是签到的 实际35人: the old value explained, a correction
     clauses = [
         c
         for i, c in enumerate(clauses)
@@ -862,7 +865,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.leftover = True
             continue
         added_here = bool(_ADD_LEAD.match(clause))
-        if _ADD.search(clause):
+        if _ADD.search(clause) and not re.search(r"[少多](?:打|写)了?一?个[0零]", clause):
+            # (少写了个0 is a count mistyped, nothing added)
             add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
         if _WHEN_REPORTED.search(clause) and not _MARKERS.search(clause):
@@ -969,6 +973,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.fields_named.append("items")
             context = "items"
             item_head = _clean_head(wrong_value.group("old"))
+            result.item_wrong = item_head
             awaiting = len(result.changes)
             continue
         if wrong_value and _is_value_only(wrong_value.group("old"), sent, home):
@@ -1032,6 +1037,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ):
             # 今天是在整理签到表 / 52是签到本上的总数: what the card's old value really was
             result.olds.append(explained_old.group("head"))
+            result.explicit = True
             continue
         head_value = _HEAD_VALUE.match(clause)
         if (
@@ -1396,6 +1402,7 @@ class Decision:
     parts: list[Decision] = field(default_factory=list)  # "multi": one per numbered part
     unread: tuple[int, ...] = ()  # "unclear_parts": the cards whose part was not understood
     question: bool = False  # "unclear": a question about correcting (报错了怎么改), no correction
+    item: str = ""  # "unclear" about ["items"]: the thing said to be wrong (资料不对)
 
 
 def decide(
@@ -1461,6 +1468,20 @@ def decide(
             return asked
         return None
     if correction.explicit:
+        if (
+            correction.leftover
+            and not correction.changes
+            and correction.item_wrong
+            and correction.fields_named == ["items"]
+        ):
+            # 资料不对: which thing is known, what it should be is asked for
+            spoken = [t for t in targets_pool if _has_item(t.draft, correction.item_wrong)]
+            found = _resolve(correction, spoken or targets_pool, shown, "unclear")
+            targets = found.targets if found.action == "unclear" else []
+            if spoken and len(targets) == 1:
+                return Decision(
+                    "unclear", targets=targets, fields=["items"], item=correction.item_wrong
+                )
         if correction.leftover and (pending or saved):
             found = _resolve(correction, targets_pool, shown, "unclear")
             targets = found.targets if found.action == "unclear" else []
@@ -2185,6 +2206,33 @@ def _which_answer(
     return matching[0] if len(matching) == 1 else None
 
 
+def _item_answer(name: str, body: str, sent: datetime, home: str | None) -> Change | None:
+    """资料要改成什么？→ 宣传折页 / 150份 / 宣传折页150份: the thing's new name, count or both."""
+    value = re.sub(r"^(?:应该|其实|就|那就)?(?:是|为|改成|改为|换成)", "", body).strip()
+    if not value or asks_something(value) or read_control(value) is not None:
+        return None
+    count = _count(value)
+    if count is not None and _counts_in(value) == 1 and count[2] not in _PEOPLE_UNITS:
+        match = _COUNT.search(value)
+        assert match is not None
+        rest = (value[: match.start()] + value[match.end() :]).strip(" ，,的")
+        if not count[2] and not rest:
+            return None  # a bare number: which unit is not said
+        if not rest or rest == name:
+            return Change("item", item=Item(name, count[0], count[2], count[1]), name=name)
+        if _NOUN.fullmatch(rest) and _field_of(rest) is None:
+            return Change("item_rename", name=name, item=Item(rest, count[0], count[2], count[1]))
+        return None
+    if (
+        _NOUN.fullmatch(value)
+        and _field_of(value) is None
+        and find_date(value, sent) is None
+        and not find_place(value, home).name
+    ):
+        return Change("item_rename", name=name, item=Item(value, 0, ""))
+    return None
+
+
 def follow_up(
     text: str,
     sent: datetime,
@@ -2241,6 +2289,10 @@ def follow_up(
         field_name = str(question.get("field"))
         if chosen is None or asks_something(body):
             return None
+        if field_name == "items" and question.get("item"):
+            thing = _item_answer(str(question["item"]), body, sent, home)
+            if thing is not None:
+                return Decision("correct", targets=[chosen], changes=[thing])
         correction = read_correction(body, sent, home)
         if correction.leftover:
             # 人数应该是多少？→ 是30个: a short answer is the value of the field asked about

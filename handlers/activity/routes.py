@@ -370,7 +370,13 @@ def routes(router: Router) -> list[Route[Any]]:
                         "no": target.no,
                         "saved": target.saved,
                         "field": decision.fields[0],
+                        "item": decision.item,
                     },
+                )
+            if decision.item:
+                return replies(
+                    note + f"没看懂{decision.item}要改成什么。是换成别的东西，还是数量不对？"
+                    f"直接回就行，比如“宣传折页”“150份”。"
                 )
             return replies(note + unclear_text(decision.fields))
         if action == "not_a_value":
