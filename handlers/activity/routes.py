@@ -267,10 +267,10 @@ def routes(router: Router) -> list[Route[Any]]:
                 note = confirm(ctx, message, decision, cards, note)
             return replies(new_cards(ctx, message, decision.drafts, cards, note))
         if action == "confirm":
-            said = confirm(ctx, message, decision, cards, note)
+            confirmed = confirm(ctx, message, decision, cards, note)
             if decision.question:
-                said += "\n\n您后面问的问题请单独再发一次，我再回答。"
-            return replies(said)
+                confirmed += "\n\n您后面问的问题请单独再发一次，我再回答。"
+            return replies(confirmed)
         if action == "cancel":
             return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
         if action == "restart":
