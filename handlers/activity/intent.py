@@ -658,6 +658,11 @@ def _value_changes(
     place = find_place(value, home)
     changes: list[Change] = []
     name = _topic(_clean_head(head)) if head else ""
+    if count and name and _ROLL.search(name) and count[2] in ("", "个", *_PEOPLE_UNITS):
+        # 签到表上是38个 / 名单上是40: the people on the sign-in sheet are the attendance
+        return [Change("participants", people=(count[0], count[1]))]
+    if count and name and count[2] and re.search(r"[上里中]$", name):
+        return []  # 本子上是38个: where the count was read, no thing handed out (asked)
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
@@ -693,6 +698,7 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_ROLL = re.compile(r"(?:签到|名单|花名册|签名|登记表|签到本|签到簿)[表本册簿]?(?:上|里|中)?$")
 _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 
@@ -1519,7 +1525,16 @@ def decide(
     ):
         # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
         people = find_participants(body)
-        items = extract_items(body, people[2] if people else None)
+        items = [
+            i
+            for i in extract_items(body, people[2] if people else None)
+            # 签到表上是38个: where a count was read is no thing handed out
+            if not re.search(r"[上里中]$", i.name) and not _ROLL.search(i.name)
+        ]
+        attendance = (people[0], people[1]) if people is not None else None
+        said = [c.people for c in correction.changes if c.field == "participants"]
+        if attendance is None and len(said) == 1:
+            attendance = said[0]  # 签到表上是38个: the attendance, read as a correction
         target = _shown_target(pending, shown)
         if not items and target is not None:
             # "发了35盒": the thing was named in the report ("发放避孕药具")
@@ -1534,8 +1549,8 @@ def decide(
                 if i not in extract_items(context) and i.name not in on_card
             ]
         changes = [Change("item_add", item=i, name=i.name) for i in items]
-        if people is not None:
-            changes.insert(0, Change("participants", people=(people[0], people[1])))
+        if attendance is not None:
+            changes.insert(0, Change("participants", people=attendance))
         if changes:
             return _fragment(changes, list(pending), shown)
     if (
