@@ -698,6 +698,7 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_WRITE_AS = re.compile(r"^(?:就|那就|还是|干脆)(?:写|记|按|填)(?:成|作|为)?")
 _ROLL = re.compile(r"(?:签到|名单|花名册|签名|登记表|签到本|签到簿)[表本册簿]?(?:上|里|中)?$")
 _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
@@ -1178,6 +1179,15 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         for change in people:
             if change.people != totals[-1]:
                 result.changes.remove(change)
+    people = [c for c in result.changes if c.field == "participants"]
+    final = [c for c in clauses if _WRITE_AS.match(c)]
+    if len({c.people for c in people}) > 1 and len(final) == 1:
+        # 应该是三十五六个吧 就写35: the number to write, said last, settles it
+        count = _count(_WRITE_AS.sub("", final[0]))
+        if count is not None and count[2] in ("", "个", *_PEOPLE_UNITS):
+            for change in people:
+                result.changes.remove(change)
+            result.changes.append(Change("participants", people=(count[0], count[1])))
     for name in ("participants", "date", "place"):
         values = {(c.people, c.date, c.place) for c in result.changes if c.field == name}
         if len(values) > 1:
@@ -2309,6 +2319,12 @@ def follow_up(
             if thing is not None:
                 return Decision("correct", targets=[chosen], changes=[thing])
         correction = read_correction(body, sent, home)
+        final = [c for c in re.split(r"[，,。；;！!\s]+", body) if _WRITE_AS.match(c)]
+        if correction.leftover and len(final) == 1:
+            # 应该是三十五六个吧 就写35: the value to write, said outright, answers the question
+            settled = _value_changes(field_name, _WRITE_AS.sub("", final[0]), "", sent, home)
+            if settled:
+                return Decision("correct", targets=[chosen], changes=settled)
         if correction.leftover:
             # 人数应该是多少？→ 是30个: a short answer is the value of the field asked about
             value = re.sub(r"^(?:应该|其实|就|那就)?(?:是|为|改成|改为)", "", body)
