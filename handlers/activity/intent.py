@@ -1179,6 +1179,17 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         for change in people:
             if change.people != totals[-1]:
                 result.changes.remove(change)
+    old_units = {said[2] for old in result.olds if (said := _count(old)) and said[2]}
+    for index, change in enumerate(result.changes):
+        if (
+            change.field == "item"
+            and change.item is not None
+            and change.item.unit
+            and old_units
+            and change.item.unit not in old_units
+        ):
+            # 资料是100本不是100份: the thing's count in another unit replaces the old one
+            result.changes[index] = Change("item_rename", name=change.name, item=change.item)
     people = [c for c in result.changes if c.field == "participants"]
     final = [c for c in clauses if _WRITE_AS.match(c)]
     if len({c.people for c in people}) > 1 and len(final) == 1:
