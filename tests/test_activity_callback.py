@@ -449,3 +449,18 @@ def test_a_thing_said_wrong_is_asked_about_and_the_answer_applied(chat: Chat) ->
     [(record, items)] = chat.records("lilan")
     assert record.participants == 35
     assert sorted(items_of(items)) == [("宣传折页", 100, "份"), ("环保袋", 200, "个")]
+
+
+def test_the_sign_in_sheet_the_number_to_write_and_a_unit_corrected(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了宣传 来了40人 发资料100份")
+    unit = chat.say("lilan", "资料是100本不是100份")
+    assert "资料100本" in unit and "资料100份" not in unit
+    assert "人数应该是多少" in chat.say("lilan", "人数不对")
+    written = chat.say("lilan", "应该是三十五六个吧 就写35")
+    assert "人数：35人" in written
+    sheet = chat.say("lilan", "签到表上是38个")
+    assert "签到表" not in sheet and "38人" in sheet  # asked as a change of the attendance
+    assert "已修改" in chat.say("lilan", "改")
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 38 and items_of(items) == [("资料", 100, "本")]
