@@ -343,6 +343,7 @@ _POINTERS = re.compile(r"那个|这个|那些|这些|一下|吧|了|的|掉|[，
 def _says_a_value(after: str) -> bool:
     """What follows 重新说 / 撤销 names a field, a count or a thing (撤销那个环保袋), not a card
     (撤销那条 / 作废刚才的义诊)."""
+    after = re.sub(rf"第?\s*{_NUMBER_WORD}\s*条", "", after)  # 撤销第2条: which card
     if _FIELD_SAID.search(after) or _stray_count(after):
         return True
     thing = _POINTERS.sub("", after)
@@ -1179,14 +1180,17 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         for change in people:
             if change.people != totals[-1]:
                 result.changes.remove(change)
-    old_units = {said[2] for old in result.olds if (said := _count(old)) and said[2]}
+    # (the same number in another unit: 100本 for 100份, never another thing's count)
+    old_units = {(said[0], said[2]) for old in result.olds if (said := _count(old)) and said[2]}
     for index, change in enumerate(result.changes):
         if (
             change.field == "item"
             and change.item is not None
             and change.item.unit
-            and old_units
-            and change.item.unit not in old_units
+            and any(
+                value == change.item.quantity and unit != change.item.unit
+                for value, unit in old_units
+            )
         ):
             # 资料是100本不是100份: the thing's count in another unit replaces the old one
             result.changes[index] = Change("item_rename", name=change.name, item=change.item)
@@ -1283,7 +1287,7 @@ def _stray_count(text: str) -> bool:
             continue
         if not match.group("unit") and re.fullmatch(r"[一二两三四五六七八九十]", match.group(0)):
             continue  # 一起 / 一下 / 三孩: a numeral in a word, not a count
-        if not match.group("unit") and text[max(0, match.start() - 1) : match.start()] in "小老阿":
+        if not match.group("unit") and match.start() and text[match.start() - 1] in "小老阿":
             continue  # 小陆 / 老三: a person called by a numeral, not a count
         if _count(match.group(0)) is not None:
             return True
@@ -1476,6 +1480,7 @@ def decide(
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
         if (
             first
+            and first.group(1) != "对了"  # 对了 关爱保险多少钱: "by the way", no confirmation
             and read_control(first.group(1)) == Control("confirm")
             and asks_something(first.group(2))
             and not read_correction(first.group(2), sent, home).explicit
