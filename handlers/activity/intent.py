@@ -356,6 +356,8 @@ def _says_a_value(after: str) -> bool:
         and not _RESTART.search(thing)
         # 数字打反了 / 报重复了 / 搞错了: why the card goes, no thing on it
         and not re.search(r"刚才|刚刚|上面|活动|记录|数字|不要|算了|[错反重打写说报发搞弄]", thing)
+        # 会改到下周开了: why the record goes (a plan, a day), no thing on it
+        and not re.search(r"[改到开办做去来要会周天月年号点过在没]", thing)
         and _activity_kind(thing) is None
     )
 
