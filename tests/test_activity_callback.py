@@ -464,3 +464,15 @@ def test_the_sign_in_sheet_the_number_to_write_and_a_unit_corrected(chat: Chat) 
     assert "已登记" in chat.say("lilan", "对")
     [(record, items)] = chat.records("lilan")
     assert record.participants == 38 and items_of(items) == [("资料", 100, "本")]
+
+
+def test_one_of_several_cards_named_by_its_activity_is_corrected(chat: Chat) -> None:
+    cards = chat.say("lilan", "11月3日江口村小组会到了20人；11月10日文竹村宣传发资料80份")
+    assert "【第2条】" in cards
+    fixed = chat.say("lilan", "小组会那条是22人")
+    assert "人数：22人" in fixed and "这句话我只看懂了一部分" not in fixed
+    assert chat.say("lilan", "都对").count("已登记") == 2
+    assert sorted((r.place, r.participants) for r, _ in chat.records("lilan")) == [
+        ("文竹村", None),
+        ("江口村", 22),
+    ]

@@ -1625,6 +1625,11 @@ def decide(
                 targets=_pick(list(pending), shown)[:1],
                 changes=correction.changes,
             )
+    if pending and not drafts and correction.topic and correction.changes and not question:
+        # 小组会那条是22人: the card named by its activity, and its value
+        spoken = [t for t in pending if _topic_matches(correction.topic, t.draft)]
+        if len(spoken) == 1:
+            return Decision("correct", targets=spoken, changes=correction.changes)
     if (
         pending
         and not drafts
