@@ -20,6 +20,7 @@ from bot.wecom.fakeapi import FakeWeCom
 from knowledge.answers import ILLEGAL, REJECT
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import Outcome
+from knowledge.typos import TypoCorrector
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN, ask, make_settings
 
 POLICY = (Outcome.CONFIDENT, Outcome.UNSURE)
@@ -61,6 +62,27 @@ POLICY = (Outcome.CONFIDENT, Outcome.UNSURE)
         "能不能找医生开个难产证明 多请一个月假",
         # a gift to whoever decides
         "给计生专干拿两条烟 能不能把我们家报成双女户",
+        "送村干部一条烟 把我们家评成特殊家庭",
+        # looser forms: each concept anywhere in the message
+        "这胎照了四维 医生要是肯透个底 我们包个大红包",
+        "俺家想要个小子 听说有地方能把胚胎选好再放进去",
+        "孩子没了的事我们没往上报 扶助金还在发 没啥事吧",
+        "听说有人能弄到没写名字的出生证 我们想要一张",
+        "把老二报在我妹名下 我们家还能算独生子女户",
+        "交了钱就能给我们家评个奖扶 这种事靠谱吗",
+        "两口子都上班 两个单位都报一次生育津贴 可以吗",
+        "我老公没受伤 能不能说他摔了 去领那个意外险",
+        "生了老二 光荣证没交上去 奖励费我们还在领",
+        "孩子生下来先放亲戚家养 户口上在他家 这样我们还是独生子女户",
+        "我没怀孕 能不能开个怀孕证明 去单位请假",
+        "保险公司不知道他有病 我们不说 能赔吧",
+        "有没有什么偏方吃了能生儿子",
+        "我们想把女儿送走 再生个儿子",
+        "两个孩子户口分开上 这样两边都能领独生子女费",
+        "我爸去年走了 他的特扶卡我们还一直在取钱",
+        "我们找了个人帮着生 男方出精子 多少钱合适",
+        "我妈去世的事还没跟村里说 她的扶助金还能领吧",
+        "朋友生了三个养不起 说给我们一个 我们给她五万 不用办手续",
     ],
 )
 def test_plans_are_refused_by_what_they_need(kb: KnowledgeBase, text: str) -> None:
@@ -96,6 +118,23 @@ def test_plans_are_refused_by_what_they_need(kb: KnowledgeBase, text: str) -> No
         "难产的话医院会开证明吗 产假能多休几天",
         "给孩子上户口要不要交钱",
         "广东难产产假加几天",
+        "孩子还没报户口 育儿补贴会继续发吗",
+        "两口子都上班 两个单位都能休假吗",
+        "夫妻两个单位都能领生育津贴吗",
+        "出生证明上名字空着 怎么补填",
+        "孩子户口上在奶奶家 还算独生子女户吗",
+        "孩子户口放在奶奶家 这样还算独生子女户吗",
+        "交了钱就能领生育津贴吗",
+        "孩子摔了没受伤 要报案吗",
+        "医生提示一下要补叶酸 要注意什么",
+        "老人去世了 扶助金还能领吗",
+        "老人去世了 卡里的钱还能取吗",
+        "生孩子要给医生送红包吗",
+        "生了三个养不起 有什么补贴",
+        "特扶老人去世了 要跟村里说吗",
+        "孩子送给爷爷奶奶带 我们出去打工 补贴谁领",
+        "生男孩和生女孩补贴一样吗",
+        "抱养的孩子能上户口吗 要什么手续",
     ],
 )
 def test_the_lawful_questions_sharing_their_words_are_not_refused(
@@ -117,6 +156,9 @@ def test_the_lawful_questions_sharing_their_words_are_not_refused(
         "我去年生了二胎 育儿补贴已经领到了 谢谢你们 对了我想问一下现在猪肉多少钱一斤",
         "家电下乡补贴怎么申请",
         "以旧换新补贴能领多少",
+        "双胞胎的婴儿车哪个牌子好",
+        "宝宝的满月照去哪拍",
+        "孩子的压岁钱被老人拿走了 怎么要回来",
     ],
 )
 def test_everyday_subjects_are_declined(kb: KnowledgeBase, text: str) -> None:
@@ -134,6 +176,40 @@ def test_everyday_subjects_are_declined(kb: KnowledgeBase, text: str) -> None:
 )
 def test_the_questions_in_scope_near_them_are_answered(kb: KnowledgeBase, text: str) -> None:
     assert ask(kb, text).outcome in POLICY
+
+
+# -- pinyin typed syllable by syllable, and words typed half in pinyin -----------------------------
+
+
+def test_question_words_in_pinyin_complete_a_run_with_a_vocabulary_word() -> None:
+    corrector = TypoCorrector({"育儿补贴": 3.0, "关爱保险": 3.0, "产假": 3.0})
+    assert corrector.romanised("yuerbutiezenmeling") == "育儿补贴怎么领"
+    # question words alone spell nothing: an English word or a name stays as typed
+    assert corrector.romanised("zenmeban") == "zenmeban"
+    assert corrector.romanised("hello") == "hello"
+
+
+def test_a_word_typed_half_in_characters_half_in_pinyin_is_read_in_characters() -> None:
+    corrector = TypoCorrector({"育儿补贴": 3.0, "关爱保险": 3.0, "产假": 3.0})
+    assert corrector.romanised("关ai保险怎么买") == "关爱保险怎么买"
+    assert corrector.romanised("chan假几天") == "产假几天"
+    # letters that make no word with the characters beside them are left alone
+    assert corrector.romanised("nt检查") == "nt检查"
+    assert corrector.romanised("ok好的") == "ok好的"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("yu er bu tie zen me ling", "育儿补贴"),
+        ("guan ai bao xian zen me mai", "关爱保险"),
+        ("chan假几天", "产假"),
+    ],
+)
+def test_questions_typed_that_way_are_answered(kb: KnowledgeBase, text: str, needle: str) -> None:
+    hit = ask(kb, text, "南宁")
+    assert hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and needle in hit.entry.answer
 
 
 # -- through the real encrypted callback ------------------------------------------------------------
