@@ -548,8 +548,12 @@ def test_human_request_transfers_to_the_on_duty_servicer_then_bot_is_silent(
     runs: list[str] = []
     bot = start_bot(counting(runs, handoff=True))
     _register_coordinator(bot)
-    # a bare 人工 first asks for the question; the question goes to the servicer
+    # a bare 人工 first asks for the question (delivered through the outbox while the
+    # bot still serves the session: wait for it, as a family reads it before typing);
+    # the question then goes to the servicer
     kf.customer("wmFam", "人工")
+    bot.notify()
+    assert wait_for(lambda: len(kf.sent["wmFam"]) >= 1)
     kf.customer("wmFam", "孩子上户口的事想找人问问")
     bot.notify()
     assert len(kf.transfers) == 1
@@ -566,9 +570,7 @@ def test_human_request_transfers_to_the_on_duty_servicer_then_bot_is_silent(
     assert note["touser"] == "coord1" and "转人工" in note["text"]["content"]
     assert kf.on_event and kf.on_event[-1]["code"] == "code-1"
     assert "转给协会工作人员" in kf.on_event[-1]["text"]["content"]
-    # while the person serves, the bot says nothing (the first answer, asking for the
-    # question, goes out through the outbox: wait for it rather than race its delivery)
-    assert wait_for(lambda: len(kf.sent["wmFam"]) >= 1)
+    # while the person serves, the bot says nothing
     asked = list(kf.sent["wmFam"])
     assert len(asked) == 1 and "请先把您的问题发给我" in asked[0]
     runs.clear()
