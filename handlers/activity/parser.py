@@ -88,9 +88,18 @@ _PLACE_SUFFIX = (
     r"(?:村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗|"
     r"(?<!彩|国|党|队|锦|会|协|红|插|面)旗(?!村|社区|嘎查|镇|乡|苏木|街道|屯|帜|杆|袍))"
 )
+# A city district (武鸣区, 海勃湾区), county level; not the many other 区 (辖区, 城区, 山区,
+# 自治区 …). Looked for on its own so that it never swallows the start of a town after it
+# (集宁区新区街道).
+_DISTRICT = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{1,12}?)"
+    r"(?<![社小城辖景园片山牧街市库校住灾疫病矿发本全该各地郊老新管营军专治护范验学示我])区"
+    r"(?!医|民|干|级|里|长|委员|主任|计生专干)"
+)
 _PLACE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,12}}?)(?P<suffix>{_PLACE_SUFFIX})"
-    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干)"
+    # 扎兰屯市 is a city, not a 屯
+    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干|市(?!场))"
 )
 _VILLAGE_LEVEL = ("村", "社区", "嘎查", "小区", "屯")
 _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
@@ -222,7 +231,7 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         name = _cut_at_boundary(match.group("name"))
         name = _strip_prefixes(name)
         # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
-        limit = 6 if suffix in ("嘎查", "苏木") or suffix.endswith("旗") else 4
+        limit = 6 if suffix in ("嘎查", "苏木", "镇") or suffix.endswith("旗") else 4
         name = _strip_prefixes(name[-limit:])
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
@@ -236,12 +245,38 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         else:
             level = "county"
         found.append((place, level, match.start("name")))
+    for match in _DISTRICT.finditer(masked):
+        name = _strip_prefixes(_cut_at_boundary(match.group("name")))
+        name = _strip_prefixes(name[-4:])
+        if len(name) < 2 or _NO_PLACE_NAME.search(name) or (name + "区") in _NOT_PLACES:
+            continue
+        found.append((name + "区", "county", match.start("name")))
     return found
 
 
 def find_places(text: str) -> list[tuple[str, str]]:
     """(place name, level) pairs in order: level is village, town or county."""
     return [(place, level) for place, level, _ in _places_in(_mask_for_places(fold(text)))]
+
+
+# 红旗村、锦潭村 / 廉北社区和还珠社区 / 东湖社区等4个社区: an activity held in several villages
+_LISTED_AFTER = re.compile(r"[、和及与]|以及")
+_AND_OTHERS = re.compile(
+    rf"等(?:(?:{NUMBER})个)?(?:村|社区|嘎查|自然村|村屯|个村|个社区|个嘎查|地)"
+)
+
+
+def _several_villages(masked: str, villages: list[str]) -> bool:
+    """True when the text lists villages side by side, or one village "and others"."""
+    for first, second in zip(villages, villages[1:], strict=False):
+        end = masked.find(first) + len(first)
+        if second != first and _LISTED_AFTER.fullmatch(masked[end : masked.find(second, end)]):
+            return True
+    for village in villages:
+        at = masked.find(village)
+        if _AND_OTHERS.match(masked, at + len(village)):
+            return True
+    return False
 
 
 def find_place(text: str, home: str | None = None) -> PlaceFound:
@@ -251,9 +286,13 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     masked = _mask_for_places(fold(text))
     places = _places_in(masked)
     home_venue = _HOME in masked
-    for place, level, _ in places:
-        if level == "village":
-            return PlaceFound(place, home_venue=home_venue)
+    villages = [place for place, level, _ in places if level == "village"]
+    towns = [place for place, level, _ in places if level == "town"]
+    if villages and towns and _several_villages(masked, villages):
+        # 先后在廉北社区、还珠社区开展 / 走访红旗村、锦潭村等5个村: held across the town
+        return PlaceFound(towns[0], home_venue=home_venue)
+    if villages:
+        return PlaceFound(villages[0], home_venue=home_venue)
     venue_at = masked.find(_HOME)
     held_at = []
     for place, _level, start in places:

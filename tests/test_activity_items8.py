@@ -1,0 +1,60 @@
+"""Single reports as the eighth tuning round found them: a city district as the place
+(武鸣区计生协在区计生协会议室), a city ending in 屯 (扎兰屯市) that is no village, a long
+Mongolian town name (巴拉嘎尔高勒镇), an activity held across several listed villages (the
+township is the place), and a "听讲的有" (those who listened, not hearsay)."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from handlers.activity.parser import extract_place, reads_like_report
+from tests.conftest import beijing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a district is a county-level place, found even with no village or town named
+        ("10月中旬，武鸣区计生协在区计生协会议室举行助学金发放仪式，合计发放5.4万元。", "武鸣区"),
+        # ... but never in front of a town it stands before
+        ("昨天乌兰察布市集宁区新区街道计生协开展了婚育新风进社区活动", "新区街道"),
+        # 辖区 / 城区 / 山区 are no districts
+        ("今天在山区搞宣传 辖区群众来了30人", None),
+        # 扎兰屯市 is a city: the community is the place
+        ("10月9日，扎兰屯市高台子街道计生协在鲜卑社区开展健康义诊", "鲜卑社区"),
+        # a Mongolian town name is long
+        ("今天西乌旗巴拉嘎尔高勒镇搞那达慕计生宣传 牧民来了三百多", "巴拉嘎尔高勒镇"),
+    ],
+)
+def test_districts_cities_and_long_town_names(text: str, expected: str | None) -> None:
+    assert extract_place(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "3月下旬，合浦县廉州镇计生协先后在廉北社区、还珠社区开展宣传，参与群众逾500人。",
+            "廉州镇",
+        ),
+        (
+            "英德市英红镇计生协开展走访慰问活动，走访慰问红旗村、锦潭村等5个村的计生困难家庭",
+            "英红镇",
+        ),
+        ("阳春市春城街道计生协先后在东湖社区等4个社区举办健康讲座4场", "春城街道"),
+        # one village of the town: that village
+        ("合浦县廉州镇计生协在廉北社区开展宣传，参与群众逾500人。", "廉北社区"),
+    ],
+)
+def test_an_activity_across_several_villages_is_placed_in_their_town(
+    text: str, expected: str
+) -> None:
+    assert extract_place(text) == expected
+
+
+def test_those_who_listened_are_attendance_not_hearsay() -> None:
+    sent = beijing("2026-07-08 12:00")
+    assert reads_like_report("上周日在顺塔村搞了健康讲座 听讲的有七十几个 发了宣传扇一百把", sent)
+    # 听讲 (Cantonese "heard that") before what someone else did is still hearsay
+    assert not reads_like_report("听讲文竹村昨天搞了义诊 来了好多人", sent)
