@@ -5,10 +5,14 @@ township is the place), and a "听讲的有" (those who listened, not hearsay)."
 
 from __future__ import annotations
 
-
 import pytest
 
-from handlers.activity.parser import extract_place, reads_like_report
+from handlers.activity.parser import (
+    extract_items,
+    extract_place,
+    find_participants,
+    reads_like_report,
+)
 from tests.conftest import beijing
 
 
@@ -58,3 +62,34 @@ def test_those_who_listened_are_attendance_not_hearsay() -> None:
     assert reads_like_report("上周日在顺塔村搞了健康讲座 听讲的有七十几个 发了宣传扇一百把", sent)
     # 听讲 (Cantonese "heard that") before what someone else did is still hearsay
     assert not reads_like_report("听讲文竹村昨天搞了义诊 来了好多人", sent)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who, came, how many: with or without a classifier, in Cantonese too
+        ("昨天白音套海嘎查发宣传单五百张 环保袋五十个 群众来了八十多", (80, True)),
+        ("今天在庆远镇中学搞青春期讲座两场学生参加三百多个", (300, True)),
+        ("今日喺红旗村小学搞咗防艾宣传 派咗资料三百份 学生仔参加咗一百二十个", (120, False)),
+        ("5号在本村发放计生药具 发了避孕套两百只 来领的人三十多", (30, True)),
+        # Cantonese 四十零人 is forty-odd
+        ("今晡日在大坝村委搞健康讲座 来咗四十零人", (40, True)),
+        # 一共十个书包 counts bags, not people
+        ("月初在古龙村走访了十户留守儿童家庭 每家一个书包 一共十个书包", None),
+        # 一共十五个妈妈 still counts people
+        ("昨天在汤坑村搞了母亲节活动 一共十五个妈妈", (15, False)),
+    ],
+)
+def test_attendance_said_after_who_came(text: str, expected: tuple[int, bool] | None) -> None:
+    found = find_participants(text)
+    assert (found[:2] if found else None) == expected
+
+
+def test_a_total_of_things_with_ge_is_an_item_and_a_bag_slip_is_a_bag() -> None:
+    things = {
+        (i.name, i.quantity, i.unit) for i in extract_items("走访了十户留守儿童家庭 一共十个书包")
+    }
+    assert ("书包", 10, "个") in things
+    assert {(i.name, i.quantity, i.unit) for i in extract_items("发放洗衣粉二十三带")} == {
+        ("洗衣粉", 23, "袋")
+    }

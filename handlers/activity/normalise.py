@@ -134,6 +134,10 @@ _TRADITIONAL = str.maketrans(
     "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節",
     "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节",
 )
+# 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
+_LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")
+# 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
+_DAI_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十百千])带(?=$|[\s，,。；;、！!])")
 # 收保费1250蚊: Cantonese 蚊 is the spoken yuan, after a count
 _MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
 
@@ -147,4 +151,6 @@ def fold(text: str) -> str:
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)
     text = _MAN.sub("元", text)
+    text = _LING_SOME.sub("多", text)
+    text = _DAI_SLIP.sub("袋", text)
     return _GE_SLIP.sub("个", text)

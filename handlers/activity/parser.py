@@ -382,7 +382,7 @@ _PARTICIPANTS = (
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 来的人有五十多 / 来的群众有一百多 (no unit at all)
     re.compile(
-        r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的)"
+        r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的|来领的|听讲的)"
         r"(?:人|群众|会员|村民|居民|牧民|妇女|学生|家长|老人)?(?:有|是|共)?\s*"
         rf"(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
@@ -391,6 +391,13 @@ _PARTICIPANTS = (
     re.compile(
         rf"(?:来了|到了)\s*(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?:会员|群众|村民|居民|妇女|学生|家长|牧民|老人|孩子|小孩|青少年|姐妹|老人家|街坊)(?!次)"
+    ),
+    # 群众来了八十多 / 学生参加三百多个 / 学生仔参加了一百二十个: who, came, how many
+    re.compile(
+        r"(?:会员|群众|村民|居民|妇女|学生仔?|家长|牧民|老人|孩子|小孩|细路|青少年|街坊|人)"
+        r"(?:都|也)?(?:来了|到了|参加了?|参与了?|来参加了?)(?:有|共|约|大概|差不多)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
+        r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
     ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
@@ -467,6 +474,12 @@ def _thing_counted(before: str) -> bool:
 _STAFF = re.compile(r"(?:医生|大夫|医护|护士|专家|工作人员|讲师|老师|干部|村干)")
 
 
+# what may follow "一共N个" when people are counted (一共十个人 / 共二十个会员 / 一共十五个妈妈)
+_PERSON_AFTER_GE = frozenset(
+    "人会群村居妇学家牧老孩小同党代志青儿妈姐娃阿后准孕年细参到来左上都啊呀哦吧了的"
+)
+
+
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part."""
     text = fold(text)
@@ -480,6 +493,14 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 应到会员55人: expected, not come
             if _thing_counted(text[: match.start()]) and _GE_FIRST.match(match.group(0)):
                 continue  # 安全套200个参加群众60人: the 200 are condoms, not people
+            after = text[match.end() : match.end() + 1]
+            if (
+                match.group(0).startswith(("共", "一共", "总共", "合计"))
+                and match.group(0).endswith("个")
+                and "\u4e00" <= after <= "\u9fff"
+                and after not in _PERSON_AFTER_GE
+            ):
+                continue  # 一共十个书包: ten bags, not ten people
             if _STAFF.match(text, match.end()):
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
             if text.startswith(("人次", "次"), match.end()):
