@@ -93,3 +93,88 @@ def test_a_total_of_things_with_ge_is_an_item_and_a_bag_slip_is_a_bag() -> None:
     assert {(i.name, i.quantity, i.unit) for i in extract_items("发放洗衣粉二十三带")} == {
         ("洗衣粉", 23, "袋")
     }
+
+
+def _items(text: str) -> set[tuple[str, int, str, bool]]:
+    return {(i.name, i.quantity, i.unit, i.approximate) for i in extract_items(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a total after a rate is the total of what the rate was of, 合计 is no name
+        (
+            "为计生特殊家庭送去慰问品，共慰问11户，每户慰问品价值300元，合计3300元。",
+            {("计生特殊家庭", 11, "户", False), ("慰问品", 3300, "元", False)},
+        ),
+        (
+            "为全区计生困难家庭大学新生每人发放助学金3000元，合计发放5.4万元。",
+            {("助学金", 54000, "元", False)},
+        ),
+        # a rate goes on through the things listed after it; the totals are the items
+        (
+            "共走访9户，每户送去煤炭1吨、棉被2床，合计煤炭9吨、棉被18床。",
+            {("走访", 9, "户", False), ("煤炭", 9, "吨", False), ("棉被", 18, "床", False)},
+        ),
+        # 一户一桶 is a rate, not one household
+        (
+            "走访了七户计生家庭 送了七桶油 一户一桶",
+            {("计生家庭", 7, "户", False), ("油", 7, "桶", False)},
+        ),
+    ],
+)
+def test_totals_and_rates(text: str, expected: set[tuple[str, int, str, bool]]) -> None:
+    assert _items(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # paying out a claim hands out the money; the households are who got it
+        (
+            "现场为7户计生家庭兑现理赔金共计3.5万元，会员及群众60余人参加。",
+            {("计生家庭", 7, "户", False), ("理赔金", 35000, "元", False)},
+        ),
+        (
+            "并向3户出险家庭兑付理赔款共计1.2万元。",
+            {("出险家庭", 3, "户", False), ("理赔款", 12000, "元", False)},
+        ),
+        # flowers in 束, couples in 对
+        (
+            "赠送康乃馨50束、健康礼包50份",
+            {("康乃馨", 50, "束", False), ("健康礼包", 50, "份", False)},
+        ),
+        ("现场登记孕前检查夫妇28对。", {("孕前检查夫妇", 28, "对", False)}),
+        # couples served are counted by the service
+        ("为38对育龄夫妇提供地贫筛查咨询", {("地贫筛查咨询", 38, "对", False)}),
+        # couples who came are attendance, 一对一 no count
+        ("给新婚夫妇讲优生优育 来了八对夫妻十六个人", set()),
+    ],
+)
+def test_claims_paid_flowers_and_couples(
+    text: str, expected: set[tuple[str, int, str, bool]]
+) -> None:
+    assert _items(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("举办“新春健康讲座”2场，参加村民共计130人", {("讲座", 2, "场", False)}),
+        ("昨天在新华村开了两次小组会 一共到了三十人", {("小组会", 2, "次", False)}),
+        ("开展团体心理辅导2次", {("辅导", 2, "次", False)}),
+    ],
+)
+def test_sessions_of_quoted_events_meetings_and_group_work(
+    text: str, expected: set[tuple[str, int, str, bool]]
+) -> None:
+    assert _items(text) == expected
+
+
+def test_who_visited_is_no_household_when_the_kind_was_named_before() -> None:
+    text = "为计生特殊家庭开展心理健康疏导服务，组织心理咨询师入户走访13户"
+    assert _items(text) == {("计生特殊家庭", 13, "户", False)}
+    # no kind named: the visit itself
+    assert _items("组织家庭健康指导员入户走访10户") == {
+        ("家庭健康指导员入户走访", 10, "户", False)
+    }

@@ -531,7 +531,7 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|面|期|场|节|堂|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|期|场|节|堂|次)"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
@@ -542,7 +542,7 @@ _HANDOUT_VERBS = re.compile(
     r"发放了?|派发了?|分发了?|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
     r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收缴了?|缴纳了?|缴了|缴(?=保费|费)|收取了?|收了|收|发放给|领取了?|领了|"
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
-    r"一共|总共|累计|现场"
+    r"一共|总共|累计|现场|兑付了?|兑现了?|发还了?|登记了?(?![表卡册本簿单])"
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
@@ -589,6 +589,10 @@ _GLUE_FRONT = (
     "将近",
     "各类",
     "各种",
+    # 合计煤炭9吨: a total of the thing, not its name
+    "合计",
+    "总计",
+    "共计",
     "那个",
     "这个",
     "一些",
@@ -614,6 +618,9 @@ _GLUE_BACK = (
     "共计",
     "一共",
     "总共",
+    "合计",
+    "总计",
+    "累计",
     "达",
     "计",
     "也是",
@@ -872,10 +879,10 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
     r"讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
-    r"沙龙|游戏|比赛|竞赛|演出|课"
+    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课"
 )
 _SESSIONS_OF = re.compile(
-    rf"(?P<event>{_SESSION_EVENTS})(?:共计|一共|共)?$|"
+    rf"(?P<event>{_SESSION_EVENTS})[”\"》]?(?:共计|一共|共)?$|"
     # 培训育龄群众两期 / 培训会员骨干2期: the training, whoever was trained
     r"(?P<trained>培训)[^\d，,。；;、\s]{1,6}$"
 )
@@ -891,7 +898,9 @@ _HOUSEHOLD_KIND = re.compile(
 )
 _BARE_VISIT = re.compile(rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务)")
 # 共计 / 合计 / 一共 alone before a count: a total of what was named before
-_TOTAL_ONLY = re.compile(r"(?:共计|合计|总计|一共|总共|共|累计)?(?:是|有|达)?")
+_TOTAL_ONLY = re.compile(
+    r"(?:共计|合计|总计|一共|总共|共|累计)?(?:发放了?|发了|送去了?|送出|送了|发)?(?:是|有|达)?"
+)
 # 宣传折页及环保袋各200份 / 控油壶、限盐勺各150个: each of the things listed, that many
 _EACH_OF = re.compile(r"[、及和与]|以及")
 # 人不多十五个 / 到场青少年三十来个 / 来的人估计有八十来个: people counted with 个
@@ -905,6 +914,16 @@ _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
 _EVENT_AFTER = re.compile(
     r"[^，,。；;\s\d]{0,8}?(?:宣传|活动|讲座|义诊|培训|会|课|走访|慰问|咨询|筛查|体检)"
 )
+
+
+# the end of a clause, where a list cut by 、 ends too
+_BIG_STOP = re.compile(r"[，,。；;！!？?\s]")
+_TOTAL_WORD = re.compile(r"共计|合计|总计|一共|总共|累计|共")
+# couples counted are what was done for them when the service follows (为38对育龄夫妇提供地贫筛查)
+_COUPLES_SERVED = re.compile(
+    r"[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)(?:提供|开展|进行)了?(?:免费)?(?P<service>[^，,。；;、\s]{2,12})"
+)
+_CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
@@ -949,6 +968,17 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         # 五十个环保袋和一百份宣传册: the second count's words start after the first count
         clause_start, previous_end = max(clause_start, previous_end), match.end()
         clause = text[clause_start:num_at]
+        # 每户送去煤炭1吨、棉被2床: the rate goes on through the things listed after it
+        listed_from = max((m.end() for m in _BIG_STOP.finditer(text, 0, num_at)), default=0)
+        rate_listed = any(word in text[listed_from:num_at] for word in _PER_EACH)
+        if (
+            rate_listed
+            and not any(word in clause for word in _PER_EACH)
+            and not _TOTAL_WORD.search(text[listed_from:num_at])
+        ):
+            continue  # the second thing of a rate, not a total
+        if re.match(r"一(?:户|家|人)(?=[一两\d])", text[num_at:]):
+            continue  # 一户一桶: a rate
         if any(word in clause for word in _PER_EACH):
             # 每户发放慰问金300元 is a rate, not a total; what it names names the total after
             # it (为每户送上价值200元的慰问品，共计4000元 → 慰问品 4000 元)
@@ -1028,11 +1058,29 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 name = _strip_glue(kinds[-1].group(0))
             elif doors and name in _WALKED.values():
                 name = doors[-1].group(0)  # 做了入户宣传 走了25户
+        elif (
+            unit == "户"
+            and _VISIT_AT_END.search(name)
+            and not _HOUSEHOLD_KIND.search(name)
+            and list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
+        ):
+            # 为计生特殊家庭开展…，组织心理咨询师入户走访13户: who visited is no kind of
+            # household; the households named before are
+            name = _strip_glue(list(_HOUSEHOLD_KIND.finditer(text[:num_at]))[-1].group(0))
         elif unit == "户" and name and not _HOUSEHOLD_KIND.search(name):
             # 为计生特殊家庭上门送医6户: the households of this clause, who were visited
             kinds = list(_HOUSEHOLD_KIND.finditer(clause))
             if kinds and _VISIT_VERBS.search(clause[kinds[-1].end() :]):
                 name = _strip_glue(kinds[-1].group(0))
+        if unit == "对":
+            served = _COUPLES_SERVED.match(after_text)
+            if served:
+                name = _strip_glue(served.group("service"))
+            elif re.search(r"(?:为|给|帮)[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)", name):
+                # 为育龄夫妇免费检查35对: the service, not who had it
+                name = re.sub(r"^.*?(?:夫妇|夫妻)(?:免费)?", "", name) or name
+            if _CAME_ONLY.fullmatch(name):
+                continue  # 来了八对夫妻: couples who came are attendance, not a thing
         if unit == "元" and name not in _WORTH and name.endswith(tuple(_WORTH)):
             name = name[: -len(next(w for w in _WORTH if name.endswith(w)))]  # 药品价值
         if name in _WORTH and unit == "元":
