@@ -178,3 +178,35 @@ def test_who_visited_is_no_household_when_the_kind_was_named_before() -> None:
     assert _items("组织家庭健康指导员入户走访10户") == {
         ("家庭健康指导员入户走访", 10, "户", False)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # money said without 元 on a phone, and the bare total after it
+        (
+            "大前天在东苏嘎查给计生特殊家庭送温暖 去了三户 每户慰问金五百 一共一千五",
+            {("计生特殊家庭", 3, "户", False), ("慰问金", 1500, "元", False)},
+        ),
+        (
+            "寻日喺红旗村走访咗五户计生特殊家庭 送咗慰问金每户二百 总共一千",
+            {("计生特殊家庭", 5, "户", False), ("慰问金", 1000, "元", False)},
+        ),
+        # with no money word, a bare total stays no item
+        ("走访了五户计生特殊家庭 总共一千", {("计生特殊家庭", 5, "户", False)}),
+        # what was handed over names the total after it
+        (
+            "刚才在团结村给两户计生家庭兑付保险理赔金 一共八千元",
+            {("计生家庭", 2, "户", False), ("保险理赔金", 8000, "元", False)},
+        ),
+        # a verb right before the count: the thing is the one after it
+        (
+            "今天上午四平村宣传计生家庭保险办了十二份关爱保险收保费一千二百元",
+            {("关爱保险", 12, "份", False), ("保费", 1200, "元", False)},
+        ),
+    ],
+)
+def test_phone_money_claims_and_things_after_the_verb(
+    text: str, expected: set[tuple[str, int, str, bool]]
+) -> None:
+    assert _items(text) == expected

@@ -762,7 +762,8 @@ _WORTH = frozenset(
     {"价值", "总价值", "折合", "合计价值", "价值约", "折合人民币", "价值人民币", "合计人民币"}
 )
 _FILLERS = re.compile(r"[啊呀吧嘛哦噢]|呢(?!子|绒)|那个|这个")
-_INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
+# 保险理赔金 is the claim paid, not the insurance taken out
+_INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)(?!理赔|赔付|赔款|金)")
 _WALKED = {"走": "走访", "行": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
 # 做了入户宣传 走了25户: the door-to-door activity named before a bare count of doors
 _DOOR_TO_DOOR = re.compile(r"(?:入户|上门)(?:走访|宣传|宣讲|服务|指导|调查|核查|随访)")
@@ -854,6 +855,11 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
         after = clause[count.end() :] if count else ""
         if count and count.group("unit") == unit and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", after):
             return after  # 每人发了一条围裙 共28条: the thing named after the first count
+        if count and count.group("unit") != unit and _HANDOUT_VERBS.search(after):
+            # 给两户计生家庭兑付保险理赔金 一共八千元: what was handed to them is the total's
+            handed = _thing(after, unit)
+            if handed and not _PERSON_WORDS.match(handed):
+                return handed
         clause = clause[: count.start()] if count else clause
         # 为每户送去慰问金500元，共计9000元: the rate's words go, the thing stays
         clause = re.sub(r"每(?:户|人|个|家|位)", "", clause)
@@ -896,7 +902,9 @@ _HOUSEHOLD_KIND = re.compile(
     r"育龄|孕产妇|牧民|单亲|伤残|低保)[\u4e00-\u9fff]{0,6}?(?:家庭(?![医健意保发教指成])|户(?=[^\d一二两三四五六七八九十]|$))|"
     r"独居老人|留守老人|空巢老人|高龄老人|失能老人"
 )
-_BARE_VISIT = re.compile(rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务)")
+_BARE_VISIT = re.compile(
+    rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务|送温暖)"
+)
 # 共计 / 合计 / 一共 alone before a count: a total of what was named before
 _TOTAL_ONLY = re.compile(
     r"(?:共计|合计|总计|一共|总共|共|累计)?(?:发放了?|发了|送去了?|送出|送了|发)?(?:是|有|达)?"
@@ -923,6 +931,8 @@ _TOTAL_WORD = re.compile(r"共计|合计|总计|一共|总共|累计|共")
 _COUPLES_SERVED = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)(?:提供|开展|进行)了?(?:免费)?(?P<service>[^，,。；;、\s]{2,12})"
 )
+# 宣传计生家庭保险办了十二份关爱保险: a verb right before the count, so the thing follows it
+_VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了)$")
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
@@ -1033,7 +1043,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 r"办理了?|办了|买了|参加了?|上了|投了|入了|参保了?", insured.group(0)
             )[-1] or insured.group(0)
             before_name = ""
-        if after_name and (not before_name or (unit == "户" and visit_only)):
+        verb_last = _VERB_LAST.search(_cut_context(clause)) is not None
+        if after_name and (not before_name or (unit == "户" and visit_only) or verb_last):
             name = after_name
             at = text.find(after_name, match.end())
             previous_end = at + len(after_name) if at >= 0 else previous_end
@@ -1050,6 +1061,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             visited = _VISIT_VERBS.search(text[stop_at:num_at])
             if visited and _cut_context(text[stop_at:num_at]) == "":
                 name = visited.group(0).rstrip("了")
+        if unit == "户" and name in ("温暖", "送温暖"):
+            name = "送温暖"  # 给计生特殊家庭送温暖 去了三户: a visit, not a thing handed out
         if unit == "户" and _BARE_VISIT.fullmatch(name):
             # 计生家庭走访，走访了9户: the households named before the count, not the visit
             kinds = list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
