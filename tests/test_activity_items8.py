@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.activity.parser import (
+    classify_kind,
     extract_items,
     extract_place,
     find_participants,
@@ -210,3 +211,22 @@ def test_phone_money_claims_and_things_after_the_verb(
     text: str, expected: set[tuple[str, int, str, bool]]
 ) -> None:
     assert _items(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # doors counted as the publicity's own count: publicity
+        ("开展清明节移风易俗宣传，入户宣传110户，发放倡议书500份", "publicity"),
+        ("下旬在东营子村搞了入户宣传26户", "publicity"),
+        # households walked to after door-to-door publicity: a visit
+        ("昨天下午到新丰村入户宣传优生优育 走了十二户 发资料十二份", "visit"),
+        ("到木案村开展入户宣传，入户32户，发放资料100份", "visit"),
+        # fund-raising, an association's activity, a lecture typed 讲坐
+        ("在岗咀村开展“99公益日”募捐活动，共募集善款2.36万元", "other"),
+        ("今天在白音套海嘎查开展计生协会活动，到会人数二十三 发放洗衣粉二十三带", "member"),
+        ("今天在龙潭村办了讲坐 关于优生优育的 来了三十几人", "lecture"),
+    ],
+)
+def test_kinds(text: str, expected: str) -> None:
+    assert classify_kind(text) == expected

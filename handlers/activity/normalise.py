@@ -90,6 +90,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("前曰", "前日"),
     # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
     ("宣专", "宣传"),
+    ("讲坐", "讲座"),
     ("获动", "活动"),
     ("活东", "活动"),
     ("开站", "开展"),

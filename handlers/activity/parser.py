@@ -68,6 +68,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "会员学习",
             "组织会员",
             "学习会",
+            "协会活动",
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
@@ -77,6 +78,8 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("宣传", "526", "5·26", "发放", "派发", "咨询", "文艺", "晚会", "有奖问答"),
     ),
     ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课", "讲优生", "讲生育", "讲政策", "讲健康")),
+    # fund-raising is none of the kinds above
+    ("other", ("募捐", "捐款", "募集善款", "义卖")),
     ("member", ("活动",)),
 )
 
@@ -1345,7 +1348,7 @@ def _shared_publicity(text: str, kind: str) -> str:
     if kind == "clinic" and _CLINIC_TOPIC.search(text) and not _CLINIC_ACT.search(text):
         # 两癌筛查宣传 / 三八节两癌防治宣传: screening is what the publicity was about
         return "publicity"
-    if kind == "publicity" and _DOORS_COUNTED.search(text):
+    if kind == "publicity" and _DOORS_COUNTED.search(text) and not _PUBLICITY_DOORS.search(text):
         # 入户宣传，走访牧户26户: publicity carried to households counted is a visit to them
         return "visit"
     return kind
@@ -1354,6 +1357,9 @@ def _shared_publicity(text: str, kind: str) -> str:
 _DOORS_COUNTED = re.compile(
     rf"(?:入户|上门)(?:宣传|宣讲).*?(?:{NUMBER})(?:多|余|几|来)?户(?!代表)"
 )
+# ... unless the doors counted are the publicity's own count (入户宣传110户, 搞了入户宣传26户):
+# then the households are what the publicity reached, and it stays publicity
+_PUBLICITY_DOORS = re.compile(rf"(?:入户|上门)(?:宣传|宣讲)(?:{NUMBER})(?:多|余|几|来)?户(?!代表)")
 
 
 _SECONDARY = re.compile(r"(?:[，,；;\s]|^)(?:并且?|同时|另外|顺便|顺带|还)[^，,。；;]*")
