@@ -230,3 +230,25 @@ def test_phone_money_claims_and_things_after_the_verb(
 )
 def test_kinds(text: str, expected: str) -> None:
     assert classify_kind(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 东镇 is a name: its 街道 and its 社区 are both named after it
+        ("9月28日，信宜市东镇街道计生协组织会员在东镇社区开展中秋敬老活动", "东镇社区"),
+        # 西乡塘区 is a district, no 乡
+        ("11月3日，南宁市西乡塘区北湖街道计生协在北湖街道社区卫生服务中心举办讲座", "北湖街道"),
+        # a one-character village right after its town
+        ("前天古辣镇蔡村办关爱保险宣传 办了15份保险", "蔡村"),
+        # 凤院村 is a village, though 院 ends many institutions
+        ("广州市从化区江埔街道计生协联合街道卫生服务中心在江埔街道凤院村开展活动", "凤院村"),
+        # a city when nothing smaller is named
+        ("2月27日，兴宁市计生协召开全市会员小组长培训会，在市计生协会议室举行", "兴宁市"),
+        ("钦州市钦南区计生协在尖山街道开展宣传", "尖山街道"),
+        # 各社区 after a town is no district
+        ("五华县计生协组织水寨镇各社区会员志愿者开展走访慰问困境儿童活动", "水寨镇"),
+    ],
+)
+def test_names_holding_place_words(text: str, expected: str) -> None:
+    assert extract_place(text) == expected

@@ -88,8 +88,14 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # 旗 (a banner, county level in Inner Mongolia) only where no village or town suffix follows:
 # 红旗村 is a village, 四子王旗 a banner
 _PLACE_SUFFIX = (
-    r"(?:村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗|"
+    # 东镇街道 / 东镇社区 are named 东镇, 西乡塘区 is a district: no 镇 or 乡 there
+    r"(?:村|社区|嘎查|小区|屯|(?:镇|乡)(?!街道|社区|[\u4e00-\u9fff]{1,2}(?<![社小城辖景园片山牧街])区)|苏木|街道|县|"
+    r"前旗|后旗|中旗|左旗|右旗|"
     r"(?<!彩|国|党|队|锦|会|协|红|插|面)旗(?!村|社区|嘎查|镇|乡|苏木|街道|屯|帜|杆|袍))"
+)
+# A city (兴宁市计生协召开…, 在市计生协会议室): the place only when nothing smaller is named
+_CITY = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{1,12}?)市(?!场|民|区|委|级|直|里|内|面|政|长|容|井|集)"
 )
 # A city district (武鸣区, 海勃湾区), county level; not the many other 区 (辖区, 城区, 山区,
 # 自治区 …). Looked for on its own so that it never swallows the start of a town after it
@@ -109,7 +115,7 @@ _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:在|到|于|去|给|的|了|协|院|市|区|县|各|们|是|从|往|赴|向|镇|乡|苏木|街道|嘎查|"
+    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2}))"
 )
 # Words that end up glued in front of a place name and are not part of it; stripped only when
@@ -239,7 +245,17 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
         place = name + suffix
-        if len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
+        at = match.end("name") - len(name)
+        if (
+            len(name) == 1
+            and suffix == "村"
+            and (
+                masked[max(0, at - 1) : at] in ("镇", "乡")
+                or masked[max(0, at - 2) : at] == "街道"
+            )
+        ):
+            pass  # 古辣镇蔡村: a one-character village, named right after its town
+        elif len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
             continue
         if suffix in _VILLAGE_LEVEL:
             level = "village"
@@ -248,6 +264,12 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         else:
             level = "county"
         found.append((place, level, match.start("name")))
+    for match in _CITY.finditer(masked):
+        name = _strip_prefixes(_cut_at_boundary(match.group("name")))
+        name = _strip_prefixes(name[-4:])
+        if len(name) < 2 or _NO_PLACE_NAME.search(name) or name.startswith(("全", "本", "该")):
+            continue
+        found.append((name + "市", "city", match.start("name")))
     for match in _DISTRICT.finditer(masked):
         name = _strip_prefixes(_cut_at_boundary(match.group("name")))
         name = _strip_prefixes(name[-4:])
@@ -308,7 +330,7 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
         return PlaceFound(held_at[0], home_venue=home_venue)
     if home_venue and home:
         return PlaceFound(home, home=True, home_venue=True)
-    for level in ("town", "county"):
+    for level in ("town", "county", "city"):
         for place, place_level, _ in places:
             if place_level == level:
                 return PlaceFound(place, home_venue=home_venue)
