@@ -252,3 +252,33 @@ def test_kinds(text: str, expected: str) -> None:
 )
 def test_names_holding_place_words(text: str, expected: str) -> None:
     assert extract_place(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who came, a few words, then a count that ends the clause
+        (
+            "昨天我们古楼村搞那个优生优育宣传咯 来了好多人 大概八十来个 发了两百多份资料",
+            (80, True),
+        ),
+        ("今天红泥井村宣传 发了环保袋50个 宣传册两百本 来的人不少三十多个", (30, True)),
+        ("11月6日江口村宣传 资料120份 环保袋30个 来人35", (35, False)),
+        ("昨天在三隆村搞了个讲座 讲孕期保健的 来了孕妇和家属二十多个", (20, True)),
+        ("昨天石化社区搞了国庆游园宣传 人好多 大概两百多 派咗资料500份", (200, True)),
+        # families are no attendance: the people after them are
+        ("共有65个家庭200余人参加，为参赛家庭发放环保袋65个", (200, True)),
+        # a count followed by a thing is not who came
+        ("来了以后发了环保袋50个", None),
+    ],
+)
+def test_attendance_a_few_words_after_who_came(
+    text: str, expected: tuple[int, bool] | None
+) -> None:
+    found = find_participants(text)
+    assert (found[:2] if found else None) == expected
+
+
+def test_families_who_came_are_no_item_but_a_family_health_pack_is() -> None:
+    assert _items("共有65个家庭200余人参加，发放环保袋65个") == {("环保袋", 65, "个", False)}
+    assert _items("发放5个家庭健康包") == {("家庭健康包", 5, "个", False)}

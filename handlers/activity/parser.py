@@ -424,6 +424,14 @@ _PARTICIPANTS = (
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
     ),
+    # 来了好多人 大概八十来个 / 来的人不少三十多个 / 来人35 / 来了孕妇和家属二十多个 / 人好多
+    # 大概两百多: who came, a few words, then a count that ends the clause
+    re.compile(
+        r"(?:来了|到了|到场|来的人|来人|人好多|人很多|人不少|好多人)"
+        r"[^，,。；;！!\d发送办派领测量]{0,8}?(?:有|是|约|大概|大约|估计|差不多)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)?(?:左右|上下)?"
+        r"(?=$|[\s，,。；;！!])"
+    ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
 )
@@ -526,6 +534,10 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 and after not in _PERSON_AFTER_GE
             ):
                 continue  # 一共十个书包: ten bags, not ten people
+            if match.group(0).endswith("家庭") or (
+                match.group(0).endswith("个") and text.startswith("家庭", match.end())
+            ):
+                continue  # 共有65个家庭200余人参加: households, not attendance
             if _STAFF.match(text, match.end()):
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
             if text.startswith(("人次", "次"), match.end()):
@@ -1033,6 +1045,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or _STAFF.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
+        if unit == "个" and re.match(
+            r"家庭(?=[\d一二两三四五六七八九十百]|参加|参与|[\s，,。；;、]|$)", after_text
+        ):
+            continue  # 共有65个家庭200余人参加: families who came (a 家庭健康包 is a thing)
         if (
             unit == "个"
             and match.group("num") in ("一", "1")
