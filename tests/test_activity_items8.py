@@ -282,3 +282,31 @@ def test_attendance_a_few_words_after_who_came(
 def test_families_who_came_are_no_item_but_a_family_health_pack_is() -> None:
     assert _items("共有65个家庭200余人参加，发放环保袋65个") == {("环保袋", 65, "个", False)}
     assert _items("发放5个家庭健康包") == {("家庭健康包", 5, "个", False)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a count in a village's name is no count
+        ("在怀朔镇三元成村开展宣传活动，发放宣传单800份", {("宣传单", 800, "份", False)}),
+        # members recruited
+        ("到会会员23人，发展新会员5名。", {("新会员", 5, "名", False)}),
+        ("到会会员96人，新发展会员12名。", {("新发展会员", 12, "名", False)}),
+        # households visited, named by who lives there or left unnamed
+        ("今日去凤院村探访计生特殊家庭 探咗七户", {("计生特殊家庭", 7, "户", False)}),
+        (
+            "今日同社工喺和平社区入户探访咗十户人家 派咗十份慰问品",
+            {("入户探访", 10, "户", False), ("慰问品", 10, "份", False)},
+        ),
+        ("今天在查干淖尔嘎查入户走访牧民 走了六户 路远得很", {("牧民", 6, "户", False)}),
+        # sessions of an event whose quoted title is long
+        (
+            "举办两期“青春健康同伴教育”主持人培训班，发放培训教材58套",
+            {("青春健康同伴教育主持人培训班", 2, "期", False), ("培训教材", 58, "套", False)},
+        ),
+    ],
+)
+def test_names_recruits_and_visited_homes(
+    text: str, expected: set[tuple[str, int, str, bool]]
+) -> None:
+    assert _items(text) == expected

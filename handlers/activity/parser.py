@@ -801,7 +801,15 @@ _WORTH = frozenset(
 _FILLERS = re.compile(r"[啊呀吧嘛哦噢]|呢(?!子|绒)|那个|这个")
 # 保险理赔金 is the claim paid, not the insurance taken out
 _INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)(?!理赔|赔付|赔款|金)")
-_WALKED = {"走": "走访", "行": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
+_WALKED = {
+    "走": "走访",
+    "行": "走访",
+    "跑": "走访",
+    "看": "看望",
+    "去": "走访",
+    "到": "走访",
+    "探": "探访",
+}
 # 做了入户宣传 走了25户: the door-to-door activity named before a bare count of doors
 _DOOR_TO_DOOR = re.compile(r"(?:入户|上门)(?:走访|宣传|宣讲|服务|指导|调查|核查|随访)")
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
@@ -931,7 +939,7 @@ _SESSIONS_OF = re.compile(
 )
 
 # 举办3场讲座 / 开了两期家长课堂 / 办了三场健康讲座: the event named right after its count
-_SESSIONS_AFTER = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{0,8}}?(?:{_SESSION_EVENTS}))")
+_SESSIONS_AFTER = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{0,16}}?(?:{_SESSION_EVENTS}))")
 # The households a visit went to, named anywhere before its bare count (计生家庭走访，走访了9户 /
 # 给计生特殊家庭送温暖 一共慰问了5户): 家庭医生 and 家庭健康指导员 are no households
 _HOUSEHOLD_KIND = re.compile(
@@ -973,6 +981,17 @@ _VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
+# 怀朔镇三元成村: a count right after a town (or 在) and a village suffix just after it is a name
+_BEFORE_A_NAME = frozenset("镇乡在到道区县旗")
+_PLACE_AFTER_COUNT = re.compile(r"[\u4e00-\u9fff]{0,2}(?:村|社区|嘎查)(?![民委干医])")
+# members recruited are counted in 名: 发展新会员5名 / 新发展会员12名
+_RECRUITED = re.compile(rf"(?:发展了?)?(?P<name>新发展会员|新会员|新入会会员)(?P<num>{NUMBER})名")
+# 入户走访牧民 走了六户: the people whose homes were visited name the households
+_VISITED_PEOPLE = re.compile(
+    r"(?:走访|慰问|看望|探望|探访|家访)了?(?P<who>牧民|牧户|农户|困难户|贫困户|独居老人|空巢老人)"
+)
+
+
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
@@ -1000,6 +1019,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
             name = (held.group("event") or held.group("trained")) if held else ""
             name = name or (after.group("event") if after else "")
+            name = re.sub(r"[“”\"]", "", name)  # 两期“青春健康同伴教育”主持人培训班
             if name and sessions is not None and sessions.value > 1:
                 items.append(
                     (num_at, Item(name, sessions.value, unit, bool(sessions.approximate)))
@@ -1010,6 +1030,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue
         if text[max(0, num_at - 1) : num_at] == "第":
             continue  # 第28个“5·29会员活动日”: an ordinal
+        if text[max(0, num_at - 1) : num_at] in _BEFORE_A_NAME and _PLACE_AFTER_COUNT.match(
+            text, match.end()
+        ):
+            continue  # 怀朔镇三元成村: a village's name, not 3 yuan
         stop_at = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, num_at)), default=0)
         clause_start = stop_at
         # 五十个环保袋和一百份宣传册: the second count's words start after the first count
@@ -1058,6 +1082,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
+        if unit == "户" and after_name in ("人家", "家", "家人"):
+            after_name = ""  # 十户人家: households, no kind of them named
         if _PEOPLE_AFTER.match(after_name) and unit != "户":
             # 20个村民 are people; 12户牧民家庭 and 8户独居老人 are households, named by who
             # lives in them
@@ -1108,8 +1134,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             # 计生家庭走访，走访了9户: the households named before the count, not the visit
             kinds = list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
             doors = list(_DOOR_TO_DOOR.finditer(text[:num_at]))
+            people = list(_VISITED_PEOPLE.finditer(text[:num_at]))
             if kinds:
                 name = _strip_glue(kinds[-1].group(0))
+            elif people:
+                name = people[-1].group("who")
             elif doors and name in _WALKED.values():
                 name = doors[-1].group(0)  # 做了入户宣传 走了25户
         elif (
@@ -1198,6 +1227,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 items.append((num_at, Item(each, quantity.value, unit, approximate)))
             continue
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
+    for match in _RECRUITED.finditer(text):
+        recruited = parse_quantity(match.group("num"), "")
+        if recruited is not None and recruited.value > 0:
+            items.append((match.start(), Item(match.group("name"), recruited.value, "名", False)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
 
