@@ -310,3 +310,12 @@ def test_names_recruits_and_visited_homes(
     text: str, expected: set[tuple[str, int, str, bool]]
 ) -> None:
     assert _items(text) == expected
+
+
+def test_a_work_plan_with_quotas_is_no_report() -> None:
+    sent = beijing("2026-10-08 09:00")
+    plan = "2026年第四季度工作安排：走访计生特殊家庭不少于20户，举办健康讲座2场，办理关爱保险100份"
+    assert not reads_like_report(plan, sent)
+    # a meeting that adopted its year's plan is a report
+    held = "4月2日，固阳县金山镇红泥井村计生协召开会员大会，参加会员68名，审议通过了年度工作计划。"
+    assert reads_like_report(held, beijing("2026-04-03 09:00"))
