@@ -5,8 +5,11 @@ township is the place), and a "听讲的有" (those who listened, not hearsay)."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from handlers.activity.dates import find_date
 from handlers.activity.parser import (
     classify_kind,
     extract_items,
@@ -319,3 +322,30 @@ def test_a_work_plan_with_quotas_is_no_report() -> None:
     # a meeting that adopted its year's plan is a report
     held = "4月2日，固阳县金山镇红泥井村计生协召开会员大会，参加会员68名，审议通过了年度工作计划。"
     assert reads_like_report(held, beijing("2026-04-03 09:00"))
+
+
+@pytest.mark.parametrize(
+    ("text", "sent", "expected"),
+    [
+        # the day named for what it is, or looked forward to, is not the activity's
+        (
+            '12月1日是第39个"世界艾滋病日"，11月28日，钦南区计生协在新兴社区开展防艾宣传活动',
+            "2026-12-02 09:00",
+            date(2026, 11, 28),
+        ),
+        (
+            "为迎接12月1日世界艾滋病日，11月30日石寨镇计生协联合镇中学开展防艾知识讲座",
+            "2026-12-02 09:00",
+            date(2026, 11, 30),
+        ),
+        # ... but a day alone is the day
+        ("12月1日在新兴社区开展防艾宣传 来了50人", "2026-12-02 09:00", date(2026, 12, 1)),
+        # days the association marks, said as the day it happened on
+        ("5·29会员日那天在村委会搞活动 来了一百多人", "2026-06-01 09:00", date(2026, 5, 29)),
+        ("世界人口日嗰日喺紫城镇中心广场摆摊宣传", "2026-07-13 09:00", date(2026, 7, 11)),
+    ],
+)
+def test_reference_days_and_marked_days(text: str, sent: str, expected: date) -> None:
+    found = find_date(text, beijing(sent))
+    assert found is not None
+    assert found[0].start == found[0].end == expected
