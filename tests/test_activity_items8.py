@@ -251,6 +251,8 @@ def test_kinds(text: str, expected: str) -> None:
         ("钦州市钦南区计生协在尖山街道开展宣传", "尖山街道"),
         # 各社区 after a town is no district
         ("五华县计生协组织水寨镇各社区会员志愿者开展走访慰问困境儿童活动", "水寨镇"),
+        # a 嘎查 written with 村 after it
+        ("今天在白音嘎查村开会 来了20人", "白音嘎查村"),
     ],
 )
 def test_names_holding_place_words(text: str, expected: str) -> None:

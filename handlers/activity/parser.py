@@ -115,7 +115,7 @@ _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查|"
+    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2}))"
 )
 # Words that end up glued in front of a place name and are not part of it; stripped only when
@@ -241,6 +241,8 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         name = _strip_prefixes(name)
         # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
         limit = 6 if suffix in ("嘎查", "苏木", "镇") or suffix.endswith("旗") else 4
+        if suffix == "村" and name.endswith("嘎查"):
+            limit = 6  # 白音嘎查村: a 嘎查 written with 村 after it
         name = _strip_prefixes(name[-limit:])
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
