@@ -351,3 +351,7 @@ def test_reference_days_and_marked_days(text: str, sent: str, expected: date) ->
     found = find_date(text, beijing(sent))
     assert found is not None
     assert found[0].start == found[0].end == expected
+
+
+def test_a_rate_said_one_household_one_bag_counts_nothing_and_the_total_names_the_homes() -> None:
+    assert _items("给困难户送了米 一户一袋 一共十户") == {("困难户", 10, "户", False)}

@@ -1050,8 +1050,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             and not _TOTAL_WORD.search(text[listed_from:num_at])
         ):
             continue  # the second thing of a rate, not a total
-        if re.match(r"一(?:户|家|人)(?=[一两\d])", text[num_at:]):
-            continue  # 一户一桶: a rate
+        if re.match(r"一(?:户|家|人)(?=[一两\d])", text[num_at:]) or re.search(
+            r"(?:^|[^\d一二两三四五六七八九十百千])一(?:户|家|人)$", text[:num_at]
+        ):
+            continue  # 一户一桶: a rate, both its counts
         if any(word in clause for word in _PER_EACH):
             # 每户发放慰问金300元 is a rate, not a total; what it names names the total after
             # it (为每户送上价值200元的慰问品，共计4000元 → 慰问品 4000 元)
@@ -1155,8 +1157,16 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         elif unit == "户" and name and not _HOUSEHOLD_KIND.search(name):
             # 为计生特殊家庭上门送医6户: the households of this clause, who were visited
             kinds = list(_HOUSEHOLD_KIND.finditer(clause))
+            earlier = list(_HOUSEHOLD_KIND.finditer(text[:clause_start]))
             if kinds and _VISIT_VERBS.search(clause[kinds[-1].end() :]):
                 name = _strip_glue(kinds[-1].group(0))
+            elif (
+                earlier
+                and _TOTAL_ONLY.fullmatch(_cut_context(clause))
+                and not _INSURED.search(name)
+            ):
+                # 给困难户送了米 一户一袋 一共十户: the households named before, not the rice
+                name = _strip_glue(earlier[-1].group(0))
         if unit == "对":
             served = _COUPLES_SERVED.match(after_text)
             if served:
