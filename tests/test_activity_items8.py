@@ -273,8 +273,9 @@ def test_names_holding_place_words(text: str, expected: str) -> None:
         ("昨天石化社区搞了国庆游园宣传 人好多 大概两百多 派咗资料500份", (200, True)),
         # families are no attendance: the people after them are
         ("共有65个家庭200余人参加，为参赛家庭发放环保袋65个", (200, True)),
-        # a count followed by a thing is not who came
+        # a count followed by a thing is not who came, nor are those who ran it
         ("来了以后发了环保袋50个", None),
+        ("今天义诊 来了镇卫生院的医生五个", None),
     ],
 )
 def test_attendance_a_few_words_after_who_came(

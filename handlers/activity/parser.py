@@ -430,7 +430,7 @@ _PARTICIPANTS = (
     # 大概两百多: who came, a few words, then a count that ends the clause
     re.compile(
         r"(?:来了|到了|到场|来的人|来人|人好多|人很多|人不少|好多人)"
-        r"[^，,。；;！!\d发送办派领测量]{0,8}?(?:有|是|约|大概|大约|估计|差不多)?\s*"
+        r"(?P<gap>[^，,。；;！!\d发送办派领测量]{0,8}?)(?:有|是|约|大概|大约|估计|差不多)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)?(?:左右|上下)?"
         r"(?=$|[\s，,。；;！!])"
     ),
@@ -540,6 +540,8 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 match.group(0).endswith("个") and text.startswith("家庭", match.end())
             ):
                 continue  # 共有65个家庭200余人参加: households, not attendance
+            if "gap" in pattern.groupindex and _STAFF.search(match.group("gap") or ""):
+                continue  # 到场的医生有5个: who ran it, not who came to it
             if _STAFF.match(text, match.end()):
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
             if text.startswith(("人次", "次"), match.end()):
