@@ -356,3 +356,21 @@ def test_reference_days_and_marked_days(text: str, sent: str, expected: date) ->
 
 def test_a_rate_said_one_household_one_bag_counts_nothing_and_the_total_names_the_homes() -> None:
     assert _items("给困难户送了米 一户一袋 一共十户") == {("困难户", 10, "户", False)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what the records show, disputed
+        "上个月我们村搞了三次活动 统计里只有两次",
+        # a year ago, remembered
+        "去年这个时候在江口村搞义诊来了200多人",
+    ],
+)
+def test_disputed_records_and_memories_are_no_reports(text: str) -> None:
+    assert not reads_like_report(text, beijing("2026-11-20 12:00"))
+
+
+def test_a_report_compared_with_last_year_is_still_one() -> None:
+    sent = beijing("2026-11-20 12:00")
+    assert reads_like_report("昨天在江口村搞了义诊 来了200多人 比去年这个时候多", sent)
