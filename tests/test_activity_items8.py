@@ -374,3 +374,24 @@ def test_disputed_records_and_memories_are_no_reports(text: str) -> None:
 def test_a_report_compared_with_last_year_is_still_one() -> None:
     sent = beijing("2026-11-20 12:00")
     assert reads_like_report("昨天在江口村搞了义诊 来了200多人 比去年这个时候多", sent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what those who came discussed or asked, what the sender forgot, "anyone could come"
+        "昨天在文竹村开会 大家讨论保险怎么买 到会20人",
+        "昨天在江口村宣传 大家都问补贴啥时候发 发资料100份",
+        "今天江口村开会 来了二十几个 发了多少资料忘了 大概五十份",
+        "今天在福禄村搞义诊 谁都可以来 来了一百多人",
+    ],
+)
+def test_questions_inside_a_report_are_its_content(text: str) -> None:
+    assert reads_like_report(text, beijing("2026-11-20 12:00"))
+
+
+@pytest.mark.parametrize(
+    "text", ["我想问一下明天在江口村开会吗", "谁来开会", "大家都问明天开会吗"]
+)
+def test_the_senders_own_questions_stay_questions(text: str) -> None:
+    assert not reads_like_report(text, beijing("2026-11-20 12:00"))
