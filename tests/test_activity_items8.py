@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from handlers.activity.dates import find_date
+from handlers.activity.normalise import fold
 from handlers.activity.parser import (
     classify_kind,
     extract_items,
@@ -395,3 +396,8 @@ def test_questions_inside_a_report_are_its_content(text: str) -> None:
 )
 def test_the_senders_own_questions_stay_questions(text: str) -> None:
     assert not reads_like_report(text, beijing("2026-11-20 12:00"))
+
+
+def test_a_bag_typed_band_only_after_a_count() -> None:
+    assert fold("发放洗衣粉二十三带") == "发放洗衣粉二十三袋"
+    assert fold("在江口村这一带 发资料") == "在江口村这一带 发资料"

@@ -138,7 +138,9 @@ _TRADITIONAL = str.maketrans(
 # 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
 _LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")
 # 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
-_DAI_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十百千])带(?=$|[\s，,。；;、！!])")
+_DAI_SLIP = re.compile(
+    r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
+)
 # 每户慰问金五百 一共一千五: money said without its unit is in yuan; once a message says so,
 # a bare total at the end of a clause (一共一千五 / 总共一千) is money too
 _BARE_MONEY = re.compile(
