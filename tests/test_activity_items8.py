@@ -401,3 +401,10 @@ def test_the_senders_own_questions_stay_questions(text: str) -> None:
 def test_a_bag_typed_band_only_after_a_count() -> None:
     assert fold("发放洗衣粉二十三带") == "发放洗衣粉二十三袋"
     assert fold("在江口村这一带 发资料") == "在江口村这一带 发资料"
+
+
+def test_a_measuring_verb_is_shared_by_the_measures_listed_after_it() -> None:
+    assert _items("测血压、血糖各50人次") == {
+        ("测血压", 50, "人次", False),
+        ("测血糖", 50, "人次", False),
+    }

@@ -1237,6 +1237,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 listed = _thing(text[previous : start - 1], unit) + "、" + listed
                 start = previous
             names = [n for n in (_strip_glue(p) for p in _EACH_OF.split(listed)) if n]
+            verb = re.match(r"[测量查]", names[0]) if names and unit == "人次" else None
+            if verb:
+                # 测血压、血糖各50人次: the measuring verb is shared by the things after it
+                names = [
+                    n if n.startswith(("测", "量", "查")) else verb.group(0) + n for n in names
+                ]
             for each in names:
                 items.append((num_at, Item(each, quantity.value, unit, approximate)))
             continue
