@@ -66,7 +66,11 @@ _FESTIVALS = (
     (re.compile(r"六一|儿童节"), 6, 1),
     (re.compile(r"七一|建党节"), 7, 1),
     (re.compile(r"国庆节?"), 10, 1),
-    (re.compile(r"5\s*[.·•．]\s*29(?:会员活动日|活动日)?|会员活动日"), 5, 29),
+    (re.compile(r"5\s*[.·•．]\s*29(?:会员活动日|活动日|会员日)?|会员活动日"), 5, 29),
+    # international days the association marks
+    (re.compile(r"世界人口日"), 7, 11),
+    (re.compile(r"国际家庭日"), 5, 15),
+    (re.compile(r"世界艾滋病日"), 12, 1),
 )
 _FESTIVAL_DAY = re.compile(
     r"(?:节|妇女节|儿童节|劳动节|青年节|建党节)?[”\"’']?\s*(?:的?那天|的?当天|当日|的?这天|那日|那一天|这一天|在)"
@@ -149,6 +153,13 @@ def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
     return bool(_YEAR_WRITTEN.search(fold(text))) or today - span.start <= _FAR_BACK
 
 
+# A day named for what it is (12月1日是世界艾滋病日) or looked forward to (迎接12月1日), not
+# the day of the activity
+_REFERENCE_DAY = re.compile(
+    r"(?<=迎接|纪念)\d{1,2}月\d{1,2}[日号]|\d{1,2}月\d{1,2}[日号](?=是[^，,。；;\s]{0,16}[日节])"
+)
+
+
 def find_date(
     text: str, sent: datetime, *, festivals: bool = True
 ) -> tuple[DateSpan, tuple[int, int]] | None:
@@ -158,6 +169,11 @@ def find_date(
     activity happened on (六一那天); ``festivals=False`` never reads one."""
     text = fold(text)
     today = _local(sent)
+    told = _REFERENCE_DAY.sub(lambda m: "_" * len(m.group(0)), text)
+    if told != text and find_date(told, sent, festivals=festivals) is not None:
+        # 12月1日是世界艾滋病日，11月28日…开展 / 为迎接12月1日…，11月30日…: the day named for
+        # what it is is not the day of the activity, when another day is given
+        text = told
     match = _RANGE.search(text)
     if match:
         year = _num(match.group("y"))

@@ -90,6 +90,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("前曰", "前日"),
     # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
     ("宣专", "宣传"),
+    ("讲坐", "讲座"),
     ("获动", "活动"),
     ("活东", "活动"),
     ("开站", "开展"),
@@ -134,6 +135,24 @@ _TRADITIONAL = str.maketrans(
     "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節",
     "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节",
 )
+# 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
+_LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")
+# 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
+_DAI_SLIP = re.compile(
+    r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
+)
+# 每户慰问金五百 一共一千五: money said without its unit is in yuan; once a message says so,
+# a bare total at the end of a clause (一共一千五 / 总共一千) is money too
+_BARE_MONEY = re.compile(
+    r"(?P<head>(?:慰问金|助学金|救助金|理赔金|理赔款|保费|礼金|红包|现金|善款)"
+    r"(?:每户|每人|每家|每位|各)?(?:是|有|共)?)"
+    r"(?P<num>[\d一二两三四五六七八九十百千]+)"
+    r"(?=$|[\s，,。；;！!]|每)"
+)
+_BARE_TOTAL = re.compile(
+    r"(?P<head>(?:一共|总共|合计|共计)(?:是|有)?)(?P<num>[\d一二两三四五六七八九十百千]+)"
+    r"(?=$|[\s，,。；;！!])"
+)
 # 收保费1250蚊: Cantonese 蚊 is the spoken yuan, after a count
 _MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
 
@@ -147,4 +166,9 @@ def fold(text: str) -> str:
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)
     text = _MAN.sub("元", text)
+    text = _LING_SOME.sub("多", text)
+    text, money = _BARE_MONEY.subn(r"\g<head>\g<num>元", text)
+    if money:
+        text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
+    text = _DAI_SLIP.sub("袋", text)
     return _GE_SLIP.sub("个", text)

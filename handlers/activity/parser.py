@@ -68,6 +68,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "会员学习",
             "组织会员",
             "学习会",
+            "协会活动",
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
@@ -77,6 +78,8 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("宣传", "526", "5·26", "发放", "派发", "咨询", "文艺", "晚会", "有奖问答"),
     ),
     ("lecture", ("讲了", "宣讲", "讲解", "知识讲", "课", "讲优生", "讲生育", "讲政策", "讲健康")),
+    # fund-raising is none of the kinds above
+    ("other", ("募捐", "捐款", "募集善款", "义卖")),
     ("member", ("活动",)),
 )
 
@@ -85,19 +88,34 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # 旗 (a banner, county level in Inner Mongolia) only where no village or town suffix follows:
 # 红旗村 is a village, 四子王旗 a banner
 _PLACE_SUFFIX = (
-    r"(?:村|社区|嘎查|小区|屯|镇|乡|苏木|街道|县|前旗|后旗|中旗|左旗|右旗|"
+    # 东镇街道 / 东镇社区 are named 东镇, 西乡塘区 is a district: no 镇 or 乡 there
+    r"(?:村|社区|嘎查|小区|屯|(?:镇|乡)(?!街道|社区|[\u4e00-\u9fff]{1,2}(?<![社小城辖景园片山牧街])区)|苏木|街道|县|"
+    r"前旗|后旗|中旗|左旗|右旗|"
     r"(?<!彩|国|党|队|锦|会|协|红|插|面)旗(?!村|社区|嘎查|镇|乡|苏木|街道|屯|帜|杆|袍))"
+)
+# A city (兴宁市计生协召开…, 在市计生协会议室): the place only when nothing smaller is named
+_CITY = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{1,12}?)市(?!场|民|区|委|级|直|里|内|面|政|长|容|井|集)"
+)
+# A city district (武鸣区, 海勃湾区), county level; not the many other 区 (辖区, 城区, 山区,
+# 自治区 …). Looked for on its own so that it never swallows the start of a town after it
+# (集宁区新区街道).
+_DISTRICT = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{1,12}?)"
+    r"(?<![社小城辖景园片山牧街市库校住灾疫病矿发本全该各地郊老新管营军专治护范验学示我业宅活置林作])区"
+    r"(?!医|民|干|级|里|长|委员|主任|计生专干)"
 )
 _PLACE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,12}}?)(?P<suffix>{_PLACE_SUFFIX})"
-    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干)"
+    # 扎兰屯市 is a city, not a 屯
+    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干|市(?!场))"
 )
 _VILLAGE_LEVEL = ("村", "社区", "嘎查", "小区", "屯")
 _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:在|到|于|去|给|的|了|协|院|市|区|县|各|们|是|从|往|赴|向|镇|乡|苏木|街道|嘎查|"
+    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2}))"
 )
 # Words that end up glued in front of a place name and are not part of it; stripped only when
@@ -222,12 +240,24 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         name = _cut_at_boundary(match.group("name"))
         name = _strip_prefixes(name)
         # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
-        limit = 6 if suffix in ("嘎查", "苏木") or suffix.endswith("旗") else 4
+        limit = 6 if suffix in ("嘎查", "苏木", "镇") or suffix.endswith("旗") else 4
+        if suffix == "村" and name.endswith("嘎查"):
+            limit = 6  # 白音嘎查村: a 嘎查 written with 村 after it
         name = _strip_prefixes(name[-limit:])
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
         place = name + suffix
-        if len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
+        at = match.end("name") - len(name)
+        if (
+            len(name) == 1
+            and suffix == "村"
+            and (
+                masked[max(0, at - 1) : at] in ("镇", "乡")
+                or masked[max(0, at - 2) : at] == "街道"
+            )
+        ):
+            pass  # 古辣镇蔡村: a one-character village, named right after its town
+        elif len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
             continue
         if suffix in _VILLAGE_LEVEL:
             level = "village"
@@ -236,12 +266,44 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
         else:
             level = "county"
         found.append((place, level, match.start("name")))
+    for match in _CITY.finditer(masked):
+        name = _strip_prefixes(_cut_at_boundary(match.group("name")))
+        name = _strip_prefixes(name[-4:])
+        if len(name) < 2 or _NO_PLACE_NAME.search(name) or name.startswith(("全", "本", "该")):
+            continue
+        found.append((name + "市", "city", match.start("name")))
+    for match in _DISTRICT.finditer(masked):
+        name = _strip_prefixes(_cut_at_boundary(match.group("name")))
+        name = _strip_prefixes(name[-4:])
+        if len(name) < 2 or _NO_PLACE_NAME.search(name) or (name + "区") in _NOT_PLACES:
+            continue
+        found.append((name + "区", "county", match.start("name")))
     return found
 
 
 def find_places(text: str) -> list[tuple[str, str]]:
     """(place name, level) pairs in order: level is village, town or county."""
     return [(place, level) for place, level, _ in _places_in(_mask_for_places(fold(text)))]
+
+
+# 红旗村、锦潭村 / 廉北社区和还珠社区 / 东湖社区等4个社区: an activity held in several villages
+_LISTED_AFTER = re.compile(r"[、和及与]|以及")
+_AND_OTHERS = re.compile(
+    rf"等(?:(?:{NUMBER})个)?(?:村|社区|嘎查|自然村|村屯|个村|个社区|个嘎查|地)"
+)
+
+
+def _several_villages(masked: str, villages: list[str]) -> bool:
+    """True when the text lists villages side by side, or one village "and others"."""
+    for first, second in zip(villages, villages[1:], strict=False):
+        end = masked.find(first) + len(first)
+        if second != first and _LISTED_AFTER.fullmatch(masked[end : masked.find(second, end)]):
+            return True
+    for village in villages:
+        at = masked.find(village)
+        if _AND_OTHERS.match(masked, at + len(village)):
+            return True
+    return False
 
 
 def find_place(text: str, home: str | None = None) -> PlaceFound:
@@ -251,9 +313,13 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     masked = _mask_for_places(fold(text))
     places = _places_in(masked)
     home_venue = _HOME in masked
-    for place, level, _ in places:
-        if level == "village":
-            return PlaceFound(place, home_venue=home_venue)
+    villages = [place for place, level, _ in places if level == "village"]
+    towns = [place for place, level, _ in places if level == "town"]
+    if villages and towns and _several_villages(masked, villages):
+        # 先后在廉北社区、还珠社区开展 / 走访红旗村、锦潭村等5个村: held across the town
+        return PlaceFound(towns[0], home_venue=home_venue)
+    if villages:
+        return PlaceFound(villages[0], home_venue=home_venue)
     venue_at = masked.find(_HOME)
     held_at = []
     for place, _level, start in places:
@@ -266,7 +332,7 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
         return PlaceFound(held_at[0], home_venue=home_venue)
     if home_venue and home:
         return PlaceFound(home, home=True, home_venue=True)
-    for level in ("town", "county"):
+    for level in ("town", "county", "city"):
         for place, place_level, _ in places:
             if place_level == level:
                 return PlaceFound(place, home_venue=home_venue)
@@ -343,7 +409,7 @@ _PARTICIPANTS = (
     re.compile(rf"人数\s*[:：为是]?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"),
     # 来的人有五十多 / 来的群众有一百多 (no unit at all)
     re.compile(
-        r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的)"
+        r"(?:来的|到的|到会的|参加的|到场的|来听的|来听课的|听课的|来参加的|来领的|听讲的)"
         r"(?:人|群众|会员|村民|居民|牧民|妇女|学生|家长|老人)?(?:有|是|共)?\s*"
         rf"(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?![\d一二两三四五六七八九十百千万]|人次|户|份|本|张|盒|瓶|袋)"
@@ -352,6 +418,21 @@ _PARTICIPANTS = (
     re.compile(
         rf"(?:来了|到了)\s*(?:约|大约|大概|差不多|将近|近)?(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
         r"(?:会员|群众|村民|居民|妇女|学生|家长|牧民|老人|孩子|小孩|青少年|姐妹|老人家|街坊)(?!次)"
+    ),
+    # 群众来了八十多 / 学生参加三百多个 / 学生仔参加了一百二十个: who, came, how many
+    re.compile(
+        r"(?:会员|群众|村民|居民|妇女|学生仔?|家长|牧民|老人|孩子|小孩|细路|青少年|街坊|人)"
+        r"(?:都|也)?(?:来了|到了|参加了?|参与了?|来参加了?)(?:有|共|约|大概|差不多)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:个|人|名|位)?"
+        r"(?![\d一二两三四五六七八九十百千万]|人次|次|户|份|本|张|盒|瓶|袋)"
+    ),
+    # 来了好多人 大概八十来个 / 来的人不少三十多个 / 来人35 / 来了孕妇和家属二十多个 / 人好多
+    # 大概两百多: who came, a few words, then a count that ends the clause
+    re.compile(
+        r"(?:来了|到了|到场|来的人|来人|人好多|人很多|人不少|好多人)"
+        r"(?P<gap>[^，,。；;！!\d发送办派领测量]{0,8}?)(?:有|是|约|大概|大约|估计|差不多)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)?(?:左右|上下)?"
+        r"(?=$|[\s，,。；;！!])"
     ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
@@ -428,6 +509,12 @@ def _thing_counted(before: str) -> bool:
 _STAFF = re.compile(r"(?:医生|大夫|医护|护士|专家|工作人员|讲师|老师|干部|村干)")
 
 
+# what may follow "一共N个" when people are counted (一共十个人 / 共二十个会员 / 一共十五个妈妈)
+_PERSON_AFTER_GE = frozenset(
+    "人会群村居妇学家牧老孩小同党代志青儿妈姐娃阿后准孕年细参到来左上都啊呀哦吧了的"
+)
+
+
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part."""
     text = fold(text)
@@ -441,6 +528,20 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 应到会员55人: expected, not come
             if _thing_counted(text[: match.start()]) and _GE_FIRST.match(match.group(0)):
                 continue  # 安全套200个参加群众60人: the 200 are condoms, not people
+            after = text[match.end() : match.end() + 1]
+            if (
+                match.group(0).startswith(("共", "一共", "总共", "合计"))
+                and match.group(0).endswith("个")
+                and "\u4e00" <= after <= "\u9fff"
+                and after not in _PERSON_AFTER_GE
+            ):
+                continue  # 一共十个书包: ten bags, not ten people
+            if match.group(0).endswith("家庭") or (
+                match.group(0).endswith("个") and text.startswith("家庭", match.end())
+            ):
+                continue  # 共有65个家庭200余人参加: households, not attendance
+            if "gap" in pattern.groupindex and _STAFF.search(match.group("gap") or ""):
+                continue  # 到场的医生有5个: who ran it, not who came to it
             if _STAFF.match(text, match.end()):
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
             if text.startswith(("人次", "次"), match.end()):
@@ -471,7 +572,7 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|面|期|场|节|堂|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|期|场|节|堂|次)"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
@@ -482,7 +583,7 @@ _HANDOUT_VERBS = re.compile(
     r"发放了?|派发了?|分发了?|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
     r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收缴了?|缴纳了?|缴了|缴(?=保费|费)|收取了?|收了|收|发放给|领取了?|领了|"
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
-    r"一共|总共|累计|现场"
+    r"一共|总共|累计|现场|兑付了?|兑现了?|发还了?|登记了?(?![表卡册本簿单])"
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
@@ -529,6 +630,10 @@ _GLUE_FRONT = (
     "将近",
     "各类",
     "各种",
+    # 合计煤炭9吨: a total of the thing, not its name
+    "合计",
+    "总计",
+    "共计",
     "那个",
     "这个",
     "一些",
@@ -554,6 +659,9 @@ _GLUE_BACK = (
     "共计",
     "一共",
     "总共",
+    "合计",
+    "总计",
+    "累计",
     "达",
     "计",
     "也是",
@@ -695,8 +803,17 @@ _WORTH = frozenset(
     {"价值", "总价值", "折合", "合计价值", "价值约", "折合人民币", "价值人民币", "合计人民币"}
 )
 _FILLERS = re.compile(r"[啊呀吧嘛哦噢]|呢(?!子|绒)|那个|这个")
-_INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)")
-_WALKED = {"走": "走访", "行": "走访", "跑": "走访", "看": "看望", "去": "走访", "到": "走访"}
+# 保险理赔金 is the claim paid, not the insurance taken out
+_INSURED = re.compile(r"[\u4e00-\u9fff]{0,6}(?:保险|意外险)(?!理赔|赔付|赔款|金)")
+_WALKED = {
+    "走": "走访",
+    "行": "走访",
+    "跑": "走访",
+    "看": "看望",
+    "去": "走访",
+    "到": "走访",
+    "探": "探访",
+}
 # 做了入户宣传 走了25户: the door-to-door activity named before a bare count of doors
 _DOOR_TO_DOOR = re.compile(r"(?:入户|上门)(?:走访|宣传|宣讲|服务|指导|调查|核查|随访)")
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
@@ -787,6 +904,11 @@ def _previous_object(text: str, clause_start: int, unit: str) -> str:
         after = clause[count.end() :] if count else ""
         if count and count.group("unit") == unit and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", after):
             return after  # 每人发了一条围裙 共28条: the thing named after the first count
+        if count and count.group("unit") != unit and _HANDOUT_VERBS.search(after):
+            # 给两户计生家庭兑付保险理赔金 一共八千元: what was handed to them is the total's
+            handed = _thing(after, unit)
+            if handed and not _PERSON_WORDS.match(handed):
+                return handed
         clause = clause[: count.start()] if count else clause
         # 为每户送去慰问金500元，共计9000元: the rate's words go, the thing stays
         clause = re.sub(r"每(?:户|人|个|家|位)", "", clause)
@@ -812,16 +934,16 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
     r"讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
-    r"沙龙|游戏|比赛|竞赛|演出|课"
+    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课"
 )
 _SESSIONS_OF = re.compile(
-    rf"(?P<event>{_SESSION_EVENTS})(?:共计|一共|共)?$|"
+    rf"(?P<event>{_SESSION_EVENTS})[”\"》]?(?:共计|一共|共)?$|"
     # 培训育龄群众两期 / 培训会员骨干2期: the training, whoever was trained
     r"(?P<trained>培训)[^\d，,。；;、\s]{1,6}$"
 )
 
 # 举办3场讲座 / 开了两期家长课堂 / 办了三场健康讲座: the event named right after its count
-_SESSIONS_AFTER = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{0,8}}?(?:{_SESSION_EVENTS}))")
+_SESSIONS_AFTER = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{0,16}}?(?:{_SESSION_EVENTS}))")
 # The households a visit went to, named anywhere before its bare count (计生家庭走访，走访了9户 /
 # 给计生特殊家庭送温暖 一共慰问了5户): 家庭医生 and 家庭健康指导员 are no households
 _HOUSEHOLD_KIND = re.compile(
@@ -829,9 +951,13 @@ _HOUSEHOLD_KIND = re.compile(
     r"育龄|孕产妇|牧民|单亲|伤残|低保)[\u4e00-\u9fff]{0,6}?(?:家庭(?![医健意保发教指成])|户(?=[^\d一二两三四五六七八九十]|$))|"
     r"独居老人|留守老人|空巢老人|高龄老人|失能老人"
 )
-_BARE_VISIT = re.compile(rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务)")
+_BARE_VISIT = re.compile(
+    rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务|送温暖)"
+)
 # 共计 / 合计 / 一共 alone before a count: a total of what was named before
-_TOTAL_ONLY = re.compile(r"(?:共计|合计|总计|一共|总共|共|累计)?(?:是|有|达)?")
+_TOTAL_ONLY = re.compile(
+    r"(?:共计|合计|总计|一共|总共|共|累计)?(?:发放了?|发了|送去了?|送出|送了|发)?(?:是|有|达)?"
+)
 # 宣传折页及环保袋各200份 / 控油壶、限盐勺各150个: each of the things listed, that many
 _EACH_OF = re.compile(r"[、及和与]|以及")
 # 人不多十五个 / 到场青少年三十来个 / 来的人估计有八十来个: people counted with 个
@@ -844,6 +970,29 @@ _PEOPLE_IN_CLAUSE = re.compile(
 _HELD_ONE = re.compile(r"(?:搞|开|办|举办|组织|做|弄|开展)了?$")
 _EVENT_AFTER = re.compile(
     r"[^，,。；;\s\d]{0,8}?(?:宣传|活动|讲座|义诊|培训|会|课|走访|慰问|咨询|筛查|体检)"
+)
+
+
+# the end of a clause, where a list cut by 、 ends too
+_BIG_STOP = re.compile(r"[，,。；;！!？?\s]")
+_TOTAL_WORD = re.compile(r"共计|合计|总计|一共|总共|累计|共")
+# couples counted are what was done for them when the service follows (为38对育龄夫妇提供地贫筛查)
+_COUPLES_SERVED = re.compile(
+    r"[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)(?:提供|开展|进行)了?(?:免费)?(?P<service>[^，,。；;、\s]{2,12})"
+)
+# 宣传计生家庭保险办了十二份关爱保险: a verb right before the count, so the thing follows it
+_VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了)$")
+_CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
+
+
+# 怀朔镇三元成村: a count right after a town (or 在) and a village suffix just after it is a name
+_BEFORE_A_NAME = frozenset("镇乡在到道区县旗")
+_PLACE_AFTER_COUNT = re.compile(r"[\u4e00-\u9fff]{0,2}(?:村|社区|嘎查)(?![民委干医])")
+# members recruited are counted in 名: 发展新会员5名 / 新发展会员12名
+_RECRUITED = re.compile(rf"(?:发展了?)?(?P<name>新发展会员|新会员|新入会会员)(?P<num>{NUMBER})名")
+# 入户走访牧民 走了六户: the people whose homes were visited name the households
+_VISITED_PEOPLE = re.compile(
+    r"(?:走访|慰问|看望|探望|探访|家访)了?(?P<who>牧民|牧户|农户|困难户|贫困户|独居老人|空巢老人)"
 )
 
 
@@ -874,6 +1023,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
             name = (held.group("event") or held.group("trained")) if held else ""
             name = name or (after.group("event") if after else "")
+            name = re.sub(r"[“”\"]", "", name)  # 两期“青春健康同伴教育”主持人培训班
             if name and sessions is not None and sessions.value > 1:
                 items.append(
                     (num_at, Item(name, sessions.value, unit, bool(sessions.approximate)))
@@ -884,11 +1034,28 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue
         if text[max(0, num_at - 1) : num_at] == "第":
             continue  # 第28个“5·29会员活动日”: an ordinal
+        if text[max(0, num_at - 1) : num_at] in _BEFORE_A_NAME and _PLACE_AFTER_COUNT.match(
+            text, match.end()
+        ):
+            continue  # 怀朔镇三元成村: a village's name, not 3 yuan
         stop_at = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, num_at)), default=0)
         clause_start = stop_at
         # 五十个环保袋和一百份宣传册: the second count's words start after the first count
         clause_start, previous_end = max(clause_start, previous_end), match.end()
         clause = text[clause_start:num_at]
+        # 每户送去煤炭1吨、棉被2床: the rate goes on through the things listed after it
+        listed_from = max((m.end() for m in _BIG_STOP.finditer(text, 0, num_at)), default=0)
+        rate_listed = any(word in text[listed_from:num_at] for word in _PER_EACH)
+        if (
+            rate_listed
+            and not any(word in clause for word in _PER_EACH)
+            and not _TOTAL_WORD.search(text[listed_from:num_at])
+        ):
+            continue  # the second thing of a rate, not a total
+        if re.match(r"一(?:户|家|人)(?=[一两\d])", text[num_at:]) or re.search(
+            r"(?:^|[^\d一二两三四五六七八九十百千])一(?:户|家|人)$", text[:num_at]
+        ):
+            continue  # 一户一桶: a rate, both its counts
         if any(word in clause for word in _PER_EACH):
             # 每户发放慰问金300元 is a rate, not a total; what it names names the total after
             # it (为每户送上价值200元的慰问品，共计4000元 → 慰问品 4000 元)
@@ -908,6 +1075,10 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or _STAFF.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
+        if unit == "个" and re.match(
+            r"家庭(?=[\d一二两三四五六七八九十百]|参加|参与|[\s，,。；;、]|$)", after_text
+        ):
+            continue  # 共有65个家庭200余人参加: families who came (a 家庭健康包 is a thing)
         if (
             unit == "个"
             and match.group("num") in ("一", "1")
@@ -917,6 +1088,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
+        if unit == "户" and after_name in ("人家", "家", "家人"):
+            after_name = ""  # 十户人家: households, no kind of them named
         if _PEOPLE_AFTER.match(after_name) and unit != "户":
             # 20个村民 are people; 12户牧民家庭 and 8户独居老人 are households, named by who
             # lives in them
@@ -943,7 +1116,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 r"办理了?|办了|买了|参加了?|上了|投了|入了|参保了?", insured.group(0)
             )[-1] or insured.group(0)
             before_name = ""
-        if after_name and (not before_name or (unit == "户" and visit_only)):
+        verb_last = _VERB_LAST.search(_cut_context(clause)) is not None
+        if after_name and (not before_name or (unit == "户" and visit_only) or verb_last):
             name = after_name
             at = text.find(after_name, match.end())
             previous_end = at + len(after_name) if at >= 0 else previous_end
@@ -960,19 +1134,50 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             visited = _VISIT_VERBS.search(text[stop_at:num_at])
             if visited and _cut_context(text[stop_at:num_at]) == "":
                 name = visited.group(0).rstrip("了")
+        if unit == "户" and name in ("温暖", "送温暖"):
+            name = "送温暖"  # 给计生特殊家庭送温暖 去了三户: a visit, not a thing handed out
         if unit == "户" and _BARE_VISIT.fullmatch(name):
             # 计生家庭走访，走访了9户: the households named before the count, not the visit
             kinds = list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
             doors = list(_DOOR_TO_DOOR.finditer(text[:num_at]))
+            people = list(_VISITED_PEOPLE.finditer(text[:num_at]))
             if kinds:
                 name = _strip_glue(kinds[-1].group(0))
+            elif people:
+                name = people[-1].group("who")
             elif doors and name in _WALKED.values():
                 name = doors[-1].group(0)  # 做了入户宣传 走了25户
+        elif (
+            unit == "户"
+            and _VISIT_AT_END.search(name)
+            and not _HOUSEHOLD_KIND.search(name)
+            and list(_HOUSEHOLD_KIND.finditer(text[:num_at]))
+        ):
+            # 为计生特殊家庭开展…，组织心理咨询师入户走访13户: who visited is no kind of
+            # household; the households named before are
+            name = _strip_glue(list(_HOUSEHOLD_KIND.finditer(text[:num_at]))[-1].group(0))
         elif unit == "户" and name and not _HOUSEHOLD_KIND.search(name):
             # 为计生特殊家庭上门送医6户: the households of this clause, who were visited
             kinds = list(_HOUSEHOLD_KIND.finditer(clause))
+            earlier = list(_HOUSEHOLD_KIND.finditer(text[:clause_start]))
             if kinds and _VISIT_VERBS.search(clause[kinds[-1].end() :]):
                 name = _strip_glue(kinds[-1].group(0))
+            elif (
+                earlier
+                and _TOTAL_ONLY.fullmatch(_cut_context(clause))
+                and not _INSURED.search(name)
+            ):
+                # 给困难户送了米 一户一袋 一共十户: the households named before, not the rice
+                name = _strip_glue(earlier[-1].group(0))
+        if unit == "对":
+            served = _COUPLES_SERVED.match(after_text)
+            if served:
+                name = _strip_glue(served.group("service"))
+            elif re.search(r"(?:为|给|帮)[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)", name):
+                # 为育龄夫妇免费检查35对: the service, not who had it
+                name = re.sub(r"^.*?(?:夫妇|夫妻)(?:免费)?", "", name) or name
+            if _CAME_ONLY.fullmatch(name):
+                continue  # 来了八对夫妻: couples who came are attendance, not a thing
         if unit == "元" and name not in _WORTH and name.endswith(tuple(_WORTH)):
             name = name[: -len(next(w for w in _WORTH if name.endswith(w)))]  # 药品价值
         if name in _WORTH and unit == "元":
@@ -1032,10 +1237,20 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 listed = _thing(text[previous : start - 1], unit) + "、" + listed
                 start = previous
             names = [n for n in (_strip_glue(p) for p in _EACH_OF.split(listed)) if n]
+            verb = re.match(r"[测量查]", names[0]) if names and unit == "人次" else None
+            if verb:
+                # 测血压、血糖各50人次: the measuring verb is shared by the things after it
+                names = [
+                    n if n.startswith(("测", "量", "查")) else verb.group(0) + n for n in names
+                ]
             for each in names:
                 items.append((num_at, Item(each, quantity.value, unit, approximate)))
             continue
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
+    for match in _RECRUITED.finditer(text):
+        recruited = parse_quantity(match.group("num"), "")
+        if recruited is not None and recruited.value > 0:
+            items.append((match.start(), Item(match.group("name"), recruited.value, "名", False)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
 
@@ -1224,7 +1439,7 @@ def _shared_publicity(text: str, kind: str) -> str:
     if kind == "clinic" and _CLINIC_TOPIC.search(text) and not _CLINIC_ACT.search(text):
         # 两癌筛查宣传 / 三八节两癌防治宣传: screening is what the publicity was about
         return "publicity"
-    if kind == "publicity" and _DOORS_COUNTED.search(text):
+    if kind == "publicity" and _DOORS_COUNTED.search(text) and not _PUBLICITY_DOORS.search(text):
         # 入户宣传，走访牧户26户: publicity carried to households counted is a visit to them
         return "visit"
     return kind
@@ -1233,6 +1448,9 @@ def _shared_publicity(text: str, kind: str) -> str:
 _DOORS_COUNTED = re.compile(
     rf"(?:入户|上门)(?:宣传|宣讲).*?(?:{NUMBER})(?:多|余|几|来)?户(?!代表)"
 )
+# ... unless the doors counted are the publicity's own count (入户宣传110户, 搞了入户宣传26户):
+# then the households are what the publicity reached, and it stays publicity
+_PUBLICITY_DOORS = re.compile(rf"(?:入户|上门)(?:宣传|宣讲)(?:{NUMBER})(?:多|余|几|来)?户(?!代表)")
 
 
 _SECONDARY = re.compile(r"(?:[，,；;\s]|^)(?:并且?|同时|另外|顺便|顺带|还)[^，,。；;]*")
@@ -1308,7 +1526,7 @@ _DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|�
 _QUESTION = re.compile(
     # 嘛 only at the end (搞了个讲座嘛来了四十几个 is a filler); V了没(有) and A不A ask
     # 呢 at the end asks; 今天呢在四平村… (voice input) only pauses
-    r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
+    r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁(?![都也])|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大(?!概)|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
     r"是否|可否|是[^，,。；;\s]{1,12}还是|算[^，,。；;\s]{0,12}还是|还是算|不\s*$|没\s*$|没有\s*$|冇(?=\s*$|[?？啊呀吖])|有冇|未\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
@@ -1322,6 +1540,12 @@ _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
+    # what the records show, disputed: 统计里只有两次 / 系统里少了一次
+    r"统计(?:里|上|中|表里)|(?:系统|表格?|台账)里(?:只有|没有|少了|多了)|"
+    # a year ago, remembered: 去年这个时候在江口村搞义诊
+    r"去年(?:这个时候|同期|这时候)|往年|"
+    # a work plan with its quotas: 第四季度工作安排：走访…不少于20户
+    r"工作安排\s*[:：]|工作计划\s*[:：]|工作要点\s*[:：]|不少于|不低于|"
     r"下次再|下回再|改天再|需要(?=\d|[一二两三四五六七八九十几])|[要得]把|还要|计划\s*[:：]|预计|预定|记得来|记得参加|记得到|别忘了来|([搞开办去来做])不\1|"
     # an invitation or instruction for what is to come
     r"欢迎(?:大家|各位|广大|全体|[\u4e00-\u9fff]{0,6}(?:参加|前来|光临))|届时|敬请|务必|"
@@ -1370,7 +1594,12 @@ _NOT_OWN = re.compile(
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
 _TAUGHT = re.compile(
-    r"(?:讲了|讲解了?|介绍了?|学习了?|学了|宣讲了?|告诉大家|解答了?|(?<!来)讲(?!座|讲)|教)[^，。,；;\s?？]*"
+    r"(?:讲了|讲解了?|介绍了?|学习了?|学了|宣讲了?|告诉大家|解答了?|(?<!来)讲(?!座|讲)|教|"
+    # what was discussed or asked by those who came (大家都问补贴啥时候发, 讨论保险怎么买)
+    r"讨论了?|(?:大家|群众|村民|会员|家长|老人|他们|她们)(?:都|也|还)?(?:在|就)?(?:问|咨询|关心)了?)"
+    r"[^，。,；;\s?？]*|"
+    # what the sender forgot, not what the sender asks (发了多少资料忘了)
+    r"[^，。,；;\s?？]*忘了"
 )
 # "本月活动：<report>", "上报：<report>", "补报一下：", "小组长报一下": said before a report.
 _REPORT_PREFIX = re.compile(
