@@ -427,6 +427,10 @@ class Segmenter:
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.situations: list[tuple[str, re.Pattern[str]]] = []
+        for line in _read_lines(dict_dir / "situations.txt"):
+            name, _, pattern = line.partition("\t")
+            self.situations.append((name.strip(), re.compile(pattern.strip())))
         self.focus: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = []
         for line in _read_lines(dict_dir / "focus.txt"):
             name, asked, given = line.split("\t")
@@ -504,9 +508,26 @@ class Segmenter:
         cleaned = _SPOKEN_YEAR.sub(lambda m: m.group().translate(_DIGIT), cleaned)
         cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
         cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
-        if self._synonym_re is None:
-            return cleaned
-        return self._synonym_re.sub(partial(self._synonym, cleaned), cleaned)
+        if self._synonym_re is not None:
+            cleaned = self._synonym_re.sub(partial(self._synonym, cleaned), cleaned)
+        return self._named_situations(cleaned)
+
+    def situation(self, text: str) -> bool:
+        """Whether ``text`` describes a situation without naming it (``dict/situations.txt``)."""
+        cleaned = self.clean(text)
+        normalised = self.normalise(text)
+        return any(name in normalised and name not in cleaned for name, _ in self.situations)
+
+    def _named_situations(self, text: str) -> str:
+        """``text`` with the name of each situation it describes without naming it written
+        after the description (``dict/situations.txt``: 独生子女前年出车祸走了 is 失独)."""
+        for name, pattern in self.situations:
+            if name in text:
+                continue
+            found = pattern.search(text)
+            if found is not None:
+                text = text[: found.end()] + name + text[found.end() :]
+        return text
 
     def _synonym(self, text: str, found: re.Match[str]) -> str:
         """The canonical word for a synonym found in ``text``; but a synonym whose last
