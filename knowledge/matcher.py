@@ -91,6 +91,9 @@ _VERIFY = re.compile(
 #: what it does not give.
 _DEFERS = re.compile(r"^\s*具体|为准|仅供参考")
 _SENTENCE = re.compile(r"[。！？\n]")
+#: Characters that make 生 part of another word (生病, 生活, 生意, 生日, 生气): a synonym ending in
+#: 生 (去年生, 前几年生: a child born then) is no such synonym before them.
+_NOT_BIRTH = frozenset("病活意日气")
 #: Clauses that carry nothing: dropped before a long message is read.
 BM25_K1, BM25_B = 1.2, 0.75
 #: How common (jieba's frequency) a word must be for a synonym not to swallow its first
@@ -541,6 +544,9 @@ class Segmenter:
             and self.tokenizer.FREQ.get(text[end - 1 : end + 1], 0) >= GLUED_WORD
         ):
             return self.synonyms[key[:-1]] + key[-1]
+        if key.endswith("生") and text[end : end + 1] in _NOT_BIRTH:
+            # 前几年生病走了 tells of an illness, not of a child born years ago
+            return key
         return self.synonyms[key]
 
     def words(self, normalised: str) -> list[str]:
