@@ -1344,7 +1344,9 @@ class Matcher:
         if before:
             out.append("".join(t for t, _ in before[-3:])[-48:])
         if told:
-            out.append(max(told, key=lambda tw: tw[1])[0])
+            # then each topic clause of the story alone, the strongest first (护士说要打乙肝和
+            # 卡介苗 + 这个要钱吗, when 我家条件不太好 came between them)
+            out.extend(t for t, _ in sorted(told, key=lambda tw: tw[1], reverse=True)[:3])
         return list(dict.fromkeys(out))
 
     def focus(self, clauses: Sequence[Clause], memo: _Memo | None = None) -> str:
