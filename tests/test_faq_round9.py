@@ -1,0 +1,118 @@
+"""FAQ round 9 (issue 10): questions as families type them, through the real encrypted WeCom
+callback. A situation told without its name (就一个闺女 前几年生病走了: a family that lost its only
+child), "is this allowed" asked of a story (政策允许不, 这样合理吗), "does it cost anything" after
+a question already answered, a story whose subject is not its last clause, and an answer that only
+says papers are handed in. The questions are in no evaluation set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from redis import Redis
+
+from bot.web.app import create_app
+from bot.wecom.fakeapi import FakeWeCom
+from handlers.core.messages import Role
+from knowledge.base import KnowledgeBase
+from tests.conftest import TEST_CORP, add_member, make_settings
+from tests.test_activity_callback import Chat
+
+#: Families registered in the member roster with their region (province, city).
+FAMILIES = {
+    "nanning": ("广西", "南宁市"),
+    "qinzhou": ("广西", "钦州市"),
+    "fangchenggang": ("广西", "防城港市"),
+    "laibin": ("广西", "来宾市"),
+    "huizhou": ("广东", "惠州市"),
+    "zhaoqing": ("广东", "肇庆市"),
+}
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    with FakeWeCom(corp_id=TEST_CORP) as fake:
+        settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
+        with TestClient(create_app(settings)) as client:
+            chat = Chat(client, fake)
+            for user, region in FAMILIES.items():
+                add_member(chat.runtime.services, user, Role.FAMILY, region=region)
+            yield chat
+
+
+# -- a situation told without its name ----------------------------------------------------------
+
+
+def test_a_parent_who_lost_an_only_child_is_told_the_special_assistance(chat: Chat) -> None:
+    reply = chat.say("nanning", "就一个闺女 前几年生病走了 我们老两口能领啥补助 每月有多少")
+    assert "590" in reply
+    # not the childcare subsidy of a child born some years ago (前几年生 + 病 is no birth)
+    assert "3600" not in reply and "折算" not in reply
+
+
+def test_the_situation_is_named_and_an_illness_is_no_birth(kb: KnowledgeBase) -> None:
+    segmenter = kb.matcher.segmenter
+    assert "失独" in segmenter.normalise("唯一的儿子前年出车祸走了")
+    assert "失独" in segmenter.normalise("就一个闺女前几年生病走了")
+    # a living only child, or a child who left home, is no loss
+    assert "失独" not in segmenter.normalise("就一个闺女在外地打工")
+    assert "失独" not in segmenter.normalise("独生子去年走了一趟广州")
+    assert "以前出生" not in segmenter.normalise("老人前几年生病住院")
+    assert "以前出生" in segmenter.normalise("孩子是前几年生的")
+
+
+# -- "is this allowed" asked of the story ---------------------------------------------------------
+
+
+def test_a_border_family_asking_whether_a_fourth_child_is_allowed(chat: Chat) -> None:
+    reply = chat.say(
+        "fangchenggang", "我们是东兴的 两口子户口都在东兴 已经三个娃了 还想再生一个 政策允许不"
+    )
+    assert "边境" in reply and "再生育" in reply
+
+
+def test_a_nursing_mother_put_on_night_shifts_asks_whether_that_is_fair(chat: Chat) -> None:
+    reply = chat.say("huizhou", "宝宝十个月 单位让我上夜班 这样合理吗")
+    assert "夜班" in reply and "哺乳" in reply
+
+
+def test_allowed_and_fair_are_no_topic_no_entry_knows(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    for word in ("允许", "合理"):
+        normalised = matcher.segmenter.normalise(f"这样{word}吗")
+        assert not any(matcher._is_strange(w) for w in matcher.segmenter.words(normalised))
+
+
+# -- "does it cost anything" after the question it follows ---------------------------------------
+
+
+def test_is_it_free_after_a_vaccine_question_is_the_vaccine_answer(chat: Chat) -> None:
+    reply = chat.say("zhaoqing", "宝宝打了乙肝疫苗 第二针什么时候打 要钱吗")
+    assert "免费" in reply and "1月龄" in reply
+    # one answer: nothing about prenatal screening
+    assert "产前筛查" not in reply and "2." not in reply
+
+
+def test_a_story_whose_subject_is_not_its_last_clause(chat: Chat) -> None:
+    reply = chat.say(
+        "laibin",
+        "孩子在镇卫生院生的第二天 医生说要打卡介苗 我们手头紧 家里还欠着钱 这个要钱吗",
+    )
+    assert "卡介苗" in reply and "免费" in reply
+
+
+# -- papers asked for ---------------------------------------------------------------------------
+
+
+def test_a_claim_papers_question_gets_the_list_of_papers(chat: Chat) -> None:
+    reply = chat.say("qinzhou", "计生险报销要带什么东西")
+    assert "身份证" in reply and "发票" in reply and "病历" in reply
+
+
+def test_an_answer_saying_papers_are_handed_in_does_not_give_papers(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    # 交材料时要提供银行卡: where the payout goes, not which papers
+    assert matcher.lacks(kb.by_id["t2.claim.payment"], "理赔要带什么")
+    assert not matcher.lacks(kb.by_id["t2.claim.documents"], "理赔要带什么")
