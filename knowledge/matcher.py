@@ -1135,10 +1135,14 @@ class Matcher:
 
     def own_topic(self, text: str) -> bool:
         """Whether a question names a topic of its own, rather than only what it wants to know
-        about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``)."""
+        about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``);
+        the family members a story names are no topic either (我和老婆怎么分 asks how the
+        deduction before it is split)."""
         seg = self.segmenter
         return any(
-            word not in seg.attributes and not all(c in _NUMERAL or c in _UNITS for c in word)
+            word not in seg.attributes
+            and word not in seg.people
+            and not all(c in _NUMERAL or c in _UNITS for c in word)
             for word in seg.words(seg.normalise(text))
         )
 
