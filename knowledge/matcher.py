@@ -4,7 +4,9 @@ Pipeline for one question:
 
 1. Normalise: NFKC, lower case, drop spaces and punctuation, then replace colloquial spellings
    by their canonical word in one longest-first pass (``dict/synonyms.txt``: 头胎 -> 一孩,
-   娃 -> 孩子, 赔 -> 理赔, 咋 -> 怎么 ...). Knowledge-base variants go through the same pass.
+   娃 -> 孩子, 赔 -> 理赔, 咋 -> 怎么 ...), then name the situations a story describes without
+   naming them (``dict/situations.txt``: 唯一的儿子…走了 is 失独). Knowledge-base variants go
+   through the same passes.
 2. Segment with jieba plus a domain dictionary (``dict/user.txt``, entry keywords, region names)
    and drop stop words. Character bigrams are kept as a second, typo-tolerant view.
 3. Recall: BM25 over entries (all variants and keywords of an entry form one document).

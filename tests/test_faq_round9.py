@@ -116,3 +116,28 @@ def test_an_answer_saying_papers_are_handed_in_does_not_give_papers(kb: Knowledg
     # 交材料时要提供银行卡: where the payout goes, not which papers
     assert matcher.lacks(kb.by_id["t2.claim.payment"], "理赔要带什么")
     assert not matcher.lacks(kb.by_id["t2.claim.documents"], "理赔要带什么")
+
+
+# -- a follow-up naming no topic of its own --------------------------------------------------------
+
+
+def test_how_a_couple_splits_the_deduction_is_the_deduction_answer(chat: Chat) -> None:
+    reply = chat.say("nanning", "孩子3岁以下个税能扣多少 我和老婆怎么分")
+    assert "2000" in reply and "50%" in reply
+    # one answer, not the insurance's 均分 (a family's cover shared among its members)
+    assert "保险" not in reply and "2." not in reply
+
+
+def test_until_when_after_since_when_is_the_deduction_period(chat: Chat) -> None:
+    reply = chat.say("huizhou", "个税那个婴幼儿扣除从啥时候开始扣 到啥时候")
+    assert "出生当月" in reply and "满3周岁的前一个月" in reply
+    assert "排畸" not in reply
+
+
+@pytest.mark.parametrize("text", ["我和老婆怎么分", "到啥时候", "老公呢"])
+def test_family_members_and_what_is_wanted_are_no_topic(kb: KnowledgeBase, text: str) -> None:
+    assert not kb.matcher.own_topic(text)
+
+
+def test_a_question_about_the_husband_still_names_its_own_topic(kb: KnowledgeBase) -> None:
+    assert kb.matcher.own_topic("男方能休几天")
