@@ -141,3 +141,32 @@ def test_family_members_and_what_is_wanted_are_no_topic(kb: KnowledgeBase, text:
 
 def test_a_question_about_the_husband_still_names_its_own_topic(kb: KnowledgeBase) -> None:
     assert kb.matcher.own_topic("男方能休几天")
+
+
+# -- words people type for a deadline, a birth order and papers ------------------------------------
+
+
+def test_the_latest_day_to_register_a_birth_is_the_deadline(chat: Chat) -> None:
+    reply = chat.say("nanning", "孩子户口最迟多久要报")
+    assert "一个月" in reply
+
+
+def test_san_tai_typed_for_third_child_is_answered(chat: Chat) -> None:
+    reply = chat.say("zhaoqing", "三台有补贴吗")
+    assert "3600" in reply
+
+
+def test_what_is_needed_to_register_a_newborn_names_the_papers(chat: Chat) -> None:
+    reply = chat.say("laibin", "新生儿上护口要什么")
+    assert "出生医学证明" in reply and "户口簿" in reply
+
+
+# -- the facts a region's asker combines with a question --------------------------------------------
+
+
+def test_a_guangxi_couple_preparing_a_pregnancy_hears_of_thalassaemia_screening(
+    chat: Chat,
+) -> None:
+    reply = chat.say("qinzhou", "准备要孩子了 孕前要去查些什么")
+    assert "地贫" in reply or "地中海贫血" in reply
+    assert "19项" in reply
