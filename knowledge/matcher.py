@@ -1204,6 +1204,7 @@ class Matcher:
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
                 hit, read = self._first(texts, scope)
+                hit, read = self._past_answered(hit, read, texts[0], scope, answered)
                 first_sure = hit.outcome is Outcome.CONFIDENT
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
                 # first answer does not give.
@@ -1279,6 +1280,25 @@ class Matcher:
             # what the next questions may lean on: this question, as it was read
             asked = _keep(read[-48:], asked)
         return hits
+
+    def _past_answered(
+        self, hit: FaqHit, read: str, likeliest: str, scope: _Scope, answered: frozenset[str]
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``), unless the likeliest reading of the question
+        (``likeliest``: with the question before it) is a near tie led by an answer already
+        given; then that reading without the answered groups, when it is confident
+        (还能领育儿补贴吗 + 每年都要申请吗 asks about renewing the claim, not about a two-year-old
+        child's feeding, which the story alone would be read as)."""
+        if not answered or read == likeliest:
+            return hit, read
+        lead = self._decide(likeliest, scope)
+        top = lead.top_entry
+        if lead.outcome is not Outcome.UNSURE or top is None or top.group_key not in answered:
+            return hit, read
+        again = self._decide(likeliest, scope, answered)
+        if again.outcome is Outcome.CONFIDENT:
+            return again, likeliest
+        return hit, read
 
     def _reread_lacking(
         self,
