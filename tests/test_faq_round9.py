@@ -170,3 +170,24 @@ def test_a_guangxi_couple_preparing_a_pregnancy_hears_of_thalassaemia_screening(
     reply = chat.say("qinzhou", "准备要孩子了 孕前要去查些什么")
     assert "地贫" in reply or "地中海贫血" in reply
     assert "19项" in reply
+
+
+# -- a follow-up read past the answer already given ------------------------------------------------
+
+
+def test_whether_the_claim_is_renewed_each_year_follows_the_subsidy_answer(chat: Chat) -> None:
+    reply = chat.say("laibin", "我家孩子两岁了 还能领育儿补贴吗 每年都要申请吗")
+    assert "续申" in reply
+    assert "母乳" not in reply
+
+
+def test_a_direct_answer_is_never_moved_away_as_a_disclaimer(chat: Chat) -> None:
+    reply = chat.say("qinzhou", "叶酸一天吃多少 要吃多久 哪里领免费的")
+    first = reply.split("\n\n")[0]
+    assert "0.4毫克" in first
+
+
+def test_a_formal_question_keeps_its_words_when_they_sound_like_a_synonym(
+    kb: KnowledgeBase,
+) -> None:
+    assert kb.matcher.correct("对男方陪产假有何规定") == "对男方陪产假有何规定"
