@@ -1,8 +1,8 @@
-"""FAQ round 9 (issue 10): questions as families type them, through the real encrypted WeCom
-callback. A situation told without its name (就一个闺女 前几年生病走了: a family that lost its only
-child), "is this allowed" asked of a story (政策允许不, 这样合理吗), "does it cost anything" after
-a question already answered, a story whose subject is not its last clause, and an answer that only
-says papers are handed in. The questions are in no evaluation set."""
+"""FAQ round 9, phone-style questions (issue 10): questions as families type them, through the
+real encrypted WeCom callback. A situation told without its name (就一个闺女 前几年生病走了: a
+family that lost its only child), "is this allowed" asked of a story (政策允许不, 这样合理吗), "does
+it cost anything" after a question already answered, a story whose subject is not its last clause,
+and an answer that only says papers are handed in. The questions are in no evaluation set."""
 
 from __future__ import annotations
 
