@@ -4,7 +4,9 @@ Pipeline for one question:
 
 1. Normalise: NFKC, lower case, drop spaces and punctuation, then replace colloquial spellings
    by their canonical word in one longest-first pass (``dict/synonyms.txt``: 头胎 -> 一孩,
-   娃 -> 孩子, 赔 -> 理赔, 咋 -> 怎么 ...). Knowledge-base variants go through the same pass.
+   娃 -> 孩子, 赔 -> 理赔, 咋 -> 怎么 ...), then name the situations a story describes without
+   naming them (``dict/situations.txt``: 唯一的儿子…走了 is 失独). Knowledge-base variants go
+   through the same passes.
 2. Segment with jieba plus a domain dictionary (``dict/user.txt``, entry keywords, region names)
    and drop stop words. Character bigrams are kept as a second, typo-tolerant view.
 3. Recall: BM25 over entries (all variants and keywords of an entry form one document).
@@ -93,6 +95,9 @@ _VERIFY = re.compile(
 #: what it does not give.
 _DEFERS = re.compile(r"^\s*具体|为准|仅供参考")
 _SENTENCE = re.compile(r"[。！？\n]")
+#: Characters that make 生 part of another word (生病, 生活, 生意, 生日, 生气): a synonym ending in
+#: 生 (去年生, 前几年生: a child born then) is no such synonym before them.
+_NOT_BIRTH = frozenset("病活意日气")
 #: Clauses that carry nothing: dropped before a long message is read.
 BM25_K1, BM25_B = 1.2, 0.75
 #: How common (jieba's frequency) a word must be for a synonym not to swallow its first
@@ -429,6 +434,10 @@ class Segmenter:
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         self.in_scope = _compile_any(in_scope)
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
+        self.situations: list[tuple[str, re.Pattern[str]]] = []
+        for line in _read_lines(dict_dir / "situations.txt"):
+            name, _, pattern = line.partition("\t")
+            self.situations.append((name.strip(), re.compile(pattern.strip())))
         self.focus: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = []
         for line in _read_lines(dict_dir / "focus.txt"):
             name, asked, given = line.split("\t")
@@ -506,9 +515,26 @@ class Segmenter:
         cleaned = _SPOKEN_YEAR.sub(lambda m: m.group().translate(_DIGIT), cleaned)
         cleaned = _BIRTH_DATE.sub(lambda m: f"20{m.group(1)}年出生", cleaned)
         cleaned = _DAYS_OFF.sub(r"\1\2天假", cleaned)
-        if self._synonym_re is None:
-            return cleaned
-        return self._synonym_re.sub(partial(self._synonym, cleaned), cleaned)
+        if self._synonym_re is not None:
+            cleaned = self._synonym_re.sub(partial(self._synonym, cleaned), cleaned)
+        return self._named_situations(cleaned)
+
+    def situation(self, text: str) -> bool:
+        """Whether ``text`` describes a situation without naming it (``dict/situations.txt``)."""
+        cleaned = self.clean(text)
+        normalised = self.normalise(text)
+        return any(name in normalised and name not in cleaned for name, _ in self.situations)
+
+    def _named_situations(self, text: str) -> str:
+        """``text`` with the name of each situation it describes without naming it written
+        after the description (``dict/situations.txt``: 独生子女前年出车祸走了 is 失独)."""
+        for name, pattern in self.situations:
+            if name in text:
+                continue
+            found = pattern.search(text)
+            if found is not None:
+                text = text[: found.end()] + name + text[found.end() :]
+        return text
 
     def _synonym(self, text: str, found: re.Match[str]) -> str:
         """The canonical word for a synonym found in ``text``; but a synonym whose last
@@ -522,6 +548,9 @@ class Segmenter:
             and self.tokenizer.FREQ.get(text[end - 1 : end + 1], 0) >= GLUED_WORD
         ):
             return self.synonyms[key[:-1]] + key[-1]
+        if key.endswith("生") and text[end : end + 1] in _NOT_BIRTH:
+            # 前几年生病走了 tells of an illness, not of a child born years ago
+            return key
         return self.synonyms[key]
 
     def words(self, normalised: str) -> list[str]:
@@ -1110,10 +1139,14 @@ class Matcher:
 
     def own_topic(self, text: str) -> bool:
         """Whether a question names a topic of its own, rather than only what it wants to know
-        about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``)."""
+        about one (要带什么证件, 交给谁, 一共有多少项, 这个一个月能领多少: ``dict/attributes.txt``);
+        the family members a story names are no topic either (我和老婆怎么分 asks how the
+        deduction before it is split)."""
         seg = self.segmenter
         return any(
-            word not in seg.attributes and not all(c in _NUMERAL or c in _UNITS for c in word)
+            word not in seg.attributes
+            and word not in seg.people
+            and not all(c in _NUMERAL or c in _UNITS for c in word)
             for word in seg.words(seg.normalise(text))
         )
 
@@ -1173,6 +1206,7 @@ class Matcher:
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
                 hit, read = self._first(texts, scope)
+                hit, read = self._past_answered(hit, read, texts[0], scope, answered)
                 first_sure = hit.outcome is Outcome.CONFIDENT
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
                 # first answer does not give.
@@ -1249,6 +1283,25 @@ class Matcher:
             asked = _keep(read[-48:], asked)
         return hits
 
+    def _past_answered(
+        self, hit: FaqHit, read: str, likeliest: str, scope: _Scope, answered: frozenset[str]
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``), unless the likeliest reading of the question
+        (``likeliest``: with the question before it) is a near tie led by an answer already
+        given; then that reading without the answered groups, when it is confident
+        (还能领育儿补贴吗 + 每年都要申请吗 asks about renewing the claim, not about a two-year-old
+        child's feeding, which the story alone would be read as)."""
+        if not answered or read == likeliest:
+            return hit, read
+        lead = self._decide(likeliest, scope)
+        top = lead.top_entry
+        if lead.outcome is not Outcome.UNSURE or top is None or top.group_key not in answered:
+            return hit, read
+        again = self._decide(likeliest, scope, answered)
+        if again.outcome is Outcome.CONFIDENT:
+            return again, likeliest
+        return hit, read
+
     def _reread_lacking(
         self,
         hit: FaqHit,
@@ -1319,7 +1372,9 @@ class Matcher:
         if before:
             out.append("".join(t for t, _ in before[-3:])[-48:])
         if told:
-            out.append(max(told, key=lambda tw: tw[1])[0])
+            # then each topic clause of the story alone, the strongest first (护士说要打乙肝和
+            # 卡介苗 + 这个要钱吗, when 我家条件不太好 came between them)
+            out.extend(t for t, _ in sorted(told, key=lambda tw: tw[1], reverse=True)[:3])
         return list(dict.fromkeys(out))
 
     def focus(self, clauses: Sequence[Clause], memo: _Memo | None = None) -> str:
