@@ -146,6 +146,16 @@ class TypoCorrector:
                 first.add(w[:2])
                 second.add(w[1:3])
                 third.add(w[0] + w[2])
+        # The same by what is looked up: a span's first two characters (…) -> the lengths of
+        # the words they allow, so that ``correct`` tries at a position only those lengths.
+        self._allow: tuple[dict[str, frozenset[int]], ...] = tuple(
+            {
+                key: frozenset(n for n, sets in self._heads.items() if key in sets[part])
+                for key in keys
+            }
+            for part in range(3)
+            for keys in [set().union(*(sets[part] for sets in self._heads.values()))]
+        )
 
     def _heavier(self, word: str, other: str) -> bool:
         return (self.weight.get(word, 0.0), word) > (self.weight.get(other, 0.0), other)
@@ -183,6 +193,20 @@ class TypoCorrector:
     @staticmethod
     def _differs(span: str, word: str) -> bool:
         return sum(a != b for a, b in zip(span, word, strict=True)) == 1
+
+    def _sizes_at(self, text: str, i: int) -> frozenset[int]:
+        """The span lengths at ``text[i]`` that ``_near_some`` does not rule out by its first
+        three lookups (a superset of those it answers True for)."""
+        first, second, third = self._allow
+        empty: frozenset[int] = frozenset()
+        # two characters: the first or the second in place; longer: see __init__
+        return (
+            first.get(text[i : i + 2], empty)
+            | first.get(text[i], empty)
+            | second.get(text[i + 1 : i + 3], empty)
+            | second.get(text[i + 1 : i + 2], empty)
+            | third.get(text[i : i + 1] + text[i + 2 : i + 3], empty)
+        )
 
     def _near_some(self, span: str) -> bool:
         """Whether ``span`` is one character away from a vocabulary word (and is not one)."""
@@ -259,7 +283,10 @@ class TypoCorrector:
         i = 0
         while i < len(text):
             replaced = False
+            sizes = self._sizes_at(text, i)
             for size in range(min(MAX_SPAN, len(text) - i), 1, -1):
+                if size not in sizes:
+                    continue  # no word of this length is one character away
                 end = i + size
                 span = text[i:end]
                 # the cheap test first: most spans are one character away from no word

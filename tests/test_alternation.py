@@ -20,6 +20,7 @@ from bot.wecom.client import WeComClient
 from knowledge.alternation import Alternation, compile_alternation, starts
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import DICT_DIR, Matcher, Patterns, _read_lines, expand_classes
+from knowledge.typos import MAX_SPAN
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN
 
 
@@ -188,3 +189,14 @@ def test_the_bench_sends_distinct_question_texts() -> None:
             for p in PREFIXES
             for s in SUFFIXES
         ), text
+
+
+def test_corrections_are_the_same_when_every_length_is_tried(
+    matcher: Matcher, texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typos = matcher.typos
+    fast = [typos.correct(text) for text in texts]
+    every = frozenset(range(2, MAX_SPAN + 1))
+    monkeypatch.setattr(typos, "_sizes_at", lambda _text, _i: every)
+    assert [typos.correct(text) for text in texts] == fast
+    assert sum(a != b for a, b in zip(fast, texts, strict=True)) > 20  # typos were corrected
