@@ -123,33 +123,30 @@ class Alternation:
             starts |= chars
         self._anchored = any(first[1] for _text, first in alternatives)
         self._gate = re.compile("[" + "".join(re.escape(c) for c in sorted(starts)) + "]")
-        #: (character, at the text's start) -> the alternatives that may match there
-        self._at: dict[tuple[str, bool], re.Pattern[str] | None] = {}
+        #: character -> the alternatives (not anchored) that may start with it
+        self._at: dict[str, re.Pattern[str] | None] = {}
 
     @property
     def pattern(self) -> str:
         return self.regex.pattern
 
-    def _here(self, char: str, start: bool) -> re.Pattern[str] | None:
-        key = (char, start)
+    def _here(self, char: str) -> re.Pattern[str] | None:
         try:
-            return self._at[key]
+            return self._at[char]
         except KeyError:
             pass
-        parts = [
-            text
-            for text, (chars, anchored, _empty) in self._alternatives
-            if char in chars or (start and anchored)
-        ]
+        parts = [text for text, (chars, _anchored, _empty) in self._alternatives if char in chars]
         regex = re.compile("|".join(parts), self.regex.flags) if parts else None
-        self._at[key] = regex
+        self._at[char] = regex
         return regex
 
     def _match_from(self, text: str, position: int) -> re.Match[str] | None:
         """The first match starting at ``position`` or after it."""
-        if position == 0 and self._anchored and text:
-            here = self._here(text[0], True)
-            found = here.match(text, 0) if here is not None else None
+        if position == 0 and self._anchored:
+            # the text's start, where the anchored alternatives may match too: the whole
+            # pattern, once (a pattern of those alternatives per first character would be
+            # nearly as long as the whole, and slow to compile)
+            found = self.regex.match(text, 0)
             if found is not None:
                 return found
             position = 1
@@ -159,7 +156,7 @@ class Alternation:
             if candidate is None:
                 return None
             position = candidate.start()
-            here = self._here(text[position], position == 0)
+            here = self._here(text[position])
             found = here.match(text, position) if here is not None else None
             if found is not None:
                 return found

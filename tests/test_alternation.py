@@ -25,8 +25,13 @@ from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return KnowledgeBase.from_directory(PACKAGED_KNOWLEDGE).matcher
+def base() -> KnowledgeBase:
+    return KnowledgeBase.from_directory(PACKAGED_KNOWLEDGE)
+
+
+@pytest.fixture(scope="module")
+def matcher(base: KnowledgeBase) -> Matcher:
+    return base.matcher
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +205,32 @@ def test_corrections_are_the_same_when_every_length_is_tried(
     monkeypatch.setattr(typos, "_sizes_at", lambda _text, _i: every)
     assert [typos.correct(text) for text in texts] == fast
     assert sum(a != b for a, b in zip(fast, texts, strict=True)) > 20  # typos were corrected
+
+
+def test_answers_read_with_their_disclaimers_remembered_are_the_same(base: KnowledgeBase) -> None:
+    from knowledge.answers import _without_disclaimers, entry_text
+
+    fresh = _without_disclaimers.__wrapped__
+    split = 0
+    for entry in base.entries:
+        answer = entry.answer.strip()
+        assert _without_disclaimers(answer) == fresh(answer)
+        assert _without_disclaimers(answer) == fresh(answer)  # the remembered one
+        split += bool(fresh(answer)[1])
+        text = entry_text(entry)
+        assert text.endswith(f"（更新于 {entry.reviewed:%Y-%m}）")
+    assert split > 5  # some answers do carry a disclaimer
+
+
+@pytest.mark.parametrize("year", [999, 1000, 2025, 9999])
+def test_a_source_line_spells_the_review_month_as_strftime_does(
+    year: int, base: KnowledgeBase
+) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    entry = base.entries[0]
+    for month in (1, 9, 10, 12):
+        reviewed = date(year, month, 1)
+        line = replace(entry, reviewed=reviewed).source_line()
+        assert line == f"来源：{entry.source}（更新于 {reviewed:%Y-%m}）"
