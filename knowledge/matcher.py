@@ -79,6 +79,8 @@ _HEARSAY = re.compile(
     r"(?:的)?(?:亲戚|邻居|村里人|朋友|同事|别人|人家|家里人|老人|老一辈|他们|有人|大家|婆婆|我妈|我婆婆|领导)?"
     r"(?:都)?(?:说|讲|讲的|说的|讲过|说过|传)(?=.{4})"
 )
+#: Spaces between syllables typed in pinyin (yu er bu tie zen me ling).
+_SPACED_LATIN = re.compile(r"(?<=[a-zA-Z])[ \u3000]+(?=[a-zA-Z])")
 #: Greetings said together (喂你好, 你好你好).
 _GREETING_RUN = re.compile(r"(喂|你好|您好|在吗|在不在|哈喽|嗨|打扰了|打扰一下)+")
 #: A number of days asked for or granted without the word for leave (他只能请三天).
@@ -1375,6 +1377,8 @@ class Matcher:
         self.segmenter.forget()
         cited = _CITED.search(text)
         read = text[: cited.start()] + text[cited.end() :] if cited else text
+        # pinyin typed syllable by syllable (yu er bu tie) is one run of letters, not clauses
+        read = _SPACED_LATIN.sub("", read)
         hit = self._match(text, read, asker_region)
         asked = self.facets(read)
         if asked != read and hit.outcome in POLICY:

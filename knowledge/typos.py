@@ -28,6 +28,19 @@ from pathlib import Path
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 #: A run of latin letters: a word typed in pinyin (hukou), or an English one (app).
 _LATIN = re.compile(r"[a-z]{4,}")
+#: Latin letters between characters, part of one word with some of them (关ai保险 -> 关爱保险,
+#: chan假 -> 产假).
+_MIXED = re.compile(r"([\u4e00-\u9fff]{0,3})(?<![a-z])([a-z]{1,8})(?![a-z])([\u4e00-\u9fff]{0,4})")
+#: Question words typed in pinyin around a domain word (yu er bu tie zen me ling): they complete
+#: a run that spells at least one vocabulary word, never a run on their own (hello, wifi).
+QUESTION_SPELLINGS = {
+    "zenme": "怎么", "zenyang": "怎样", "zenmeban": "怎么办", "duoshao": "多少",
+    "duoshaoqian": "多少钱", "shenme": "什么", "nali": "哪里", "nage": "哪个", "jitian": "几天",
+    "duojiu": "多久", "duochang": "多长", "keyi": "可以", "nengbuneng": "能不能",
+    "youmeiyou": "有没有", "shibushi": "是不是", "ling": "领", "ban": "办", "mai": "买",
+    "neng": "能", "yao": "要", "qu": "去", "you": "有", "ma": "吗", "ne": "呢", "ji": "几",
+    "sui": "岁", "tian": "天", "qian": "钱", "bu": "不", "meiyou": "没有", "shi": "是",
+}  # fmt: skip
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 MAX_SPAN = 6
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
@@ -164,28 +177,51 @@ class TypoCorrector:
         """``text`` with each run of latin letters that spells one or more vocabulary words in
         toneless pinyin written in characters (yuer补贴 -> 育儿补贴, 上hukou -> 上户口). A run
         that does not read wholly as such words (app, nt, ok) is left as typed."""
-        if not self._spelt or not _LATIN.search(text):
+        if not self._spelt or not any("a" <= c <= "z" for c in text):
             return text
-        return _LATIN.sub(lambda found: self._spell(found.group()) or found.group(), text)
+        text = _LATIN.sub(lambda found: self._spell(found.group()) or found.group(), text)
+        return _MIXED.sub(self._mixed, text) if any("a" <= c <= "z" for c in text) else text
+
+    def _mixed(self, found: re.Match[str]) -> str:
+        """A word typed half in characters, half in pinyin (关ai保险, chan假), in characters:
+        the widest window of the characters around the letters that, read aloud with them,
+        spells words starting and ending with the characters typed."""
+        left, run, right = found.group(1), found.group(2), found.group(3)
+        for size in range(len(left) + len(right), 0, -1):
+            for take in range(min(size, len(left)), -1, -1):
+                rest = size - take
+                if rest > len(right):
+                    continue
+                before, after = left[len(left) - take :], right[:rest]
+                spoken = "".join(map(syllable, before)) + run + "".join(map(syllable, after))
+                word = self._spell(spoken)
+                if word and word.startswith(before) and word.endswith(after):
+                    return left[: len(left) - take] + word + right[rest:]
+        return found.group()
 
     def _spell(self, run: str) -> str | None:
-        """The fewest vocabulary words whose pinyin, joined, is ``run``; None if none."""
-        best: list[list[str] | None] = [None] * (len(run) + 1)
-        best[0] = []
+        """The fewest words whose pinyin, joined, is ``run``: vocabulary words, and question
+        words (``QUESTION_SPELLINGS``) beside at least one of them; None if none."""
+        best: list[tuple[int, int, list[str]] | None] = [None] * (len(run) + 1)
+        best[0] = (0, 0, [])  # (words, -vocabulary words, path) for run[:i]
+        longest = max(self._longest_spelling, 11)
         for start in range(len(run)):
             done = best[start]
             if done is None:
                 continue
-            for end in range(start + 2, min(len(run), start + self._longest_spelling) + 1):
-                word = self._spelt.get(run[start:end])
+            for end in range(start + 2, min(len(run), start + longest) + 1):
+                piece = run[start:end]
+                word = self._spelt.get(piece)
+                domain = word is not None
+                word = word or QUESTION_SPELLINGS.get(piece)
                 if word is None:
                     continue
-                path = [*done, word]
+                path = (done[0] + 1, done[1] - domain, [*done[2], word])
                 known = best[end]
-                if known is None or len(path) < len(known):
+                if known is None or path[:2] < known[:2]:
                     best[end] = path
         found = best[len(run)]
-        return "".join(found) if found else None
+        return "".join(found[2]) if found and found[1] < 0 else None
 
     def _shape_key(self, text: str) -> tuple[str, ...]:
         return tuple(self.near.get(c, c) for c in text)
