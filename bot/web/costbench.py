@@ -33,7 +33,16 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from bot.web.callbench import AES_KEY, CORP, TOKEN, Traffic, faq_questions, free_port, run_wrk
+from bot.web.callbench import (
+    AES_KEY,
+    CORP,
+    TOKEN,
+    Traffic,
+    describe,
+    faq_questions,
+    free_port,
+    run_wrk,
+)
 from bot.wecom.client import WeComClient
 
 
@@ -212,6 +221,7 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
             f"(-c{connections}) after {warmup} warm-up ones",
             flush=True,
         )
+        print(f"texts: {describe(traffic, warmup + requests)}", flush=True)
         scratch = root / "load"
         scratch.mkdir()
         with _serving(settings, counts) as (base, runtime):
