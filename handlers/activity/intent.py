@@ -767,6 +767,14 @@ _SPAN_SAID = re.compile(
 _INTERJECTION = re.compile(r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀)[，,！!。\s]*")
 
 
+def _remove_item(result: Correction, head: str) -> None:
+    """A thing on the card named as not handed out (or not by us): remove it, once."""
+    result.explicit = True
+    change = Change("item_remove", name=_clean_head(head))
+    if change not in result.changes:
+        result.changes.append(change)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
@@ -837,20 +845,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             # 宣传单是上个礼拜发的 这次没有发 去掉: not handed out at this activity; removed
             # only when the message says so, else asked (it might be the card's date)
             if _REMOVAL_WORDS.search(body.replace(clause, "", 1)):
-                result.explicit = True
-                name = _clean_head(other_time.group("name"))
-                if Change("item_remove", name=name) not in result.changes:
-                    result.changes.append(Change("item_remove", name=name))
+                _remove_item(result, other_time.group("name"))
             else:
                 result.explicit = result.leftover = True
             continue
         not_this_time = _NOT_THIS_TIME.match(clause)
         if not_this_time and _field_of(not_this_time.group("name")) is None:
             # 药具不是这次发的: a thing on the card that was not handed out this time
-            result.explicit = True
-            name = _clean_head(not_this_time.group("name"))
-            if Change("item_remove", name=name) not in result.changes:
-                result.changes.append(Change("item_remove", name=name))
+            _remove_item(result, not_this_time.group("name"))
             continue
         none_of = _NONE_OF.match(clause)
         if (
@@ -864,10 +866,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             )
         ):
             # 测血糖写错了 没有测血糖 去掉: a thing on the card that was not done at all
-            result.explicit = True
-            name = _clean_head(none_of.group("name"))
-            if Change("item_remove", name=name) not in result.changes:
-                result.changes.append(Change("item_remove", name=name))
+            _remove_item(result, none_of.group("name"))
             continue
         if _THIS_TIME_NOT.match(clause):
             # 这次没有发: said of the thing just named; alone it names nothing
@@ -884,10 +883,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         not_ours = _NOT_OURS.match(clause)
         if not_ours and not _field_of(not_ours.group("name")):
             # 环保袋是别人发的 (不算): a thing handed out by somebody else is no item of ours
-            result.explicit = True
-            name = _clean_head(not_ours.group("name"))
-            if Change("item_remove", name=name) not in result.changes:
-                result.changes.append(Change("item_remove", name=name))
+            _remove_item(result, not_ours.group("name"))
             continue
         ref = _SAVED_REF.search(clause)
         if ref:
@@ -939,10 +935,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ):
             continue  # 没发避孕药具 那个删掉: the item just named, said again
         if removed and not _count(removed.group("name")) and not _field_of(removed.group("name")):
-            result.explicit = True
-            name = _clean_head(removed.group("name"))
-            if Change("item_remove", name=name) not in result.changes:
-                result.changes.append(Change("item_remove", name=name))
+            _remove_item(result, removed.group("name"))
             continue
         if _REMOVE_FILLER.match(clause) and any(c.field == "item_remove" for c in result.changes):
             continue
