@@ -408,3 +408,25 @@ def test_a_measuring_verb_is_shared_by_the_measures_listed_after_it() -> None:
         ("测血压", 50, "人次", False),
         ("测血糖", 50, "人次", False),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 和 right after 在 starts a Mongolian name; between two villages it joins them
+        ("夜来在和日斯台嘎查给牧民发叶酸 发了二十六瓶", "和日斯台嘎查"),
+        ("在和平村开会 来了20人", "和平村"),
+        ("在江口村和文竹村发资料", "江口村"),
+        # a 屯 before 社区 is part of the community's name
+        ("上报：11月20日黄屋屯社区开展计生特殊家庭走访 走访了三户", "黄屋屯社区"),
+        # 向阳 is a name, not "towards"; 向群众 still is
+        ("11月10日，扎兰屯市高台子街道计生协在向阳社区开展冬季健康义诊", "向阳社区"),
+        ("今天向群众发放资料 在石康社区", "石康社区"),
+        # a numbered community keeps its street
+        ("11月20日，昆都仑区少先路街道计生协在少先路第二社区举办讲座", "少先路第二社区"),
+    ],
+)
+def test_place_names_that_begin_with_a_joining_word_or_hold_a_suffix(
+    text: str, expected: str
+) -> None:
+    assert extract_place(text) == expected

@@ -108,14 +108,15 @@ _DISTRICT = re.compile(
 _PLACE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,12}}?)(?P<suffix>{_PLACE_SUFFIX})"
     # 扎兰屯市 is a city, not a 屯
-    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干|市(?!场))"
+    # 黄屋屯社区 is a community named 黄屋屯
+    r"(?!医|民|干|级|里|长|委员|支书|主任|两委|村|亲|下|镇|计生专干|社区|市(?!场))"
 )
 _VILLAGE_LEVEL = ("村", "社区", "嘎查", "小区", "屯")
 _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
+    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2}))"
 )
 # Words that end up glued in front of a place name and are not part of it; stripped only when
@@ -211,6 +212,10 @@ def _mask_for_places(text: str) -> str:
     return _VENUES.sub(_HOME, text)
 
 
+# 少先路第二社区 / 东风第一村: a numbered community or village
+_ORDINAL_END = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
+
+
 def _strip_prefixes(name: str) -> str:
     changed = True
     while changed:
@@ -238,12 +243,17 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
     for match in _PLACE.finditer(masked):
         suffix = match.group("suffix")
         name = _cut_at_boundary(match.group("name"))
-        name = _strip_prefixes(name)
+        start = match.end("name") - len(name)
+        # 在和日斯台嘎查: a 和 right after 在/到 starts the name, it joins nothing
+        named_whole = name.startswith("和") and masked[start - 1 : start] in ("在", "到", "赴")
+        name = name if named_whole else _strip_prefixes(name)
         # Mongolian names are long (哈日根台嘎查, 鄂托克前旗); Han village names are short.
         limit = 6 if suffix in ("嘎查", "苏木", "镇") or suffix.endswith("旗") else 4
         if suffix == "村" and name.endswith("嘎查"):
             limit = 6  # 白音嘎查村: a 嘎查 written with 村 after it
-        name = _strip_prefixes(name[-limit:])
+        if _ORDINAL_END.search(name):
+            limit = 6  # 少先路第二社区: the street and its number are the name
+        name = name[-limit:] if named_whole else _strip_prefixes(name[-limit:])
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
         place = name + suffix
