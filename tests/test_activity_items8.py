@@ -430,3 +430,13 @@ def test_place_names_that_begin_with_a_joining_word_or_hold_a_suffix(
     text: str, expected: str
 ) -> None:
     assert extract_place(text) == expected
+
+
+def test_a_question_about_a_report_or_a_coming_meeting_is_no_report() -> None:
+    sent = beijing("2026-11-20 10:00")
+    # Cantonese "reported yet?", a meeting asked about in A-not-A form, 明儿 (tomorrow)
+    assert not reads_like_report("琴日嗰个走访报咗未啊", sent)
+    assert not reads_like_report("明儿个后晌艾不盖嘎查开会不开了", sent)
+    assert not reads_like_report("江口村那个宣传搞不搞了", sent)
+    # a report that says how the meeting went is still one
+    assert reads_like_report("今天在江口村开会 来了20人 开得不错", sent)
