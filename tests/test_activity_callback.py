@@ -4,6 +4,7 @@ statistics counted where activities were held, and reminders before a card expir
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Iterator
@@ -86,31 +87,35 @@ class Chat:
         return [(r, [i for i in items if i.record_id == r.id]) for r in rows]
 
 
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+@contextlib.contextmanager
+def open_chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    """The app on a fresh data folder, with a fake WeCom API, talked to through the callback."""
     with FakeWeCom(corp_id=TEST_CORP) as fake:
         settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
         with TestClient(create_app(settings)) as client:
-            chat = Chat(client, fake)
-            services = chat.runtime.services
-            add_member(
-                services, "lilan", Role.LEADER, group="JK01", region=(*HEPU, "廉州镇", "江口村")
-            )
-            add_member(
-                services, "wanggl", Role.LEADER, group="XW03", region=(*HEPU, "石湾镇", "西湾村")
-            )
-            add_member(services, "gaoyan", Role.COORDINATOR, region=DAMAO)
-            add_member(services, "boss", Role.COORDINATOR, region=HEPU)
-            for code, town, village in (
-                ("JK01", "廉州镇", "江口村"),
-                ("WZ01", "廉州镇", "文竹村"),
-            ):
-                group = MemberGroup(
-                    code=code, name=f"{village}一组", township=town, village=village
-                )
-                group.province, group.city, group.county = HEPU
-                services.members.save_group(group)
-            yield chat
+            yield Chat(client, fake)
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    with open_chat(tmp_path, redis) as chat:
+        services = chat.runtime.services
+        add_member(
+            services, "lilan", Role.LEADER, group="JK01", region=(*HEPU, "廉州镇", "江口村")
+        )
+        add_member(
+            services, "wanggl", Role.LEADER, group="XW03", region=(*HEPU, "石湾镇", "西湾村")
+        )
+        add_member(services, "gaoyan", Role.COORDINATOR, region=DAMAO)
+        add_member(services, "boss", Role.COORDINATOR, region=HEPU)
+        for code, town, village in (
+            ("JK01", "廉州镇", "江口村"),
+            ("WZ01", "廉州镇", "文竹村"),
+        ):
+            group = MemberGroup(code=code, name=f"{village}一组", township=town, village=village)
+            group.province, group.city, group.county = HEPU
+            services.members.save_group(group)
+        yield chat
 
 
 def today() -> datetime:

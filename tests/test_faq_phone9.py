@@ -10,15 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from redis import Redis
 
-from bot.web.app import create_app
-from bot.wecom.fakeapi import FakeWeCom
 from handlers.core.messages import Role
 from knowledge.base import KnowledgeBase
-from tests.conftest import TEST_CORP, add_member, make_settings
-from tests.test_activity_callback import Chat
+from tests.conftest import add_member
+from tests.test_activity_callback import Chat, open_chat
 
 #: Families registered in the member roster with their region (province, city).
 FAMILIES = {
@@ -33,13 +30,10 @@ FAMILIES = {
 
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with FakeWeCom(corp_id=TEST_CORP) as fake:
-        settings = make_settings(tmp_path, redis, WECOM_API_BASE=fake.base_url)
-        with TestClient(create_app(settings)) as client:
-            chat = Chat(client, fake)
-            for user, region in FAMILIES.items():
-                add_member(chat.runtime.services, user, Role.FAMILY, region=region)
-            yield chat
+    with open_chat(tmp_path, redis) as chat:
+        for user, region in FAMILIES.items():
+            add_member(chat.runtime.services, user, Role.FAMILY, region=region)
+        yield chat
 
 
 # -- a situation told without its name ----------------------------------------------------------
