@@ -39,6 +39,7 @@ from rapidfuzz import fuzz, process
 from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
+from knowledge.scope import ScopeModel, Verdict
 from knowledge.typos import TypoCorrector, read_near_forms
 
 logger = logging.getLogger(__name__)
@@ -466,6 +467,7 @@ class Segmenter:
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
+        self.scope = ScopeModel.read(dict_dir / "scope_model.txt")
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         # a few dozen words: re's own search (it skips to their first characters) is faster
         self.in_scope = re.compile("|".join(f"(?:{p})" for p in in_scope)) if in_scope else None
@@ -1445,6 +1447,24 @@ class Matcher:
             if months is not None:
                 parts = tuple(replace(p, months=months) for p in hit.parts)
                 hit = replace(hit, months=months, parts=parts)
+        return self._judged(text, hit)
+
+    def scope_text(self, text: str) -> str:
+        """The form of a message the scope model reads (``knowledge.scope``): cleaned, typos
+        corrected, synonyms replaced, region names removed."""
+        seg = self.segmenter
+        return seg.normalise(self.correct(seg.clean(_SPACED_LATIN.sub("", text))))
+
+    def _judged(self, text: str, hit: FaqHit) -> FaqHit:
+        """``hit``, unless the scope model (``knowledge.scope``) declines the message: it only
+        ever turns an answer or a menu into a refusal, never chooses an answer."""
+        if hit.outcome in (Outcome.GREETING, Outcome.THANKS, Outcome.ILLEGAL):
+            return hit
+        verdict = self.segmenter.scope.verdict(self.scope_text(text))
+        if verdict is Verdict.ILLEGAL:
+            return FaqHit(Outcome.ILLEGAL)
+        if verdict is Verdict.OUT and hit.outcome in (Outcome.CONFIDENT, Outcome.UNSURE):
+            return FaqHit(Outcome.REJECT, confidence=hit.confidence, ranked=hit.ranked)
         return hit
 
     def _match(self, text: str, asked: str, asker_region: Region | None) -> FaqHit:

@@ -1,0 +1,147 @@
+"""Out-of-scope and illegal questions recognised without a listed phrase (``knowledge.scope``).
+
+The scope model reads the character n-grams of a whole message and only ever declines: a
+question sharing words with an entry but about something else (a seed subsidy, not the
+childcare subsidy) is declined, an illegal plan told in new words is refused as illegal, and
+lawful questions that share those words stay answered. Each declined question here is one the
+phrase lists alone would have answered (checked with the model switched off). The questions are
+in no evaluation set."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from handlers.core.messages import Role
+from knowledge.answers import ILLEGAL, REJECT
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import Matcher, Outcome
+from knowledge.regions import Region
+from knowledge.scope import ScopeModel, Verdict, write_model
+from knowledge.scope_train import labelled
+from tests.conftest import add_member
+from tests.test_activity_callback import Chat, open_chat
+
+#: Off-topic questions that share words with an entry (补贴 + 到账, 疫苗 + 丢了).
+OUT_OF_DOMAIN = ["玉米种子补贴啥时候到账", "宝宝的疫苗本丢了怎么办"]
+#: Illegal plans in words no phrase or rule of ``dict/illegal.txt`` holds.
+ILLEGAL_PLANS = [
+    "有人出五万要我刚生的闺女 手续他们办 我能要这个钱吗",
+    "村里人说交点钱就能把奖扶名额弄下来 我该给谁",
+]
+#: Lawful questions with the same words (补贴, 报销, 钱, 奖励, 保险).
+LAWFUL = [
+    "二胎的育儿补贴和头胎一样吗",
+    "产检的费用能报销吗",
+    "怀孕了单位能辞退我吗",
+    "生孩子住院的钱生育保险报多少",
+    "计生意外险在家摔了能赔吗",
+    "独生子女父母奖励怎么领",
+    "护理假能休几天",
+]
+
+
+@pytest.fixture
+def without_model(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Matcher:
+    """The same matcher with an empty scope model: only the phrase lists decline."""
+    matcher = kb.matcher
+    monkeypatch.setattr(matcher.segmenter, "scope", ScopeModel())
+    return matcher
+
+
+@pytest.mark.parametrize("text", OUT_OF_DOMAIN)
+def test_an_off_topic_question_sharing_words_is_declined(kb: KnowledgeBase, text: str) -> None:
+    assert kb.matcher.match(text, Region()).outcome is Outcome.REJECT
+
+
+@pytest.mark.parametrize("text", OUT_OF_DOMAIN)
+def test_the_phrase_lists_alone_would_answer_it(without_model: Matcher, text: str) -> None:
+    assert without_model.match(text, Region()).outcome is Outcome.CONFIDENT
+
+
+@pytest.mark.parametrize("text", ILLEGAL_PLANS)
+def test_an_illegal_plan_in_new_words_is_refused(kb: KnowledgeBase, text: str) -> None:
+    assert kb.matcher.match(text, Region()).outcome is Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize("text", ILLEGAL_PLANS)
+def test_no_phrase_or_rule_holds_it(without_model: Matcher, text: str) -> None:
+    assert without_model.match(text, Region()).outcome is not Outcome.ILLEGAL
+
+
+@pytest.mark.parametrize("text", LAWFUL)
+def test_lawful_questions_with_shared_words_stay_answered(kb: KnowledgeBase, text: str) -> None:
+    hit = kb.matcher.match(text, Region())
+    assert hit.outcome is Outcome.CONFIDENT
+    assert kb.matcher.segmenter.scope.verdict(kb.matcher.scope_text(text)) is Verdict.IN
+
+
+def test_the_shipped_model_is_read_with_thresholds(kb: KnowledgeBase) -> None:
+    model = kb.matcher.segmenter.scope
+    assert not model.empty
+    assert 0.0 < model.illegal_at < 1.0 and 0.0 < model.out_at < 1.0
+
+
+def test_an_empty_model_declines_nothing(tmp_path: Path) -> None:
+    model = ScopeModel.read(tmp_path / "missing.txt")
+    assert model.empty and model.verdict("代孕多少钱") is Verdict.IN
+
+
+def test_scores_are_the_tf_idf_logistic_regression(tmp_path: Path) -> None:
+    """A two-gram model written by hand: l2-normalised sublinear tf-idf, softmax of three
+    linear scores (what scikit-learn's pipeline computes)."""
+    path = tmp_path / "model.txt"
+    grams = {"代": (2.0, 0.0, 0.0, 3.0), "孕": (1.0, 1.0, 0.0, 0.0)}
+    write_model(path, grams, (0.0, 0.0, -1.0), illegal_at=0.5, out_at=0.9, header="test")
+    model = ScopeModel.read(path)
+    # 代孕代: 代 twice (tf 1 + ln 2), 孕 once; unknown 2- and 3-grams are skipped
+    a, b = (1 + math.log(2)) * 2.0, 1.0
+    norm = math.hypot(a, b)
+    logits = (b / norm, 0.0, 3 * a / norm - 1.0)
+    exps = [math.exp(v) for v in logits]
+    scores = model.scores("代孕代")
+    assert scores.illegal == pytest.approx(exps[2] / sum(exps))
+    assert scores.out == pytest.approx(exps[1] / sum(exps))
+    assert model.verdict("代孕代") is Verdict.ILLEGAL
+    assert model.verdict("孕") is Verdict.IN
+
+
+def test_both_set_formats_give_training_labels(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(
+        "- q: 产假几天\n  type: answer\n- q: 车险怎么买\n  type: out_of_scope\n"
+        "- q: 代孕多少钱\n  type: illegal\n",
+        encoding="utf-8",
+    )
+    ids = tmp_path / "ids.yaml"
+    ids.write_text(
+        "- q: 产假几天\n  expect: [t1.leave]\n- q: 车险\n  expect: reject\n"
+        "- q: 代孕\n  expect: illegal\n",
+        encoding="utf-8",
+    )
+    expected = [Verdict.IN, Verdict.OUT, Verdict.ILLEGAL]
+    assert [v for _, v in labelled(facts)] == expected
+    assert [v for _, v in labelled(ids)] == expected
+
+
+# -- through the real encrypted callback ----------------------------------------------------------
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    with open_chat(tmp_path, redis) as chat:
+        add_member(chat.runtime.services, "yulin", Role.FAMILY, region=("广西", "玉林市"))
+        yield chat
+
+
+def test_a_family_is_told_what_is_declined_and_what_is_answered(chat: Chat) -> None:
+    declined = chat.say("yulin", OUT_OF_DOMAIN[0])
+    assert REJECT in declined and "3600" not in declined
+    refused = chat.say("yulin", ILLEGAL_PLANS[0])
+    assert ILLEGAL in refused
+    answered = chat.say("yulin", "二胎的育儿补贴和头胎一样吗")
+    assert "3600" in answered
