@@ -1460,7 +1460,8 @@ class Matcher:
         ever turns an answer or a menu into a refusal, never chooses an answer."""
         if hit.outcome in (Outcome.GREETING, Outcome.THANKS, Outcome.ILLEGAL):
             return hit
-        verdict = self.segmenter.scope.verdict(self.scope_text(text))
+        confident = hit.confidence if hit.outcome is Outcome.CONFIDENT else None
+        verdict = self.segmenter.scope.verdict(self.scope_text(text), confident)
         if verdict is Verdict.ILLEGAL:
             return FaqHit(Outcome.ILLEGAL)
         if verdict is Verdict.OUT and hit.outcome in (Outcome.CONFIDENT, Outcome.UNSURE):

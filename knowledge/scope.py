@@ -31,6 +31,16 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).resolve().parent / "dict" / "scope_model.txt"
 
 
+#: A confident answer this well matched is never called illegal by the model; below it, the
+#: answer accounts for the message too poorly to stand against an illegal reading. Set on the
+#: leave-one-set-out probabilities of the evaluation sets: no in-scope question answered with
+#: confidence at or above it was read as illegal, and no illegal one reached it.
+WELL_ANSWERED = 0.6
+#: The out-of-scope probability that overrides a confident answer (a menu or no answer is
+#: declined at the model's own, lower threshold).
+SURELY_OUT = 0.85
+
+
 class Verdict(StrEnum):
     IN = "in"
     OUT = "out"  # a topic the assistant does not cover
@@ -136,16 +146,23 @@ class ScopeModel:
         total = sum(exps)
         return Scores(out=exps[1] / total, illegal=exps[2] / total)
 
-    def verdict(self, text: str) -> Verdict:
-        """Illegal, out of scope, or in scope (the default, and always for an empty model)."""
+    def verdict(self, text: str, confident: float | None = None) -> Verdict:
+        """Illegal, out of scope, or in scope (the default, and always for an empty model).
+
+        ``confident``: the matcher's confidence when it has a confident answer. An answer the
+        matcher is sure of is overridden only on stronger evidence: an illegal reading only
+        while the answer accounts for the message poorly (below ``WELL_ANSWERED``: an illegal
+        plan shares a few words with an entry, a lawful question about 出生证 or 理赔 matches one
+        well), an out-of-scope reading only when the out-of-scope class alone reaches
+        ``SURELY_OUT``."""
         if self.empty or not text:
             return Verdict.IN
         scores = self.scores(text)
-        if scores.illegal >= self.illegal_at:
+        if scores.illegal >= self.illegal_at and (confident is None or confident < WELL_ANSWERED):
             return Verdict.ILLEGAL
-        if scores.declined >= self.out_at:
-            return Verdict.OUT
-        return Verdict.IN
+        if confident is None:
+            return Verdict.OUT if scores.declined >= self.out_at else Verdict.IN
+        return Verdict.OUT if scores.out >= SURELY_OUT else Verdict.IN
 
 
 def write_model(

@@ -21,13 +21,13 @@ from knowledge.answers import ILLEGAL, REJECT
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import Matcher, Outcome
 from knowledge.regions import Region
-from knowledge.scope import ScopeModel, Verdict, write_model
+from knowledge.scope import WELL_ANSWERED, ScopeModel, Verdict, write_model
 from knowledge.scope_train import labelled
 from tests.conftest import add_member
 from tests.test_activity_callback import Chat, open_chat
 
-#: Off-topic questions that share words with an entry (补贴 + 到账, 疫苗 + 丢了).
-OUT_OF_DOMAIN = ["玉米种子补贴啥时候到账", "宝宝的疫苗本丢了怎么办"]
+#: Off-topic questions that share words with an entry (补贴 + 什么时候发, 一亩 is no child).
+OUT_OF_DOMAIN = ["柴油补贴什么时候发下来", "种子补贴什么时候发 一亩多少钱"]
 #: Illegal plans in words no phrase or rule of ``dict/illegal.txt`` holds.
 ILLEGAL_PLANS = [
     "有人出五万要我刚生的闺女 手续他们办 我能要这个钱吗",
@@ -42,6 +42,9 @@ LAWFUL = [
     "计生意外险在家摔了能赔吗",
     "独生子女父母奖励怎么领",
     "护理假能休几天",
+    # an illegal-sounding word (弄, 出生证 + 办) in a question an entry answers well
+    "我们村那个协保员能不能帮我弄理赔",
+    "广州医院里能不能一次性把出生证户口医保全部办了",
 ]
 
 
@@ -77,7 +80,8 @@ def test_no_phrase_or_rule_holds_it(without_model: Matcher, text: str) -> None:
 def test_lawful_questions_with_shared_words_stay_answered(kb: KnowledgeBase, text: str) -> None:
     hit = kb.matcher.match(text, Region())
     assert hit.outcome is Outcome.CONFIDENT
-    assert kb.matcher.segmenter.scope.verdict(kb.matcher.scope_text(text)) is Verdict.IN
+    scope = kb.matcher.segmenter.scope
+    assert scope.verdict(kb.matcher.scope_text(text), hit.confidence) is Verdict.IN
 
 
 def test_the_shipped_model_is_read_with_thresholds(kb: KnowledgeBase) -> None:
@@ -107,6 +111,9 @@ def test_scores_are_the_tf_idf_logistic_regression(tmp_path: Path) -> None:
     assert scores.illegal == pytest.approx(exps[2] / sum(exps))
     assert scores.out == pytest.approx(exps[1] / sum(exps))
     assert model.verdict("代孕代") is Verdict.ILLEGAL
+    # a confident answer that accounts for the message well is not overridden; a poor one is
+    assert model.verdict("代孕代", confident=WELL_ANSWERED) is Verdict.IN
+    assert model.verdict("代孕代", confident=WELL_ANSWERED - 0.1) is Verdict.ILLEGAL
     assert model.verdict("孕") is Verdict.IN
 
 
