@@ -36,6 +36,10 @@ MODEL_FILE = Path(__file__).resolve().parent / "dict" / "scope_model.txt"
 #: leave-one-set-out probabilities of the evaluation sets: no in-scope question answered with
 #: confidence at or above it was read as illegal, and no illegal one reached it.
 WELL_ANSWERED = 0.6
+#: ... and then only at this illegal probability (a lawful question about correcting a
+#: certificate, 出生医学证明上的名字写错了怎么改, reads 0.5-0.65; the illegal plans the matcher
+#: answered with a poor match in the evaluation sets read 0.8 and more).
+SURELY_ILLEGAL = 0.75
 #: The out-of-scope probability that overrides a confident answer (a menu or no answer is
 #: declined at the model's own, lower threshold).
 SURELY_OUT = 0.85
@@ -151,14 +155,18 @@ class ScopeModel:
 
         ``confident``: the matcher's confidence when it has a confident answer. An answer the
         matcher is sure of is overridden only on stronger evidence: an illegal reading only
-        while the answer accounts for the message poorly (below ``WELL_ANSWERED``: an illegal
-        plan shares a few words with an entry, a lawful question about 出生证 or 理赔 matches one
-        well), an out-of-scope reading only when the out-of-scope class alone reaches
+        at ``SURELY_ILLEGAL`` and while the answer accounts for the message poorly (below
+        ``WELL_ANSWERED``: an illegal plan shares a few words with an entry, a lawful question
+        about 出生证 or 理赔 matches one well), an out-of-scope reading only when the out-of-scope class alone reaches
         ``SURELY_OUT``."""
         if self.empty or not text:
             return Verdict.IN
         scores = self.scores(text)
-        if scores.illegal >= self.illegal_at and (confident is None or confident < WELL_ANSWERED):
+        if confident is None:
+            illegal = scores.illegal >= self.illegal_at
+        else:
+            illegal = confident < WELL_ANSWERED and scores.illegal >= SURELY_ILLEGAL
+        if illegal:
             return Verdict.ILLEGAL
         if confident is None:
             return Verdict.OUT if scores.declined >= self.out_at else Verdict.IN

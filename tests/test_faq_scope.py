@@ -99,13 +99,13 @@ def test_scores_are_the_tf_idf_logistic_regression(tmp_path: Path) -> None:
     """A two-gram model written by hand: l2-normalised sublinear tf-idf, softmax of three
     linear scores (what scikit-learn's pipeline computes)."""
     path = tmp_path / "model.txt"
-    grams = {"代": (2.0, 0.0, 0.0, 3.0), "孕": (1.0, 1.0, 0.0, 0.0)}
+    grams = {"代": (2.0, 0.0, 0.0, 4.0), "孕": (1.0, 1.0, 0.0, 0.0)}
     write_model(path, grams, (0.0, 0.0, -1.0), illegal_at=0.5, out_at=0.9, header="test")
     model = ScopeModel.read(path)
     # 代孕代: 代 twice (tf 1 + ln 2), 孕 once; unknown 2- and 3-grams are skipped
     a, b = (1 + math.log(2)) * 2.0, 1.0
     norm = math.hypot(a, b)
-    logits = (b / norm, 0.0, 3 * a / norm - 1.0)
+    logits = (b / norm, 0.0, 4 * a / norm - 1.0)
     exps = [math.exp(v) for v in logits]
     scores = model.scores("代孕代")
     assert scores.illegal == pytest.approx(exps[2] / sum(exps))
