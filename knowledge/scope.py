@@ -7,7 +7,7 @@ shares with an entry. This module adds a decision that does not depend on exact 
 linear model over the character 1-3-grams of the message (after the matcher's own cleaning,
 typo correction and synonym pass), with three classes: in scope, out of scope, illegal.
 
-- It is trained offline (``python -m knowledge.scope_train``, scikit-learn, a development
+- It is trained offline (``python -m bench.scope_train``, scikit-learn, a development
   dependency only) on the labelled questions of the evaluation sets and on every question
   variant of the knowledge base, and its thresholds are set on cross-validated scores so that
   almost no in-scope question of those sets would be declined. The service reads only the

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from bench.scope_train import labelled
 from handlers.core.messages import Role
 from knowledge.answers import ILLEGAL, REJECT
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import Matcher, Outcome
 from knowledge.regions import Region
 from knowledge.scope import WELL_ANSWERED, ScopeModel, Verdict, write_model
-from knowledge.scope_train import labelled
 from tests.conftest import add_member
 from tests.test_activity_callback import Chat, open_chat
 
