@@ -163,7 +163,7 @@ class ScopeModel:
             return Verdict.IN
         scores = self.scores(text)
         if confident is None:
-            illegal = scores.illegal >= self.illegal_at
+            illegal = scores.illegal >= max(self.illegal_at, SURELY_ILLEGAL)
         else:
             illegal = confident < WELL_ANSWERED and scores.illegal >= SURELY_ILLEGAL
         if illegal:
