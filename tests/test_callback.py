@@ -456,6 +456,8 @@ def test_text_messages_are_answered_while_slow_handlers_hold_every_text_thread(
 ) -> None:
     """Text messages run on a few threads of their own; when slow handlers hold all of them,
     the next messages go to the general handler pool instead of waiting behind them."""
+    from bot.web.app import HOT_THREADS
+
     release = threading.Event()
 
     def slow_runtime(settings: Settings) -> Runtime:
@@ -480,10 +482,9 @@ def test_text_messages_are_answered_while_slow_handlers_hold_every_text_thread(
             return client.post(f"/wecom/callback?{query}", content=body).status_code
 
         assert post("first", "帮助", 6999) == 200  # a text thread has finished something
-        threads = client.app.state.callback.text_threads  # type: ignore[attr-defined]
         slow = [
             threading.Thread(target=post, args=(f"slow{n}", "慢", 7000 + n))
-            for n in range(threads)
+            for n in range(HOT_THREADS)
         ]
         for thread in slow:
             thread.start()
@@ -495,9 +496,9 @@ def test_text_messages_are_answered_while_slow_handlers_hold_every_text_thread(
             return sum(c.body["touser"] == user for c in fake.calls("/cgi-bin/message/send"))
 
         assert wait_for(lambda: sent_to("quick") == 1)
-        assert all(sent_to(f"slow{n}") == 0 for n in range(threads))  # still held
+        assert all(sent_to(f"slow{n}") == 0 for n in range(HOT_THREADS))  # still held
         release.set()
-        assert wait_for(lambda: all(sent_to(f"slow{n}") == 1 for n in range(threads)))
+        assert wait_for(lambda: all(sent_to(f"slow{n}") == 1 for n in range(HOT_THREADS)))
     assert sent_to("quick") == 1
 
 

@@ -61,12 +61,6 @@ SWEEP_SECONDS = 2.0
 #: this long without finishing anything, the text messages waiting for them go to the general
 #: handler pool.
 HOT_THREADS = 4
-#: ... and on SQLite. Its statements are a few dozen microseconds of work, each releasing the
-#: GIL while SQLite runs it (and its writes queue on one lock anyway): every further thread
-#: only adds contention, which a thread pays in CPU each time it takes the GIL back. Measured
-#: with Python work between the statements, a claim and its settlement cost about a quarter
-#: more CPU with four threads than with one.
-SQLITE_HOT_THREADS = 1
 HOT_STUCK_SECONDS = 0.5
 #: A claim that failed this many runs is given up (logged as an error).
 MAX_CLAIM_ATTEMPTS = 5
@@ -248,11 +242,7 @@ class CallbackService:
         # New text messages (nearly all traffic) run on a few threads of their own: with
         # more threads than cores they mostly wait for the GIL and for each other, and a
         # callback costs several times the CPU. Slow work spills over to the pool above.
-        engine = runtime.services.engine
-        #: How many text threads (PostgreSQL's round trips leave the GIL to other threads
-        #: for longer, which several threads put to use).
-        self.text_threads = SQLITE_HOT_THREADS if engine.dialect.name == "sqlite" else HOT_THREADS
-        self._hot_pool = _TextThreads(self.text_threads, "text", self._run, self._settle)
+        self._hot_pool = _TextThreads(HOT_THREADS, "text", self._run, self._settle)
         #: Text jobs handed to the text threads, oldest first (pruned as they start).
         self._text_queued: collections.deque[_Job] = collections.deque()
         #: Text jobs not finished yet.
@@ -436,7 +426,7 @@ class CallbackService:
         job.work.add_done_callback(functools.partial(self._finished, key, job))
         if parsed.message.kind is Kind.TEXT:
             job.hot = True
-            if self._text_busy < self.text_threads:  # a text thread starts it at once
+            if self._text_busy < HOT_THREADS:  # a text thread starts it at once
                 self._text_progress_at = time.monotonic()
             self._text_busy += 1
             self._text_queued.append(job)
