@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
+from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
 from knowledge.typos import TypoCorrector, read_near_forms
 
@@ -463,6 +464,7 @@ class Segmenter:
         self.region_pattern = re.compile(
             "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
         )
+        self.dialect = Dialect.read(dict_dir / "cantonese.txt")
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
@@ -1430,6 +1432,8 @@ class Matcher:
         thing, and that reading is kept when it answers more of them.
         """
         self.segmenter.forget()
+        # Cantonese (我仔出世 仲可以攞…冇) is read as the Mandarin the dictionaries are written in.
+        text = self.segmenter.dialect.mandarin(text)
         cited = _CITED.search(text)
         read = text[: cited.start()] + text[cited.end() :] if cited else text
         # pinyin typed syllable by syllable (yu er bu tie) is one run of letters, not clauses
