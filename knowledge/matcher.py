@@ -71,6 +71,11 @@ _FACET_TAIL = re.compile(
 _SPOKEN = re.compile(
     r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
 )
+#: Words that announce a question (我想问下国家那个每年发的育儿的钱 + 第三个也有吗): the clause they
+#: open is what is asked about, though it has no question word of its own.
+_ASK_LEAD = re.compile(
+    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:想|要)?(?:问|请教|咨询|了解|知道)(?:一下|下|问)?(?=.{3})|^请问(?=.{3})"
+)
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
 _LEAD = re.compile(
     r"^(喂(?![奶养药饭食乳母])|哎呀|哎|嗯|呃|额(?![度外头])|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)"
@@ -1015,7 +1020,12 @@ class Matcher:
                 out[-1] = replace(claim, asking=True)
                 continue
             fixed = self.correct(cleaned)
-            asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
+            asking = (
+                "?" in mark
+                or "？" in mark
+                or _ASKING.search(fixed) is not None
+                or _ASK_LEAD.match(cleaned) is not None
+            )
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
