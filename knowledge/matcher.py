@@ -74,7 +74,7 @@ _SPOKEN = re.compile(
 #: Words that announce a question (我想问下国家那个每年发的育儿的钱 + 第三个也有吗): the clause they
 #: open is what is asked about, though it has no question word of its own.
 _ASK_LEAD = re.compile(
-    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:想|要)?(?:问|请教|咨询|了解|知道)(?:一下|下|问)?(?=.{3})|^请问(?=.{3})"
+    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:想|要)?(?:问|请教|咨询|了解|知道)(?![了过])(?:一下|下|问)?(?=.{3})|^请问(?=.{3})"
 )
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
 _LEAD = re.compile(
