@@ -76,6 +76,11 @@ _SPOKEN = re.compile(
 _ASK_LEAD = re.compile(
     r"^(?:我|我们|俺)?(?:就|是|主要)?(?:想|要)?(?:问|请教|咨询|了解|知道)(?![了过])(?:一下|下|问)?(?=.{3})|^请问(?=.{3})"
 )
+#: Someone saying they lack something (我们没有, 家里也没有): told, not asked, although 没有 closes
+#: many questions (吃了没有).
+_LACKING = re.compile(
+    r"(?:但是|可是|但|可|我们|我|俺们|俺|咱们|咱|他们|她们|他|她|家里|手里|手上)*(?:都|也|还|就|根本|一直)*没有?"
+)
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
 _LEAD = re.compile(
     r"^(喂(?![奶养药饭食乳母])|哎呀|哎|嗯|呃|额(?![度外头])|那个|就是说|就是|你好|您好|打扰了|打扰一下)+(?=.)"
@@ -1025,7 +1030,7 @@ class Matcher:
                 or "？" in mark
                 or _ASKING.search(fixed) is not None
                 or _ASK_LEAD.match(cleaned) is not None
-            )
+            ) and _LACKING.fullmatch(fixed) is None
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )

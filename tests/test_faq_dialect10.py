@@ -116,6 +116,9 @@ def test_a_clause_announced_by_i_want_to_ask_is_a_question(kb: KnowledgeBase) ->
     # what happened, not a question: 我问了好几个人
     clauses = matcher.clauses("我问了好几个人都说得不一样 到底按啥")
     assert clauses[0].asking is False
+    # saying one lacks something is no question, though 没有 closes many (吃了没有)
+    clauses = matcher.clauses("派出所说要出生证明 我们没有 该去哪里办")
+    assert [c.asking for c in clauses] == [False, False, True]
 
 
 def test_waiting_until_an_age_is_no_topic(kb: KnowledgeBase) -> None:
