@@ -59,6 +59,10 @@ def test_mandarin_passes_unchanged(cantonese: Dialect) -> None:
         "育儿补贴怎么领",
         "牛仔裤",
         "系统里查不到",
+        "呼市那边一孩一万二孩五万",
+        "单位不给产假能去劳动仲裁吗",
+        "孕期饮食要注意什么",
+        "我是打工仔",
     ):
         assert cantonese.mandarin(text) == text
 
