@@ -72,9 +72,12 @@ _SPOKEN = re.compile(
     r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
 )
 #: Words that announce a question (我想问下国家那个每年发的育儿的钱 + 第三个也有吗): the clause they
-#: open is what is asked about, though it has no question word of its own.
+#: open is what is asked about, though it has no question word of its own. 我知道 alone tells
+#: what is known; 请问 opens a formal question whose subject comes before a comma
+#: (请问…结婚的职工，婚假增加多少天).
 _ASK_LEAD = re.compile(
-    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:想|要)?(?:问|请教|咨询|了解|知道)(?![了过])(?:一下|下|问)?(?=.{3})|^请问(?=.{3})"
+    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:(?:想|要)(?:问|请教|咨询|了解|知道)|问|请教|咨询)(?![了过])"
+    r"(?:一下|下|问)?(?=.{3})"
 )
 #: Someone saying they lack something (我们没有, 家里也没有): told, not asked, although 没有 closes
 #: many questions (吃了没有).

@@ -138,3 +138,13 @@ def test_hohhot_families_are_told_what_the_heel_prick_test_screens_for(kb: Knowl
     assert hit.outcome is Outcome.CONFIDENT and hit.entry is not None
     first = hit.entry.answer.strip().split("\n")[0]
     assert "甲减" in first and "苯丙酮尿症" in first and "72小时" in first
+
+
+# -- a typo right after a rightly spelt word ------------------------------------------------------
+
+
+def test_a_typo_after_a_right_word_is_corrected_on_its_own(kb: KnowledgeBase) -> None:
+    # 独生子女 is spelt right; 护里 is 护理, not 独生子女护 -> 独生子女户
+    assert "独生子女护理假" in kb.matcher.correct("广东独生子女护里假几天")
+    hit = kb.matcher.match("广东独生子女护里假几天", Region("广东", "广州市"))
+    assert hit.entry is not None and hit.entry.id == "t1.leave.only-child-care.guangdong"
