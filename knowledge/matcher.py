@@ -1654,7 +1654,30 @@ class Matcher:
             hit = self._decide(fixed, scope)
         if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
             return parts[0]
+        if hit.outcome is not Outcome.CONFIDENT and not parts:
+            hit = self._pairs(clauses, scope) or hit
         return hit
+
+    def _pairs(self, clauses: Sequence[Clause], scope: _Scope) -> FaqHit | None:
+        """A long story no reading answers, read once more as each question with each clause
+        of the story that names a family-planning word, that clause reduced to the words the
+        knowledge base knows (今天才想起来还没上户口 + 会不会罚 is 还没上户口会不会罚): the most
+        confident of these readings, if one is confident."""
+        seg = self.segmenter
+        told = []
+        for clause in clauses:
+            if not clause.asking and clause.anchored:
+                known = [w for w in seg.words(seg.normalise(clause.text)) if w in self.word_idf]
+                told.append("".join(known) or clause.text)
+        best: FaqHit | None = None
+        for question in (c for c in clauses if c.asking):
+            for story in told:
+                hit = self._decide(story + question.text, scope)
+                if hit.outcome is Outcome.CONFIDENT and (
+                    best is None or hit.confidence > best.confidence
+                ):
+                    best = hit
+        return best
 
     def _for_place(self, hit: FaqHit, place: Region, region: Region) -> FaqHit:
         """``hit`` answered for ``place``, the region its own question names, when that is
