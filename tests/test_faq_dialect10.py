@@ -148,3 +148,18 @@ def test_a_typo_after_a_right_word_is_corrected_on_its_own(kb: KnowledgeBase) ->
     assert "独生子女护理假" in kb.matcher.correct("广东独生子女护里假几天")
     hit = kb.matcher.match("广东独生子女护里假几天", Region("广东", "广州市"))
     assert hit.entry is not None and hit.entry.id == "t1.leave.only-child-care.guangdong"
+
+
+# -- a long story read as each question with each story clause ----------------------------------
+
+
+def test_a_story_clause_lends_only_its_known_words_to_a_question(kb: KnowledgeBase) -> None:
+    matcher = kb.matcher
+    clauses = matcher.clauses(
+        "宝宝是上个月生的 一直在坐月子没顾上 今天才想起来还没上户口 是不是已经超时了 会不会罚"
+    )
+    fixed = "".join(c.text for c in clauses)
+    scope = matcher._scope(fixed, Region("内蒙古", "包头市"), "asker", {})
+    hit = matcher._pairs(clauses, scope)
+    assert hit is not None and hit.outcome is Outcome.CONFIDENT
+    assert hit.entry is not None and hit.entry.id == "t1.birth.registration.late"
