@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
+from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
 from knowledge.typos import TypoCorrector, read_near_forms
 
@@ -69,6 +70,19 @@ _FACET_TAIL = re.compile(
 #: Words said between sentences when a message is dictated without punctuation.
 _SPOKEN = re.compile(
     r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
+)
+#: Words that announce a question (我想问下国家那个每年发的育儿的钱 + 第三个也有吗): the clause they
+#: open is what is asked about, though it has no question word of its own. 我知道 alone tells
+#: what is known; 请问 opens a formal question whose subject comes before a comma
+#: (请问…结婚的职工，婚假增加多少天).
+_ASK_LEAD = re.compile(
+    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:(?:想|要)(?:问|请教|咨询|了解|知道)|问|请教|咨询)(?![了过])"
+    r"(?:一下|下|问)?(?=.{3})"
+)
+#: Someone saying they lack something (我们没有, 家里也没有): told, not asked, although 没有 closes
+#: many questions (吃了没有).
+_LACKING = re.compile(
+    r"(?:但是|可是|但|可|我们|我|俺们|俺|咱们|咱|他们|她们|他|她|家里|手里|手上)*(?:都|也|还|就|根本|一直)*没有?"
 )
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
 _LEAD = re.compile(
@@ -463,6 +477,7 @@ class Segmenter:
         self.region_pattern = re.compile(
             "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
         )
+        self.dialect = Dialect.read(dict_dir / "cantonese.txt")
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
@@ -1013,7 +1028,12 @@ class Matcher:
                 out[-1] = replace(claim, asking=True)
                 continue
             fixed = self.correct(cleaned)
-            asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
+            asking = (
+                "?" in mark
+                or "？" in mark
+                or _ASKING.search(fixed) is not None
+                or _ASK_LEAD.match(cleaned) is not None
+            ) and _LACKING.fullmatch(fixed) is None
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
@@ -1430,6 +1450,8 @@ class Matcher:
         thing, and that reading is kept when it answers more of them.
         """
         self.segmenter.forget()
+        # Cantonese (我仔出世 仲可以攞…冇) is read as the Mandarin the dictionaries are written in.
+        text = self.segmenter.dialect.mandarin(text)
         cited = _CITED.search(text)
         read = text[: cited.start()] + text[cited.end() :] if cited else text
         # pinyin typed syllable by syllable (yu er bu tie) is one run of letters, not clauses
@@ -1632,7 +1654,30 @@ class Matcher:
             hit = self._decide(fixed, scope)
         if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
             return parts[0]
+        if hit.outcome is not Outcome.CONFIDENT and not parts:
+            hit = self._pairs(clauses, scope) or hit
         return hit
+
+    def _pairs(self, clauses: Sequence[Clause], scope: _Scope) -> FaqHit | None:
+        """A long story no reading answers, read once more as each question with each clause
+        of the story that names a family-planning word, that clause reduced to the words the
+        knowledge base knows (今天才想起来还没上户口 + 会不会罚 is 还没上户口会不会罚): the most
+        confident of these readings, if one is confident."""
+        seg = self.segmenter
+        told = []
+        for clause in clauses:
+            if not clause.asking and clause.anchored:
+                known = [w for w in seg.words(seg.normalise(clause.text)) if w in self.word_idf]
+                told.append("".join(known) or clause.text)
+        best: FaqHit | None = None
+        for question in (c for c in clauses if c.asking):
+            for story in told:
+                hit = self._decide(story + question.text, scope)
+                if hit.outcome is Outcome.CONFIDENT and (
+                    best is None or hit.confidence > best.confidence
+                ):
+                    best = hit
+        return best
 
     def _for_place(self, hit: FaqHit, place: Region, region: Region) -> FaqHit:
         """``hit`` answered for ``place``, the region its own question names, when that is
