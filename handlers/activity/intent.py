@@ -56,6 +56,19 @@ from handlers.activity.parser import (
     speaks_of_later,
 )
 
+# 关爱保险今年几钱一份 / 几多钱 / 点样报: asked (Cantonese and spoken forms), beside what
+# the parser counts as asking; a count said with 几 after a number (十几个) is no question
+_ASKS_MORE = re.compile(
+    r"(?<![\d一二两三四五六七八九十百千])几(?:钱|多钱|多|时|号|块|毛|份钱|个钱)|"
+    r"咩|点样|乜嘢|边个|边度|几钱"
+)
+
+
+def _asks(text: str) -> bool:
+    """The message asks something: a question is answered, never read as a value."""
+    return asks_something(text) or _ASKS_MORE.search(fold(text)) is not None
+
+
 # -- control words -----------------------------------------------------------------------------
 
 _CONFIRM = frozenset(
@@ -161,6 +174,12 @@ _SAVED_REF = re.compile(
 )
 
 
+# what a count names right after 个 (25个人 / 3个村 / 40个学生): a thing counted, not a card
+_COUNTED_NOUN = re.compile(
+    r"[人户家村组社学会群孩妇老牧居男女志育孕小青姐阿大党干屯点袋包盒本份张瓶]"
+)
+
+
 @dataclass(frozen=True)
 class Control:
     """confirm / cancel / restart / wrong, for the cards numbered (none: the card shown)."""
@@ -193,6 +212,8 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     rest = text[match.end() :]
     if not bare and match.group("tiao") != "条" and re.match(r"[月日号年点岁]", rest):
         return (), text  # 11月15号…: a date, not a card number
+    if "第" not in said and match.group("tiao") == "个" and _COUNTED_NOUN.match(rest):
+        return (), text  # 25个人不对: a count of people (or of things), not card 25
     return _numbers(match.group("nums")), rest
 
 
@@ -331,7 +352,7 @@ def _explains_only(around: str) -> bool:
     around = around.strip(" ，,。")
     if not around:
         return True
-    if asks_something(around):
+    if _asks(around):
         return False
     return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= 24
 
@@ -398,6 +419,7 @@ _PEOPLE_HEADS = re.compile(
 _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|[打写弄说搞]反了?|改成|改为|改到|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
+    r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _ADD = re.compile(
@@ -451,7 +473,10 @@ _LEAD_FILLERS = re.compile(
 _WRONG_VALUE = re.compile(
     r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
 )
-_NEGATED = re.compile(r"不是(?P<old>[^，,。；;\s是]{1,12})")
+_NEGATED = re.compile(
+    # 人没有六十多 / 没得25个: the count said to be wrong, as well as 不是45人
+    r"(?:不是|(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几]))(?P<old>[^，,。；;\s是]{1,12})"
+)
 _HEAD_VALUE = re.compile(
     r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|改到|换成|写成|在)(?P<value>.+)$"
 )
@@ -482,7 +507,8 @@ _KIND_ALIASES = {
 }
 # 今天才报 / 现在才想起来报 / 忘了报 / 补报一下: the reporting, said beside a correction
 _WHEN_REPORTED = re.compile(
-    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天)?(?:才|刚)(?:报|上报|发|想起来)[的了]?$|"
+    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天|晚上|这阵)?(?:才|刚)"
+    r"(?:有空|有时间|得空|想起来?|记起来?|来|顺便)?(?:报|上报|发|想起来|汇报|登记)[的了]?(?:一下)?$|"
     r"^(?:我)?(?:忘了|忘记)(?:报|上报|发)了?$|^(?:今天|现在)补报(?:一下)?$"
 )
 # 讲的 / 主要讲的 / 内容 / 主题: what an activity was about, not a field or an item
@@ -701,6 +727,9 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_WRITE_VERB = re.compile(
+    r"^(?:要|得|应该|应)?(?:写成|写为|写作|写|填成|填为|填|记成|记为|记作|记)(?:的是|上)?"
+)
 _WRITE_AS = re.compile(r"^(?:就|那就|还是|干脆)(?:写|记|按|填)(?:成|作|为)?")
 _ROLL = re.compile(r"(?:签到|名单|花名册|签名|登记表|签到本|签到簿)[表本册簿]?(?:上|里|中)?$")
 _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
@@ -764,13 +793,22 @@ _SPAN_SAID = re.compile(
 )
 
 
+_RATE = re.compile(
+    r"(?:^|(?<=[，,。；;\s]))每(?:户|人|个|位|家|份|本|盒|次|名)?[^，,。；;\s]{0,4}?"
+    r"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:元|块|份|本|盒|个|斤|袋|包|张|瓶|套)"
+    r"(?=[，,。；;\s])"
+)
+_TOTAL_SAID = re.compile(r"(?:^|[，,。；;\s])(?:一共|总共|共计|合计|总计|共)")
+_CLAUSE_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff\d])[吧啊呀哈啦嘛哦噢咯喔哇]+$")
 _INTERJECTION = re.compile(r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀)[，,！!。\s]*")
 
 
 def _remove_item(result: Correction, head: str) -> None:
     """A thing on the card named as not handed out (or not by us): remove it, once."""
     result.explicit = True
-    change = Change("item_remove", name=_clean_head(head))
+    name = _clean_head(head)
+    pointed = _POINTING.sub("", name).strip(" 的")
+    change = Change("item_remove", name=pointed if len(pointed) >= 2 else name)
     if change not in result.changes:
         result.changes.append(change)
 
@@ -804,7 +842,17 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         lambda m: m.group(0) if _count(m.group(2)) else m.group(1),
         body,
     )
-    clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
+    # 每户500元 一共3000元: a rate beside its total; the total is the count
+    if _TOTAL_SAID.search(body):
+        body = _RATE.sub("", body)
+    # 25个人 / 四十几个人: the count of people, said with its measure word
+    body = re.sub(r"(?<=[\d十百千几多来余两])个人", "人", body)
+    clauses = [
+        # 25人不对哈 / 是前天啦: a particle closing a clause says nothing
+        _CLAUSE_PARTICLE.sub("", c) or c
+        for c in re.split(r"[，,。；;！!\s]+", body)
+        if c
+    ]
     # 因为昨天我去旗里开会了 是前天开的: why, said before the value; 45是宣传册的数: what the old
     # number was; neither is a value of the card
     if any(_WHAT_IT_WAS.match(c) for c in clauses):
@@ -964,6 +1012,18 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             continue
         if (
             wrong_value
+            and result.changes
+            and awaiting is None
+            and clause is clauses[-1]
+            and _field_of(wrong_value.group("old")) is None
+            and not _is_value_only(wrong_value.group("old"), sent, home)
+            and not _count(wrong_value.group("old"))
+        ):
+            # 不是18个是28个 语音识别错了: what went wrong, said after the value that fixes it;
+            # it names no field and no value of the card
+            continue
+        if (
+            wrong_value
             and _NOUN.fullmatch(wrong_value.group("old"))
             # 地点搞错了 / 错了错了 / 不好意思日期搞错了: no item is named
             and not re.search(r"[搞写打弄记报说填]$|错|对|意思|我|你", wrong_value.group("old"))
@@ -1120,6 +1180,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.explicit = True
             result.fields_named.append(named)
             context = named
+            # 地点写新巴尔虎左旗 / 日期填3号: the value after the verb of writing it down
+            clause = _WRITE_VERB.sub("", clause) or clause
             if clause and _field_of(clause) is None:
                 found_changes = _value_changes(named, clause, "", sent, home)
                 if not found_changes and _stray_count(clause):
@@ -1230,7 +1292,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
 
 # an item name that names nothing: an interjection, a particle or a pronoun left of a run-on
 _NO_THING = re.compile(
-    r"[呀啊哎唉哦噢嗯吧呢嘛哈啦哟呃诶的了是有就也都还又我你他她它们这那]+|"
+    r"[呀啊哎唉哦噢嗯吧呢嘛哈啦哟呃诶的了是有就也都还又我你他她它们这那没不冇]+|"
     # 在安阳镇那边开的…二十多个: where or how it was held, ending in the verb of holding it
     r".*(?:那边|这边|那里|这里|那儿|这儿).*|.*[开搞办弄做去来]"
 )
@@ -1470,14 +1532,14 @@ def decide(
     combined = _confirm_then_report(body, sent, home)
     if combined is not None and pending:
         return combined
-    question = asks_something(body)
+    question = _asks(body)
     if pending and question:
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
         if (
             first
             and first.group(1) != "对了"  # 对了 关爱保险多少钱: "by the way", no confirmation
             and read_control(first.group(1)) == Control("confirm")
-            and asks_something(first.group(2))
+            and _asks(first.group(2))
             and not read_correction(first.group(2), sent, home).explicit
         ):
             # 对，另外问一下育儿补贴怎么领: the card is confirmed (never left waiting because a
@@ -1537,6 +1599,19 @@ def decide(
         if spoken_of:
             return _resolve(correction, spoken_of, shown, "correct")
         if all(c.field == "item" for c in correction.changes):
+            target = _shown_target(list(pending), shown)
+            if (
+                target is not None
+                and not _ADDS.search(body)
+                and any(
+                    c.item is not None and c.item.unit and i.unit == c.item.unit
+                    for c in correction.changes
+                    for i in target.draft.items
+                )
+            ):
+                # 单子是120张 while the card has 宣传单100张: a thing the card does not name,
+                # counted like one it does; which thing is meant is asked, never added beside it
+                return Decision("unclear", targets=[target], fields=["partly"])
             return _fragment(correction.changes, list(pending), shown)
     if (
         pending
@@ -1670,7 +1745,7 @@ _AFFIRM = re.compile(
 def _affirms_only(body: str) -> bool:
     """人数没错 / 日期对的 人数也对: values said to be right, and nothing else."""
     pieces = [p for p in re.split(r"[，,。！!\s]+", _FILLER_END.sub("", body)) if p]
-    if not pieces or len(body) > 30 or asks_something(body):
+    if not pieces or len(body) > 30 or _asks(body):
         return False
     said = False
     for piece in pieces:
@@ -1685,7 +1760,7 @@ def _affirms_only(body: str) -> bool:
 
 def _holds(body: str) -> bool:
     body = _FILLER_END.sub("", body)
-    if not body or len(body) > 20 or asks_something(body) or re.search(r"\d", body):
+    if not body or len(body) > 20 or _asks(body) or re.search(r"\d", body):
         return False
     pieces = [p for p in re.split(r"[，,。\s]+", body) if p]
     return all(_HOLD.match(p) or p in _POLITE or len(p) <= 2 for p in pieces) and bool(
@@ -1802,7 +1877,7 @@ def _numbered_part(
     if correction.changes and correction.explicit and not correction.leftover:
         decision = _resolve(correction, list(pending), shown, "correct")
         return decision if decision.action == "correct" else None
-    if not correction.changes and _DROP.search(piece) and not asks_something(piece):
+    if not correction.changes and _DROP.search(piece) and not _asks(piece):
         return Decision("cancel", control=Control("cancel", correction.numbers))
     return None
 
@@ -2230,7 +2305,7 @@ def _which_answer(
     reference = _WHICH_TAIL.sub("", body).strip()
     if (
         not 2 <= len(reference) <= 12
-        or asks_something(body)
+        or _asks(body)
         or read_control(body) is not None
         or _MARKERS.search(body)
     ):
@@ -2250,7 +2325,7 @@ def _which_answer(
 def _item_answer(name: str, body: str, sent: datetime, home: str | None) -> Change | None:
     """资料要改成什么？→ 宣传折页 / 150份 / 宣传折页150份: the thing's new name, count or both."""
     value = re.sub(r"^(?:应该|其实|就|那就)?(?:是|为|改成|改为|换成)", "", body).strip()
-    if not value or asks_something(value) or read_control(value) is not None:
+    if not value or _asks(value) or read_control(value) is not None:
         return None
     count = _count(value)
     if count is not None and _counts_in(value) == 1 and count[2] not in _PEOPLE_UNITS:
@@ -2319,7 +2394,7 @@ def follow_up(
     if kind == "what":
         # 不对 → "哪里不对？" → 是昨天 / 人数是20: the answer is a correction of that card
         chosen = target(int(question["no"]), False)
-        if chosen is None or asks_something(body) or read_control(body) is not None:
+        if chosen is None or _asks(body) or read_control(body) is not None:
             return None
         correction = read_correction(body, sent, home)
         if correction.changes and not correction.leftover and not correction.numbers:
@@ -2328,7 +2403,7 @@ def follow_up(
     if kind == "field":
         chosen = target(int(question["no"]), bool(question.get("saved")))
         field_name = str(question.get("field"))
-        if chosen is None or asks_something(body):
+        if chosen is None or _asks(body):
             return None
         if field_name == "items" and question.get("item"):
             thing = _item_answer(str(question["item"]), body, sent, home)

@@ -1,0 +1,101 @@
+"""A message sent while a card waits, through the real encrypted callback: read by what it
+holds compared with the card. A value that differs from the card corrects it (a count said with
+its measure word is no card number, a closing particle or the reason for the mistake is no
+value), a question is answered and the card kept, and a correction only partly understood is
+asked about, never saved silently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from handlers.core.messages import Role
+from tests.conftest import add_member
+from tests.test_activity_callback import HEPU, Chat, items_of, open_chat
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    with open_chat(tmp_path, redis) as chat:
+        add_member(
+            chat.runtime.services,
+            "lilan",
+            Role.LEADER,
+            group="JK01",
+            region=(*HEPU, "廉州镇", "江口村"),
+        )
+        yield chat
+
+
+REPORT = "今天在江口村搞了优生优育宣传 来了25人 发宣传单100张"
+
+
+@pytest.mark.parametrize(
+    ("correction", "people"),
+    [
+        ("25个人不对哈，来的是35个", 35),  # 25个人 is a count, not card 25
+        ("人没有二十五个啦 就二十个", 20),  # 没有 + the old count
+        ("人数错了 不是25个是28个 语音识别错了", 28),  # the reason, said last
+    ],
+)
+def test_a_count_corrected_in_natural_words(chat: Chat, correction: str, people: int) -> None:
+    chat.say("lilan", REPORT)
+    card = chat.say("lilan", correction)
+    assert "已修改" in card and f"人数：{people}人" in card
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == people
+    assert items_of(items) == [("宣传单", 100, "张")]
+
+
+def test_a_place_said_with_the_verb_of_writing_it(chat: Chat) -> None:
+    chat.say("lilan", REPORT)
+    card = chat.say("lilan", "地点写文竹村，是在村小学门口搞的")
+    assert "地点：文竹村" in card and "写文竹村" not in card
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert record.place == "文竹村"
+
+
+def test_a_total_beside_its_rate_is_the_count(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村开展计生特殊家庭慰问，走访慰问了6户计生特殊家庭")
+    card = chat.say("lilan", "少写了 还发了慰问金 每户500元 一共3000元")
+    assert "慰问金3000元" in card and "500" not in card
+    chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert sorted(items_of(items)) == [("慰问金", 3000, "元"), ("计生特殊家庭", 6, "户")]
+
+
+def test_a_question_about_an_item_on_the_card_changes_nothing(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村帮村民办了关爱保险 办了八份")
+    answer = chat.say("lilan", "关爱保险今年几钱一份啊")
+    assert "已修改" not in answer and "请核对" not in answer
+    assert "已登记" in chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("关爱保险", 8, "份")]
+
+
+def test_an_unknown_thing_counted_like_one_on_the_card_is_asked(chat: Chat) -> None:
+    chat.say("lilan", REPORT)
+    asked = chat.say("lilan", "单子是120张")
+    assert "已修改" not in asked and "什么都没改" in asked
+    again = chat.say("lilan", "对")  # the 对 may mean "as corrected": shown again, not saved
+    assert "已登记" not in again and "宣传单100张" in again
+    assert chat.records("lilan") == []
+    card = chat.say("lilan", "宣传单是120张")
+    assert "宣传单120张" in card
+    chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("宣传单", 120, "张")]
+
+
+def test_a_thing_pointed_at_is_removed_from_the_saved_record(chat: Chat) -> None:
+    chat.say("lilan", "今天江口村搞了健康体检 来了45个村民做体检 发放药箱20个")
+    assert "已登记" in chat.say("lilan", "对")
+    updated = chat.say("lilan", "药箱没发 明天才到 把药箱那个去掉")
+    assert "已更新登记" in updated
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 45 and items == []
