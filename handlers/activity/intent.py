@@ -586,6 +586,10 @@ _WHAT_IT_WAS = re.compile(
     rf"^(?P<old>{NUMBER})(?:多|余|几|来)?(?:人|个|份|本)?(?:是|那是)(?!错|不对|有误|误)"
     rf"[\u4e00-\u9fff]{{1,8}}的(?:数|数量|数目|个数)?(?:字)?$"
 )
+_OLD_AS_ITEM = re.compile(
+    rf"^(?P<old>{NUMBER})(?P<approx>多|余|几|来)?(?:人次)?(?:是|那是|其实是|系)"
+    r"(?P<name>[\u4e00-\u9fff]{2,8}?)的?人次$"
+)
 _TOTAL = re.compile(r"^(?:一共|总共|共计|合计|总计|共|总数|加起来)")
 _IN_A_WORD = re.compile(r"一(?:共|起|下|些|点|样|直|定|般|切|致|同|边|会|次性|块儿)")
 
@@ -650,6 +654,11 @@ def _value_changes(
         place = find_place(value, home)
         if place.name:
             return [Change("place", place=place.name, place_home=place.home)]
+        named_place = _NAMED_PLACE.fullmatch(value.strip())
+        if named_place:
+            # 地点是新村屯: the place field named, and a name that ends like a place, taken as
+            # said even when no place word list knows it
+            return [Change("place", place=named_place.group("name"))]
         return []
     count = _count(value)
     if field_name == "participants":
@@ -727,6 +736,10 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_NAMED_PLACE = re.compile(
+    r"(?:在)?(?P<name>[\u4e00-\u9fff]{1,8}(?:村|屯|社区|嘎查|镇|乡|苏木|街道|寨|庄))"
+    r"(?:开的|搞的|办的|做的|那边|这边|那里)?"
+)
 _WRITE_VERB = re.compile(
     r"^(?:要|得|应该|应)?(?:写成|写为|写作|写|填成|填为|填|记成|记为|记作|记)(?:的是|上)?"
 )
@@ -855,6 +868,17 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     ]
     # 因为昨天我去旗里开会了 是前天开的: why, said before the value; 45是宣传册的数: what the old
     # number was; neither is a value of the card
+    for clause in list(clauses):
+        as_item = _OLD_AS_ITEM.match(clause)
+        value = to_int(as_item.group("old")) if as_item else None
+        if as_item and value is not None:
+            # 一百二十是咨询的人次 实际到场的是六十人: the old count was people-times of a
+            # service, kept apart from attendance as an item of its own
+            result.explicit = True
+            approx = bool(as_item.group("approx"))
+            item = Item(as_item.group("name"), value, "人次", approx)
+            result.changes.append(Change("item_add", item=item, name=item.name))
+            clauses.remove(clause)
     if any(_WHAT_IT_WAS.match(c) for c in clauses):
         result.explicit = True  # 40人是签到的 实际35人: the old value explained, a correction
     clauses = [

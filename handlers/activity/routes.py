@@ -62,6 +62,8 @@ from handlers.activity.store import (
     normalise_place,
     photo_dir,
     same_activity,
+    same_items,
+    says_another_time,
 )
 from handlers.core.messages import Channel, IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
@@ -604,6 +606,9 @@ def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
     if " ".join(a.text.split()) == " ".join(b.text.split()):
         return True
     if a.date is None or b.date is None or a.place is None or b.place is None:
+        return False
+    if says_another_time(b) or (a.items and b.items and not same_items(a, b)):
+        # 下午又走访了3户 beside a card of 4户 the same day: another activity, its own card
         return False
     return (
         a.date.start == b.date.start
