@@ -802,7 +802,8 @@ _REMOVAL_WORDS = re.compile(r"去掉|删掉|删了|删除|不算|不要|别写|�
 _ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
 #: 18号到19号 / 3号至5号: a span, which a single day read from it would shorten
 _SPAN_SAID = re.compile(
-    r"(?:\d+|[一二三四五六七八九十]+)(?:号|日)?\s*(?:到|至|—|~|-)\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:号|日)"
+    r"(?P<first>\d+|[一二三四五六七八九十]+)(?:号|日)?\s*(?:到|至|—|~|-)\s*"
+    r"(?P<last>\d+|[一二三四五六七八九十]+)\s*(?:号|日)"
 )
 
 
@@ -1299,7 +1300,20 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             and change.date.start == change.date.end
             and _SPAN_SAID.search(body)
         ):
-            # 是18号到19号两日 read as the 18th alone: a span shortened is asked, not saved
+            # 是18号到19号两日 read as the 18th alone: the span's last day said in the same
+            # month makes the span; otherwise a span shortened is asked, not saved
+            span = _SPAN_SAID.search(body)
+            first = to_int(span.group("first")) if span else None
+            last = to_int(span.group("last")) if span else None
+            index = result.changes.index(change)
+            if first == change.date.start.day and last is not None and last > first:
+                try:
+                    end = change.date.start.replace(day=last)
+                except ValueError:
+                    end = None
+                if end is not None:
+                    result.changes[index] = Change("date", date=DateSpan(change.date.start, end))
+                    continue
             result.changes.remove(change)
             result.leftover = True
     for change in list(result.changes):
@@ -1736,7 +1750,36 @@ def decide(
         # understood; asked (and the card held for a second 对), never left to the FAQ while
         # the card is saved as it was
         return Decision("unclear", targets=_pick(list(pending), shown)[:1], fields=["partly"])
+    if pending and not drafts and not question and _names_a_card_value(body, sent, home, pending):
+        # 宣传单那个有点问题 / 文竹村那边也去了: a value of a waiting card (its date, its
+        # place, a thing on it) spoken of in words not understood as a correction, a report,
+        # a question or a command; asked, the card kept and held for a second 对
+        return Decision("unclear", targets=_pick(list(pending), shown)[:1], fields=["partly"])
     return None
+
+
+def _names_a_card_value(
+    body: str, sent: datetime, home: str | None, pending: Sequence[Target]
+) -> bool:
+    """A short message, not of something still to come, that names a waiting card's place or
+    one of its things."""
+    if len(body) > 40 or read_control(body) is not None or speaks_of_later(body, sent):
+        return False
+    if _COMMAND.match(body):
+        return False
+    for target in pending:
+        draft = target.draft
+        if draft.place and len(draft.place) >= 2 and draft.place in body:
+            return True
+        if any(len(i.name) >= 2 and i.name in body for i in draft.items):
+            return True
+    return False
+
+
+# what other routes answer as commands, never taken for talk about a card
+_COMMAND = re.compile(
+    r"^(?:本月活动|这个月活动|上月活动|上个月活动|活动统计|活动情况|帮助|菜单|人工)"
+)
 
 
 # 刚才开会员活动那个是在文竹村开的: "that one" points at a card, so what follows corrects it

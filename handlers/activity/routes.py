@@ -169,7 +169,7 @@ def render(shown: Sequence[Card], open_cards: Sequence[Card], ctx: Context, note
     if len(open_cards) == 1 and complete:
         parts.append(
             "没问题请回复“对”保存；有错直接说，如“不是45人，是15人”“日期是3号”"
-            "“地点是文竹村”；回复“撤销”作废。30分钟内有效。"
+            "“地点是文竹村”；回复“撤销”作废。24小时内有效。"
         )
     elif len(open_cards) > 1:
         if len(shown) == 1 and complete:
@@ -180,7 +180,7 @@ def render(shown: Sequence[Card], open_cards: Sequence[Card], ctx: Context, note
             advice = f"都没问题请回复“都对”，只保存一条请回复“第2条对”（共{len(open_cards)}条）。"
         parts.append(
             advice
-            + "改哪条就说哪条，如“第2条 人数是15人”；“第2条不要了”作废那一条。30分钟内有效。"
+            + "改哪条就说哪条，如“第2条 人数是15人”；“第2条不要了”作废那一条。24小时内有效。"
         )
         if others:
             names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in others)
@@ -197,7 +197,7 @@ def _expired_note(cards: Cards) -> str:
     if not cards.expired:
         return ""
     names = "、".join(cards.expired)
-    return f"（{names}超过30分钟没有确认，已作废，需要的话请重新发。）"
+    return f"（{names}超过24小时没有确认，已作废，需要的话请重新发。）"
 
 
 # -- routes ------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def routes(router: Router) -> list[Route[Any]]:
             cards.keep_alive()
             which = "这条" if len(open_cards) == 1 else f"这{len(open_cards)}条"
             return replies(
-                note + f"好的，{which}活动记录先留着，30分钟内有效。核对好了回“对”保存，"
+                note + f"好的，{which}活动记录先留着，24小时内有效。核对好了回“对”保存，"
                 "有错直接说要改什么。"
             )
         if action == "wrong":
