@@ -7,14 +7,17 @@ asked about, never saved silently."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from redis import Redis
 
+from handlers.activity.cards import card_key
 from handlers.core.messages import Role
+from handlers.core.state import Conversation
 from tests.conftest import add_member
-from tests.test_activity_callback import HEPU, Chat, items_of, open_chat
+from tests.test_activity_callback import HEPU, Chat, items_of, open_chat, today
 
 
 @pytest.fixture
@@ -99,3 +102,54 @@ def test_a_thing_pointed_at_is_removed_from_the_saved_record(chat: Chat) -> None
     assert "已更新登记" in updated
     [(record, items)] = chat.records("lilan")
     assert record.participants == 45 and items == []
+
+
+def test_a_second_visit_the_same_day_is_its_own_record(chat: Chat) -> None:
+    chat.say("lilan", "今天上午在江口村走访了4户计生特殊家庭")
+    assert "已登记" in chat.say("lilan", "对")
+    card = chat.say("lilan", "下午又在江口村走访了3户计生特殊家庭")
+    assert "已经登记过了" not in card and "计生特殊家庭3户" in card
+    assert "已登记" in chat.say("lilan", "对")
+    # the very same words sent again are still one record
+    again = chat.say("lilan", "下午又在江口村走访了3户计生特殊家庭")
+    assert "已经登记过了" in again
+    records = chat.records("lilan")
+    assert [items_of(items) for _, items in records] == [
+        [("计生特殊家庭", 4, "户")],
+        [("计生特殊家庭", 3, "户")],
+    ]
+
+
+def test_a_waiting_card_outlives_half_an_hour(chat: Chat) -> None:
+    card = chat.say("lilan", REPORT)
+    assert "24小时内有效" in card
+    conversation = Conversation(chat.runtime.services.engine, "app", "lilan")
+    ttl = conversation.ttl(card_key(1))
+    assert ttl is not None and ttl > 3 * 3600  # kept until 对 or 撤销, not thrown away
+
+
+def test_talk_naming_a_card_value_is_asked_about_and_holds_the_card(chat: Chat) -> None:
+    chat.say("lilan", REPORT)
+    asked = chat.say("lilan", "宣传单那个有点问题")
+    assert "什么都没改" in asked
+    assert "已登记" not in chat.say("lilan", "对")  # shown again, not saved as it was
+    assert chat.records("lilan") == []
+    assert "已登记" in chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("宣传单", 100, "张")]
+
+
+def test_a_place_no_word_list_knows_and_a_span_of_days(chat: Chat) -> None:
+    start = (today() - timedelta(days=12)).date()
+    if (start + timedelta(days=1)).month != start.month:
+        start -= timedelta(days=2)
+    end = start + timedelta(days=1)
+    chat.say("lilan", f"{start.month}月{start.day}日在江口村开展心理健康咨询 咨询的有七十几人次")
+    card = chat.say("lilan", "地点是新村屯")
+    assert "地点：新村屯" in card
+    card = chat.say("lilan", f"不是只有{start.day}号 是{start.day}号到{end.day}号两天")
+    assert f"{start.month}月{start.day}日至{end.day}日" in card
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert record.place == "新村屯"
+    assert (record.date_start, record.date_end) == (start, end)
