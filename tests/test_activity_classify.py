@@ -153,3 +153,23 @@ def test_a_place_no_word_list_knows_and_a_span_of_days(chat: Chat) -> None:
     [(record, _)] = chat.records("lilan")
     assert record.place == "新村屯"
     assert (record.date_start, record.date_end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("correction", "people", "books"),
+    [
+        ("手册发的是十五本，有三个人没要", 18, 15),  # why, not the attendance
+        ("人数那里写错了，应该是二十一", 21, 18),  # the field pointed at where it is written
+        ("手册数量不对，应该是二十本", 18, 20),  # the thing's count, never a thing named 二十本
+    ],
+)
+def test_a_correction_changes_only_what_it_names(
+    chat: Chat, correction: str, people: int, books: int
+) -> None:
+    chat.say("lilan", "昨天在江口村开了会员小组会，到会会员18人，发放健康手册18本")
+    card = chat.say("lilan", correction)
+    assert "已修改" in card and f"人数：{people}人" in card and f"手册{books}本" in card
+    chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == people
+    assert [(name, quantity) for name, quantity, _ in items_of(items)] == [("健康手册", books)]

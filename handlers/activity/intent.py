@@ -563,7 +563,8 @@ class Correction:
 
 
 def _field_of(head: str) -> str | None:
-    head = head.strip()
+    # 人数那里 / 日期那一栏 / 地点这块: the field, pointed at where it is written
+    head = _FIELD_SPOT.sub("", head.strip()) or head.strip()
     if not head:
         return None
     for name, words in _FIELD_WORDS:
@@ -581,6 +582,9 @@ def _field_of(head: str) -> str | None:
     return None
 
 
+_FIELD_SPOT = re.compile(
+    r"(?:那里|这里|那儿|这儿|那块|这块|那一?栏|这一?栏|那一?项|这一?项|那一?行|那个|这个)$"
+)
 _WHY = re.compile(r"^(?:因为|由于|原因是|是因为)")
 _WHAT_IT_WAS = re.compile(
     rf"^(?P<old>{NUMBER})(?:多|余|几|来)?(?:人|个|份|本)?(?:是|那是)(?!错|不对|有误|误)"
@@ -750,6 +754,9 @@ _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 def _clean_head(head: str) -> str:
     head = re.sub(r"^(?:发的|发放的|办的|送的|还有|另外|其中)", "", head.strip())
+    # 手册数量 / 资料的份数: the thing, whose count is meant
+    counted = re.sub(r"的?(?:数量|数目|个数|份数|本数|张数|盒数|件数)$", "", head)
+    head = counted if len(counted) >= 2 else head
     head = head.strip(" 的")
     # 保险办的是十八份 / 宣传单发的是60张: the thing, without the verb of handing it out
     verbless = re.sub(r"(?:办|发|送|发放|派|领)了?$", "", head)
@@ -769,7 +776,7 @@ def _topic(head: str) -> str:
 #: A clause giving the reason for a change just made: 因为… / 由于… / 有两个是代领的.
 _REASON = re.compile(
     r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)"
-    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?是(?!在))"
+    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?(?:是(?!在)|没|不|未))"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -871,13 +878,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     # number was; neither is a value of the card
     for clause in list(clauses):
         as_item = _OLD_AS_ITEM.match(clause)
-        value = to_int(as_item.group("old")) if as_item else None
-        if as_item and value is not None:
+        old_count = to_int(as_item.group("old")) if as_item else None
+        if as_item and old_count is not None:
             # 一百二十是咨询的人次 实际到场的是六十人: the old count was people-times of a
             # service, kept apart from attendance as an item of its own
             result.explicit = True
             approx = bool(as_item.group("approx"))
-            item = Item(as_item.group("name"), value, "人次", approx)
+            item = Item(as_item.group("name"), old_count, "人次", approx)
             result.changes.append(Change("item_add", item=item, name=item.name))
             clauses.remove(clause)
     if any(_WHAT_IT_WAS.match(c) for c in clauses):
@@ -1175,7 +1182,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             )
             if not changes and not head and context == "items" and item_head:
                 value = value.strip()
-                if _NOUN.fullmatch(value) and _field_of(value) is None:
+                if _NOUN.fullmatch(value) and _field_of(value) is None and not _count(value):
                     # 资料写错了 是宣传册: the item said to be wrong, named anew
                     changes = [Change("item_rename", name=item_head, item=Item(value, 0, ""))]
             if not changes and not head:
@@ -1303,12 +1310,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             # 是18号到19号两日 read as the 18th alone: the span's last day said in the same
             # month makes the span; otherwise a span shortened is asked, not saved
             span = _SPAN_SAID.search(body)
-            first = to_int(span.group("first")) if span else None
-            last = to_int(span.group("last")) if span else None
+            first_day = to_int(span.group("first")) if span else None
+            last_day = to_int(span.group("last")) if span else None
             index = result.changes.index(change)
-            if first == change.date.start.day and last is not None and last > first:
+            if (
+                first_day == change.date.start.day
+                and last_day is not None
+                and last_day > first_day
+            ):
                 try:
-                    end = change.date.start.replace(day=last)
+                    end = change.date.start.replace(day=last_day)
                 except ValueError:
                     end = None
                 if end is not None:
@@ -1540,7 +1551,47 @@ def decide(
     shown: Sequence[int] = (),
 ) -> Decision | None:
     """Classify ``text`` against the waiting cards and recently saved records; None when the
-    message is not the activity conversation's (a question, a command, chat)."""
+    message is not the activity conversation's (a question, a command, chat).
+
+    A change whose value does not look like its field (a thing named 二十本, a place with a
+    count in it) is never applied: the message is asked about instead, whichever rule read it.
+    """
+    decision = _decide(text, sent, home, pending, saved, shown)
+    if decision is None:
+        return None
+    changes = [*decision.changes, *(c for part in decision.parts for c in part.changes)]
+    if decision.action in ("correct", "answer", "multi") and any(
+        not _looks_like_its_field(c) for c in changes
+    ):
+        targets = [t for t in decision.targets if not t.saved] or decision.targets
+        return Decision("unclear", targets=targets[:1], fields=["partly"])
+    return decision
+
+
+def _looks_like_its_field(change: Change) -> bool:
+    """A value that may stand in its field: a thing is named by words, not a count or a field;
+    a place holds no count."""
+    if change.field in ("item", "item_add", "item_rename") and change.item is not None:
+        name = change.item.name
+        if _COUNT.fullmatch(name) is not None:
+            return False  # 二十本 / 3盒: a count, not a thing
+        if _field_of(name) is not None or _NO_THING.fullmatch(name):
+            return False
+    return not (
+        change.field == "place"
+        and change.place
+        and (re.search(r"\d|[人个名位]$", change.place) or len(change.place) > 16)
+    )
+
+
+def _decide(
+    text: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    saved: Sequence[Target],
+    shown: Sequence[int] = (),
+) -> Decision | None:
     body = fold(text).strip()
     if pending and len(pending) > 1:
         rest_too = _with_the_others(body, sent, home, pending, shown)
