@@ -173,3 +173,31 @@ def test_a_correction_changes_only_what_it_names(
     [(record, items)] = chat.records("lilan")
     assert record.participants == people
     assert [(name, quantity) for name, quantity, _ in items_of(items)] == [("健康手册", books)]
+
+
+def test_a_value_for_a_card_named_by_its_activity_is_no_new_card(chat: Chat) -> None:
+    chat.say("lilan", "昨天在江口村开了会员小组会，到会会员18人")
+    chat.say("lilan", "前天在江口村搞了避孕药具发放，发了避孕药具40盒，来了30多人")
+    card = chat.say("lilan", "小组会那个是20人")
+    assert "【第3条】" not in card and "人数：20人" in card
+    saved = chat.say("lilan", "都对")
+    assert saved.count("已登记") == 2
+    assert sorted(r.participants or 0 for r, _ in chat.records("lilan")) == [20, 30]
+
+
+def test_the_thing_handed_out_named_anew(chat: Chat) -> None:
+    chat.say("lilan", "前天在江口村搞了避孕药具发放，发了避孕药具40盒，来了30多人")
+    card = chat.say("lilan", "发的是安全套")
+    assert "安全套40盒" in card
+    chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("安全套", 40, "盒")]
+
+
+def test_a_day_word_in_other_talk_changes_no_date(chat: Chat) -> None:
+    chat.say("lilan", "昨天在江口村开了会员小组会，到会会员18人")
+    reply = chat.say("lilan", "今天天气真冷啊")
+    assert "日期改成" not in reply and "已修改" not in reply
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert record.date_start == (today() - timedelta(days=1)).date()
