@@ -201,3 +201,14 @@ def test_a_day_word_in_other_talk_changes_no_date(chat: Chat) -> None:
     assert "已登记" in chat.say("lilan", "对")
     [(record, _)] = chat.records("lilan")
     assert record.date_start == (today() - timedelta(days=1)).date()
+
+
+@pytest.mark.parametrize("vague", ["算了", "那个不要", "删了吧"])
+def test_a_saved_record_is_undone_only_when_that_is_said(chat: Chat, vague: str) -> None:
+    chat.say("lilan", REPORT)
+    assert "已登记" in chat.say("lilan", "对")
+    kept = chat.say("lilan", vague)
+    assert "还保存着" in kept and "已撤销" not in kept
+    assert len(chat.records("lilan")) == 1
+    assert "已撤销活动记录" in chat.say("lilan", "撤销")
+    assert chat.records("lilan") == []

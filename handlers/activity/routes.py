@@ -91,6 +91,10 @@ _MONTH_IN_TEXT = re.compile(
     r"\d{4}\s*[-年./]\s*\d{1,2}\s*月?份?|\d{1,2}\s*月份?|上个?月|这个?月|本月"
 )
 _UNDO_WORDS = ("撤销", "撤回")
+# what undoes a saved record: said outright (算了 / 不要 alone only ask)
+_UNDO_SAID = re.compile(
+    r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发"
+)
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
 QUESTION_TTL = 10 * 60
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
@@ -835,6 +839,13 @@ def cancel(
             names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in left)
             tail = f"\n还在等您确认的：{names}"
         return prefix + f"好的，{which}已作废，没有保存。" + tail
+    if not _UNDO_SAID.search(message.text):
+        # 算了 / 那个不要 / 删了吧 after saving: maybe "never mind", maybe about a thing; a saved
+        # record is undone only when 撤销 (or the like) is said outright, never on a guess
+        return prefix + (
+            "刚才登记的记录还保存着。要撤销的话请回复“撤销”；"
+            "要改哪里直接说，比如“人数是15人”“环保袋没发”。"
+        )
     return prefix + undo_saved(
         ctx, message.user_id, cards, numbers, control.topic if control else ""
     )
