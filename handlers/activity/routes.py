@@ -93,7 +93,8 @@ _MONTH_IN_TEXT = re.compile(
 _UNDO_WORDS = ("撤销", "撤回")
 # what undoes a saved record: said outright (算了 / 不要 alone only ask)
 _UNDO_SAID = re.compile(
-    r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发"
+    r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发|"
+    r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了"
 )
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
 QUESTION_TTL = 10 * 60
