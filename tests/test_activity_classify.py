@@ -212,3 +212,21 @@ def test_a_saved_record_is_undone_only_when_that_is_said(chat: Chat, vague: str)
     assert len(chat.records("lilan")) == 1
     assert "已撤销活动记录" in chat.say("lilan", "撤销")
     assert chat.records("lilan") == []
+
+
+def test_a_count_said_after_saving_updates_the_record(chat: Chat) -> None:
+    chat.say("lilan", "昨天在江口村开了会员小组会，到会会员18人，发了宣传册20本")
+    assert "已登记" in chat.say("lilan", "对")
+    updated = chat.say("lilan", "宣传册是25本")
+    assert "已更新登记" in updated and "宣传册25本" in updated
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 18 and items_of(items) == [("宣传册", 25, "本")]
+
+
+def test_the_cards_activity_named_with_its_day(chat: Chat) -> None:
+    chat.say("lilan", "昨天在江口村开了会员小组会，到会会员18人")
+    card = chat.say("lilan", "会是前天开的")
+    assert "已修改" in card
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert record.date_start == (today() - timedelta(days=2)).date()

@@ -1765,17 +1765,20 @@ def _decide(
             change = Change("item_rename", name=old, item=Item(new, 0, ""))
             return Decision("correct", targets=[target], changes=[change])
         return Decision("unclear", targets=[target] if target else [], fields=["items"], item="")
-    if drafts and pending and all(_borrowed(d) for d in drafts):
-        # 小组会那个是20人 while cards wait: no day and no place of its own, so no new
-        # activity; a change for the one waiting card of that kind, else asked (never a card
-        # of its own beside the one it is about)
+    about = list(pending) or list(saved)
+    if drafts and about and all(_borrowed(d) for d in drafts):
+        # 小组会那个是20人 while cards wait (宣传册是25本 after saving): no day and no place of
+        # its own, so no new activity; a change for the one card or record of that kind (or
+        # holding that thing), else asked (never a card of its own beside the one it is about)
         kind = drafts[0].kind
-        same_kind = [t for t in pending if kind != "other" and t.draft.kind == kind]
-        if len(pending) == 1 and kind == "other":
-            same_kind = list(pending)
+        same_kind = [t for t in about if _spoken_of(correction, t.draft)] or [
+            t for t in about if kind != "other" and t.draft.kind == kind
+        ]
+        if not same_kind and kind == "other" and len(about) == 1:
+            same_kind = list(about)
         if len(drafts) == 1 and correction.changes and len(same_kind) == 1:
             return Decision("correct", targets=same_kind, changes=correction.changes)
-        return Decision("unclear", targets=_pick(list(pending), shown)[:1], fields=["partly"])
+        return Decision("unclear", targets=_pick(about, shown)[:1], fields=["partly"])
     if drafts:
         return Decision("report", drafts=drafts)
     if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
@@ -1800,6 +1803,14 @@ def _decide(
                 return Decision("answer", targets=shown_card, changes=correction.changes)
             if shown_card and correction.stated:
                 # 是上个礼拜六搞的 / 是在文竹村开的: the value said outright about the card shown
+                return Decision("correct", targets=shown_card, changes=correction.changes)
+            if (
+                shown_card
+                and correction.reference
+                and correction.topic
+                and correction.topic in fold(shown_card[0].draft.text)
+            ):
+                # 会是前天开的: the card's activity, in its own words, and the value said of it
                 return Decision("correct", targets=shown_card, changes=correction.changes)
             if not _bare_value(body, sent, home):
                 # 今天天气真冷啊: a day word inside talk about something else, no value said for
