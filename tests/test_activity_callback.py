@@ -238,7 +238,7 @@ def test_a_card_about_to_expire_is_mentioned_once(chat: Chat) -> None:
         [reminder] = session.exec(
             select(OutboxMessage).where(col(OutboxMessage.origin).startswith("activity-card:"))
         ).all()
-    assert reminder.status == "pending" and "5分钟后作废" in reminder.text
+    assert reminder.status == "pending" and "还没有保存" in reminder.text
     assert reminder.not_before > datetime.now(SHANGHAI) + timedelta(minutes=20)
     chat.say("lilan", "对")
     with session_scope(chat.runtime.services.engine) as session:
