@@ -65,3 +65,29 @@ def test_the_memory_is_bounded_and_shares_reply_texts(monkeypatch: pytest.Monkey
     # first eight, before the memory is full and starts again)
     assert all(r == replies[0] for r in replies)
     assert all(r is replies[0] for r in replies[:8])
+
+
+def test_what_the_matcher_remembers_across_messages_changes_no_decision(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Normalised texts, words, rankings and corrections are kept from one message to the next
+    (messages share clauses): a matcher with a small memory (starting afresh every few
+    messages) decides as a warm one with the full memory does, and the memory stays
+    bounded."""
+    import knowledge.matcher as matcher_module
+    from knowledge.matcher import Matcher, Segmenter
+
+    items = load_set(DATA / "faq_dev.yaml")
+    entries = KnowledgeBase.from_directory(PACKAGED_KNOWLEDGE).entries
+    warm = Matcher(entries, Segmenter())
+    for item in load_set(DATA / "faq_eval.yaml"):
+        warm.match(item.question, item.asker_region)
+    monkeypatch.setattr(matcher_module, "SEEN_MEMORY", 40)
+    small = Matcher(entries, Segmenter())
+    for item in items:
+        expected = warm.match(item.question, item.asker_region)
+        assert small.match(item.question, item.asker_region) == expected, item.question
+        assert len(small._rankings) <= 40 and len(small._corrected) <= 40
+        # one message's own texts come on top of what is kept from earlier ones
+        assert len(small.segmenter._seen) <= 40 + 400
+    assert warm._rankings and warm._corrected and warm.segmenter._seen
