@@ -39,6 +39,7 @@ from rapidfuzz import fuzz, process
 from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
 from knowledge.regions import Region, find_region, region_words
+from knowledge.segmenting import Tokenizer
 from knowledge.typos import TypoCorrector, read_near_forms
 
 logger = logging.getLogger(__name__)
@@ -443,7 +444,7 @@ class Segmenter:
         base = jieba.dt
         if not base.initialized:
             base.initialize()
-        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer = Tokenizer()
         self.tokenizer.FREQ = dict(base.FREQ)
         self.tokenizer.total = base.total
         self.tokenizer.initialized = True
