@@ -105,7 +105,7 @@ BM25_K1, BM25_B = 1.2, 0.75
 #: Results of the segmenter's pure functions of a text (``Segmenter.remembered``), and the
 #: rankings and corrections of texts (``Matcher._rank``, ``Matcher.correct``), kept across
 #: messages: at most this many of each, then the memory starts afresh.
-SEEN_MEMORY = 8192
+SEEN_MEMORY = 2048
 #: How common (jieba's frequency) a word must be for a synonym not to swallow its first
 #: character (会员 after 计生协会).
 GLUED_WORD = 500
