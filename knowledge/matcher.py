@@ -40,6 +40,7 @@ from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
 from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
+from knowledge.segmenting import Tokenizer
 from knowledge.typos import TypoCorrector, read_near_forms
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,10 @@ _SENTENCE = re.compile(r"[。！？\n]")
 _NOT_BIRTH = frozenset("病活意日气")
 #: Clauses that carry nothing: dropped before a long message is read.
 BM25_K1, BM25_B = 1.2, 0.75
+#: Results of the segmenter's pure functions of a text (``Segmenter.remembered``), and the
+#: rankings and corrections of texts (``Matcher._rank``, ``Matcher.correct``), kept across
+#: messages: at most this many of each, then the memory starts afresh.
+SEEN_MEMORY = 2048
 #: How common (jieba's frequency) a word must be for a synonym not to swallow its first
 #: character (会员 after 计生协会).
 GLUED_WORD = 500
@@ -453,7 +458,7 @@ class Segmenter:
         base = jieba.dt
         if not base.initialized:
             base.initialize()
-        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer = Tokenizer()
         self.tokenizer.FREQ = dict(base.FREQ)
         self.tokenizer.total = base.total
         self.tokenizer.initialized = True
@@ -540,14 +545,16 @@ class Segmenter:
         return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
     def forget(self) -> None:
-        """Start a new message: the texts of the last one are not remembered (``normalise``
-        and ``words`` remember their results only while one message is read, as its clauses
-        and their combinations are normalised and segmented many times over)."""
-        self._seen.clear()
+        """Start a new message. ``normalise``, ``words`` and ``off_clause`` remember their
+        results (a message's clauses and their combinations are read many times over, and
+        messages share clauses): the memory starts afresh once it holds ``SEEN_MEMORY``
+        results, so it stays small."""
+        if len(self._seen) >= SEEN_MEMORY:
+            self._seen.clear()
 
     def remembered(self, kind: str, text: str, compute: Callable[[str], object]) -> object:
-        """``compute(text)``, computed once per message (see ``forget``); ``kind`` names what
-        is computed."""
+        """``compute(text)``, computed once while remembered (see ``forget``); ``kind`` names
+        what is computed, a function of the text and this segmenter's dictionaries only."""
         key = (kind, text)
         known = self._seen.get(key)
         if known is None:
@@ -744,6 +751,8 @@ class Matcher:
         vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
         self._heads: dict[str, list[str]] = {}  # head noun -> vocabulary words ending in it
         self._known_text: dict[str, str] = {}  # entry id -> the text ``_knows`` looks in
+        self._rankings: dict[str, tuple[list[Scored], list[str]]] = {}  # see ``_rank``
+        self._corrected: dict[str, str] = {}  # see ``correct``
         self.typos = TypoCorrector(
             vocabulary, self.segmenter.near_forms, freq, self.segmenter.synonyms
         )
@@ -802,7 +811,14 @@ class Matcher:
         if memo is not None:
             known = memo.get(text)
             if known is None:
-                known = memo[text] = self._rank(text)
+                # rankings depend on the text and this index only: kept across messages too
+                rankings = self._rankings
+                known = rankings.get(text)
+                if known is None:
+                    if len(rankings) >= SEEN_MEMORY:
+                        rankings.clear()
+                    known = rankings[text] = self._rank(text)
+                memo[text] = known
             return known
         seg = self.segmenter
         normalised = seg.normalise(text)
@@ -911,6 +927,14 @@ class Matcher:
     def correct(self, cleaned: str) -> str:
         """A cleaned question with misspelt domain words rewritten (region names kept) and
         words typed in pinyin written in characters."""
+        known = self._corrected.get(cleaned)
+        if known is None:
+            if len(self._corrected) >= SEEN_MEMORY:
+                self._corrected.clear()
+            known = self._corrected[cleaned] = self._correct(cleaned)
+        return known
+
+    def _correct(self, cleaned: str) -> str:
         cleaned = self.typos.romanised(cleaned)
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
