@@ -1765,7 +1765,14 @@ def _decide(
             change = Change("item_rename", name=old, item=Item(new, 0, ""))
             return Decision("correct", targets=[target], changes=[change])
         return Decision("unclear", targets=[target] if target else [], fields=["items"], item="")
-    about = list(pending) or list(saved)
+    # after saving, only a record whose thing is named: a new report sent then (开了会员活动
+    # 到了十二个会员) is asked its day and place, never written over the record just saved
+    about = list(pending) or [
+        t
+        for t in saved
+        if correction.changes
+        and all(c.field == "item" and _has_item(t.draft, c.name) for c in correction.changes)
+    ]
     if drafts and about and all(_borrowed(d) for d in drafts):
         # 小组会那个是20人 while cards wait (宣传册是25本 after saving): no day and no place of
         # its own, so no new activity; a change for the one card or record of that kind (or
