@@ -96,6 +96,17 @@ def open_chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
             yield Chat(client, fake)
 
 
+@contextlib.contextmanager
+def open_family_chat(
+    tmp_path: Path, redis: Redis, families: dict[str, tuple[str, ...]]
+) -> Iterator[Chat]:
+    """``open_chat`` with each family (user id -> region path) registered as a 群众 member."""
+    with open_chat(tmp_path, redis) as chat:
+        for user, region in families.items():
+            add_member(chat.runtime.services, user, Role.FAMILY, region=region)
+        yield chat
+
+
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
     with open_chat(tmp_path, redis) as chat:
