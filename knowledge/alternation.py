@@ -58,6 +58,40 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 _ZERO_WIDTH_AT = frozenset({sre.AT_BEGINNING, sre.AT_BEGINNING_STRING})
 
 
+def _needs(items: Sequence[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Characters of which a text must hold at least one for ``items`` (a parsed sequence) to
+    match anywhere in it: the starting characters of one element every match consumes (the
+    first such element whose starting characters can be read). None when none can be read.
+    Elements that may match nothing (``.*``, lookarounds, anchors) are passed over: the
+    elements after them must still match."""
+    for op, av in items:
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                return None
+            inner = _needs(sub.data)
+            if inner is not None:
+                return inner
+            continue
+        if op is sre.BRANCH:
+            union: set[str] = set()
+            for alternative in av[1]:
+                inner = _needs(alternative.data)
+                if inner is None:
+                    break
+                union |= inner
+            else:
+                return frozenset(union)
+            continue
+        try:
+            chars, anchored, empty = _first([(op, av)])
+        except _Unknown:
+            continue
+        if not anchored and not empty:
+            return chars
+    return None
+
+
 def _first(items: Sequence[tuple[Any, Any]]) -> _First:
     chars: set[str] = set()
     anchored = False
@@ -113,7 +147,17 @@ def _first(items: Sequence[tuple[Any, Any]]) -> _First:
 class Alternation:
     """A compiled alternation searched position by position (see the module docstring)."""
 
-    __slots__ = ("regex", "_alternatives", "_starts", "_anchored", "_gate", "_at")
+    __slots__ = (
+        "regex",
+        "_alternatives",
+        "_starts",
+        "_anchored",
+        "_gate",
+        "_at",
+        "_needs",
+        "_first_at",
+        "_one",
+    )
 
     def __init__(self, regex: re.Pattern[str], alternatives: list[tuple[str, _First]]) -> None:
         self.regex = regex
@@ -125,6 +169,18 @@ class Alternation:
         self._gate = re.compile("[" + "".join(re.escape(c) for c in sorted(starts)) + "]")
         #: character -> the alternatives (not anchored) that may start with it
         self._at: dict[str, re.Pattern[str] | None] = {}
+        #: The anchored alternatives (they may match at the text's start whatever its first
+        #: character), each with the characters a text must hold for it to match at all
+        #: (``_needs``: for ``^(?!.*(保险|理赔)).*(发烧|咳嗽)`` one of 发 咳; None: unknown).
+        self._needs: tuple[tuple[int, frozenset[str] | None], ...] = tuple(
+            (index, _needs(sre_parse.parse(text).data))
+            for index, (text, (_chars, anchored, _empty)) in enumerate(alternatives)
+            if anchored
+        )
+        #: character -> the alternatives not anchored that may start with it (indices)
+        self._first_at: dict[str, tuple[int, ...]] = {}
+        #: each alternative compiled alone (at the text's start they are tried one by one)
+        self._one = [re.compile(text, regex.flags) for text, _first in alternatives]
 
     @property
     def pattern(self) -> str:
@@ -140,13 +196,42 @@ class Alternation:
         self._at[char] = regex
         return regex
 
+    def _match_start(self, text: str) -> re.Match[str] | None:
+        """The match at the start of ``text`` (not empty): the alternatives that may match
+        there, tried alone in their order (the first that matches is the one the whole
+        alternation finds there, nothing following it): the anchored ones whose needed
+        characters ``text`` holds, and those that start with its first character."""
+        present = set(text)
+        first = text[0]
+        starting = self._first_at.get(first)
+        if starting is None:
+            starting = self._first_at[first] = tuple(
+                index
+                for index, (_text, (chars, anchored, _empty)) in enumerate(self._alternatives)
+                if first in chars and not anchored
+            )
+        possible = [
+            index for index, needs in self._needs if needs is None or not present.isdisjoint(needs)
+        ]
+        if possible:
+            order: Iterable[int] = sorted((*starting, *possible))
+        else:
+            order = starting
+        one = self._one
+        for index in order:
+            found = one[index].match(text, 0)
+            if found is not None:
+                return found
+        return None
+
     def _match_from(self, text: str, position: int) -> re.Match[str] | None:
         """The first match starting at ``position`` or after it."""
         if position == 0 and self._anchored:
-            # the text's start, where the anchored alternatives may match too: the whole
-            # pattern, once (a pattern of those alternatives per first character would be
-            # nearly as long as the whole, and slow to compile)
-            found = self.regex.match(text, 0)
+            # the text's start, where the anchored alternatives may match too: those of them
+            # whose needed characters the text holds, with those that start with its first
+            # character (an anchored alternative such as ^(?!.*保险).*(发烧|咳嗽) scans the
+            # whole text, and most texts hold none of what it needs)
+            found = self._match_start(text)
             if found is not None:
                 return found
             position = 1

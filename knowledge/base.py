@@ -7,6 +7,7 @@ up edits without a restart. Format: ``knowledge/data/SCHEMA.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -33,8 +34,11 @@ TOPICS = frozenset({"T1", "T2", "T3", "T4"})
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 REQUIRED = ("id", "region", "status", "questions", "answer", "source", "reviewed")
 DEFAULT_REVIEW_DAYS = 180
-#: Distinct (question, asker region) decisions remembered per knowledge-base snapshot.
-MATCH_MEMORY = 8192
+#: Distinct (question, asker region) decisions remembered per knowledge-base snapshot. People
+#: ask the same few hundred questions over and over; a worker answering tens of thousands of
+#: distinct texts keeps at most this many decisions (each without the matcher's ranking, about
+#: 1 KB) and their reply texts (shared between decisions giving the same reply).
+MATCH_MEMORY = 4096
 #: Drafts added from answered hand-offs; listed by ``kb check`` but never matched.
 PENDING_FILE = "pending.yaml"
 
@@ -347,6 +351,14 @@ def _variant_key(question: str) -> str:
     return re.sub(r"[\s，。？！?!,.、]", "", question).lower()
 
 
+def without_ranking(hit: FaqHit) -> FaqHit:
+    """``hit`` with ``ranked`` emptied, in its parts too (everything else the same)."""
+    if not hit.ranked and not any(part.ranked for part in hit.parts):
+        return hit
+    parts = tuple(dataclasses.replace(part, ranked=()) for part in hit.parts)
+    return dataclasses.replace(hit, ranked=(), parts=parts)
+
+
 class KnowledgeBase:
     """An immutable snapshot of all entries plus the matcher index built from them."""
 
@@ -370,11 +382,17 @@ class KnowledgeBase:
         # The matcher's decision depends only on the text, the asker's region and these
         # entries, so it is remembered per snapshot: an edited file builds a new snapshot
         # with an empty memory. People ask the same questions over and over.
-        self._remembered = functools.lru_cache(maxsize=MATCH_MEMORY)(self.matcher.match)
+        self._remembered = functools.lru_cache(maxsize=MATCH_MEMORY)(self._decision)
         self._texts: dict[int, tuple[FaqHit, str]] = {}
+        self._replies: dict[str, str] = {}  # one copy of each reply text remembered
+
+    def _decision(self, text: str, asker_region: Region | None) -> FaqHit:
+        return without_ranking(self.matcher.match(text, asker_region))
 
     def match(self, text: str, asker_region: Region | None = None) -> FaqHit:
-        """``matcher.match``, remembered for this snapshot (the hit is immutable)."""
+        """``matcher.match``, remembered for this snapshot (the hit is immutable), without the
+        matcher's ranking (``FaqHit.ranked``, of its parts too: the working behind the
+        decision, most of its size, which nothing after the matcher reads)."""
         return self._remembered(text, asker_region)
 
     def rendered(self, hit: FaqHit, render: Callable[[FaqHit], str]) -> str:
@@ -386,6 +404,9 @@ class KnowledgeBase:
         text = render(hit)
         if len(self._texts) >= MATCH_MEMORY:
             self._texts.clear()  # rare: more distinct hits than the matcher remembers
+            self._replies.clear()
+        # many decisions give the same reply (one answer, asked in many ways): one copy of it
+        text = self._replies.setdefault(text, text)
         self._texts[id(hit)] = (hit, text)
         return text
 

@@ -38,8 +38,10 @@ from rapidfuzz import fuzz, process
 
 from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
+from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
 from knowledge.scope import ScopeModel, Verdict
+from knowledge.segmenting import Tokenizer
 from knowledge.typos import TypoCorrector, read_near_forms
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,19 @@ _FACET_TAIL = re.compile(
 #: Words said between sentences when a message is dictated without punctuation.
 _SPOKEN = re.compile(
     r"然后|还有就是|另外还有|顺便问[一]?下|我想知道|我想问[一]?下|我想问问|想问[一]?下"
+)
+#: Words that announce a question (我想问下国家那个每年发的育儿的钱 + 第三个也有吗): the clause they
+#: open is what is asked about, though it has no question word of its own. 我知道 alone tells
+#: what is known; 请问 opens a formal question whose subject comes before a comma
+#: (请问…结婚的职工，婚假增加多少天).
+_ASK_LEAD = re.compile(
+    r"^(?:我|我们|俺)?(?:就|是|主要)?(?:(?:想|要)(?:问|请教|咨询|了解|知道)|问|请教|咨询)(?![了过])"
+    r"(?:一下|下|问)?(?=.{3})"
+)
+#: Someone saying they lack something (我们没有, 家里也没有): told, not asked, although 没有 closes
+#: many questions (吃了没有).
+_LACKING = re.compile(
+    r"(?:但是|可是|但|可|我们|我|俺们|俺|咱们|咱|他们|她们|他|她|家里|手里|手上)*(?:都|也|还|就|根本|一直)*没有?"
 )
 #: Sounds and greetings a dictated sentence starts with (喂, 您好, 那个, 就是).
 _LEAD = re.compile(
@@ -102,6 +117,10 @@ _SENTENCE = re.compile(r"[。！？\n]")
 _NOT_BIRTH = frozenset("病活意日气")
 #: Clauses that carry nothing: dropped before a long message is read.
 BM25_K1, BM25_B = 1.2, 0.75
+#: Results of the segmenter's pure functions of a text (``Segmenter.remembered``), and the
+#: rankings and corrections of texts (``Matcher._rank``, ``Matcher.correct``), kept across
+#: messages: at most this many of each, then the memory starts afresh.
+SEEN_MEMORY = 2048
 #: How common (jieba's frequency) a word must be for a synonym not to swallow its first
 #: character (会员 after 计生协会).
 GLUED_WORD = 500
@@ -440,7 +459,7 @@ class Segmenter:
         base = jieba.dt
         if not base.initialized:
             base.initialize()
-        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer = Tokenizer()
         self.tokenizer.FREQ = dict(base.FREQ)
         self.tokenizer.total = base.total
         self.tokenizer.initialized = True
@@ -464,6 +483,7 @@ class Segmenter:
         self.region_pattern = re.compile(
             "|".join(map(re.escape, sorted(region_words(), key=len, reverse=True)))
         )
+        self.dialect = Dialect.read(dict_dir / "cantonese.txt")
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
@@ -527,14 +547,16 @@ class Segmenter:
         return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
     def forget(self) -> None:
-        """Start a new message: the texts of the last one are not remembered (``normalise``
-        and ``words`` remember their results only while one message is read, as its clauses
-        and their combinations are normalised and segmented many times over)."""
-        self._seen.clear()
+        """Start a new message. ``normalise``, ``words`` and ``off_clause`` remember their
+        results (a message's clauses and their combinations are read many times over, and
+        messages share clauses): the memory starts afresh once it holds ``SEEN_MEMORY``
+        results, so it stays small."""
+        if len(self._seen) >= SEEN_MEMORY:
+            self._seen.clear()
 
     def remembered(self, kind: str, text: str, compute: Callable[[str], object]) -> object:
-        """``compute(text)``, computed once per message (see ``forget``); ``kind`` names what
-        is computed."""
+        """``compute(text)``, computed once while remembered (see ``forget``); ``kind`` names
+        what is computed, a function of the text and this segmenter's dictionaries only."""
         key = (kind, text)
         known = self._seen.get(key)
         if known is None:
@@ -731,6 +753,8 @@ class Matcher:
         vocabulary.update(dict.fromkeys(self.segmenter.lexicon, 3.0))
         self._heads: dict[str, list[str]] = {}  # head noun -> vocabulary words ending in it
         self._known_text: dict[str, str] = {}  # entry id -> the text ``_knows`` looks in
+        self._rankings: dict[str, tuple[list[Scored], list[str]]] = {}  # see ``_rank``
+        self._corrected: dict[str, str] = {}  # see ``correct``
         self.typos = TypoCorrector(
             vocabulary, self.segmenter.near_forms, freq, self.segmenter.synonyms
         )
@@ -789,7 +813,14 @@ class Matcher:
         if memo is not None:
             known = memo.get(text)
             if known is None:
-                known = memo[text] = self._rank(text)
+                # rankings depend on the text and this index only: kept across messages too
+                rankings = self._rankings
+                known = rankings.get(text)
+                if known is None:
+                    if len(rankings) >= SEEN_MEMORY:
+                        rankings.clear()
+                    known = rankings[text] = self._rank(text)
+                memo[text] = known
             return known
         seg = self.segmenter
         normalised = seg.normalise(text)
@@ -898,6 +929,14 @@ class Matcher:
     def correct(self, cleaned: str) -> str:
         """A cleaned question with misspelt domain words rewritten (region names kept) and
         words typed in pinyin written in characters."""
+        known = self._corrected.get(cleaned)
+        if known is None:
+            if len(self._corrected) >= SEEN_MEMORY:
+                self._corrected.clear()
+            known = self._corrected[cleaned] = self._correct(cleaned)
+        return known
+
+    def _correct(self, cleaned: str) -> str:
         cleaned = self.typos.romanised(cleaned)
         protected = [m.span() for m in self.segmenter.region_pattern.finditer(cleaned)]
         return self.typos.correct(cleaned, protected)
@@ -1015,7 +1054,12 @@ class Matcher:
                 out[-1] = replace(claim, asking=True)
                 continue
             fixed = self.correct(cleaned)
-            asking = "?" in mark or "？" in mark or _ASKING.search(fixed) is not None
+            asking = (
+                "?" in mark
+                or "？" in mark
+                or _ASKING.search(fixed) is not None
+                or _ASK_LEAD.match(cleaned) is not None
+            ) and _LACKING.fullmatch(fixed) is None
             anchored = self.segmenter.in_scope is not None and bool(
                 self.segmenter.in_scope.search(fixed)
             )
@@ -1432,6 +1476,8 @@ class Matcher:
         thing, and that reading is kept when it answers more of them.
         """
         self.segmenter.forget()
+        # Cantonese (我仔出世 仲可以攞…冇) is read as the Mandarin the dictionaries are written in.
+        text = self.segmenter.dialect.mandarin(text)
         cited = _CITED.search(text)
         read = text[: cited.start()] + text[cited.end() :] if cited else text
         # pinyin typed syllable by syllable (yu er bu tie) is one run of letters, not clauses
@@ -1653,7 +1699,30 @@ class Matcher:
             hit = self._decide(fixed, scope)
         if parts and (hit.outcome is not Outcome.CONFIDENT or self._unknown(hit, told)):
             return parts[0]
+        if hit.outcome is not Outcome.CONFIDENT and not parts:
+            hit = self._pairs(clauses, scope) or hit
         return hit
+
+    def _pairs(self, clauses: Sequence[Clause], scope: _Scope) -> FaqHit | None:
+        """A long story no reading answers, read once more as each question with each clause
+        of the story that names a family-planning word, that clause reduced to the words the
+        knowledge base knows (今天才想起来还没上户口 + 会不会罚 is 还没上户口会不会罚): the most
+        confident of these readings, if one is confident."""
+        seg = self.segmenter
+        told = []
+        for clause in clauses:
+            if not clause.asking and clause.anchored:
+                known = [w for w in seg.words(seg.normalise(clause.text)) if w in self.word_idf]
+                told.append("".join(known) or clause.text)
+        best: FaqHit | None = None
+        for question in (c for c in clauses if c.asking):
+            for story in told:
+                hit = self._decide(story + question.text, scope)
+                if hit.outcome is Outcome.CONFIDENT and (
+                    best is None or hit.confidence > best.confidence
+                ):
+                    best = hit
+        return best
 
     def _for_place(self, hit: FaqHit, place: Region, region: Region) -> FaqHit:
         """``hit`` answered for ``place``, the region its own question names, when that is

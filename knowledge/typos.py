@@ -296,6 +296,21 @@ class TypoCorrector:
             return None  # two equally likely words: leave the question as typed
         return ranked[0]
 
+    def _typo_after(
+        self, text: str, i: int, span: str, word: str, found: Iterable[tuple[int, int]]
+    ) -> bool:
+        """Whether ``span`` (at ``i``) is a rightly spelt word followed by the first character
+        of another misspelt one, which is the typo to correct (独生子女护里假: 护里 is 护理, not
+        独生子女护 独生子女户)."""
+        changed = next((k for k, (a, b) in enumerate(zip(span, word, strict=False)) if a != b), 0)
+        if not changed or not any(s == i and e <= i + changed for s, e in found):
+            return False
+        at = i + changed
+        return any(
+            self._near_some(text[at : at + size]) and self._candidate(text[at : at + size])
+            for size in range(2, min(MAX_SPAN, len(text) - at) + 1)
+        )
+
     def correct(self, text: str, protected: Iterable[tuple[int, int]] = ()) -> str:
         """``text`` with misspelt vocabulary words rewritten, longest span first.
 
@@ -335,6 +350,8 @@ class TypoCorrector:
                     or (end < len(text) and self.common.get(text[end - 1 : end + 1], 0) >= COMMON)
                 )
                 word = self._candidate(span, glued)
+                if word is not None and self._typo_after(text, i, span, word, found):
+                    continue
                 if word is not None:
                     out.append(word)
                     i = end

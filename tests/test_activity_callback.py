@@ -96,6 +96,17 @@ def open_chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
             yield Chat(client, fake)
 
 
+@contextlib.contextmanager
+def open_family_chat(
+    tmp_path: Path, redis: Redis, families: dict[str, tuple[str, ...]]
+) -> Iterator[Chat]:
+    """``open_chat`` with each family (user id -> region path) registered as a 群众 member."""
+    with open_chat(tmp_path, redis) as chat:
+        for user, region in families.items():
+            add_member(chat.runtime.services, user, Role.FAMILY, region=region)
+        yield chat
+
+
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
     with open_chat(tmp_path, redis) as chat:
@@ -238,7 +249,7 @@ def test_a_card_about_to_expire_is_mentioned_once(chat: Chat) -> None:
         [reminder] = session.exec(
             select(OutboxMessage).where(col(OutboxMessage.origin).startswith("activity-card:"))
         ).all()
-    assert reminder.status == "pending" and "5分钟后作废" in reminder.text
+    assert reminder.status == "pending" and "还没有保存" in reminder.text
     assert reminder.not_before > datetime.now(SHANGHAI) + timedelta(minutes=20)
     chat.say("lilan", "对")
     with session_scope(chat.runtime.services.engine) as session:

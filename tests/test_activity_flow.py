@@ -219,8 +219,8 @@ def test_unconfirmed_draft_expires_politely(services: Services, say: Say) -> Non
     conversation = Conversation(services.engine, "app", "lead")
     ttl = conversation.ttl(card_key(1))
     assert ttl is not None and 0 < ttl <= DRAFT_TTL
-    conversation.clear(card_key(1))  # what the TTL does after 30 minutes
-    assert "超过30分钟没有确认" in say("lead", "对")
+    conversation.clear(card_key(1))  # what the TTL does after a day
+    assert "超过24小时没有确认" in say("lead", "对")
     assert records(services) == []
     say("lead", REPORT)
     conversation.clear(card_key(1))

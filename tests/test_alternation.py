@@ -17,7 +17,7 @@ import pytest
 from bot.settings import PACKAGED_KNOWLEDGE
 from bot.web.callbench import PREFIXES, SUFFIXES, Traffic, faq_questions, phrasings
 from bot.wecom.client import WeComClient
-from knowledge.alternation import Alternation, compile_alternation, starts
+from knowledge.alternation import Alternation, _needs, compile_alternation, starts
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import DICT_DIR, Matcher, Patterns, _read_lines, expand_classes
 from knowledge.typos import MAX_SPAN
@@ -84,8 +84,43 @@ def test_a_pattern_file_is_searched_as_the_plain_alternation_would(
     assert found > 10  # the texts do hit the patterns
 
 
+@pytest.mark.parametrize("name", ["out_of_scope.txt", "tasks.txt", "illegal.txt"])
+def test_a_text_without_what_an_anchored_line_needs_never_matches_it(
+    name: str, texts: list[str]
+) -> None:
+    """At a text's start, an anchored line (^(?!.*保险).*(发烧|咳嗽)) is tried only when the
+    text holds one of the characters it needs: a line never matches a text without them."""
+    lines = [line for line in expand_classes(_read_lines(DICT_DIR / name)) if " && " not in line]
+    anchored = [line for line in lines if starts(line) is None and _needs(_parsed(line))]
+    assert anchored  # every file has some
+    skipped = 0
+    for line in anchored:
+        needs, regex = _needs(_parsed(line)), re.compile(line)
+        assert needs
+        for text in texts:
+            if needs.isdisjoint(text):
+                assert regex.search(text) is None, (line, text)
+                skipped += 1
+    assert skipped > 100
+
+
+def _parsed(line: str) -> list[tuple[object, object]]:
+    from re import _parser  # type: ignore[attr-defined]
+
+    return list(_parser.parse(f"(?:{line})").data)
+
+
+def test_what_a_line_needs() -> None:
+    assert _needs(_parsed("^(?!.*(保险|理赔)).*(发烧|咳嗽)")) == frozenset("发咳")
+    assert _needs(_parsed("户口迁移|迁户口|^(?!.*保险).*身份证")) == frozenset("户迁身")
+    assert _needs(_parsed("^(你好)?(吃了没|在干嘛)$")) == frozenset("吃在")
+    assert _needs(_parsed("^.*")) is None  # nothing is needed: any text may match
+    assert _needs(_parsed("^(?:a|.b)")) == frozenset("ab")  # . is passed over, b is not
+    assert _needs(_parsed("^(?:a|.*)")) is None  # one branch needs nothing
+
+
 def test_edge_cases_of_the_alternation() -> None:
-    lines = [r"^(?!.*不)要钱", r"(?<!关怀)基金", r"\d+万", "天气|下雨", r"b超?"]
+    lines = [r"^(?!.*不)要钱", r"(?<!关怀)基金", r"\d+万", "天气|下雨", r"b超?", "^(?!.*红).*包"]
     fast, plain = compile_alternation(lines), _plain(lines)
     assert isinstance(fast, Alternation)
     for text in [
@@ -99,6 +134,11 @@ def test_edge_cases_of_the_alternation() -> None:
         "b超",
         "下雨天气",
         "",
+        "包",
+        "红包",
+        "要包",
+        "基金包",
+        "天包",
     ]:
         assert [m.span() for m in fast.finditer(text)] == [
             m.span() for m in plain.finditer(text)

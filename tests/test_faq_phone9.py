@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from handlers.core.messages import Role
 from knowledge.base import KnowledgeBase
-from tests.conftest import add_member
-from tests.test_activity_callback import Chat, open_chat
+from tests.test_activity_callback import Chat, open_family_chat
 
 #: Families registered in the member roster with their region (province, city).
 FAMILIES = {
@@ -30,9 +28,7 @@ FAMILIES = {
 
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        for user, region in FAMILIES.items():
-            add_member(chat.runtime.services, user, Role.FAMILY, region=region)
+    with open_family_chat(tmp_path, redis, FAMILIES) as chat:
         yield chat
 
 

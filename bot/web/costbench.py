@@ -13,7 +13,9 @@ callbacks from ``wrk`` in another process, then prints per callback:
   too, with the most frequent statements);
 - Redis commands, from the server's own ``INFO commandstats`` (before and after);
 - CPU seconds of this process (``time.process_time``: every thread of the server; wrk runs
-  in its own process and is not counted).
+  in its own process and is not counted), by thread, and the part of it spent in the FAQ
+  matcher (``KnowledgeBase.match`` on its thread's CPU clock), so that the rest of the path
+  can be read apart from the matcher in one run.
 """
 
 from __future__ import annotations
@@ -118,6 +120,48 @@ def instrument(engine: Engine, counts: Counts) -> None:
     engine.dispose()  # connections made from now on carry the trace
 
 
+@dataclass
+class MatchClock:
+    """Thread CPU spent in :meth:`knowledge.base.KnowledgeBase.match` while counting: the FAQ
+    matcher's share of a callback, read in the same run as the whole (on a shared machine
+    both move with the load; the difference is the rest of the path)."""
+
+    seconds: float = 0.0
+    calls: int = 0
+    on: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.seconds, self.calls = 0.0, 0
+
+
+@contextlib.contextmanager
+def clocking_matches(clock: MatchClock) -> Iterator[None]:
+    """Time every ``KnowledgeBase.match`` call (on the calling thread's CPU clock) inside the
+    ``with`` block; the method is restored afterwards."""
+    from knowledge.base import KnowledgeBase
+
+    original = KnowledgeBase.match
+
+    def match(self: Any, *args: Any, **kwargs: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            if clock.on:
+                spent = time.thread_time() - started
+                with clock.lock:
+                    clock.seconds += spent
+                    clock.calls += 1
+
+    KnowledgeBase.match = match  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        KnowledgeBase.match = original  # type: ignore[method-assign]
+
+
 def redis_commands(redis: Any) -> collections.Counter[str]:
     stats = redis.info("commandstats")
     return collections.Counter(
@@ -153,6 +197,7 @@ class Phase:
     passive: int
     bad: int
     threads: dict[str, float] = field(default_factory=dict)
+    match: MatchClock = field(default_factory=MatchClock)
 
 
 @contextlib.contextmanager
@@ -204,7 +249,11 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
     random.Random(11).shuffle(questions)
     traffic = Traffic(client, questions)
     counts = Counts()
-    with tempfile.TemporaryDirectory(prefix="xiehui-cost-") as folder:
+    clock = MatchClock()
+    with (
+        tempfile.TemporaryDirectory(prefix="xiehui-cost-") as folder,
+        clocking_matches(clock),
+    ):
         root = Path(folder)
         values: dict[str, Any] = {
             "XIEHUI_DATA_DIR": root / "data",
@@ -230,13 +279,14 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
             batch = traffic.batch(requests)
             time.sleep(0.5)
             counts.reset()
+            clock.reset()
             before = redis_commands(redis)
             threads = thread_cpu()
-            counts.on = True
+            counts.on = clock.on = True
             cpu, wall = time.process_time(), time.perf_counter()
             result = run_wrk(base, batch, scratch, connections)
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            counts.on = False
+            counts.on = clock.on = False
             spent_cpu = thread_cpu()
             threads = {role: spent_cpu[role] - threads.get(role, 0.0) for role in spent_cpu}
             after = redis_commands(redis)
@@ -244,7 +294,7 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
             after["info"] -= 1  # our own INFO
             spent = collections.Counter({k: v for k, v in after.items() if v > 0})
         phase = Phase(
-            result.answered, wall, cpu, counts, spent, result.passive, result.bad, threads
+            result.answered, wall, cpu, counts, spent, result.passive, result.bad, threads, clock
         )
         report(phase)
     return 0 if phase.bad == 0 and phase.passive == phase.callbacks else 1
@@ -279,3 +329,10 @@ def report(phase: Phase) -> None:
         for role, seconds in sorted(phase.threads.items(), key=lambda item: -item[1])[:6]
     )
     print(f"  by thread (ms per callback, clock-tick resolution): {roles}", flush=True)
+    if phase.match.calls:
+        matching = phase.match.seconds / n * 1000
+        print(
+            f"  FAQ match (KnowledgeBase.match, {phase.match.calls / n:.2f} per callback): "
+            f"{matching:.3f} ms; everything else: {phase.cpu / n * 1000 - matching:.3f} ms",
+            flush=True,
+        )

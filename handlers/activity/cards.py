@@ -1,10 +1,12 @@
 """Numbered confirmation cards waiting for a leader's 对, kept in ``ctx.conversation``.
 
 Each report becomes its own card (第1条, 第2条 …); several can wait at once and a new report
-never merges into one. A card lives DRAFT_TTL seconds after its last change. Nothing is lost
-silently: REMIND_BEFORE seconds before a card would expire a reminder is due in the outbox
-(withdrawn when the card is confirmed, cancelled or changed), and the index of card numbers
-lives a day, so a card that expired unconfirmed is named to the leader at the next turn. Records saved in the last UNDO_WINDOW seconds are
+never merges into one. A card waits until the leader saves it (对) or throws it away (撤销 /
+不要了 / 重新来): it is never dropped because the leader went quiet for a while. It lives
+DRAFT_TTL seconds (a day) after its last change; REMIND_AFTER seconds after it was last shown a
+reminder is due in the outbox (withdrawn when the card is confirmed, cancelled or changed), and
+the index of card numbers outlives the cards, so a card that did expire unconfirmed is named to
+the leader at the next turn. Records saved in the last UNDO_WINDOW seconds are
 remembered with their card numbers so "撤销" and later corrections can find them.
 
 Layout (all through the Conversation get/set/pop/clear API):
@@ -33,9 +35,9 @@ INDEX_KEY = "activity_cards"
 CARD_PREFIX = "activity_card_"
 SAVED_KEY = "activity_saved"
 LAST_KEY = "activity_last"
-DRAFT_TTL = 30 * 60
-REMIND_BEFORE = 5 * 60
-INDEX_TTL = 24 * 3600
+DRAFT_TTL = 24 * 3600
+REMIND_AFTER = 25 * 60
+INDEX_TTL = 2 * 24 * 3600
 PHOTO_WINDOW = 30 * 60
 UNDO_WINDOW = 24 * 3600
 
@@ -207,16 +209,15 @@ class Cards:
         return f"activity-card:{self.user_id}:{no}"[:128]
 
     def _remind(self, card: Card) -> None:
-        """A reminder due shortly before the card expires; the one due before is withdrawn."""
+        """A reminder due REMIND_AFTER seconds from now; the one due before is withdrawn."""
         self._reminded.add(card.no)
         if self.outbox is None:
             return
         origin = self._origin(card.no)
         self.outbox.cancel_pending(origin)
-        due = self.now + timedelta(seconds=DRAFT_TTL - REMIND_BEFORE)
-        minutes = REMIND_BEFORE // 60
+        due = self.now + timedelta(seconds=REMIND_AFTER)
         text = (
-            f"您的第{card.no}条活动记录（{title(card.draft)}）还没确认，{minutes}分钟后作废。"
+            f"您的第{card.no}条活动记录（{title(card.draft)}）还没确认，还没有保存。"
             f"没问题请回复“第{card.no}条对”保存；不要了请回复“第{card.no}条不要了”。"
         )
         key = f"{origin}:{uuid.uuid4().hex}"

@@ -56,6 +56,19 @@ from handlers.activity.parser import (
     speaks_of_later,
 )
 
+# 关爱保险今年几钱一份 / 几多钱 / 点样报: asked (Cantonese and spoken forms), beside what
+# the parser counts as asking; a count said with 几 after a number (十几个) is no question
+_ASKS_MORE = re.compile(
+    r"(?<![\d一二两三四五六七八九十百千])几(?:钱|多钱|多|时|号|块|毛|份钱|个钱)|"
+    r"咩|点样|乜嘢|边个|边度|几钱"
+)
+
+
+def _asks(text: str) -> bool:
+    """The message asks something: a question is answered, never read as a value."""
+    return asks_something(text) or _ASKS_MORE.search(fold(text)) is not None
+
+
 # -- control words -----------------------------------------------------------------------------
 
 _CONFIRM = frozenset(
@@ -161,6 +174,12 @@ _SAVED_REF = re.compile(
 )
 
 
+# what a count names right after 个 (25个人 / 3个村 / 40个学生): a thing counted, not a card
+_COUNTED_NOUN = re.compile(
+    r"[人户家村组社学会群孩妇老牧居男女志育孕小青姐阿大党干屯点袋包盒本份张瓶]"
+)
+
+
 @dataclass(frozen=True)
 class Control:
     """confirm / cancel / restart / wrong, for the cards numbered (none: the card shown)."""
@@ -193,6 +212,8 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     rest = text[match.end() :]
     if not bare and match.group("tiao") != "条" and re.match(r"[月日号年点岁]", rest):
         return (), text  # 11月15号…: a date, not a card number
+    if "第" not in said and match.group("tiao") == "个" and _COUNTED_NOUN.match(rest):
+        return (), text  # 25个人不对: a count of people (or of things), not card 25
     return _numbers(match.group("nums")), rest
 
 
@@ -331,7 +352,7 @@ def _explains_only(around: str) -> bool:
     around = around.strip(" ，,。")
     if not around:
         return True
-    if asks_something(around):
+    if _asks(around):
         return False
     return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= 24
 
@@ -398,6 +419,7 @@ _PEOPLE_HEADS = re.compile(
 _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|[打写弄说搞]反了?|改成|改为|改到|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
+    r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
 _ADD = re.compile(
@@ -451,7 +473,10 @@ _LEAD_FILLERS = re.compile(
 _WRONG_VALUE = re.compile(
     r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
 )
-_NEGATED = re.compile(r"不是(?P<old>[^，,。；;\s是]{1,12})")
+_NEGATED = re.compile(
+    # 人没有六十多 / 没得25个: the count said to be wrong, as well as 不是45人
+    r"(?:不是|(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几]))(?P<old>[^，,。；;\s是]{1,12})"
+)
 _HEAD_VALUE = re.compile(
     r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|改到|换成|写成|在)(?P<value>.+)$"
 )
@@ -482,7 +507,8 @@ _KIND_ALIASES = {
 }
 # 今天才报 / 现在才想起来报 / 忘了报 / 补报一下: the reporting, said beside a correction
 _WHEN_REPORTED = re.compile(
-    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天)?(?:才|刚)(?:报|上报|发|想起来)[的了]?$|"
+    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天|晚上|这阵)?(?:才|刚)"
+    r"(?:有空|有时间|得空|想起来?|记起来?|来|顺便)?(?:报|上报|发|想起来|汇报|登记)[的了]?(?:一下)?$|"
     r"^(?:我)?(?:忘了|忘记)(?:报|上报|发)了?$|^(?:今天|现在)补报(?:一下)?$"
 )
 # 讲的 / 主要讲的 / 内容 / 主题: what an activity was about, not a field or an item
@@ -537,7 +563,8 @@ class Correction:
 
 
 def _field_of(head: str) -> str | None:
-    head = head.strip()
+    # 人数那里 / 日期那一栏 / 地点这块: the field, pointed at where it is written
+    head = _FIELD_SPOT.sub("", head.strip()) or head.strip()
     if not head:
         return None
     for name, words in _FIELD_WORDS:
@@ -555,10 +582,17 @@ def _field_of(head: str) -> str | None:
     return None
 
 
+_FIELD_SPOT = re.compile(
+    r"(?:那里|这里|那儿|这儿|那块|这块|那一?栏|这一?栏|那一?项|这一?项|那一?行|那个|这个)$"
+)
 _WHY = re.compile(r"^(?:因为|由于|原因是|是因为)")
 _WHAT_IT_WAS = re.compile(
     rf"^(?P<old>{NUMBER})(?:多|余|几|来)?(?:人|个|份|本)?(?:是|那是)(?!错|不对|有误|误)"
     rf"[\u4e00-\u9fff]{{1,8}}的(?:数|数量|数目|个数)?(?:字)?$"
+)
+_OLD_AS_ITEM = re.compile(
+    rf"^(?P<old>{NUMBER})(?P<approx>多|余|几|来)?(?:人次)?(?:是|那是|其实是|系)"
+    r"(?P<name>[\u4e00-\u9fff]{2,8}?)的?人次$"
 )
 _TOTAL = re.compile(r"^(?:一共|总共|共计|合计|总计|共|总数|加起来)")
 _IN_A_WORD = re.compile(r"一(?:共|起|下|些|点|样|直|定|般|切|致|同|边|会|次性|块儿)")
@@ -624,6 +658,11 @@ def _value_changes(
         place = find_place(value, home)
         if place.name:
             return [Change("place", place=place.name, place_home=place.home)]
+        named_place = _NAMED_PLACE.fullmatch(value.strip())
+        if named_place:
+            # 地点是新村屯: the place field named, and a name that ends like a place, taken as
+            # said even when no place word list knows it
+            return [Change("place", place=named_place.group("name"))]
         return []
     count = _count(value)
     if field_name == "participants":
@@ -701,6 +740,13 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_NAMED_PLACE = re.compile(
+    r"(?:在)?(?P<name>[\u4e00-\u9fff]{1,8}(?:村|屯|社区|嘎查|镇|乡|苏木|街道|寨|庄))"
+    r"(?:开的|搞的|办的|做的|那边|这边|那里)?"
+)
+_WRITE_VERB = re.compile(
+    r"^(?:要|得|应该|应)?(?:写成|写为|写作|写|填成|填为|填|记成|记为|记作|记)(?:的是|上)?"
+)
 _WRITE_AS = re.compile(r"^(?:就|那就|还是|干脆)(?:写|记|按|填)(?:成|作|为)?")
 _ROLL = re.compile(r"(?:签到|名单|花名册|签名|登记表|签到本|签到簿)[表本册簿]?(?:上|里|中)?$")
 _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
@@ -708,6 +754,9 @@ _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 def _clean_head(head: str) -> str:
     head = re.sub(r"^(?:发的|发放的|办的|送的|还有|另外|其中)", "", head.strip())
+    # 手册数量 / 资料的份数: the thing, whose count is meant
+    counted = re.sub(r"的?(?:数量|数目|个数|份数|本数|张数|盒数|件数)$", "", head)
+    head = counted if len(counted) >= 2 else head
     head = head.strip(" 的")
     # 保险办的是十八份 / 宣传单发的是60张: the thing, without the verb of handing it out
     verbless = re.sub(r"(?:办|发|送|发放|派|领)了?$", "", head)
@@ -727,7 +776,7 @@ def _topic(head: str) -> str:
 #: A clause giving the reason for a change just made: 因为… / 由于… / 有两个是代领的.
 _REASON = re.compile(
     r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)"
-    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?是(?!在))"
+    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?(?:是(?!在)|没|不|未))"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -760,17 +809,27 @@ _REMOVAL_WORDS = re.compile(r"去掉|删掉|删了|删除|不算|不要|别写|�
 _ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
 #: 18号到19号 / 3号至5号: a span, which a single day read from it would shorten
 _SPAN_SAID = re.compile(
-    r"(?:\d+|[一二三四五六七八九十]+)(?:号|日)?\s*(?:到|至|—|~|-)\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:号|日)"
+    r"(?P<first>\d+|[一二三四五六七八九十]+)(?:号|日)?\s*(?:到|至|—|~|-)\s*"
+    r"(?P<last>\d+|[一二三四五六七八九十]+)\s*(?:号|日)"
 )
 
 
+_RATE = re.compile(
+    r"(?:^|(?<=[，,。；;\s]))每(?:户|人|个|位|家|份|本|盒|次|名)?[^，,。；;\s]{0,4}?"
+    r"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:元|块|份|本|盒|个|斤|袋|包|张|瓶|套)"
+    r"(?=[，,。；;\s])"
+)
+_TOTAL_SAID = re.compile(r"(?:^|[，,。；;\s])(?:一共|总共|共计|合计|总计|共)")
+_CLAUSE_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff\d])[吧啊呀哈啦嘛哦噢咯喔哇]+$")
 _INTERJECTION = re.compile(r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀)[，,！!。\s]*")
 
 
 def _remove_item(result: Correction, head: str) -> None:
     """A thing on the card named as not handed out (or not by us): remove it, once."""
     result.explicit = True
-    change = Change("item_remove", name=_clean_head(head))
+    name = _clean_head(head)
+    pointed = _POINTING.sub("", name).strip(" 的")
+    change = Change("item_remove", name=pointed if len(pointed) >= 2 else name)
     if change not in result.changes:
         result.changes.append(change)
 
@@ -804,9 +863,30 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         lambda m: m.group(0) if _count(m.group(2)) else m.group(1),
         body,
     )
-    clauses = [c for c in re.split(r"[，,。；;！!\s]+", body) if c]
+    # 每户500元 一共3000元: a rate beside its total; the total is the count
+    if _TOTAL_SAID.search(body):
+        body = _RATE.sub("", body)
+    # 25个人 / 四十几个人: the count of people, said with its measure word
+    body = re.sub(r"(?<=[\d十百千几多来余两])个人", "人", body)
+    clauses = [
+        # 25人不对哈 / 是前天啦: a particle closing a clause says nothing
+        _CLAUSE_PARTICLE.sub("", c) or c
+        for c in re.split(r"[，,。；;！!\s]+", body)
+        if c
+    ]
     # 因为昨天我去旗里开会了 是前天开的: why, said before the value; 45是宣传册的数: what the old
     # number was; neither is a value of the card
+    for clause in list(clauses):
+        as_item = _OLD_AS_ITEM.match(clause)
+        old_count = to_int(as_item.group("old")) if as_item else None
+        if as_item and old_count is not None:
+            # 一百二十是咨询的人次 实际到场的是六十人: the old count was people-times of a
+            # service, kept apart from attendance as an item of its own
+            result.explicit = True
+            approx = bool(as_item.group("approx"))
+            item = Item(as_item.group("name"), old_count, "人次", approx)
+            result.changes.append(Change("item_add", item=item, name=item.name))
+            clauses.remove(clause)
     if any(_WHAT_IT_WAS.match(c) for c in clauses):
         result.explicit = True  # 40人是签到的 实际35人: the old value explained, a correction
     clauses = [
@@ -964,6 +1044,18 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             continue
         if (
             wrong_value
+            and result.changes
+            and awaiting is None
+            and clause is clauses[-1]
+            and _field_of(wrong_value.group("old")) is None
+            and not _is_value_only(wrong_value.group("old"), sent, home)
+            and not _count(wrong_value.group("old"))
+        ):
+            # 不是18个是28个 语音识别错了: what went wrong, said after the value that fixes it;
+            # it names no field and no value of the card
+            continue
+        if (
+            wrong_value
             and _NOUN.fullmatch(wrong_value.group("old"))
             # 地点搞错了 / 错了错了 / 不好意思日期搞错了: no item is named
             and not re.search(r"[搞写打弄记报说填]$|错|对|意思|我|你", wrong_value.group("old"))
@@ -1090,7 +1182,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             )
             if not changes and not head and context == "items" and item_head:
                 value = value.strip()
-                if _NOUN.fullmatch(value) and _field_of(value) is None:
+                if _NOUN.fullmatch(value) and _field_of(value) is None and not _count(value):
                     # 资料写错了 是宣传册: the item said to be wrong, named anew
                     changes = [Change("item_rename", name=item_head, item=Item(value, 0, ""))]
             if not changes and not head:
@@ -1120,6 +1212,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.explicit = True
             result.fields_named.append(named)
             context = named
+            # 地点写新巴尔虎左旗 / 日期填3号: the value after the verb of writing it down
+            clause = _WRITE_VERB.sub("", clause) or clause
             if clause and _field_of(clause) is None:
                 found_changes = _value_changes(named, clause, "", sent, home)
                 if not found_changes and _stray_count(clause):
@@ -1213,7 +1307,24 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             and change.date.start == change.date.end
             and _SPAN_SAID.search(body)
         ):
-            # 是18号到19号两日 read as the 18th alone: a span shortened is asked, not saved
+            # 是18号到19号两日 read as the 18th alone: the span's last day said in the same
+            # month makes the span; otherwise a span shortened is asked, not saved
+            span = _SPAN_SAID.search(body)
+            first_day = to_int(span.group("first")) if span else None
+            last_day = to_int(span.group("last")) if span else None
+            index = result.changes.index(change)
+            if (
+                first_day == change.date.start.day
+                and last_day is not None
+                and last_day > first_day
+            ):
+                try:
+                    end = change.date.start.replace(day=last_day)
+                except ValueError:
+                    end = None
+                if end is not None:
+                    result.changes[index] = Change("date", date=DateSpan(change.date.start, end))
+                    continue
             result.changes.remove(change)
             result.leftover = True
     for change in list(result.changes):
@@ -1230,7 +1341,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
 
 # an item name that names nothing: an interjection, a particle or a pronoun left of a run-on
 _NO_THING = re.compile(
-    r"[呀啊哎唉哦噢嗯吧呢嘛哈啦哟呃诶的了是有就也都还又我你他她它们这那]+|"
+    r"[呀啊哎唉哦噢嗯吧呢嘛哈啦哟呃诶的了是有就也都还又我你他她它们这那没不冇]+|"
     # 在安阳镇那边开的…二十多个: where or how it was held, ending in the verb of holding it
     r".*(?:那边|这边|那里|这里|那儿|这儿).*|.*[开搞办弄做去来]"
 )
@@ -1440,7 +1551,47 @@ def decide(
     shown: Sequence[int] = (),
 ) -> Decision | None:
     """Classify ``text`` against the waiting cards and recently saved records; None when the
-    message is not the activity conversation's (a question, a command, chat)."""
+    message is not the activity conversation's (a question, a command, chat).
+
+    A change whose value does not look like its field (a thing named 二十本, a place with a
+    count in it) is never applied: the message is asked about instead, whichever rule read it.
+    """
+    decision = _decide(text, sent, home, pending, saved, shown)
+    if decision is None:
+        return None
+    changes = [*decision.changes, *(c for part in decision.parts for c in part.changes)]
+    if decision.action in ("correct", "answer", "multi") and any(
+        not _looks_like_its_field(c) for c in changes
+    ):
+        targets = [t for t in decision.targets if not t.saved] or decision.targets
+        return Decision("unclear", targets=targets[:1], fields=["partly"])
+    return decision
+
+
+def _looks_like_its_field(change: Change) -> bool:
+    """A value that may stand in its field: a thing is named by words, not a count or a field;
+    a place holds no count."""
+    if change.field in ("item", "item_add", "item_rename") and change.item is not None:
+        name = change.item.name
+        if _COUNT.fullmatch(name) is not None:
+            return False  # 二十本 / 3盒: a count, not a thing
+        if _field_of(name) is not None or _NO_THING.fullmatch(name):
+            return False
+    return not (
+        change.field == "place"
+        and change.place
+        and (re.search(r"\d|[人个名位]$", change.place) or len(change.place) > 16)
+    )
+
+
+def _decide(
+    text: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    saved: Sequence[Target],
+    shown: Sequence[int] = (),
+) -> Decision | None:
     body = fold(text).strip()
     if pending and len(pending) > 1:
         rest_too = _with_the_others(body, sent, home, pending, shown)
@@ -1470,14 +1621,14 @@ def decide(
     combined = _confirm_then_report(body, sent, home)
     if combined is not None and pending:
         return combined
-    question = asks_something(body)
+    question = _asks(body)
     if pending and question:
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
         if (
             first
             and first.group(1) != "对了"  # 对了 关爱保险多少钱: "by the way", no confirmation
             and read_control(first.group(1)) == Control("confirm")
-            and asks_something(first.group(2))
+            and _asks(first.group(2))
             and not read_correction(first.group(2), sent, home).explicit
         ):
             # 对，另外问一下育儿补贴怎么领: the card is confirmed (never left waiting because a
@@ -1537,6 +1688,19 @@ def decide(
         if spoken_of:
             return _resolve(correction, spoken_of, shown, "correct")
         if all(c.field == "item" for c in correction.changes):
+            target = _shown_target(list(pending), shown)
+            if (
+                target is not None
+                and not _ADDS.search(body)
+                and any(
+                    c.item is not None and c.item.unit and i.unit == c.item.unit
+                    for c in correction.changes
+                    for i in target.draft.items
+                )
+            ):
+                # 单子是120张 while the card has 宣传单100张: a thing the card does not name,
+                # counted like one it does; which thing is meant is asked, never added beside it
+                return Decision("unclear", targets=[target], fields=["partly"])
             return _fragment(correction.changes, list(pending), shown)
     if (
         pending
@@ -1588,6 +1752,40 @@ def decide(
         target = _shown_target(pending, shown)
         if target is not None:
             return Decision("correct", targets=[target], changes=correction.changes)
+    handed = _HANDED_OUT.match(_FILLER_END.sub("", body))
+    if pending and handed and not correction.changes and not drafts and not question:
+        # 发的是安全套: the thing handed out, named anew; on a card holding one thing it is
+        # that thing's new name, else which thing is meant is asked
+        target = _shown_target(pending, shown)
+        new = handed.group("new")
+        if target is not None and len(target.draft.items) == 1 and _field_of(new) is None:
+            old = target.draft.items[0].name
+            if new in old or old in new:
+                return Decision("kept", targets=[target])  # the thing already on the card
+            change = Change("item_rename", name=old, item=Item(new, 0, ""))
+            return Decision("correct", targets=[target], changes=[change])
+        return Decision("unclear", targets=[target] if target else [], fields=["items"], item="")
+    # after saving, only a record whose thing is named: a new report sent then (开了会员活动
+    # 到了十二个会员) is asked its day and place, never written over the record just saved
+    about = list(pending) or [
+        t
+        for t in saved
+        if correction.changes
+        and all(c.field == "item" and _has_item(t.draft, c.name) for c in correction.changes)
+    ]
+    if drafts and about and all(_borrowed(d) for d in drafts):
+        # 小组会那个是20人 while cards wait (宣传册是25本 after saving): no day and no place of
+        # its own, so no new activity; a change for the one card or record of that kind (or
+        # holding that thing), else asked (never a card of its own beside the one it is about)
+        kind = drafts[0].kind
+        same_kind = [t for t in about if _spoken_of(correction, t.draft)] or [
+            t for t in about if kind != "other" and t.draft.kind == kind
+        ]
+        if not same_kind and kind == "other" and len(about) == 1:
+            same_kind = list(about)
+        if len(drafts) == 1 and correction.changes and len(same_kind) == 1:
+            return Decision("correct", targets=same_kind, changes=correction.changes)
+        return Decision("unclear", targets=_pick(about, shown)[:1], fields=["partly"])
     if drafts:
         return Decision("report", drafts=drafts)
     if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
@@ -1613,6 +1811,18 @@ def decide(
             if shown_card and correction.stated:
                 # 是上个礼拜六搞的 / 是在文竹村开的: the value said outright about the card shown
                 return Decision("correct", targets=shown_card, changes=correction.changes)
+            if (
+                shown_card
+                and correction.reference
+                and correction.topic
+                and correction.topic in fold(shown_card[0].draft.text)
+            ):
+                # 会是前天开的: the card's activity, in its own words, and the value said of it
+                return Decision("correct", targets=shown_card, changes=correction.changes)
+            if not _bare_value(body, sent, home):
+                # 今天天气真冷啊: a day word inside talk about something else, no value said for
+                # the card; left to the routes after this one, the card kept
+                return None
             return Decision(
                 "not_a_value",
                 targets=_pick(list(pending), shown)[:1],
@@ -1637,7 +1847,36 @@ def decide(
         # understood; asked (and the card held for a second 对), never left to the FAQ while
         # the card is saved as it was
         return Decision("unclear", targets=_pick(list(pending), shown)[:1], fields=["partly"])
+    if pending and not drafts and not question and _names_a_card_value(body, sent, home, pending):
+        # 宣传单那个有点问题 / 文竹村那边也去了: a value of a waiting card (its date, its
+        # place, a thing on it) spoken of in words not understood as a correction, a report,
+        # a question or a command; asked, the card kept and held for a second 对
+        return Decision("unclear", targets=_pick(list(pending), shown)[:1], fields=["partly"])
     return None
+
+
+def _names_a_card_value(
+    body: str, sent: datetime, home: str | None, pending: Sequence[Target]
+) -> bool:
+    """A short message, not of something still to come, that names a waiting card's place or
+    one of its things."""
+    if len(body) > 40 or read_control(body) is not None or speaks_of_later(body, sent):
+        return False
+    if _COMMAND.match(body):
+        return False
+    for target in pending:
+        draft = target.draft
+        if draft.place and len(draft.place) >= 2 and draft.place in body:
+            return True
+        if any(len(i.name) >= 2 and i.name in body for i in draft.items):
+            return True
+    return False
+
+
+# what other routes answer as commands, never taken for talk about a card
+_COMMAND = re.compile(
+    r"^(?:本月活动|这个月活动|上月活动|上个月活动|活动统计|活动情况|帮助|菜单|人工)"
+)
 
 
 # 刚才开会员活动那个是在文竹村开的: "that one" points at a card, so what follows corrects it
@@ -1670,7 +1909,7 @@ _AFFIRM = re.compile(
 def _affirms_only(body: str) -> bool:
     """人数没错 / 日期对的 人数也对: values said to be right, and nothing else."""
     pieces = [p for p in re.split(r"[，,。！!\s]+", _FILLER_END.sub("", body)) if p]
-    if not pieces or len(body) > 30 or asks_something(body):
+    if not pieces or len(body) > 30 or _asks(body):
         return False
     said = False
     for piece in pieces:
@@ -1685,7 +1924,7 @@ def _affirms_only(body: str) -> bool:
 
 def _holds(body: str) -> bool:
     body = _FILLER_END.sub("", body)
-    if not body or len(body) > 20 or asks_something(body) or re.search(r"\d", body):
+    if not body or len(body) > 20 or _asks(body) or re.search(r"\d", body):
         return False
     pieces = [p for p in re.split(r"[，,。\s]+", body) if p]
     return all(_HOLD.match(p) or p in _POLITE or len(p) <= 2 for p in pieces) and bool(
@@ -1802,7 +2041,7 @@ def _numbered_part(
     if correction.changes and correction.explicit and not correction.leftover:
         decision = _resolve(correction, list(pending), shown, "correct")
         return decision if decision.action == "correct" else None
-    if not correction.changes and _DROP.search(piece) and not asks_something(piece):
+    if not correction.changes and _DROP.search(piece) and not _asks(piece):
         return Decision("cancel", control=Control("cancel", correction.numbers))
     return None
 
@@ -1889,6 +2128,30 @@ def _already(draft: ActivityDraft, change: Change) -> bool:
     if change.field == "place" and change.place and draft.place:
         return _same_place(draft.place, change.place)
     return False
+
+
+_HANDED_OUT = re.compile(
+    r"^(?:其实|实际上)?(?:发的|发放的|送的|派的|给的|派发的)(?:其实)?(?:是|应该是)"
+    r"(?P<new>[\u4e00-\u9fff]{2,10})$"
+)
+
+
+def _borrowed(draft: ActivityDraft) -> bool:
+    """A report with no day and no place of its own (the place only the reporter's village,
+    taken because none was named): no activity apart from a waiting card."""
+    return draft.date is None and (draft.place is None or _place_assumed(draft))
+
+
+_VALUE_AROUND = re.compile(
+    r"^(?:不对|不是|哦|噢|其实|实际上|应该|就|那)*(?:是|在)*|"
+    r"(?:搞|开|办|做|弄|去|举行|进行|组织)?(?:的|了)?(?:啊|呀|吧|哈|啦)*$"
+)
+
+
+def _bare_value(body: str, sent: datetime, home: str | None) -> bool:
+    """是前天搞的 / 在文竹村 / 上周五: a value and the words said around it, nothing else."""
+    core = _VALUE_AROUND.sub("", _FILLER_END.sub("", body)).strip()
+    return bool(core) and _is_value_only(core, sent, home)
 
 
 def _place_assumed(draft: ActivityDraft) -> bool:
@@ -2230,7 +2493,7 @@ def _which_answer(
     reference = _WHICH_TAIL.sub("", body).strip()
     if (
         not 2 <= len(reference) <= 12
-        or asks_something(body)
+        or _asks(body)
         or read_control(body) is not None
         or _MARKERS.search(body)
     ):
@@ -2250,7 +2513,7 @@ def _which_answer(
 def _item_answer(name: str, body: str, sent: datetime, home: str | None) -> Change | None:
     """资料要改成什么？→ 宣传折页 / 150份 / 宣传折页150份: the thing's new name, count or both."""
     value = re.sub(r"^(?:应该|其实|就|那就)?(?:是|为|改成|改为|换成)", "", body).strip()
-    if not value or asks_something(value) or read_control(value) is not None:
+    if not value or _asks(value) or read_control(value) is not None:
         return None
     count = _count(value)
     if count is not None and _counts_in(value) == 1 and count[2] not in _PEOPLE_UNITS:
@@ -2319,7 +2582,7 @@ def follow_up(
     if kind == "what":
         # 不对 → "哪里不对？" → 是昨天 / 人数是20: the answer is a correction of that card
         chosen = target(int(question["no"]), False)
-        if chosen is None or asks_something(body) or read_control(body) is not None:
+        if chosen is None or _asks(body) or read_control(body) is not None:
             return None
         correction = read_correction(body, sent, home)
         if correction.changes and not correction.leftover and not correction.numbers:
@@ -2328,7 +2591,7 @@ def follow_up(
     if kind == "field":
         chosen = target(int(question["no"]), bool(question.get("saved")))
         field_name = str(question.get("field"))
-        if chosen is None or asks_something(body):
+        if chosen is None or _asks(body):
             return None
         if field_name == "items" and question.get("item"):
             thing = _item_answer(str(question["item"]), body, sent, home)

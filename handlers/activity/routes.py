@@ -62,6 +62,8 @@ from handlers.activity.store import (
     normalise_place,
     photo_dir,
     same_activity,
+    same_items,
+    says_another_time,
 )
 from handlers.core.messages import Channel, IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
@@ -89,6 +91,11 @@ _MONTH_IN_TEXT = re.compile(
     r"\d{4}\s*[-年./]\s*\d{1,2}\s*月?份?|\d{1,2}\s*月份?|上个?月|这个?月|本月"
 )
 _UNDO_WORDS = ("撤销", "撤回")
+# what undoes a saved record: said outright (算了 / 不要 alone only ask)
+_UNDO_SAID = re.compile(
+    r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发|"
+    r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了"
+)
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
 QUESTION_TTL = 10 * 60
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
@@ -167,7 +174,7 @@ def render(shown: Sequence[Card], open_cards: Sequence[Card], ctx: Context, note
     if len(open_cards) == 1 and complete:
         parts.append(
             "没问题请回复“对”保存；有错直接说，如“不是45人，是15人”“日期是3号”"
-            "“地点是文竹村”；回复“撤销”作废。30分钟内有效。"
+            "“地点是文竹村”；回复“撤销”作废。24小时内有效。"
         )
     elif len(open_cards) > 1:
         if len(shown) == 1 and complete:
@@ -178,7 +185,7 @@ def render(shown: Sequence[Card], open_cards: Sequence[Card], ctx: Context, note
             advice = f"都没问题请回复“都对”，只保存一条请回复“第2条对”（共{len(open_cards)}条）。"
         parts.append(
             advice
-            + "改哪条就说哪条，如“第2条 人数是15人”；“第2条不要了”作废那一条。30分钟内有效。"
+            + "改哪条就说哪条，如“第2条 人数是15人”；“第2条不要了”作废那一条。24小时内有效。"
         )
         if others:
             names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in others)
@@ -195,7 +202,7 @@ def _expired_note(cards: Cards) -> str:
     if not cards.expired:
         return ""
     names = "、".join(cards.expired)
-    return f"（{names}超过30分钟没有确认，已作废，需要的话请重新发。）"
+    return f"（{names}超过24小时没有确认，已作废，需要的话请重新发。）"
 
 
 # -- routes ------------------------------------------------------------------------------------
@@ -280,7 +287,7 @@ def routes(router: Router) -> list[Route[Any]]:
             cards.keep_alive()
             which = "这条" if len(open_cards) == 1 else f"这{len(open_cards)}条"
             return replies(
-                note + f"好的，{which}活动记录先留着，30分钟内有效。核对好了回“对”保存，"
+                note + f"好的，{which}活动记录先留着，24小时内有效。核对好了回“对”保存，"
                 "有错直接说要改什么。"
             )
         if action == "wrong":
@@ -605,6 +612,9 @@ def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
         return True
     if a.date is None or b.date is None or a.place is None or b.place is None:
         return False
+    if says_another_time(b) or (a.items and b.items and not same_items(a, b)):
+        # 下午又走访了3户 beside a card of 4户 the same day: another activity, its own card
+        return False
     return (
         a.date.start == b.date.start
         and normalise_place(a.place) == normalise_place(b.place)
@@ -830,6 +840,13 @@ def cancel(
             names = "；".join(f"第{c.no}条 {title(c.draft)}" for c in left)
             tail = f"\n还在等您确认的：{names}"
         return prefix + f"好的，{which}已作废，没有保存。" + tail
+    if not _UNDO_SAID.search(message.text):
+        # 算了 / 那个不要 / 删了吧 after saving: maybe "never mind", maybe about a thing; a saved
+        # record is undone only when 撤销 (or the like) is said outright, never on a guess
+        return prefix + (
+            "刚才登记的记录还保存着。要撤销的话请回复“撤销”；"
+            "要改哪里直接说，比如“人数是15人”“环保袋没发”。"
+        )
     return prefix + undo_saved(
         ctx, message.user_id, cards, numbers, control.topic if control else ""
     )

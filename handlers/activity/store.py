@@ -8,6 +8,7 @@ as far as the roster and the member groups know it (see :func:`resolve_held`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,28 @@ def same_activity(kind: str, participants: int | None, draft: ActivityDraft) -> 
     if len(kinds) > 1 and "other" not in kinds:
         return False
     return participants is None or draft.participants is None or participants == draft.participants
+
+
+# 又 / 再次 / 第二次 / 另一次: the report says it is another activity than one before
+_ANOTHER_TIME = re.compile(r"又|再次|再去|第二次|第二场|另一次|另外一次|另一场|另外一场")
+
+
+def says_another_time(draft: ActivityDraft) -> bool:
+    """下午又去江口村走访了3户 / 第二场: the report says it is another activity."""
+    return _ANOTHER_TIME.search(draft.text) is not None
+
+
+def same_items(a: ActivityDraft, b: ActivityDraft) -> bool:
+    """The same things in the same counts (names may be said shorter or longer)."""
+    if len(a.items) != len(b.items):
+        return False
+    return all(
+        any(
+            (x.quantity, x.unit) == (y.quantity, y.unit) and (x.name in y.name or y.name in x.name)
+            for y in b.items
+        )
+        for x in a.items
+    )
 
 
 def home_village(region: RegionPath) -> str | None:
@@ -257,6 +280,15 @@ class ActivityStore:
             return None
         for record in self.same_day_and_place(reporter_id, draft.date.start, draft.place):
             if not same_activity(record.kind, record.participants, draft):
+                continue
+            saved = self.draft_of(record.id) if record.id is not None else None
+            if saved is not None and "".join(saved.text.split()) == "".join(draft.text.split()):
+                return record  # the very same words sent again
+            if says_another_time(draft):
+                continue  # 下午又去江口村走访了3户: said to be another activity
+            if draft.items and saved is not None and saved.items and not same_items(saved, draft):
+                # 走访了4户 saved, then 走访了3户 the same day: other counts, another visit;
+                # never dropped as the same report sent again
                 continue
             if record.kind != draft.kind and draft.items and record.id is not None:
                 # 开小组会 saved, then 发环保袋30个 (no type of its own) the same day: things the

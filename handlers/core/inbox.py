@@ -77,7 +77,13 @@ class Inbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._upsert = _insert_ignore(engine)
-        self._claim: Any = self._upsert.returning(col(InboxClaim.key))
+        # SQLite counts the rows an INSERT ... ON CONFLICT DO NOTHING inserted exactly
+        # (sqlite3_changes: 1 or 0), so there the claim needs no RETURNING, whose row costs
+        # the driver a second step (and a second release of the GIL) per callback.
+        self._counted = engine.dialect.name == "sqlite"
+        self._claim: Any = (
+            self._upsert if self._counted else self._upsert.returning(col(InboxClaim.key))
+        )
         # Statements are built once: building one costs more than running it, and these run
         # for every callback. They run on a plain connection; no ORM session is needed.
         self._updates: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Any] = {}
@@ -89,26 +95,27 @@ class Inbox:
 
         ``route`` OUTBOX up front for messages that cannot take a passive reply.
         """
+        now = utcnow()
         values = {
             "key": key,
             "status": PROCESSING,
             "route": route,
             "owner": owner,
-            "heartbeat_at": utcnow(),
+            "heartbeat_at": now,
             "attempts": 1,
             "payload": payload,
             "reply": "",
-            "created_at": utcnow(),
+            "created_at": now,
         }
-        # RETURNING says whether this statement inserted the row (rowcount is no portable
-        # answer: on PostgreSQL it is not 1 for an insert that happened).
+        # Elsewhere RETURNING says whether this statement inserted the row (rowcount is no
+        # portable answer: on PostgreSQL it is not 1 for an insert that happened).
         try:
-            inserted = hotsql.execute(self.engine, self._claim, values).first()
+            outcome = hotsql.execute(self.engine, self._claim, values)
         except IntegrityError:  # dialects without ON CONFLICT: the key exists
             return False
         except self.engine.dialect.loaded_dbapi.IntegrityError:  # the same, from the driver
             return False
-        return inserted is not None
+        return outcome.rowcount == 1 if self._counted else outcome.first() is not None
 
     def claim_reading(
         self,
