@@ -1502,15 +1502,14 @@ class Matcher:
         return seg.normalise(self.correct(seg.clean(_SPACED_LATIN.sub("", text))))
 
     def _judged(self, text: str, hit: FaqHit) -> FaqHit:
-        """``hit``, unless the scope model (``knowledge.scope``) declines the message: it only
-        ever turns an answer or a menu into a refusal, never chooses an answer."""
-        if hit.outcome in (Outcome.GREETING, Outcome.THANKS, Outcome.ILLEGAL):
+        """``hit``, unless the scope model (``knowledge.scope``) declines the message: then the
+        polite out-of-scope reply, never the illegal one (only the phrase rules accuse)."""
+        if hit.outcome not in POLICY:
             return hit
         confident = hit.confidence if hit.outcome is Outcome.CONFIDENT else None
-        verdict = self.segmenter.scope.verdict(self.scope_text(text), confident)
-        if verdict is Verdict.ILLEGAL:
-            return FaqHit(Outcome.ILLEGAL)
-        if verdict is Verdict.OUT and hit.outcome in (Outcome.CONFIDENT, Outcome.UNSURE):
+        answered = hit.outcome is not Outcome.NONE
+        verdict = self.segmenter.scope.verdict(self.scope_text(text), confident, answered)
+        if verdict is Verdict.OUT:
             return FaqHit(Outcome.REJECT, confidence=hit.confidence, ranked=hit.ranked)
         return hit
 

@@ -13,9 +13,14 @@ typo correction and synonym pass), with three classes: in scope, out of scope, i
   almost no in-scope question of those sets would be declined. The service reads only the
   weights (``dict/scope_model.txt``) and scores in plain Python: one dictionary look-up per
   n-gram, a few microseconds.
-- It only declines: an out-of-scope score over its threshold turns a policy answer or a menu
-  into a polite "not something I cover"; an illegal score over its threshold turns any answer
-  into the statement that the request is prohibited. It never chooses or changes an answer.
+- It only declines, and never accuses: whichever class is likely (out of scope or illegal),
+  the verdict is the polite "not something I cover" (``Verdict.OUT``). Only the phrase rules of
+  ``dict/illegal.txt`` tell a family that a request is prohibited; a statistical model must not,
+  because the worst failure of this feature is telling a family that a lawful question
+  (出生证明上名字写错了能改吗, 三代试管能不能查出遗传病) is illegal.
+- Its thresholds are raised until no question of a calibration set of lawful questions that
+  sound close to illegal ones (``tests/data/scope_lawful_calibration.yaml``, never trained on)
+  would be declined.
 """
 
 from __future__ import annotations
@@ -31,24 +36,12 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).resolve().parent / "dict" / "scope_model.txt"
 
 
-#: A confident answer this well matched is never called illegal by the model; below it, the
-#: answer accounts for the message too poorly to stand against an illegal reading. Set on the
-#: leave-one-set-out probabilities of the evaluation sets: no in-scope question answered with
-#: confidence at or above it was read as illegal, and no illegal one reached it.
-WELL_ANSWERED = 0.6
-#: ... and then only at this illegal probability (a lawful question about correcting a
-#: certificate, 出生医学证明上的名字写错了怎么改, reads 0.5-0.65; the illegal plans the matcher
-#: answered with a poor match in the evaluation sets read 0.8 and more).
-SURELY_ILLEGAL = 0.75
-#: The out-of-scope probability that overrides a confident answer (a menu or no answer is
-#: declined at the model's own, lower threshold).
-SURELY_OUT = 0.85
-
-
 class Verdict(StrEnum):
+    """A class of the model; ``ScopeModel.verdict`` answers only IN or OUT."""
+
     IN = "in"
-    OUT = "out"  # a topic the assistant does not cover
-    ILLEGAL = "illegal"  # a request for something prohibited by law
+    OUT = "out"  # a topic the assistant does not cover: declined politely
+    ILLEGAL = "illegal"  # a training label only (requests the law prohibits)
 
 
 #: The classes of the model file, in the order of its weight columns.
@@ -79,10 +72,19 @@ class ScopeModel:
     bias: tuple[float, float, float] = (0.0, 0.0, 0.0)
     #: n-gram -> (idf, weight of each class)
     weights: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
-    #: an illegal probability at or above this: illegal
+    #: Without a confident answer (a menu, or no answer): declined at an illegal probability
+    #: at or above ``illegal_at``, or an out-of-scope + illegal probability at or above
+    #: ``out_at`` (a menu only: a message with no answer is already handed over).
     illegal_at: float = 1.1
-    #: an out-of-scope + illegal probability at or above this: declined
     out_at: float = 1.1
+    #: A confident answer stands unless the evidence is stronger: declined at an illegal
+    #: probability at or above ``confident_illegal_at`` while its confidence is below
+    #: ``well_answered`` (an illegal plan shares a few words with an entry; a lawful question
+    #: about 出生证 or 理赔 matches one well), or at an out-of-scope probability at or above
+    #: ``confident_out_at``.
+    confident_illegal_at: float = 1.1
+    well_answered: float = 0.0
+    confident_out_at: float = 1.1
 
     @property
     def empty(self) -> bool:
@@ -105,10 +107,8 @@ class ScopeModel:
                 elif key == "bias":
                     b = [float(v) for v in values]
                     model.bias = (b[0], b[1], b[2])
-                elif key == "illegal_at":
-                    model.illegal_at = float(values[0])
-                elif key == "out_at":
-                    model.out_at = float(values[0])
+                elif key in THRESHOLDS:
+                    setattr(model, key, float(values[0]))
                 else:
                     raise ValueError(f"{path}: unknown setting @{key}")
                 continue
@@ -150,43 +150,50 @@ class ScopeModel:
         total = sum(exps)
         return Scores(out=exps[1] / total, illegal=exps[2] / total)
 
-    def verdict(self, text: str, confident: float | None = None) -> Verdict:
-        """Illegal, out of scope, or in scope (the default, and always for an empty model).
+    def verdict(self, text: str, confident: float | None = None, answered: bool = True) -> Verdict:
+        """Declined (``Verdict.OUT``) or in scope (the default, and always for an empty model).
 
-        ``confident``: the matcher's confidence when it has a confident answer. An answer the
-        matcher is sure of is overridden only on stronger evidence: an illegal reading only
-        at ``SURELY_ILLEGAL`` and while the answer accounts for the message poorly (below
-        ``WELL_ANSWERED``: an illegal plan shares a few words with an entry, a lawful question
-        about 出生证 or 理赔 matches one well), an out-of-scope reading only when the out-of-scope class alone reaches
-        ``SURELY_OUT``."""
+        ``confident``: the matcher's confidence when it has a confident answer; ``answered``:
+        False when the matcher has no answer at all (only an illegal reading declines it then:
+        an unanswered off-topic message is already handed over)."""
         if self.empty or not text:
             return Verdict.IN
         scores = self.scores(text)
-        if confident is None:
-            illegal = scores.illegal >= max(self.illegal_at, SURELY_ILLEGAL)
+        if confident is not None:
+            declined = (
+                confident < self.well_answered and scores.illegal >= self.confident_illegal_at
+            ) or scores.out >= self.confident_out_at
+        elif not answered:
+            declined = scores.illegal >= self.illegal_at
         else:
-            illegal = confident < WELL_ANSWERED and scores.illegal >= SURELY_ILLEGAL
-        if illegal:
-            return Verdict.ILLEGAL
-        if confident is None:
-            return Verdict.OUT if scores.declined >= self.out_at else Verdict.IN
-        return Verdict.OUT if scores.out >= SURELY_OUT else Verdict.IN
+            declined = scores.illegal >= self.illegal_at or scores.declined >= self.out_at
+        return Verdict.OUT if declined else Verdict.IN
+
+
+#: The threshold settings of a model file, in the order they are written.
+THRESHOLDS = (
+    "illegal_at",
+    "out_at",
+    "confident_illegal_at",
+    "well_answered",
+    "confident_out_at",
+)
 
 
 def write_model(
     path: Path,
     grams: dict[str, tuple[float, float, float, float]],
     bias: tuple[float, float, float],
-    illegal_at: float,
-    out_at: float,
+    thresholds: dict[str, float],
     header: str,
 ) -> None:
-    """Write a model file ``ScopeModel.read`` reads (``header``: comment lines)."""
+    """Write a model file ``ScopeModel.read`` reads (``header``: comment lines; ``thresholds``:
+    a value for each name of ``THRESHOLDS``)."""
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     lines.append("@ngrams\t1\t3")
     lines.append("@bias\t" + "\t".join(f"{b:.6f}" for b in bias))
-    lines.append(f"@illegal_at\t{illegal_at:.6f}")
-    lines.append(f"@out_at\t{out_at:.6f}")
+    for name in THRESHOLDS:
+        lines.append(f"@{name}\t{thresholds[name]:.6f}")
     for gram in sorted(grams):
         idf, *w = grams[gram]
         lines.append(f"{gram}\t{idf:.5f}\t" + "\t".join(f"{v:.5f}" for v in w))
