@@ -64,6 +64,14 @@ _ASKING = re.compile(
 #: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
 #: 和所需材料是什么): the subject ends at its last 的, the things asked are joined by 和 / 及 / 、,
 #: and the question word closes the sentence.
+#: A message that asks about the law or how to report a prohibited act (代孕在我国合法吗, 发现有人
+#:查男女 怎么举报, B超单上为什么不写男女) rather than asking for help doing it: the reply states
+#: the law without telling the asker they asked for something illegal.
+_ABOUT_LAW = re.compile(
+    r"举报|告发|报警|检举|合法吗|合不合法|违法吗|违不违法|犯法吗|犯不犯法|算不算违法|是不是违法|"
+    r"怎么处罚|怎么处理|如何处罚|如何处理|会被.{0,4}(?:罚|抓|判|处理)|判几年|判刑|坐牢|处罚|"
+    r"是规定吗|有没有规定|哪条规定|为什么不(?:写|说|告诉|让|给)|法律.{0,4}(?:规定|怎么说)"
+)
 _FACET_CUT = re.compile(r"[\s\u3000,，。!！?？;；]+")
 _FACET_JOIN = re.compile(r"以及|及|和|、")
 _FACET_TAIL = re.compile(
@@ -251,6 +259,9 @@ class FaqHit:
     #: How far along the pregnancy the asker says it was (怀孕三个月, 四个多月, 未满4个月):
     #: an answer whose rule depends on it gives the asker's branch only.
     months: float | None = None
+    #: An illegal hit whose message asks about the law or how to report the act, not for help
+    #: doing it (see ``_ABOUT_LAW``).
+    about_law: bool = False
 
     @property
     def top_entry(self) -> Entry | None:
@@ -1525,7 +1536,8 @@ class Matcher:
             fixed = self.correct(cleaned if asked == text else self.segmenter.clean(asked))
         special = self.classify(text, fixed, clauses)
         if special is not None:
-            return FaqHit(special)
+            about_law = special is Outcome.ILLEGAL and _ABOUT_LAW.search(cleaned) is not None
+            return FaqHit(special, about_law=about_law)
         named = find_region(text)
         region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
         if not named.is_empty:
