@@ -1281,7 +1281,12 @@ class Matcher:
                 asked = _keep(clause.text, asked)
                 continue
             if not self.own_topic(clause.text):
-                if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
+                # leaning on a question just answered in scope (领了育儿补贴影响低保不 + 是不是
+                # 每年都要申请), the out-of-scope word that question names is no topic of it
+                after_answer = not told and bool(hits) and hits[-1].outcome is Outcome.CONFIDENT
+                if leaning_off or (
+                    not after_answer and any(self.off_clause(t + clause.text) for t in topics[:1])
+                ):
                     hits.append(FaqHit(Outcome.REJECT))
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
@@ -1326,6 +1331,7 @@ class Matcher:
                         and alone.confidence >= self.params.sure
                     ):
                         hit, read = alone, clause.text
+                hit, read = self._past_repeat(hit, read, texts, clause.text, scope, answered)
                 hits.append(hit)
                 if hit.outcome is Outcome.CONFIDENT:
                     asked = _keep(read[-48:], asked)
@@ -1357,8 +1363,10 @@ class Matcher:
             ):
                 hits.append(joined)
             else:
-                hits.append(alone)
-                read = clause.text
+                hit, read = self._past_repeat(
+                    alone, clause.text, texts or [clause.text], clause.text, scope, answered
+                )
+                hits.append(hit)
             # what the next questions may lean on: this question, as it was read
             asked = _keep(read[-48:], asked)
         return hits
@@ -1380,6 +1388,60 @@ class Matcher:
         again = self._decide(likeliest, scope, answered)
         if again.outcome is Outcome.CONFIDENT:
             return again, likeliest
+        return hit, read
+
+    def _past_repeat(
+        self,
+        hit: FaqHit,
+        read: str,
+        texts: Sequence[str],
+        question: str,
+        scope: _Scope,
+        answered: frozenset[str],
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``), unless it only repeats an answer already given to an
+        earlier question of the message: a second question is asked because the first answer
+        does not answer it (领了育儿补贴影响低保不 + 是不是每年都要申请 asks about renewing the
+        claim; 无创几周能做 + 两个有啥不一样 asks how it differs from amniocentesis). Then the
+        question is read again without the answered groups, with the texts it leans on and
+        alone; the reading with the story is taken when the question alone points at the same
+        answer (its answer or one of its choices), the reading alone when it is confident on
+        its own."""
+        top = hit.top_entry
+        if (
+            not answered
+            or hit.outcome is not Outcome.CONFIDENT
+            or top is None
+            or top.group_key not in answered
+        ):
+            return hit, read
+        alone = self._decide(question, scope, answered)
+        again, read_again = self._first([t for t in texts if t != question], scope, answered)
+        pointed = {e.group_key for e in (alone.top_entry, *alone.candidates) if e is not None}
+        if again.outcome is Outcome.CONFIDENT and again.entry is not None:
+            if again.entry.group_key in pointed:
+                return again, read_again
+        elif (
+            again.outcome is Outcome.UNSURE
+            and again.candidates
+            and alone.top_entry is not None
+            and again.candidates[0].group_key == alone.top_entry.group_key
+            and again.margin >= self.params.margin
+        ):
+            # read with its story and alone, the question points first at the same answer
+            # (两个有啥不一样 after 医生让做无创或者羊穿): that is the answer, not a menu
+            note = again.candidate_notes[0] if again.candidate_notes else ""
+            chosen = replace(
+                again,
+                outcome=Outcome.CONFIDENT,
+                entry=again.candidates[0],
+                note=note,
+                candidates=(),
+                candidate_notes=(),
+            )
+            return chosen, read_again
+        if alone.outcome is Outcome.CONFIDENT and alone.confidence >= self.params.confident:
+            return alone, question
         return hit, read
 
     def _reread_lacking(
