@@ -1344,6 +1344,10 @@ class Matcher:
             joined, read = self._reread_lacking(
                 joined, read, texts, clause.text, scope, answered, alone
             )
+            if topics and _repeats(joined, hits):
+                joined, read = self._on_subject(
+                    joined, read, topics[0], clause.text, scope, answered, alone
+                )
             if (
                 topics
                 and joined.outcome is Outcome.CONFIDENT
@@ -1388,6 +1392,40 @@ class Matcher:
         again = self._decide(likeliest, scope, answered)
         if again.outcome is Outcome.CONFIDENT:
             return again, likeliest
+        return hit, read
+
+    def _subject(self, text: str) -> str:
+        """The family-planning words ``text`` names that say what it is about (育儿补贴 in
+        育儿补贴一年多少), in the order it names them; not the generic ones (计生, 二胎)."""
+        pattern = self.segmenter.in_scope
+        if pattern is None:
+            return ""
+        found = [m.group() for m in pattern.finditer(text)]
+        return "".join(dict.fromkeys(w for w in found if not _GENERIC_ANCHOR.fullmatch(w)))
+
+    def _on_subject(
+        self,
+        hit: FaqHit,
+        read: str,
+        leaned: str,
+        question: str,
+        scope: _Scope,
+        answered: frozenset[str],
+        alone: FaqHit,
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``: the question with what it leans on, ``leaned``), which
+        only repeats an answer already given; unless the question read with the subject of
+        ``leaned`` alone (育儿补贴 + 要交税不), without the answers given, is confident and at
+        least as confident as the question alone (which reads 交税 as the parents' income tax)."""
+        subject = self._subject(leaned)
+        if not subject or subject in question:
+            return hit, read
+        text = subject + question
+        again = self._decide(text, scope, answered)
+        if again.outcome is Outcome.CONFIDENT and (
+            alone.outcome is not Outcome.CONFIDENT or again.confidence >= alone.confidence
+        ):
+            return again, text
         return hit, read
 
     def _past_repeat(
