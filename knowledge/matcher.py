@@ -1443,8 +1443,9 @@ class Matcher:
         claim; 无创几周能做 + 两个有啥不一样 asks how it differs from amniocentesis). Then the
         question is read again without the answered groups, with the texts it leans on and
         alone; the reading with the story is taken when the question alone points at the same
-        answer (its answer or one of its choices), the reading alone when it is confident on
-        its own."""
+        answer (its answer or one of its choices), the reading alone when it is confident and of
+        the same subject. A question asking for what the answer given already gives (一个月多少钱
+        after the special assistance's amount) keeps it."""
         top = hit.top_entry
         if (
             not answered
@@ -1452,6 +1453,10 @@ class Matcher:
             or top is None
             or top.group_key not in answered
         ):
+            return hit, read
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
+        if wants and not self.lacks(top, question):
+            # 特扶 + 一个月多少钱: the answer given already gives the amount asked for
             return hit, read
         alone = self._decide(question, scope, answered)
         again, read_again = self._first([t for t in texts if t != question], scope, answered)
@@ -1478,7 +1483,13 @@ class Matcher:
                 candidate_notes=(),
             )
             return chosen, read_again
-        if alone.outcome is Outcome.CONFIDENT and alone.confidence >= self.params.confident:
+        if (
+            alone.outcome is Outcome.CONFIDENT
+            and alone.entry is not None
+            and _topic_of(alone.entry.id) == _topic_of(top.id)
+        ):
+            # alone, another answer of the same subject (需要准备哪些材料 alone is the insurance
+            # claim's papers, not the birth registration's)
             return alone, question
         return hit, read
 
