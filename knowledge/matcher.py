@@ -1540,10 +1540,38 @@ class Matcher:
             hit = self._decide(text, scope, exclude)
             if hit.outcome is Outcome.CONFIDENT:
                 return hit, text
+            agreed = self._agreed(hit, readings)
+            if agreed is not None:
+                return agreed, text
             readings.append((hit, text))
         if not readings:
             return FaqHit(Outcome.NONE), ""
         return max(readings, key=lambda r: r[0].confidence)
+
+    def _agreed(self, hit: FaqHit, readings: Sequence[tuple[FaqHit, str]]) -> FaqHit | None:
+        """``hit`` made confident when it and the reading before it (``readings``) are both
+        near misses that lead with the same answer by a clear margin (育儿假只有五天 + 我们孩子
+        两岁了 + 到底是几天, and 育儿假只有五天 + 到底是几天: both Guangdong's parental leave
+        first): two readings agreeing settle what one alone leaves open."""
+        if not readings:
+            return None
+        before = readings[-1][0]
+        if not all(
+            h.outcome is Outcome.UNSURE and h.candidates and h.margin >= self.params.margin
+            for h in (hit, before)
+        ):
+            return None
+        if hit.candidates[0].group_key != before.candidates[0].group_key:
+            return None
+        note = hit.candidate_notes[0] if hit.candidate_notes else ""
+        return replace(
+            hit,
+            outcome=Outcome.CONFIDENT,
+            entry=hit.candidates[0],
+            note=note,
+            candidates=(),
+            candidate_notes=(),
+        )
 
     @staticmethod
     def _contexts(
@@ -1557,6 +1585,11 @@ class Matcher:
         told = [(t, w) for t, w in story if w >= 0]
         if told:
             out.append("".join(t for t, _ in told[-3:])[-48:])
+            # the clause naming a family-planning word before a later one naming none (育儿假只有
+            # 五天 + 我们孩子两岁了 + 到底是几天 asks about the leave, not the child's age)
+            strongest = max(told, key=lambda tw: tw[1])
+            if strongest[1] > told[-1][1]:
+                out.append(strongest[0])
             out.append(told[-1][0])
         out.extend(asked)
         before = [(t, w) for t, w in earlier if w >= 0] if not told else []
