@@ -1290,6 +1290,7 @@ class Matcher:
                     hits.append(FaqHit(Outcome.REJECT))
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
+                texts += self._on_subjects(topics, clause.text, texts)
                 hit, read = self._first(texts, scope)
                 hit, read = self._past_answered(hit, read, texts[0], scope, answered)
                 first_sure = hit.outcome is Outcome.CONFIDENT
@@ -1338,6 +1339,7 @@ class Matcher:
                 continue
             alone = self._decide(clause.text, scope)
             texts = [t + clause.text for t in topics[:2]]
+            texts += self._on_subjects(topics, clause.text, texts)
             joined, read = self._first(texts, scope)
             # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question before it,
             # it asks what that answer does not give; another entry of the same subject may.
@@ -1402,6 +1404,18 @@ class Matcher:
             return ""
         found = [m.group() for m in pattern.finditer(text)]
         return "".join(dict.fromkeys(w for w in found if not _GENERIC_ANCHOR.fullmatch(w)))
+
+    def _on_subjects(
+        self, topics: Sequence[str], question: str, texts: Sequence[str]
+    ) -> list[str]:
+        """The question read with only the family-planning words of what it leans on most
+        likely (育儿假 + 到底能休几天, when the story around them, 单位说就三天 + 娃一岁半了,
+        leaves every reading a near tie), after the readings ``texts`` already tried."""
+        subject = self._subject(topics[0]) if topics else ""
+        if not subject or subject in question:
+            return []
+        text = subject + question
+        return [] if text in texts else [text]
 
     def _on_subject(
         self,
