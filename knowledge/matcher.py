@@ -1549,7 +1549,7 @@ class Matcher:
     ) -> tuple[FaqHit, str]:
         """The first confident reading of ``texts`` (most likely first), else the most
         confident one, and the text it was read from (no texts: no match)."""
-        readings = []
+        readings: list[tuple[FaqHit, str]] = []
         for text in texts:
             hit = self._decide(text, scope, exclude)
             if hit.outcome is Outcome.CONFIDENT:

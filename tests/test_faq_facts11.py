@@ -17,7 +17,7 @@ from knowledge.matcher import FaqHit, Outcome
 from knowledge.regions import Region
 from tests.test_activity_callback import Chat, open_family_chat
 
-FAMILIES = {
+FAMILIES: dict[str, tuple[str, ...]] = {
     "maoming": ("广东", "茂名市"),
     "foshan": ("广东", "佛山市"),
     "chifeng": ("内蒙古", "赤峰市"),
