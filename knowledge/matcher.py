@@ -1291,7 +1291,9 @@ class Matcher:
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
                 texts += self._on_subjects(topics, clause.text, texts)
-                hit, read = self._first(texts, scope)
+                hit, read = self._first(
+                    texts, scope, subject=self._subject(topics[0]) if topics else ""
+                )
                 hit, read = self._past_answered(hit, read, texts[0], scope, answered)
                 first_sure = hit.outcome is Outcome.CONFIDENT
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
@@ -1340,7 +1342,9 @@ class Matcher:
             alone = self._decide(clause.text, scope)
             texts = [t + clause.text for t in topics[:2]]
             texts += self._on_subjects(topics, clause.text, texts)
-            joined, read = self._first(texts, scope)
+            joined, read = self._first(
+                texts, scope, subject=self._subject(topics[0]) if topics else ""
+            )
             # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question before it,
             # it asks what that answer does not give; another entry of the same subject may.
             joined, read = self._reread_lacking(
@@ -1545,19 +1549,42 @@ class Matcher:
         return any(w not in gives for w in wants)
 
     def _first(
-        self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
+        self,
+        texts: Sequence[str],
+        scope: _Scope,
+        exclude: frozenset[str] = frozenset(),
+        subject: str = "",
     ) -> tuple[FaqHit, str]:
         """The first confident reading of ``texts`` (most likely first), else the most
-        confident one, and the text it was read from (no texts: no match)."""
+        confident one, and the text it was read from (no texts: no match). A reading that
+        drops the family-planning words of the likeliest text (``subject``: 育儿假) for an
+        answer of another field that knows none of them (孩子两岁了 + 到底是几天: breastfeeding
+        to two years) is set aside while another reading may answer."""
         readings: list[tuple[FaqHit, str]] = []
+        aside: list[tuple[FaqHit, str]] = []
+        words = set(self.anchors(subject)) if subject else set()
+        ranked = self._rank(subject, scope.memo)[0] if words else []
+        field = ranked[0].entry.topic if ranked else ""
         for text in texts:
             hit = self._decide(text, scope, exclude)
+            if (
+                hit.outcome is Outcome.CONFIDENT
+                and hit.entry is not None
+                and field
+                and hit.entry.topic != field
+                and not any(w in text for w in words)
+                and self._unknown(hit, words)
+            ):
+                aside.append((hit, text))
+                continue
             if hit.outcome is Outcome.CONFIDENT:
                 return hit, text
             agreed = self._agreed(hit, readings)
             if agreed is not None:
                 return agreed, text
             readings.append((hit, text))
+        if aside and not any(h.outcome is Outcome.UNSURE for h, _ in readings):
+            return aside[0]
         if not readings:
             return FaqHit(Outcome.NONE), ""
         return max(readings, key=lambda r: r[0].confidence)
@@ -1599,11 +1626,6 @@ class Matcher:
         told = [(t, w) for t, w in story if w >= 0]
         if told:
             out.append("".join(t for t, _ in told[-3:])[-48:])
-            # the clause naming a family-planning word before a later one naming none (育儿假只有
-            # 五天 + 我们孩子两岁了 + 到底是几天 asks about the leave, not the child's age)
-            strongest = max(told, key=lambda tw: tw[1])
-            if strongest[1] > told[-1][1]:
-                out.append(strongest[0])
             out.append(told[-1][0])
         out.extend(asked)
         before = [(t, w) for t, w in earlier if w >= 0] if not told else []
