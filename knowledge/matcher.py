@@ -1290,7 +1290,6 @@ class Matcher:
                     hits.append(FaqHit(Outcome.REJECT))
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
-                texts += self._on_subjects(topics, clause.text, texts)
                 hit, read = self._first(
                     texts, scope, subject=self._subject(topics[0]) if topics else ""
                 )
@@ -1373,10 +1372,8 @@ class Matcher:
             ):
                 hits.append(joined)
             else:
-                hit, read = self._past_repeat(
-                    alone, clause.text, texts or [clause.text], clause.text, scope, answered
-                )
-                hits.append(hit)
+                hits.append(alone)
+                read = clause.text
             # what the next questions may lean on: this question, as it was read
             asked = _keep(read[-48:], asked)
         return hits
@@ -1462,8 +1459,9 @@ class Matcher:
         question is read again without the answered groups, with the texts it leans on and
         alone; the reading with the story is taken when the question alone points at the same
         answer (its answer or one of its choices), the reading alone when it is confident and of
-        the same subject. A question asking for what the answer given already gives (一个月多少钱
-        after the special assistance's amount) keeps it."""
+        the same subject. A question asking for what the answer given already states (一个月多少钱
+        after the special assistance's amount), or pointing alone at that answer (乌海那边一天补
+        多少), keeps it."""
         top = hit.top_entry
         if (
             not answered
@@ -1472,11 +1470,15 @@ class Matcher:
             or top.group_key not in answered
         ):
             return hit, read
-        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
-        if wants and not self.lacks(top, question):
-            # 特扶 + 一个月多少钱: the answer given already gives the amount asked for
+        if self._states(top, question):
+            # 特扶 + 一个月多少钱 (or 什么条件能领): the answer given already states it
             return hit, read
-        alone = self._decide(question, scope, answered)
+        alone = self._decide(question, scope)
+        first = alone.top_entry
+        if first is None or first.group_key in answered:
+            # alone too it points at the answer given (乌海那边一天补多少 after 包头失独老人住院
+            # 有补贴吗: that answer, for 乌海), or at nothing
+            return hit, read
         again, read_again = self._first([t for t in texts if t != question], scope, answered)
         pointed = {e.group_key for e in (alone.top_entry, *alone.candidates) if e is not None}
         if again.outcome is Outcome.CONFIDENT and again.entry is not None:
@@ -1540,6 +1542,12 @@ class Matcher:
         ):
             return again, read_again
         return hit, read
+
+    def _states(self, entry: Entry, question: str) -> bool:
+        """Whether ``entry``'s answer states, in a line that is no disclaimer, everything
+        ``question`` asks for (``dict/focus.txt``); False when it asks for none of these."""
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
+        return bool(wants) and all(w in self.docs[self.index[entry.id]].body for w in wants)
 
     def lacks(self, entry: Entry, question: str) -> bool:
         """Whether ``question`` asks for something (an amount, a count …, ``dict/focus.txt``)
