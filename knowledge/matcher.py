@@ -1386,7 +1386,7 @@ class Matcher:
         given; then that reading without the answered groups, when it is confident
         (还能领育儿补贴吗 + 每年都要申请吗 asks about renewing the claim, not about a two-year-old
         child's feeding, which the story alone would be read as)."""
-        if not answered or read == likeliest:
+        if not answered or (read == likeliest and hit.outcome is Outcome.CONFIDENT):
             return hit, read
         lead = self._decide(likeliest, scope)
         top = lead.top_entry

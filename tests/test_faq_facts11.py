@@ -67,7 +67,7 @@ def test_a_follow_up_asking_for_papers_stays_on_its_subject(kb: KnowledgeBase) -
 
 def test_tax_after_the_subsidy_is_the_subsidy_tax(kb: KnowledgeBase) -> None:
     # 需要交税吗 alone is the parents' income-tax deduction; after the subsidy it is its tax
-    hit = kb.matcher.match("育儿补贴每年给多少 需要交税吗", Region("广西", "百色市"))
+    hit = kb.matcher.match("育儿补贴一年给多少 需要交税吗", Region("广西", "百色市"))
     ids = answered(hit)
     assert ids[0].startswith("t1.subsidy.amount.")
     assert "t1.subsidy.dibao-tax" in ids
