@@ -5,8 +5,7 @@ member, the conversation state). Through SQLAlchemy each one costs a pool checko
 ``Connection``, an execution context, a result object and a commit: several times what the
 database itself spends on it. Here a statement is compiled once for the engine's dialect
 (SQLAlchemy still writes the SQL and converts the values, with the column types' own
-processors) and then run on a driver connection that belongs to the calling thread (on SQLite
-one connection that every thread takes in turn, see ``HotSQL.__init__``) and is in
+processors) and then run on a driver connection that belongs to the calling thread and is in
 autocommit mode: each statement is its own transaction, exactly as before, with nothing of
 SQLAlchemy left per call.
 
@@ -123,14 +122,6 @@ class HotSQL:
         # tens of microseconds, so they queue here instead (a waiter wakes as soon as the
         # lock is released); writers in other processes still meet the busy handler.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
-        # On SQLite every thread shares one driver connection, used under that lock (reads
-        # too). A connection that finds the database changed by another connection since its
-        # last statement empties its page cache and reads every page again; with a connection
-        # per thread that was nearly every statement, as each thread's writes changed it for
-        # the others. Measured with ``xiehui bench cost`` (two alternated pairs, busy
-        # machine): the claim, the sender's read and the settlement 13-20% less CPU each.
-        # Writes were already one at a time; a read waits for one statement at most.
-        self._shared: Any = None
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
         event.listen(engine, "before_cursor_execute", self._sqlalchemy_statement)
 
@@ -159,17 +150,16 @@ class HotSQL:
                     return found
         if not (self.enabled and compiled.supported):
             return self._through_sqlalchemy(statement, params)
-        if self._write_lock is not None:
-            with self._write_lock:  # see __init__
-                return self._run(compiled, params)
-        return self._run(compiled, params)
-
-    def _run(self, compiled: _Compiled, params: Mapping[str, Any]) -> Outcome:
         connection = self._connection()
         cursor = connection.cursor()
         try:
-            cursor.execute(compiled.sql, compiled.parameters(params))
-            raw = cursor.fetchall() if compiled.returns_rows else []
+            if self._write_lock is not None and not compiled.is_select:
+                with self._write_lock:  # see __init__
+                    cursor.execute(compiled.sql, compiled.parameters(params))
+                    raw = cursor.fetchall() if compiled.returns_rows else []
+            else:
+                cursor.execute(compiled.sql, compiled.parameters(params))
+                raw = cursor.fetchall() if compiled.returns_rows else []
             return Outcome(compiled.read(raw) if raw else [], cursor.rowcount)
         except Exception as exc:
             for hook in self._error_hooks:
@@ -205,11 +195,7 @@ class HotSQL:
         return Outcome(rows, int(result.rowcount))
 
     def _connection(self) -> Any:
-        connection: Any = (
-            self._shared
-            if self._write_lock is not None
-            else getattr(self._local, "connection", None)
-        )
+        connection: Any = getattr(self._local, "connection", None)
         if connection is None:
             # Made by the engine (so its connect hooks, such as SQLite's pragmas, ran), then
             # taken out of its pool for good: this thread keeps it.
@@ -218,18 +204,13 @@ class HotSQL:
             connection = fairy.dbapi_connection
             connection.rollback()
             self.engine.dialect.set_isolation_level(connection, "AUTOCOMMIT")
-            if self._write_lock is not None:
-                self._shared = connection  # made under the lock: see __init__
-            else:
-                self._local.connection = connection
+            self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
         return connection
 
     def _drop(self, connection: Any) -> None:
         self._local.connection = None
-        if self._shared is connection:
-            self._shared = None
         with self._lock:
             if connection in self._connections:
                 self._connections.remove(connection)
@@ -241,7 +222,6 @@ class HotSQL:
         with self._lock:
             connections, self._connections = self._connections, []
         self._local = threading.local()
-        self._shared = None
         for connection in connections:
             with contextlib.suppress(Exception):  # a connection whose server went away
                 connection.close()
