@@ -40,6 +40,7 @@ from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
 from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
+from knowledge.scope import ScopeModel, Verdict
 from knowledge.segmenting import Tokenizer
 from knowledge.typos import TypoCorrector, read_near_forms
 
@@ -63,6 +64,14 @@ _ASKING = re.compile(
 #: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
 #: 和所需材料是什么): the subject ends at its last 的, the things asked are joined by 和 / 及 / 、,
 #: and the question word closes the sentence.
+#: A message that asks about the law or how to report a prohibited act (代孕在我国合法吗, 发现有人
+#:查男女 怎么举报, B超单上为什么不写男女) rather than asking for help doing it: the reply states
+#: the law without telling the asker they asked for something illegal.
+_ABOUT_LAW = re.compile(
+    r"举报|告发|报警|检举|合法吗|合不合法|违法吗|违不违法|犯法吗|犯不犯法|算不算违法|是不是违法|"
+    r"怎么处罚|怎么处理|如何处罚|如何处理|会被.{0,4}(?:罚|抓|判|处理)|判几年|判刑|坐牢|处罚|"
+    r"是规定吗|有没有规定|哪条规定|为什么不(?:写|说|告诉|让|给)|法律.{0,4}(?:规定|怎么说)"
+)
 _FACET_CUT = re.compile(r"[\s\u3000,，。!！?？;；]+")
 _FACET_JOIN = re.compile(r"以及|及|和|、")
 _FACET_TAIL = re.compile(
@@ -250,6 +259,9 @@ class FaqHit:
     #: How far along the pregnancy the asker says it was (怀孕三个月, 四个多月, 未满4个月):
     #: an answer whose rule depends on it gives the asker's branch only.
     months: float | None = None
+    #: An illegal hit whose message asks about the law or how to report the act, not for help
+    #: doing it (see ``_ABOUT_LAW``).
+    about_law: bool = False
 
     @property
     def top_entry(self) -> Entry | None:
@@ -486,6 +498,7 @@ class Segmenter:
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
+        self.scope = ScopeModel.read(dict_dir / "scope_model.txt")
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         # a few dozen words: re's own search (it skips to their first characters) is faster
         self.in_scope = re.compile("|".join(f"(?:{p})" for p in in_scope)) if in_scope else None
@@ -1491,6 +1504,24 @@ class Matcher:
             if months is not None:
                 parts = tuple(replace(p, months=months) for p in hit.parts)
                 hit = replace(hit, months=months, parts=parts)
+        return self._judged(text, hit)
+
+    def scope_text(self, text: str) -> str:
+        """The form of a message the scope model reads (``knowledge.scope``): cleaned, typos
+        corrected, synonyms replaced, region names removed."""
+        seg = self.segmenter
+        return seg.normalise(self.correct(seg.clean(_SPACED_LATIN.sub("", text))))
+
+    def _judged(self, text: str, hit: FaqHit) -> FaqHit:
+        """``hit``, unless the scope model (``knowledge.scope``) declines the message: then the
+        polite out-of-scope reply, never the illegal one (only the phrase rules accuse)."""
+        if hit.outcome not in POLICY:
+            return hit
+        confident = hit.confidence if hit.outcome is Outcome.CONFIDENT else None
+        answered = hit.outcome is not Outcome.NONE
+        verdict = self.segmenter.scope.verdict(self.scope_text(text), confident, answered)
+        if verdict is Verdict.OUT:
+            return FaqHit(Outcome.REJECT, confidence=hit.confidence, ranked=hit.ranked)
         return hit
 
     def _match(self, text: str, asked: str, asker_region: Region | None) -> FaqHit:
@@ -1505,7 +1536,8 @@ class Matcher:
             fixed = self.correct(cleaned if asked == text else self.segmenter.clean(asked))
         special = self.classify(text, fixed, clauses)
         if special is not None:
-            return FaqHit(special)
+            about_law = special is Outcome.ILLEGAL and _ABOUT_LAW.search(cleaned) is not None
+            return FaqHit(special, about_law=about_law)
         named = find_region(text)
         region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
         if not named.is_empty:
