@@ -13,9 +13,11 @@ callbacks from ``wrk`` in another process, then prints per callback:
   too, with the most frequent statements);
 - Redis commands, from the server's own ``INFO commandstats`` (before and after);
 - CPU seconds of this process (``time.process_time``: every thread of the server; wrk runs
-  in its own process and is not counted), by thread, and the part of it spent in the FAQ
-  matcher (``KnowledgeBase.match`` on its thread's CPU clock), so that the rest of the path
-  can be read apart from the matcher in one run.
+  in its own process and is not counted), by thread, and the part of it spent in each stage
+  of the path (:data:`STAGES`: verify and decrypt, parse, claim, who sent it, the FAQ
+  matcher, the rest of routing, the passive reply, its settlement; each on its thread's CPU
+  clock), so that every stage, and what the stages leave of each thread (the HTTP protocol,
+  the hand-off between threads, waiting for the GIL), can be read apart in one run.
 """
 
 from __future__ import annotations
@@ -121,45 +123,93 @@ def instrument(engine: Engine, counts: Counts) -> None:
 
 
 @dataclass
-class MatchClock:
-    """Thread CPU spent in :meth:`knowledge.base.KnowledgeBase.match` while counting: the FAQ
-    matcher's share of a callback, read in the same run as the whole (on a shared machine
-    both move with the load; the difference is the rest of the path)."""
+class StageClock:
+    """Thread CPU spent in each stage of the callback path while counting, read in the same
+    run as the whole (on a shared machine both move with the load; what the stages leave of a
+    thread's CPU is that thread's own overhead: the HTTP protocol, futures, the hand-off
+    between the event loop and the text threads, waiting for the GIL)."""
 
-    seconds: float = 0.0
-    calls: int = 0
+    #: stage -> [CPU seconds, calls]
+    stages: dict[str, list[float]] = field(default_factory=dict)
+    #: stage -> the thread roles it ran on (``text``, ``uvicorn``)
+    roles: dict[str, set[str]] = field(default_factory=dict)
     on: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    local: threading.local = field(default_factory=threading.local)
 
     def reset(self) -> None:
         with self.lock:
-            self.seconds, self.calls = 0.0, 0
+            self.stages.clear()
+            self.roles.clear()
+
+    def seconds(self, stage: str) -> float:
+        return self.stages.get(stage, [0.0, 0])[0]
+
+    def calls(self, stage: str) -> int:
+        return int(self.stages.get(stage, [0.0, 0])[1])
+
+
+#: What is clocked: (module, attribute path, stage). A stage nested in another of the same
+#: name (``Inbox.claim`` inside ``Inbox.claim_reading``) is clocked once.
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("bot.wecom.crypto", "WeComCrypto.decrypt_envelope", "verify + decrypt"),
+    ("bot.web.app", "parse_callback", "parse XML"),
+    ("handlers.core.inbox", "Inbox.claim_reading", "claim (INSERT)"),
+    ("handlers.core.inbox", "Inbox.claim", "claim (INSERT)"),
+    ("handlers.core.router", "Router.dispatch", "route"),
+    ("handlers.core.router", "read_asker", "who sent it (SELECT)"),
+    ("knowledge.base", "KnowledgeBase.match", "FAQ match"),
+    ("bot.web.app", "CallbackService._passive", "passive reply (XML + AES)"),
+    ("handlers.core.inbox", "Inbox.settle_passive", "settle (UPDATE)"),
+)
+
+
+def _role(name: str) -> str:
+    return name.rstrip("0123456789").rstrip("_-") or name
 
 
 @contextlib.contextmanager
-def clocking_matches(clock: MatchClock) -> Iterator[None]:
-    """Time every ``KnowledgeBase.match`` call (on the calling thread's CPU clock) inside the
-    ``with`` block; the method is restored afterwards."""
-    from knowledge.base import KnowledgeBase
+def clocking_stages(clock: StageClock) -> Iterator[None]:
+    """Time every function of :data:`STAGES` (on the calling thread's CPU clock) inside the
+    ``with`` block; the originals are restored afterwards."""
+    import importlib
 
-    original = KnowledgeBase.match
+    restore: list[tuple[Any, str, Any]] = []
 
-    def match(self: Any, *args: Any, **kwargs: Any) -> Any:
-        started = time.thread_time()
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            if clock.on:
+    def timed(original: Any, stage: str) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            active: set[str] = clock.local.__dict__.setdefault("active", set())
+            if stage in active or not clock.on:
+                return original(*args, **kwargs)
+            active.add(stage)
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
                 spent = time.thread_time() - started
+                active.discard(stage)
+                role = _role(threading.current_thread().name)
                 with clock.lock:
-                    clock.seconds += spent
-                    clock.calls += 1
+                    entry = clock.stages.setdefault(stage, [0.0, 0])
+                    entry[0] += spent
+                    entry[1] += 1
+                    clock.roles.setdefault(stage, set()).add(role)
 
-    KnowledgeBase.match = match  # type: ignore[method-assign]
+        return run
+
     try:
+        for module_name, path, stage in STAGES:
+            owner: Any = importlib.import_module(module_name)
+            *parents, name = path.split(".")
+            for parent in parents:
+                owner = getattr(owner, parent)
+            original = owner.__dict__[name]
+            restore.append((owner, name, original))
+            setattr(owner, name, timed(original, stage))
         yield
     finally:
-        KnowledgeBase.match = original  # type: ignore[method-assign]
+        for owner, name, original in reversed(restore):
+            setattr(owner, name, original)
 
 
 def redis_commands(redis: Any) -> collections.Counter[str]:
@@ -197,7 +247,7 @@ class Phase:
     passive: int
     bad: int
     threads: dict[str, float] = field(default_factory=dict)
-    match: MatchClock = field(default_factory=MatchClock)
+    clock: StageClock = field(default_factory=StageClock)
 
 
 @contextlib.contextmanager
@@ -249,10 +299,10 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
     random.Random(11).shuffle(questions)
     traffic = Traffic(client, questions)
     counts = Counts()
-    clock = MatchClock()
+    clock = StageClock()
     with (
         tempfile.TemporaryDirectory(prefix="xiehui-cost-") as folder,
-        clocking_matches(clock),
+        clocking_stages(clock),
     ):
         root = Path(folder)
         values: dict[str, Any] = {
@@ -329,10 +379,44 @@ def report(phase: Phase) -> None:
         for role, seconds in sorted(phase.threads.items(), key=lambda item: -item[1])[:6]
     )
     print(f"  by thread (ms per callback, clock-tick resolution): {roles}", flush=True)
-    if phase.match.calls:
-        matching = phase.match.seconds / n * 1000
+    clock = phase.clock
+    matching = clock.seconds("FAQ match") / n * 1000
+    if clock.calls("FAQ match"):
         print(
-            f"  FAQ match (KnowledgeBase.match, {phase.match.calls / n:.2f} per callback): "
-            f"{matching:.3f} ms; everything else: {phase.cpu / n * 1000 - matching:.3f} ms",
+            f"  FAQ match (KnowledgeBase.match, {clock.calls('FAQ match') / n:.2f} per "
+            f"callback): {matching:.3f} ms; everything else: "
+            f"{phase.cpu / n * 1000 - matching:.3f} ms",
             flush=True,
         )
+    for line in stage_lines(phase):
+        print(line, flush=True)
+
+
+def stage_lines(phase: Phase) -> list[str]:
+    """Each stage's CPU per callback (a nested stage is left out of its parent's figure), and
+    what the stages leave of each thread role's CPU."""
+    n = phase.callbacks
+    clock = phase.clock
+    if not clock.stages or not n:
+        return []
+    own = {stage: seconds for stage, (seconds, _calls) in clock.stages.items()}
+    inner = ("who sent it (SELECT)", "FAQ match")
+    if "route" in own:
+        own["route"] -= sum(own.get(stage, 0.0) for stage in inner)
+    lines = ["  stages (thread CPU, ms per callback; calls per callback):"]
+    by_role: dict[str, float] = collections.defaultdict(float)
+    for _module, _path, stage in STAGES:
+        if stage not in own or any(line.startswith(f"    {stage}:") for line in lines):
+            continue
+        label = "route (the rest)" if stage == "route" else stage
+        roles = "/".join(sorted(clock.roles.get(stage, ())))
+        lines.append(
+            f"    {label}: {own[stage] / n * 1000:.3f} ({clock.calls(stage) / n:.2f}x, {roles})"
+        )
+        for role in clock.roles.get(stage, ()):
+            by_role[role] += own[stage] / len(clock.roles[stage])
+    for role, spent in sorted(by_role.items()):
+        if role in phase.threads:
+            rest = (phase.threads[role] - spent) / n * 1000
+            lines.append(f"    {role} threads outside these stages: {rest:.3f}")
+    return lines
