@@ -106,6 +106,10 @@ def test_a_question_about_the_law_is_answered_without_accusing_the_asker(
         text = render(hit)
         assert text == ILLEGAL_ABOUT_LAW, question
         assert "不能提供帮助" not in text and "法律明令禁止" in text
+    # A claim question whose words only run together into a concealment is lawful.
+    hit = kb.matcher.match("我妈在厂里摔伤了手 保险员一直联系不上报案电话打哪个")
+    assert hit.outcome is not Outcome.ILLEGAL
+    assert kb.matcher.match("老人去世了不上报 奖扶还能继续领吗").outcome is Outcome.ILLEGAL
     # A request to do it still gets the refusal.
     for question in ("想找个代孕 多少钱", "去哪里查胎儿性别"):
         hit = kb.matcher.match(question)
