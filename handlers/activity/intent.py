@@ -781,6 +781,8 @@ def _value_changes(
         and not count
         and _NOUN.fullmatch(value)
         and not value.endswith("的")
+        and _could_name_a_thing(name, sent)
+        and _could_name_a_thing(value, sent)
     ):
         # 资料那个是宣传折页: the item's name was wrong
         return [Change("item_rename", name=name, item=Item(value, 0, ""))]
@@ -800,6 +802,15 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+#: what no name of a thing holds: a person, a negation, the verbs of what happened
+_NO_THING_WORDS = re.compile(r"[我你他她咱]|们|没|不|开会|搞|办活动|下雨|落雨|有事")
+
+
+def _could_name_a_thing(name: str, sent: datetime) -> bool:
+    """资料 / 宣传折页 may name a thing; 昨天我 / 镇里开会没搞活动 (what happened) cannot."""
+    return find_date(name, sent) is None and _NO_THING_WORDS.search(name) is None
+
+
 _NAMED_PLACE = re.compile(
     r"(?:在)?(?P<name>[\u4e00-\u9fff]{1,8}(?:村|屯|社区|嘎查|镇|乡|苏木|街道|寨|庄))"
     r"(?:开的|搞的|办的|做的|那边|这边|那里)?"
