@@ -1753,8 +1753,20 @@ def decide(
         not _looks_like_its_field(c) for c in changes
     ):
         targets = [t for t in decision.targets if not t.saved] or decision.targets
-        return Decision("unclear", targets=targets[:1], fields=["partly"])
+        return Decision(
+            "unclear", targets=targets[:1], fields=["partly"], changes=_understood(changes)
+        )
     return decision
+
+
+def _understood(changes: Sequence[Change]) -> list[Change]:
+    """The changes of a correction not all understood that can be put to the user as a
+    proposal: each looks like its field, one value per field; else none."""
+    kept = [c for c in changes if _looks_like_its_field(c)]
+    for name in ("date", "place", "participants", "kind"):
+        if len({(c.date, c.place, c.people, c.kind) for c in kept if c.field == name}) > 1:
+            return []
+    return kept
 
 
 def _looks_like_its_field(change: Change) -> bool:
@@ -1864,7 +1876,12 @@ def _decide(
         if correction.leftover and (pending or saved):
             found = _resolve(correction, targets_pool, shown, "unclear")
             targets = found.targets if found.action == "unclear" else []
-            return Decision("unclear", targets=targets, fields=["partly"])
+            return Decision(
+                "unclear",
+                targets=targets,
+                fields=["partly"],
+                changes=_understood(correction.changes),
+            )
         if not correction.changes:
             if not (pending or saved):
                 return None
@@ -2833,8 +2850,10 @@ def follow_up(
             return Decision("kept", targets=[chosen])  # 没错: the card was right as it was
         if body in _YES or read_control(body) == Control("confirm"):
             # 要改成11月19日吗？→ 对的 / 系 / 好嘞: yes to the change, never a save of the card
-            # as it was before the change
-            return Decision("correct", targets=[chosen], changes=changes)
+            # as it was before the change; when the card was shown changed and asked to be
+            # saved so (按下面这样改好保存吗？), the yes saves it too
+            save = Control("confirm", (chosen.no,)) if question.get("save") else None
+            return Decision("correct", targets=[chosen], changes=changes, control=save)
         return None
     if kind == "which_save":
         # 现在有2条等您确认，请说清楚保存哪条 → 1 / 江口村那条: save that one
