@@ -808,7 +808,15 @@ _NO_THING_WORDS = re.compile(r"[我你他她咱]|们|没|不|开会|搞|办活�
 
 def _could_name_a_thing(name: str, sent: datetime) -> bool:
     """资料 / 宣传折页 may name a thing; 昨天我 / 镇里开会没搞活动 (what happened) cannot."""
-    return find_date(name, sent) is None and _NO_THING_WORDS.search(name) is None
+    place = find_place(name)
+    return (
+        find_date(name, sent) is None
+        and _NO_THING_WORDS.search(name) is None
+        # 剩下20张还在村委会: a count, somewhere (三孩政策宣传册 is a thing)
+        and re.search(r"\d|[一二两三四五六七八九十百千]+[张份本个盒袋瓶件套户人]", name) is None
+        and not place.name
+        and not place.home_venue
+    )
 
 
 _NAMED_PLACE = re.compile(
@@ -2088,7 +2096,8 @@ def _decide(
 #: 刚才那个发出去没有 / 存上了吗 / 报上去了没: whether the report went through
 _STATUS = re.compile(
     r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|登记上?|报上去?|提交|录上|记上|收到)"
-    r"(?:了)?(?:没有?|吗|么|没)$|(?:保存|登记|存|提交)成功(?:了)?(?:吗|没有?)$"
+    r"(?:了)?(?:没有?|吗|么|没|未)$|(?:保存|登记|存|提交)成功(?:了)?(?:吗|没有?|未)$|"
+    r"^(?:刚才|刚刚)?的?(?:那个|这个|那条|这条)?(?:活动|记录)?(?:发|报)了?(?:没有?|吗|么|没|未)$"
 )
 
 
