@@ -8,13 +8,20 @@ message is read here first and classified as one of:
 - a correction in natural words, for any field, with the card it is about: "不是45人，是15人",
   "日期错了 是3号", "开会员活动那个是在巴音敖包嘎查", "第2条 测血糖是80人次",
   "宣传册不是资料", "少写了50个环保袋", "昨天报的走访 户数是6户不是4户";
-- the answer to the question a card asked (a bare "今天" when the card lacks a date; a place
-  that looks like a place when it lacks a place);
+- a confirmation of the card named by its activity, place or day ("讲座那个确认", "刚才义诊那个
+  确认"), of the rest ("剩下两条都对"), or a question whether the card was saved ("刚才那个发出去
+  没有"), which changes nothing;
+- the answer to the question a card asked (a bare "今天" or "前天发的" when the card lacks a
+  date; a place that looks like a place when it lacks a place);
 - a new report (which never merges into a waiting card);
 - anything else (a question, a command, chat): not ours, routed as itself.
 
 The rules prefer asking to guessing: a correction whose card cannot be told apart is not
 applied (the caller asks which card), a value that does not look like the slot is no answer.
+A correction often says why the card was wrong: a clause that only tells what happened
+("昨天礼拜天没整活动") gives no value when another clause says the new value outright (是 / 改成 /
+the field's name); a correction only partly understood is put to the user as the card it would
+make, for 对 or the value, never applied unasked.
 Everything here is a pure function of the text, the sent time, the reporter's village and a
 light view of the waiting cards; the conversation state lives in ``routes``.
 
