@@ -2135,7 +2135,8 @@ def _confirm_named(
 ) -> Decision:
     """讲座那个确认: the one waiting card of that activity (place, day) is saved; when none or
     several are, which one is asked."""
-    if topic in _GENERIC_TOPICS:
+    if topic in _GENERIC_TOPICS or not pending:
+        # (nothing waits: a stray 对, which the routes after this one acknowledge)
         return Decision("confirm", control=Control("confirm"))
     found = find_date(topic, sent)
     place = find_place(topic, home).name
