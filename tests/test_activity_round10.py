@@ -192,3 +192,14 @@ def test_a_proposal_turned_down_changes_nothing(chat: Chat) -> None:
     assert "已登记" in chat.say("lilan", "对")
     [(record, _)] = chat.records("lilan")
     assert record.participants == 25
+
+
+def test_the_first_card_called_the_head_one_and_a_named_card_checked(chat: Chat) -> None:
+    chat.say("lilan", "昨天在文竹村搞了青春健康讲座 来了50人")
+    chat.say("lilan", "今天在江口村入户走访计生特殊家庭3户")
+    held = chat.say("lilan", "确认一下")  # "let me check": the cards wait
+    assert "先留着" in held and chat.records("lilan") == []
+    saved = chat.say("lilan", "头一个对")
+    assert "已登记" in saved and "文竹村" in saved
+    assert "已登记" in chat.say("lilan", "走访那个 确认一下")
+    assert len(chat.records("lilan")) == 2

@@ -276,6 +276,7 @@ def read_control(text: str) -> Control | None:
     body = _FILLER_END.sub("", fold(text).strip()).lower()
     if not body or len(body) > 30:
         return None
+    body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     several = _several_confirms(body)
     if several is not None:
         return several
@@ -367,6 +368,8 @@ def _named_confirm(pieces: list[str]) -> str:
             if not piece:
                 continue
         rest.append(piece)
+    # 讲座那个 确认一下 (确认一下 alone is "let me check", a hold)
+    rest = [re.sub(r"(?<=确认|保存)一下$", "", piece) for piece in rest]
     if topic and rest and all(_all_confirm(piece) for piece in rest):
         return topic
     return ""
