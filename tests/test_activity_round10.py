@@ -203,3 +203,16 @@ def test_the_first_card_called_the_head_one_and_a_named_card_checked(chat: Chat)
     assert "已登记" in saved and "文竹村" in saved
     assert "已登记" in chat.say("lilan", "走访那个 确认一下")
     assert len(chat.records("lilan")) == 2
+
+
+@pytest.mark.parametrize("yes", ["要得", "没得问题", "好哒", "確認", "得喇"])
+def test_a_regional_yes_saves_the_card(chat: Chat, yes: str) -> None:
+    chat.say("lilan", REPORT)
+    assert "已登记" in chat.say("lilan", yes)
+    assert len(chat.records("lilan")) == 1
+
+
+def test_a_brush_off_saves_nothing(chat: Chat) -> None:
+    chat.say("lilan", REPORT)
+    assert "已登记" not in chat.say("lilan", "得了吧")
+    assert chat.records("lilan") == []

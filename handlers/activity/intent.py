@@ -124,7 +124,26 @@ _CONFIRM = frozenset(
         "👌",
         "存吧",
         "存",
-        # Cantonese 系 (yes; 啱 and 冇问题 are folded to 对 and 没问题 before this is read)
+        # spoken and regional yes: 要得 (西南), 妥了, 嗯呐, 是嘞, 对滴, 好咧, 好哒, 阔以 (可以 as
+        # typed by ear), 没得问题 / 么得问题 / 莫问题 / 木有问题 (没有问题)
+        "要得",
+        "妥了",
+        "妥",
+        "嗯呐",
+        "是嘞",
+        "是咯",
+        "对滴",
+        "好咧",
+        "好哒",
+        "阔以",
+        "没得问题",
+        "么得问题",
+        "莫问题",
+        "木有问题",
+        "无问题",
+        # Cantonese 系 / 得喇 (yes, OK; 啱 and 冇问题 are folded to 对 and 没问题 before this is
+        # read; 得 alone, 得了吧, may brush the card aside)
+        "得喇",
         "系",
         "系呀",
         "系啊",

@@ -139,8 +139,8 @@ def _fen(match: re.Match[str]) -> str:
 _HEUNG = re.compile(r"(?<!影)响(?=[\u4e00-\u9fff]{1,8}?(?:村|社区|镇|嘎查|街道|苏木|乡))")
 # Phones set to traditional characters: the ones reports are written with
 _TRADITIONAL = str.maketrans(
-    "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節係",
-    "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节系",
+    "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節係確認",
+    "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节系确认",
 )
 # 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
 _LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")
