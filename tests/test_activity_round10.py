@@ -216,3 +216,12 @@ def test_a_brush_off_saves_nothing(chat: Chat) -> None:
     chat.say("lilan", REPORT)
     assert "已登记" not in chat.say("lilan", "得了吧")
     assert chat.records("lilan") == []
+
+
+def test_a_thing_renamed_in_cantonese_with_its_new_count(chat: Chat) -> None:
+    chat.say("lianghy", "今日喺袁山贝村搞咗宣传 派咗资料80份 大概有三十几人嚟")
+    card = chat.say("lianghy", "其实系宣传册唔系资料 派咗80本")
+    assert "已修改" in card and "宣传册80本" in card
+    chat.say("lianghy", "系")
+    [(_, items)] = chat.records("lianghy")
+    assert items_of(items) == [("宣传册", 80, "本")]

@@ -1347,8 +1347,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             continue
         last = result.changes[-1] if result.changes else None
         if last and last.field == "item_rename" and last.item and not last.item.quantity:
-            count = _count(clause)
-            if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(clause):
+            # (派了80本: the verb of handing the thing out says nothing more)
+            counted = re.sub(
+                r"^(?:发|派|送|办|发放|派发)了?(?=\d|[一二两三四五六七八九十百])", "", clause
+            )
+            count = _count(counted)
+            if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(counted):
                 # 不是资料是健康手册 45本: the renamed item's new count (and unit)
                 result.changes[-1] = Change(
                     "item_rename",
@@ -1691,7 +1695,7 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
 
 
 _RENAME = re.compile(
-    r"^(?:这|那|这个|那个)?(?:发的|发放的|送的|办的|派的|派发的|给的)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
+    r"^(?:这|那|这个|那个)?(?:发的|发放的|送的|办的|派的|派发的|给的)?(?:其实|实际上)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
 )
 _RENAME_BACK = re.compile(
     r"^不是(?P<old>[\u4e00-\u9fff]{1,10}?)(?:而)?是(?P<new>[\u4e00-\u9fff]{1,10})$"
