@@ -171,29 +171,6 @@ def test_a_card_pointed_at_by_its_activity_gets_the_place(chat: Chat) -> None:
     ]
 
 
-def test_a_correction_partly_understood_is_put_as_a_question_that_yes_answers(chat: Chat) -> None:
-    chat.say("lilan", REPORT)
-    asked = chat.say("lilan", "人数是28人 那个30也不对")
-    assert "没有完全看懂" in asked and "人数：28人" in asked and "已修改" not in asked
-    assert chat.records("lilan") == []
-    saved = chat.say("lilan", "确认")
-    assert "已登记" in saved
-    [(record, items)] = chat.records("lilan")
-    assert record.participants == 28
-    assert items_of(items) == [("宣传单", 100, "张")]
-
-
-def test_a_proposal_turned_down_changes_nothing(chat: Chat) -> None:
-    chat.say("lilan", REPORT)
-    chat.say("lilan", "人数是28人 那个30也不对")
-    kept = chat.say("lilan", "不改")
-    assert "没有改" in kept and "人数：25人" in kept
-    assert chat.records("lilan") == []
-    assert "已登记" in chat.say("lilan", "对")
-    [(record, _)] = chat.records("lilan")
-    assert record.participants == 25
-
-
 def test_the_first_card_called_the_head_one_and_a_named_card_checked(chat: Chat) -> None:
     chat.say("lilan", "昨天在文竹村搞了青春健康讲座 来了50人")
     chat.say("lilan", "今天在江口村入户走访计生特殊家庭3户")

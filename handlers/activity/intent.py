@@ -20,8 +20,7 @@ The rules prefer asking to guessing: a correction whose card cannot be told apar
 applied (the caller asks which card), a value that does not look like the slot is no answer.
 A correction often says why the card was wrong: a clause that only tells what happened
 ("昨天礼拜天没整活动") gives no value when another clause says the new value outright (是 / 改成 /
-the field's name); a correction only partly understood is put to the user as the card it would
-make, for 对 or the value, never applied unasked.
+the field's name); a correction only partly understood is not applied at all, and asked.
 Everything here is a pure function of the text, the sent time, the reporter's village and a
 light view of the waiting cards; the conversation state lives in ``routes``.
 
@@ -1794,20 +1793,8 @@ def decide(
         not _looks_like_its_field(c) for c in changes
     ):
         targets = [t for t in decision.targets if not t.saved] or decision.targets
-        return Decision(
-            "unclear", targets=targets[:1], fields=["partly"], changes=_understood(changes)
-        )
+        return Decision("unclear", targets=targets[:1], fields=["partly"])
     return decision
-
-
-def _understood(changes: Sequence[Change]) -> list[Change]:
-    """The changes of a correction not all understood that can be put to the user as a
-    proposal: each looks like its field, one value per field; else none."""
-    kept = [c for c in changes if _looks_like_its_field(c)]
-    for name in ("date", "place", "participants", "kind"):
-        if len({(c.date, c.place, c.people, c.kind) for c in kept if c.field == name}) > 1:
-            return []
-    return kept
 
 
 def _looks_like_its_field(change: Change) -> bool:
@@ -1917,12 +1904,7 @@ def _decide(
         if correction.leftover and (pending or saved):
             found = _resolve(correction, targets_pool, shown, "unclear")
             targets = found.targets if found.action == "unclear" else []
-            return Decision(
-                "unclear",
-                targets=targets,
-                fields=["partly"],
-                changes=_understood(correction.changes),
-            )
+            return Decision("unclear", targets=targets, fields=["partly"])
         if not correction.changes:
             if not (pending or saved):
                 return None
@@ -2893,10 +2875,8 @@ def follow_up(
             return Decision("kept", targets=[chosen])  # 没错: the card was right as it was
         if body in _YES or read_control(body) == Control("confirm"):
             # 要改成11月19日吗？→ 对的 / 系 / 好嘞: yes to the change, never a save of the card
-            # as it was before the change; when the card was shown changed and asked to be
-            # saved so (按下面这样改好保存吗？), the yes saves it too
-            save = Control("confirm", (chosen.no,)) if question.get("save") else None
-            return Decision("correct", targets=[chosen], changes=changes, control=save)
+            # as it was before the change
+            return Decision("correct", targets=[chosen], changes=changes)
         return None
     if kind == "which_save":
         # 现在有2条等您确认，请说清楚保存哪条 → 1 / 江口村那条: save that one

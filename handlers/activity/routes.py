@@ -16,7 +16,6 @@ leaders and volunteers their own group's.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import re
@@ -326,12 +325,7 @@ def routes(router: Router) -> list[Route[Any]]:
                 "“宣传册不是资料”“少写了50个环保袋”。"
             )
         if action in ("correct", "answer"):
-            corrected = correct(ctx, message, decision, cards, note)
-            target = decision.targets[0]
-            if decision.control is not None and not target.saved and cards.get(target.no):
-                # the change was shown and agreed to with 对: the card is saved as changed
-                return replies(confirm(ctx, message, decision, cards, note))
-            return replies(corrected)
+            return replies(correct(ctx, message, decision, cards, note))
         if action == "multi":
             # corrections first, then what is dropped, then what is saved: "第1条对 第2条
             # 日期是25号" saves card 1 and shows card 2 changed
@@ -396,9 +390,6 @@ def routes(router: Router) -> list[Route[Any]]:
                 "改就回“改”，不改回“不改”。"
             )
         if action == "unclear":
-            proposed = _propose_understood(ctx, decision, cards)
-            if proposed:
-                return replies(note + proposed)
             _doubt_unclear(cards, decision)
             if len(decision.targets) == 1 and len(set(decision.fields)) == 1:
                 target = decision.targets[0]
@@ -1005,46 +996,6 @@ def correct(
     if len(cards.load()) > 1:
         head = f"已修改第{card.no}条。" if decision.action == "correct" else f"第{card.no}条收到。"
     return render([card], cards.load(), ctx, (note + "\n" if note else "") + head)
-
-
-def _propose_understood(ctx: Context, decision: Decision, cards: Cards) -> str:
-    """A correction only partly understood, whose understood part can stand alone: the card
-    is shown as it would be, and the user answers 对 (change it and save) or says the value;
-    nothing is changed or saved before that answer. Empty when there is nothing to propose."""
-    if "partly" not in decision.fields or not decision.changes or len(decision.targets) != 1:
-        return ""
-    target = decision.targets[0]
-    card = None if target.saved else cards.get(target.no)
-    if not target.saved and card is None:
-        return ""
-    preview, problems = apply_changes(copy.deepcopy(target.draft), decision.changes)
-    if problems or preview.missing:
-        return ""
-    cards.doubt([] if target.saved else [target.no])  # a 对 now is the answer to this question
-    ask(
-        ctx,
-        {
-            "kind": "proposal",
-            "no": target.no,
-            "saved": target.saved,
-            "changes": [change_to_json(c) for c in decision.changes],
-            "save": not target.saved,
-        },
-    )
-    shown = Card(target.no, preview, card.photos if card else [])
-    numbered = len(cards.load()) > 1
-    body = "\n".join(card_body(shown, ctx, numbered)).replace(
-        "请核对这条活动记录：", "改好后是这样："
-    )
-    if target.saved:
-        return (
-            "这句话我没有完全看懂，已保存的记录还没改。我理解的是下面这样，对的话回“对”就改好；"
-            "不对请直接说要改成什么，比如“日期是3号”“人数是15人”。\n" + body
-        )
-    return (
-        "这句话我没有完全看懂，还没改、也没保存。我理解的是下面这样，对的话回“对”，"
-        "就按这样改好并保存；不对请直接说要改成什么，比如“日期是3号”“人数是15人”。\n" + body
-    )
 
 
 def _doubt_unclear(cards: Cards, decision: Decision) -> None:
