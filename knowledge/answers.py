@@ -28,6 +28,13 @@ ILLEGAL = (
     "的胎儿性别鉴定和选择性别的人工终止妊娠；任何形式的代孕、买卖婴儿、伪造出生证明等也都是违法的。"
     "如果有生育方面的困难，可以到正规医院就诊，或咨询当地卫生健康部门、乡镇计生办。"
 )
+#: For a question about the law or how to report (代孕在我国合法吗, 发现有人查男女怎么举报): the same
+#: law, stated without telling the asker they asked for help with something illegal.
+ILLEGAL_ABOUT_LAW = (
+    "这类做法是法律明令禁止的。《人口与计划生育法》和《母婴保健法》禁止非医学需要的胎儿性别鉴定"
+    "和选择性别的人工终止妊娠；任何形式的代孕、买卖婴儿、伪造出生证明等也都是违法的。"
+    "具体怎么处罚、发现了向哪里反映，可以咨询当地卫生健康部门或乡镇计生办。"
+)
 NOT_FOUND = "这个问题我暂时答不上来。"
 DECLINED = "您问的其他事情不在我能回答的范围内，我主要回答生育政策、育儿补贴、计生保险、优生优育和计生协的问题。"
 
@@ -164,7 +171,7 @@ def render(hit: FaqHit) -> str:
     if hit.outcome is Outcome.THANKS:
         return THANKS
     if hit.outcome is Outcome.ILLEGAL:
-        return ILLEGAL
+        return ILLEGAL_ABOUT_LAW if hit.about_law else ILLEGAL
     if hit.outcome is Outcome.REJECT:
         return REJECT
     return f"{NOT_FOUND}{CAN_HELP}"

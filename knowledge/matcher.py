@@ -40,6 +40,7 @@ from knowledge.alternation import Searcher, compile_alternation, starts
 from knowledge.base import Entry
 from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
+from knowledge.scope import ScopeModel, Verdict
 from knowledge.segmenting import Tokenizer
 from knowledge.typos import TypoCorrector, read_near_forms
 
@@ -63,6 +64,14 @@ _ASKING = re.compile(
 #: A question asking several things of one subject in one sentence (出生登记的办理时限、受理机关
 #: 和所需材料是什么): the subject ends at its last 的, the things asked are joined by 和 / 及 / 、,
 #: and the question word closes the sentence.
+#: A message that asks about the law or how to report a prohibited act (代孕在我国合法吗, 发现有人
+#:查男女 怎么举报, B超单上为什么不写男女) rather than asking for help doing it: the reply states
+#: the law without telling the asker they asked for something illegal.
+_ABOUT_LAW = re.compile(
+    r"举报|告发|报警|检举|合法吗|合不合法|违法吗|违不违法|犯法吗|犯不犯法|算不算违法|是不是违法|"
+    r"怎么处罚|怎么处理|如何处罚|如何处理|会被.{0,4}(?:罚|抓|判|处理)|判几年|判刑|坐牢|处罚|"
+    r"是规定吗|有没有规定|哪条规定|为什么不(?:写|说|告诉|让|给)|法律.{0,4}(?:规定|怎么说)"
+)
 _FACET_CUT = re.compile(r"[\s\u3000,，。!！?？;；]+")
 _FACET_JOIN = re.compile(r"以及|及|和|、")
 _FACET_TAIL = re.compile(
@@ -250,6 +259,9 @@ class FaqHit:
     #: How far along the pregnancy the asker says it was (怀孕三个月, 四个多月, 未满4个月):
     #: an answer whose rule depends on it gives the asker's branch only.
     months: float | None = None
+    #: An illegal hit whose message asks about the law or how to report the act, not for help
+    #: doing it (see ``_ABOUT_LAW``).
+    about_law: bool = False
 
     @property
     def top_entry(self) -> Entry | None:
@@ -486,6 +498,7 @@ class Segmenter:
         self.illegal = Patterns.read(dict_dir / "illegal.txt")
         self.out_of_scope = _compile_any(_read_lines(dict_dir / "out_of_scope.txt"))
         self.tasks = _compile_any(_read_lines(dict_dir / "tasks.txt"))
+        self.scope = ScopeModel.read(dict_dir / "scope_model.txt")
         in_scope = _read_lines(dict_dir / "in_scope.txt")
         # a few dozen words: re's own search (it skips to their first characters) is faster
         self.in_scope = re.compile("|".join(f"(?:{p})" for p in in_scope)) if in_scope else None
@@ -1281,11 +1294,18 @@ class Matcher:
                 asked = _keep(clause.text, asked)
                 continue
             if not self.own_topic(clause.text):
-                if leaning_off or any(self.off_clause(t + clause.text) for t in topics[:1]):
+                # leaning on a question just answered in scope (领了育儿补贴影响低保不 + 是不是
+                # 每年都要申请), the out-of-scope word that question names is no topic of it
+                after_answer = not told and bool(hits) and hits[-1].outcome is Outcome.CONFIDENT
+                if leaning_off or (
+                    not after_answer and any(self.off_clause(t + clause.text) for t in topics[:1])
+                ):
                     hits.append(FaqHit(Outcome.REJECT))
                     continue
                 texts = [t + clause.text for t in topics] or [clause.text]
-                hit, read = self._first(texts, scope)
+                hit, read = self._first(
+                    texts, scope, subject=self._subject(topics[0]) if topics else ""
+                )
                 hit, read = self._past_answered(hit, read, texts[0], scope, answered)
                 first_sure = hit.outcome is Outcome.CONFIDENT
                 # 失独特扶要什么条件 + 一个月多少钱: the second question asks for something the
@@ -1326,18 +1346,26 @@ class Matcher:
                         and alone.confidence >= self.params.sure
                     ):
                         hit, read = alone, clause.text
+                hit, read = self._past_repeat(hit, read, texts, clause.text, scope, answered)
                 hits.append(hit)
                 if hit.outcome is Outcome.CONFIDENT:
                     asked = _keep(read[-48:], asked)
                 continue
             alone = self._decide(clause.text, scope)
             texts = [t + clause.text for t in topics[:2]]
-            joined, read = self._first(texts, scope)
+            texts += self._on_subjects(topics, clause.text, texts)
+            joined, read = self._first(
+                texts, scope, subject=self._subject(topics[0]) if topics else ""
+            )
             # 婴幼儿照护扣除的起止时间 + 是否需要提交纸质材料: read with the question before it,
             # it asks what that answer does not give; another entry of the same subject may.
             joined, read = self._reread_lacking(
                 joined, read, texts, clause.text, scope, answered, alone
             )
+            if topics and _repeats(joined, hits):
+                joined, read = self._on_subject(
+                    joined, read, topics[0], clause.text, scope, answered, alone
+                )
             if (
                 topics
                 and joined.outcome is Outcome.CONFIDENT
@@ -1371,7 +1399,7 @@ class Matcher:
         given; then that reading without the answered groups, when it is confident
         (还能领育儿补贴吗 + 每年都要申请吗 asks about renewing the claim, not about a two-year-old
         child's feeding, which the story alone would be read as)."""
-        if not answered or read == likeliest:
+        if not answered or (read == likeliest and hit.outcome is Outcome.CONFIDENT):
             return hit, read
         lead = self._decide(likeliest, scope)
         top = lead.top_entry
@@ -1380,6 +1408,122 @@ class Matcher:
         again = self._decide(likeliest, scope, answered)
         if again.outcome is Outcome.CONFIDENT:
             return again, likeliest
+        return hit, read
+
+    def _subject(self, text: str) -> str:
+        """The family-planning words ``text`` names that say what it is about (育儿补贴 in
+        育儿补贴一年多少), in the order it names them; not the generic ones (计生, 二胎)."""
+        pattern = self.segmenter.in_scope
+        if pattern is None:
+            return ""
+        found = [m.group() for m in pattern.finditer(text)]
+        return "".join(dict.fromkeys(w for w in found if not _GENERIC_ANCHOR.fullmatch(w)))
+
+    def _on_subjects(
+        self, topics: Sequence[str], question: str, texts: Sequence[str]
+    ) -> list[str]:
+        """The question read with only the family-planning words of what it leans on most
+        likely (育儿假 + 到底能休几天, when the story around them, 单位说就三天 + 娃一岁半了,
+        leaves every reading a near tie), after the readings ``texts`` already tried."""
+        subject = self._subject(topics[0]) if topics else ""
+        if not subject or subject in question:
+            return []
+        text = subject + question
+        return [] if text in texts else [text]
+
+    def _on_subject(
+        self,
+        hit: FaqHit,
+        read: str,
+        leaned: str,
+        question: str,
+        scope: _Scope,
+        answered: frozenset[str],
+        alone: FaqHit,
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``: the question with what it leans on, ``leaned``), which
+        only repeats an answer already given; unless the question read with the subject of
+        ``leaned`` alone (育儿补贴 + 要交税不), without the answers given, is confident and at
+        least as confident as the question alone (which reads 交税 as the parents' income tax)."""
+        subject = self._subject(leaned)
+        if not subject or subject in question:
+            return hit, read
+        text = subject + question
+        again = self._decide(text, scope, answered)
+        if again.outcome is Outcome.CONFIDENT and (
+            alone.outcome is not Outcome.CONFIDENT or again.confidence >= alone.confidence
+        ):
+            return again, text
+        return hit, read
+
+    def _past_repeat(
+        self,
+        hit: FaqHit,
+        read: str,
+        texts: Sequence[str],
+        question: str,
+        scope: _Scope,
+        answered: frozenset[str],
+    ) -> tuple[FaqHit, str]:
+        """``hit`` (read from ``read``), unless it only repeats an answer already given to an
+        earlier question of the message: a second question is asked because the first answer
+        does not answer it (领了育儿补贴影响低保不 + 是不是每年都要申请 asks about renewing the
+        claim; 无创几周能做 + 两个有啥不一样 asks how it differs from amniocentesis). Then the
+        question is read again without the answered groups, with the texts it leans on and
+        alone; the reading with the story is taken when the question alone points at the same
+        answer (its answer or one of its choices), the reading alone when it is confident and of
+        the same subject. A question asking for what the answer given already states (一个月多少钱
+        after the special assistance's amount), or pointing alone at that answer (乌海那边一天补
+        多少), keeps it."""
+        top = hit.top_entry
+        if (
+            not answered
+            or hit.outcome is not Outcome.CONFIDENT
+            or top is None
+            or top.group_key not in answered
+        ):
+            return hit, read
+        if self._states(top, question):
+            # 特扶 + 一个月多少钱 (or 什么条件能领): the answer given already states it
+            return hit, read
+        alone = self._decide(question, scope)
+        first = alone.top_entry
+        if first is None or first.group_key in answered:
+            # alone too it points at the answer given (乌海那边一天补多少 after 包头失独老人住院
+            # 有补贴吗: that answer, for 乌海), or at nothing
+            return hit, read
+        again, read_again = self._first([t for t in texts if t != question], scope, answered)
+        pointed = {e.group_key for e in (alone.top_entry, *alone.candidates) if e is not None}
+        if again.outcome is Outcome.CONFIDENT and again.entry is not None:
+            if again.entry.group_key in pointed:
+                return again, read_again
+        elif (
+            again.outcome is Outcome.UNSURE
+            and again.candidates
+            and alone.top_entry is not None
+            and again.candidates[0].group_key == alone.top_entry.group_key
+            and again.margin >= self.params.margin
+        ):
+            # read with its story and alone, the question points first at the same answer
+            # (两个有啥不一样 after 医生让做无创或者羊穿): that is the answer, not a menu
+            note = again.candidate_notes[0] if again.candidate_notes else ""
+            chosen = replace(
+                again,
+                outcome=Outcome.CONFIDENT,
+                entry=again.candidates[0],
+                note=note,
+                candidates=(),
+                candidate_notes=(),
+            )
+            return chosen, read_again
+        if (
+            alone.outcome is Outcome.CONFIDENT
+            and alone.entry is not None
+            and _topic_of(alone.entry.id) == _topic_of(top.id)
+        ):
+            # alone, another answer of the same subject (需要准备哪些材料 alone is the insurance
+            # claim's papers, not the birth registration's)
+            return alone, question
         return hit, read
 
     def _reread_lacking(
@@ -1412,6 +1556,12 @@ class Matcher:
             return again, read_again
         return hit, read
 
+    def _states(self, entry: Entry, question: str) -> bool:
+        """Whether ``entry``'s answer states, in a line that is no disclaimer, everything
+        ``question`` asks for (``dict/focus.txt``); False when it asks for none of these."""
+        wants = [name for name, asked, _ in self.segmenter.focus if asked.search(question)]
+        return bool(wants) and all(w in self.docs[self.index[entry.id]].body for w in wants)
+
     def lacks(self, entry: Entry, question: str) -> bool:
         """Whether ``question`` asks for something (an amount, a count …, ``dict/focus.txt``)
         that ``entry``'s direct answer does not give; False when it asks for none of these."""
@@ -1420,19 +1570,70 @@ class Matcher:
         return any(w not in gives for w in wants)
 
     def _first(
-        self, texts: Sequence[str], scope: _Scope, exclude: frozenset[str] = frozenset()
+        self,
+        texts: Sequence[str],
+        scope: _Scope,
+        exclude: frozenset[str] = frozenset(),
+        subject: str = "",
     ) -> tuple[FaqHit, str]:
         """The first confident reading of ``texts`` (most likely first), else the most
-        confident one, and the text it was read from (no texts: no match)."""
-        readings = []
+        confident one, and the text it was read from (no texts: no match). A reading that
+        drops the family-planning words of the likeliest text (``subject``: 育儿假) for an
+        answer of another field that knows none of them (孩子两岁了 + 到底是几天: breastfeeding
+        to two years) is set aside while another reading may answer."""
+        readings: list[tuple[FaqHit, str]] = []
+        aside: list[tuple[FaqHit, str]] = []
+        words = set(self.anchors(subject)) if subject else set()
+        ranked = self._rank(subject, scope.memo)[0] if words else []
+        field = ranked[0].entry.topic if ranked else ""
         for text in texts:
             hit = self._decide(text, scope, exclude)
+            if (
+                hit.outcome is Outcome.CONFIDENT
+                and hit.entry is not None
+                and field
+                and hit.entry.topic != field
+                and not any(w in text for w in words)
+                and self._unknown(hit, words)
+            ):
+                aside.append((hit, text))
+                continue
             if hit.outcome is Outcome.CONFIDENT:
                 return hit, text
+            agreed = self._agreed(hit, readings)
+            if agreed is not None:
+                return agreed, text
             readings.append((hit, text))
+        if aside and not any(h.outcome is Outcome.UNSURE for h, _ in readings):
+            return aside[0]
         if not readings:
             return FaqHit(Outcome.NONE), ""
         return max(readings, key=lambda r: r[0].confidence)
+
+    def _agreed(self, hit: FaqHit, readings: Sequence[tuple[FaqHit, str]]) -> FaqHit | None:
+        """``hit`` made confident when it and the reading before it (``readings``) are both
+        near misses that lead with the same answer by a clear margin (育儿假只有五天 + 我们孩子
+        两岁了 + 到底是几天, and 育儿假只有五天 + 到底是几天: both Guangdong's parental leave
+        first): two readings agreeing settle what one alone leaves open."""
+        if not readings:
+            return None
+        before = readings[-1][0]
+        if not all(
+            h.outcome is Outcome.UNSURE and h.candidates and h.margin >= self.params.margin
+            for h in (hit, before)
+        ):
+            return None
+        if hit.candidates[0].group_key != before.candidates[0].group_key:
+            return None
+        note = hit.candidate_notes[0] if hit.candidate_notes else ""
+        return replace(
+            hit,
+            outcome=Outcome.CONFIDENT,
+            entry=hit.candidates[0],
+            note=note,
+            candidates=(),
+            candidate_notes=(),
+        )
 
     @staticmethod
     def _contexts(
@@ -1491,6 +1692,24 @@ class Matcher:
             if months is not None:
                 parts = tuple(replace(p, months=months) for p in hit.parts)
                 hit = replace(hit, months=months, parts=parts)
+        return self._judged(text, hit)
+
+    def scope_text(self, text: str) -> str:
+        """The form of a message the scope model reads (``knowledge.scope``): cleaned, typos
+        corrected, synonyms replaced, region names removed."""
+        seg = self.segmenter
+        return seg.normalise(self.correct(seg.clean(_SPACED_LATIN.sub("", text))))
+
+    def _judged(self, text: str, hit: FaqHit) -> FaqHit:
+        """``hit``, unless the scope model (``knowledge.scope``) declines the message: then the
+        polite out-of-scope reply, never the illegal one (only the phrase rules accuse)."""
+        if hit.outcome not in POLICY:
+            return hit
+        confident = hit.confidence if hit.outcome is Outcome.CONFIDENT else None
+        answered = hit.outcome is not Outcome.NONE
+        verdict = self.segmenter.scope.verdict(self.scope_text(text), confident, answered)
+        if verdict is Verdict.OUT:
+            return FaqHit(Outcome.REJECT, confidence=hit.confidence, ranked=hit.ranked)
         return hit
 
     def _match(self, text: str, asked: str, asker_region: Region | None) -> FaqHit:
@@ -1505,7 +1724,8 @@ class Matcher:
             fixed = self.correct(cleaned if asked == text else self.segmenter.clean(asked))
         special = self.classify(text, fixed, clauses)
         if special is not None:
-            return FaqHit(special)
+            about_law = special is Outcome.ILLEGAL and _ABOUT_LAW.search(cleaned) is not None
+            return FaqHit(special, about_law=about_law)
         named = find_region(text)
         region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
         if not named.is_empty:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answers import ILLEGAL, entry_text, render
+from knowledge.answers import ILLEGAL, ILLEGAL_ABOUT_LAW, entry_text, render
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import DICT_DIR, Matcher, Outcome, Params, Segmenter
 from knowledge.regions import Region, find_region, from_path
@@ -86,6 +86,31 @@ def test_illegal_requests_are_refused(kb: KnowledgeBase) -> None:
         assert render(hit) == ILLEGAL
     # a legitimate question that mentions both sexes is not a sex-identification request
     assert kb.matcher.match("孕前检查男女都要做吗").outcome is not Outcome.ILLEGAL
+
+
+def test_a_question_about_the_law_is_answered_without_accusing_the_asker(
+    kb: KnowledgeBase,
+) -> None:
+    # Asking whether something is legal, why a rule exists or where to report it is lawful:
+    # the reply states the law and where to ask, never "I cannot help you with this".
+    for question in (
+        "代孕在我国合法吗",
+        "发现有人搞代孕 怎么举报",
+        "B超单上为什么不写男女",
+        "非法鉴定胎儿性别会怎么处罚",
+        "听说有黑诊所查男女 能举报吗",
+    ):
+        hit = kb.matcher.match(question)
+        assert hit.outcome is Outcome.ILLEGAL, question
+        assert hit.about_law, question
+        text = render(hit)
+        assert text == ILLEGAL_ABOUT_LAW, question
+        assert "不能提供帮助" not in text and "法律明令禁止" in text
+    # A request to do it still gets the refusal.
+    for question in ("想找个代孕 多少钱", "去哪里查胎儿性别"):
+        hit = kb.matcher.match(question)
+        assert hit.outcome is Outcome.ILLEGAL and not hit.about_law, question
+        assert render(hit) == ILLEGAL
 
 
 def test_out_of_scope_is_declined(kb: KnowledgeBase) -> None:
