@@ -8,13 +8,19 @@ message is read here first and classified as one of:
 - a correction in natural words, for any field, with the card it is about: "不是45人，是15人",
   "日期错了 是3号", "开会员活动那个是在巴音敖包嘎查", "第2条 测血糖是80人次",
   "宣传册不是资料", "少写了50个环保袋", "昨天报的走访 户数是6户不是4户";
-- the answer to the question a card asked (a bare "今天" when the card lacks a date; a place
-  that looks like a place when it lacks a place);
+- a confirmation of the card named by its activity, place or day ("讲座那个确认", "刚才义诊那个
+  确认"), of the rest ("剩下两条都对"), or a question whether the card was saved ("刚才那个发出去
+  没有"), which changes nothing;
+- the answer to the question a card asked (a bare "今天" or "前天发的" when the card lacks a
+  date; a place that looks like a place when it lacks a place);
 - a new report (which never merges into a waiting card);
 - anything else (a question, a command, chat): not ours, routed as itself.
 
 The rules prefer asking to guessing: a correction whose card cannot be told apart is not
 applied (the caller asks which card), a value that does not look like the slot is no answer.
+A correction often says why the card was wrong: a clause that only tells what happened
+("昨天礼拜天没整活动") gives no value when another clause says the new value outright (是 / 改成 /
+the field's name); a correction only partly understood is not applied at all, and asked.
 Everything here is a pure function of the text, the sent time, the reporter's village and a
 light view of the waiting cards; the conversation state lives in ``routes``.
 
@@ -117,7 +123,26 @@ _CONFIRM = frozenset(
         "👌",
         "存吧",
         "存",
-        # Cantonese 系 (yes; 啱 and 冇问题 are folded to 对 and 没问题 before this is read)
+        # spoken and regional yes: 要得 (西南), 妥了, 嗯呐, 是嘞, 对滴, 好咧, 好哒, 阔以 (可以 as
+        # typed by ear), 没得问题 / 么得问题 / 莫问题 / 木有问题 (没有问题)
+        "要得",
+        "妥了",
+        "妥",
+        "嗯呐",
+        "是嘞",
+        "是咯",
+        "对滴",
+        "好咧",
+        "好哒",
+        "阔以",
+        "没得问题",
+        "么得问题",
+        "莫问题",
+        "木有问题",
+        "无问题",
+        # Cantonese 系 / 得喇 (yes, OK; 啱 and 冇问题 are folded to 对 and 没问题 before this is
+        # read; 得 alone, 得了吧, may brush the card aside)
+        "得喇",
         "系",
         "系呀",
         "系啊",
@@ -126,7 +151,24 @@ _CONFIRM = frozenset(
 )
 # said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
 _POLITE = frozenset(
-    {"谢谢", "谢谢你", "谢谢您", "辛苦了", "辛苦", "麻烦了", "麻烦你了", "收到", "也", "就", "都"}
+    {
+        "谢谢",
+        "谢谢你",
+        "谢谢您",
+        "辛苦了",
+        "辛苦",
+        "麻烦了",
+        "麻烦你了",
+        "收到",
+        "也",
+        "就",
+        "都",
+        # 晓得了 活动那个确认: the answer just read is acknowledged, then the card confirmed
+        "晓得了",
+        "知道了",
+        "明白了",
+        "懂了",
+    }
 )
 # the card a confirmation is about, said along with it: 对 刚才那个活动没问题
 _REFERENT = frozenset(
@@ -155,7 +197,8 @@ _RECORD_WORDS = re.compile(r"那条|这条|那个|这个|记录|报|登记")
 _RESTART = re.compile(r"重新来过?|重来|重发|重新发|重新报|重新说|重新登记|再发一遍|重新写")
 _WRONG = frozenset({"不对", "错了", "有错", "不是", "不正确", "不对的", "有问题", "错了错了"})
 _ALL = re.compile(
-    r"^(?:以上|上面的?|上述)?(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)"
+    r"^(?:以上|上面的?|上述|(?:剩下|其余|其他|其它|余下)的?)?"
+    r"(?:都|全部|全都|全|所有的?|这?[\d一二三四五六七八九十两]+条都|几条都)"
 )
 _NUMBER_WORD = r"[\d一二三四五六七八九十两]+"
 _ALL_INSIDE = re.compile(r"(?:都|全部|全都)(?=对|没问题|确认|可以|行|好|保存|没错|正确)")
@@ -251,6 +294,7 @@ def read_control(text: str) -> Control | None:
     body = _FILLER_END.sub("", fold(text).strip()).lower()
     if not body or len(body) > 30:
         return None
+    body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     several = _several_confirms(body)
     if several is not None:
         return several
@@ -277,6 +321,10 @@ def read_control(text: str) -> Control | None:
         # 好了都对 / 嗯全部没问题: "all" said after other confirmation words
         everything = everything or any(_ALL_INSIDE.search(piece) for piece in stripped)
         return Control("confirm", numbers, everything)
+    named = _named_confirm(stripped)
+    if named and not numbers and not everything:
+        # 讲座那个确认 / 刚才义诊那个 确认: the card spoken of by its activity, confirmed
+        return Control("confirm", topic=named)
     if everything:
         return None
     if _KEEP.fullmatch(_FILLER_END.sub("", rest)):
@@ -318,6 +366,45 @@ def read_control(text: str) -> Control | None:
     if not numbers and rest in _WRONG:
         return Control("wrong")
     return None
+
+
+#: 讲座那个 / 刚才那个慰问的 / 江口村那条: a card spoken of by its activity, place or day
+_CARD_REF = re.compile(
+    r"^(?:刚才|刚刚|上面|之前|前面)?的?(?:那个|那条|这个|这条)?"
+    r"(?P<topic>[\u4e00-\u9fff\d]{2,8}?)(?:的?(?:那个|那条|那次|那场|这个|这条)|的)"
+)
+_GENERIC_TOPICS = frozenset({"活动", "记录", "活动记录"})
+
+
+def _named_confirm(pieces: list[str]) -> str:
+    """The topic of 讲座那个确认 (said in one piece or two), when the rest only confirms."""
+    topic, rest = "", []
+    for piece in pieces:
+        ref = _CARD_REF.match(piece)
+        if ref and not topic and _plausible_topic(ref.group("topic")):
+            topic, piece = ref.group("topic"), piece[ref.end() :]
+            if not piece:
+                continue
+        rest.append(piece)
+    # 讲座那个 确认一下 (确认一下 alone is "let me check", a hold)
+    rest = [re.sub(r"(?<=确认|保存)一下$", "", piece) for piece in rest]
+    if topic and rest and all(_all_confirm(piece) for piece in rest):
+        return topic
+    return ""
+
+
+def _plausible_topic(topic: str) -> bool:
+    """An activity, a place or a day a card can be told by; never a field (人数那个对 says a
+    value is right) or a thing on it."""
+    if topic in _GENERIC_TOPICS:
+        return True
+    if _field_of(topic) is not None or topic in _CONFIRM or topic in _POLITE:
+        return False
+    return (
+        _kind_value(topic) is not None
+        or bool(find_place(topic).name)
+        or find_date(topic, _NOON) is not None
+    )
 
 
 _KEEP = re.compile(
@@ -507,7 +594,7 @@ _KIND_ALIASES = {
 }
 # 今天才报 / 现在才想起来报 / 忘了报 / 补报一下: the reporting, said beside a correction
 _WHEN_REPORTED = re.compile(
-    r"^(?:我|就是|只是|是)?(?:今天|现在|刚刚?|这会儿?|昨天|晚上|这阵)?(?:才|刚)"
+    r"^(?:我|就是|只是|是)?(?:今天|今日|现在|刚刚?|这会儿?|昨天|晚上|这阵)?(?:才|刚)"
     r"(?:有空|有时间|得空|想起来?|记起来?|来|顺便)?(?:报|上报|发|想起来|汇报|登记)[的了]?(?:一下)?$|"
     r"^(?:我)?(?:忘了|忘记)(?:报|上报|发)了?$|^(?:今天|现在)补报(?:一下)?$"
 )
@@ -556,6 +643,7 @@ class Correction:
     date_ref: DateSpan | None = None  # 3号那个是在福禄村开的: the card of that date
     stated: bool = False  # 是上个礼拜六搞的: the value said outright with 是, no other words
     item_wrong: str = ""  # 资料不对: the thing said to be wrong, its new value not said
+    restated: list[Change] = field(default_factory=list)  # 其他没错 今天 江口村: said again
 
     @property
     def fields(self) -> set[str]:
@@ -721,6 +809,8 @@ def _value_changes(
         and not count
         and _NOUN.fullmatch(value)
         and not value.endswith("的")
+        and _could_name_a_thing(name, sent)
+        and _could_name_a_thing(value, sent)
     ):
         # 资料那个是宣传折页: the item's name was wrong
         return [Change("item_rename", name=name, item=Item(value, 0, ""))]
@@ -740,6 +830,23 @@ def _value_changes(
 
 
 _NOUN = re.compile(r"[\u4e00-\u9fff]{2,10}")
+#: what no name of a thing holds: a person, a negation, the verbs of what happened
+_NO_THING_WORDS = re.compile(r"[我你他她咱]|们|没|不|开会|搞|办活动|下雨|落雨|有事")
+
+
+def _could_name_a_thing(name: str, sent: datetime) -> bool:
+    """资料 / 宣传折页 may name a thing; 昨天我 / 镇里开会没搞活动 (what happened) cannot."""
+    place = find_place(name)
+    return (
+        find_date(name, sent) is None
+        and _NO_THING_WORDS.search(name) is None
+        # 剩下20张还在村委会: a count, somewhere (三孩政策宣传册 is a thing)
+        and re.search(r"\d|[一二两三四五六七八九十百千]+[张份本个盒袋瓶件套户人]", name) is None
+        and not place.name
+        and not place.home_venue
+    )
+
+
 _NAMED_PLACE = re.compile(
     r"(?:在)?(?P<name>[\u4e00-\u9fff]{1,8}(?:村|屯|社区|嘎查|镇|乡|苏木|街道|寨|庄))"
     r"(?:开的|搞的|办的|做的|那边|这边|那里)?"
@@ -900,7 +1007,24 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if _TOTAL.match(c) and (found := find_participants(c)) is not None
     ]
     result.stated = len(clauses) == 1 and bool(re.match(r"(?:其实|就|那)?是", clauses[0]))
+    # (changes before the clause, the clause, leftover before it): which clause gave what
+    spans: list[tuple[int, str, bool]] = []
+    restating = False  # after 其他没错: the values said again are the card's own
     for clause in clauses:
+        spans.append((len(result.changes), clause, result.leftover))
+        if _OTHERS_RIGHT.match(clause):
+            # 不是50个 是四十来个 其他没错 今天 五通社区: what follows says the rest again
+            restating, context = True, None
+            continue
+        if restating and _bare_value(clause, sent, home):
+            result.restated.extend(_value_changes(None, _bare_core(clause), "", sent, home))
+            continue
+        if restating and not _MARKED.search(clause):
+            again = find_participants(clause)
+            if again is not None and _bare_people(clause):
+                # 其他对的 今天 怀洪村 20来个人: the attendance said again
+                result.restated.append(Change("participants", people=(again[0], again[1])))
+                continue
         if result.changes and _REASON.match(clause):
             continue  # 人数改为38 有两个是帮别人代领的: why, after what was changed
         old_again = next(
@@ -1222,8 +1346,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             continue
         last = result.changes[-1] if result.changes else None
         if last and last.field == "item_rename" and last.item and not last.item.quantity:
-            count = _count(clause)
-            if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(clause):
+            # (派了80本: the verb of handing the thing out says nothing more)
+            counted = re.sub(
+                r"^(?:发|派|送|办|发放|派发)了?(?=\d|[一二两三四五六七八九十百])", "", clause
+            )
+            count = _count(counted)
+            if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(counted):
                 # 不是资料是健康手册 45本: the renamed item's new count (and unit)
                 result.changes[-1] = Change(
                     "item_rename",
@@ -1251,6 +1379,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         if not changes and _stray_count(clause):
             result.leftover = True  # a number nobody could place: do not apply the rest alone
         result.changes.extend(changes)
+    spans.append((len(result.changes), "", result.leftover))
+    _drop_explanations(result, spans, sent, home)
     if awaiting is not None and len(result.changes) <= awaiting:
         result.leftover = True
     if _ADDS.search(body) and not _names_when_or_where(body, sent, home):
@@ -1283,6 +1413,20 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         ):
             # 资料是100本不是100份: the thing's count in another unit replaces the old one
             result.changes[index] = Change("item_rename", name=change.name, item=change.item)
+    old_items = [i for old in result.olds for i in extract_items(old)]
+    new_items = [c for c in result.changes if c.field == "item" and c.item is not None]
+    if (
+        len(old_items) == 1
+        and len(new_items) == 1
+        and new_items[0].item is not None
+        and not _has_item_named(old_items[0].name, new_items[0].item.name)
+    ):
+        # 不是避孕套200盒 是避孕药具20盒: the thing said wrong, with its count, is replaced by
+        # the thing said after it (never kept beside it)
+        index = result.changes.index(new_items[0])
+        result.changes[index] = Change(
+            "item_rename", name=old_items[0].name, item=new_items[0].item
+        )
     people = [c for c in result.changes if c.field == "participants"]
     final = [c for c in clauses if _WRITE_AS.match(c)]
     if len({c.people for c in people}) > 1 and len(final) == 1:
@@ -1337,6 +1481,77 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.remove(change)
             result.leftover = True
     return result
+
+
+#: 其他没错 / 其他都对的 / 其余不变: the fields not spoken of are right as they are
+_OTHERS_RIGHT = re.compile(
+    r"^(?:其他|其它|其余|别的|剩下的?|另外的?)(?:的|几样|几项)?(?:都|全|也|全都)?"
+    r"(?:没错|对的?|没问题|不变|一样|照旧|没有?错)(?:的|了|啊)?$"
+)
+#: a clause that says a new value: with 是 / 改成 / 应该 / a field's name (人数是60), not one
+#: that only tells what happened (昨天礼拜天没整活动 / 帮他们村搞的)
+_MARKED = re.compile(
+    r"(?:^|不对|错了|不是[^，,。\s是]{0,12})(?:其实|实际上|应该|应|就|那|而)?(?:是|为)|"
+    r"改成|改为|改到|换成|写成|应该是|应为|应该|"
+    r"^(?:日期|时间|地点|地方|人数|类型|物品|户数|参加人数|到会人数)"
+)
+
+
+def _bare_core(clause: str) -> str:
+    return _VALUE_AROUND.sub("", _FILLER_END.sub("", clause)).strip()
+
+
+def _bare_people(clause: str) -> bool:
+    """20来个人 / 来了20多个: the attendance and nothing else."""
+    core = re.sub(r"^(?:来了|到了|有|参加了?|大概|差不多|约)+", "", clause)
+    return (
+        _COUNT.fullmatch(core.rstrip("人")) is not None
+        or re.fullmatch(rf"{NUMBER}(?:多|余|几|来)?个?人?(?:左右)?", core) is not None
+    )
+
+
+def _drop_explanations(
+    result: Correction, spans: list[tuple[int, str, bool]], sent: datetime, home: str | None
+) -> None:
+    """Changes read from a clause that only tells what happened (改成上周五 昨天礼拜天没整活动:
+    the second clause explains the mistake), when another clause says the new value of that
+    field outright. A clause that is only a value (改成上周五 上周四) is kept, and still asked."""
+    origin: list[int] = []
+    for index, ((start, _clause, _left), (end, _n, _l)) in enumerate(
+        zip(spans, spans[1:], strict=False)
+    ):
+        origin.extend([index] * (end - start))
+    if len(origin) != len(result.changes):
+        return  # changes rewritten inside the loop: leave them as read
+    marked_fields = {
+        change.field
+        for change, index in zip(result.changes, origin, strict=True)
+        if change.field in ("date", "place", "participants") and _MARKED.search(spans[index][1])
+    }
+    if not marked_fields:
+        return
+    dropped: set[int] = set()
+    for index, (_start, clause, _left) in enumerate(spans[:-1]):
+        given = [c for c, i in zip(result.changes, origin, strict=True) if i == index]
+        if (
+            given
+            and not _MARKED.search(clause)
+            and not _bare_value(clause, sent, home)
+            and all(c.field in marked_fields for c in given)
+        ):
+            dropped.add(index)
+    if not dropped:
+        return
+    result.changes = [c for c, i in zip(result.changes, origin, strict=True) if i not in dropped]
+    set_leftover = [
+        index
+        for index, ((_s, _c, before), (_e, _n, after)) in enumerate(
+            zip(spans, spans[1:], strict=False)
+        )
+        if after and not before
+    ]
+    if set_leftover and all(index in dropped for index in set_leftover):
+        result.leftover = False
 
 
 # an item name that names nothing: an interjection, a particle or a pronoun left of a run-on
@@ -1479,7 +1694,7 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
 
 
 _RENAME = re.compile(
-    r"^(?:这|那|这个|那个)?(?:发的|发放的|送的|办的)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
+    r"^(?:这|那|这个|那个)?(?:发的|发放的|送的|办的|派的|派发的|给的)?(?:其实|实际上)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
 )
 _RENAME_BACK = re.compile(
     r"^不是(?P<old>[\u4e00-\u9fff]{1,10}?)(?:而)?是(?P<new>[\u4e00-\u9fff]{1,10})$"
@@ -1540,6 +1755,7 @@ class Decision:
     unread: tuple[int, ...] = ()  # "unclear_parts": the cards whose part was not understood
     question: bool = False  # "unclear": a question about correcting (报错了怎么改), no correction
     item: str = ""  # "unclear" about ["items"]: the thing said to be wrong (资料不对)
+    restated: list[Change] = field(default_factory=list)  # values said again as they are
 
 
 def decide(
@@ -1559,6 +1775,19 @@ def decide(
     decision = _decide(text, sent, home, pending, saved, shown)
     if decision is None:
         return None
+    if decision.restated and decision.targets:
+        # 其他没错 今天 五通社区: the values said again must be the card's own, else which one
+        # is meant is asked
+        draft = decision.targets[0].draft
+        if not all(
+            _already(draft, c)
+            or (
+                c.field == "participants"
+                and c.people == (draft.participants, draft.participants_approx)
+            )
+            for c in decision.restated
+        ):
+            return Decision("unclear", targets=decision.targets[:1], fields=["partly"])
     changes = [*decision.changes, *(c for part in decision.parts for c in part.changes)]
     if decision.action in ("correct", "answer", "multi") and any(
         not _looks_like_its_field(c) for c in changes
@@ -1598,10 +1827,22 @@ def _decide(
         if rest_too is not None:
             return rest_too
     control = read_control(text)
+    if control is not None and control.action == "confirm" and control.topic:
+        return _confirm_named(control.topic, sent, home, pending, shown)
     if control is not None:
         return Decision(control.action, control=control)
+    if (
+        (pending or saved)
+        and _STATUS.search(_FILLER_END.sub("", body))
+        and _status_only(body, sent)
+    ):
+        # 刚才那个发出去没有 / 存上了吗: whether the card was saved, asked; never a change
+        return Decision("status", targets=list(pending) or list(saved))
     if pending and _holds(body):
         return Decision("hold", targets=list(pending))
+    answered = _missing_answer(body, sent, home, pending, shown)
+    if answered is not None:
+        return answered
     if pending and _affirms_only(body):
         # 人数没错 / 日期对的 / 资料是对的: a value said to be right changes nothing and asks
         # nothing (the card is shown again for 对)
@@ -1685,6 +1926,18 @@ def _decide(
     if correction.reference and correction.changes and (not drafts or pointed) and len(body) <= 30:
         # "<something>是<value>": only when the something is a card's activity or item
         spoken_of = [t for t in targets_pool if _spoken_of(correction, t.draft)]
+        if not spoken_of and pointed and len(drafts) == 1 and drafts[0].kind != "other":
+            # 今天下午那个会员活动是在沙埠社区开的: the one waiting card of that activity (and
+            # of that day, when one is said) is pointed at; what follows corrects it
+            pointed_at = drafts[0]
+            spoken_of = [
+                t
+                for t in targets_pool
+                if t.draft.kind == pointed_at.kind
+                and (pointed_at.date is None or t.draft.date == pointed_at.date)
+            ]
+            if len(spoken_of) > 1:
+                spoken_of = []
         if spoken_of:
             return _resolve(correction, spoken_of, shown, "correct")
         if all(c.field == "item" for c in correction.changes):
@@ -1855,6 +2108,58 @@ def _decide(
     return None
 
 
+#: 刚才那个发出去没有 / 存上了吗 / 报上去了没: whether the report went through
+_STATUS = re.compile(
+    r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|登记上?|报上去?|提交|录上|记上|收到)"
+    r"(?:了)?(?:没有?|吗|么|没|未)$|(?:保存|登记|存|提交)成功(?:了)?(?:吗|没有?|未)$|"
+    r"^(?:刚才|刚刚)?的?(?:那个|这个|那条|这条)?(?:活动|记录)?(?:发|报)了?(?:没有?|吗|么|没|未)$"
+)
+
+
+def _status_only(body: str, sent: datetime) -> bool:
+    """A short question about the report just sent, naming no other day or month."""
+    return len(body) <= 16 and find_date(body, sent) is None and "月" not in body
+
+
+def _missing_answer(
+    body: str, sent: datetime, home: str | None, pending: Sequence[Target], shown: Sequence[int]
+) -> Decision | None:
+    """前天发的 / 在文竹村搞的, when the card shown lacks that day or place: the answer to what
+    the card asked (a value and the words said around it, nothing else)."""
+    target = _shown_target(pending, shown)
+    if target is None or not target.draft.missing or _asks(body):
+        return None
+    core = _bare_core(body)
+    if not core or not _is_value_only(core, sent, home):
+        return None
+    changes = [
+        c for c in _value_changes(None, core, "", sent, home) if c.field in target.draft.missing
+    ]
+    return Decision("answer", targets=[target], changes=changes) if changes else None
+
+
+def _confirm_named(
+    topic: str, sent: datetime, home: str | None, pending: Sequence[Target], shown: Sequence[int]
+) -> Decision:
+    """讲座那个确认: the one waiting card of that activity (place, day) is saved; when none or
+    several are, which one is asked."""
+    if topic in _GENERIC_TOPICS or not pending:
+        # (nothing waits: a stray 对, which the routes after this one acknowledge)
+        return Decision("confirm", control=Control("confirm"))
+    found = find_date(topic, sent)
+    place = find_place(topic, home).name
+    matching = [
+        t
+        for t in pending
+        if (found is not None and t.draft.date == found[0])
+        or (place is not None and t.draft.place is not None and _same_place(place, t.draft.place))
+        or (found is None and place is None and _topic_matches(topic, t.draft))
+    ]
+    if len(matching) == 1:
+        return Decision("confirm", control=Control("confirm", (matching[0].no,)))
+    return Decision("which_save", targets=matching or list(pending))
+
+
 def _names_a_card_value(
     body: str, sent: datetime, home: str | None, pending: Sequence[Target]
 ) -> bool:
@@ -1882,7 +2187,10 @@ _COMMAND = re.compile(
 # 刚才开会员活动那个是在文竹村开的: "that one" points at a card, so what follows corrects it
 # even though it reads like a report of its own (it brings no count or item of its own)
 _SAID_OUTRIGHT = re.compile(r"^(?:不对|不是|哦|噢)?[，,\s]*(?:其实|实际上|就|那)?是(?!在)")
-_POINTER = re.compile(r"(?:那个|那条|那场|那次|那一条|那一场)\s*(?:是|在|地点|日期|人数|时间)")
+_POINTER = re.compile(
+    r"(?:那个|那条|那场|那次|那一条|那一场)\s*(?:[\u4e00-\u9fff]{2,6}?)?\s*"
+    r"(?:是|在|地点|日期|人数|时间)"
+)
 
 
 _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
@@ -2144,7 +2452,7 @@ def _borrowed(draft: ActivityDraft) -> bool:
 
 _VALUE_AROUND = re.compile(
     r"^(?:不对|不是|哦|噢|其实|实际上|应该|就|那)*(?:是|在)*|"
-    r"(?:搞|开|办|做|弄|去|举行|进行|组织)?(?:的|了)?(?:啊|呀|吧|哈|啦)*$"
+    r"(?:搞|开|办|做|弄|去|举行|进行|组织|发|送|派|走|讲|整|测)?(?:的|了)?(?:啊|呀|吧|哈|啦)*$"
 )
 
 
@@ -2222,7 +2530,9 @@ def _resolve(
             candidates = shown_only
     if len(candidates) != 1:
         return Decision("ask_target", targets=candidates, changes=correction.changes)
-    return Decision(action, targets=candidates, changes=correction.changes)
+    return Decision(
+        action, targets=candidates, changes=correction.changes, restated=correction.restated
+    )
 
 
 def topic_matches(topic: str, draft: ActivityDraft) -> bool:
@@ -2252,6 +2562,10 @@ def _has_value(draft: ActivityDraft, old: str) -> bool:
     if count and any(item.quantity == count[0] for item in draft.items):
         return True
     return bool(draft.place and old and (old in draft.place or draft.place in old))
+
+
+def _has_item_named(a: str, b: str) -> bool:
+    return bool(a and b) and (a in b or b in a)
 
 
 def _has_item(draft: ActivityDraft, name: str) -> bool:

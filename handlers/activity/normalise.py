@@ -35,6 +35,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("唔系", "不是"),
     ("系喺", "是在"),
     ("就系", "就是"),
+    ("其实系", "其实是"),
+    ("实际系", "实际是"),
     ("应该系", "应该是"),
     ("都系", "都是"),
     ("唔该", "谢谢"),
@@ -49,6 +51,13 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("啱啱", "刚刚"),
     ("唔啱", "不对"),
     ("啱", "对"),
+    ("计埋", "算进去"),
+    ("先得闲", "才有空"),
+    ("得闲", "有空"),
+    ("唔好意思", "不好意思"),
+    ("唔记得", "不记得"),
+    ("唔知", "不知道"),
+    ("唔", "不"),
     ("几多", "多少"),
     ("嗰", "那"),
     ("嘅", "的"),
@@ -109,7 +118,7 @@ _TO = dict(_FOLDS)
 
 # Cantonese 系 (= 是) as the copula of a correction or an answer (日期错咗 系3号, 系隔篱组搞嘅):
 # at the start of a clause, never inside a word (联系, 关系, 系统)
-_HAI = re.compile(r"(?:^|(?<=[\s，,。！!；;]))系(?![统列数谱])(?=[\d\u4e00-\u9fff])")
+_HAI = re.compile(r"(?:^|(?<=[\s，,。！!；;的]))系(?![统列数谱])(?=[\d\u4e00-\u9fff])")
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 
@@ -132,8 +141,8 @@ def _fen(match: re.Match[str]) -> str:
 _HEUNG = re.compile(r"(?<!影)响(?=[\u4e00-\u9fff]{1,8}?(?:村|社区|镇|嘎查|街道|苏木|乡))")
 # Phones set to traditional characters: the ones reports are written with
 _TRADITIONAL = str.maketrans(
-    "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節",
-    "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节",
+    "號會員開來發參與戶張場講衛區鎮鄉計協動組織舉辦熱宣傳資議夥歲個們醫護療經時間讓錢單慶節係確認",
+    "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节系确认",
 )
 # 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
 _LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")

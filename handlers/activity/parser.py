@@ -149,6 +149,11 @@ _PLACE_PREFIXES = (
     "计生",
     "那边",
     "这边",
+    "隔壁",
+    "旁边",
+    "邻近",
+    "附近",
+    "对面",
     "那里",
     "这里",
     "共",
@@ -164,7 +169,7 @@ _NOT_PLACES = frozenset(
     {"农村", "乡村", "城乡", "家乡", "下乡", "全县", "全镇", "全村", "该村", "乡镇", "小区"}
 )
 # 专干及村 / 其他村 / 各村 / 邻村: words around 村, not a village's name
-_NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)")
+_NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)|[他她你]们|人家")
 # Time words are blanked out before looking for place names (今天村委会 is no 今天村).
 _TIME_WORDS = re.compile(
     r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中(?!旬))|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
@@ -359,7 +364,8 @@ def extract_place(text: str, home: str | None = None) -> str | None:
 _PEOPLE_NOUNS = r"(?:人|名|位|个|号人|口人|户代表)"
 _WHO = (
     r"(?:会员|群众|村民|居民|妇女|育龄妇女|家庭|志愿者|学生|青少年|老人|党员|牧民|同学|家长|孕妇|"
-    r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生)?"
+    r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生|姐妹|姊妹|大姐|阿姨|嫂子|"
+    r"老人家)?"
 )
 _PARTICIPANTS = (
     # 应到55人，实到48人: those who came, not those expected

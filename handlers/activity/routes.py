@@ -282,6 +282,29 @@ def routes(router: Router) -> list[Route[Any]]:
             return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
         if action == "restart":
             return replies(restart(ctx, decision, cards, note))
+        if action == "which_save":
+            open_cards = cards.load()
+            named = {t.no for t in decision.targets}
+            among = [c for c in open_cards if c.no in named] or open_cards
+            cards.show([c.no for c in among])
+            ask(ctx, {"kind": "which_save", "among": [[c.no, False] for c in among]})
+            if len(among) == 1:
+                head = "没对上您说的是哪一条。等您确认的是下面这条，是它的话请回复“对”保存："
+            else:
+                head = f"有{len(among)}条对得上，请说清楚保存哪条，比如“第{among[0].no}条对”："
+            return replies(render(among, open_cards, ctx, note + head))
+        if action == "status":
+            open_cards = cards.load()
+            if open_cards:
+                shown = [c for c in open_cards if c.no in cards.shown] or open_cards
+                cards.show([c.no for c in shown])
+                cards.keep_alive()
+                which = "这条" if len(shown) == 1 else f"这{len(shown)}条"
+                return replies(
+                    render(shown, open_cards, ctx, note + f"{which}活动记录还没保存，在等您确认。")
+                )
+            numbers = "、".join(f"编号{t.record_id}" for t in decision.targets if t.record_id)
+            return replies(note + f"已经保存了（{numbers}），不用再发。发错了可以回复“撤销”。")
         if action == "hold":
             open_cards = cards.load()
             cards.keep_alive()
