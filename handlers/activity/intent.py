@@ -2138,6 +2138,22 @@ def _missing_answer(
     return Decision("answer", targets=[target], changes=changes) if changes else None
 
 
+def _cards_named(
+    reference: str, sent: datetime, home: str | None, cards: Sequence[Target]
+) -> list[Target]:
+    """The cards of ``cards`` that ``reference`` names (讲座那个, 3号那条, 弄池村的): by its day,
+    else its place, else, when it names neither, by its activity."""
+    found = find_date(reference, sent)
+    place = find_place(reference, home).name
+    return [
+        t
+        for t in cards
+        if (found is not None and t.draft.date == found[0])
+        or (place is not None and t.draft.place is not None and _same_place(place, t.draft.place))
+        or (found is None and place is None and _topic_matches(reference, t.draft))
+    ]
+
+
 def _confirm_named(
     topic: str, sent: datetime, home: str | None, pending: Sequence[Target], shown: Sequence[int]
 ) -> Decision:
@@ -2146,15 +2162,7 @@ def _confirm_named(
     if topic in _GENERIC_TOPICS or not pending:
         # (nothing waits: a stray 对, which the routes after this one acknowledge)
         return Decision("confirm", control=Control("confirm"))
-    found = find_date(topic, sent)
-    place = find_place(topic, home).name
-    matching = [
-        t
-        for t in pending
-        if (found is not None and t.draft.date == found[0])
-        or (place is not None and t.draft.place is not None and _same_place(place, t.draft.place))
-        or (found is None and place is None and _topic_matches(topic, t.draft))
-    ]
+    matching = _cards_named(topic, sent, home, pending)
     if len(matching) == 1:
         return Decision("confirm", control=Control("confirm", (matching[0].no,)))
     return Decision("which_save", targets=matching or list(pending))
@@ -2812,15 +2820,7 @@ def _which_answer(
         or _MARKERS.search(body)
     ):
         return None
-    found = find_date(reference, sent)
-    place = find_place(reference, home).name
-    matching = [
-        t
-        for t in asked
-        if (found is not None and t.draft.date == found[0])
-        or (place is not None and t.draft.place is not None and _same_place(place, t.draft.place))
-        or (found is None and place is None and _topic_matches(reference, t.draft))
-    ]
+    matching = _cards_named(reference, sent, home, asked)
     return matching[0] if len(matching) == 1 else None
 
 
