@@ -1546,7 +1546,7 @@ _QUESTION = re.compile(
     r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁(?![都也])|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大(?!概)|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
-    r"是否|可否|是[^，,。；;\s]{1,12}还是|算[^，,。；;\s]{0,12}还是|还是算|不\s*$|没\s*$|没有\s*$|冇(?=\s*$|[?？啊呀吖])|有冇|未[啊呀吖呢]?\s*$|(?P<asked>[开搞办])[\u4e00-\u9fff]{1,2}不(?P=asked)了?\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
+    r"是否|可否|是[^，,。；;\s]{1,12}还是|算[^，,。；;\s]{0,12}还是|还是算|(?:报|登记|写|算)还是|不\s*$|没\s*$|没有\s*$|冇(?=\s*$|[?？啊呀吖])|有冇|未[啊呀吖呢]?\s*$|(?P<asked>[开搞办])[\u4e00-\u9fff]{1,2}不(?P=asked)了?\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
 _WISH = re.compile(
     r"想要|想生|想(?:在|搞|办|开|请|把|让)|打算|准备|计划(?!生育)|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|"
@@ -1606,7 +1606,9 @@ _NOT_OWN = re.compile(
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"
     # what usually happens, not one activity: 每次会员活动大概来20个人 / 一般30多人
-    r"一般|每次|平时|通常|往往|经常"
+    r"一般|每次|平时|通常|往往|经常|"
+    # 我刚才只是举个例子 昨天在江口村讲座来了30人 不是真的: an example, not a report
+    r"举个?例子|打个比方|不是真的|假如|假设"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
@@ -1681,12 +1683,117 @@ def _cheap_clues(body: str) -> float:
     return _said_clues(body) - weight_against_report(_TITLE.sub("“”", body))
 
 
+# -- asides beside a report ---------------------------------------------------------------------
+
+# A clause ends at punctuation or a space (phone messages separate clauses with spaces).
+_ASIDE_CLAUSE = re.compile(r"[^\s，,。；;！!？?、]+")
+# Said to be done, in a clause of its own (了 but not 了解/为了, 已, 完成 …).
+_CLAUSE_DONE = re.compile(r"(?<!为)了(?!解)|咗|已|完成|结束|圆满|顺利|过(?![来去年节])")
+# What is still to come, said beside a report: 计划下月再组织一次 / 下次课定于12月中旬 /
+# 县计生协表示月底前将在各乡镇推开 / 下午还要去福禄村走访 / 回来再报那个.
+_ASIDE_LATER = re.compile(
+    r"将(?:在|于|要|会|继续)|(?:月底|年底|月末|年末|周末)前|下次|下回|下个?月|下周|下礼拜|下星期|"
+    r"明天|后天|还要|还得|再(?:组织|搞|办|开|报|去|讲)|另行|定于|拟于|计划(?!生育)|打算|准备|"
+    r"原定|本来要|本来打算|推迟|延期|改期"
+)
+# A question about the reporting itself: 这样报可以吗 / 这个能报不 / 咁样报得唔得 /
+# 可唔可以咁报 / 我现在补报还算这个月吗 / 唔知有冇报漏 / 要分开报还是一起报; and a lead-in
+# question word on its own (问下).
+_ABOUT_REPORTING = re.compile(r"报|登记|算|记上|录入|填|写")
+_ONLY_ASKING = re.compile(r"^(?:请问|问下|问一下|想问下?|想问一下|咨询一下|老师|你好|您好)$")
+# A quota passed on, not a count of what was done: 旗里说每组要30份 / 还差10份 / 传达…每组发放
+# 200份资料的任务要求 (a rate of what was given, 每户发放慰问金300元, is part of the report).
+_QUOTA = re.compile(
+    r"每(?:个)?(?:组|村|社区|嘎查)(?:都)?(?:要|得|须|需)|任务|指标|还差|差(?:\d|[一二两三四五六七八九十几])|要求"
+)
+
+
+def _carries_nothing(clause: str) -> bool:
+    """A short clause with no activity, count or place of its own: 先报今天的 / 我先报了."""
+    return (
+        len(clause) <= 8
+        and not _ACTIVITY_WORDS.search(clause)
+        and not re.search(r"\d|[一二两三四五六七八九十百千]", clause)
+        and not find_place(clause).name
+    )
+
+
+def _is_aside(clause: str, sent: datetime | None) -> bool:
+    """A clause beside a report that is no part of it: a plan, a question about the reporting,
+    or a quota; never one that says something was done."""
+    if _CLAUSE_DONE.search(clause):
+        return False
+    if _ONLY_ASKING.match(clause):
+        return True
+    if asks_something(clause) and _ABOUT_REPORTING.search(clause):
+        return True
+    if _QUOTA.search(clause):
+        return True
+    if _ASIDE_LATER.search(clause):
+        return True
+    return sent is not None and still_to_come(clause, sent)
+
+
+def report_part(text: str, sent: datetime | None = None) -> str:
+    """The report in ``text`` without its asides: "昨天在江口村搞了讲座来了30人 这样报可以吗",
+    "…发放健康手册150本，计划下月再组织一次。", "今天村部开小组会 到会12人 月底前还要发200份
+    资料": the plan, the question about reporting it and the quota are said beside the report,
+    not in it, and neither make it a question or a plan nor give it a date or an item.
+
+    Only when what remains says by itself that something was done (了, 到会, 来了 …) is it the
+    report; else the text comes back unchanged (a plan stays a plan)."""
+    body = fold(text.strip())
+    if not _ACTIVITY_WORDS.search(body):
+        return body  # no activity to report: nothing to set apart (most questions)
+    clauses = list(_ASIDE_CLAUSE.finditer(body))
+    if len(clauses) < 2:
+        return body
+    # only a lead-in question word before the report, only asides (and what carries nothing,
+    # 先报今天的) after it: a clause between two of the report's is the report's, never set
+    # apart (12月3日在文竹村搞宣传，办了20份关爱保险: that day's items stay with that day)
+    start, end = 0, len(clauses)
+    while start < end and _ONLY_ASKING.match(clauses[start].group(0)):
+        start += 1
+    aside = start > 0
+    while end > start:
+        clause = clauses[end - 1].group(0)
+        if _is_aside(clause, sent):
+            aside = True
+        elif not _carries_nothing(clause):
+            break
+        end -= 1
+    if not aside or end == start:
+        return body
+    kept = body[clauses[start].start() : clauses[end - 1].end()].strip(" ，,、；;。")
+    if not _HAS_CONTENT.search(kept) or not _done_by_itself(kept, sent):
+        return body
+    place = find_place(kept)
+    if not (place.name or place.home_venue) and (sent is None or find_date(kept, sent) is None):
+        return body  # 一次搞了三个活动 要分开报还是一起报: no day, no place, no report of one
+    return kept
+
+
+def _done_by_itself(text: str, sent: datetime | None) -> bool:
+    """Said to be done (了, 到会, 来了 …), or, as newsletter prose says it, a day gone by with
+    what came of it (11月23日…二十余名家长参加，发放读本20本)."""
+    if _FINISHED.search(text):
+        return True
+    if sent is None or find_date(text, sent) is None or still_to_come(text, sent):
+        return False
+    return bool(find_participants(text) or extract_items(text))
+
+
 def looks_like_report(text: str, sent: datetime | None = None) -> float:
     """0..1: how much ``text`` reads like a report of an activity rather than a question."""
     body = strip_report_prefix(fold(text.strip()))
     if len(body) < 6:
         return 0.0
-    return _report_score(body, sent, _cheap_clues(body))
+    score = _report_score(body, sent, _cheap_clues(body))
+    if score < REPORT_THRESHOLD:
+        part = report_part(body, sent)
+        if part != body and len(part) >= 6:
+            score = max(score, _report_score(part, sent, _cheap_clues(part)))
+    return score
 
 
 def _report_score(body: str, sent: datetime | None, cheap: float) -> float:
@@ -1731,8 +1838,16 @@ _MOST_FROM_CLUES = 0.2 + 0.15 + 0.3
 def reads_like_report(text: str, sent: datetime | None = None) -> bool:
     """``looks_like_report(text, sent) >= REPORT_THRESHOLD``, without looking for a date, a
     place or counts when the cheap clues already rule it out (most questions: the penalty of
-    a question mark or 吗 leaves too little for them to make up)."""
+    a question mark or 吗 leaves too little for them to make up). A report with asides
+    (:func:`report_part`) is judged without them."""
     body = strip_report_prefix(fold(text.strip()))
+    if _reads_like_report(body, sent):
+        return True
+    part = report_part(body, sent)
+    return part != body and _reads_like_report(part, sent)
+
+
+def _reads_like_report(body: str, sent: datetime | None) -> bool:
     if len(body) < 6:
         return False
     most = (0.35 if _ACTIVITY_WORDS.search(body) else 0.0) + _MOST_FROM_CLUES
@@ -1874,7 +1989,16 @@ def parse_activity(text: str, sent_at: datetime, home: str | None = None) -> Act
     """An :class:`ActivityDraft` when ``text`` reads like a report, else None."""
     if not reads_like_report(text, sent_at):
         return None
-    return extract(text, sent_at, home)
+    draft = extract(_report_source(text, sent_at), sent_at, home)
+    draft.text = text.strip()
+    return draft
+
+
+def _report_source(text: str, sent_at: datetime) -> str:
+    """What to read the report from: the text without its asides when that is a report."""
+    body = strip_report_prefix(fold(text.strip()))
+    part = report_part(body, sent_at)
+    return part if part != body and _reads_like_report(part, sent_at) else text
 
 
 def parse_reports(text: str, sent_at: datetime, home: str | None = None) -> list[ActivityDraft]:
@@ -1882,9 +2006,12 @@ def parse_reports(text: str, sent_at: datetime, home: str | None = None) -> list
     does not read like a report."""
     if not reads_like_report(text, sent_at):
         return []
-    pieces = split_reports(text, sent_at)
+    source = _report_source(text, sent_at)
+    pieces = split_reports(source, sent_at)
     if len(pieces) == 1:
-        return [extract(text, sent_at, home)]
+        draft = extract(source, sent_at, home)
+        draft.text = text.strip()
+        return [draft]
     drafts = [extract(piece, sent_at, home, assume_home=False) for piece in pieces]
     # "11月3日在江口村开小组会；11月10日入户走访8户": a piece without a place is where the
     # others were, when they were all at one place; else the reporter's village, else asked
