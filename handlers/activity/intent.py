@@ -163,6 +163,8 @@ _POLITE = frozenset(
         "也",
         "就",
         "都",
+        # 得 确认 (Cantonese OK, said before the confirmation); 得 alone may brush the card aside
+        "得",
         # 晓得了 活动那个确认: the answer just read is acknowledged, then the card confirmed
         "晓得了",
         "知道了",
@@ -310,7 +312,9 @@ def read_control(text: str) -> Control | None:
         everything, rest = True, rest[all_match.end() :]
     if everything and len(numbers) == 1 and not body.startswith("第"):
         numbers = ()  # 三条都对: how many, not which
-    pieces = [p for p in re.split(r"[，,。.!！~～\s]+", rest) if p and p not in _POLITE]
+    # 系啊 确认: each piece may end in a particle of its own, not only the last one
+    pieces = [_FILLER_END.sub("", p) for p in re.split(r"[，,。.!！~～\s]+", rest) if p]
+    pieces = [p for p in pieces if p and p not in _POLITE]
     stripped = []
     for piece in pieces:  # 都没问题，全部保存: "all" may be said in any piece
         all_match = _ALL.match(piece)
@@ -404,7 +408,12 @@ def _plausible_topic(topic: str) -> bool:
         _kind_value(topic) is not None
         or bool(find_place(topic).name)
         or find_date(topic, _NOON) is not None
+        or _HANDED_OUT_TOPIC.fullmatch(topic) is not None
     )
+
+
+# 派资料那条 / 办保险那个: a card told by what was handed out or done on it
+_HANDED_OUT_TOPIC = re.compile(r"(?:发|送|办|发放|派|派发|给)了?(?P<thing>[\u4e00-\u9fff]{2,6})")
 
 
 _KEEP = re.compile(
@@ -882,8 +891,9 @@ def _topic(head: str) -> str:
 
 #: A clause giving the reason for a change just made: 因为… / 由于… / 有两个是代领的.
 _REASON = re.compile(
-    r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)"
-    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?(?:是(?!在)|没|不|未))"
+    r"(?:因为|因|由于|原因是|(?:有(?:\d+|[一两二三四五六七八九十几]+)"
+    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?|有的人?|有些人?|有一些人?|其中)"
+    r"(?:是(?!在)|没|不|未))"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -968,6 +978,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = re.sub(
         r"(不是([\u4e00-\u9fff]{1,10}))[，,\s]+(?=(?:而)?是)",
         lambda m: m.group(0) if _count(m.group(2)) else m.group(1),
+        body,
+    )
+    # 发的是宣传册 不是资料: the same rename said the other way round, in two pieces
+    body = re.sub(
+        r"(?:^|(?<=[，,\s]))([^，,\s]{1,14})[，,\s]+(不是[\u4e00-\u9fff]{1,10})(?=$|[，,。\s])",
+        lambda m: (
+            m.group(1) + m.group(2)
+            if "是" in m.group(1) and "不是" not in m.group(1) and _rename(m.group(1) + m.group(2))
+            else m.group(0)
+        ),
         body,
     )
     # 每户500元 一共3000元: a rate beside its total; the total is the count
@@ -1880,6 +1900,15 @@ def _decide(
     targets_pool = list(saved) if correction.saved_ref or not pending else list(pending)
     if not targets_pool:
         targets_pool = list(saved) or list(pending)
+    if (
+        question
+        and correction.changes
+        and all(c.field in ("item_remove", "item_rename") for c in correction.changes)
+        and not any(_has_item(t.draft, c.name) for c in correction.changes for t in targets_pool)
+    ):
+        # 撤销了的活动还能找回来不: asked, and what it would remove is on no card; a question
+        # answered as itself, the card kept (never read as a thing to strike off)
+        return None
     if question and not (correction.explicit and correction.changes):
         if correction.explicit and (pending or saved) and not drafts:
             asked = _unclear(correction, targets_pool, shown)
@@ -1918,6 +1947,32 @@ def _decide(
     if correction.explained and not correction.changes and pending and not drafts:
         # 讲的是关爱保险 alone: about the card, but which field it should change is not said
         return _unclear(correction, targets_pool, shown)
+    held_at = _HELD_AT.search(_FILLER_END.sub("", body))
+    if (
+        held_at
+        and (pending or saved)
+        and correction.changes
+        and all(c.field in ("place", "date") for c in correction.changes)
+        and all(d.participants is None and not d.items for d in drafts)
+        and len(drafts) <= 1
+    ):
+        # 下午开会是在弄池村开的: 是…的 says where (or when) an activity already told of was
+        # held; the one card of that activity is corrected, never a new card made beside it
+        told = [
+            t
+            for t in list(pending) + list(saved)
+            if (correction.topic and _topic_matches(correction.topic, t.draft))
+            or (
+                drafts
+                and drafts[0].kind not in (None, "other")
+                and t.draft.kind == drafts[0].kind
+                and (drafts[0].date is None or t.draft.date == drafts[0].date)
+            )
+        ]
+        if len(told) == 1:
+            return Decision("correct", targets=told, changes=correction.changes)
+        if len(told) > 1:
+            return Decision("unclear", targets=_pick(told, shown)[:1], fields=["partly"])
     pointed = (
         _POINTER.search(body) is not None
         and bool(pending or saved)
@@ -2201,6 +2256,8 @@ _POINTER = re.compile(
 )
 
 
+#: 是在弄池村开的 / 是前天搞的: the 是…的 of an activity already told of, at the end
+_HELD_AT = re.compile(r"是(?:在)?[^，,。！!\s是]{2,12}?(?:开|搞|办|举办|举行|做|弄)的$")
 _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
 # 第1条之前报过了 / 第1条张姐已经报了 / 第3条重复了: that card is not to be saved
 _DROP = re.compile(
@@ -2554,6 +2611,9 @@ def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
     if len(topic) < 2 or find_date(topic, _NOON) is not None:
         return False
     if topic in fold(draft.text):
+        return True
+    handed = _HANDED_OUT_TOPIC.fullmatch(topic)
+    if handed and any(_has_item_named(handed.group("thing"), i.name) for i in draft.items):
         return True
     kind = _kind_value(topic)
     return kind is not None and kind == draft.kind

@@ -27,6 +27,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("寻日", "昨天"),
     ("尋日", "昨天"),
     ("噚日", "昨天"),
+    # 唔系资料嚟㗎 (it was not 资料): 嚟㗎 / 㗎 close the clause and say nothing
+    ("嚟㗎", ""),
+    ("㗎", ""),
     ("喺", "在"),
     ("咗", "了"),
     ("嚟", "来"),
@@ -50,7 +53,11 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("今个月", "这个月"),
     ("啱啱", "刚刚"),
     ("唔啱", "不对"),
+    # 啱晒 = all right (晒 = all of it); 就咁啦 / 就咁样 = 就这样吧
+    ("啱晒", "全对"),
     ("啱", "对"),
+    ("就咁样", "就这样"),
+    ("就咁", "就这样"),
     ("计埋", "算进去"),
     ("先得闲", "才有空"),
     ("得闲", "有空"),
@@ -89,6 +96,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("昨儿", "昨天"),
     ("今儿", "今天"),
     ("今个", "今天"),
+    # northern 整 = 搞: 日子整错了 is 日子搞错了
+    ("整错", "搞错"),
     # pinyin-input slips for 昨天 (zuotian)
     ("做天", "昨天"),
     ("作天", "昨天"),
@@ -118,7 +127,11 @@ _TO = dict(_FOLDS)
 
 # Cantonese 系 (= 是) as the copula of a correction or an answer (日期错咗 系3号, 系隔篱组搞嘅):
 # at the start of a clause, never inside a word (联系, 关系, 系统)
-_HAI = re.compile(r"(?:^|(?<=[\s，,。！!；;的]))系(?![统列数谱])(?=[\d\u4e00-\u9fff])")
+# and after the field it gives the value of (类型系义诊, 日期系3号)
+_HAI = re.compile(
+    r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品))"
+    r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])"
+)
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 

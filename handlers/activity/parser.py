@@ -232,10 +232,18 @@ def _strip_prefixes(name: str) -> str:
     return name
 
 
+# a boundary verb said right after where-to (在进德镇, 到来宾): the first character of a name
+_VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往])[进来]$")
+
+
 def _cut_at_boundary(raw: str) -> str:
     """The name after the last boundary; when that leaves less than a name and the boundary was
     a county-level character (集宁区新区街道), the name after the boundary before it."""
     name = _PLACE_BOUNDARY.sub("", raw)
+    verb = raw[: len(raw) - len(name)]
+    if len(name) < 2 and _VERB_AFTER_AT.search(verb):
+        # 在进德镇: 进 right after 在 starts the name, it is no verb (送健康进社区)
+        return verb[-1] + name
     if len(name) >= 2 or len(raw) < 3 or raw[-len(name) - 1 :][:1] not in "区县市":
         return name
     head = raw[: len(raw) - len(name) - 1]
@@ -1528,13 +1536,29 @@ def _classify_kind(text: str) -> str:
         return "visit"
     if specific is None and _TALK_TO.search(text):
         return "lecture"
-    return specific or _kind_of(text, generic=True) or "other"
+    generic = _kind_of(text, generic=True)
+    if (
+        specific is None
+        and generic is None
+        and _HANDS_OUT_MATERIALS.search(text)
+        and not _EVENT.search(text)
+    ):
+        # 在袁山贝村派资料200份: no event named, leaflets handed out to people is publicity
+        return "publicity"
+    return specific or generic or "other"
+
+
+# leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册): the means of publicity
+_HANDS_OUT_MATERIALS = re.compile(
+    r"(?:发放?|派发?|送)了?(?:宣传)?(?:资料|单张|传单|宣传册|宣传单|折页|手册|宣传品)"
+)
 
 
 # -- is it a report? ---------------------------------------------------------------------------
 
+# 派了 is Cantonese 派咗 (handed out), folded: as much a report as 发了
 _ACTIVITY_WORDS = re.compile(
-    r"活动(?!室|中心|场所|经费|阵地)|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
+    r"活动(?!室|中心|场所|经费|阵地)|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|派了|"
     r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂|开会|小组会|会员会|"
     r"到会|送温暖|测血压|量血压|上了(?=[一两几\d]?[堂节次个]|课)"
 )
