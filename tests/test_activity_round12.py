@@ -150,3 +150,34 @@ def test_the_place_of_the_first_card_said_while_the_second_is_shown(chat: Chat) 
         ("弄池村", 15),
         ("文竹村", None),
     ]
+
+
+def test_an_activity_called_off_gives_way_to_the_one_held(chat: Chat) -> None:
+    card = chat.say("lianghy", "今日原本喺袁山贝村嘅讲座取消咗 改咗入户探访 行咗9户")
+    assert "类型：入户走访慰问" in card
+    chat.say("lianghy", "对")
+    [(record, items)] = chat.records("lianghy")
+    assert record.kind == "visit"
+    assert items_of(items) == [("入户探访", 9, "户")]
+
+
+def test_a_saved_record_undone_and_reported_again_in_one_message(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了义诊 来了60人")
+    assert "已登记" in chat.say("lilan", "确认")
+    answer = chat.say(
+        "lilan", "撤销 今天的义诊取消了 医生没来 今天改成在村委会搞了健康讲座 来了25人"
+    )
+    assert "已撤销" in answer and "请核对" in answer and "人数：25人" in answer
+    assert chat.records("lilan") == []
+    assert "已登记" in chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.kind, record.participants, record.place) == ("lecture", 25, "江口村")
+
+
+def test_a_waiting_card_thrown_away_and_reported_again(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了义诊 来了60人")
+    answer = chat.say("lilan", "作废 今天在江口村搞的是健康讲座 来了25人")
+    assert "已作废" in answer and "人数：25人" in answer
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.kind, record.participants) == ("lecture", 25)

@@ -1882,6 +1882,9 @@ def _decide(
     combined = _confirm_then_report(body, sent, home)
     if combined is not None and pending:
         return combined
+    replaced = _cancel_then_report(body, sent, home)
+    if replaced is not None and (pending or saved):
+        return replaced
     question = _asks(body)
     if pending and question:
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
@@ -2431,6 +2434,24 @@ def _confirm_then_report(body: str, sent: datetime, home: str | None) -> Decisio
     if not drafts or any(d.date is None for d in drafts):
         return None
     return Decision("report", drafts=drafts, control=Control("confirm"))
+
+
+def _cancel_then_report(body: str, sent: datetime, home: str | None) -> Decision | None:
+    """ "撤销 今天的义诊取消了 … 改成在活动室搞了健康讲座 来了25人": the card shown (or the record
+    just saved) is thrown away, and what follows is the report sent again in its place. Only a
+    report with its own day and a count or a thing: a bare 撤销 + words is left to the rest."""
+    pieces = re.split(r"[，,。！!\s]+", body, maxsplit=1)
+    if len(pieces) < 2:
+        return None
+    control = read_control(pieces[0])
+    if control is None or control.action != "cancel" or not _RECORD_CANCEL.search(pieces[0]):
+        return None
+    drafts = parse_reports(pieces[1], sent, home)
+    if not drafts or any(
+        d.date is None or (d.participants is None and not d.items) for d in drafts
+    ):
+        return None
+    return Decision("report", drafts=drafts, control=control)
 
 
 _NEW_ONE = re.compile(

@@ -839,7 +839,9 @@ _WALKED = {
     "探": "探访",
 }
 # 做了入户宣传 走了25户: the door-to-door activity named before a bare count of doors
-_DOOR_TO_DOOR = re.compile(r"(?:入户|上门)(?:走访|宣传|宣讲|服务|指导|调查|核查|随访)")
+_DOOR_TO_DOOR = re.compile(
+    r"(?:入户|上门)(?:走访|探访|家访|探望|看望|慰问|宣传|宣讲|服务|指导|调查|核查|随访)"
+)
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
 
 
@@ -1437,10 +1439,26 @@ _ORGANISERS = re.compile(
 )
 
 
+# 讲座取消了 改了入户探访 / 本来要搞义诊 医生没来取消了 改成…发了宣传资料: the activity called
+# off is not the one held; what it was changed to is
+_CALLED_OFF = re.compile(
+    r"(?:取消|没来|没搞成|没开成|没办成|搞不成|开不成|办不成)[^，,。；;]*?[，,。；;\s]*"
+    r"(?:改成|改为|改了|改做|改搞|换成|换了)"
+)
+
+
 def classify_kind(text: str) -> str:
     """The kind of activity (see :func:`_classify_kind`); who was sent to do it (组织会员小组…)
-    does not make it a member activity when it names another kind."""
+    does not make it a member activity when it names another kind, and an activity called off
+    (讲座取消了 改了入户探访) gives way to the one held instead."""
     text = fold(text)
+    called_off = None
+    for called_off in _CALLED_OFF.finditer(text):
+        pass
+    if called_off is not None:
+        instead = classify_kind(text[called_off.end() :])
+        if instead != "other":
+            return instead
     without = _ORGANISERS.sub("", text)
     if without != text:
         kind = _classify_kind(without)
