@@ -1452,11 +1452,9 @@ def classify_kind(text: str) -> str:
     does not make it a member activity when it names another kind, and an activity called off
     (讲座取消了 改了入户探访) gives way to the one held instead."""
     text = fold(text)
-    called_off = None
-    for called_off in _CALLED_OFF.finditer(text):
-        pass
-    if called_off is not None:
-        instead = classify_kind(text[called_off.end() :])
+    called_off = list(_CALLED_OFF.finditer(text))[-1:]
+    if called_off:
+        instead = classify_kind(text[called_off[0].end() :])
         if instead != "other":
             return instead
     without = _ORGANISERS.sub("", text)
