@@ -181,3 +181,40 @@ def test_a_waiting_card_thrown_away_and_reported_again(chat: Chat) -> None:
     chat.say("lilan", "对")
     [(record, _)] = chat.records("lilan")
     assert (record.kind, record.participants) == ("lecture", 25)
+
+
+def test_a_card_named_by_its_activity_then_its_count(chat: Chat) -> None:
+    chat.say("lilan", "上报：11月5日在文竹村开会员小组会 到会22人")
+    chat.say("lilan", "上报：11月19日在文竹村搞了关爱保险宣传 办了15份关爱保险")
+    card = chat.say("lilan", "保险那条是18份")
+    assert "已修改第2条" in card and "关爱保险18份" in card and "保险那条" not in card
+    chat.say("lilan", "都对")
+    items = sorted(items_of(i) for _, i in chat.records("lilan"))
+    assert items == [[], [("关爱保险", 18, "份")]]
+
+
+def test_a_saved_count_said_again_with_why_it_was_low(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村宣传关爱保险 办了12份")
+    assert "已登记" in chat.say("lilan", "好的")
+    answer = chat.say("lilan", "关爱保险是20份 刚才少报了 后面又有8个人办了")
+    assert "哪一天" not in answer and "请核对" not in answer
+    [(record, items)] = chat.records("lilan")
+    assert items_of(items) == [("关爱保险", 20, "份")] and record.participants is None
+
+
+def test_the_households_named_after_saving_with_a_note_it_was_unclear(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村入户走访了8户")
+    assert "已登记" in chat.say("lilan", "对")
+    answer = chat.say("lilan", "走访的是计生特殊家庭 8户 刚才没写清楚")
+    assert "哪一天" not in answer
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("计生特殊家庭", 8, "户")]
+
+
+def test_a_catch_up_report_that_says_it_was_missed_is_its_own_record(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村入户走访了8户")
+    assert "已登记" in chat.say("lilan", "对")
+    card = chat.say("lilan", "上周少报了 3号在文竹村开展入户走访 走访了5户")
+    assert "请核对" in card and "文竹村" in card
+    chat.say("lilan", "对")
+    assert len(chat.records("lilan")) == 2

@@ -518,6 +518,9 @@ _MARKERS = re.compile(
     r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
+# 刚才少报了 / 没写清楚: the report just sent said too little or not clearly; a correction only
+# when the message has no activity of its own (上周漏报了：11月3日… is a catch-up report)
+_SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
     r"补上|加上|少算了?|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
@@ -893,7 +896,10 @@ def _topic(head: str) -> str:
 _REASON = re.compile(
     r"(?:因为|因|由于|原因是|(?:有(?:\d+|[一两二三四五六七八九十几]+)"
     r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?|有的人?|有些人?|有一些人?|其中)"
-    r"(?:是(?!在)|没|不|未))"
+    r"(?:是(?!在)|没|不|未)|"
+    # 关爱保险是20份 后面又有8个人办了: who took the thing later, why its count changed
+    r"(?:后面|后来|之后|然后)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
+    r"(?:办|领|买|签|交|拿)了?)"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -1918,6 +1924,15 @@ def _decide(
             asked.question = True
             return asked
         return None
+    if (
+        not correction.explicit
+        and correction.changes
+        and (pending or saved)
+        and _SAID_TOO_LITTLE.search(body)
+        and all(_borrowed(d) for d in drafts)
+    ):
+        # 关爱保险是20份 刚才少报了: the card or record just reported, said again right
+        correction.explicit = True
     if correction.explicit:
         if (
             correction.leftover
@@ -2018,6 +2033,8 @@ def _decide(
         and len(drafts) <= 1
         and not speaks_of_later(body, sent)
         and _is_fragment(body, sent, pending, shown)
+        # 保险那条是18份: a card named by its activity, then its value; 保险那条 is no thing
+        and not (correction.topic and correction.changes and _TOPIC_LEAD.match(body))
     ):
         # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
         people = find_participants(body)
