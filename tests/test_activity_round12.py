@@ -218,3 +218,9 @@ def test_a_catch_up_report_that_says_it_was_missed_is_its_own_record(chat: Chat)
     assert "请核对" in card and "文竹村" in card
     chat.say("lilan", "对")
     assert len(chat.records("lilan")) == 2
+
+
+def test_whether_a_meeting_is_on_asked_in_cantonese_is_no_report(chat: Chat) -> None:
+    answer = chat.say("lianghy", "今日喺村委开会唔开啊")
+    assert "请核对" not in answer
+    assert chat.records("lianghy") == []
