@@ -47,7 +47,10 @@ def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
         yield chat
 
 
-@pytest.mark.parametrize("yes", ["系啊 确认", "对 就咁啦", "啱晒", "得 确认"])
+@pytest.mark.parametrize(
+    "yes",
+    ["系啊 确认", "对 就咁啦", "啱晒", "得 确认", "是嘞 确认嘞", "冇错 就系咁", "确认 谢谢晒"],
+)
 def test_a_yes_in_two_pieces_or_in_cantonese_saves_the_card(chat: Chat, yes: str) -> None:
     chat.say("lianghy", "今日喺袁山贝村搞咗宣传 派咗资料80份")
     assert "已登记" in chat.say("lianghy", yes)
@@ -68,7 +71,9 @@ def test_a_card_confirmed_by_what_was_handed_out(chat: Chat) -> None:
     assert sorted(items_of(items)) == [("宣传资料", 300, "份"), ("环保袋", 50, "个")]
 
 
-@pytest.mark.parametrize("said", ["发的是宣传册 不是资料", "唔系资料嚟㗎 系宣传单张"])
+@pytest.mark.parametrize(
+    "said", ["发的是宣传册 不是资料", "唔系资料嚟㗎 系宣传单张", "物品是宣传册 不是资料"]
+)
 def test_a_rename_said_new_name_first_in_two_pieces(chat: Chat, said: str) -> None:
     chat.say("lilan", "今天在江口村宣传 发资料150份 来了40人")
     card = chat.say("lilan", said)
@@ -224,3 +229,16 @@ def test_whether_a_meeting_is_on_asked_in_cantonese_is_no_report(chat: Chat) -> 
     answer = chat.say("lianghy", "今日喺村委开会唔开啊")
     assert "请核对" not in answer
     assert chat.records("lianghy") == []
+
+
+def test_a_card_named_before_its_field_while_another_is_shown(chat: Chat) -> None:
+    chat.say("lilan", "今天下午开会员活动 到会15人")
+    chat.say("lilan", "前天在文竹村开展入户走访 走访了7户")
+    card = chat.say("lilan", "会员活动的地点是弄池村")
+    assert "已修改第1条" in card and "地点：弄池村" in card
+    chat.say("lilan", "都对")
+    records = chat.records("lilan")
+    assert sorted((r.place, r.kind) for r, _ in records) == [
+        ("弄池村", "member"),
+        ("文竹村", "visit"),
+    ]

@@ -115,6 +115,12 @@ _CONFIRM = frozenset(
         "中",
         "就这样",
         "就这些",
+        "就这",
+        "就这么着",
+        "是这样",
+        "就是这样",
+        "对哒",
+        "得嘞",
         "可以了",
         "行了",
         "[ok]",
@@ -210,6 +216,8 @@ _SELECTOR = re.compile(
     r"\s*(?P<tiao>条|个)?\s*"
 )
 _FILLER_END = re.compile(r"[吧啊呀哈啦呢哦噢嘛~～。.!！,，\s]+$")
+# the particles a piece of a confirmation may end in, spoken ones (嘞, 喇, 咯, 啰) too
+_PIECE_END = re.compile(r"(?<=.)[吧啊呀哈啦呢哦噢嘛嘞喇咯啰~～]+$")
 # 撤销 昨天报的那条 / 刚才报的那个: the saved record, not a waiting card.
 _SAVED_REF = re.compile(
     r"(?:昨天|今天|前天|上午|下午|中午|晚上|昨晚|早上|今早|刚才|刚刚|之前|前面|上面)?"
@@ -312,8 +320,13 @@ def read_control(text: str) -> Control | None:
         everything, rest = True, rest[all_match.end() :]
     if everything and len(numbers) == 1 and not body.startswith("第"):
         numbers = ()  # 三条都对: how many, not which
-    # 系啊 确认: each piece may end in a particle of its own, not only the last one
-    pieces = [_FILLER_END.sub("", p) for p in re.split(r"[，,。.!！~～\s]+", rest) if p]
+    # 系啊 确认 / 是嘞 确认嘞: each piece may end in a particle of its own, not only the last one
+    # (a yes that ends in one, 得喇, is kept whole)
+    pieces = [
+        p if p in _CONFIRM else _PIECE_END.sub("", p)
+        for p in re.split(r"[，,。.!！~～\s]+", rest)
+        if p
+    ]
     pieces = [p for p in pieces if p and p not in _POLITE]
     stripped = []
     for piece in pieces:  # 都没问题，全部保存: "all" may be said in any piece
@@ -660,6 +673,22 @@ class Correction:
     @property
     def fields(self) -> set[str]:
         return {change.field for change in self.changes}
+
+
+def _field_lead(head: str) -> str:
+    """The activity named before a field (会员活动的地点 → 会员活动, 下午那个讲座人数 → 讲座),
+    when it could tell one card from another; else ""."""
+    head = _FIELD_SPOT.sub("", head.strip()) or head.strip()
+    words = sorted(
+        {w for _name, ws in _FIELD_WORDS for w in ws if len(w) > 1 and head.endswith(w)}, key=len
+    )
+    for word in words:  # 会员活动地点: 地点 of 会员活动 (not 活动地点 of 会员)
+        lead = _topic(head[: -len(word)])
+        if len(lead) < 2 or lead in _GENERIC_TOPICS:
+            continue  # 活动的地点: any card's
+        if _plausible_topic(lead):
+            return lead
+    return ""
 
 
 def _field_of(head: str) -> str | None:
@@ -1325,6 +1354,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.explicit = True
                 result.fields_named.append(named)
                 context = named
+                # 会员活动的地点是弄池村: the card is named before its field
+                result.topic = result.topic or _field_lead(head)
                 result.changes.extend(_value_changes(named, value, "", sent, home))
                 continue
             changes = _value_changes(
@@ -1733,6 +1764,12 @@ def _rename(clause: str) -> tuple[str, str] | None:
     if match is None:
         return None
     new, old = match.group("new"), match.group("old")
+    if "是" in new:
+        # 物品是宣传册不是资料: the field named before 是, then the new name; any other words
+        # before 是 are not understood (asked, never made part of a name)
+        head, new = new.rsplit("是", 1)
+        if _field_of(head) != "items":
+            return None
     if _count(new) or _count(old) or _field_of(new) or _field_of(old):
         return None  # 人不是六十多: a count, not a name
     return new, old
