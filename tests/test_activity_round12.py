@@ -242,3 +242,15 @@ def test_a_card_named_before_its_field_while_another_is_shown(chat: Chat) -> Non
         ("弄池村", "member"),
         ("文竹村", "visit"),
     ]
+
+
+def test_cantonese_counts_and_days_said_with_xi_and_gai_zou(chat: Chat) -> None:
+    chat.say("lianghy", "今日喺袁山贝村搞咗宣传 派咗资料150份")
+    card = chat.say("lianghy", "资料系200份 唔系150")
+    assert "资料200份" in card and "资料系" not in card
+    card = chat.say("lianghy", "改做前日")
+    assert "已修改" in card
+    chat.say("lianghy", "系")
+    [(record, items)] = chat.records("lianghy")
+    assert record.date_start == (today() - timedelta(days=2)).date()
+    assert items_of(items) == [("资料", 200, "份")]

@@ -36,6 +36,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("哋", "们"),
     ("今朝", "今天"),
     ("唔系", "不是"),
+    # 改做前日 = 改成前天
+    ("改做", "改成"),
     # 系咁 / 就系咁 = 是这样 (that's it); 唔该晒 / 多谢晒 = 谢谢
     ("就系咁", "就是这样"),
     ("系咁", "是这样"),
@@ -133,10 +135,11 @@ _TO = dict(_FOLDS)
 
 # Cantonese 系 (= 是) as the copula of a correction or an answer (日期错咗 系3号, 系隔篱组搞嘅):
 # at the start of a clause, never inside a word (联系, 关系, 系统)
-# and after the field it gives the value of (类型系义诊, 日期系3号)
+# and after the field it gives the value of (类型系义诊, 日期系3号), and before a count said of
+# a thing (资料系200份; never 联系 / 关系 before a phone number)
 _HAI = re.compile(
     r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品))"
-    r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])"
+    r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])|(?<![联关体维干派])系(?=\d{1,4}(?!\d))"
 )
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
