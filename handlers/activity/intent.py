@@ -115,6 +115,12 @@ _CONFIRM = frozenset(
         "中",
         "就这样",
         "就这些",
+        "就这",
+        "就这么着",
+        "是这样",
+        "就是这样",
+        "对哒",
+        "得嘞",
         "可以了",
         "行了",
         "[ok]",
@@ -163,6 +169,8 @@ _POLITE = frozenset(
         "也",
         "就",
         "都",
+        # 得 确认 (Cantonese OK, said before the confirmation); 得 alone may brush the card aside
+        "得",
         # 晓得了 活动那个确认: the answer just read is acknowledged, then the card confirmed
         "晓得了",
         "知道了",
@@ -208,6 +216,8 @@ _SELECTOR = re.compile(
     r"\s*(?P<tiao>条|个)?\s*"
 )
 _FILLER_END = re.compile(r"[吧啊呀哈啦呢哦噢嘛~～。.!！,，\s]+$")
+# the particles a piece of a confirmation may end in, spoken ones (嘞, 喇, 咯, 啰) too
+_PIECE_END = re.compile(r"(?<=.)[吧啊呀哈啦呢哦噢嘛嘞喇咯啰~～]+$")
 # 撤销 昨天报的那条 / 刚才报的那个: the saved record, not a waiting card.
 _SAVED_REF = re.compile(
     r"(?:昨天|今天|前天|上午|下午|中午|晚上|昨晚|早上|今早|刚才|刚刚|之前|前面|上面)?"
@@ -310,7 +320,14 @@ def read_control(text: str) -> Control | None:
         everything, rest = True, rest[all_match.end() :]
     if everything and len(numbers) == 1 and not body.startswith("第"):
         numbers = ()  # 三条都对: how many, not which
-    pieces = [p for p in re.split(r"[，,。.!！~～\s]+", rest) if p and p not in _POLITE]
+    # 系啊 确认 / 是嘞 确认嘞: each piece may end in a particle of its own, not only the last one
+    # (a yes that ends in one, 得喇, is kept whole)
+    pieces = [
+        p if p in _CONFIRM else _PIECE_END.sub("", p)
+        for p in re.split(r"[，,。.!！~～\s]+", rest)
+        if p
+    ]
+    pieces = [p for p in pieces if p and p not in _POLITE]
     stripped = []
     for piece in pieces:  # 都没问题，全部保存: "all" may be said in any piece
         all_match = _ALL.match(piece)
@@ -404,7 +421,12 @@ def _plausible_topic(topic: str) -> bool:
         _kind_value(topic) is not None
         or bool(find_place(topic).name)
         or find_date(topic, _NOON) is not None
+        or _HANDED_OUT_TOPIC.fullmatch(topic) is not None
     )
+
+
+# 派资料那条 / 办保险那个: a card told by what was handed out or done on it
+_HANDED_OUT_TOPIC = re.compile(r"(?:发|送|办|发放|派|派发|给)了?(?P<thing>[\u4e00-\u9fff]{2,6})")
 
 
 _KEEP = re.compile(
@@ -509,6 +531,9 @@ _MARKERS = re.compile(
     r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
+# 刚才少报了 / 没写清楚: the report just sent said too little or not clearly; a correction only
+# when the message has no activity of its own (上周漏报了：11月3日… is a catch-up report)
+_SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
     r"补上|加上|少算了?|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
@@ -648,6 +673,22 @@ class Correction:
     @property
     def fields(self) -> set[str]:
         return {change.field for change in self.changes}
+
+
+def _field_lead(head: str) -> str:
+    """The activity named before a field (会员活动的地点 → 会员活动, 下午那个讲座人数 → 讲座),
+    when it could tell one card from another; else ""."""
+    head = _FIELD_SPOT.sub("", head.strip()) or head.strip()
+    words = sorted(
+        {w for _name, ws in _FIELD_WORDS for w in ws if len(w) > 1 and head.endswith(w)}, key=len
+    )
+    for word in words:  # 会员活动地点: 地点 of 会员活动 (not 活动地点 of 会员)
+        lead = _topic(head[: -len(word)])
+        if len(lead) < 2 or lead in _GENERIC_TOPICS:
+            continue  # 活动的地点: any card's
+        if _plausible_topic(lead):
+            return lead
+    return ""
 
 
 def _field_of(head: str) -> str | None:
@@ -882,8 +923,12 @@ def _topic(head: str) -> str:
 
 #: A clause giving the reason for a change just made: 因为… / 由于… / 有两个是代领的.
 _REASON = re.compile(
-    r"(?:因为|因|由于|原因是|有(?:\d+|[一两二三四五六七八九十几]+)"
-    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?(?:是(?!在)|没|不|未))"
+    r"(?:因为|因|由于|原因是|(?:有(?:\d+|[一两二三四五六七八九十几]+)"
+    r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?|有的人?|有些人?|有一些人?|其中)"
+    r"(?:是(?!在)|没|不|未)|"
+    # 关爱保险是20份 后面又有8个人办了: who took the thing later, why its count changed
+    r"(?:后面|后来|之后|然后)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
+    r"(?:办|领|买|签|交|拿)了?)"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -968,6 +1013,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = re.sub(
         r"(不是([\u4e00-\u9fff]{1,10}))[，,\s]+(?=(?:而)?是)",
         lambda m: m.group(0) if _count(m.group(2)) else m.group(1),
+        body,
+    )
+    # 发的是宣传册 不是资料: the same rename said the other way round, in two pieces
+    body = re.sub(
+        r"(?:^|(?<=[，,\s]))([^，,\s]{1,14})[，,\s]+(不是[\u4e00-\u9fff]{1,10})(?=$|[，,。\s])",
+        lambda m: (
+            m.group(1) + m.group(2)
+            if "是" in m.group(1) and "不是" not in m.group(1) and _rename(m.group(1) + m.group(2))
+            else m.group(0)
+        ),
         body,
     )
     # 每户500元 一共3000元: a rate beside its total; the total is the count
@@ -1299,6 +1354,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.explicit = True
                 result.fields_named.append(named)
                 context = named
+                # 会员活动的地点是弄池村: the card is named before its field
+                result.topic = result.topic or _field_lead(head)
                 result.changes.extend(_value_changes(named, value, "", sent, home))
                 continue
             changes = _value_changes(
@@ -1707,6 +1764,12 @@ def _rename(clause: str) -> tuple[str, str] | None:
     if match is None:
         return None
     new, old = match.group("new"), match.group("old")
+    if "是" in new:
+        # 物品是宣传册不是资料: the field named before 是, then the new name; any other words
+        # before 是 are not understood (asked, never made part of a name)
+        head, new = new.rsplit("是", 1)
+        if _field_of(head) != "items":
+            return None
     if _count(new) or _count(old) or _field_of(new) or _field_of(old):
         return None  # 人不是六十多: a count, not a name
     return new, old
@@ -1862,6 +1925,9 @@ def _decide(
     combined = _confirm_then_report(body, sent, home)
     if combined is not None and pending:
         return combined
+    replaced = _cancel_then_report(body, sent, home)
+    if replaced is not None and (pending or saved):
+        return replaced
     question = _asks(body)
     if pending and question:
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
@@ -1880,12 +1946,30 @@ def _decide(
     targets_pool = list(saved) if correction.saved_ref or not pending else list(pending)
     if not targets_pool:
         targets_pool = list(saved) or list(pending)
+    if (
+        question
+        and correction.changes
+        and all(c.field in ("item_remove", "item_rename") for c in correction.changes)
+        and not any(_has_item(t.draft, c.name) for c in correction.changes for t in targets_pool)
+    ):
+        # 撤销了的活动还能找回来不: asked, and what it would remove is on no card; a question
+        # answered as itself, the card kept (never read as a thing to strike off)
+        return None
     if question and not (correction.explicit and correction.changes):
         if correction.explicit and (pending or saved) and not drafts:
             asked = _unclear(correction, targets_pool, shown)
             asked.question = True
             return asked
         return None
+    if (
+        not correction.explicit
+        and correction.changes
+        and (pending or saved)
+        and _SAID_TOO_LITTLE.search(body)
+        and all(_borrowed(d) for d in drafts)
+    ):
+        # 关爱保险是20份 刚才少报了: the card or record just reported, said again right
+        correction.explicit = True
     if correction.explicit:
         if (
             correction.leftover
@@ -1918,6 +2002,32 @@ def _decide(
     if correction.explained and not correction.changes and pending and not drafts:
         # 讲的是关爱保险 alone: about the card, but which field it should change is not said
         return _unclear(correction, targets_pool, shown)
+    held_at = _HELD_AT.search(_FILLER_END.sub("", body))
+    if (
+        held_at
+        and (pending or saved)
+        and correction.changes
+        and all(c.field in ("place", "date") for c in correction.changes)
+        and all(d.participants is None and not d.items for d in drafts)
+        and len(drafts) <= 1
+    ):
+        # 下午开会是在弄池村开的: 是…的 says where (or when) an activity already told of was
+        # held; the one card of that activity is corrected, never a new card made beside it
+        told = [
+            t
+            for t in list(pending) + list(saved)
+            if (correction.topic and _topic_matches(correction.topic, t.draft))
+            or (
+                drafts
+                and drafts[0].kind not in (None, "other")
+                and t.draft.kind == drafts[0].kind
+                and (drafts[0].date is None or t.draft.date == drafts[0].date)
+            )
+        ]
+        if len(told) == 1:
+            return Decision("correct", targets=told, changes=correction.changes)
+        if len(told) > 1:
+            return Decision("unclear", targets=_pick(told, shown)[:1], fields=["partly"])
     pointed = (
         _POINTER.search(body) is not None
         and bool(pending or saved)
@@ -1960,6 +2070,8 @@ def _decide(
         and len(drafts) <= 1
         and not speaks_of_later(body, sent)
         and _is_fragment(body, sent, pending, shown)
+        # 保险那条是18份: a card named by its activity, then its value; 保险那条 is no thing
+        and not (correction.topic and correction.changes and _TOPIC_LEAD.match(body))
     ):
         # "来了15人" / "还发了30个环保袋" after a card: more about that card, not a new report
         people = find_participants(body)
@@ -2201,6 +2313,8 @@ _POINTER = re.compile(
 )
 
 
+#: 是在弄池村开的 / 是前天搞的: the 是…的 of an activity already told of, at the end
+_HELD_AT = re.compile(r"是(?:在)?[^，,。！!\s是]{2,12}?(?:开|搞|办|举办|举行|做|弄)的$")
 _PART_START = re.compile(rf"第\s*{_NUMBER_WORD}\s*条")
 # 第1条之前报过了 / 第1条张姐已经报了 / 第3条重复了: that card is not to be saved
 _DROP = re.compile(
@@ -2374,6 +2488,24 @@ def _confirm_then_report(body: str, sent: datetime, home: str | None) -> Decisio
     if not drafts or any(d.date is None for d in drafts):
         return None
     return Decision("report", drafts=drafts, control=Control("confirm"))
+
+
+def _cancel_then_report(body: str, sent: datetime, home: str | None) -> Decision | None:
+    """ "撤销 今天的义诊取消了 … 改成在活动室搞了健康讲座 来了25人": the card shown (or the record
+    just saved) is thrown away, and what follows is the report sent again in its place. Only a
+    report with its own day and a count or a thing: a bare 撤销 + words is left to the rest."""
+    pieces = re.split(r"[，,。！!\s]+", body, maxsplit=1)
+    if len(pieces) < 2:
+        return None
+    control = read_control(pieces[0])
+    if control is None or control.action != "cancel" or not _RECORD_CANCEL.search(pieces[0]):
+        return None
+    drafts = parse_reports(pieces[1], sent, home)
+    if not drafts or any(
+        d.date is None or (d.participants is None and not d.items) for d in drafts
+    ):
+        return None
+    return Decision("report", drafts=drafts, control=control)
 
 
 _NEW_ONE = re.compile(
@@ -2554,6 +2686,9 @@ def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
     if len(topic) < 2 or find_date(topic, _NOON) is not None:
         return False
     if topic in fold(draft.text):
+        return True
+    handed = _HANDED_OUT_TOPIC.fullmatch(topic)
+    if handed and any(_has_item_named(handed.group("thing"), i.name) for i in draft.items):
         return True
     kind = _kind_value(topic)
     return kind is not None and kind == draft.kind

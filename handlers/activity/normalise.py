@@ -27,12 +27,23 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("寻日", "昨天"),
     ("尋日", "昨天"),
     ("噚日", "昨天"),
+    # 唔系资料嚟㗎 (it was not 资料): 嚟㗎 / 㗎 close the clause and say nothing
+    ("嚟㗎", ""),
+    ("㗎", ""),
     ("喺", "在"),
     ("咗", "了"),
     ("嚟", "来"),
     ("哋", "们"),
     ("今朝", "今天"),
     ("唔系", "不是"),
+    # 改做前日 = 改成前天
+    ("改做", "改成"),
+    # 系咁 / 就系咁 = 是这样 (that's it); 唔该晒 / 多谢晒 = 谢谢
+    ("就系咁", "就是这样"),
+    ("系咁", "是这样"),
+    ("唔该晒", "谢谢"),
+    ("多谢晒", "谢谢"),
+    ("谢谢晒", "谢谢"),
     ("系喺", "是在"),
     ("就系", "就是"),
     ("其实系", "其实是"),
@@ -50,7 +61,11 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("今个月", "这个月"),
     ("啱啱", "刚刚"),
     ("唔啱", "不对"),
+    # 啱晒 = all right (晒 = all of it); 就咁啦 / 就咁样 = 就这样吧
+    ("啱晒", "全对"),
     ("啱", "对"),
+    ("就咁样", "就这样"),
+    ("就咁", "就这样"),
     ("计埋", "算进去"),
     ("先得闲", "才有空"),
     ("得闲", "有空"),
@@ -89,6 +104,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("昨儿", "昨天"),
     ("今儿", "今天"),
     ("今个", "今天"),
+    # northern 整 = 搞: 日子整错了 is 日子搞错了
+    ("整错", "搞错"),
     # pinyin-input slips for 昨天 (zuotian)
     ("做天", "昨天"),
     ("作天", "昨天"),
@@ -118,7 +135,12 @@ _TO = dict(_FOLDS)
 
 # Cantonese 系 (= 是) as the copula of a correction or an answer (日期错咗 系3号, 系隔篱组搞嘅):
 # at the start of a clause, never inside a word (联系, 关系, 系统)
-_HAI = re.compile(r"(?:^|(?<=[\s，,。！!；;的]))系(?![统列数谱])(?=[\d\u4e00-\u9fff])")
+# and after the field it gives the value of (类型系义诊, 日期系3号), and before a count said of
+# a thing (资料系200份; never 联系 / 关系 before a phone number)
+_HAI = re.compile(
+    r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品))"
+    r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])|(?<![联关体维干派])系(?=\d{1,4}(?!\d))"
+)
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 

@@ -232,10 +232,18 @@ def _strip_prefixes(name: str) -> str:
     return name
 
 
+# a boundary verb said right after where-to (在进德镇, 到来宾): the first character of a name
+_VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往])[进来]$")
+
+
 def _cut_at_boundary(raw: str) -> str:
     """The name after the last boundary; when that leaves less than a name and the boundary was
     a county-level character (集宁区新区街道), the name after the boundary before it."""
     name = _PLACE_BOUNDARY.sub("", raw)
+    verb = raw[: len(raw) - len(name)]
+    if len(name) < 2 and _VERB_AFTER_AT.search(verb):
+        # 在进德镇: 进 right after 在 starts the name, it is no verb (送健康进社区)
+        return verb[-1] + name
     if len(name) >= 2 or len(raw) < 3 or raw[-len(name) - 1 :][:1] not in "区县市":
         return name
     head = raw[: len(raw) - len(name) - 1]
@@ -831,7 +839,9 @@ _WALKED = {
     "探": "探访",
 }
 # 做了入户宣传 走了25户: the door-to-door activity named before a bare count of doors
-_DOOR_TO_DOOR = re.compile(r"(?:入户|上门)(?:走访|宣传|宣讲|服务|指导|调查|核查|随访)")
+_DOOR_TO_DOOR = re.compile(
+    r"(?:入户|上门)(?:走访|探访|家访|探望|看望|慰问|宣传|宣讲|服务|指导|调查|核查|随访)"
+)
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
 
 
@@ -1429,10 +1439,24 @@ _ORGANISERS = re.compile(
 )
 
 
+# 讲座取消了 改了入户探访 / 本来要搞义诊 医生没来取消了 改成…发了宣传资料: the activity called
+# off is not the one held; what it was changed to is
+_CALLED_OFF = re.compile(
+    r"(?:取消|没来|没搞成|没开成|没办成|搞不成|开不成|办不成)[^，,。；;]*?[，,。；;\s]*"
+    r"(?:改成|改为|改了|改做|改搞|换成|换了)"
+)
+
+
 def classify_kind(text: str) -> str:
     """The kind of activity (see :func:`_classify_kind`); who was sent to do it (组织会员小组…)
-    does not make it a member activity when it names another kind."""
+    does not make it a member activity when it names another kind, and an activity called off
+    (讲座取消了 改了入户探访) gives way to the one held instead."""
     text = fold(text)
+    called_off = list(_CALLED_OFF.finditer(text))[-1:]
+    if called_off:
+        instead = classify_kind(text[called_off[0].end() :])
+        if instead != "other":
+            return instead
     without = _ORGANISERS.sub("", text)
     if without != text:
         kind = _classify_kind(without)
@@ -1528,13 +1552,29 @@ def _classify_kind(text: str) -> str:
         return "visit"
     if specific is None and _TALK_TO.search(text):
         return "lecture"
-    return specific or _kind_of(text, generic=True) or "other"
+    generic = _kind_of(text, generic=True)
+    if (
+        specific is None
+        and generic is None
+        and _HANDS_OUT_MATERIALS.search(text)
+        and not _EVENT.search(text)
+    ):
+        # 在袁山贝村派资料200份: no event named, leaflets handed out to people is publicity
+        return "publicity"
+    return specific or generic or "other"
+
+
+# leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册): the means of publicity
+_HANDS_OUT_MATERIALS = re.compile(
+    r"(?:发放?|派发?|送)了?(?:宣传)?(?:资料|单张|传单|宣传册|宣传单|折页|手册|宣传品)"
+)
 
 
 # -- is it a report? ---------------------------------------------------------------------------
 
+# 派了 is Cantonese 派咗 (handed out), folded: as much a report as 发了
 _ACTIVITY_WORDS = re.compile(
-    r"活动(?!室|中心|场所|经费|阵地)|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|"
+    r"活动(?!室|中心|场所|经费|阵地)|宣传|讲座|培训|义诊|走访|慰问|入户|开展|组织|举办|举行|召开|开了|搞了|办了|发放|发了|派发|派了|"
     r"例会|宣讲|授课|参加|参与|到了|来了|签约|投保|咨询服务|看望|探访|体检|课堂|开会|小组会|会员会|"
     r"到会|送温暖|测血压|量血压|上了(?=[一两几\d]?[堂节次个]|课)"
 )
@@ -1542,11 +1582,12 @@ _DONE = re.compile(r"了|已|完成|顺利|圆满|共有|一共|到场|参加|�
 _QUESTION = re.compile(
     # 嘛 only at the end (搞了个讲座嘛来了四十几个 is a filler); V了没(有) and A不A ask
     # (开会不开了 too); Cantonese 报咗未啊 asks "yet?"
-    # 呢 at the end asks; 今天呢在四平村… (voice input) only pauses
+    # 呢 at the end asks; 今天呢在四平村… (voice input) only pauses; 开会唔开啊 (开会不开) asks
+    # with a particle after it
     r"[?？]|吗|嘛\s*$|干嘛|呢(?=\s*$|[?？。.！!]|[，,][^\d]{0,12}$)|么$|了没有?(?=[啊呀哦吧呢]|\s|$|[，,。])|([\u4e00-\u9fff])不\1|谁(?![都也])|哪|怎么|怎样|咋|如何|什么|啥|多少|哪里|哪儿|哪个|哪些|哪天|几时|几点|"
     r"几次|几个月|几岁|多久|多长|多大(?!概)|能不能|可不可以|可以不|行不行|是不是|有没有|有无|要不要|会不会|"
     r"需不需要|该不该|请问|想问|问一下|问下|咨询一下|求助|谁知道|为何|为什么|算不算|还能|能否|"
-    r"是否|可否|是[^，,。；;\s]{1,12}还是|算[^，,。；;\s]{0,12}还是|还是算|(?:报|登记|写|算)还是|不\s*$|没\s*$|没有\s*$|冇(?=\s*$|[?？啊呀吖])|有冇|未[啊呀吖呢]?\s*$|(?P<asked>[开搞办])[\u4e00-\u9fff]{1,2}不(?P=asked)了?\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
+    r"是否|可否|是[^，,。；;\s]{1,12}还是|算[^，,。；;\s]{0,12}还是|还是算|(?:报|登记|写|算)还是|不\s*$|没\s*$|没有\s*$|冇(?=\s*$|[?？啊呀吖])|有冇|未[啊呀吖呢]?\s*$|(?P<asked>[开搞办])[\u4e00-\u9fff]{1,2}不(?P=asked)了?[啊呀吖呢哦喔]?\s*$|(?:能|可以|可|会|要|行|是|有|好)[\u4e00-\u9fff]{0,4}不(?=\s|$|[，,。！!])"
 )
 _WISH = re.compile(
     r"想要|想生|想(?:在|搞|办|开|请|把|让)|打算|准备|计划(?!生育)|要不要|能生|可以生|申请|怎么办|帮我|帮忙|我家|我老婆|我媳妇|"

@@ -270,7 +270,10 @@ def routes(router: Router) -> list[Route[Any]]:
         action = decision.action
         note = _expired_note(cards)
         if action == "report":
-            if decision.control is not None:  # 好的 还有一个…: the card shown first
+            if decision.control is not None and decision.control.action == "cancel":
+                # 撤销 <the report again>: the card shown (or the record just saved) goes first
+                note = cancel(ctx, message, decision, cards, turn.targets_saved, note)
+            elif decision.control is not None:  # 好的 还有一个…: the card shown first
                 note = confirm(ctx, message, decision, cards, note)
             return replies(new_cards(ctx, message, decision.drafts, cards, note))
         if action == "confirm":
