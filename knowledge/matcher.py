@@ -68,9 +68,17 @@ _ASKING = re.compile(
 #:查男女 怎么举报, B超单上为什么不写男女) rather than asking for help doing it: the reply states
 #: the law without telling the asker they asked for something illegal.
 _ABOUT_LAW = re.compile(
-    r"举报|告发|报警|检举|合法吗|合不合法|违法吗|违不违法|犯法吗|犯不犯法|算不算违法|是不是违法|"
+    r"举报|告发|报警|检举|(?:合法|违法|犯法)的?吗|合不合法|违不违法|犯不犯法|算不算违法|是不是违法|"
     r"怎么处罚|怎么处理|如何处罚|如何处理|会被.{0,4}(?:罚|抓|判|处理)|判几年|判刑|坐牢|处罚|"
-    r"是规定吗|有没有规定|哪条规定|为什么不(?:写|说|告诉|让|给)|法律.{0,4}(?:规定|怎么说)"
+    r"是规定吗|有没有规定|哪条规定|为什么不能?(?:写|说|告诉|让|给)|法律.{0,4}(?:规定|怎么说)"
+)
+#: Asking where or from whom to get the prohibited thing (借腹生子合法吗 去哪找人): a request for it,
+#: whatever the message also asks about the law, unless it is reporting it (举报电话去哪找).
+_REPORTING = re.compile(r"举报|告发|报警|检举|投诉")
+_SEEKING = re.compile(
+    r"(?:去|上|在)?(?:哪里?|哪儿|哪能|哪家|哪个医院)(?:能|可以)?(?:找|做|办|弄|买)|怎么找|找谁(?:做|办|弄)|"
+    r"谁(?:能|会|可以)(?:做|办|弄|帮)|联系方式|怎么联系|有没有人(?:能|会|做|办)|介绍(?:一个|个)|推荐(?:一个|个)|"
+    r"想试试|怎么交接|协议(?:咋|怎么)写|具体(?:怎么)?操作"
 )
 _FACET_CUT = re.compile(r"[\s\u3000,，。!！?？;；]+")
 _FACET_JOIN = re.compile(r"以及|及|和|、")
@@ -1724,7 +1732,11 @@ class Matcher:
             fixed = self.correct(cleaned if asked == text else self.segmenter.clean(asked))
         special = self.classify(text, fixed, clauses)
         if special is not None:
-            about_law = special is Outcome.ILLEGAL and _ABOUT_LAW.search(cleaned) is not None
+            about_law = (
+                special is Outcome.ILLEGAL
+                and _ABOUT_LAW.search(cleaned) is not None
+                and (_SEEKING.search(cleaned) is None or _REPORTING.search(cleaned) is not None)
+            )
             return FaqHit(special, about_law=about_law)
         named = find_region(text)
         region, source = (named, "text") if not named.is_empty else (asker_region or Region(), "")
