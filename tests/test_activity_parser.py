@@ -19,6 +19,7 @@ from handlers.activity.parser import (
     extract,
     extract_items,
     extract_place,
+    find_place,
     looks_like_report,
     parse_activity,
     parse_reports,
@@ -542,3 +543,17 @@ def test_the_quick_report_check_decides_as_the_full_score() -> None:
         assert reads_like_report(text, sent) == full, text
         reports += full
     assert 0 < reports < len(texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a village named with a number (common in Inner Mongolia) keeps the whole number
+        ("昨天在二十四顷地村开了会员小组会到会18人", "二十四顷地村"),
+        ("在一百二十四顷地村发资料50份", "一百二十四顷地村"),
+        ("在四十里井村开会", "四十里井村"),
+        ("十里铺村走访", "十里铺村"),
+    ],
+)
+def test_a_number_in_a_place_name_is_never_cut(text: str, place: str) -> None:
+    assert find_place(text).name == place

@@ -217,6 +217,9 @@ def _mask_for_places(text: str) -> str:
     return _VENUES.sub(_HOME, text)
 
 
+# The digits of a number written in characters, as place names carry them (二十四顷地村).
+_NUMERALS = frozenset("一二三四五六七八九十百")
+
 # 少先路第二社区 / 东风第一村: a numbered community or village
 _ORDINAL_END = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
 
@@ -266,7 +269,11 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
             limit = 6  # 白音嘎查村: a 嘎查 written with 村 after it
         if _ORDINAL_END.search(name):
             limit = 6  # 少先路第二社区: the street and its number are the name
-        name = name[-limit:] if named_whole else _strip_prefixes(name[-limit:])
+        cut = len(name) - limit
+        while cut > 0 and name[cut] in _NUMERALS and name[cut - 1] in _NUMERALS:
+            cut -= 1  # 二十四顷地村: a number in the name is never cut in two (十四顷地村)
+        cut = max(cut, 0)
+        name = name[cut:] if named_whole else _strip_prefixes(name[cut:])
         if suffix == "村" and masked.startswith("社区", match.end()):
             name, suffix = name + "村", "社区"  # 新村社区 is a community named 新村
         place = name + suffix
