@@ -398,9 +398,13 @@ class Patterns:
     #: (``alternation.starts``): a message holding none of one part's cannot hold the rule,
     #: which a set intersection tells before any of the rule's patterns is searched.
     gates: tuple[tuple[frozenset[str], ...], ...] = field(init=False, repr=False, compare=False)
-    #: A character -> the rules one of whose parts' matches may start with it, by the part of
-    #: each rule with the fewest starting characters; ``ungated``: rules with no known part.
-    by_char: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    #: The same as bits: each gated part of each rule has one bit; ``char_bits``: a character
+    #: -> the bits of the parts it may start; ``needs``: (the bits of a rule's gated parts,
+    #: the rule) for each rule with some. A message's characters light the parts they may
+    #: start, and a rule is searched only when all its parts are lit (one AND per rule, not
+    #: a set intersection per part). ``ungated``: rules with no known part, always searched.
+    char_bits: dict[str, int] = field(init=False, repr=False, compare=False)
+    needs: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
     ungated: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -408,13 +412,21 @@ class Patterns:
             tuple(chars for chars in map(starts, (p.pattern for p in rule)) if chars is not None)
             for rule in self.together
         )
-        by_char: dict[str, list[int]] = {}
+        char_bits: dict[str, int] = {}
+        needs: list[tuple[int, int]] = []
+        bit = 0
         for index, gate in enumerate(gates):
+            need = 0
+            for chars in gate:
+                for char in chars:
+                    char_bits[char] = char_bits.get(char, 0) | 1 << bit
+                need |= 1 << bit
+                bit += 1
             if gate:
-                for char in min(gate, key=len):
-                    by_char.setdefault(char, []).append(index)
+                needs.append((need, index))
         object.__setattr__(self, "gates", gates)
-        object.__setattr__(self, "by_char", {c: tuple(rules) for c, rules in by_char.items()})
+        object.__setattr__(self, "char_bits", char_bits)
+        object.__setattr__(self, "needs", tuple(needs))
         object.__setattr__(self, "ungated", tuple(i for i, g in enumerate(gates) if not g))
 
     @classmethod
@@ -440,18 +452,17 @@ class Patterns:
 
     def rule_in(self, text: str) -> bool:
         """Whether a co-occurrence rule holds for the whole message ``text``."""
-        present = set(text)
-        candidates = set(self.ungated)
-        by_char = self.by_char
-        for char in present:
-            rules = by_char.get(char)
-            if rules is not None:
-                candidates.update(rules)
-        gates, together = self.gates, self.together
-        for index in candidates:  # a rule holds or not whatever the order they are tried in
-            if any(present.isdisjoint(chars) for chars in gates[index]):
-                continue
+        char_bits = self.char_bits
+        lit = 0
+        for char in set(text):
+            lit |= char_bits.get(char, 0)
+        together = self.together
+        # a rule holds or not whatever the order they are tried in
+        for index in self.ungated:
             if all(part.search(text) for part in together[index]):
+                return True
+        for need, index in self.needs:
+            if lit & need == need and all(part.search(text) for part in together[index]):
                 return True
         return False
 
@@ -842,9 +853,14 @@ class Matcher:
         if not words and not bigrams:
             return [], strange
         params = self.params
-        bm25: dict[int, float] = {}
-        word_hit: dict[int, float] = {}
-        bigram_hit: dict[int, float] = {}
+        # Sums per entry in lists (every weight is positive: an entry is hit once its BM25
+        # sum is not 0), each summed in the same order as ever; ``hit``: the entries hit, in
+        # the order they were first hit, which breaks ties in the recall.
+        size = len(self.docs)
+        bm25 = [0.0] * size
+        word_hit = [0.0] * size
+        bigram_hit = [0.0] * size
+        hit: list[int] = []
         unknown = self.max_idf * params.unknown_idf
         word_total = sum(self.word_idf.get(w, unknown) for w in words)
         word_total = word_total + unknown * params.foreign_share * len(set(foreign)) or 1.0
@@ -854,18 +870,23 @@ class Matcher:
             if idf is None:
                 continue
             for index, weight in self.word_weights[word]:
-                bm25[index] = bm25.get(index, 0.0) + weight
-                word_hit[index] = word_hit.get(index, 0.0) + idf
+                if not bm25[index]:
+                    hit.append(index)
+                bm25[index] += weight
+                word_hit[index] += idf
         for bigram in bigrams:
             idf = self.bigram_idf.get(bigram)
             if idf is None:
                 continue
+            share = 0.3 * idf
             for index in self.postings.get("#" + bigram, ()):
-                bigram_hit[index] = bigram_hit.get(index, 0.0) + idf
-                bm25[index] = bm25.get(index, 0.0) + 0.3 * idf
-        if not bm25:
+                if not bm25[index]:
+                    hit.append(index)
+                bigram_hit[index] += idf
+                bm25[index] += share
+        if not hit:
             return [], strange
-        recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
+        recalled = sorted(hit, key=bm25.__getitem__, reverse=True)[: params.recall]
         query_form = "".join(words)
         query_words = set(words)
         wants = [name for name, asked, _ in seg.focus if asked.search(text)]
@@ -878,8 +899,8 @@ class Matcher:
                 for number, share in shares.get(word, ()):
                     per_variant[number] = per_variant.get(number, 0.0) + share
             cover_v = max(per_variant.values(), default=0.0)
-            cover_w = word_hit.get(index, 0.0) / word_total
-            cover_b = bigram_hit.get(index, 0.0) / bigram_total
+            cover_w = word_hit[index] / word_total
+            cover_b = bigram_hit[index] / bigram_total
             best = process.extractOne(query_form, doc.variants, scorer=fuzz.ratio)
             fuzzy = best[1] / 100 if best else 0.0
             confidence = (
@@ -902,10 +923,11 @@ class Matcher:
             # The benefit or service the question names (育儿补贴, 产假, 特扶) is what it is
             # about: an entry that knows none of them matched on the words around it (发到几岁
             # of 独生子女保健费) and gives way to one that does.
+            share = params.off_topic_share
             scored = [
                 s
                 if self._knows(s.entry, topics)
-                else replace(s, confidence=s.confidence * params.off_topic_share)
+                else Scored(s.entry, s.confidence * share, s.words, s.bigrams, s.fuzzy)
                 for s in scored
             ]
         scored.sort(key=lambda s: s.confidence, reverse=True)
