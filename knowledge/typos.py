@@ -274,9 +274,10 @@ class TypoCorrector:
                 return False  # no word of this length
             first, second, third = heads
             if size == 2:
-                if span[0] not in first and span[1] not in second:
-                    return False
-            elif (
+                # a word of two characters with the first or the second in place is one
+                # character away: the test below would say the same
+                return span[0] in first or span[1] in second
+            if (
                 span[:2] not in first
                 and span[1:3] not in second
                 and span[0] + span[2] not in third
@@ -381,8 +382,14 @@ class TypoCorrector:
                     continue  # no word of this length is one character away
                 end = i + size
                 span = text[i:end]
-                # the cheap test first: most spans are one character away from no word
-                if not self._near_some(span) or (guard is not None and any(guard[i:end])):
+                # the cheap test first: most spans are one character away from no word (for
+                # two characters the bit of their length says that already: see ``_near``)
+                if size == 2:
+                    if span in words:
+                        continue
+                elif not self._near_some(span):
+                    continue
+                if guard is not None and any(guard[i:end]):
                     continue
                 if cut[i] or cut[end]:
                     continue  # it would cut through a word spelt right
