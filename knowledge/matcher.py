@@ -893,12 +893,13 @@ class Matcher:
         scored = []
         for index in recalled:
             doc = self.docs[index]
-            per_variant: dict[int, float] = {}
+            # (a list: a variant no word of the question is in keeps 0.0, below any share)
+            per_variant = [0.0] * len(doc.variants)
             shares = self.variant_shares[index]
             for word in query_words:
                 for number, share in shares.get(word, ()):
-                    per_variant[number] = per_variant.get(number, 0.0) + share
-            cover_v = max(per_variant.values(), default=0.0)
+                    per_variant[number] += share
+            cover_v = max(per_variant, default=0.0)
             cover_w = word_hit[index] / word_total
             cover_b = bigram_hit[index] / bigram_total
             best = process.extractOne(query_form, doc.variants, scorer=fuzz.ratio)
