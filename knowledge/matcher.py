@@ -398,13 +398,16 @@ class Patterns:
     #: (``alternation.starts``): a message holding none of one part's cannot hold the rule,
     #: which a set intersection tells before any of the rule's patterns is searched.
     gates: tuple[tuple[frozenset[str], ...], ...] = field(init=False, repr=False, compare=False)
-    #: The same as bits: each gated part of each rule has one bit; ``char_bits``: a character
-    #: -> the bits of the parts it may start; ``needs``: (the bits of a rule's gated parts,
-    #: the rule) for each rule with some. A message's characters light the parts they may
-    #: start, and a rule is searched only when all its parts are lit (one AND per rule, not
-    #: a set intersection per part). ``ungated``: rules with no known part, always searched.
+    #: The same as bits: rule ``r`` owns the ``width`` bits from ``r * width``, one per gated
+    #: part (``width``: the most gated parts of a rule); ``char_bits``: a character -> the
+    #: bits of the parts it may start; ``filler``: the bits of no part (a rule with fewer
+    #: parts, or none), always lit. A message's characters light the parts they may start,
+    #: and the rules all of whose bits are lit (a few shifts and ANDs for all the rules at
+    #: once) are the ones searched. ``ungated``: rules with no known part (always searched).
     char_bits: dict[str, int] = field(init=False, repr=False, compare=False)
-    needs: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
+    width: int = field(init=False, repr=False, compare=False)
+    filler: int = field(init=False, repr=False, compare=False)
+    firsts: int = field(init=False, repr=False, compare=False)  # each rule's first bit
     ungated: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -412,21 +415,23 @@ class Patterns:
             tuple(chars for chars in map(starts, (p.pattern for p in rule)) if chars is not None)
             for rule in self.together
         )
+        width = max(map(len, gates), default=0) or 1
         char_bits: dict[str, int] = {}
-        needs: list[tuple[int, int]] = []
-        bit = 0
+        filler = firsts = 0
         for index, gate in enumerate(gates):
-            need = 0
-            for chars in gate:
-                for char in chars:
-                    char_bits[char] = char_bits.get(char, 0) | 1 << bit
-                need |= 1 << bit
-                bit += 1
-            if gate:
-                needs.append((need, index))
+            firsts |= 1 << index * width
+            for part in range(width):
+                bit = 1 << index * width + part
+                if part >= len(gate):
+                    filler |= bit
+                    continue
+                for char in gate[part]:
+                    char_bits[char] = char_bits.get(char, 0) | bit
         object.__setattr__(self, "gates", gates)
         object.__setattr__(self, "char_bits", char_bits)
-        object.__setattr__(self, "needs", tuple(needs))
+        object.__setattr__(self, "width", width)
+        object.__setattr__(self, "filler", filler)
+        object.__setattr__(self, "firsts", firsts)
         object.__setattr__(self, "ungated", tuple(i for i, g in enumerate(gates) if not g))
 
     @classmethod
@@ -453,16 +458,19 @@ class Patterns:
     def rule_in(self, text: str) -> bool:
         """Whether a co-occurrence rule holds for the whole message ``text``."""
         char_bits = self.char_bits
-        lit = 0
+        lit = self.filler
         for char in set(text):
             lit |= char_bits.get(char, 0)
-        together = self.together
-        # a rule holds or not whatever the order they are tried in
-        for index in self.ungated:
-            if all(part.search(text) for part in together[index]):
-                return True
-        for need, index in self.needs:
-            if lit & need == need and all(part.search(text) for part in together[index]):
+        # the rules whose bits are all lit, as the first bit of each
+        held = lit
+        for shift in range(1, self.width):
+            held &= lit >> shift
+        held &= self.firsts
+        together, width = self.together, self.width
+        while held:  # a rule holds or not whatever the order they are tried in
+            low = held & -held
+            held ^= low
+            if all(part.search(text) for part in together[(low.bit_length() - 1) // width]):
                 return True
         return False
 
