@@ -24,7 +24,7 @@ from jieba import finalseg
 #: Word weights kept at most (then the memory starts afresh).
 WEIGHT_MEMORY = 65536
 #: Cuts of runs the dictionary cannot segment kept at most (then the memory starts afresh).
-RUN_MEMORY = 4096
+RUN_MEMORY = 2048
 
 
 class Tokenizer(jieba.Tokenizer):  # type: ignore[misc]

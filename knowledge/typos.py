@@ -46,7 +46,7 @@ MAX_SPAN = 6
 #: Spans whose verdicts ``TypoCorrector`` remembers, at most, then the memory starts afresh:
 #: a question's spans are mostly the domain's words and the phrases around them (一下, 请问,
 #: 育儿补), met again in the next questions.
-SPAN_MEMORY = 4096
+SPAN_MEMORY = 2048
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
 #: Particles and pronouns: a span holding one is a phrase (出了, 是独), never a misspelt word.
 PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又才很太更最着过把被让给")
