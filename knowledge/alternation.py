@@ -155,6 +155,9 @@ class Alternation:
         "_gate",
         "_at",
         "_needs",
+        "_need_bits",
+        "_needed",
+        "_always",
         "_first_at",
         "_one",
     )
@@ -177,6 +180,17 @@ class Alternation:
             for index, (text, (_chars, anchored, _empty)) in enumerate(alternatives)
             if anchored
         )
+        #: The same as bits (bit ``k``: the ``k``-th of ``_needs``): a character -> the
+        #: anchored alternatives that need it; ``_always``: those whose needs are unknown.
+        self._need_bits: dict[str, int] = {}
+        self._always = 0
+        for bit, (_index, needs) in enumerate(self._needs):
+            if needs is None:
+                self._always |= 1 << bit
+                continue
+            for char in needs:
+                self._need_bits[char] = self._need_bits.get(char, 0) | 1 << bit
+        self._needed = frozenset(self._need_bits)
         #: character -> the alternatives not anchored that may start with it (indices)
         self._first_at: dict[str, tuple[int, ...]] = {}
         #: each alternative compiled alone (at the text's start they are tried one by one)
@@ -201,7 +215,6 @@ class Alternation:
         there, tried alone in their order (the first that matches is the one the whole
         alternation finds there, nothing following it): the anchored ones whose needed
         characters ``text`` holds, and those that start with its first character."""
-        present = set(text)
         first = text[0]
         starting = self._first_at.get(first)
         if starting is None:
@@ -210,9 +223,16 @@ class Alternation:
                 for index, (_text, (chars, anchored, _empty)) in enumerate(self._alternatives)
                 if first in chars and not anchored
             )
-        possible = [
-            index for index, needs in self._needs if needs is None or not present.isdisjoint(needs)
-        ]
+        need_bits = self._need_bits
+        lit = self._always
+        for char in self._needed.intersection(text):
+            lit |= need_bits[char]
+        possible = []
+        needs = self._needs
+        while lit:  # the anchored alternatives one of whose needed characters the text holds
+            low = lit & -lit
+            lit ^= low
+            possible.append(needs[low.bit_length() - 1][0])
         if possible:
             order: Iterable[int] = sorted((*starting, *possible))
         else:

@@ -406,9 +406,16 @@ class Patterns:
     #: (``alternation.starts``): a message holding none of one part's cannot hold the rule,
     #: which a set intersection tells before any of the rule's patterns is searched.
     gates: tuple[tuple[frozenset[str], ...], ...] = field(init=False, repr=False, compare=False)
-    #: A character -> the rules one of whose parts' matches may start with it, by the part of
-    #: each rule with the fewest starting characters; ``ungated``: rules with no known part.
-    by_char: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    #: The same as bits: rule ``r`` owns the ``width`` bits from ``r * width``, one per gated
+    #: part (``width``: the most gated parts of a rule); ``char_bits``: a character -> the
+    #: bits of the parts it may start; ``filler``: the bits of no part (a rule with fewer
+    #: parts, or none), always lit. A message's characters light the parts they may start,
+    #: and the rules all of whose bits are lit (a few shifts and ANDs for all the rules at
+    #: once) are the ones searched. ``ungated``: rules with no known part (always searched).
+    char_bits: dict[str, int] = field(init=False, repr=False, compare=False)
+    width: int = field(init=False, repr=False, compare=False)
+    filler: int = field(init=False, repr=False, compare=False)
+    firsts: int = field(init=False, repr=False, compare=False)  # each rule's first bit
     ungated: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -416,13 +423,23 @@ class Patterns:
             tuple(chars for chars in map(starts, (p.pattern for p in rule)) if chars is not None)
             for rule in self.together
         )
-        by_char: dict[str, list[int]] = {}
+        width = max(map(len, gates), default=0) or 1
+        char_bits: dict[str, int] = {}
+        filler = firsts = 0
         for index, gate in enumerate(gates):
-            if gate:
-                for char in min(gate, key=len):
-                    by_char.setdefault(char, []).append(index)
+            firsts |= 1 << index * width
+            for part in range(width):
+                bit = 1 << index * width + part
+                if part >= len(gate):
+                    filler |= bit
+                    continue
+                for char in gate[part]:
+                    char_bits[char] = char_bits.get(char, 0) | bit
         object.__setattr__(self, "gates", gates)
-        object.__setattr__(self, "by_char", {c: tuple(rules) for c, rules in by_char.items()})
+        object.__setattr__(self, "char_bits", char_bits)
+        object.__setattr__(self, "width", width)
+        object.__setattr__(self, "filler", filler)
+        object.__setattr__(self, "firsts", firsts)
         object.__setattr__(self, "ungated", tuple(i for i, g in enumerate(gates) if not g))
 
     @classmethod
@@ -448,18 +465,20 @@ class Patterns:
 
     def rule_in(self, text: str) -> bool:
         """Whether a co-occurrence rule holds for the whole message ``text``."""
-        present = set(text)
-        candidates = set(self.ungated)
-        by_char = self.by_char
-        for char in present:
-            rules = by_char.get(char)
-            if rules is not None:
-                candidates.update(rules)
-        gates, together = self.gates, self.together
-        for index in candidates:  # a rule holds or not whatever the order they are tried in
-            if any(present.isdisjoint(chars) for chars in gates[index]):
-                continue
-            if all(part.search(text) for part in together[index]):
+        char_bits = self.char_bits
+        lit = self.filler
+        for char in set(text):
+            lit |= char_bits.get(char, 0)
+        # the rules whose bits are all lit, as the first bit of each
+        held = lit
+        for shift in range(1, self.width):
+            held &= lit >> shift
+        held &= self.firsts
+        together, width = self.together, self.width
+        while held:  # a rule holds or not whatever the order they are tried in
+            low = held & -held
+            held ^= low
+            if all(part.search(text) for part in together[(low.bit_length() - 1) // width]):
                 return True
         return False
 
@@ -850,9 +869,14 @@ class Matcher:
         if not words and not bigrams:
             return [], strange
         params = self.params
-        bm25: dict[int, float] = {}
-        word_hit: dict[int, float] = {}
-        bigram_hit: dict[int, float] = {}
+        # Sums per entry in lists (every weight is positive: an entry is hit once its BM25
+        # sum is not 0), each summed in the same order as ever; ``hit``: the entries hit, in
+        # the order they were first hit, which breaks ties in the recall.
+        size = len(self.docs)
+        bm25 = [0.0] * size
+        word_hit = [0.0] * size
+        bigram_hit = [0.0] * size
+        hit: list[int] = []
         unknown = self.max_idf * params.unknown_idf
         word_total = sum(self.word_idf.get(w, unknown) for w in words)
         word_total = word_total + unknown * params.foreign_share * len(set(foreign)) or 1.0
@@ -862,32 +886,38 @@ class Matcher:
             if idf is None:
                 continue
             for index, weight in self.word_weights[word]:
-                bm25[index] = bm25.get(index, 0.0) + weight
-                word_hit[index] = word_hit.get(index, 0.0) + idf
+                if not bm25[index]:
+                    hit.append(index)
+                bm25[index] += weight
+                word_hit[index] += idf
         for bigram in bigrams:
             idf = self.bigram_idf.get(bigram)
             if idf is None:
                 continue
+            share = 0.3 * idf
             for index in self.postings.get("#" + bigram, ()):
-                bigram_hit[index] = bigram_hit.get(index, 0.0) + idf
-                bm25[index] = bm25.get(index, 0.0) + 0.3 * idf
-        if not bm25:
+                if not bm25[index]:
+                    hit.append(index)
+                bigram_hit[index] += idf
+                bm25[index] += share
+        if not hit:
             return [], strange
-        recalled = sorted(bm25, key=bm25.__getitem__, reverse=True)[: params.recall]
+        recalled = sorted(hit, key=bm25.__getitem__, reverse=True)[: params.recall]
         query_form = "".join(words)
         query_words = set(words)
         wants = [name for name, asked, _ in seg.focus if asked.search(text)]
         scored = []
         for index in recalled:
             doc = self.docs[index]
-            per_variant: dict[int, float] = {}
+            # (a list: a variant no word of the question is in keeps 0.0, below any share)
+            per_variant = [0.0] * len(doc.variants)
             shares = self.variant_shares[index]
             for word in query_words:
                 for number, share in shares.get(word, ()):
-                    per_variant[number] = per_variant.get(number, 0.0) + share
-            cover_v = max(per_variant.values(), default=0.0)
-            cover_w = word_hit.get(index, 0.0) / word_total
-            cover_b = bigram_hit.get(index, 0.0) / bigram_total
+                    per_variant[number] += share
+            cover_v = max(per_variant, default=0.0)
+            cover_w = word_hit[index] / word_total
+            cover_b = bigram_hit[index] / bigram_total
             best = process.extractOne(query_form, doc.variants, scorer=fuzz.ratio)
             fuzzy = best[1] / 100 if best else 0.0
             confidence = (
@@ -910,10 +940,11 @@ class Matcher:
             # The benefit or service the question names (育儿补贴, 产假, 特扶) is what it is
             # about: an entry that knows none of them matched on the words around it (发到几岁
             # of 独生子女保健费) and gives way to one that does.
+            share = params.off_topic_share
             scored = [
                 s
                 if self._knows(s.entry, topics)
-                else replace(s, confidence=s.confidence * params.off_topic_share)
+                else Scored(s.entry, s.confidence * share, s.words, s.bigrams, s.fuzzy)
                 for s in scored
             ]
         scored.sort(key=lambda s: s.confidence, reverse=True)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import math
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -122,23 +123,26 @@ class ScopeModel:
         return model
 
     def grams(self, text: str) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for n in range(self.low, self.high + 1):
-            for i in range(len(text) - n + 1):
-                gram = text[i : i + n]
-                counts[gram] = counts.get(gram, 0) + 1
-        return counts
+        """How often each n-gram of ``text`` occurs, the shortest first, each length in the
+        order they first occur (the order ``scores`` sums them in)."""
+        return Counter(
+            text[i : i + n]
+            for n in range(self.low, self.high + 1)
+            for i in range(len(text) - n + 1)
+        )
 
     def scores(self, text: str) -> Scores:
         """The probabilities of ``text`` (the matcher's normalised form of a message)."""
         index, values = self.index, self.values
         norm = 0.0
         s_in, s_out, s_illegal = 0.0, 0.0, 0.0
+        log = math.log
         for gram, count in self.grams(text).items():
             at = index.get(gram)
             if at is None:
                 continue
-            value = (1.0 + math.log(count)) * values[at]
+            # sublinear tf: 1 + log(1) is 1.0, and 1.0 * idf is idf to the bit
+            value = values[at] if count == 1 else (1.0 + log(count)) * values[at]
             norm += value * value
             s_in += value * values[at + 1]
             s_out += value * values[at + 2]

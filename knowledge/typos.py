@@ -43,6 +43,10 @@ QUESTION_SPELLINGS = {
 }  # fmt: skip
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 MAX_SPAN = 6
+#: Spans whose verdicts ``TypoCorrector`` remembers, at most, then the memory starts afresh:
+#: a question's spans are mostly the domain's words and the phrases around them (一下, 请问,
+#: 育儿补), met again in the next questions.
+SPAN_MEMORY = 2048
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
 #: Particles and pronouns: a span holding one is a phrase (出了, 是独), never a misspelt word.
 PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又才很太更最着过把被让给")
@@ -161,14 +165,22 @@ class TypoCorrector:
                 third.add(w[0] + w[2])
         # The same by what is looked up: a span's first two characters (…) -> the lengths of
         # the words they allow, so that ``correct`` tries at a position only those lengths.
-        self._allow: tuple[dict[str, frozenset[int]], ...] = tuple(
+        # (each set of lengths as bits, 1 << length, for a union without a new set)
+        self._allow: tuple[dict[str, int], ...] = tuple(
             {
-                key: frozenset(n for n, sets in self._heads.items() if key in sets[part])
+                key: sum(1 << n for n, sets in self._heads.items() if key in sets[part])
                 for key in keys
             }
             for part in range(3)
             for keys in [set().union(*(sets[part] for sets in self._heads.values()))]
         )
+        # The first two characters of every word: where none starts, no word is spelt.
+        self._openings = frozenset(w[:2] for w in self.words)
+        self._lengths = tuple(sorted({len(w) for w in self.words}))
+        # Pure functions of a span, remembered (``SPAN_MEMORY``): ``_near_some`` and
+        # ``_candidate``.
+        self._near_seen: dict[str, bool] = {}
+        self._typo_seen: dict[tuple[str, bool], str | None] = {}
 
     def _heavier(self, word: str, other: str) -> bool:
         return (self.weight.get(word, 0.0), word) > (self.weight.get(other, 0.0), other)
@@ -230,22 +242,29 @@ class TypoCorrector:
     def _differs(span: str, word: str) -> bool:
         return sum(a != b for a, b in zip(span, word, strict=True)) == 1
 
-    def _sizes_at(self, text: str, i: int) -> frozenset[int]:
+    def _sizes_at(self, text: str, i: int) -> int:
         """The span lengths at ``text[i]`` that ``_near_some`` does not rule out by its first
-        three lookups (a superset of those it answers True for)."""
+        three lookups (a superset of those it answers True for), as bits (1 << length)."""
         first, second, third = self._allow
-        empty: frozenset[int] = frozenset()
         # two characters: the first or the second in place; longer: see __init__
         return (
-            first.get(text[i : i + 2], empty)
-            | first.get(text[i], empty)
-            | second.get(text[i + 1 : i + 3], empty)
-            | second.get(text[i + 1 : i + 2], empty)
-            | third.get(text[i : i + 1] + text[i + 2 : i + 3], empty)
+            first.get(text[i : i + 2], 0)
+            | first.get(text[i], 0)
+            | second.get(text[i + 1 : i + 3], 0)
+            | second.get(text[i + 1 : i + 2], 0)
+            | third.get(text[i : i + 1] + text[i + 2 : i + 3], 0)
         )
 
     def _near_some(self, span: str) -> bool:
         """Whether ``span`` is one character away from a vocabulary word (and is not one)."""
+        near = self._near_seen.get(span)
+        if near is None:
+            if len(self._near_seen) >= SPAN_MEMORY:
+                self._near_seen.clear()
+            near = self._near_seen[span] = self._near(span)
+        return near
+
+    def _near(self, span: str) -> bool:
         if span in self.words:
             return False
         size = len(span)
@@ -255,9 +274,10 @@ class TypoCorrector:
                 return False  # no word of this length
             first, second, third = heads
             if size == 2:
-                if span[0] not in first and span[1] not in second:
-                    return False
-            elif (
+                # a word of two characters with the first or the second in place is one
+                # character away: the test below would say the same
+                return span[0] in first or span[1] in second
+            if (
                 span[:2] not in first
                 and span[1:3] not in second
                 and span[0] + span[2] not in third
@@ -271,6 +291,18 @@ class TypoCorrector:
         are no stray word and are not matched by near sound)."""
         if not self._near_some(span):
             return None
+        key = (span, glued)
+        try:
+            return self._typo_seen[key]
+        except KeyError:
+            pass
+        if len(self._typo_seen) >= SPAN_MEMORY:
+            self._typo_seen.clear()
+        word = self._typo_seen[key] = self._typo_of(span, glued)
+        return word
+
+    def _typo_of(self, span: str, glued: bool) -> str | None:
+        """``_candidate`` for a span near some word (not remembered)."""
         if not _CJK.match(span):
             return None
         if self.common.get(span, 0) >= COMMON:
@@ -318,33 +350,49 @@ class TypoCorrector:
         """
         if not self.words:
             return text
-        guard = [False] * len(text)
+        guard: list[bool] | None = None
         for start, end in protected:
+            guard = guard or [False] * len(text)
             for i in range(start, min(end, len(text))):
                 guard[i] = True
         # Vocabulary words already spelt right: a correction may not cut through one
-        # (生头胎国家 is not 生头泰国家, 我是独生女 is not 我失独生女).
+        # (生头胎国家 is not 生头泰国家, 我是独生女 is not 我失独生女); looked for only where a
+        # word starts.
+        words, openings, lengths = self.words, self._openings, self._lengths
         found = [
             (i, i + size)
-            for size in range(2, MAX_SPAN + 1)
-            for i in range(len(text) - size + 1)
-            if text[i : i + size] in self.words
+            for i in range(len(text) - 1)
+            if text[i : i + 2] in openings
+            for size in lengths
+            if i + size <= len(text) and text[i : i + size] in words
         ]
+        # Where a word spelt right is cut (inside it, not at its ends): a span cuts through one
+        # exactly when it starts or ends at such a place.
+        cut = [False] * (len(text) + 1)
+        for start, end in found:
+            for inside in range(start + 1, end):
+                cut[inside] = True
         out: list[str] = []
         i = 0
         while i < len(text):
             replaced = False
             sizes = self._sizes_at(text, i)
             for size in range(min(MAX_SPAN, len(text) - i), 1, -1):
-                if size not in sizes:
+                if not sizes >> size & 1:
                     continue  # no word of this length is one character away
                 end = i + size
                 span = text[i:end]
-                # the cheap test first: most spans are one character away from no word
-                if not self._near_some(span) or any(guard[i:end]):
+                # the cheap test first: most spans are one character away from no word (for
+                # two characters the bit of their length says that already: see ``_near``)
+                if size == 2:
+                    if span in words:
+                        continue
+                elif not self._near_some(span):
                     continue
-                if any(s < end and e > i and (s < i or e > end) for s, e in found):
+                if guard is not None and any(guard[i:end]):
                     continue
+                if cut[i] or cut[end]:
+                    continue  # it would cut through a word spelt right
                 glued = size == 2 and (
                     (i > 0 and self.common.get(text[i - 1 : i + 1], 0) >= COMMON)
                     or (end < len(text) and self.common.get(text[end - 1 : end + 1], 0) >= COMMON)
