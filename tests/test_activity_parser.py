@@ -557,3 +557,20 @@ def test_the_quick_report_check_decides_as_the_full_score() -> None:
 )
 def test_a_number_in_a_place_name_is_never_cut(text: str, place: str) -> None:
     assert find_place(text).name == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # could not be held
+        "这鬼天气 连着下了一个礼拜雨 宣传活动根本搞不成",
+        # somebody else's activity, said so, or passed on
+        "镇计生办前天在廉州镇文化广场搞了大型宣传 发了两千多份资料 不是我们组搞的 不用报",
+        "转发一下水寨镇计生协的活动简讯给大家参考：11月20日，水寨镇计生协在镇文化站开展优生优育宣传，发放资料300余份。",
+        # a target still to meet
+        "镇里下了任务 12月底前全镇要完成计生家庭意外伤害保险800份",
+    ],
+)
+def test_what_was_not_done_by_the_sender_is_no_report(text: str) -> None:
+    sent = datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)
+    assert parse_reports(text, sent) == []

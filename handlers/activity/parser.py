@@ -1604,6 +1604,8 @@ _WISH = re.compile(
 _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|明儿|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
+    # could not be held (宣传活动根本搞不成); a target still to meet (12月底前全镇要完成…800份)
+    r"[搞开办]不成|[搞开办]不了|要完成|下了?任务|任务是|指标|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
     # what the records show, disputed: 统计里只有两次 / 系统里少了一次
     r"统计(?:里|上|中|表里)|(?:系统|表格?|台账)里(?:只有|没有|少了|多了)|"
@@ -1656,7 +1658,9 @@ _NOT_OWN = re.compile(
     # what usually happens, not one activity: 每次会员活动大概来20个人 / 一般30多人
     r"一般|每次|平时|通常|往往|经常|"
     # 我刚才只是举个例子 昨天在江口村讲座来了30人 不是真的: an example, not a report
-    r"举个?例子|打个比方|不是真的|假如|假设"
+    r"举个?例子|打个比方|不是真的|假如|假设|"
+    # somebody else's activity, said so or passed on: 不是我们组搞的 / 转发一下…活动简讯给大家参考
+    r"不是我们[\u4e00-\u9fff]{0,2}[搞开办]的|不用报|转发|转给大家|给大家参考|供参考|简讯"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
