@@ -14,7 +14,7 @@ The route, and so every segmentation, is exactly jieba's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from math import log
 from typing import Any
 
@@ -106,7 +106,6 @@ class Tokenizer(jieba.Tokenizer):  # type: ignore[misc]
         dag = self.get_DAG(sentence)
         route: dict[int, Any] = {}
         self.calc(sentence, dag, route)
-        freq = self.FREQ
         x = 0
         buf = ""
         size = len(sentence)
@@ -117,19 +116,18 @@ class Tokenizer(jieba.Tokenizer):  # type: ignore[misc]
                 buf += word
             else:
                 if buf:
-                    if len(buf) == 1:
-                        yield buf
-                    elif not freq.get(buf):
-                        yield from self._unknown_run(buf)
-                    else:
-                        yield from buf
+                    yield from self._single_characters(buf)
                     buf = ""
                 yield word
             x = y
         if buf:
-            if len(buf) == 1:
-                yield buf
-            elif not freq.get(buf):
-                yield from self._unknown_run(buf)
-            else:
-                yield from buf
+            yield from self._single_characters(buf)
+
+    def _single_characters(self, buf: str) -> Iterable[str]:
+        """A run of characters the route left single: one character as it is, a word jieba
+        knows character by character, anything else cut by the hidden Markov model."""
+        if len(buf) == 1:
+            return (buf,)
+        if not self.FREQ.get(buf):
+            return self._unknown_run(buf)
+        return buf
