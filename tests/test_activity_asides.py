@@ -18,9 +18,8 @@ import pytest
 from redis import Redis
 
 from handlers.activity.parser import looks_like_report, parse_reports, report_part
-from handlers.core.messages import SHANGHAI, Role
-from tests.conftest import add_member
-from tests.test_activity_callback import HEPU, Chat, items_of, open_chat
+from handlers.core.messages import SHANGHAI
+from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
 
 SENT = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
 
@@ -111,13 +110,7 @@ def test_the_report_beside_an_aside_is_read_whole(
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
     with open_chat(tmp_path, redis) as chat:
-        add_member(
-            chat.runtime.services,
-            "lilan",
-            Role.LEADER,
-            group="JK01",
-            region=(*HEPU, "廉州镇", "江口村"),
-        )
+        add_lilan(chat.runtime.services)
         yield chat
 
 

@@ -26,6 +26,7 @@ from handlers.core.db import session_scope
 from handlers.core.members import MemberGroup
 from handlers.core.messages import SHANGHAI, Role
 from handlers.core.outbox import OutboxMessage
+from handlers.core.services import Services
 from tests.conftest import TEST_AES_KEY, TEST_CORP, TEST_TOKEN, add_member, make_settings
 
 HEPU = ("广西", "北海市", "合浦县")
@@ -107,13 +108,16 @@ def open_family_chat(
         yield chat
 
 
+def add_lilan(services: Services) -> None:
+    """The leader most activity tests speak as: 李兰, group JK01, 江口村 in 合浦县."""
+    add_member(services, "lilan", Role.LEADER, group="JK01", region=(*HEPU, "廉州镇", "江口村"))
+
+
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
     with open_chat(tmp_path, redis) as chat:
         services = chat.runtime.services
-        add_member(
-            services, "lilan", Role.LEADER, group="JK01", region=(*HEPU, "廉州镇", "江口村")
-        )
+        add_lilan(services)
         add_member(
             services, "wanggl", Role.LEADER, group="XW03", region=(*HEPU, "石湾镇", "西湾村")
         )

@@ -14,22 +14,14 @@ import pytest
 from redis import Redis
 
 from handlers.activity.cards import card_key
-from handlers.core.messages import Role
 from handlers.core.state import Conversation
-from tests.conftest import add_member
-from tests.test_activity_callback import HEPU, Chat, items_of, open_chat, today
+from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat, today
 
 
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
     with open_chat(tmp_path, redis) as chat:
-        add_member(
-            chat.runtime.services,
-            "lilan",
-            Role.LEADER,
-            group="JK01",
-            region=(*HEPU, "廉州镇", "江口村"),
-        )
+        add_lilan(chat.runtime.services)
         yield chat
 
 

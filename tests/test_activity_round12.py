@@ -20,16 +20,14 @@ from redis import Redis
 
 from handlers.core.messages import Role
 from tests.conftest import add_member
-from tests.test_activity_callback import HEPU, Chat, items_of, open_chat, today
+from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat, today
 
 
 @pytest.fixture
 def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
     with open_chat(tmp_path, redis) as chat:
         services = chat.runtime.services
-        add_member(
-            services, "lilan", Role.LEADER, group="JK01", region=(*HEPU, "廉州镇", "江口村")
-        )
+        add_lilan(services)
         add_member(
             services,
             "lianghy",
