@@ -1606,6 +1606,14 @@ _NOT_DONE = re.compile(
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # could not be held (宣传活动根本搞不成); a target still to meet (12月底前全镇要完成…800份)
     r"[搞开办]不成|[搞开办]不了|要完成|下了?任务|任务是|指标|"
+    # a deadline passed on from above: 县里要求每个村12月底前完成入户走访
+    r"要求[\u4e00-\u9fff\d]{0,12}前(?:要|须|必须|全部|都要)?完成|"
+    # an instruction or a rule: 请在月底前完成并上报 / 县里要求每个组每月一次活动 (not 按照县里
+    # 要求，开展了…)
+    r"请(?:在|于|按时|及时|尽快)|(?<![按照据依])(?:县|镇|乡|旗|市|区|上面|上级|协会)里?(?:要求|规定)(?![，,:：])|"
+    r"每个?月(?:一|1)次|"
+    # not held here after all: 5·29的活动今年不在我们村搞了
+    r"不(?:在|去)[\u4e00-\u9fff]{1,6}(?:搞|办|开|举办)了|"
     # a plan or an invitation: 计划：… / 预计40人参加 / 大家记得来 / 还搞不搞
     # what the records show, disputed: 统计里只有两次 / 系统里少了一次
     r"统计(?:里|上|中|表里)|(?:系统|表格?|台账)里(?:只有|没有|少了|多了)|"
@@ -1660,7 +1668,10 @@ _NOT_OWN = re.compile(
     # 我刚才只是举个例子 昨天在江口村讲座来了30人 不是真的: an example, not a report
     r"举个?例子|打个比方|不是真的|假如|假设|"
     # somebody else's activity, said so or passed on: 不是我们组搞的 / 转发一下…活动简讯给大家参考
-    r"不是我们[\u4e00-\u9fff]{0,2}[搞开办]的|不用报|转发|转给大家|给大家参考|供参考|简讯"
+    r"不是我们[\u4e00-\u9fff]{0,2}[搞开办]的|不用报|转发|转给大家|给大家参考|供参考|简讯|"
+    # news shared or forwarded, held up as an example: 分享一篇新闻：… / 转 …活动 我们也可以学学
+    r"分享(?:一[篇条个则下]|个)|新闻\s*[:：]|^转\s*[:：\s]|(?:可以|要|值得|应该)(?:学学|学习|借鉴)|"
+    r"向[\u4e00-\u9fff]{1,10}学习"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
 # clause is content, not the sender asking.
