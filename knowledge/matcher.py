@@ -483,6 +483,22 @@ class Patterns:
         return False
 
 
+#: Whether a :class:`Segmenter` leaves jieba's process-wide dictionary loaded once it has its
+#: copy (see :func:`serve_lean`).
+_KEEP_SHARED_DICTIONARY = True
+
+
+def serve_lean() -> None:
+    """For a serving process (``xiehui serve`` and each of its workers), before the knowledge
+    base is built: a :class:`Segmenter` frees jieba's process-wide dictionary once it has its
+    own copy. That dictionary is only the clean source of the next copy; its table is about
+    15 MB of a worker's RSS. A serving process builds one Segmenter, and another only when the
+    knowledge files change, which then loads jieba's dictionary again from jieba's cache
+    (about 0.5 s, in the background check). Tests and tools build many and keep it."""
+    global _KEEP_SHARED_DICTIONARY
+    _KEEP_SHARED_DICTIONARY = False
+
+
 class Segmenter:
     """Normalisation and word segmentation with the domain dictionary (built once per store).
 
@@ -501,6 +517,9 @@ class Segmenter:
         self.tokenizer.FREQ = dict(base.FREQ)
         self.tokenizer.total = base.total
         self.tokenizer.initialized = True
+        if not _KEEP_SHARED_DICTIONARY:
+            with base.lock:
+                base.FREQ, base.total, base.initialized = {}, 0, False
         self.synonyms: dict[str, str] = {}
         for line in _read_lines(dict_dir / "synonyms.txt"):
             canonical, *variants = line.split()

@@ -90,7 +90,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         if workers == 1:
             from bot.web.app import create_app
             from bot.web.callback_http import callback_protocol
+            from knowledge.matcher import serve_lean
 
+            serve_lean()
             app: Any = create_app(settings)
             # One INFO line per handled message comes from the router; a per-request access
             # log would double that and slow the hot path. The callback itself is answered

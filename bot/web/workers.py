@@ -58,8 +58,10 @@ def worker_main(host: str, port: int) -> None:
 
     from bot.web.app import app_from_environment
     from bot.web.callback_http import callback_protocol
+    from knowledge.matcher import serve_lean
 
     sock = reuseport_socket(host, port)
+    serve_lean()
     app = app_from_environment()
     config = uvicorn.Config(app, log_level="info", access_log=False, http=callback_protocol(app))
     uvicorn.Server(config).run(sockets=[sock])
