@@ -310,3 +310,38 @@ def test_an_empty_postgresql_database_is_not_created_by_serve(
         assert "数据库是空的" in err and "xiehui db upgrade" in err
     finally:
         postgres.drop_database(name)
+
+
+def test_the_start_up_shortcut_names_the_newest_revision() -> None:
+    """``init_db`` skips Alembic for a database at ``SCHEMA_HEAD``: that constant must be
+    the head the migration scripts give (a new revision updates it)."""
+    from handlers.core.db import SCHEMA_HEAD
+
+    assert schema.head() == SCHEMA_HEAD
+
+
+def test_a_database_at_head_starts_without_alembic(empty_database: Engine) -> None:
+    """A database already at the head is recognised without importing Alembic (a fresh
+    interpreter: this one imported it already); one that is not goes the full way."""
+    import subprocess
+    import sys
+
+    from handlers.core.db import at_schema_head
+
+    engine = empty_database
+    assert not at_schema_head(engine)  # empty: no version table
+    schema.upgrade(engine)
+    assert at_schema_head(engine)
+    probe = (
+        "import sys\n"
+        "from handlers.core.db import init_db, make_engine\n"
+        f"init_db(make_engine({engine.url.render_as_string(hide_password=False)!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": "0001"})
+    assert not at_schema_head(engine)  # behind: the full check decides

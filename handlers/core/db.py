@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from handlers.core import hotsql
@@ -71,13 +72,37 @@ def import_models() -> None:
         importlib.import_module(name)
 
 
+#: The newest revision under ``handlers/core/migrations/versions`` (a test holds it equal to
+#: what Alembic reads there): a database already at it needs nothing of Alembic.
+SCHEMA_HEAD = "0002"
+
+
 def init_db(engine: Engine, *, auto_upgrade: bool | None = None) -> None:
     """Make sure the schema is the newest: a new database is created, an embedded SQLite one
     is upgraded in place, a server database that is behind raises
-    :class:`handlers.core.schema.SchemaOutOfDate` (the operator runs ``xiehui db upgrade``)."""
+    :class:`handlers.core.schema.SchemaOutOfDate` (the operator runs ``xiehui db upgrade``).
+
+    A database already at :data:`SCHEMA_HEAD` (every start but the first after an upgrade) is
+    recognised by one ``SELECT`` of its version: Alembic, its migration scripts and Mako stay
+    unimported, about 12 MB of every worker's resident memory."""
+    if at_schema_head(engine):
+        return
     from handlers.core.schema import ensure_schema
 
     ensure_schema(engine, auto_upgrade=auto_upgrade)
+
+
+def at_schema_head(engine: Engine) -> bool:
+    """True when the database records exactly one schema version and it is
+    :data:`SCHEMA_HEAD` (what :func:`handlers.core.schema.status` calls up to date); False
+    for anything else, a database without the version table included, which the full check
+    then handles."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except DBAPIError:  # no version table (an empty or a legacy database): the full check
+        return False
+    return [tuple(row) for row in rows] == [(SCHEMA_HEAD,)]
 
 
 def upsert(engine: Engine, table: Table, values: dict[str, Any], keys: Sequence[str]) -> None:
