@@ -36,7 +36,7 @@ from typing import cast
 import jieba
 from rapidfuzz import fuzz, process
 
-from knowledge.alternation import Searcher, compile_alternation, starts
+from knowledge.alternation import Searcher, compile_alternation, needs
 from knowledge.base import Entry
 from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
@@ -402,14 +402,15 @@ class Patterns:
 
     phrase: Searcher | None = None
     together: tuple[tuple[re.Pattern[str], ...], ...] = ()
-    #: Per rule, the starting characters of each part whose starting characters are known
-    #: (``alternation.starts``): a message holding none of one part's cannot hold the rule,
-    #: which a set intersection tells before any of the rule's patterns is searched.
+    #: Per rule, the characters each part needs, where they are known (``alternation.needs``:
+    #: its starting characters, or for an anchored part such as ``^(?!.*医生).*(打掉|流掉)``
+    #: those of what every match of it consumes, 打 流): a message holding none of one part's
+    #: cannot hold the rule, which a set intersection tells before any pattern is searched.
     gates: tuple[tuple[frozenset[str], ...], ...] = field(init=False, repr=False, compare=False)
     #: The same as bits: rule ``r`` owns the ``width`` bits from ``r * width``, one per gated
     #: part (``width``: the most gated parts of a rule); ``char_bits``: a character -> the
-    #: bits of the parts it may start; ``filler``: the bits of no part (a rule with fewer
-    #: parts, or none), always lit. A message's characters light the parts they may start,
+    #: bits of the parts that need it; ``filler``: the bits of no part (a rule with fewer
+    #: parts, or none), always lit. A message's characters light the parts that need them,
     #: and the rules all of whose bits are lit (a few shifts and ANDs for all the rules at
     #: once) are the ones searched. ``ungated``: rules with no known part (always searched).
     char_bits: dict[str, int] = field(init=False, repr=False, compare=False)
@@ -420,7 +421,7 @@ class Patterns:
 
     def __post_init__(self) -> None:
         gates = tuple(
-            tuple(chars for chars in map(starts, (p.pattern for p in rule)) if chars is not None)
+            tuple(chars for chars in map(needs, (p.pattern for p in rule)) if chars is not None)
             for rule in self.together
         )
         width = max(map(len, gates), default=0) or 1
@@ -478,7 +479,10 @@ class Patterns:
         while held:  # a rule holds or not whatever the order they are tried in
             low = held & -held
             held ^= low
-            if all(part.search(text) for part in together[(low.bit_length() - 1) // width]):
+            for part in together[(low.bit_length() - 1) // width]:
+                if part.search(text) is None:
+                    break
+            else:
                 return True
         return False
 

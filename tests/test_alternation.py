@@ -185,10 +185,18 @@ def test_illegal_rules_hold_exactly_where_every_part_matches(
 
 
 def test_a_rule_with_a_part_of_unknown_start_is_still_tried(tmp_path: object) -> None:
-    patterns = Patterns(None, ((re.compile(".钱"), re.compile("^不")),))
+    patterns = Patterns(None, ((re.compile("."), re.compile("^[^给]")),))
     assert patterns.ungated == (0,)
     assert patterns.rule_in("不给钱")
     assert not patterns.rule_in("给钱")
+
+
+def test_a_rule_part_anchored_at_the_start_is_gated_by_what_it_needs() -> None:
+    patterns = Patterns(None, ((re.compile("^(?!.*医生).*(打掉|流掉)"), re.compile("女孩")),))
+    assert patterns.gates == ((frozenset("打流"), frozenset("女")),)
+    assert patterns.rule_in("查出是女孩想打掉")
+    assert not patterns.rule_in("医生说女孩要打掉")
+    assert not patterns.rule_in("查出是女孩")
 
 
 def test_the_typo_prefilter_rules_out_only_spans_no_word_is_near(
