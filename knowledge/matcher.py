@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
+from operator import add
 from pathlib import Path
 from typing import cast
 
@@ -776,16 +777,17 @@ class Matcher:
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
         ]
-        # Per entry, word -> the variants holding it, as (variant, idf / that variant's total):
-        # a question's share of its closest variant is then summed over the question's few
-        # words instead of over every variant.
-        self.variant_shares: list[dict[str, list[tuple[int, float]]]] = []
+        # Per entry, word -> its share of each variant (idf / that variant's total, 0.0 in a
+        # variant without it): a question's share of every variant is then the sum of its
+        # words' vectors, one vector addition per word the entry has (adding 0.0 changes no
+        # sum, so each variant's sum is the one added up word by word).
+        self.variant_shares: list[dict[str, tuple[float, ...]]] = []
         for weights, totals in zip(self.variant_idf, self.variant_totals, strict=True):
-            shares: dict[str, list[tuple[int, float]]] = {}
+            shares: dict[str, list[float]] = {}
             for number, (variant, total) in enumerate(zip(weights, totals, strict=True)):
                 for word, idf in variant.items():
-                    shares.setdefault(word, []).append((number, idf / total))
-            self.variant_shares.append(shares)
+                    shares.setdefault(word, [0.0] * len(weights))[number] = idf / total
+            self.variant_shares.append({w: tuple(v) for w, v in shares.items()})
         # Dictionary words first, then keywords, then any word of a variant (variants may hold
         # typos of their own), the more entries the likelier.
         # Words jieba invents for unknown strings (typos inside variants) are left out.
@@ -913,12 +915,13 @@ class Matcher:
         scored = []
         for index in recalled:
             doc = self.docs[index]
-            # (a list: a variant no word of the question is in keeps 0.0, below any share)
-            per_variant = [0.0] * len(doc.variants)
+            # (a variant no word of the question is in keeps 0.0, below any share)
+            per_variant: Sequence[float] = ()
             shares = self.variant_shares[index]
             for word in query_words:
-                for number, share in shares.get(word, ()):
-                    per_variant[number] += share
+                vector = shares.get(word)
+                if vector is not None:
+                    per_variant = list(map(add, per_variant, vector)) if per_variant else vector
             cover_v = max(per_variant, default=0.0)
             cover_w = word_hit[index] / word_total
             cover_b = bigram_hit[index] / bigram_total
