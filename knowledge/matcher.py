@@ -2044,8 +2044,10 @@ class Matcher:
         if off_topic and (top_conf < params.sure or self._foreign_subject(fixed, ranked[0])):
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
         shown = min(top_conf, 1.0)  # scores may pass 1.0 (``_rank``); a decision reports ≤ 1
-        base = FaqHit(
-            Outcome.NONE,
+        # every decision below is this one with its outcome and entries (built once, not
+        # built and then copied by ``replace``)
+        decided = partial(
+            FaqHit,
             confidence=shown,
             margin=min(margin, shown),
             region=region,
@@ -2058,7 +2060,7 @@ class Matcher:
             # A family-planning word (计生保险 in 在超市摔了计生保险能赔吗) makes the strange
             # word incidental.
             resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
-            return replace(base, candidates=tuple(e for e, _ in resolved))
+            return decided(Outcome.NONE, candidates=tuple(e for e, _ in resolved))
         formal = scope.formal or _FORMAL.search(fixed) is not None
         confident = params.formal_confident if formal else params.confident
         if (
@@ -2067,20 +2069,19 @@ class Matcher:
             or (top_conf >= confident and self._same_answer(fixed, groups, ranked))
         ):
             entry, note = self.resolve(top_key, ranked, region)
-            return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
+            return decided(Outcome.CONFIDENT, entry=entry, note=note)
         if top_conf >= params.floor:
             keep = [k for k, c in groups[:3] if c >= max(params.floor * 0.8, top_conf - 0.2)]
             if len(keep) < 2 and len(groups) > 1:
                 keep = [k for k, _ in groups[:2]]
             resolved = [self.resolve(k, ranked, region) for k in keep]
-            return replace(
-                base,
-                outcome=Outcome.UNSURE,
+            return decided(
+                Outcome.UNSURE,
                 candidates=tuple(e for e, _ in resolved),
                 candidate_notes=tuple(n for _, n in resolved),
             )
         resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
-        return replace(base, candidates=tuple(e for e, _ in resolved))
+        return decided(Outcome.NONE, candidates=tuple(e for e, _ in resolved))
 
     def _foreign_subject(self, fixed: str, top: Scored) -> bool:
         """Whether the out-of-scope words of a question are what it is about and the best
