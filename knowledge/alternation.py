@@ -300,6 +300,18 @@ def starts(pattern: str) -> frozenset[str] | None:
     return None if anchored or empty else chars
 
 
+def needs(pattern: str) -> frozenset[str] | None:
+    """Characters of which a text must hold at least one for ``pattern`` to match anywhere in
+    it (its starting characters, or for an anchored pattern such as ``^(?!.*不).*(钱|红包)``
+    those of an element every match consumes: 钱 红); None when they cannot be read."""
+    if _BACKREFERENCE.search(pattern):
+        return None
+    chars = starts(pattern)
+    if chars is not None:
+        return chars
+    return _needs(sre_parse.parse(pattern).data)
+
+
 def compile_alternation(patterns: Iterable[str]) -> Searcher | None:
     """``re.compile("|".join(f"(?:{p})" for p in patterns))`` (None for no patterns), searched
     position by position when every alternative's starting characters can be read."""

@@ -33,6 +33,10 @@ class Dialect:
             pattern = re.compile(spelling)
             for char in {first, first.lower(), first.upper()}:
                 self._by_first.setdefault(char, []).append((pattern, word))
+        # one character class of those first characters: a search in C jumps to the next
+        # position where some spelling may start (most messages have none, or one or two)
+        firsts = "".join(re.escape(c) for c in sorted(self._by_first) if len(c) == 1)
+        self._gate = re.compile(f"[{firsts}]") if firsts else None
 
     @classmethod
     def read(cls, path: Path) -> Dialect:
@@ -49,19 +53,29 @@ class Dialect:
     def mandarin(self, text: str) -> str:
         """``text`` with each dialect spelling replaced by its Mandarin word (leftmost, then
         longest first, as one alternation would)."""
-        by_first = self._by_first
-        if not any(char in by_first for char in text):
+        gate = self._gate
+        if gate is None:
             return text
+        hit = gate.search(text)
+        if hit is None:
+            return text
+        by_first = self._by_first
         out: list[str] = []
-        at, end = 0, len(text)
-        while at < end:
-            for pattern, word in by_first.get(text[at], ()):
+        copied = 0  # text[:copied] is in ``out``
+        at = hit.start()
+        while True:
+            for pattern, word in by_first[text[at]]:
                 found = pattern.match(text, at)
                 if found is not None and found.end() > at:
+                    out.append(text[copied:at])
                     out.append(word)
-                    at = found.end()
+                    copied = at = found.end()
                     break
             else:
-                out.append(text[at])
                 at += 1
+            hit = gate.search(text, at)
+            if hit is None:
+                break
+            at = hit.start()
+        out.append(text[copied:])
         return "".join(out)

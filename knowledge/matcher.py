@@ -30,13 +30,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
+from operator import add
 from pathlib import Path
 from typing import cast
 
 import jieba
 from rapidfuzz import fuzz, process
 
-from knowledge.alternation import Searcher, compile_alternation, starts
+from knowledge.alternation import Searcher, compile_alternation, needs
 from knowledge.base import Entry
 from knowledge.dialect import Dialect
 from knowledge.regions import Region, find_region, region_words
@@ -402,14 +403,15 @@ class Patterns:
 
     phrase: Searcher | None = None
     together: tuple[tuple[re.Pattern[str], ...], ...] = ()
-    #: Per rule, the starting characters of each part whose starting characters are known
-    #: (``alternation.starts``): a message holding none of one part's cannot hold the rule,
-    #: which a set intersection tells before any of the rule's patterns is searched.
+    #: Per rule, the characters each part needs, where they are known (``alternation.needs``:
+    #: its starting characters, or for an anchored part such as ``^(?!.*医生).*(打掉|流掉)``
+    #: those of what every match of it consumes, 打 流): a message holding none of one part's
+    #: cannot hold the rule, which a set intersection tells before any pattern is searched.
     gates: tuple[tuple[frozenset[str], ...], ...] = field(init=False, repr=False, compare=False)
     #: The same as bits: rule ``r`` owns the ``width`` bits from ``r * width``, one per gated
     #: part (``width``: the most gated parts of a rule); ``char_bits``: a character -> the
-    #: bits of the parts it may start; ``filler``: the bits of no part (a rule with fewer
-    #: parts, or none), always lit. A message's characters light the parts they may start,
+    #: bits of the parts that need it; ``filler``: the bits of no part (a rule with fewer
+    #: parts, or none), always lit. A message's characters light the parts that need them,
     #: and the rules all of whose bits are lit (a few shifts and ANDs for all the rules at
     #: once) are the ones searched. ``ungated``: rules with no known part (always searched).
     char_bits: dict[str, int] = field(init=False, repr=False, compare=False)
@@ -420,7 +422,7 @@ class Patterns:
 
     def __post_init__(self) -> None:
         gates = tuple(
-            tuple(chars for chars in map(starts, (p.pattern for p in rule)) if chars is not None)
+            tuple(chars for chars in map(needs, (p.pattern for p in rule)) if chars is not None)
             for rule in self.together
         )
         width = max(map(len, gates), default=0) or 1
@@ -478,7 +480,10 @@ class Patterns:
         while held:  # a rule holds or not whatever the order they are tried in
             low = held & -held
             held ^= low
-            if all(part.search(text) for part in together[(low.bit_length() - 1) // width]):
+            for part in together[(low.bit_length() - 1) // width]:
+                if part.search(text) is None:
+                    break
+            else:
                 return True
         return False
 
@@ -791,16 +796,17 @@ class Matcher:
             tuple(sum(self.word_idf.get(w, 0.0) for w in v) or 1.0 for v in d.variant_words)
             for d in self.docs
         ]
-        # Per entry, word -> the variants holding it, as (variant, idf / that variant's total):
-        # a question's share of its closest variant is then summed over the question's few
-        # words instead of over every variant.
-        self.variant_shares: list[dict[str, list[tuple[int, float]]]] = []
+        # Per entry, word -> its share of each variant (idf / that variant's total, 0.0 in a
+        # variant without it): a question's share of every variant is then the sum of its
+        # words' vectors, one vector addition per word the entry has (adding 0.0 changes no
+        # sum, so each variant's sum is the one added up word by word).
+        self.variant_shares: list[dict[str, tuple[float, ...]]] = []
         for weights, totals in zip(self.variant_idf, self.variant_totals, strict=True):
-            shares: dict[str, list[tuple[int, float]]] = {}
+            shares: dict[str, list[float]] = {}
             for number, (variant, total) in enumerate(zip(weights, totals, strict=True)):
                 for word, idf in variant.items():
-                    shares.setdefault(word, []).append((number, idf / total))
-            self.variant_shares.append(shares)
+                    shares.setdefault(word, [0.0] * len(weights))[number] = idf / total
+            self.variant_shares.append({w: tuple(v) for w, v in shares.items()})
         # Dictionary words first, then keywords, then any word of a variant (variants may hold
         # typos of their own), the more entries the likelier.
         # Words jieba invents for unknown strings (typos inside variants) are left out.
@@ -928,12 +934,13 @@ class Matcher:
         scored = []
         for index in recalled:
             doc = self.docs[index]
-            # (a list: a variant no word of the question is in keeps 0.0, below any share)
-            per_variant = [0.0] * len(doc.variants)
+            # (a variant no word of the question is in keeps 0.0, below any share)
+            per_variant: Sequence[float] = ()
             shares = self.variant_shares[index]
             for word in query_words:
-                for number, share in shares.get(word, ()):
-                    per_variant[number] += share
+                vector = shares.get(word)
+                if vector is not None:
+                    per_variant = list(map(add, per_variant, vector)) if per_variant else vector
             cover_v = max(per_variant, default=0.0)
             cover_w = word_hit[index] / word_total
             cover_b = bigram_hit[index] / bigram_total
@@ -2056,8 +2063,10 @@ class Matcher:
         if off_topic and (top_conf < params.sure or self._foreign_subject(fixed, ranked[0])):
             return FaqHit(Outcome.REJECT, confidence=top_conf, margin=margin, ranked=tuple(ranked))
         shown = min(top_conf, 1.0)  # scores may pass 1.0 (``_rank``); a decision reports ≤ 1
-        base = FaqHit(
-            Outcome.NONE,
+        # every decision below is this one with its outcome and entries (built once, not
+        # built and then copied by ``replace``)
+        decided = partial(
+            FaqHit,
             confidence=shown,
             margin=min(margin, shown),
             region=region,
@@ -2070,7 +2079,7 @@ class Matcher:
             # A family-planning word (计生保险 in 在超市摔了计生保险能赔吗) makes the strange
             # word incidental.
             resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
-            return replace(base, candidates=tuple(e for e, _ in resolved))
+            return decided(Outcome.NONE, candidates=tuple(e for e, _ in resolved))
         formal = scope.formal or _FORMAL.search(fixed) is not None
         confident = params.formal_confident if formal else params.confident
         if (
@@ -2079,20 +2088,19 @@ class Matcher:
             or (top_conf >= confident and self._same_answer(fixed, groups, ranked))
         ):
             entry, note = self.resolve(top_key, ranked, region)
-            return replace(base, outcome=Outcome.CONFIDENT, entry=entry, note=note)
+            return decided(Outcome.CONFIDENT, entry=entry, note=note)
         if top_conf >= params.floor:
             keep = [k for k, c in groups[:3] if c >= max(params.floor * 0.8, top_conf - 0.2)]
             if len(keep) < 2 and len(groups) > 1:
                 keep = [k for k, _ in groups[:2]]
             resolved = [self.resolve(k, ranked, region) for k in keep]
-            return replace(
-                base,
-                outcome=Outcome.UNSURE,
+            return decided(
+                Outcome.UNSURE,
                 candidates=tuple(e for e, _ in resolved),
                 candidate_notes=tuple(n for _, n in resolved),
             )
         resolved = [self.resolve(k, ranked, region) for k, _ in groups[:3]]
-        return replace(base, candidates=tuple(e for e, _ in resolved))
+        return decided(Outcome.NONE, candidates=tuple(e for e, _ in resolved))
 
     def _foreign_subject(self, fixed: str, top: Scored) -> bool:
         """Whether the out-of-scope words of a question are what it is about and the best

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 #: A run of latin letters: a word typed in pinyin (hukou), or an English one (app).
@@ -48,6 +49,15 @@ MAX_SPAN = 6
 #: 育儿补), met again in the next questions.
 SPAN_MEMORY = 2048
 COMMON = 50  # a span this frequent in the general dictionary is a word, not a typo
+#: Three-character windows whose span lengths ``TypoCorrector`` remembers, at most.
+WINDOW_MEMORY = 16384
+#: Span lengths as bits (1 << length): those from 2 up to n characters, by n ...
+_FITTING = tuple(sum(1 << size for size in range(2, n + 1)) for n in range(MAX_SPAN + 1))
+#: ... and the lengths a set of bits holds, longest first.
+_LONGEST_FIRST = tuple(
+    tuple(size for size in range(MAX_SPAN, 1, -1) if bits >> size & 1)
+    for bits in range(1 << MAX_SPAN + 1)
+)
 #: Particles and pronouns: a span holding one is a phrase (出了, 是独), never a misspelt word.
 PARTICLES = frozenset("了的吗呢啊吧呀么嘛是我你他她它在和就都也还又才很太更最着过把被让给")
 
@@ -174,9 +184,15 @@ class TypoCorrector:
             for part in range(3)
             for keys in [set().union(*(sets[part] for sets in self._heads.values()))]
         )
-        # The first two characters of every word: where none starts, no word is spelt.
-        self._openings = frozenset(w[:2] for w in self.words)
-        self._lengths = tuple(sorted({len(w) for w in self.words}))
+        # The first two characters of every word -> the lengths of the words starting with
+        # them, shortest first: where none starts, no word is spelt.
+        starting: dict[str, set[int]] = {}
+        for w in self.words:
+            starting.setdefault(w[:2], set()).add(len(w))
+        self._openings = {key: tuple(sorted(sizes)) for key, sizes in starting.items()}
+        # ``_sizes_at`` depends only on the three characters from the position (fewer at the
+        # end of a text): its answers by those characters, remembered (``WINDOW_MEMORY``).
+        self._windows: dict[str, int] = {}
         # Pure functions of a span, remembered (``SPAN_MEMORY``): ``_near_some`` and
         # ``_candidate``.
         self._near_seen: dict[str, bool] = {}
@@ -254,6 +270,20 @@ class TypoCorrector:
             | second.get(text[i + 1 : i + 2], 0)
             | third.get(text[i : i + 1] + text[i + 2 : i + 3], 0)
         )
+
+    def _sizes(self, text: str) -> list[int]:
+        """``_sizes_at`` at every position of ``text``, looked up by the three characters from
+        each (the same few thousand windows come back in question after question)."""
+        windows = [text[i : i + 3] for i in range(len(text))]
+        known = self._windows
+        sizes = list(map(known.get, windows))
+        if None in sizes:
+            if len(known) >= WINDOW_MEMORY:
+                known.clear()
+            for i, bits in enumerate(sizes):
+                if bits is None:
+                    sizes[i] = known[windows[i]] = self._sizes_at(windows[i], 0)
+        return cast(list[int], sizes)
 
     def _near_some(self, span: str) -> bool:
         """Whether ``span`` is one character away from a vocabulary word (and is not one)."""
@@ -358,13 +388,13 @@ class TypoCorrector:
         # Vocabulary words already spelt right: a correction may not cut through one
         # (生头胎国家 is not 生头泰国家, 我是独生女 is not 我失独生女); looked for only where a
         # word starts.
-        words, openings, lengths = self.words, self._openings, self._lengths
+        words, openings = self.words, self._openings
+        length = len(text)
         found = [
             (i, i + size)
-            for i in range(len(text) - 1)
-            if text[i : i + 2] in openings
-            for size in lengths
-            if i + size <= len(text) and text[i : i + size] in words
+            for i in range(length - 1)
+            for size in openings.get(text[i : i + 2], ())
+            if i + size <= length and text[i : i + size] in words
         ]
         # Where a word spelt right is cut (inside it, not at its ends): a span cuts through one
         # exactly when it starts or ends at such a place.
@@ -373,26 +403,28 @@ class TypoCorrector:
             for inside in range(start + 1, end):
                 cut[inside] = True
         out: list[str] = []
-        i = 0
-        while i < len(text):
-            replaced = False
-            sizes = self._sizes_at(text, i)
-            for size in range(min(MAX_SPAN, len(text) - i), 1, -1):
-                if not sizes >> size & 1:
-                    continue  # no word of this length is one character away
+        kept = 0  # text[:kept] is written to ``out``: up to the last correction's end
+        # the positions where a span may start: some length allowed, inside no word spelt
+        # right (most positions are ruled out by one or the other)
+        sizes_at = self._sizes(text)
+        for i in [at for at, bits in enumerate(sizes_at) if bits and not cut[at]]:
+            if i < kept:
+                continue  # inside a correction already made
+            # the lengths that fit before the end, longest first
+            for size in _LONGEST_FIRST[sizes_at[i] & _FITTING[min(MAX_SPAN, length - i)]]:
                 end = i + size
+                if cut[end]:
+                    continue  # it would cut through a word spelt right
+                if guard is not None and any(guard[i:end]):
+                    continue
                 span = text[i:end]
-                # the cheap test first: most spans are one character away from no word (for
-                # two characters the bit of their length says that already: see ``_near``)
+                # most spans are one character away from no word (for two characters the bit
+                # of their length says that already: see ``_near``)
                 if size == 2:
                     if span in words:
                         continue
                 elif not self._near_some(span):
                     continue
-                if guard is not None and any(guard[i:end]):
-                    continue
-                if cut[i] or cut[end]:
-                    continue  # it would cut through a word spelt right
                 glued = size == 2 and (
                     (i > 0 and self.common.get(text[i - 1 : i + 1], 0) >= COMMON)
                     or (end < len(text) and self.common.get(text[end - 1 : end + 1], 0) >= COMMON)
@@ -401,11 +433,9 @@ class TypoCorrector:
                 if word is not None and self._typo_after(text, i, span, word, found):
                     continue
                 if word is not None:
+                    out.append(text[kept:i])
                     out.append(word)
-                    i = end
-                    replaced = True
+                    kept = end
                     break
-            if not replaced:
-                out.append(text[i])
-                i += 1
+        out.append(text[kept:])
         return "".join(out)

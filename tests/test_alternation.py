@@ -185,10 +185,18 @@ def test_illegal_rules_hold_exactly_where_every_part_matches(
 
 
 def test_a_rule_with_a_part_of_unknown_start_is_still_tried(tmp_path: object) -> None:
-    patterns = Patterns(None, ((re.compile(".钱"), re.compile("^不")),))
+    patterns = Patterns(None, ((re.compile("."), re.compile("^[^给]")),))
     assert patterns.ungated == (0,)
     assert patterns.rule_in("不给钱")
     assert not patterns.rule_in("给钱")
+
+
+def test_a_rule_part_anchored_at_the_start_is_gated_by_what_it_needs() -> None:
+    patterns = Patterns(None, ((re.compile("^(?!.*医生).*(打掉|流掉)"), re.compile("女孩")),))
+    assert patterns.gates == ((frozenset("打流"), frozenset("女")),)
+    assert patterns.rule_in("查出是女孩想打掉")
+    assert not patterns.rule_in("医生说女孩要打掉")
+    assert not patterns.rule_in("查出是女孩")
 
 
 def test_the_typo_prefilter_rules_out_only_spans_no_word_is_near(
@@ -242,7 +250,7 @@ def test_corrections_are_the_same_when_every_length_is_tried(
     typos = matcher.typos
     fast = [typos.correct(text) for text in texts]
     every = sum(1 << size for size in range(2, MAX_SPAN + 1))  # every length's bit
-    monkeypatch.setattr(typos, "_sizes_at", lambda _text, _i: every)
+    monkeypatch.setattr(typos, "_sizes", lambda text: [every] * len(text))
     assert [typos.correct(text) for text in texts] == fast
     assert sum(a != b for a, b in zip(fast, texts, strict=True)) > 20  # typos were corrected
 
