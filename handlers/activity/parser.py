@@ -340,10 +340,17 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     """The most specific place named (village level, else township, else county); a venue
     without a name (村委会, 本村, 活动室) is ``home``, the reporter's own village, when no
     village is named."""
-    masked = _mask_for_places(fold(text))
+    folded = fold(text)
+    if home and home not in folded and fold(home) in folded:
+        # the reporter's registered village is named as the roster spells it, never folded
+        folded = folded.replace(fold(home), home)
+    masked = _mask_for_places(folded)
     places = _places_in(masked)
     home_venue = _HOME in masked
     villages = [place for place, level, _ in places if level == "village"]
+    if home and home in masked:
+        # a registered village name is never cut: what was found inside it is that village
+        villages = [home if home.endswith(name) else name for name in villages]
     towns = [place for place, level, _ in places if level == "town"]
     if villages and towns and _several_villages(masked, villages):
         # 先后在廉北社区、还珠社区开展 / 走访红旗村、锦潭村等5个村: held across the town
