@@ -40,6 +40,7 @@ from handlers.activity.intent import (
     follow_up,
     read_control,
     topic_matches,
+    unread_reply,
 )
 from handlers.activity.parser import (
     KINDS,
@@ -68,6 +69,8 @@ from handlers.activity.store import (
 from handlers.core.messages import Channel, IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
 from handlers.core.services import Context
+from handlers.faq import asker_region
+from knowledge.matcher import Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -559,6 +562,37 @@ def routes(router: Router) -> list[Route[Any]]:
         """发“补报一下这个月的活动”：回复怎么报。"""
         return [Reply(LEAD_IN_REPLY)]
 
+    def match_unread(message: IncomingMessage, ctx: Context) -> Outcome | None:
+        # Last of the activity routes: a short reply no route before read (no confirmation,
+        # correction, report, statistics or command) while cards wait. The FAQ keeps what it
+        # can answer; anything else is asked about here, with the cards, instead of an "I
+        # cannot answer that" that leaves the leader believing the card was saved.
+        if message.kind is not Kind.TEXT or not ctx.role.can_log_activity:
+            return None
+        if not unread_reply(message.text) or not _cards(ctx).load():
+            return None
+        kb = ctx.knowledge_base
+        if kb is None:
+            return Outcome.NONE
+        outcome = kb.match(message.text, asker_region(ctx)).outcome
+        if outcome in (Outcome.CONFIDENT, Outcome.UNSURE, Outcome.ILLEGAL):
+            return None
+        return outcome
+
+    def handle_unread(message: IncomingMessage, outcome: Outcome, ctx: Context) -> Sequence[Reply]:
+        """卡片等确认时回了一句没看懂的短话（如“差不离”）：问是不是要保存，卡片留着。"""
+        cards = _cards(ctx)
+        open_cards = cards.load()
+        shown = [c for c in open_cards if c.no in cards.shown] or open_cards
+        cards.show([c.no for c in shown])
+        cards.keep_alive()
+        lead = {Outcome.GREETING: "您好！", Outcome.THANKS: "不客气。"}.get(
+            outcome, "没看明白您这句话。"
+        )
+        which = "这条" if len(shown) == 1 else f"这{len(shown)}条"
+        note = _expired_note(cards) + lead + f"{which}活动记录还没保存，在等您确认。"
+        return replies(render(shown, open_cards, ctx, note))
+
     return [
         Route("activity_pending", match_pending, handle_pending, audience=LOGGERS),
         Route("activity_photo", match_photo, handle_photo, audience=LOGGERS),
@@ -579,6 +613,7 @@ def routes(router: Router) -> list[Route[Any]]:
             example="昨天江口村开了会员活动，到了13人，发宣传资料30份",
         ),
         Route("activity_lead_in", match_lead_in, handle_lead_in, audience=LOGGERS),
+        Route("activity_unread", match_unread, handle_unread, audience=LOGGERS),
     ]
 
 
