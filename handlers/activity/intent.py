@@ -2572,9 +2572,26 @@ def _fragment(changes: list[Change], pending: list[Target], shown: Sequence[int]
     for change in changes:
         if change.field == "participants" and change.people is not None:
             now = target.draft.participants
-            if now is not None and now != change.people[0]:
+            if (
+                now is not None
+                and now != change.people[0]
+                and not (target.draft.participants_approx and _within_about(now, change.people))
+            ):
                 return Decision("ask_value", targets=[target], changes=[change])
     return Decision("correct", targets=[target], changes=changes)
+
+
+def _within_about(about: int, people: tuple[int, bool]) -> bool:
+    """准确是34人 after 三十多人: an exact count inside the card's approximate one (30多 is 30 to
+    39, 100多 is 100 to 199) only says it more precisely; it overwrites nothing, so it is
+    applied, never asked about."""
+    value, approximate = people
+    if approximate or about <= 0:
+        return False
+    unit = 1
+    while about % (unit * 10) == 0 and unit * 10 <= about:
+        unit *= 10
+    return about <= value < about + unit
 
 
 def _spoken_of(correction: Correction, draft: ActivityDraft) -> bool:

@@ -23,6 +23,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("头先", "刚才"),
     ("頭先", "刚才"),
     ("月尾", "月底"),
+    # 大前日 = 大前天 (three days back), folded whole before its 前日 is read as 前天
+    ("大前日", "大前天"),
     ("琴日", "昨天"),
     ("寻日", "昨天"),
     ("尋日", "昨天"),
