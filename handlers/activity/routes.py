@@ -680,7 +680,20 @@ def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
         a.date.start == b.date.start
         and normalise_place(a.place) == normalise_place(b.place)
         and same_activity(a.kind, a.participants, b)
+        and _repeats_something(a, b)
     )
+
+
+def _repeats_something(a: ActivityDraft, b: ActivityDraft) -> bool:
+    """A report sent again says again what it did: its activity, its head count or a thing it
+    handed out. 今天三道营子村发避孕药具30盒 after a card of that day's 会员会 of 21 people
+    shares only the day and the place: another report, its own card (the leader may drop it
+    with 第2条作废), never things slipped onto the meeting's card."""
+    if a.kind == b.kind:
+        return True
+    if a.participants is not None and a.participants == b.participants:
+        return True
+    return any(x.name in y.name or y.name in x.name for x in a.items for y in b.items)
 
 
 def _fill_gaps(card: ActivityDraft, again: ActivityDraft) -> list[str]:
