@@ -45,6 +45,7 @@ from handlers.activity.intent import (
 from handlers.activity.parser import (
     KINDS,
     ActivityDraft,
+    asks_beside,
     asks_something,
     find_place,
     parse_reports,
@@ -99,6 +100,7 @@ _UNDO_SAID = re.compile(
     r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发|"
     r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了"
 )
+ASK_APART = "您后面问的问题请单独再发一次，我再回答。"
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
 QUESTION_TTL = 10 * 60
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
@@ -278,11 +280,14 @@ def routes(router: Router) -> list[Route[Any]]:
                 note = cancel(ctx, message, decision, cards, turn.targets_saved, note)
             elif decision.control is not None:  # 好的 还有一个…: the card shown first
                 note = confirm(ctx, message, decision, cards, note)
-            return replies(new_cards(ctx, message, decision.drafts, cards, note))
+            text = new_cards(ctx, message, decision.drafts, cards, note)
+            if asks_beside(message.text, message.sent_at):
+                text += "\n\n" + ASK_APART
+            return replies(text)
         if action == "confirm":
             confirmed = confirm(ctx, message, decision, cards, note)
             if decision.question:
-                confirmed += "\n\n您后面问的问题请单独再发一次，我再回答。"
+                confirmed += "\n\n" + ASK_APART
             return replies(confirmed)
         if action == "cancel":
             return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
@@ -548,7 +553,11 @@ def routes(router: Router) -> list[Route[Any]]:
             return [Reply(WHO_CAN_LOG)]
         cards = _cards(ctx)
         cards.load()
-        return replies(new_cards(ctx, message, drafts, cards, _expired_note(cards)))
+        text = new_cards(ctx, message, drafts, cards, _expired_note(cards))
+        if asks_beside(message.text, message.sent_at):
+            # 顺便问下…: the report is logged; the question beside it is not lost in silence
+            text += "\n\n" + ASK_APART
+        return replies(text)
 
     def match_lead_in(message: IncomingMessage, ctx: Context) -> bool | None:
         text = message.text.strip()
