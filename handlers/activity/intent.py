@@ -216,8 +216,12 @@ _SELECTOR = re.compile(
     r"\s*(?P<tiao>条|个)?\s*"
 )
 _FILLER_END = re.compile(r"[吧啊呀哈啦呢哦噢嘛~～。.!！,，\s]+$")
-# the particles a piece of a confirmation may end in, spoken ones (嘞, 喇, 咯, 啰) too
-_PIECE_END = re.compile(r"(?<=.)[吧啊呀哈啦呢哦噢嘛嘞喇咯啰~～]+$")
+# the particles a piece of a confirmation may end in, spoken ones (嘞, 喇, 咯, 啰, 哩, 咧) too;
+# before them a yes may carry the spoken ending that says "it is so" (对着呢, 好着哩, 行得很):
+# what a yes looks like is the yes word with whatever the dialect says after it, never a list
+# of every such ending (存着 is kept for later, no save)
+_PARTICLES = "吧啊呀哈啦呢哦噢嘛嘞喇咯啰哩咧呐~～"
+_PIECE_END = re.compile(rf"(?<=.)(?:(?<!存)着|[得的滴]很)?[{_PARTICLES}]*$(?<=[{_PARTICLES}着很])")
 # 撤销 昨天报的那条 / 刚才报的那个: the saved record, not a waiting card.
 _SAVED_REF = re.compile(
     r"(?:昨天|今天|前天|上午|下午|中午|晚上|昨晚|早上|今早|刚才|刚刚|之前|前面|上面)?"
@@ -2220,6 +2224,19 @@ def _decide(
     return None
 
 
+#: The most a reply can say and still be a short one: a few words back to the card
+UNREAD_LENGTH = 8
+
+
+def unread_reply(text: str) -> bool:
+    """A short reply that asks nothing (差不离, 八九不离十, 就那样): when :func:`decide` read no
+    confirmation, correction, report or command in it while a card waits, the card is asked
+    about (是要保存吗?), never left to the FAQ as a question it cannot answer while the card
+    waits on unseen."""
+    body = _FILLER_END.sub("", fold(text).strip())
+    return 0 < len(body) <= UNREAD_LENGTH and not _asks(body) and "?" not in body
+
+
 #: 刚才那个发出去没有 / 存上了吗 / 报上去了没: whether the report went through
 _STATUS = re.compile(
     r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|登记上?|报上去?|提交|录上|记上|收到)"
@@ -2555,9 +2572,26 @@ def _fragment(changes: list[Change], pending: list[Target], shown: Sequence[int]
     for change in changes:
         if change.field == "participants" and change.people is not None:
             now = target.draft.participants
-            if now is not None and now != change.people[0]:
+            if (
+                now is not None
+                and now != change.people[0]
+                and not (target.draft.participants_approx and _within_about(now, change.people))
+            ):
                 return Decision("ask_value", targets=[target], changes=[change])
     return Decision("correct", targets=[target], changes=changes)
+
+
+def _within_about(about: int, people: tuple[int, bool]) -> bool:
+    """准确是34人 after 三十多人: an exact count inside the card's approximate one (30多 is 30 to
+    39, 100多 is 100 to 199) only says it more precisely; it overwrites nothing, so it is
+    applied, never asked about."""
+    value, approximate = people
+    if approximate or about <= 0:
+        return False
+    unit = 1
+    while about % (unit * 10) == 0 and unit * 10 <= about:
+        unit *= 10
+    return about <= value < about + unit
 
 
 def _spoken_of(correction: Correction, draft: ActivityDraft) -> bool:

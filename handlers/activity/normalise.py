@@ -23,6 +23,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("头先", "刚才"),
     ("頭先", "刚才"),
     ("月尾", "月底"),
+    # 大前日 = 大前天 (three days back), folded whole before its 前日 is read as 前天
+    ("大前日", "大前天"),
     ("琴日", "昨天"),
     ("寻日", "昨天"),
     ("尋日", "昨天"),
@@ -148,8 +150,15 @@ _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两�
 _GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
 
 
-# 资料70分: 分 typed for 份 (same sound) after a count, never in a time (3点20分) or 分钟
-_FEN_SLIP = re.compile(r"(?P<count>[\d一二两三四五六七八九十百千]+[多余几]?)分(?![钟之])")
+# The rest of a place name after a character that could be a slip (二分子村): a slip rule never
+# touches a character that a village, community or town name goes on from.
+_IN_PLACE_NAME = r"(?=[\u4e00-\u9fff]{0,3}(?:村|社区|嘎查|屯|镇|乡|苏木))"
+
+# 资料70分: 分 typed for 份 (same sound) after a count, never in a time (3点20分) or 分钟, nor
+# inside a place name (二分子村 is a village of 固阳县, no 二份子村)
+_FEN_SLIP = re.compile(
+    rf"(?P<count>[\d一二两三四五六七八九十百千]+[多余几]?)分(?![钟之])(?!{_IN_PLACE_NAME})"
+)
 
 
 def _fen(match: re.Match[str]) -> str:

@@ -340,10 +340,17 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     """The most specific place named (village level, else township, else county); a venue
     without a name (村委会, 本村, 活动室) is ``home``, the reporter's own village, when no
     village is named."""
-    masked = _mask_for_places(fold(text))
+    folded = fold(text)
+    if home and home not in folded and fold(home) in folded:
+        # the reporter's registered village is named as the roster spells it, never folded
+        folded = folded.replace(fold(home), home)
+    masked = _mask_for_places(folded)
     places = _places_in(masked)
     home_venue = _HOME in masked
     villages = [place for place, level, _ in places if level == "village"]
+    if home and home in masked:
+        # a registered village name is never cut: what was found inside it is that village
+        villages = [home if home.endswith(name) else name for name in villages]
     towns = [place for place, level, _ in places if level == "town"]
     if villages and towns and _several_villages(masked, villages):
         # 先后在廉北社区、还珠社区开展 / 走访红旗村、锦潭村等5个村: held across the town
@@ -1678,7 +1685,7 @@ _NOT_OWN = re.compile(
 _TAUGHT = re.compile(
     r"(?:讲了|讲解了?|介绍了?|学习了?|学了|宣讲了?|告诉大家|解答了?|(?<!来)讲(?!座|讲)|教|"
     # what was discussed or asked by those who came (大家都问补贴啥时候发, 讨论保险怎么买)
-    r"讨论了?|(?:大家|群众|村民|会员|家长|老人|他们|她们)(?:都|也|还)?(?:在|就)?(?:问|咨询|关心)了?)"
+    r"讨论了?|(?:大家|群众|村民|会员|家长|老人|他们|她们|有人)(?:都|也|还)?(?:在|就)?(?:问|咨询|关心)了?)"
     r"[^，。,；;\s?？]*|"
     # what the sender forgot, not what the sender asks (发了多少资料忘了)
     r"[^，。,；;\s?？]*忘了"
@@ -1759,9 +1766,9 @@ _ASIDE_LATER = re.compile(
     r"明天|后天|还要|还得|再(?:组织|搞|办|开|报|去|讲)|另行|定于|拟于|计划(?!生育)|打算|准备|"
     r"原定|本来要|本来打算|推迟|延期|改期"
 )
-# A question about the reporting itself: 这样报可以吗 / 这个能报不 / 咁样报得唔得 /
-# 可唔可以咁报 / 我现在补报还算这个月吗 / 唔知有冇报漏 / 要分开报还是一起报; and a lead-in
-# question word on its own (问下).
+# A lead-in question word on its own (问下); a question after a report, about the reporting
+# (这样报可以吗 / 咁样报得唔得 / 要分开报还是一起报) or not, is asked beside it (see _is_aside).
+# One about the reporting is answered by the card itself.
 _ABOUT_REPORTING = re.compile(r"报|登记|算|记上|录入|填|写")
 _ONLY_ASKING = re.compile(r"^(?:请问|问下|问一下|想问下?|想问一下|咨询一下|老师|你好|您好)$")
 # A quota passed on, not a count of what was done: 旗里说每组要30份 / 还差10份 / 传达…每组发放
@@ -1781,14 +1788,40 @@ def _carries_nothing(clause: str) -> bool:
     )
 
 
+# What others said or wish for, passed on after the report (大家都话想搞多啲活动 / 群众反映
+# 想多搞几次): no part of what was done
+_OTHERS_SAID = re.compile(
+    r"^(?:大家|群众|村民|会员|居民|家长|老人|他们|她们|好多人|不少人|有人)(?:都|也|还)?"
+    r"(?:说|话|讲|反映|表示|希望|提出|建议|要求|想)"
+)
+
+
+# 顺便问下 / 另外问一下 / 对了 还想问: a question said to be asked by the way
+_ASKED_BY_THE_WAY = re.compile(r"^(?:顺便|顺带|另外|还有个?事|还想|再|对了|附带)")
+# a report passed on about others (人家五通社区那边昨天讲座来了八十多个 / 有人讲…): no report
+# of one's own, whatever is asked after it
+_PASSED_ON = re.compile(r"^(?:人家|人哋|人们|别人|有人|听说|据说|他们|她们|隔壁)")
+
+
+def _loose_question(clause: str) -> bool:
+    """A question after a report about something else (能发个文件吗): beside the report only
+    when the report before it counts what was done (see :func:`report_part`)."""
+    return not _CLAUSE_DONE.search(clause) and asks_something(clause)
+
+
 def _is_aside(clause: str, sent: datetime | None) -> bool:
-    """A clause beside a report that is no part of it: a plan, a question about the reporting,
-    or a quota; never one that says something was done."""
+    """A clause beside a report that is no part of it: a plan, a question about the reporting
+    or asked by the way (顺便问下这个月的统计啥时候交), what others said or wish, or a quota;
+    never one that says something was done."""
     if _CLAUSE_DONE.search(clause):
         return False
     if _ONLY_ASKING.match(clause):
         return True
-    if asks_something(clause) and _ABOUT_REPORTING.search(clause):
+    if asks_something(clause) and (
+        _ABOUT_REPORTING.search(clause) or _ASKED_BY_THE_WAY.match(clause)
+    ):
+        return True
+    if _OTHERS_SAID.match(clause):
         return True
     if _QUOTA.search(clause):
         return True
@@ -1818,10 +1851,13 @@ def report_part(text: str, sent: datetime | None = None) -> str:
     while start < end and _ONLY_ASKING.match(clauses[start].group(0)):
         start += 1
     aside = start > 0
+    loose = False
     while end > start:
         clause = clauses[end - 1].group(0)
         if _is_aside(clause, sent):
             aside = True
+        elif _loose_question(clause):
+            aside = loose = True
         elif not _carries_nothing(clause):
             break
         end -= 1
@@ -1830,10 +1866,26 @@ def report_part(text: str, sent: datetime | None = None) -> str:
     kept = body[clauses[start].start() : clauses[end - 1].end()].strip(" ，,、；;。")
     if not _HAS_CONTENT.search(kept) or not _done_by_itself(kept, sent):
         return body
+    if loose and (_PASSED_ON.match(kept) or not (find_participants(kept) or extract_items(kept))):
+        # 宣传册发完了 能不能再给100本 / 上次在村部开会冷死了 能不能换个地方: what is said
+        # first only leads to the question; a report beside a question counts what was done
+        return body
     place = find_place(kept)
     if not (place.name or place.home_venue) and (sent is None or find_date(kept, sent) is None):
         return body  # 一次搞了三个活动 要分开报还是一起报: no day, no place, no report of one
     return kept
+
+
+def asks_beside(text: str, sent: datetime | None = None) -> bool:
+    """A report with a question asked beside it (…来了十八个人 顺便问下这个月的统计啥时候交):
+    the card is made from the report, and the question is left to be sent on its own. A
+    question about the reporting itself (这样报可以吗) is answered by the card."""
+    body = strip_report_prefix(fold(text.strip()))
+    part = report_part(body, sent)
+    if part == body:
+        return False
+    rest = body.replace(part, "，", 1)
+    return asks_something(rest) and not _ABOUT_REPORTING.search(rest)
 
 
 def _done_by_itself(text: str, sent: datetime | None) -> bool:

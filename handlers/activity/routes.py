@@ -40,10 +40,12 @@ from handlers.activity.intent import (
     follow_up,
     read_control,
     topic_matches,
+    unread_reply,
 )
 from handlers.activity.parser import (
     KINDS,
     ActivityDraft,
+    asks_beside,
     asks_something,
     find_place,
     parse_reports,
@@ -68,6 +70,8 @@ from handlers.activity.store import (
 from handlers.core.messages import Channel, IncomingMessage, Kind, Reply, Role, split_text
 from handlers.core.router import LOGGERS, STAFF, Route, Router
 from handlers.core.services import Context
+from handlers.faq import asker_region
+from knowledge.matcher import Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +100,7 @@ _UNDO_SAID = re.compile(
     r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发|"
     r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了"
 )
+ASK_APART = "您后面问的问题请单独再发一次，我再回答。"
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
 QUESTION_TTL = 10 * 60
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
@@ -275,11 +280,14 @@ def routes(router: Router) -> list[Route[Any]]:
                 note = cancel(ctx, message, decision, cards, turn.targets_saved, note)
             elif decision.control is not None:  # 好的 还有一个…: the card shown first
                 note = confirm(ctx, message, decision, cards, note)
-            return replies(new_cards(ctx, message, decision.drafts, cards, note))
+            text = new_cards(ctx, message, decision.drafts, cards, note)
+            if asks_beside(message.text, message.sent_at):
+                text += "\n\n" + ASK_APART
+            return replies(text)
         if action == "confirm":
             confirmed = confirm(ctx, message, decision, cards, note)
             if decision.question:
-                confirmed += "\n\n您后面问的问题请单独再发一次，我再回答。"
+                confirmed += "\n\n" + ASK_APART
             return replies(confirmed)
         if action == "cancel":
             return replies(cancel(ctx, message, decision, cards, turn.targets_saved, note))
@@ -545,7 +553,11 @@ def routes(router: Router) -> list[Route[Any]]:
             return [Reply(WHO_CAN_LOG)]
         cards = _cards(ctx)
         cards.load()
-        return replies(new_cards(ctx, message, drafts, cards, _expired_note(cards)))
+        text = new_cards(ctx, message, drafts, cards, _expired_note(cards))
+        if asks_beside(message.text, message.sent_at):
+            # 顺便问下…: the report is logged; the question beside it is not lost in silence
+            text += "\n\n" + ASK_APART
+        return replies(text)
 
     def match_lead_in(message: IncomingMessage, ctx: Context) -> bool | None:
         text = message.text.strip()
@@ -558,6 +570,37 @@ def routes(router: Router) -> list[Route[Any]]:
     def handle_lead_in(message: IncomingMessage, _m: bool, ctx: Context) -> Sequence[Reply]:
         """发“补报一下这个月的活动”：回复怎么报。"""
         return [Reply(LEAD_IN_REPLY)]
+
+    def match_unread(message: IncomingMessage, ctx: Context) -> Outcome | None:
+        # Last of the activity routes: a short reply no route before read (no confirmation,
+        # correction, report, statistics or command) while cards wait. The FAQ keeps what it
+        # can answer; anything else is asked about here, with the cards, instead of an "I
+        # cannot answer that" that leaves the leader believing the card was saved.
+        if message.kind is not Kind.TEXT or not ctx.role.can_log_activity:
+            return None
+        if not unread_reply(message.text) or not _cards(ctx).load():
+            return None
+        kb = ctx.knowledge_base
+        if kb is None:
+            return Outcome.NONE
+        outcome = kb.match(message.text, asker_region(ctx)).outcome
+        if outcome in (Outcome.CONFIDENT, Outcome.UNSURE, Outcome.ILLEGAL):
+            return None
+        return outcome
+
+    def handle_unread(message: IncomingMessage, outcome: Outcome, ctx: Context) -> Sequence[Reply]:
+        """卡片等确认时回了一句没看懂的短话（如“差不离”）：问是不是要保存，卡片留着。"""
+        cards = _cards(ctx)
+        open_cards = cards.load()
+        shown = [c for c in open_cards if c.no in cards.shown] or open_cards
+        cards.show([c.no for c in shown])
+        cards.keep_alive()
+        lead = {Outcome.GREETING: "您好！", Outcome.THANKS: "不客气。"}.get(
+            outcome, "没看明白您这句话。"
+        )
+        which = "这条" if len(shown) == 1 else f"这{len(shown)}条"
+        note = _expired_note(cards) + lead + f"{which}活动记录还没保存，在等您确认。"
+        return replies(render(shown, open_cards, ctx, note))
 
     return [
         Route("activity_pending", match_pending, handle_pending, audience=LOGGERS),
@@ -579,6 +622,7 @@ def routes(router: Router) -> list[Route[Any]]:
             example="昨天江口村开了会员活动，到了13人，发宣传资料30份",
         ),
         Route("activity_lead_in", match_lead_in, handle_lead_in, audience=LOGGERS),
+        Route("activity_unread", match_unread, handle_unread, audience=LOGGERS),
     ]
 
 
@@ -645,7 +689,20 @@ def _same_activity(a: ActivityDraft, b: ActivityDraft) -> bool:
         a.date.start == b.date.start
         and normalise_place(a.place) == normalise_place(b.place)
         and same_activity(a.kind, a.participants, b)
+        and _repeats_something(a, b)
     )
+
+
+def _repeats_something(a: ActivityDraft, b: ActivityDraft) -> bool:
+    """A report sent again says again what it did: its activity, its head count or a thing it
+    handed out. 今天三道营子村发避孕药具30盒 after a card of that day's 会员会 of 21 people
+    shares only the day and the place: another report, its own card (the leader may drop it
+    with 第2条作废), never things slipped onto the meeting's card."""
+    if a.kind == b.kind:
+        return True
+    if a.participants is not None and a.participants == b.participants:
+        return True
+    return any(x.name in y.name or y.name in x.name for x in a.items for y in b.items)
 
 
 def _fill_gaps(card: ActivityDraft, again: ActivityDraft) -> list[str]:
