@@ -47,9 +47,12 @@ class Chat:
         runtime: Runtime = self.client.app.state.runtime  # type: ignore[attr-defined]
         return runtime
 
-    def say(self, user: str, text: str) -> str:
+    def say(self, user: str, text: str, at: datetime | None = None) -> str:
+        """``text`` from ``user``, sent now or ``at`` (its CreateTime)."""
         sent_before = len(self.fake.calls("/cgi-bin/message/send"))
-        query, body = self.wecom.envelope(self.wecom.text_xml(user, text, next(self.ids)))
+        create_time = int(at.timestamp()) if at is not None else None
+        xml = self.wecom.text_xml(user, text, next(self.ids), create_time)
+        query, body = self.wecom.envelope(xml)
         response = self.client.post(f"/wecom/callback?{query}", content=body)
         assert response.status_code == 200
         if response.text:
@@ -86,6 +89,14 @@ class Chat:
             )
             items = list(session.exec(select(ActivityItem)))
         return [(r, [i for i in items if i.record_id == r.id]) for r in rows]
+
+
+def last_evening() -> datetime:
+    """The latest 20:00 Beijing time that is past: for a test whose messages speak of 今天下午,
+    which after midnight would still be to come."""
+    now = datetime.now(SHANGHAI)
+    evening = now.replace(hour=20, minute=0, second=0, microsecond=0)
+    return evening if evening <= now else evening - timedelta(days=1)
 
 
 @contextlib.contextmanager

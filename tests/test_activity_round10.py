@@ -19,7 +19,7 @@ from redis import Redis
 
 from handlers.core.messages import Role
 from tests.conftest import add_member
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat, today
+from tests.test_activity_callback import Chat, add_lilan, items_of, last_evening, open_chat, today
 
 REPORT = "今天在江口村搞了优生优育宣传 来了25人 发宣传单100张"
 
@@ -156,12 +156,13 @@ def test_whether_the_card_was_saved_is_answered(chat: Chat) -> None:
 
 
 def test_a_card_pointed_at_by_its_activity_gets_the_place(chat: Chat) -> None:
-    asked = chat.say("liufang", "今天下午开了会员活动 到会15人")
+    at = last_evening()  # 今天下午 is past (after midnight it would still be to come)
+    asked = chat.say("liufang", "今天下午开了会员活动 到会15人", at)
     assert "哪个村" in asked
-    chat.say("liufang", "前天在东风社区开展入户走访 走访计生特殊家庭3户")
-    card = chat.say("liufang", "今天下午那个会员活动是在沙埠社区开的")
+    chat.say("liufang", "前天在东风社区开展入户走访 走访计生特殊家庭3户", at)
+    card = chat.say("liufang", "今天下午那个会员活动是在沙埠社区开的", at)
     assert "地点：沙埠社区" in card and "第3条" not in card
-    chat.say("liufang", "都对")
+    chat.say("liufang", "都对", at)
     records = chat.records("liufang")
     assert sorted((r.place, r.participants) for r, _ in records) == [
         ("东风社区", None),

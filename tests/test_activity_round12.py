@@ -20,7 +20,7 @@ from redis import Redis
 
 from handlers.core.messages import Role
 from tests.conftest import add_member
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat, today
+from tests.test_activity_callback import Chat, add_lilan, items_of, last_evening, open_chat, today
 
 
 @pytest.fixture
@@ -143,11 +143,12 @@ def test_a_question_about_undoing_keeps_the_card(chat: Chat) -> None:
 
 
 def test_the_place_of_the_first_card_said_while_the_second_is_shown(chat: Chat) -> None:
-    chat.say("lilan", "今天下午开会员活动 到会15人")
-    chat.say("lilan", "前天在文竹村开展入户走访 走访了7户")
-    card = chat.say("lilan", "下午开会是在弄池村开的")
+    at = last_evening()  # 今天下午 is past (after midnight it would still be to come)
+    chat.say("lilan", "今天下午开会员活动 到会15人", at)
+    chat.say("lilan", "前天在文竹村开展入户走访 走访了7户", at)
+    card = chat.say("lilan", "下午开会是在弄池村开的", at)
     assert "已修改第1条" in card and "第3条" not in card
-    assert "已登记" in chat.say("lilan", "都对")
+    assert "已登记" in chat.say("lilan", "都对", at)
     records = chat.records("lilan")
     assert sorted((r.place, r.participants) for r, _ in records) == [
         ("弄池村", 15),
