@@ -35,6 +35,7 @@ SENT = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
         "分享一篇新闻：玉林市计生协培训1600多名协保员",
         "转 钦南区尖山街道六一宣传活动 发了800多份资料 我们也可以学学",
         "县里要求每个组每月一次活动 一组10到15人",
+        "看到新闻说五华县计生协昨天在水寨镇搞了青春健康讲座 来了三百多学生 我们也能搞不",
     ],
 )
 def test_notices_rules_news_and_complaints_are_no_reports(text: str) -> None:
@@ -48,6 +49,7 @@ def test_notices_rules_news_and_complaints_are_no_reports(text: str) -> None:
         "按照县里要求，11月18日江口村开展入户走访，走访计生家庭12户",
         "昨天在江口村搞义诊 医生来晚了 还是给80人量了血压",
         "今天村部开小组会 每户派1人参加 到会15人",
+        "昨天在江口村搞了新闻宣传 来了30人",
     ],
 )
 def test_reports_that_mention_a_request_or_a_mishap_stay_reports(text: str) -> None:

@@ -63,6 +63,8 @@ _HEARSAY = re.compile(
     # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
     rf"说(?![我咱])[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
     r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|听讲(?![座课的])|听闻|"
+    # the news said so: 看到新闻说五华县计生协昨天… / 新闻报道说…
+    r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|"
     # compared with the sender's own group, or praised: another group's activity
     r"比(?:我们|我组|我村)|[^\s，,。；;]{0,6}(?:组长|她们|他们|人家|老师)(?:真|好|太|挺)?(?:厉害|能干|牛)|"
     # 据镇里说 (not 据统计 / 据了解); told me: 组长跟我说她们…; seen: 我看到那良村昨天在发…
