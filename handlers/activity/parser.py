@@ -1678,8 +1678,6 @@ _NOT_OWN = re.compile(
     r"不是我们[\u4e00-\u9fff]{0,2}[搞开办]的|不用报|转发|转给大家|给大家参考|供参考|简讯|"
     # news shared or forwarded, held up as an example: 分享一篇新闻：… / 转 …活动 我们也可以学学
     r"分享(?:一[篇条个则下]|个)|新闻\s*[:：]|^转\s*[:：\s]|(?:可以|要|值得|应该)(?:学学|学习|借鉴)|"
-    # what the news said another association did: 看到新闻说五华县计生协昨天在水寨镇搞了…
-    r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|"
     r"向[\u4e00-\u9fff]{1,10}学习"
 )
 # What was taught at a meeting may be phrased as a question ("讲了育儿补贴怎么申请"): that
