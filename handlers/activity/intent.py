@@ -1747,8 +1747,10 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
     if _KIND_ALIASES.get(old):
         return "kind"
     count = _count(old)
-    if count and count[2] in (*_PEOPLE_UNITS, "个"):
+    if count and count[2] in _PEOPLE_UNITS:
         return "participants"
+    # 不是三百个: 个 counts people and things alike; the new number is matched against the
+    # card's numbers (or named with its thing), never taken as attendance on a guess
     if count and count[2] == "户":
         return "households"
     return None
