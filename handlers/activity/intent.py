@@ -346,8 +346,8 @@ def read_control(text: str) -> Control | None:
     if named and not numbers and not everything:
         # 讲座那个确认 / 刚才义诊那个 确认: the card spoken of by its activity, confirmed
         return Control("confirm", topic=named)
-    if everything:
-        return None
+    if everything and not _RESTART.search(rest):
+        return None  # (全部都不对 重新来: the whole card said wrong, then thrown away)
     if _KEEP.fullmatch(_FILLER_END.sub("", rest)):
         # 算了 就按原来的存吧 / 不改了 就这样: the card as it is, saved (never 算了 = cancel)
         return Control("confirm", numbers, as_is=True)
@@ -448,6 +448,8 @@ _KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
 _LEAD_OK = re.compile(
     rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
     rf"这个|(?<=那个|这个|那条|这条)(?:活动|记录)|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|"
+    # 不对 重新来 / 全部都不对 重来 / 全错了 重发: the card said wrong, why it is thrown away
+    r"(?:全部|全都|全|都)*(?:不对|错了|有错|错)|"
     rf"{_KIND_NAMED}|[，,。\s])*$"
 )
 _NUMBER_NAMED = re.compile(rf"第\s*({_NUMBER_WORD})\s*条?|({_NUMBER_WORD})\s*条")
