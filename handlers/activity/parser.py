@@ -472,6 +472,12 @@ _PARTICIPANTS = (
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)?(?:左右|上下)?"
         r"(?=$|[\s，,。；;！!])"
     ),
+    # 青春健康讲座 学生80多 / 会员15: who came, then how many, ending the clause (no 人)
+    re.compile(
+        r"(?:会员|群众|村民|居民|妇女|育龄妇女|学生仔?|同学|家长|牧民|老人|孩子|小孩|青少年|"
+        r"后生仔|中学生|小学生|初中生|姐妹|街坊)(?:共|约|近|有|大概|差不多)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:左右|上下)?(?=$|[\s，,。；;！!])"
+    ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
 )
