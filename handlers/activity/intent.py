@@ -194,6 +194,10 @@ _REFERENT = frozenset(
         "记录",
         "的",
         "了",
+        # 现在对了 / 这回对了: the card as corrected just now is right
+        "现在",
+        "这回",
+        "这下",
     }
 )
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
