@@ -310,7 +310,10 @@ def _all_confirm(piece: str) -> bool:
 def read_control(text: str) -> Control | None:
     """对 / 都对 / 第2条对 / 2对 / 撤销 / 第2条不要了 / 重新来 / 不对, else None."""
     body = _FILLER_END.sub("", fold(text).strip()).lower()
-    if not body or len(body) > 30:
+    # 撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的: an undo said first may carry a
+    # longer reason after it
+    undo_first = _RECORD_CANCEL.match(body) is not None
+    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     several = _several_confirms(body)
@@ -369,7 +372,8 @@ def read_control(text: str) -> Control | None:
         ):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
-        if not _explains_only(around) and not (
+        limit = UNDO_REASON_LENGTH if undo_first and action == "cancel" else 24
+        if not _explains_only(around, limit) and not (
             # 昨晚报的义诊撤销 那个是卫生院搞的: the lead is checked above, the reason after it
             re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
         ):
@@ -386,7 +390,7 @@ def read_control(text: str) -> Control | None:
             action,
             numbers,
             saved=saved and action == "cancel",
-            topic=topic.group(0) if topic else "",
+            topic=topic.group(0) if topic else _place_spoken_of(around),
         )
     if not numbers and rest in _WRONG:
         return Control("wrong")
@@ -466,14 +470,33 @@ def _numbers_named(text: str) -> tuple[int, ...]:
     return tuple(values)
 
 
-def _explains_only(around: str) -> bool:
+def _explains_only(around: str, limit: int = 24) -> bool:
     """The words around 撤销 only explain it ("报错了", "昨天报的那条搞错了", "帮我…一下")."""
     around = around.strip(" ，,。")
     if not around:
         return True
     if _asks(around):
         return False
-    return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= 24
+    return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= limit
+
+
+#: The longest message read as 撤销 and the reason for it (撤销刚才那条 夏阜村的活动是村里自己
+#: 搞的 不算我们组的); any longer is read as a correction or a report
+UNDO_REASON_LENGTH = 44
+#: 夏阜村的活动 / 夏阜村那条: the record spoken of by its place
+_PLACE_SPOKEN_OF = re.compile(
+    r"(?P<place>[\u4e00-\u9fff]{2,8}?)(?:的活动|的那条|那条|的那次|那次|那个活动|那场)"
+)
+
+
+def _place_spoken_of(around: str) -> str:
+    """The place a record to undo is spoken of by (夏阜村的活动…不算), when one is named, so
+    only a record held there is undone; else ""."""
+    for match in _PLACE_SPOKEN_OF.finditer(around):
+        place = find_place(match.group("place")).name
+        if place and place == match.group("place"):
+            return place
+    return ""
 
 
 _FIELD_SAID = re.compile(r"人数|日期|时间|地点|类型|物品|户数|人次")
