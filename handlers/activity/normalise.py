@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from handlers.activity.numbers import normalise_digits
+from knowledge.typos import loose, syllable
 
 # Longest forms first so 夜儿个 is folded before 夜个 could be.
 _FOLDS: tuple[tuple[str, str], ...] = (
@@ -119,8 +120,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("今曰", "今日"),
     ("昨曰", "昨日"),
     ("前曰", "前日"),
-    # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
-    ("宣专", "宣传"),
+    # slips of the same kind in activity words: 获动 for 活动 (宣专 for 宣传: see _SLIP_WORDS)
     ("讲坐", "讲座"),
     ("获动", "活动"),
     ("活东", "活动"),
@@ -200,6 +200,35 @@ _BARE_TOTAL = re.compile(
 _MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
 
 
+# Activity words whose first character begins no other word a report uses, so a second
+# character that sounds like the right one is a slip of the pinyin keyboard (宣转 / 宣专 for
+# 宣传, 培寻 for 培训). 讲座 and 义诊 are not among them: 讲错 and 义正 are words of their own.
+_SLIP_WORDS = ("宣传", "培训", "慰问")
+_SLIP_HEADS = re.compile("|".join(f"(?<={w[0]})(?!{w[1]})[\u4e00-\u9fff]" for w in _SLIP_WORDS))
+_SLIP_MEANT = {w[0]: w[1] for w in _SLIP_WORDS}
+# initials next to each other on the keyboard, typed one for the other (zhuan for chuan)
+_NEIGHBOUR_INITIALS = (("z", "c"),)
+
+
+def sounds_like(typed: str, meant: str) -> bool:
+    """``typed`` reads as ``meant`` once the sounds southern speakers blur (zh/z, ch/c, -ng/-n)
+    are set aside, or with an initial typed as its neighbour on the keyboard (z for c)."""
+    a, b = loose(syllable(typed)), loose(syllable(meant))
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    return a[1:] == b[1:] and (
+        (a[0], b[0]) in _NEIGHBOUR_INITIALS or (b[0], a[0]) in _NEIGHBOUR_INITIALS
+    )
+
+
+def _slip(match: re.Match[str]) -> str:
+    head = match.string[match.start() - 1]
+    meant = _SLIP_MEANT[head]
+    return meant if sounds_like(match.group(0), meant) else match.group(0)
+
+
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = normalise_digits(text).translate(_TRADITIONAL)
@@ -214,4 +243,5 @@ def fold(text: str) -> str:
     if money:
         text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
     text = _DAI_SLIP.sub("袋", text)
+    text = _SLIP_HEADS.sub(_slip, text)
     return _GE_SLIP.sub("个", text)
