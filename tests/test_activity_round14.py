@@ -1,0 +1,203 @@
+"""A count said with 个 after a card that holds a thing of that count, a whole card said wrong
+and thrown away, attendance said as who came and how many with no 人, "card 2 is right now",
+an undo with its reason naming the record's place, and a pinyin slip in the activity word,
+through the real encrypted callback where the conversation matters.
+
+唔系三百个 系三百五十个避孕套 corrects the 避孕套 on the card, never the attendance: 个 counts
+people and things alike, so the new number goes to the thing it names, or to the card's number
+that was the old one, or is asked. 全部都唔啱 重新来 throws the card away. 学生80多 is
+attendance. 第2条而家啱喇 确认 saves card 2. 撤销刚才那条 夏阜村的活动是村里自己搞的 undoes the
+record held at 夏阜村. 防艾宣转 is 防艾宣传 (zhuan typed for chuan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from handlers.activity.intent import Control, read_control, read_correction
+from handlers.activity.normalise import fold, sounds_like
+from handlers.activity.parser import classify_kind, find_participants
+from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+
+SENT = datetime(2026, 11, 20, 19, 20)
+
+
+# -- unit -----------------------------------------------------------------------------------------
+
+
+def test_a_count_with_ge_naming_a_thing_corrects_that_thing() -> None:
+    said = read_correction(fold("唔系三百个 系三百五十个避孕套"), SENT)
+    assert [(c.field, c.item.name if c.item else "", c.item.quantity if c.item else 0)
+            for c in said.changes] == [("item", "避孕套", 350)]  # fmt: skip
+
+
+def test_a_bare_count_with_ge_is_matched_against_the_card_not_taken_as_attendance() -> None:
+    said = read_correction("不是三百个 是三百五十个", SENT)
+    assert [(c.field, c.people, c.name) for c in said.changes] == [
+        ("number", (350, False), "三百个")
+    ]
+    # 人 says whose count it is
+    said = read_correction("不是三十个 是四十个人", SENT)
+    assert [(c.field, c.people) for c in said.changes] == [("participants", (40, False))]
+
+
+@pytest.mark.parametrize(
+    "text", ["全部都唔啱 重新来", "不对 重新来", "都不对 重来", "全错了 重新发", "全部重新来"]
+)
+def test_the_whole_card_said_wrong_then_thrown_away_is_a_restart(text: str) -> None:
+    assert read_control(text) == Control("restart")
+
+
+@pytest.mark.parametrize(("text", "action"), [("全部都对", "confirm"), ("都不对", None)])
+def test_all_right_and_all_wrong_alone_are_not_a_restart(text: str, action: str | None) -> None:
+    control = read_control(text)
+    assert (control.action if control else None) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("9号夏阜村 青春健康讲座 学生80多", (80, True)),
+        ("今天江口村开会 会员15", (15, False)),
+        ("讲座 家长二十来 发资料30份", (20, True)),
+    ],
+)
+def test_who_came_then_how_many_ending_the_clause_is_attendance(
+    text: str, count: tuple[int, bool]
+) -> None:
+    found = find_participants(text)
+    assert found is not None and found[:2] == count
+
+
+@pytest.mark.parametrize("text", ["老人80多岁", "学生80多本", "会员15号来开会"])
+def test_a_count_of_something_else_after_who_is_no_attendance(text: str) -> None:
+    assert find_participants(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [("第2条而家啱喇 确认", (2,)), ("现在对了", ()), ("这回对了", ()), ("第1条现在没问题", (1,))],
+)
+def test_right_now_after_a_correction_is_a_confirmation(
+    text: str, numbers: tuple[int, ...]
+) -> None:
+    assert read_control(text) == Control("confirm", numbers)
+
+
+def test_an_undo_with_its_reason_names_the_record_by_its_place() -> None:
+    control = read_control("撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的")
+    assert control == Control("cancel", topic="夏阜村")
+    assert read_control("撤销刚才那条") == Control("cancel")
+    # a report after 撤销 is no reason: it is read as a report
+    assert read_control("撤销 今天在江口村搞了宣传来了45人 发了资料100份") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("防艾宣转", "防艾宣传"),
+        ("宣专", "宣传"),
+        ("宣船活动", "宣传活动"),
+        ("培寻", "培训"),
+        ("宣布", "宣布"),
+        ("宣讲", "宣讲"),
+        ("宣城市", "宣城市"),
+    ],
+)
+def test_a_pinyin_slip_in_an_activity_word_is_folded(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_sounds_like_sets_aside_blurred_sounds_and_neighbouring_initials() -> None:
+    assert sounds_like("转", "传") and sounds_like("川", "传") and sounds_like("寻", "训")
+    assert not sounds_like("布", "传") and not sounds_like("讲", "传")
+
+
+def test_a_slipped_publicity_word_gives_the_kind() -> None:
+    assert classify_kind("今天在马头村搞了防艾宣转 来了四十几个人") == "publicity"
+
+
+# -- through the callback -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    with open_chat(tmp_path, redis) as chat:
+        add_lilan(chat.runtime.services)
+        yield chat
+
+
+def test_a_count_with_ge_corrects_the_thing_never_the_attendance(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村派避孕套 派了三百个 还派了宣传单150份")
+    card = chat.say("lilan", "唔系三百个 系三百五十个避孕套")
+    assert "避孕套350个" in card and "350人" not in card
+    chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants is None
+    assert sorted(items_of(items)) == [("宣传单", 150, "份"), ("避孕套", 350, "个")]
+
+
+def test_a_bare_count_with_ge_corrects_the_thing_of_that_count(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村派避孕套 派了三百个 来了20人")
+    card = chat.say("lilan", "不是三百个 是三百五十个")
+    assert "避孕套350个" in card and "20人" in card
+    chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert record.participants == 20 and items_of(items) == [("避孕套", 350, "个")]
+
+
+def test_a_bare_count_with_ge_matching_nothing_on_the_card_is_asked(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村派避孕套 派了三百个")
+    answer = chat.say("lilan", "不是五十个 是六十个")
+    assert "已修改" not in answer
+    chat.say("lilan", "对")  # the doubted card is shown again, not saved
+    assert chat.records("lilan") == []
+
+
+def test_the_whole_card_said_wrong_is_thrown_away_and_the_report_sent_again(chat: Chat) -> None:
+    chat.say("lilan", "尋日喺江口村搞咗健康讲座 嚟咗八十几人")
+    assert "作废" in chat.say("lilan", "全部都唔啱 重新来")
+    card = chat.say("lilan", "前日喺江口村搞咗青春健康讲座 嚟咗四十几个后生仔")
+    assert "请核对" in card and "已修改" not in card
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.kind, record.participants, record.participants_approx) == ("youth", 40, True)
+
+
+def test_who_came_and_how_many_without_ren_through_the_callback(chat: Chat) -> None:
+    card = chat.say("lilan", "9号夏阜村 青春健康讲座 学生80多")
+    assert "80多人" in card
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.participants, record.participants_approx, record.kind) == (80, True, "youth")
+
+
+def test_card_two_right_now_is_saved(chat: Chat) -> None:
+    chat.say("lilan", "11月7号喺江口村搞咗亲子讲座 嚟咗40人")
+    chat.say("lilan", "11月9号喺文竹村搞咗会员活动 嚟咗18人")
+    chat.say("lilan", "第1条啱")
+    assert "28人" in chat.say("lilan", "第2条唔系18人 系28人")
+    assert "已登记" in chat.say("lilan", "第2条而家啱喇 确认")
+    records = chat.records("lilan")
+    assert [(r.place, r.participants) for r, _ in records] == [("江口村", 40), ("文竹村", 28)]
+
+
+def test_an_undo_naming_the_place_undoes_that_record(chat: Chat) -> None:
+    chat.say("lilan", "今天上午在江口村开展会员活动 到会19人")
+    chat.say("lilan", "对")
+    chat.say("lilan", "今天上午在夏阜村搞了优生优育宣传 来了40多人")
+    chat.say("lilan", "对")
+    answer = chat.say("lilan", "撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的")
+    assert "已撤销" in answer and "夏阜村" in answer
+    [(record, _)] = chat.records("lilan")
+    assert record.place == "江口村"
+
+
+def test_a_slipped_publicity_word_through_the_callback(chat: Chat) -> None:
+    card = chat.say("lilan", "今天在江口村搞了防艾宣转 来了四十几个人 发了环保袋60个")
+    assert "类型：宣传活动" in card
