@@ -1921,7 +1921,11 @@ def _decide(
 ) -> Decision | None:
     body = fold(text).strip()
     if pending and len(pending) > 1:
-        rest_too = _with_the_others(body, sent, home, pending, shown)
+        rest_too = (
+            _with_the_others(body, sent, home, pending, shown)
+            or _all_but(body, sent, home, pending, shown)
+            or _several_controls(body)
+        )
         if rest_too is not None:
             return rest_too
     control = read_control(text)
@@ -2448,6 +2452,77 @@ def _with_the_others(
     # the named cards first (a corrected one is then confirmed with the rest, as it was said)
     confirm_all = Decision("confirm", control=Control("confirm", rest))
     return Decision("multi", parts=[*parts, confirm_all])
+
+
+#: 都对 就是第5条人数是33: every card confirmed, one of them changed first
+_ALL_BUT = re.compile(
+    r"^(?:都|全部|全都)(?:对|对的|没问题|没错|可以|确认|行)[了的吧啊]*[，,。\s]*"
+    r"(?:就是|只是|但是|不过|除了|只有)[，,\s]*(?=第)"
+)
+
+
+def _all_but(
+    body: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    shown: Sequence[int],
+) -> Decision | None:
+    """都对 就是第5条人数是33 / 都没问题 只是第2条不要了: the numbered parts are applied, then
+    every card not dropped is saved (the corrected one as corrected, as it was said)."""
+    lead = _ALL_BUT.match(_FILLER_END.sub("", body))
+    if lead is None:
+        return None
+    first = _numbered_parts(body[lead.end() :], sent, home, pending, shown)
+    if first is None:
+        return None
+    parts = first.parts if first.action == "multi" else [first]
+    dropped: set[int] = set()
+    for part in parts:
+        if part.action == "unclear_parts":
+            return part
+        if part.action == "cancel" and part.control is not None:
+            dropped.update(part.control.numbers)
+        elif part.action not in ("correct", "confirm"):
+            return Decision("unclear_parts", targets=list(pending))
+    rest = tuple(t.no for t in pending if t.no not in dropped)
+    if not rest:
+        return first
+    return Decision("multi", parts=[*parts, Decision("confirm", control=Control("confirm", rest))])
+
+
+def _several_controls(body: str) -> Decision | None:
+    """1和3对 2不要了 那是街道搞的: a confirmation or a drop per card named, said in a row (a
+    drop may carry its reason after it); each card named once, or the message is not this."""
+    pieces = [p for p in re.split(r"[，,。；;！!\s]+", _FILLER_END.sub("", body)) if p]
+    if len(pieces) < 2:
+        return None
+    parts: list[Decision] = []
+    for piece in pieces:
+        control = read_control(piece)
+        if (
+            control is not None
+            and control.numbers
+            and control.action in ("confirm", "cancel")
+            and not control.all
+        ):
+            parts.append(Decision(control.action, control=control))
+            continue
+        if (
+            parts
+            and parts[-1].action == "cancel"
+            and _explains_only(piece)
+            and not _says_a_value(piece)
+            and not _stray_count(piece)
+        ):
+            continue  # 那是街道搞的: why the card just named goes
+        return None
+    numbers = [n for part in parts for n in (part.control.numbers if part.control else ())]
+    if len(parts) < 2 or len(set(numbers)) != len(numbers):
+        return None
+    if all(part.action == "confirm" for part in parts):
+        return None  # 1对 2对: read as one confirmation (see _several_confirms)
+    return Decision("multi", parts=parts)
 
 
 def _numbered_reports(body: str, sent: datetime, home: str | None) -> Decision | None:
