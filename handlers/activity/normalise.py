@@ -179,7 +179,14 @@ _TRADITIONAL = str.maketrans(
     "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节系确认",
 )
 # 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
-_LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")
+# (一百零个学生: the same after a round hundred; 一百零五 is a hundred and five)
+_LING_SOME = re.compile(
+    r"(?<=[一二两三四五六七八九]十|[一二两三四五六七八九]百)零(?=[个人位名只])"
+)
+# 四十大几个 (forty-odd, nearer fifty): 大几 after a round ten is "多"
+_DA_JI = re.compile(r"(?<=[一二两三四五六七八九]十)大几(?=[个人位名只]|$|[\s，,。；;！!])")
+# 来了十五只人 (Hakka, Cantonese): 只 counts people too, before 人
+_ZHI_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十百千几多来余零])只(?=人)")
 # 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
 _DAI_SLIP = re.compile(
     r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
@@ -238,7 +245,9 @@ def fold(text: str) -> str:
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)
     text = _MAN.sub("元", text)
+    text = _ZHI_PEOPLE.sub("个", text)
     text = _LING_SOME.sub("多", text)
+    text = _DA_JI.sub("多", text)
     text, money = _BARE_MONEY.subn(r"\g<head>\g<num>元", text)
     if money:
         text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
