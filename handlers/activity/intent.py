@@ -1042,6 +1042,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     said_before = ""  # the clause before, when it gave nothing of its own
     awaiting: int | None = None  # changes made when an old value was said to be wrong
     body = _JOINERS.sub("，", body)
+    # 是一百二十个 不是二百: the wrong value may be said after the new one
+    said_wrong = [m.group("old") for m in _NEGATED.finditer(body)]
+    # 地点是查干淖尔嘎查人是21个我把数字说反了 (voice input, one breath): a field said right
+    # after another's value, and who made the mistake, start clauses of their own
+    body = re.sub(
+        r"(?<=[村区镇乡屯寨查天号日个人份本户])(?=(?:人数|人|日期|时间|地点|类型)(?:是|应该是|改成))",
+        "，",
+        body,
+    )
+    body = re.sub(r"(?<=[\u4e00-\u9fff\d])(?=我(?:把|说|写|打|搞|记|弄))", "，", body)
     # 不是避孕套 是避孕药具: one rename said in two pieces
     body = re.sub(
         r"(不是([\u4e00-\u9fff]{1,10}))[，,\s]+(?=(?:而)?是)",
@@ -1402,7 +1412,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if not changes and not head:
                 changes = (
                     _item_count(item_head, value)
-                    or _bare_number(value, result.olds)
+                    or _bare_number(value, result.olds or said_wrong)
                     or _unit_count(value)
                 )
             if not head and any(c.field == "kind" for c in changes):
@@ -1452,7 +1462,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         changes = (
             _value_changes(context, clause, "", sent, home)
             or _item_count(item_head, clause)
-            or _bare_number(clause, result.olds)
+            or _bare_number(clause, result.olds or said_wrong)
         )
         if not changes and said_before and _stray_count(clause):
             # 大夫给量了血压 60人次: the count's thing was said in the clause before
@@ -1464,8 +1474,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         said_before = "" if changes else clause
         if not changes and ref and not result.topic:
             result.topic = _topic(clause)  # 昨天报的走访: the saved record spoken of
-        elif not changes and _NOUN.fullmatch(clause):
-            item_head = clause
+        elif not changes and _NOUN.fullmatch(clause) and _could_name_a_thing(clause, sent):
+            item_head = clause  # (不好意思 / 我说错了 name no thing a count could be of)
         if not changes and _stray_count(clause):
             result.leftover = True  # a number nobody could place: do not apply the rest alone
         result.changes.extend(changes)
