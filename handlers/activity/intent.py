@@ -589,7 +589,8 @@ _NOT_OURS = re.compile(
 _NOT_COUNTED = re.compile(r"^(?:不算|不要算|别算|不能算|不用算|不计|不计入)(?:吧|了|的)?$")
 _POINTING = re.compile(r"那个|这个|那些|这些|那样|这样|它")
 _REMOVE_BEFORE = re.compile(
-    r"^(?:把)?(?:(?:去掉|删掉|删除|去了|撤销|撤掉|取消)(?:那个|这个)?|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
+    # (今天没发资料: the day the thing was not handed out is the card's own)
+    r"^(?:这次|这回|今天|当天|那天|当时)?(?:把)?(?:(?:去掉|删掉|删除|去了|撤销|撤掉|取消)(?:那个|这个)?|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
     r"(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
 )
 # 去掉吧 / 只发了资料: said around a removal, no value of its own
