@@ -868,6 +868,9 @@ def _value_changes(
         return [Change("participants", people=(count[0], count[1]))]
     if count and name and count[2] and re.search(r"[上里中]$", name):
         return []  # 本子上是38个: where the count was read, no thing handed out (asked)
+    if count and count[2] == "户" and head and _VISITED.fullmatch(head.strip()):
+        # 走的是11户: how many households were visited, whatever the card calls them
+        return [Change("households", item=Item("", count[0], "户", count[1]))]
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
@@ -1422,7 +1425,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.leftover = True
             if changes and head:
                 result.reference = True
-                if not any(c.field.startswith("item") for c in changes):
+                if not any(c.field.startswith("item") or c.field == "households" for c in changes):
                     result.topic = result.topic or _topic(head)
             result.changes.extend(changes)
             continue
@@ -1804,6 +1807,12 @@ _RENAME_BACK = re.compile(
 )
 
 
+#: 走访的 / 发的 / 慰问的: what was visited or handed out, said before 是 and the new name
+_DONE_TO = re.compile(r"(?:入户)?(?:走访|慰问|看望|探望|家访|发放|发|送|办|派发|派|给)(?:了)?的")
+#: 走的是11户 / 走访的是11户 / 入户的是11户: the households visited, said before their count
+_VISITED = re.compile(r"(?:入户)?(?:走访|走|访|慰问|看望|探望|家访|上门|入户)(?:了)?的?")
+
+
 def _rename(clause: str) -> tuple[str, str] | None:
     """宣传册不是资料 / 发的是宣传册不是资料 / 不是资料是宣传册 → (new, old)."""
     match = _RENAME.match(clause) or _RENAME_BACK.match(clause)
@@ -1814,7 +1823,7 @@ def _rename(clause: str) -> tuple[str, str] | None:
         # 物品是宣传册不是资料: the field named before 是, then the new name; any other words
         # before 是 are not understood (asked, never made part of a name)
         head, new = new.rsplit("是", 1)
-        if _field_of(head) != "items":
+        if _field_of(head) != "items" and not _DONE_TO.fullmatch(head):
             return None
     if _count(new) or _count(old) or _field_of(new) or _field_of(old):
         return None  # 人不是六十多: a count, not a name
@@ -2768,8 +2777,11 @@ def _same_place(a: str, b: str) -> bool:
 
 
 def _answers_missing(target: Target, correction: Correction) -> bool:
+    """The correction gives what the card lacks (its day or place), and at most a count of
+    people or households said beside it (昨天去的 走的是11户)."""
     missing = set(target.draft.missing)
-    return bool(missing) and {c.field for c in correction.changes} <= missing
+    fields = {c.field for c in correction.changes}
+    return bool(fields & missing) and fields <= missing | {"participants", "households"}
 
 
 def _pick(targets: list[Target], shown: Sequence[int]) -> list[Target]:
