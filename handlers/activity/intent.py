@@ -2025,7 +2025,7 @@ def _decide(
         and correction.changes
         and (pending or saved)
         and _SAID_TOO_LITTLE.search(body)
-        and all(_borrowed(d) for d in drafts)
+        and all(_borrowed(d) or _pointed_at_told(body, d, [*pending, *saved]) for d in drafts)
     ):
         # 关爱保险是20份 刚才少报了: the card or record just reported, said again right
         correction.explicit = True
@@ -2742,6 +2742,17 @@ _HANDED_OUT = re.compile(
     r"^(?:其实|实际上)?(?:发的|发放的|送的|派的|给的|派发的)(?:其实)?(?:是|应该是)"
     r"(?P<new>[\u4e00-\u9fff]{2,10})$"
 )
+
+
+def _pointed_at_told(body: str, draft: ActivityDraft, told: Sequence[Target]) -> bool:
+    """下午那个走访是5户 报少了: 那个 points at an activity already told of (a card or record
+    of that day and type), and no place of its own is named: no new activity."""
+    return (
+        _POINTER.search(body) is not None
+        and _place_assumed(draft)
+        and draft.kind not in (None, "other")
+        and any(t.draft.kind == draft.kind and t.draft.date == draft.date for t in told)
+    )
 
 
 def _borrowed(draft: ActivityDraft) -> bool:
