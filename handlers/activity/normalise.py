@@ -149,6 +149,9 @@ _HAI = re.compile(
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 
+# 琴日个小组会 (Cantonese): 个 after a day word is 的 (yesterday's meeting), not a count
+_DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚)个(?=[\u4e00-\u9fff])(?![个把])")
+
 # 11各人: 各 typed for 个 after a number
 _GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
 
@@ -253,4 +256,5 @@ def fold(text: str) -> str:
         text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
     text = _DAI_SLIP.sub("袋", text)
     text = _SLIP_HEADS.sub(_slip, text)
+    text = _DAY_GE.sub("的", text)
     return _GE_SLIP.sub("个", text)
