@@ -1191,8 +1191,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 name = _strip_glue(kinds[-1].group(0))
             elif people:
                 name = people[-1].group("who")
-            elif doors and name in _WALKED.values():
-                name = doors[-1].group(0)  # 做了入户宣传 走了25户
+            elif doors and name in _WALKED.values() and name not in text[stop_at:num_at]:
+                # 做了入户宣传 走了25户 (走访了12户 says the visit outright: it stays 走访)
+                name = doors[-1].group(0)
         elif (
             unit == "户"
             and _VISIT_AT_END.search(name)
