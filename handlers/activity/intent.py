@@ -373,7 +373,9 @@ def read_control(text: str) -> Control | None:
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
         limit = UNDO_REASON_LENGTH if undo_first and action == "cancel" else 24
-        if not _explains_only(around, limit) and not (
+        # 算了 不要了 这个活动由社区那边报: the other undo words say nothing more of the reason
+        reason = _CANCEL.sub("，", around)
+        if not _explains_only(reason, limit) and not (
             # 昨晚报的义诊撤销 那个是卫生院搞的: the lead is checked above, the reason after it
             re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
         ):
