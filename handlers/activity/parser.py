@@ -69,6 +69,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "组织会员",
             "学习会",
             "协会活动",
+            # 会员之家活动 / 会员日活动: a members' activity named by where or on what day it is
+            # held (handbooks handed out there do not make it publicity)
+            "会员之家活动",
+            "会员日活动",
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
