@@ -343,3 +343,49 @@ def test_a_run_on_correction_with_an_apology_saves_no_thing_named_by_it(chat: Ch
 def test_people_counted_with_zhi_are_attendance(chat: Chat) -> None:
     card = chat.say("lilan", "昨天在江口村开了会员小组会 来了十五只人")
     assert "15人" in card and "物品" not in card
+
+
+# -- the blind6 and blind9 misses -------------------------------------------------------------------
+
+
+def test_never_mind_then_undo_with_a_reason_is_an_undo() -> None:
+    assert read_control("算了 不要了 这个活动由社区那边报") == Control("cancel")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("昨天在廉州镇中学搞了禁毒防艾宣传 有200多学生参加", (200, True)),
+        ("30个学生参加", (30, False)),
+    ],
+)
+def test_how_many_then_who_then_came_is_attendance(text: str, count: tuple[int, bool]) -> None:
+    found = find_participants(text)
+    assert found is not None and found[:2] == count
+
+
+def test_a_count_of_things_before_who_came_is_no_attendance() -> None:
+    assert find_participants("发了200多本 学生参加") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11月8日在新地村开展会员之家活动，参加会员32人，发放健康手册32本",
+        "今天在沙头社区开展计生协会员日活动，到会会员三十八人，发放会员手册38本",
+    ],
+)
+def test_a_members_activity_named_by_its_place_or_day_is_member_work(text: str) -> None:
+    assert classify_kind(text) == "member"
+
+
+def test_publicity_held_at_the_members_home_stays_publicity() -> None:
+    assert classify_kind("在会员之家开展防艾宣传活动") == "publicity"
+
+
+def test_never_mind_undo_after_saving_undoes_the_record(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村开展计生家庭走访 走访了5户")
+    chat.say("lilan", "对")
+    answer = chat.say("lilan", "算了 不要了 这个活动由社区那边报")
+    assert "已撤销" in answer and "请核对" not in answer
+    assert chat.records("lilan") == []
