@@ -266,9 +266,11 @@ def test_a_visit_said_outright_names_its_households() -> None:
         ("关爱保险", 10, "份"),
         ("走访", 12, "户"),
     ]
-    # a bare walk after 入户宣传 is still that visit
+    # a bare walk after 入户宣传 is still that visit, and so is 走访 after 入户走访
     [draft] = parse_reports("今天在华新村做了入户宣传 走了25户", SENT, "华新村")
     assert [(i.name, i.quantity) for i in draft.items] == [("入户宣传", 25)]
+    [draft] = parse_reports("今天在华新村入户走访 走访了8户", SENT, "华新村")
+    assert [(i.name, i.quantity) for i in draft.items] == [("入户走访", 8)]
 
 
 # -- the dev11 misses: through the callback ---------------------------------------------------------

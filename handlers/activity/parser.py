@@ -1201,8 +1201,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 name = _strip_glue(kinds[-1].group(0))
             elif people:
                 name = people[-1].group("who")
-            elif doors and name in _WALKED.values() and name not in text[stop_at:num_at]:
-                # 做了入户宣传 走了25户 (走访了12户 says the visit outright: it stays 走访)
+            elif (
+                doors
+                and name in _WALKED.values()
+                and (name not in text[stop_at:num_at] or name in doors[-1].group(0))
+            ):
+                # 做了入户宣传 走了25户 / 入户走访 走访了8户: the door-to-door work named before
+                # (入户宣传 … 走访了12户 says another visit outright: it stays 走访)
                 name = doors[-1].group(0)
         elif (
             unit == "户"
