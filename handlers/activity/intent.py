@@ -194,6 +194,10 @@ _REFERENT = frozenset(
         "记录",
         "的",
         "了",
+        # 现在对了 / 这回对了: the card as corrected just now is right
+        "现在",
+        "这回",
+        "这下",
     }
 )
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
@@ -306,7 +310,10 @@ def _all_confirm(piece: str) -> bool:
 def read_control(text: str) -> Control | None:
     """对 / 都对 / 第2条对 / 2对 / 撤销 / 第2条不要了 / 重新来 / 不对, else None."""
     body = _FILLER_END.sub("", fold(text).strip()).lower()
-    if not body or len(body) > 30:
+    # 撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的: an undo said first may carry a
+    # longer reason after it
+    undo_first = _RECORD_CANCEL.match(body) is not None
+    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     several = _several_confirms(body)
@@ -346,8 +353,8 @@ def read_control(text: str) -> Control | None:
     if named and not numbers and not everything:
         # 讲座那个确认 / 刚才义诊那个 确认: the card spoken of by its activity, confirmed
         return Control("confirm", topic=named)
-    if everything:
-        return None
+    if everything and not _RESTART.search(rest):
+        return None  # (全部都不对 重新来: the whole card said wrong, then thrown away)
     if _KEEP.fullmatch(_FILLER_END.sub("", rest)):
         # 算了 就按原来的存吧 / 不改了 就这样: the card as it is, saved (never 算了 = cancel)
         return Control("confirm", numbers, as_is=True)
@@ -365,7 +372,10 @@ def read_control(text: str) -> Control | None:
         ):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
-        if not _explains_only(around) and not (
+        limit = UNDO_REASON_LENGTH if undo_first and action == "cancel" else 24
+        # 算了 不要了 这个活动由社区那边报: the other undo words say nothing more of the reason
+        reason = _CANCEL.sub("，", around)
+        if not _explains_only(reason, limit) and not (
             # 昨晚报的义诊撤销 那个是卫生院搞的: the lead is checked above, the reason after it
             re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
         ):
@@ -382,7 +392,7 @@ def read_control(text: str) -> Control | None:
             action,
             numbers,
             saved=saved and action == "cancel",
-            topic=topic.group(0) if topic else "",
+            topic=topic.group(0) if topic else _place_spoken_of(around),
         )
     if not numbers and rest in _WRONG:
         return Control("wrong")
@@ -448,6 +458,8 @@ _KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
 _LEAD_OK = re.compile(
     rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
     rf"这个|(?<=那个|这个|那条|这条)(?:活动|记录)|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|"
+    # 不对 重新来 / 全部都不对 重来 / 全错了 重发: the card said wrong, why it is thrown away
+    r"(?:全部|全都|全|都)*(?:不对|错了|有错|错)|"
     rf"{_KIND_NAMED}|[，,。\s])*$"
 )
 _NUMBER_NAMED = re.compile(rf"第\s*({_NUMBER_WORD})\s*条?|({_NUMBER_WORD})\s*条")
@@ -460,14 +472,33 @@ def _numbers_named(text: str) -> tuple[int, ...]:
     return tuple(values)
 
 
-def _explains_only(around: str) -> bool:
+def _explains_only(around: str, limit: int = 24) -> bool:
     """The words around 撤销 only explain it ("报错了", "昨天报的那条搞错了", "帮我…一下")."""
     around = around.strip(" ，,。")
     if not around:
         return True
     if _asks(around):
         return False
-    return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= 24
+    return looks_like_report(around) < REPORT_THRESHOLD and len(around) <= limit
+
+
+#: The longest message read as 撤销 and the reason for it (撤销刚才那条 夏阜村的活动是村里自己
+#: 搞的 不算我们组的); any longer is read as a correction or a report
+UNDO_REASON_LENGTH = 44
+#: 夏阜村的活动 / 夏阜村那条: the record spoken of by its place
+_PLACE_SPOKEN_OF = re.compile(
+    r"(?P<place>[\u4e00-\u9fff]{2,8}?)(?:的活动|的那条|那条|的那次|那次|那个活动|那场)"
+)
+
+
+def _place_spoken_of(around: str) -> str:
+    """The place a record to undo is spoken of by (夏阜村的活动…不算), when one is named, so
+    only a record held there is undone; else ""."""
+    for match in _PLACE_SPOKEN_OF.finditer(around):
+        place = find_place(match.group("place")).name
+        if place and place == match.group("place"):
+            return place
+    return ""
 
 
 _FIELD_SAID = re.compile(r"人数|日期|时间|地点|类型|物品|户数|人次")
@@ -532,6 +563,8 @@ _PEOPLE_HEADS = re.compile(
 _MARKERS = re.compile(
     r"不对|错了|有错|打错|写错|说错|搞错|弄错|记错|报错|不准|[打写弄说搞]反了?|改成|改为|改到|改一下|改下|换成|应该是|"
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
+    # 其实是十五个人 / 实际上是前天: the value it really was, said over the one on the card
+    r"(?:^|(?<=[，,。\s]))(?:其实|实际上?)(?:是|有)(?=[\d一二两三四五六七八九十百前昨上在])|"
     r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
@@ -560,7 +593,8 @@ _NOT_OURS = re.compile(
 _NOT_COUNTED = re.compile(r"^(?:不算|不要算|别算|不能算|不用算|不计|不计入)(?:吧|了|的)?$")
 _POINTING = re.compile(r"那个|这个|那些|这些|那样|这样|它")
 _REMOVE_BEFORE = re.compile(
-    r"^(?:把)?(?:(?:去掉|删掉|删除|去了|撤销|撤掉|取消)(?:那个|这个)?|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
+    # (今天没发资料: the day the thing was not handed out is the card's own)
+    r"^(?:这次|这回|今天|当天|那天|当时)?(?:把)?(?:(?:去掉|删掉|删除|去了|撤销|撤掉|取消)(?:那个|这个)?|(?:其实)?(?:没有?|并没有?)(?:发|送|发放|办))"
     r"(?P<name>[\u4e00-\u9fff]{2,10}?)(?:吧|了|的)?$"
 )
 # 去掉吧 / 只发了资料: said around a removal, no value of its own
@@ -838,6 +872,9 @@ def _value_changes(
         return [Change("participants", people=(count[0], count[1]))]
     if count and name and count[2] and re.search(r"[上里中]$", name):
         return []  # 本子上是38个: where the count was read, no thing handed out (asked)
+    if count and count[2] == "户" and head and _VISITED.fullmatch(head.strip()):
+        # 走的是11户: how many households were visited, whatever the card calls them
+        return [Change("households", item=Item("", count[0], "户", count[1]))]
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
@@ -929,7 +966,8 @@ def _topic(head: str) -> str:
 _REASON = re.compile(
     r"(?:因为|因|由于|原因是|(?:有(?:\d+|[一两二三四五六七八九十几]+)"
     r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?|有的人?|有些人?|有一些人?|其中)"
-    r"(?:是(?!在)|没|不|未)|"
+    # (有三个迟来的没计到: who they were may come between)
+    r"(?:[^，,。；;\s\d]{1,4}?的)?(?:是(?!在)|没|不|未)|"
     # 关爱保险是20份 后面又有8个人办了: who took the thing later, why its count changed
     r"(?:后面|后来|之后|然后)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
     r"(?:办|领|买|签|交|拿)了?)"
@@ -1013,6 +1051,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     said_before = ""  # the clause before, when it gave nothing of its own
     awaiting: int | None = None  # changes made when an old value was said to be wrong
     body = _JOINERS.sub("，", body)
+    # 是一百二十个 不是二百: the wrong value may be said after the new one
+    said_wrong = [m.group("old") for m in _NEGATED.finditer(body)]
+    # 地点是查干淖尔嘎查人是21个我把数字说反了 (voice input, one breath): a field said right
+    # after another's value, and who made the mistake, start clauses of their own
+    body = re.sub(
+        r"(?<=[村区镇乡屯寨查天号日个人份本户])(?=(?:人数|人|日期|时间|地点|类型)(?:是|应该是|改成))",
+        "，",
+        body,
+    )
+    body = re.sub(r"(?<=[\u4e00-\u9fff\d])(?=我(?:把|说|写|打|搞|记|弄))", "，", body)
     # 不是避孕套 是避孕药具: one rename said in two pieces
     body = re.sub(
         r"(不是([\u4e00-\u9fff]{1,10}))[，,\s]+(?=(?:而)?是)",
@@ -1373,7 +1421,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if not changes and not head:
                 changes = (
                     _item_count(item_head, value)
-                    or _bare_number(value, result.olds)
+                    or _bare_number(value, result.olds or said_wrong)
                     or _unit_count(value)
                 )
             if not head and any(c.field == "kind" for c in changes):
@@ -1382,7 +1430,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.leftover = True
             if changes and head:
                 result.reference = True
-                if not any(c.field.startswith("item") for c in changes):
+                if not any(c.field.startswith("item") or c.field == "households" for c in changes):
                     result.topic = result.topic or _topic(head)
             result.changes.extend(changes)
             continue
@@ -1423,7 +1471,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         changes = (
             _value_changes(context, clause, "", sent, home)
             or _item_count(item_head, clause)
-            or _bare_number(clause, result.olds)
+            or _bare_number(clause, result.olds or said_wrong)
         )
         if not changes and said_before and _stray_count(clause):
             # 大夫给量了血压 60人次: the count's thing was said in the clause before
@@ -1435,8 +1483,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         said_before = "" if changes else clause
         if not changes and ref and not result.topic:
             result.topic = _topic(clause)  # 昨天报的走访: the saved record spoken of
-        elif not changes and _NOUN.fullmatch(clause):
-            item_head = clause
+        elif not changes and _NOUN.fullmatch(clause) and _could_name_a_thing(clause, sent):
+            item_head = clause  # (不好意思 / 我说错了 name no thing a count could be of)
         if not changes and _stray_count(clause):
             result.leftover = True  # a number nobody could place: do not apply the rest alone
         result.changes.extend(changes)
@@ -1747,8 +1795,10 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
     if _KIND_ALIASES.get(old):
         return "kind"
     count = _count(old)
-    if count and count[2] in (*_PEOPLE_UNITS, "个"):
+    if count and count[2] in _PEOPLE_UNITS:
         return "participants"
+    # 不是三百个: 个 counts people and things alike; the new number is matched against the
+    # card's numbers (or named with its thing), never taken as attendance on a guess
     if count and count[2] == "户":
         return "households"
     return None
@@ -1762,6 +1812,12 @@ _RENAME_BACK = re.compile(
 )
 
 
+#: 走访的 / 发的 / 慰问的: what was visited or handed out, said before 是 and the new name
+_DONE_TO = re.compile(r"(?:入户)?(?:走访|慰问|看望|探望|家访|发放|发|送|办|派发|派|给)(?:了)?的")
+#: 走的是11户 / 走访的是11户 / 入户的是11户: the households visited, said before their count
+_VISITED = re.compile(r"(?:入户)?(?:走访|走|访|慰问|看望|探望|家访|上门|入户)(?:了)?的?")
+
+
 def _rename(clause: str) -> tuple[str, str] | None:
     """宣传册不是资料 / 发的是宣传册不是资料 / 不是资料是宣传册 → (new, old)."""
     match = _RENAME.match(clause) or _RENAME_BACK.match(clause)
@@ -1772,7 +1828,7 @@ def _rename(clause: str) -> tuple[str, str] | None:
         # 物品是宣传册不是资料: the field named before 是, then the new name; any other words
         # before 是 are not understood (asked, never made part of a name)
         head, new = new.rsplit("是", 1)
-        if _field_of(head) != "items":
+        if _field_of(head) != "items" and not _DONE_TO.fullmatch(head):
             return None
     if _count(new) or _count(old) or _field_of(new) or _field_of(old):
         return None  # 人不是六十多: a count, not a name
@@ -1890,7 +1946,11 @@ def _decide(
 ) -> Decision | None:
     body = fold(text).strip()
     if pending and len(pending) > 1:
-        rest_too = _with_the_others(body, sent, home, pending, shown)
+        rest_too = (
+            _with_the_others(body, sent, home, pending, shown)
+            or _all_but(body, sent, home, pending, shown)
+            or _several_controls(body)
+        )
         if rest_too is not None:
             return rest_too
     control = read_control(text)
@@ -1970,7 +2030,7 @@ def _decide(
         and correction.changes
         and (pending or saved)
         and _SAID_TOO_LITTLE.search(body)
-        and all(_borrowed(d) for d in drafts)
+        and all(_borrowed(d) or _pointed_at_told(body, d, [*pending, *saved]) for d in drafts)
     ):
         # 关爱保险是20份 刚才少报了: the card or record just reported, said again right
         correction.explicit = True
@@ -2419,6 +2479,77 @@ def _with_the_others(
     return Decision("multi", parts=[*parts, confirm_all])
 
 
+#: 都对 就是第5条人数是33: every card confirmed, one of them changed first
+_ALL_BUT = re.compile(
+    r"^(?:都|全部|全都)(?:对|对的|没问题|没错|可以|确认|行)[了的吧啊]*[，,。\s]*"
+    r"(?:就是|只是|但是|不过|除了|只有)[，,\s]*(?=第)"
+)
+
+
+def _all_but(
+    body: str,
+    sent: datetime,
+    home: str | None,
+    pending: Sequence[Target],
+    shown: Sequence[int],
+) -> Decision | None:
+    """都对 就是第5条人数是33 / 都没问题 只是第2条不要了: the numbered parts are applied, then
+    every card not dropped is saved (the corrected one as corrected, as it was said)."""
+    lead = _ALL_BUT.match(_FILLER_END.sub("", body))
+    if lead is None:
+        return None
+    first = _numbered_parts(body[lead.end() :], sent, home, pending, shown)
+    if first is None:
+        return None
+    parts = first.parts if first.action == "multi" else [first]
+    dropped: set[int] = set()
+    for part in parts:
+        if part.action == "unclear_parts":
+            return part
+        if part.action == "cancel" and part.control is not None:
+            dropped.update(part.control.numbers)
+        elif part.action not in ("correct", "confirm"):
+            return Decision("unclear_parts", targets=list(pending))
+    rest = tuple(t.no for t in pending if t.no not in dropped)
+    if not rest:
+        return first
+    return Decision("multi", parts=[*parts, Decision("confirm", control=Control("confirm", rest))])
+
+
+def _several_controls(body: str) -> Decision | None:
+    """1和3对 2不要了 那是街道搞的: a confirmation or a drop per card named, said in a row (a
+    drop may carry its reason after it); each card named once, or the message is not this."""
+    pieces = [p for p in re.split(r"[，,。；;！!\s]+", _FILLER_END.sub("", body)) if p]
+    if len(pieces) < 2:
+        return None
+    parts: list[Decision] = []
+    for piece in pieces:
+        control = read_control(piece)
+        if (
+            control is not None
+            and control.numbers
+            and control.action in ("confirm", "cancel")
+            and not control.all
+        ):
+            parts.append(Decision(control.action, control=control))
+            continue
+        if (
+            parts
+            and parts[-1].action == "cancel"
+            and _explains_only(piece)
+            and not _says_a_value(piece)
+            and not _stray_count(piece)
+        ):
+            continue  # 那是街道搞的: why the card just named goes
+        return None
+    numbers = [n for part in parts for n in (part.control.numbers if part.control else ())]
+    if len(parts) < 2 or len(set(numbers)) != len(numbers):
+        return None
+    if all(part.action == "confirm" for part in parts):
+        return None  # 1对 2对: read as one confirmation (see _several_confirms)
+    return Decision("multi", parts=parts)
+
+
 def _numbered_reports(body: str, sent: datetime, home: str | None) -> Decision | None:
     """ "第1条 11月3日在文竹村宣传…；第2条 …": a numbered list of new reports, each with its own
     date and no correction word, is new reports, never corrections of the cards numbered so."""
@@ -2618,6 +2749,17 @@ _HANDED_OUT = re.compile(
 )
 
 
+def _pointed_at_told(body: str, draft: ActivityDraft, told: Sequence[Target]) -> bool:
+    """下午那个走访是5户 报少了: 那个 points at an activity already told of (a card or record
+    of that day and type), and no place of its own is named: no new activity."""
+    return (
+        _POINTER.search(body) is not None
+        and _place_assumed(draft)
+        and draft.kind not in (None, "other")
+        and any(t.draft.kind == draft.kind and t.draft.date == draft.date for t in told)
+    )
+
+
 def _borrowed(draft: ActivityDraft) -> bool:
     """A report with no day and no place of its own (the place only the reporter's village,
     taken because none was named): no activity apart from a waiting card."""
@@ -2651,8 +2793,11 @@ def _same_place(a: str, b: str) -> bool:
 
 
 def _answers_missing(target: Target, correction: Correction) -> bool:
+    """The correction gives what the card lacks (its day or place), and at most a count of
+    people or households said beside it (昨天去的 走的是11户)."""
     missing = set(target.draft.missing)
-    return bool(missing) and {c.field for c in correction.changes} <= missing
+    fields = {c.field for c in correction.changes}
+    return bool(fields & missing) and fields <= missing | {"participants", "households"}
 
 
 def _pick(targets: list[Target], shown: Sequence[int]) -> list[Target]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from handlers.activity.numbers import normalise_digits
+from knowledge.typos import loose, syllable
 
 # Longest forms first so 夜儿个 is folded before 夜个 could be.
 _FOLDS: tuple[tuple[str, str], ...] = (
@@ -61,6 +62,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("有冇", "有没有"),
     ("冇", "没"),
     ("今个月", "这个月"),
+    # 而家 / 依家 = 现在 (now): 而家啱喇 is 现在对了
+    ("而家", "现在"),
+    ("依家", "现在"),
     ("啱啱", "刚刚"),
     ("唔啱", "不对"),
     # 啱晒 = all right (晒 = all of it); 就咁啦 / 就咁样 = 就这样吧
@@ -116,8 +120,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("今曰", "今日"),
     ("昨曰", "昨日"),
     ("前曰", "前日"),
-    # slips of the same kind in activity words: 宣专 (xuanzhuan) for 宣传, 获动 for 活动
-    ("宣专", "宣传"),
+    # slips of the same kind in activity words: 获动 for 活动 (宣专 for 宣传: see _SLIP_WORDS)
     ("讲坐", "讲座"),
     ("获动", "活动"),
     ("活东", "活动"),
@@ -145,6 +148,9 @@ _HAI = re.compile(
 )
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
+
+# 琴日个小组会 (Cantonese): 个 after a day word is 的 (yesterday's meeting), not a count
+_DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚)个(?=[\u4e00-\u9fff])(?![个把])")
 
 # 11各人: 各 typed for 个 after a number
 _GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
@@ -176,7 +182,14 @@ _TRADITIONAL = str.maketrans(
     "号会员开来发参与户张场讲卫区镇乡计协动组织举办热宣传资议伙岁个们医护疗经时间让钱单庆节系确认",
 )
 # 来咗四十零人: Cantonese "N十零" before people counted is "N十多" (forty-odd), never 一百零五
-_LING_SOME = re.compile(r"(?<=[一二两三四五六七八九]十)零(?=[个人位名])")
+# (一百零个学生: the same after a round hundred; 一百零五 is a hundred and five)
+_LING_SOME = re.compile(
+    r"(?<=[一二两三四五六七八九]十|[一二两三四五六七八九]百)零(?=[个人位名只])"
+)
+# 四十大几个 (forty-odd, nearer fifty): 大几 after a round ten is "多"
+_DA_JI = re.compile(r"(?<=[一二两三四五六七八九]十)大几(?=[个人位名只]|$|[\s，,。；;！!])")
+# 来了十五只人 (Hakka, Cantonese): 只 counts people too, before 人
+_ZHI_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十百千几多来余零])只(?=人)")
 # 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
 _DAI_SLIP = re.compile(
     r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
@@ -197,6 +210,35 @@ _BARE_TOTAL = re.compile(
 _MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
 
 
+# Activity words whose first character begins no other word a report uses, so a second
+# character that sounds like the right one is a slip of the pinyin keyboard (宣转 / 宣专 for
+# 宣传, 培寻 for 培训). 讲座 and 义诊 are not among them: 讲错 and 义正 are words of their own.
+_SLIP_WORDS = ("宣传", "培训", "慰问")
+_SLIP_HEADS = re.compile("|".join(f"(?<={w[0]})(?!{w[1]})[\u4e00-\u9fff]" for w in _SLIP_WORDS))
+_SLIP_MEANT = {w[0]: w[1] for w in _SLIP_WORDS}
+# initials next to each other on the keyboard, typed one for the other (zhuan for chuan)
+_NEIGHBOUR_INITIALS = (("z", "c"),)
+
+
+def sounds_like(typed: str, meant: str) -> bool:
+    """``typed`` reads as ``meant`` once the sounds southern speakers blur (zh/z, ch/c, -ng/-n)
+    are set aside, or with an initial typed as its neighbour on the keyboard (z for c)."""
+    a, b = loose(syllable(typed)), loose(syllable(meant))
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    return a[1:] == b[1:] and (
+        (a[0], b[0]) in _NEIGHBOUR_INITIALS or (b[0], a[0]) in _NEIGHBOUR_INITIALS
+    )
+
+
+def _slip(match: re.Match[str]) -> str:
+    head = match.string[match.start() - 1]
+    meant = _SLIP_MEANT[head]
+    return meant if sounds_like(match.group(0), meant) else match.group(0)
+
+
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = normalise_digits(text).translate(_TRADITIONAL)
@@ -206,9 +248,13 @@ def fold(text: str) -> str:
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)
     text = _MAN.sub("元", text)
+    text = _ZHI_PEOPLE.sub("个", text)
     text = _LING_SOME.sub("多", text)
+    text = _DA_JI.sub("多", text)
     text, money = _BARE_MONEY.subn(r"\g<head>\g<num>元", text)
     if money:
         text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
     text = _DAI_SLIP.sub("袋", text)
+    text = _SLIP_HEADS.sub(_slip, text)
+    text = _DAY_GE.sub("的", text)
     return _GE_SLIP.sub("个", text)

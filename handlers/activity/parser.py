@@ -69,6 +69,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "组织会员",
             "学习会",
             "协会活动",
+            # 会员之家活动 / 会员日活动: a members' activity named by where or on what day it is
+            # held (handbooks handed out there do not make it publicity)
+            "会员之家活动",
+            "会员日活动",
         ),
     ),
     ("insurance", ("投保", "参保", "保险", "意外险")),
@@ -471,6 +475,18 @@ _PARTICIPANTS = (
         r"(?P<gap>[^，,。；;！!\d发送办派领测量]{0,8}?)(?:有|是|约|大概|大约|估计|差不多)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)?(?:左右|上下)?"
         r"(?=$|[\s，,。；;！!])"
+    ),
+    # 有200多学生参加 / 三十几个家长到会: how many, who, came (no 人 between)
+    re.compile(
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|名|位)?"
+        r"(?:会员|群众|村民|居民|妇女|育龄妇女|学生|家长|牧民|老人|青少年|孩子|小孩|中学生|小学生|"
+        r"初中生|同学|志愿者)(?:参加|参与|到场|出席|参会|到会|来了|听课|听讲)"
+    ),
+    # 青春健康讲座 学生80多 / 会员15: who came, then how many, ending the clause (no 人)
+    re.compile(
+        r"(?:会员|群众|村民|居民|妇女|育龄妇女|学生仔?|同学|家长|牧民|老人|孩子|小孩|青少年|"
+        r"后生仔|中学生|小学生|初中生|姐妹|街坊)(?:共|约|近|有|大概|差不多)?\s*"
+        rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?(?:左右|上下)?(?=$|[\s，,。；;！!])"
     ),
     # 参训小组长40名: 名 counts people whoever they are
     re.compile(rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*名(?!次|单|额|称|字)"),
@@ -1185,8 +1201,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 name = _strip_glue(kinds[-1].group(0))
             elif people:
                 name = people[-1].group("who")
-            elif doors and name in _WALKED.values():
-                name = doors[-1].group(0)  # 做了入户宣传 走了25户
+            elif (
+                doors
+                and name in _WALKED.values()
+                and (name not in text[stop_at:num_at] or name in doors[-1].group(0))
+            ):
+                # 做了入户宣传 走了25户 / 入户走访 走访了8户: the door-to-door work named before
+                # (入户宣传 … 走访了12户 says another visit outright: it stays 走访)
+                name = doors[-1].group(0)
         elif (
             unit == "户"
             and _VISIT_AT_END.search(name)
