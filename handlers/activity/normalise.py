@@ -146,8 +146,8 @@ _HAI = re.compile(
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 
-# 11各人: 各 typed for 个 after a number
-_GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
+# 11各人: 各 typed for 个 after a number; 三十几只人: Hakka counts people with 只 (= 个)
+_GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来余])[各只](?=人)")
 
 
 # The rest of a place name after a character that could be a slip (二分子村): a slip rule never
