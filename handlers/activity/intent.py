@@ -1861,7 +1861,26 @@ def decide(
     ):
         targets = [t for t in decision.targets if not t.saved] or decision.targets
         return Decision("unclear", targets=targets[:1], fields=["partly"])
+    if (
+        decision.action == "correct"
+        and len(decision.targets) == 1
+        and not decision.targets[0].saved
+        and _confirmed_after(text)
+    ):
+        # 人数改28 其他没问题 确认: the change, then the card confirmed as changed; saved in
+        # the same turn (a change that cannot be applied leaves the card doubted, unsaved)
+        no = decision.targets[0].no
+        confirmed = Decision(
+            "confirm", targets=decision.targets, control=Control("confirm", (no,))
+        )
+        return Decision("multi", targets=decision.targets, parts=[decision, confirmed])
     return decision
+
+
+def _confirmed_after(text: str) -> bool:
+    """The message ends in a plain confirmation (确认 / 对 / 确认吧) after something else."""
+    pieces = [p for p in re.split(r"[，,。；;！!\s]+", _FILLER_END.sub("", fold(text))) if p]
+    return len(pieces) > 1 and read_control(pieces[-1]) == Control("confirm")
 
 
 def _looks_like_its_field(change: Change) -> bool:
