@@ -842,10 +842,19 @@ def _value_changes(
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
     kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
-    if copula and kind is None and not head and not count and found is None and not place.name:
+    # 搞的是义诊 / 开的是讲座: the verb of holding it names no field, the activity is the type
+    held = bool(head) and _HELD.fullmatch(head.strip()) is not None
+    if (
+        copula
+        and kind is None
+        and (not head or held)
+        and not count
+        and found is None
+        and not place.name
+    ):
         # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type
         kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
-    if kind and (not head or _kind_value(head)):
+    if kind and (not head or held or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if (
         name
@@ -1380,7 +1389,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.explicit = True  # (这个)是讲座: the card's kind, said outright
             if not changes and _stray_count(value):
                 result.leftover = True
-            if changes and head:
+            if changes and head and not _HELD.fullmatch(head):
                 result.reference = True
                 if not any(c.field.startswith("item") for c in changes):
                     result.topic = result.topic or _topic(head)
