@@ -567,7 +567,8 @@ _REMOVE_BEFORE = re.compile(
 _ONLY = re.compile(r"^(?:只|就|只是)(?:发|送|办|发放)了?(?P<name>[\u4e00-\u9fff]{2,10})$")
 _REMOVE_FILLER = re.compile(r"^(?:去掉|删掉|删了|不要)(?:吧|了)?$")
 # 然后 / 还有 / 另外: one correction message saying several things in one run
-_JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:然后|还有|另外|并且|而且|再就是)")
+# (是另外一场的: 另外 after 是 is "another", no joiner)
+_JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?<![是系])(?:然后|还有|另外|并且|而且|再就是)")
 # 义诊那条 / 走访那次: the card spoken of by its activity
 _SPOKEN_OF = re.compile(
     r"^(?P<when>[^，,。\s是]{1,8}?(?=的))?的?(?P<what>[^，,。\s\d是为在改不]{2,6}?)"
@@ -587,7 +588,9 @@ _LEAD_FILLERS = re.compile(
     r"^(?:哦|噢|啊|嗯|哎|唉|诶|然后|而且|并且|再就是|刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
 )
 _WRONG_VALUE = re.compile(
-    r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
+    r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了|"
+    # 资料不止 / 人数不够: more (or fewer) than the card says, the new value follows
+    r"不止|不只|不够|远不止|不止这些|不止这么多|不止那么多)$"
 )
 _NEGATED = re.compile(
     # 人没有六十多 / 没得25个: the count said to be wrong, as well as 不是45人
@@ -940,8 +943,9 @@ _REASON = re.compile(
     r"(?:个|位|名|份|本|张|盒|袋|户|人次)?人?|有的人?|有些人?|有一些人?|其中)"
     r"(?:是(?!在)|没|不|未)|"
     # 关爱保险是20份 后面又有8个人办了: who took the thing later, why its count changed
-    r"(?:后面|后来|之后|然后)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
-    r"(?:办|领|买|签|交|拿)了?)"
+    # (后尾 / 跟住: Cantonese 后来; 来办: came to take it out)
+    r"(?:后面|后来|之后|然后|后尾|后首|跟住)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
+    r"(?:来|过来)?(?:办|领|买|签|交|拿)了?)"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -999,12 +1003,27 @@ def _remove_item(result: Correction, head: str) -> None:
         result.changes.append(change)
 
 
+_MONTH_AFTER = re.compile(
+    r"(?P<day>(?<![\d月])(?:\d{1,2}|[一二三四五六七八九十]{1,3})[号日])[，,\s]*(?:是|系)?"
+    r"(?P<month>上个?月|上一个月|这个?月|本月)(?:的|嘅)?(?=$|[，,。；;！!\s])"
+)
+
+
+#: 算了还是25 / 改回25 / 还是按原来的30: back to a number the report itself said
+_BACK_TO = re.compile(
+    r"^(?:算了|那|那就|就)?(?:还是|改回|改回成|改回到|还是按|还是写)(?:原来的?|之前的?)?"
+    r"(?P<value>[^，,。\s]{1,8})$"
+)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
     body = _INTERJECTION.sub("", body) or body  # 哎呀说错了…: the sigh says nothing
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
     body = re.sub(r"(?<=[\u4e00-\u9fff]{2}[的了])(?=人(?:数|是|有|来了|到了))", "，", body)
+    # 是3号 上个月的: the month said after the day belongs to it (上个月3号, never this month's)
+    body = _MONTH_AFTER.sub(lambda m: m.group("month") + m.group("day"), body)
     result = Correction()
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
@@ -1062,8 +1081,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             item = Item(as_item.group("name"), old_count, "人次", approx)
             result.changes.append(Change("item_add", item=item, name=item.name))
             clauses.remove(clause)
-    if any(_WHAT_IT_WAS.match(c) for c in clauses):
-        result.explicit = True  # 40人是签到的 实际35人: the old value explained, a correction
+    for clause in clauses:
+        explained = _WHAT_IT_WAS.match(clause)
+        if explained:
+            # 40人是签到的 实际35人 / 36是另外一场的: the old value explained, a correction;
+            # the old number is the card's number a bare new one replaces (是34个)
+            result.explicit = True
+            result.olds.append(explained.group("old"))
     clauses = [
         c
         for i, c in enumerate(clauses)
@@ -1433,6 +1457,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             _value_changes(context, clause, "", sent, home)
             or _item_count(item_head, clause)
             or _bare_number(clause, result.olds)
+            or _things_counted(clause, context)
         )
         if not changes and said_before and _stray_count(clause):
             # 大夫给量了血压 60人次: the count's thing was said in the clause before
@@ -1481,10 +1506,42 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 for value, unit in old_units
             )
         ):
+            if change.item.unit == "人次" and any(
+                value == change.item.quantity and unit in _PEOPLE_UNITS
+                for value, unit in old_units
+            ):
+                # 咨询是150人次 不是来了150人: the attendance was people-times of a service,
+                # kept apart as an item of its own (no item of the card is renamed)
+                result.changes[index] = Change("item_add", name=change.name, item=change.item)
+                if not any(c.field == "participants" for c in result.changes):
+                    result.changes.append(Change("participants_clear"))
+                continue
             # 资料是100本不是100份: the thing's count in another unit replaces the old one
             result.changes[index] = Change("item_rename", name=change.name, item=change.item)
     old_items = [i for old in result.olds for i in extract_items(old)]
     new_items = [c for c in result.changes if c.field == "item" and c.item is not None]
+    old_names = [
+        old
+        for old in result.olds
+        if _NOUN.fullmatch(old)
+        and _field_of(old) is None
+        and old not in _KIND_ALIASES
+        and _activity_kind(old) is None  # 不是宣传: the type, not a thing (宣传单 is one)
+        and not _is_value_only(old, sent, home)
+        and _could_name_a_thing(old, sent)
+    ]
+    if (
+        not old_items
+        and len(old_names) == 1
+        and len(result.olds) == 1
+        and len(new_items) == 1
+        and new_items[0].item is not None
+        and not _has_item_named(old_names[0], new_items[0].item.name)
+    ):
+        # 发的是避孕药具40盒 不是宣传单: the thing said wrong, without its count, is replaced
+        # by the thing counted beside it (never kept beside it)
+        index = result.changes.index(new_items[0])
+        result.changes[index] = Change("item_rename", name=old_names[0], item=new_items[0].item)
     if (
         len(old_items) == 1
         and len(new_items) == 1
@@ -1510,6 +1567,21 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         values = {(c.people, c.date, c.place) for c in result.changes if c.field == name}
         if len(values) > 1:
             result.leftover = True  # 人数应该是28人 另外那个30也改一下: which one is meant?
+    for index, change in enumerate(result.changes):
+        if (
+            change.field == "item"
+            and change.item is not None
+            and change.item.unit == "户"
+            and _KIND_ALIASES.get(change.name) == "visit"
+        ):
+            # 慰问是5户 / 走访系8户: the households of the visit, on the card of that visit
+            # (never a thing named 慰问 put on another card)
+            result.changes[index] = Change("households", item=change.item, name=change.name)
+            result.topic = result.topic or change.name
+    if not any(c.field == "kind" for c in result.changes):
+        said_kind = _kind_after_not(clauses)
+        if said_kind is not None:
+            result.changes.append(Change("kind", kind=said_kind))
     kinds = [c for c in result.changes if c.field == "kind"]
     for later in kinds[1:]:
         # 是青春健康讲座 给年轻人讲的: what follows the new type explains it, it sets nothing
@@ -1551,6 +1623,25 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.remove(change)
             result.leftover = True
     return result
+
+
+def _kind_after_not(clauses: list[str]) -> str | None:
+    """不是宣传 是走访计生特殊家庭7户: the type said wrong, then what was done instead (with its
+    count); the activity said in its place is the card's new type."""
+    for index, clause in enumerate(clauses):
+        negated = _NEGATED.search(clause)
+        if negated is None or negated.group("old") not in _KIND_ALIASES:
+            continue
+        after = clause[negated.end() :].strip()
+        if not after and index + 1 < len(clauses):
+            after = clauses[index + 1]
+        if not re.match(r"(?:而)?(?:是|系)", after):
+            return None  # 不是宣传 also发了资料: no new activity said in its place
+        kind = classify_kind(after)
+        if kind not in ("other", _KIND_ALIASES[negated.group("old")]):
+            return kind
+        return None
+    return None
 
 
 #: 其他没错 / 其他都对的 / 其余不变: the fields not spoken of are right as they are
@@ -1683,6 +1774,19 @@ def _stray_count(text: str) -> bool:
         if _count(match.group(0)) is not None:
             return True
     return False
+
+
+def _things_counted(clause: str, context: str | None) -> list[Change]:
+    """人是35个 宣传册发了60本: a thing named with its count after another field's value;
+    the field said before is not this clause's (it names its own thing)."""
+    if context in (None, "items"):
+        return []
+    items = extract_items(clause)
+    if not items or len(items) != _counts_in(clause):
+        return []  # a count that is none of the things: not all understood
+    if any(i.unit in _PEOPLE_UNITS or i.unit == "人次" for i in items):
+        return []
+    return [Change("item", item=i, name=i.name) for i in items]
 
 
 def _bare_number(value: str, olds: list[str]) -> list[Change]:
