@@ -1169,6 +1169,15 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             if not any(c.field == "item_remove" for c in result.changes):
                 result.leftover = True
             continue
+        back = _BACK_TO.match(clause)
+        if back and _COUNT.fullmatch(back.group("value")) and _count(back.group("value")):
+            # 算了还是25: back to the number the report said (which field is the one changed
+            # away from it, worked out on the card)
+            said = _count(back.group("value"))
+            assert said is not None
+            result.explicit = True
+            result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
+            continue
         added_here = bool(_ADD_LEAD.match(clause))
         if _ADD.search(clause) and not re.search(r"[少多](?:打|写)了?一?个[0零]", clause):
             # (少写了个0 is a count mistyped, nothing added)
@@ -2913,6 +2922,10 @@ def apply_changes(
             problem = _replace_number(draft, change)
             if problem:
                 problems.append(problem)
+        elif change.field == "revert" and change.people is not None:
+            problem = _revert(draft, change)
+            if problem:
+                problems.append(problem)
         elif change.field == "households" and change.item is not None:
             households = [i for i in draft.items if i.unit == "户"]
             if len(households) == 1:
@@ -2923,6 +2936,9 @@ def apply_changes(
                     else i
                     for i in draft.items
                 ]
+            elif not households and change.name:
+                # 走访是8户 on a card with no households yet: the visit itself, counted
+                draft.items = [*draft.items, Item(change.name, *_count_of(change.item))]
             else:
                 problems.append("没找到要改的户数，请说“走访计生特殊家庭6户”这样的全称")
         elif change.field == "unit_count" and change.item is not None:
@@ -2966,6 +2982,47 @@ def apply_changes(
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要改哪样物品")
             draft.items = kept
     return draft, problems
+
+
+def _revert(draft: ActivityDraft, change: Change) -> str:
+    """算了还是25: the one field the report said ``change.people`` for and that now holds
+    another number goes back to it; when none or several could be meant, nothing changes."""
+    assert change.people is not None
+    value, approximate = change.people
+    unit = change.name
+    reports = parse_reports(draft.text, _NOON, None) if draft.text else []
+    fits: list[int] = []  # -1: the attendance; else the index of the item
+    if len(reports) == 1:
+        report = reports[0]
+        if (
+            unit in ("", "个", *_PEOPLE_UNITS)
+            and (report.participants, report.participants_approx) == (value, approximate)
+            and (draft.participants, draft.participants_approx) != (value, approximate)
+        ):
+            fits.append(-1)
+        for index, item in enumerate(draft.items):
+            if (item.quantity, item.approximate) == (value, approximate):
+                continue
+            if any(
+                _has_item_named(said.name, item.name)
+                and said.unit == item.unit
+                and unit in ("", item.unit)
+                and (said.quantity, said.approximate) == (value, approximate)
+                for said in report.items
+            ):
+                fits.append(index)
+    if len(fits) != 1:
+        return f"没看懂要把哪一项改回{value}，请连名字一起说，比如“人数是{value}人”"
+    if fits[0] == -1:
+        draft.participants, draft.participants_approx = value, approximate
+    else:
+        item = draft.items[fits[0]]
+        draft.items[fits[0]] = Item(item.name, value, item.unit, approximate)
+    return ""
+
+
+def _count_of(item: Item) -> tuple[int, str, bool]:
+    return item.quantity, item.unit, item.approximate
 
 
 def _replace_number(draft: ActivityDraft, change: Change) -> str:
@@ -3016,8 +3073,33 @@ def _kind_without(draft: ActivityDraft, removed: list[Item]) -> str:
     return kind if kind != "other" else draft.kind
 
 
+#: 袋子 / 盒子 / 册子: a thing called by what it is (a bag), for the card's one thing of that
+#: sort (环保袋). Not 单子 or 本子, which as often mean a list or a notebook as a leaflet.
+_GENERIC_THING = re.compile(r"^(?:那些|这些|那个|这个)?(?P<head>[袋盒瓶箱册])子$")
+
+
+def _called_generically(items: list[Item], new: Item) -> int | None:
+    """The index of the card's only thing ``new`` calls by its sort (袋子 → 环保袋), counted in
+    the same unit; None when no thing or more than one could be meant."""
+    generic = _GENERIC_THING.match(new.name)
+    if generic is None:
+        return None
+    fits = [
+        index
+        for index, item in enumerate(items)
+        if item.name.endswith(generic.group("head")) and (not new.unit or item.unit == new.unit)
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _set_item(items: list[Item], new: Item, *, add: bool) -> list[Item]:
     """Set an item's count (matched by name, then by kind and unit), or add it."""
+    generic = None if add else _called_generically(items, new)
+    if generic is not None:
+        # 袋子是30个 on a card with 环保袋25个: that thing's count, under its own name
+        old = items[generic]
+        changed = Item(old.name, new.quantity, old.unit, new.approximate)
+        return [*items[:generic], changed, *items[generic + 1 :]]
     for index, item in enumerate(items):
         if (
             new.name
