@@ -155,6 +155,30 @@ def test_a_bag_is_the_cards_one_bag() -> None:
     assert Item("环保袋", 25, "个") in changed.items and Item("手提袋", 10, "个") in changed.items
 
 
+@pytest.mark.parametrize(
+    ("text", "saved"),
+    [
+        ("人数改28 其他没问题 确认", True),
+        ("不是25人 是28人 其他没问题 确认", True),
+        ("人数错了 是28个 确认吧", True),
+        ("人数改28 好的", True),
+        # a piece not read (a change without its value, talk) is never confirmed with the rest
+        ("人数改28 环保袋也改一下 确认", False),
+        ("人数改28 其他的我再看看 确认", False),
+        ("人数改28 确认吗", False),
+    ],
+)
+def test_a_change_then_a_yes_is_saved_only_when_every_piece_was_read(
+    text: str, saved: bool
+) -> None:
+    card = Target(1, draft("今天江口村开展宣传活动 参加群众25人 发放宣传资料200份 环保袋50个"))
+    decision = decide(text, SENT, "江口村", [card], [], shown=[1])
+    assert decision is not None
+    parts = [p.action for p in decision.parts]
+    assert (parts == ["correct", "confirm"]) is saved
+    assert saved or decision.action in ("correct", "unclear")
+
+
 def test_back_to_the_number_the_report_said() -> None:
     card = draft("今天在东公此村搞会员活动 来了25人 发毛巾25条")
     card.participants = 30  # (人数改成30, then)

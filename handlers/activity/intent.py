@@ -1987,7 +1987,7 @@ def decide(
         decision.action == "correct"
         and len(decision.targets) == 1
         and not decision.targets[0].saved
-        and _confirmed_after(text)
+        and _confirmed_after(text, sent, home)
     ):
         # 人数改28 其他没问题 确认: the change, then the card confirmed as changed; saved in
         # the same turn (a change that cannot be applied leaves the card doubted, unsaved)
@@ -1999,10 +1999,29 @@ def decide(
     return decision
 
 
-def _confirmed_after(text: str) -> bool:
-    """The message ends in a plain confirmation (确认 / 对 / 确认吧) after something else."""
+def _confirmed_after(text: str, sent: datetime, home: str | None) -> bool:
+    """The message ends in a plain confirmation (确认 / 对 / 确认吧) after a correction every
+    piece of which was read: each gives a value, says the rest is right (其他没问题), or says
+    what was wrong (不是45人) before a piece that gives its value. 人数改28 环保袋也改一下 确认
+    (a change without its value) is no confirmation of the card."""
     pieces = [p for p in re.split(r"[，,。；;！!\s]+", _FILLER_END.sub("", fold(text))) if p]
-    return len(pieces) > 1 and read_control(pieces[-1]) == Control("confirm")
+    if len(pieces) < 2 or read_control(pieces[-1]) != Control("confirm"):
+        return False
+    waiting = False  # a wrong value said, its new value still to come
+    for piece in pieces[:-1]:
+        if _OTHERS_RIGHT.match(piece):
+            continue
+        read = read_correction(piece, sent, home)
+        if (read.changes and not read.leftover) or (
+            # 人数不对 是28个: the value of the field said wrong just before
+            waiting and (_stray_count(piece) or _bare_value(piece, sent, home))
+        ):
+            waiting = False
+        elif read.explicit and (read.olds or read.fields_named):
+            waiting = True
+        else:
+            return False
+    return not waiting
 
 
 def _looks_like_its_field(change: Change) -> bool:
