@@ -601,7 +601,8 @@ _REMOVE_BEFORE = re.compile(
 _ONLY = re.compile(r"^(?:只|就|只是)(?:发|送|办|发放)了?(?P<name>[\u4e00-\u9fff]{2,10})$")
 _REMOVE_FILLER = re.compile(r"^(?:去掉|删掉|删了|不要)(?:吧|了)?$")
 # 然后 / 还有 / 另外: one correction message saying several things in one run
-_JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:然后|还有|另外|并且|而且|再就是)")
+# (是另外一场的: 另外 after 是 is "another", no joiner)
+_JOINERS = re.compile(r"(?<=[\u4e00-\u9fff\d])(?<![是系])(?:然后|还有|另外|并且|而且|再就是)")
 # 义诊那条 / 走访那次: the card spoken of by its activity
 _SPOKEN_OF = re.compile(
     r"^(?P<when>[^，,。\s是]{1,8}?(?=的))?的?(?P<what>[^，,。\s\d是为在改不]{2,6}?)"
@@ -621,7 +622,9 @@ _LEAD_FILLERS = re.compile(
     r"^(?:哦|噢|啊|嗯|哎|唉|诶|然后|而且|并且|再就是|刚才|刚刚|其实|实际上|实际|具体|还有|另外|我|就|也|都|那个|这个)+"
 )
 _WRONG_VALUE = re.compile(
-    r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)$"
+    r"^(?P<old>[^，,。\s]{1,12}?)(?:也|还|都)?(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了|"
+    # 资料不止 / 人数不够: more (or fewer) than the card says, the new value follows
+    r"不止|不只|不够|远不止|不止这些|不止这么多|不止那么多)$"
 )
 _NEGATED = re.compile(
     # 人没有六十多 / 没得25个: the count said to be wrong, as well as 不是45人
@@ -873,16 +876,27 @@ def _value_changes(
     if count and name and count[2] and re.search(r"[上里中]$", name):
         return []  # 本子上是38个: where the count was read, no thing handed out (asked)
     if count and count[2] == "户" and head and _VISITED.fullmatch(head.strip()):
-        # 走的是11户: how many households were visited, whatever the card calls them
-        return [Change("households", item=Item("", count[0], "户", count[1]))]
+        # 走的是11户: how many households were visited, whatever the card calls them (慰问是5户:
+        # the visit named, so the card of that visit is the one meant among several)
+        visit = name if _KIND_ALIASES.get(name) == "visit" else ""
+        return [Change("households", item=Item("", count[0], "户", count[1]), name=visit)]
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
     kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
-    if copula and kind is None and not head and not count and found is None and not place.name:
+    # 搞的是义诊 / 开的是讲座: the verb of holding it names no field, the activity is the type
+    held = bool(head) and _HELD.fullmatch(head.strip()) is not None
+    if (
+        copula
+        and kind is None
+        and (not head or held)
+        and not count
+        and found is None
+        and not place.name
+    ):
         # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type
         kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
-    if kind and (not head or _kind_value(head)):
+    if kind and (not head or held or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if (
         name
@@ -969,8 +983,9 @@ _REASON = re.compile(
     # (有三个迟来的没计到: who they were may come between)
     r"(?:[^，,。；;\s\d]{1,4}?的)?(?:是(?!在)|没|不|未)|"
     # 关爱保险是20份 后面又有8个人办了: who took the thing later, why its count changed
-    r"(?:后面|后来|之后|然后)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
-    r"(?:办|领|买|签|交|拿)了?)"
+    # (后尾 / 跟住: Cantonese 后来; 来办: came to take it out)
+    r"(?:后面|后来|之后|然后|后尾|后首|跟住)?又有(?:\d+|[一两二三四五六七八九十几]+)(?:个|位|名)?人?"
+    r"(?:来|过来)?(?:办|领|买|签|交|拿)了?)"
 )
 
 #: 今天是在整理签到表 / 52是签到本上的总数 / 琴日系去镇里开会: the card's old value, and what it
@@ -1028,12 +1043,27 @@ def _remove_item(result: Correction, head: str) -> None:
         result.changes.append(change)
 
 
+_MONTH_AFTER = re.compile(
+    r"(?P<day>(?<![\d月])(?:\d{1,2}|[一二三四五六七八九十]{1,3})[号日])[，,\s]*(?:是|系)?"
+    r"(?P<month>上个?月|上一个月|这个?月|本月)(?:的|嘅)?(?=$|[，,。；;！!\s])"
+)
+
+
+#: 算了还是25 / 改回25 / 还是按原来的30: back to a number the report itself said
+_BACK_TO = re.compile(
+    r"^(?:算了|那|那就|就)?(?:还是|改回|改回成|改回到|还是按|还是写)(?:原来的?|之前的?)?"
+    r"(?P<value>[^，,。\s]{1,8})$"
+)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
     body = _INTERJECTION.sub("", body) or body  # 哎呀说错了…: the sigh says nothing
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
     body = re.sub(r"(?<=[\u4e00-\u9fff]{2}[的了])(?=人(?:数|是|有|来了|到了))", "，", body)
+    # 是3号 上个月的: the month said after the day belongs to it (上个月3号, never this month's)
+    body = _MONTH_AFTER.sub(lambda m: m.group("month") + m.group("day"), body)
     result = Correction()
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
@@ -1101,8 +1131,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             item = Item(as_item.group("name"), old_count, "人次", approx)
             result.changes.append(Change("item_add", item=item, name=item.name))
             clauses.remove(clause)
-    if any(_WHAT_IT_WAS.match(c) for c in clauses):
-        result.explicit = True  # 40人是签到的 实际35人: the old value explained, a correction
+    for clause in clauses:
+        explained = _WHAT_IT_WAS.match(clause)
+        if explained:
+            # 40人是签到的 实际35人 / 36是另外一场的: the old value explained, a correction;
+            # the old number is the card's number a bare new one replaces (是34个)
+            result.explicit = True
+            result.olds.append(explained.group("old"))
     clauses = [
         c
         for i, c in enumerate(clauses)
@@ -1183,6 +1218,15 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             # 这次没有发: said of the thing just named; alone it names nothing
             if not any(c.field == "item_remove" for c in result.changes):
                 result.leftover = True
+            continue
+        back = _BACK_TO.match(clause)
+        if back and _COUNT.fullmatch(back.group("value")) and _count(back.group("value")):
+            # 算了还是25: back to the number the report said (which field is the one changed
+            # away from it, worked out on the card)
+            said = _count(back.group("value"))
+            assert said is not None
+            result.explicit = True
+            result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
             continue
         added_here = bool(_ADD_LEAD.match(clause))
         if _ADD.search(clause) and not re.search(r"[少多](?:打|写)了?一?个[0零]", clause):
@@ -1428,7 +1472,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.explicit = True  # (这个)是讲座: the card's kind, said outright
             if not changes and _stray_count(value):
                 result.leftover = True
-            if changes and head:
+            if changes and head and not _HELD.fullmatch(head):
                 result.reference = True
                 if not any(c.field.startswith("item") or c.field == "households" for c in changes):
                     result.topic = result.topic or _topic(head)
@@ -1472,6 +1516,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             _value_changes(context, clause, "", sent, home)
             or _item_count(item_head, clause)
             or _bare_number(clause, result.olds or said_wrong)
+            or _things_counted(clause, context)
         )
         if not changes and said_before and _stray_count(clause):
             # 大夫给量了血压 60人次: the count's thing was said in the clause before
@@ -1520,10 +1565,42 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 for value, unit in old_units
             )
         ):
+            if change.item.unit == "人次" and any(
+                value == change.item.quantity and unit in _PEOPLE_UNITS
+                for value, unit in old_units
+            ):
+                # 咨询是150人次 不是来了150人: the attendance was people-times of a service,
+                # kept apart as an item of its own (no item of the card is renamed)
+                result.changes[index] = Change("item_add", name=change.name, item=change.item)
+                if not any(c.field == "participants" for c in result.changes):
+                    result.changes.append(Change("participants_clear"))
+                continue
             # 资料是100本不是100份: the thing's count in another unit replaces the old one
             result.changes[index] = Change("item_rename", name=change.name, item=change.item)
     old_items = [i for old in result.olds for i in extract_items(old)]
     new_items = [c for c in result.changes if c.field == "item" and c.item is not None]
+    old_names = [
+        old
+        for old in result.olds
+        if _NOUN.fullmatch(old)
+        and _field_of(old) is None
+        and old not in _KIND_ALIASES
+        and _activity_kind(old) is None  # 不是宣传: the type, not a thing (宣传单 is one)
+        and not _is_value_only(old, sent, home)
+        and _could_name_a_thing(old, sent)
+    ]
+    if (
+        not old_items
+        and len(old_names) == 1
+        and len(result.olds) == 1
+        and len(new_items) == 1
+        and new_items[0].item is not None
+        and not _has_item_named(old_names[0], new_items[0].item.name)
+    ):
+        # 发的是避孕药具40盒 不是宣传单: the thing said wrong, without its count, is replaced
+        # by the thing counted beside it (never kept beside it)
+        index = result.changes.index(new_items[0])
+        result.changes[index] = Change("item_rename", name=old_names[0], item=new_items[0].item)
     if (
         len(old_items) == 1
         and len(new_items) == 1
@@ -1549,6 +1626,23 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         values = {(c.people, c.date, c.place) for c in result.changes if c.field == name}
         if len(values) > 1:
             result.leftover = True  # 人数应该是28人 另外那个30也改一下: which one is meant?
+    for index, change in enumerate(result.changes):
+        if (
+            change.field == "item"
+            and change.item is not None
+            and change.item.unit == "户"
+            and _KIND_ALIASES.get(change.name) == "visit"
+        ):
+            # 慰问是5户 / 走访系8户: the households of the visit, on the card of that visit
+            # (never a thing named 慰问 put on another card)
+            result.changes[index] = Change("households", item=change.item, name=change.name)
+            result.topic = result.topic or change.name
+        elif change.field == "households" and change.name:
+            result.topic = result.topic or change.name
+    if not any(c.field == "kind" for c in result.changes):
+        said_kind = _kind_after_not(clauses)
+        if said_kind is not None:
+            result.changes.append(Change("kind", kind=said_kind))
     kinds = [c for c in result.changes if c.field == "kind"]
     for later in kinds[1:]:
         # 是青春健康讲座 给年轻人讲的: what follows the new type explains it, it sets nothing
@@ -1590,6 +1684,25 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.remove(change)
             result.leftover = True
     return result
+
+
+def _kind_after_not(clauses: list[str]) -> str | None:
+    """不是宣传 是走访计生特殊家庭7户: the type said wrong, then what was done instead (with its
+    count); the activity said in its place is the card's new type."""
+    for index, clause in enumerate(clauses):
+        negated = _NEGATED.search(clause)
+        if negated is None or negated.group("old") not in _KIND_ALIASES:
+            continue
+        after = clause[negated.end() :].strip()
+        if not after and index + 1 < len(clauses):
+            after = clauses[index + 1]
+        if not re.match(r"(?:而)?(?:是|系)", after):
+            return None  # 不是宣传 also发了资料: no new activity said in its place
+        kind = classify_kind(after)
+        if kind not in ("other", _KIND_ALIASES[negated.group("old")]):
+            return kind
+        return None
+    return None
 
 
 #: 其他没错 / 其他都对的 / 其余不变: the fields not spoken of are right as they are
@@ -1722,6 +1835,19 @@ def _stray_count(text: str) -> bool:
         if _count(match.group(0)) is not None:
             return True
     return False
+
+
+def _things_counted(clause: str, context: str | None) -> list[Change]:
+    """人是35个 宣传册发了60本: a thing named with its count after another field's value;
+    the field said before is not this clause's (it names its own thing)."""
+    if context in (None, "items"):
+        return []
+    items = extract_items(clause)
+    if not items or len(items) != _counts_in(clause):
+        return []  # a count that is none of the things: not all understood
+    if any(i.unit in _PEOPLE_UNITS or i.unit == "人次" for i in items):
+        return []
+    return [Change("item", item=i, name=i.name) for i in items]
 
 
 def _bare_number(value: str, olds: list[str]) -> list[Change]:
@@ -1917,7 +2043,45 @@ def decide(
     ):
         targets = [t for t in decision.targets if not t.saved] or decision.targets
         return Decision("unclear", targets=targets[:1], fields=["partly"])
+    if (
+        decision.action == "correct"
+        and len(decision.targets) == 1
+        and not decision.targets[0].saved
+        and _confirmed_after(text, sent, home)
+    ):
+        # 人数改28 其他没问题 确认: the change, then the card confirmed as changed; saved in
+        # the same turn (a change that cannot be applied leaves the card doubted, unsaved)
+        no = decision.targets[0].no
+        confirmed = Decision(
+            "confirm", targets=decision.targets, control=Control("confirm", (no,))
+        )
+        return Decision("multi", targets=decision.targets, parts=[decision, confirmed])
     return decision
+
+
+def _confirmed_after(text: str, sent: datetime, home: str | None) -> bool:
+    """The message ends in a plain confirmation (确认 / 对 / 确认吧) after a correction every
+    piece of which was read: each gives a value, says the rest is right (其他没问题), or says
+    what was wrong (不是45人) before a piece that gives its value. 人数改28 环保袋也改一下 确认
+    (a change without its value) is no confirmation of the card."""
+    pieces = [p for p in re.split(r"[，,。；;！!\s]+", _FILLER_END.sub("", fold(text))) if p]
+    if len(pieces) < 2 or read_control(pieces[-1]) != Control("confirm"):
+        return False
+    waiting = False  # a wrong value said, its new value still to come
+    for piece in pieces[:-1]:
+        if _OTHERS_RIGHT.match(piece):
+            continue
+        read = read_correction(piece, sent, home)
+        if (read.changes and not read.leftover) or (
+            # 人数不对 是28个: the value of the field said wrong just before
+            waiting and (_stray_count(piece) or _bare_value(piece, sent, home))
+        ):
+            waiting = False
+        elif read.explicit and (read.olds or read.fields_named):
+            waiting = True
+        else:
+            return False
+    return not waiting
 
 
 def _looks_like_its_field(change: Change) -> bool:
@@ -2926,6 +3090,10 @@ def apply_changes(
             problem = _replace_number(draft, change)
             if problem:
                 problems.append(problem)
+        elif change.field == "revert" and change.people is not None:
+            problem = _revert(draft, change)
+            if problem:
+                problems.append(problem)
         elif change.field == "households" and change.item is not None:
             households = [i for i in draft.items if i.unit == "户"]
             if len(households) == 1:
@@ -2936,6 +3104,9 @@ def apply_changes(
                     else i
                     for i in draft.items
                 ]
+            elif not households and change.name:
+                # 走访是8户 on a card with no households yet: the visit itself, counted
+                draft.items = [*draft.items, Item(change.name, *_count_of(change.item))]
             else:
                 problems.append("没找到要改的户数，请说“走访计生特殊家庭6户”这样的全称")
         elif change.field == "unit_count" and change.item is not None:
@@ -2979,6 +3150,47 @@ def apply_changes(
                 problems.append(f"这条记录里没有“{change.name}”，请说清楚要改哪样物品")
             draft.items = kept
     return draft, problems
+
+
+def _revert(draft: ActivityDraft, change: Change) -> str:
+    """算了还是25: the one field the report said ``change.people`` for and that now holds
+    another number goes back to it; when none or several could be meant, nothing changes."""
+    assert change.people is not None
+    value, approximate = change.people
+    unit = change.name
+    reports = parse_reports(draft.text, _NOON, None) if draft.text else []
+    fits: list[int] = []  # -1: the attendance; else the index of the item
+    if len(reports) == 1:
+        report = reports[0]
+        if (
+            unit in ("", "个", *_PEOPLE_UNITS)
+            and (report.participants, report.participants_approx) == (value, approximate)
+            and (draft.participants, draft.participants_approx) != (value, approximate)
+        ):
+            fits.append(-1)
+        for index, item in enumerate(draft.items):
+            if (item.quantity, item.approximate) == (value, approximate):
+                continue
+            if any(
+                _has_item_named(said.name, item.name)
+                and said.unit == item.unit
+                and unit in ("", item.unit)
+                and (said.quantity, said.approximate) == (value, approximate)
+                for said in report.items
+            ):
+                fits.append(index)
+    if len(fits) != 1:
+        return f"没看懂要把哪一项改回{value}，请连名字一起说，比如“人数是{value}人”"
+    if fits[0] == -1:
+        draft.participants, draft.participants_approx = value, approximate
+    else:
+        item = draft.items[fits[0]]
+        draft.items[fits[0]] = Item(item.name, value, item.unit, approximate)
+    return ""
+
+
+def _count_of(item: Item) -> tuple[int, str, bool]:
+    return item.quantity, item.unit, item.approximate
 
 
 def _replace_number(draft: ActivityDraft, change: Change) -> str:
@@ -3029,8 +3241,33 @@ def _kind_without(draft: ActivityDraft, removed: list[Item]) -> str:
     return kind if kind != "other" else draft.kind
 
 
+#: 袋子 / 盒子 / 册子: a thing called by what it is (a bag), for the card's one thing of that
+#: sort (环保袋). Not 单子 or 本子, which as often mean a list or a notebook as a leaflet.
+_GENERIC_THING = re.compile(r"^(?:那些|这些|那个|这个)?(?P<head>[袋盒瓶箱册])子$")
+
+
+def _called_generically(items: list[Item], new: Item) -> int | None:
+    """The index of the card's only thing ``new`` calls by its sort (袋子 → 环保袋), counted in
+    the same unit; None when no thing or more than one could be meant."""
+    generic = _GENERIC_THING.match(new.name)
+    if generic is None:
+        return None
+    fits = [
+        index
+        for index, item in enumerate(items)
+        if item.name.endswith(generic.group("head")) and (not new.unit or item.unit == new.unit)
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _set_item(items: list[Item], new: Item, *, add: bool) -> list[Item]:
     """Set an item's count (matched by name, then by kind and unit), or add it."""
+    generic = None if add else _called_generically(items, new)
+    if generic is not None:
+        # 袋子是30个 on a card with 环保袋25个: that thing's count, under its own name
+        old = items[generic]
+        changed = Item(old.name, new.quantity, old.unit, new.approximate)
+        return [*items[:generic], changed, *items[generic + 1 :]]
     for index, item in enumerate(items):
         if (
             new.name

@@ -152,8 +152,8 @@ _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两�
 # 琴日个小组会 (Cantonese): 个 after a day word is 的 (yesterday's meeting), not a count
 _DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚)个(?=[\u4e00-\u9fff])(?![个把])")
 
-# 11各人: 各 typed for 个 after a number
-_GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来])各(?=人)")
+# 11各人: 各 typed for 个 after a number (只人: see _ZHI_PEOPLE)
+_GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来余])各(?=人)")
 
 
 # The rest of a place name after a character that could be a slip (二分子村): a slip rule never
