@@ -38,7 +38,7 @@ _CLAUSE = re.compile(r"[^\s，,。；;！!？?、：:]+")
 # Said to be done: perfective 了 (not 了解), experiential 过 (not 过来 / 过去 / 过年 / 过节),
 # 完, 已(经), a total (共 / 一共 / 共计), attendance taken.
 _DONE = re.compile(
-    r"(?<!为)了(?!解)|过(?![来去年节])|完|已|共|到会|实到|到场|结束|圆满|顺利|"
+    r"(?<!为)了(?!解)|(?<![少多超不])过(?![来去年节])|完|已|共|到会|实到|到场|结束|圆满|顺利|"
     # 社区居民80人参加 (formal prose often has no 了), not 预计40人参加 / 大概来50人
     r"(?<![计约概来派出\d一二两三四五六七八九十百千])"
     rf"{_NUM}\s*(?:多|余)?\s*(?:人|名)(?:参加|参与|到会)"
@@ -73,6 +73,8 @@ _HEARSAY = re.compile(
     rf"(?:好像|似乎|貌似)(?={_CJK}{{0,3}}(?:昨天|前天|今天|上周|上个?月|这个月|已经|也|都|{_DID_VERB}))|"
     rf"说(?:她们|他们|人家|那边){_CJK}{{0,8}}?(?:{_DID_VERB}|来了|到了)"
 )
+# What a group holds, named as an event (邻村嘎查昨天会员活动管奶茶: the neighbours' activity).
+_EVENT = r"(?:会员活动|小组会|讲座|义诊|宣传|培训|体检|慰问)"
 # Another group as the doer: 王霞她们组 / 她们这个月 / 人家常乐村 / 江口村那边 / 隔壁村 at the
 # start of a clause (not 为他们送去 / 和他们村一起), followed by what they did.
 # 五通社区那边 as the doer: a leader reports the own group's activity as 在五通社区….
@@ -83,7 +85,7 @@ _OTHERS = (
 )
 _OTHERS_DID = re.compile(
     rf"(?:^|[\s，,。；;!！])[^\s，,。；;!！为给向帮跟和与同对让教带替陪在到去来请]{{0,5}}?"
-    rf"{_OTHERS}(?:组|村|社区|嘎查|那边)?{_CJK}{{0,8}}?{_DID_VERB}"
+    rf"{_OTHERS}(?:组|村|社区|嘎查|那边)?{_CJK}{{0,8}}?(?:{_DID_VERB}|{_EVENT})"
 )
 
 # -- still to come -------------------------------------------------------------------------------
@@ -105,6 +107,37 @@ _PLAN = re.compile(
     # a quota or a deadline: 每个组至少搞两次, 11月30日前在本村开展
     r"每(?:个|位)?(?:组|村|人|户|社区|嘎查|苏木|镇|乡|街道)[^\s，,。；;]{0,3}?(?:来|出|派|带|准备|交|搞|开展|办|报)|"
     r"(?:\d+[日号]|月底|年底|月初)前"
+)
+
+# A notice by its heading (关于开展会员活动日的通知：…) or a forwarded piece (【转】…, 转发：…).
+_NOTICE = re.compile(
+    r"^(?:关于[^\s，,。；;]{0,24}的)?通知[：:\s]|^【?转(?:发|载)?】|^转(?:发|载)?[：:]"
+)
+# Moved, put off or called off: 挪到村部活动室了, 要延后了, 改期 (a report says what was done instead).
+_MOVED = re.compile(
+    r"挪到|挪在|改到|改在|移到|调到|换到|推迟|延后|延期|顺延|改期|往后推|推后|取消了"
+)
+# A quota: 不少于30人, 至少1场, 唔少过50人 (folded 不少过), 起码能来一百人.
+_QUOTA = re.compile(rf"不少于|不低于|不少过|不得少于|至少|起码|最少|(?:须|必须|务必|应)于?{_NUM}")
+# A wish or a supposition: 要是县里能派医生下来…就好了, 如果…的话.
+_SUPPOSED = re.compile(r"要是|如果|假如|假若|假设|倘若|若是|万一|就好了|的话")
+# After now, said at the start of a clause: 以后下去走访方便多了.
+_LATER = re.compile(r"(?:^|[\s，,。；;])(?:以后|今后|往后|将来)")
+# The own group set against another: 我们组才刚开始动员, 咱们社区小 顶多来30个.
+_OWN_CONTRAST = re.compile(
+    r"(?:我们|咱们|我组|咱组|俺们)(?:组|村|社区|嘎查)?[^，,。；;]{0,5}?(?:才|还没|顶多|最多|撑死|估计)"
+)
+# Another group named by its number at the head of a clause (三组上周办了15份): not the own group.
+_NUMBERED_GROUP = re.compile(
+    rf"(?:^|[\s，,。；;])(?<![我们咱])[一二三四五六七八九十\d]+组{_CJK}{{0,8}}?{_DID_VERB}"
+)
+# Another place's event spoken of as known: 五通社区那个讲座来了120个学生.
+_THAT_EVENT = re.compile(
+    rf"(?:^|[\s，,。；;]){_CJK}{{1,6}}(?:村|社区|嘎查|镇)那(?:个|场|次){_EVENT}"
+)
+# A year's work in a word (这一年咱们嘎查搞了那么多活动): no one activity.
+_YEAR = re.compile(
+    r"(?:这一年|一年来|今年|全年)[^\s，,。；;]{0,10}?(?:那么多|这么多|好多|很多|不少)"
 )
 
 # Decided, whatever the aspect: 定了 元旦前在村部开年终总结会.
@@ -209,9 +242,15 @@ def _found(reason: str, evidence: str) -> NotAReport:
 def not_a_report(body: str) -> NotAReport | None:
     """Why ``body`` (folded text) is not a report of an activity the sender's group did, or
     ``None`` when nothing says so."""
-    found = _HEARSAY.search(body) or _OTHERS_DID.search(body)
+    found = _HEARSAY.search(body) or _OTHERS_DID.search(body) or _NOTICE.search(body)
     if found:
         return _found("others", found.group(0).strip(" ，,。；;!！"))
+    other = _NUMBERED_GROUP.search(body) or _THAT_EVENT.search(body)
+    if other and _OWN_CONTRAST.search(body):
+        # 三组上周办了15份…我们组才刚开始动员: another group's work, the own group set against it
+        return _found("others", other.group(0).strip(" ，,。；;!！"))
+    if _YEAR.search(body):
+        return _found("records", _YEAR.search(body).group(0))  # type: ignore[union-attr]
     if _PRIVATE.search(body):
         return _found("private", _PRIVATE.search(body).group(0))  # type: ignore[union-attr]
     decided = _DECIDED.search(body)
@@ -241,6 +280,15 @@ def not_a_report(body: str) -> NotAReport | None:
         evidence = _undone_clause(_PLAN, body)
         if evidence:
             return _found("plan", evidence)
+        for pattern in (_MOVED, _QUOTA, _SUPPOSED, _LATER):
+            found = pattern.search(body)
+            if found:
+                return _found("plan", found.group(0).strip(" ，,。；;"))
+    clauses = _clauses(body)
+    first = _COMING_DAY.search(clauses[0]) if clauses else None
+    if first and not first.group("weekday") and not _DONE.search(clauses[0]):
+        # 后日喺水寨镇搞义诊 请咗3个医生: the activity itself is coming, whatever was arranged
+        return _found("plan", first.group(0))
     if not _DONE.search(body):
         for coming in _COMING_DAY.finditer(body):
             # a bare weekday may be the last one: 周日在乾江村搞宣传 发资料200份 is a report
