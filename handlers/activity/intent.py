@@ -879,7 +879,7 @@ def _value_changes(
         # 走的是11户: how many households were visited, whatever the card calls them (慰问是5户:
         # the visit named, so the card of that visit is the one meant among several)
         visit = name if _KIND_ALIASES.get(name) == "visit" else ""
-        return [Change("households", item=Item("", count[0], "户", count[1]), name=visit)]
+        return [Change("households", item=Item(visit, count[0], "户", count[1]), name=visit)]
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
         # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
         return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
