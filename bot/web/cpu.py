@@ -8,14 +8,16 @@ GIL while the first one comes back from SQLite and must sleep until it is handed
 switches and futex round trips for a statement of a few microseconds, a dozen and more per
 callback. On one core the woken thread only becomes runnable, and the thread that let go
 usually takes the GIL back before it runs; a Python worker computes on one core at a time
-anyway. ``xiehui bench cost`` (two alternated pairs, load average 2-3 on 2 cores) read a
-sixth to a fifth less CPU per callback and as much more throughput with the worker on one
-core.
+anyway. The hand-offs cost most on a quiet machine, where the other core is idle and the woken
+thread runs at once: ``xiehui bench cost`` (load average about 1, 2 cores) read 2.60 and 2.31 ms
+of CPU per callback unpinned against 1.42 and 1.22 ms pinned, and ``make bench`` 757 and 817
+against 834 and 987 callbacks a second.
 
 The price: a pinned worker cannot move away from other busy processes. With the machine
-overloaded (load average 6-9 on 2 cores) the pinned worker got a smaller share of the
-machine and answered about a fifth fewer callbacks. Hence off by default: pin on a machine
-whose cores are the service's, ideally with ``--workers`` one per core.
+overloaded by other jobs (load average 6-9 on 2 cores) the pinned worker answered fewer
+callbacks in ``make bench`` (381, 413, 453 and 478 a second against 480, 539, 507 and 778
+unpinned, alternated). Hence off by default: pin on a machine whose cores are the service's,
+ideally with ``--workers`` one per core.
 
 ``xiehui serve`` puts its one worker on the first CPU it may use; ``--workers N`` puts worker
 ``i`` on the ``i``-th (counting round), and a replacement worker on the CPU of the one it
