@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     # FastAPI's /docs and /openapi.json: off by default (the callback is not a public API, and
     # the docs page loads its assets from a CDN, so it is blank offline).
     api_docs: bool = Field(default=False, alias="XIEHUI_API_DOCS")
+    # `serve` runs every thread of a worker on one CPU (worker i of --workers N on the i-th):
+    # its threads hand the GIL to each other many times per callback, which costs less on one
+    # core, but a pinned worker cannot move away from other busy processes (see
+    # bot/web/cpu.py). Off by default: the kernel places the threads.
+    pin_cpu: bool = Field(default=False, alias="XIEHUI_PIN_CPU")
 
     @field_validator("data_dir", "knowledge_dir")
     @classmethod

@@ -78,6 +78,7 @@ class Service:
                 "XIEHUI_DATA_DIR": str(self.data),
                 "XIEHUI_METRICS_PORT": str(self.metrics_port),
                 "XIEHUI_PASSIVE_REPLY_SECONDS": "3",
+                "XIEHUI_PIN_CPU": "1",  # each worker's threads on a CPU of its own
             }
         )
         with self.log.open("wb") as log:
@@ -107,6 +108,11 @@ class Service:
 
     def pids(self) -> set[int]:
         return {p.pid for p in self.workers()}
+
+    @staticmethod
+    def cpus(worker: psutil.Process) -> set[int]:
+        """The CPUs any thread of ``worker`` may run on."""
+        return set().union(*(os.sched_getaffinity(t.id) for t in worker.threads()))
 
     def metric(self, page: str, name: str) -> float:
         return sum(float(m) for m in re.findall(rf"^{re.escape(name)} (\S+)$", page, re.M))
@@ -158,6 +164,12 @@ def test_two_workers_answer_each_message_once_and_share_the_metrics(
     try:
         workers = service.workers()
         assert len(workers) == 2
+        usable = sorted(os.sched_getaffinity(0))
+        pinning = len(usable) >= 2
+        if pinning:  # XIEHUI_PIN_CPU: worker 0 on the first CPU, worker 1 on the second
+            assert wait_until(
+                lambda: sorted(map(service.cpus, workers), key=min) == [{usable[0]}, {usable[1]}]
+            )
         wecom = WeComClient(TEST_TOKEN, TEST_AES_KEY, TEST_CORP)
         questions = faq_questions()
         requests = [
@@ -169,12 +181,16 @@ def test_two_workers_answer_each_message_once_and_share_the_metrics(
         # one scheduler leader among the running workers (at shutdown the leader releases
         # its lease and a worker still stopping may take it for a moment: that is fine)
         assert len(re.findall(r"this process is the leader", service.log.read_text())) == 1
-        # a worker killed outright is replaced, and the port keeps answering
+        # a worker killed outright is replaced (on its CPU), and the port keeps answering
+        killed_cpus = service.cpus(workers[0]) if pinning else set()
         workers[0].kill()
         assert wait_until(
             lambda: len(service.workers()) == 2 and workers[0].pid not in service.pids()
         )
         assert httpx.get(f"{service.base}/healthz", timeout=10).status_code == 200
+        replaced = [w for w in service.workers() if w.pid != workers[1].pid]
+        if pinning:
+            assert wait_until(lambda: [service.cpus(w) for w in replaced] == [killed_cpus])
         workers = service.workers()
     finally:
         code = service.stop()

@@ -90,10 +90,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         if workers == 1:
             from bot.web.app import create_app
             from bot.web.callback_http import callback_protocol
+            from bot.web.cpu import pin_to_one_cpu
             from knowledge.matcher import serve_lean
 
             serve_lean()
             app: Any = create_app(settings)
+            if settings.pin_cpu:
+                pin_to_one_cpu(0)
             # One INFO line per handled message comes from the router; a per-request access
             # log would double that and slow the hot path. The callback itself is answered
             # by the HTTP protocol, off the ASGI stack (see bot/web/callback_http.py).

@@ -121,6 +121,8 @@ class _Job:
     call: Callable[[], str | None] = field(init=False)
     #: A text message (counted against the text threads).
     hot: bool = False
+    #: The requests waiting for it (see CallbackService._wait), woken when it settles.
+    waiters: list[asyncio.Future[None]] = field(default_factory=list)
     #: Held by the thread that runs it (a spilled job is queued in two pools).
     taken: threading.Lock = field(default_factory=threading.Lock)
 
@@ -365,17 +367,18 @@ class CallbackService:
         work = job.work
         remaining = deadline - time.monotonic()
         if remaining > 0 and not work.done():
-            # what asyncio.wait({work}, timeout=remaining) does, without its sets and checks
+            # what asyncio.wait({work}, timeout=remaining) does, without its sets and checks;
+            # _settle wakes the waiter itself, not through a done callback of the work (which
+            # the loop would run one iteration later)
             loop = asyncio.get_running_loop()
             waiter = loop.create_future()
             timer = loop.call_later(remaining, _wake, waiter)
-            wake = functools.partial(_wake, waiter)
-            work.add_done_callback(wake)
+            job.waiters.append(waiter)
             try:
                 await waiter
             finally:
                 timer.cancel()
-                work.remove_done_callback(wake)
+                job.waiters.remove(waiter)
         await self._claim_settled(job)
         if job.claimed is None:  # the claim itself failed: a 500, and WeCom sends it again
             raise work.exception() or RuntimeError("claim failed")
@@ -471,6 +474,8 @@ class CallbackService:
             job.work.set_exception(error)
         else:
             job.work.set_result(cast("str | None", result))
+        for waiter in job.waiters:
+            _wake(waiter)
 
     def _spill(self) -> None:
         """When slow handlers have held every text thread for a while, the text messages

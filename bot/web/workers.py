@@ -52,17 +52,22 @@ def reuseport_socket(host: str, port: int, *, listen: bool = True) -> socket.soc
     return sock
 
 
-def worker_main(host: str, port: int) -> None:
-    """One worker (in its own process): its own socket on the port, uvicorn on it."""
+def worker_main(host: str, port: int, slot: int = 0) -> None:
+    """One worker (in its own process): its own socket on the port, uvicorn on it; with
+    ``XIEHUI_PIN_CPU`` its threads on the ``slot``-th CPU (see bot/web/cpu.py)."""
     import uvicorn
 
+    from bot.settings import load_settings
     from bot.web.app import app_from_environment
     from bot.web.callback_http import callback_protocol
+    from bot.web.cpu import pin_to_one_cpu
     from knowledge.matcher import serve_lean
 
     sock = reuseport_socket(host, port)
     serve_lean()
     app = app_from_environment()
+    if load_settings().pin_cpu:
+        pin_to_one_cpu(slot)
     config = uvicorn.Config(app, log_level="info", access_log=False, http=callback_protocol(app))
     uvicorn.Server(config).run(sockets=[sock])
 
@@ -78,9 +83,9 @@ class Supervisor:
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
 
-    def _start_one(self) -> tuple[SpawnProcess, float]:
+    def _start_one(self, slot: int) -> tuple[SpawnProcess, float]:
         process = self._context.Process(
-            target=worker_main, args=(self.host, self.port), name="xiehui-worker"
+            target=worker_main, args=(self.host, self.port, slot), name="xiehui-worker"
         )
         process.start()
         logger.info("worker %s started", process.pid)
@@ -97,7 +102,7 @@ class Supervisor:
         failed_starts = 0
         code = 0
         try:
-            self.processes = [self._start_one() for _ in range(self.count)]
+            self.processes = [self._start_one(slot) for slot in range(self.count)]
             logger.info(
                 "%d workers serving http://%s:%d (SO_REUSEPORT)", self.count, self.host, self.port
             )
@@ -113,7 +118,9 @@ class Supervisor:
                         self._stop.set()
                         code = 1
                         break
-                    self.processes[index] = self._start_one()
+                    self.processes[index] = self._start_one(
+                        index
+                    )  # on the CPU of the one it replaces
         finally:
             self._stop_all()
             guard.close()
