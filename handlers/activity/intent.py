@@ -572,7 +572,7 @@ _MARKERS = re.compile(
 # when the message has no activity of its own (上周漏报了：11月3日… is a catch-up report)
 _SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
 _ADD = re.compile(
-    r"少写了?|漏写了?|漏了|忘了写|忘写了?|忘了说|忘记写了?|忘记说了?|忘记加了?|没写上|还要加上?|"
+    r"少写了?|漏写了?|漏了|忘(?:了|记了?)?(?:写|说|讲|加)(?:了|上)?|漏(?:说|讲)了?|没写上|还要加上?|"
     r"补上|加上|少算了?|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
 )
 # 人数没数 / 没数人数 / 人数不清楚: attendance was not counted, the card's number goes

@@ -140,6 +140,14 @@ _YEAR = re.compile(
     r"(?:这一年|一年来|今年|全年)[^\s，,。；;]{0,10}?(?:那么多|这么多|好多|很多|不少)"
 )
 
+# A target for a period and how far the group has got: 今年每个村要办30份关爱保险 我们才办了12份
+# (a running total set against a quota, no one activity reported).
+_TARGET = re.compile(
+    rf"(?:今年|全年|本年度|这个月|本月|这季度|本季度)[^\s，,。；;]{{0,8}}?(?:要|得|须|任务是?|指标是?)"
+    rf"[^\s，,。；;]{{0,4}}?{_NUM}"
+)
+_SO_FAR = re.compile(r"才|只|还差|还剩|累计|一共才|总共才")
+
 # Decided, whatever the aspect: 定了 元旦前在村部开年终总结会.
 _DECIDED = re.compile(r"(?:^|[\s，,。；;])定了|初步定|敲定")
 
@@ -251,6 +259,14 @@ def not_a_report(body: str) -> NotAReport | None:
         return _found("others", other.group(0).strip(" ，,。；;!！"))
     if _YEAR.search(body):
         return _found("records", _YEAR.search(body).group(0))  # type: ignore[union-attr]
+    target = _TARGET.search(body)
+    if (
+        target
+        and not re.search(r"[\s，,。；;]", body[: target.start()])
+        and _SO_FAR.search(body[target.end() :])
+    ):
+        # (今天在江口村办了关爱保险12份 今年任务30份 才完成一半: the report comes first)
+        return _found("records", target.group(0))
     if _PRIVATE.search(body):
         return _found("private", _PRIVATE.search(body).group(0))  # type: ignore[union-attr]
     decided = _DECIDED.search(body)

@@ -41,7 +41,8 @@ KINDS: dict[str, str] = {
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # youth is 青春健康 education; who came (青少年, 学生) does not make an event youth work:
     # 青少年防溺水宣传 is publicity, 给初三学生开防艾讲座 a lecture
-    ("youth", ("青春健康", "青春期", "青少年性")),
+    # (同伴教育, peer education, is how 青春健康 work is done)
+    ("youth", ("青春健康", "青春期", "青少年性", "同伴教育")),
     ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "测血糖", "免费检查", "两癌")),
     (
         "lecture",
@@ -1132,7 +1133,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
         if unit == "个" and re.match(
-            r"家庭(?=[\d一二两三四五六七八九十百]|参加|参与|[\s，,。；;、]|$)", after_text
+            r"家庭(?=[\d一二两三四五六七八九十百]|共|参加|参与|[\s，,。；;、]|$)", after_text
         ):
             continue  # 共有65个家庭200余人参加: families who came (a 家庭健康包 is a thing)
         if (
@@ -1142,6 +1143,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             and _EVENT_AFTER.match(after_text)
         ):
             continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
+        if re.search(r"(?:任务|指标|目标|要求)(?:是|为|有)?$", clause):
+            continue  # 今年任务30份: a quota, not what was handed out
         before_name = _thing(clause, unit)
         after_name = _name_after(text, match.end())
         if unit == "户" and after_name in ("人家", "家", "家人"):
@@ -1395,7 +1398,8 @@ _CLINIC_TOPIC = re.compile(
 )
 _CLINIC_ACT = re.compile(
     r"义诊|测血压|量血压|测血糖|测量血压|免费检查|免费体检|体检\s*\d|检查\s*\d|筛查\s*\d|"
-    r"(?:为|给)[\u4e00-\u9fff\d至到岁]{0,12}(?:妇女|群众|老人)?(?:免费)?(?:体检|检查|筛查)"
+    # (给妇女做了两癌筛查宣传: the screening is what the publicity was about)
+    r"(?:为|给)[\u4e00-\u9fff\d至到岁]{0,12}(?:妇女|群众|老人)?(?:免费)?(?:体检|检查|筛查)(?!宣传)"
 )
 
 # the same verbs, every place they start (组织工作人员深入博白镇开展春节前走访慰问活动: the event
@@ -1504,8 +1508,8 @@ def classify_kind(text: str) -> str:
 # 防溺水和青春期知识宣传 / 禁毒日暨青春健康宣传: 青春健康 is one topic among others of a
 # publicity event, which stays publicity (暑期青春健康宣传活动, its only topic, is youth work)
 _SHARED_TOPIC = re.compile(
-    r"(?:和|及|暨|与|、)[^，。,；;\s]{0,6}(?:青春健康|青春期)[^，。,；;\s]{0,6}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)|"
-    r"(?:青春健康|青春期)[^，。,；;\s]{0,6}(?:和|及|暨|与|、)[^，。,；;\s]{1,8}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)"
+    r"(?:和|及|暨|与|、|同)[^，。,；;\s]{0,6}(?:青春健康|青春期)[^，。,；;\s]{0,6}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)|"
+    r"(?:青春健康|青春期)[^，。,；;\s]{0,6}(?:和|及|暨|与|、|同)[^，。,；;\s]{1,8}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)"
 )
 
 
@@ -2138,12 +2142,41 @@ def _report_source(text: str, sent_at: datetime) -> str:
     return part if part != body and _reads_like_report(part, sent_at) else text
 
 
+#: 哦不对是 / 不对 应该是 / 说错了: the day or place just said is taken back, for the one after
+_SAID_WRONG = re.compile(
+    r"[\s，,。]*(?:哦|噢|喔|啊|呃|额|诶|哎|唉)?[\s，,]*(?:不对|说错了?|讲错了?|口误)[\s，,。]*"
+    r"(?:应该是|是)?[\s，,]*"
+)
+_PLACE_NAME = r"[\u4e00-\u9fff]{1,8}?(?:村|社区|嘎查|屯|镇|乡|街道|苏木)"
+_DAY_PART = re.compile(r"(?:上午|下午|晚上|早上|中午|傍晚|晚|早)$")
+
+
+def _taken_back(text: str, sent_at: datetime) -> str:
+    """今天上午 哦不对是昨天上午 在联坡村… → 昨天上午 在联坡村…: a day (or a place) said, taken
+    back and said again inside the report is the second one; anything else is left as it is."""
+    body = fold(text)
+    for marker in reversed(list(_SAID_WRONG.finditer(body))):
+        before, after = body[: marker.start()], body[marker.end() :]
+        dates = [span for _, span in find_dates(before, sent_at)]
+        later = find_dates(after, sent_at)
+        bare = _DAY_PART.sub("", before)
+        if dates and dates[-1][1] == len(bare) and later and later[0][1][0] == 0:
+            body = before[: dates[-1][0]] + after
+            continue
+        said = re.search(rf"(?:在|去|到){_PLACE_NAME}$", before)
+        if said and re.match(rf"(?:在|去|到)?{_PLACE_NAME}", after):
+            body = (
+                before[: said.start()] + ("" if after[0] in "在去到" else said.group(0)[0]) + after
+            )
+    return body
+
+
 def parse_reports(text: str, sent_at: datetime, home: str | None = None) -> list[ActivityDraft]:
     """Every activity a report message gives (several for a catch-up list); [] when the text
     does not read like a report."""
     if not reads_like_report(text, sent_at):
         return []
-    source = _report_source(text, sent_at)
+    source = _report_source(_taken_back(text, sent_at), sent_at)
     pieces = split_reports(source, sent_at)
     if len(pieces) == 1:
         draft = extract(source, sent_at, home)
