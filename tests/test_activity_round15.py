@@ -135,3 +135,108 @@ def test_families_who_came_are_no_item() -> None:
     )
     assert report.items == [Item("亲子绘本", 28, "本")]
     assert report.participants == 86
+
+
+# -- a second held-out set, once scored (activity_conversations_blind12) ----------------------
+
+
+def test_more_dialect_folds() -> None:
+    assert fold("下个月3号县里开会系毋系") == "下个月3号县里开会是不是"
+    assert fold("开会系唔系") == "开会是不是"
+    assert fold("环保袋冇派 删咗佢") == "环保袋没派 删了它"
+    assert fold("夜来黑夜报的那个讲座") == "昨天晚上报的那个讲座"
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # a bare new count first is no card number (第15个)
+        ("15个 不是45 手滑打错了", "number", (15, False)),
+        ("点过人数了 系33个", "participants", (33, False)),
+        ("头先嗰个系32个家长 啱啱点完名", "participants", (32, False)),
+    ],
+)
+def test_counts_said_again(text: str, field: str, value: tuple[int, bool]) -> None:
+    correction = read_correction(text, SENT)
+    assert not correction.leftover and correction.numbers == ()
+    assert [(c.field, c.people) for c in correction.changes] == [(field, value)]
+
+
+def test_a_thing_not_handed_out_in_cantonese_is_removed() -> None:
+    correction = read_correction("环保袋冇派 删咗佢", SENT)
+    assert [(c.field, c.name) for c in correction.changes] == [("item_remove", "环保袋")]
+
+
+def test_whose_activity_it_was_renames_nothing() -> None:
+    assert read_correction("第2条作废 嗰次唔系我哋组搞嘅", SENT).changes == []
+
+
+def test_a_catch_up_said_with_how_many_is_a_report() -> None:
+    text = "补报两次活动 这个礼拜一在江口村开会员小组会 到会19人 礼拜三在江口村搞了生育政策宣传 派了资料400份"
+    assert len(parse_reports(text, datetime(2026, 11, 26, 20, 0))) == 2
+
+
+def test_the_first_two_cards_confirmed_and_a_saved_one_undone_with_its_reason(chat: Chat) -> None:
+    chat.say(
+        "lilan",
+        "本月活动：11月5日江口村会员小组会，来了26人；11月14日江口村青春健康讲座，学生50余人；"
+        "11月20日江口村慰问计生特殊家庭3户",
+    )
+    assert "第3条已作废" in chat.say("lilan", "第3条毋要了 前几日已经报过")
+    chat.say("lilan", "前两条都对")
+    assert sorted(record.kind for record, _ in chat.records("lilan")) == ["member", "youth"]
+    answer = chat.say("lilan", "唔好意思 第2条作废 嗰次唔系我哋组搞嘅")
+    assert "撤销" in answer or "作废" in answer
+    assert [record.kind for record, _ in chat.records("lilan")] == ["member"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "people", "items"),
+    [
+        ("昨天下午社区会员之家开小足会 到了12个人 都是楼长", "member", 12, []),
+        ("11月5号在五通社区办了一期家庭教育将座 参加的有45人", "lecture", 45, []),
+        (
+            "嗯我们江口村的那个会员小组今天在村委会院子里头搞了一个那个叫什么家庭健康的培训"
+            "然后来了大概二十几个人吧还发了那个限盐勺有三十个",
+            "lecture",
+            20,
+            [Item("限盐勺", 30, "个")],
+        ),
+        (
+            "11月10日，六祖镇计生协在龙山村开展健康义诊活动，镇卫生院7名医务人员为群众提供免费体检，"
+            "共体检126人次",
+            "clinic",
+            None,
+            [Item("体检", 126, "人次")],
+        ),
+        (
+            "11月10日，三街镇计生协组织溶江村会员小组开展“暖冬行动”，为村里5户计生困难家庭送去棉被10床",
+            "visit",
+            None,
+            [Item("计生困难家庭", 5, "户"), Item("棉被", 10, "床")],
+        ),
+    ],
+)
+def test_reports_of_the_second_set(
+    text: str, kind: str, people: int | None, items: list[Item]
+) -> None:
+    [report] = parse_reports(text, SENT)
+    assert (report.kind, report.participants) == (kind, people)
+    assert [(i.name, i.quantity, i.unit) for i in report.items] == [
+        (i.name, i.quantity, i.unit) for i in items
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "琴日嗰个防艾讲座系边个组搞嘅 我哋组冇参加",
+        "钦州那边11月搞了好多场关爱保险宣传 办了几百份 我们这边差远了",
+    ],
+)
+def test_whose_activity_and_over_there_are_no_reports(text: str) -> None:
+    assert parse_reports(text, SENT) == []
+
+
+def test_a_name_asked_for_is_still_a_question() -> None:
+    assert fold("那个讲座叫什么名字") == "那个讲座叫什么名字"

@@ -316,6 +316,11 @@ def read_control(text: str) -> Control | None:
     if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
+    # 不好意思 第2条作废: an apology before the command says nothing of its own
+    body = re.sub(r"^(?:不好意思|对不起|抱歉|sorry)[，,。！!\s]+(?=\S)", "", body)
+    # 前两条都对 / 前面三条确认: the first cards, by their numbers
+    body = re.sub(r"^前面?(?:两|二|2)(?:条|个)", "第1、2条", body)
+    body = re.sub(r"^前面?(?:三|3)(?:条|个)", "第1、2、3条", body)
     several = _several_confirms(body)
     if several is not None:
         return several
@@ -582,7 +587,7 @@ _NO_PEOPLE = re.compile(
 )
 # 环保袋没发 / 去掉环保袋 / 环保袋删掉: an item that was not handed out
 _REMOVE_AFTER = re.compile(
-    r"^(?:把|将)?(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没送|没有送|没办|没有办|没发放|"
+    r"^(?:把|将)?(?P<name>[\u4e00-\u9fff]{2,10}?)(?:其实)?(?:没发|没有发|没派|没有派|没送|没有送|没办|没有办|没发放|"
     r"没办成|没有办成|没发成|没送成|没搞成|不算|去掉|删掉|删了|删除|不要了?|没有|"
     r"不要写|别写|不用写|不写|不要记|别记)(?:吧|了|的)?$"
 )
@@ -951,7 +956,11 @@ _WRITE_VERB = re.compile(
     r"^(?:要|得|应该|应)?(?:写成|写为|写作|写|填成|填为|填|记成|记为|记作|记)(?:的是|上)?"
 )
 _WRITE_AS = re.compile(r"^(?:就|那就|还是|干脆)(?:写|记|按|填)(?:成|作|为)?")
-_ROLL = re.compile(r"(?:签到|名单|花名册|签名|登记表|签到本|签到簿)[表本册簿]?(?:上|里|中)?$")
+_ROLL = re.compile(
+    r"(?:签到|名单|花名册|签名|登记表|签到本|签到簿)[表本册簿]?(?:上|里|中)?$|"
+    # 点过人数了 是33个 / 数了一下 是33个: the people counted again
+    r"^(?:重新|刚刚?|又|再)?(?:点过|点了|点完|数过|数了|清点了?)(?:一下|一遍)?(?:人数|人头|名)?了?$"
+)
 _HELD = re.compile(r"^(?:开的|搞的|办的|做的|开了?|搞了?|办了?)")
 
 
@@ -1064,6 +1073,15 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = re.sub(r"(?<=[\u4e00-\u9fff]{2}[的了])(?=人(?:数|是|有|来了|到了))", "，", body)
     # 是3号 上个月的: the month said after the day belongs to it (上个月3号, never this month's)
     body = _MONTH_AFTER.sub(lambda m: m.group("month") + m.group("day"), body)
+    # 15个 不是45 手滑打错了: a bare new count first is said as 是15个
+    body = re.sub(rf"^(?={NUMBER}(?:多|余|几|来)?个?[，,\s]+不是)", "是", body)
+    # 点过人数了 是33个: the count after a recount is the attendance (one clause with its head)
+    body = re.sub(
+        r"^((?:重新|刚刚?|又|再)?(?:点过|点了|点完|数过|数了|清点了?)(?:一下|一遍)?(?:人数|人头|名)?了?)"
+        r"[，,\s]+(?=是)",
+        r"\1",
+        body,
+    )
     result = Correction()
     numbers, body = _selector(body, bare=False)
     result.numbers = numbers
@@ -1857,8 +1875,8 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     if count is None or not olds or _counts_in(value) != 1:
         return []
     old = _count(olds[-1])
-    if count[2] and (old is None or not _same_unit(old[2], count[2])):
-        return []
+    if old is None or (count[2] and old[2] and not _same_unit(old[2], count[2])):
+        return []  # (15个 不是45: the old number without a unit is matched on the card)
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
 
 
@@ -1958,6 +1976,8 @@ def _rename(clause: str) -> tuple[str, str] | None:
             return None
     if _count(new) or _count(old) or _field_of(new) or _field_of(old):
         return None  # 人不是六十多: a count, not a name
+    if re.search(r"我们|咱们|他们|别人|人家|[搞办开做]的$", old):
+        return None  # 那次不是我们组搞的: whose activity it was, no thing renamed
     return new, old
 
 

@@ -38,6 +38,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("嚟", "来"),
     ("哋", "们"),
     ("今朝", "今天"),
+    # 系唔系 / 系毋系 = 是不是 (asks), folded whole before 唔系 / 毋系 become 不是
+    ("系唔系", "是不是"),
+    ("系毋系", "是不是"),
     ("唔系", "不是"),
     # 改做前日 = 改成前天
     ("改做", "改成"),
@@ -96,6 +99,12 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("毋", "不"),
     ("𠊎兜", "我们"),
     ("𠊎", "我"),
+    # 删咗佢 = 删了它 (佢 = it; elsewhere 佢 / 佢哋 are people, read by notices)
+    ("删咗佢", "删了它"),
+    ("删佢", "删它"),
+    ("唔要佢", "不要它"),
+    # northern 黑夜 = 晚上: 夜来黑夜报的 is 昨天晚上报的
+    ("黑夜", "晚上"),
     # 仲 = 还 before a verb (仲办咗十二份关爱保险, 仲有宣传资料八十份)
     ("仲有冇", "还有没有"),
     ("仲有", "还有"),
@@ -129,6 +138,13 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("前曰", "前日"),
     # slips of the same kind in activity words: 获动 for 活动 (宣专 for 宣传: see _SLIP_WORDS)
     ("讲坐", "讲座"),
+    ("将座", "讲座"),
+    # 小足会 (xiaozu hui): 足 typed for 组
+    ("小足会", "小组会"),
+    # Cantonese 边个 / 边度 / 边位 = 哪个 / 哪里 / 哪位 (系边个组搞嘅 asks whose)
+    ("边个", "哪个"),
+    ("边度", "哪里"),
+    ("边位", "哪位"),
     ("获动", "活动"),
     ("活东", "活动"),
     ("开站", "开展"),
@@ -246,6 +262,12 @@ def _slip(match: re.Match[str]) -> str:
     return meant if sounds_like(match.group(0), meant) else match.group(0)
 
 
+# 搞了一个那个叫什么家庭健康的培训 (voice input): a speaker searching for the name, no question
+_WHATS_IT_CALLED = re.compile(
+    r"(?:那个)?叫(?:什么|啥)(?:来着)?(?=[\u4e00-\u9fff]{2,10}?的?(?:培训|讲座|活动|宣传|义诊|会|课))"
+)
+
+
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = normalise_digits(text).translate(_TRADITIONAL)
@@ -264,4 +286,5 @@ def fold(text: str) -> str:
     text = _DAI_SLIP.sub("袋", text)
     text = _SLIP_HEADS.sub(_slip, text)
     text = _DAY_GE.sub("的", text)
+    text = _WHATS_IT_CALLED.sub("", text)
     return _GE_SLIP.sub("个", text)

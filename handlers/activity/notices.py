@@ -125,8 +125,11 @@ _SUPPOSED = re.compile(r"要是|如果|假如|假若|假设|倘若|若是|万一
 _LATER = re.compile(r"(?:^|[\s，,。；;])(?:以后|今后|往后|将来)")
 # The own group set against another: 我们组才刚开始动员, 咱们社区小 顶多来30个.
 _OWN_CONTRAST = re.compile(
-    r"(?:我们|咱们|我组|咱组|俺们)(?:组|村|社区|嘎查)?[^，,。；;]{0,5}?(?:才|还没|顶多|最多|撑死|估计)"
+    r"(?:我们|咱们|我组|咱组|俺们)(?:组|村|社区|嘎查)?[^，,。；;]{0,5}?(?:才|还没|顶多|最多|撑死|估计|"
+    r"差远了|差得远|比不上|没法比)"
 )
+# Another place, over there (钦州那边11月搞了好多场关爱保险宣传): not the own group.
+_OVER_THERE = re.compile(rf"(?:^|[\s，,。；;]){_CJK}{{1,6}}那边[^\s，,。；;]{{0,8}}?{_DID_VERB}")
 # Another group named by its number at the head of a clause (三组上周办了15份): not the own group.
 _NUMBERED_GROUP = re.compile(
     rf"(?:^|[\s，,。；;])(?<![我们咱])[一二三四五六七八九十\d]+组{_CJK}{{0,8}}?{_DID_VERB}"
@@ -253,7 +256,7 @@ def not_a_report(body: str) -> NotAReport | None:
     found = _HEARSAY.search(body) or _OTHERS_DID.search(body) or _NOTICE.search(body)
     if found:
         return _found("others", found.group(0).strip(" ，,。；;!！"))
-    other = _NUMBERED_GROUP.search(body) or _THAT_EVENT.search(body)
+    other = _NUMBERED_GROUP.search(body) or _THAT_EVENT.search(body) or _OVER_THERE.search(body)
     if other and _OWN_CONTRAST.search(body):
         # 三组上周办了15份…我们组才刚开始动员: another group's work, the own group set against it
         return _found("others", other.group(0).strip(" ，,。；;!！"))

@@ -43,7 +43,19 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # 青少年防溺水宣传 is publicity, 给初三学生开防艾讲座 a lecture
     # (同伴教育, peer education, is how 青春健康 work is done)
     ("youth", ("青春健康", "青春期", "青少年性", "同伴教育")),
-    ("clinic", ("义诊", "体检", "检查身体", "量血压", "测血压", "测血糖", "免费检查", "两癌")),
+    (
+        "clinic",
+        (
+            "义诊",
+            "体检",
+            "检查身体",
+            "量血压",
+            "测血压",
+            "测血糖",
+            "免费检查",
+            "两癌",
+        ),
+    ),
     (
         "lecture",
         ("讲座", "培训", "讲课", "课堂", "授课", "上课", "健康课", "家长课", "上了堂", "沙龙"),
@@ -561,7 +573,7 @@ def _thing_counted(before: str) -> bool:
 
 
 # those who ran an activity, not those who came to it
-_STAFF = re.compile(r"(?:医生|大夫|医护|护士|专家|工作人员|讲师|老师|干部|村干)")
+_STAFF = re.compile(r"(?:医生|大夫|医护|护士|专家|工作人员|医务人员|讲师|老师|干部|村干)")
 
 
 # what may follow "一共N个" when people are counted (一共十个人 / 共二十个会员 / 一共十五个妈妈)
@@ -1146,6 +1158,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         if re.search(r"(?:任务|指标|目标|要求)(?:是|为|有)?$", clause):
             continue  # 今年任务30份: a quota, not what was handed out
         before_name = _thing(clause, unit)
+        if re.fullmatch(r"(?:村里|组里|本村|全村|我们村|社区里|嘎查里|镇里)", before_name):
+            before_name = ""  # 为村里5户计生困难家庭: where they live, the households are after
         after_name = _name_after(text, match.end())
         if unit == "户" and after_name in ("人家", "家", "家人"):
             after_name = ""  # 十户人家: households, no kind of them named
@@ -1536,10 +1550,15 @@ _PUBLICITY_DOORS = re.compile(rf"(?:入户|上门)(?:宣传|宣讲)(?:{NUMBER})(
 _SECONDARY = re.compile(r"(?:[，,；;\s]|^)(?:并且?|同时|另外|顺便|顺带|还)[^，,。；;]*")
 
 
+_GROUP_HELD = re.compile(r"组织[^，,。；;\s]{1,10}?会员小组(?=开展|举办|举行|进行|搞)")
+
+
 def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
     text = _MANNER.sub("", fold(text))
+    # 组织溶江村会员小组开展“暖冬行动”: the member group is who held it, not the event
+    text = _GROUP_HELD.sub("", text)
     held_on = _OCCASION.sub("", text)
     if held_on != text:
         # 会员活动日暨走访慰问活动: the event held on the day when one is named (not only things
@@ -1693,7 +1712,7 @@ _NOT_OWN = re.compile(
     r"好像[\u4e00-\u9fff]{0,6}(?:开了|搞了|办了|开过|搞过|办过)|"
     # 我家来了二十多个亲戚: visitors, not attendance
     r"亲戚|我家来了|家里来了|"
-    r"(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
+    r"(?<!补)(?:报|上报|登记|录)了?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:去年|今年|全年|累计|总共|一年)[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十几]+)次|"
     r"(?:真|好|太|挺)(?:多|好|热闹|累|辛苦|不错|冷|热|忙)[啊呀哇哦]|适合[搞开办做]|"
     # what usually happens, not one activity: 每次会员活动大概来20个人 / 一般30多人
@@ -2144,22 +2163,24 @@ def _report_source(text: str, sent_at: datetime) -> str:
 
 #: 哦不对是 / 不对 应该是 / 说错了: the day or place just said is taken back, for the one after
 _SAID_WRONG = re.compile(
-    r"[\s，,。]*(?:哦|噢|喔|啊|呃|额|诶|哎|唉)?[\s，,]*(?:不对|说错了?|讲错了?|口误)[\s，,。]*"
+    r"[\s，,。]*(?:哦|噢|喔|啊|呃|额|诶|哎|唉)?[\s，,]*(?:不对|不是|说错了?|讲错了?|口误)[\s，,。]*"
     r"(?:应该是|是)?[\s，,]*"
 )
 _PLACE_NAME = r"[\u4e00-\u9fff]{1,8}?(?:村|社区|嘎查|屯|镇|乡|街道|苏木)"
-_DAY_PART = re.compile(r"(?:上午|下午|晚上|早上|中午|傍晚|晚|早)$")
+_DAY_PART_END = re.compile(r"(?:上午|下午|晚上|早上|中午|傍晚|晚|早)$")
 
 
 def _taken_back(text: str, sent_at: datetime) -> str:
     """今天上午 哦不对是昨天上午 在联坡村… → 昨天上午 在联坡村…: a day (or a place) said, taken
     back and said again inside the report is the second one; anything else is left as it is."""
     body = fold(text)
+    if not _SAID_WRONG.search(body):
+        return text
     for marker in reversed(list(_SAID_WRONG.finditer(body))):
         before, after = body[: marker.start()], body[marker.end() :]
         dates = [span for _, span in find_dates(before, sent_at)]
         later = find_dates(after, sent_at)
-        bare = _DAY_PART.sub("", before)
+        bare = _DAY_PART_END.sub("", before)
         if dates and dates[-1][1] == len(bare) and later and later[0][1][0] == 0:
             body = before[: dates[-1][0]] + after
             continue
