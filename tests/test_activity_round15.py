@@ -240,3 +240,109 @@ def test_whose_activity_and_over_there_are_no_reports(text: str) -> None:
 
 def test_a_name_asked_for_is_still_a_question() -> None:
     assert fold("那个讲座叫什么名字") == "那个讲座叫什么名字"
+
+
+# -- a third held-out set, once scored (activity_conversations_blind13) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "kind", "people", "items"),
+    [
+        ("今天在沙尔沁村搞了jiangzuo 讲的是孕期保健 来了32个妇女", "沙尔沁村", "lecture", 32, []),
+        ("前天搁红星村整了个健康义诊 老百姓来了九十多个", "红星村", "clinic", 90, []),
+        (
+            "昨天在浮月村版了计生保险13份 村民来了20几个听宣讲",
+            "浮月村",
+            "insurance",
+            20,
+            ["计生保险"],
+        ),
+        (
+            "今儿个在利民社区活动室给会员们搞了个包饺子活动 来了老多人了有三十好几",
+            "利民社区",
+            "member",
+            30,
+            [],
+        ),
+        (
+            "嗯 今天上午在希拉穆仁镇的那个哈沙图嘎查 我们搞了一个就是那个牧民健康知识培训 "
+            "来了差不多三十个牧民 完了发了那个奶茶碗三十个",
+            "哈沙图嘎查",
+            "lecture",
+            30,
+            ["奶茶碗"],
+        ),
+        (
+            "𠊎兜今晡日在石坝社区搞哩计生特殊家庭慰问 慰问哩6户",
+            "石坝社区",
+            "visit",
+            None,
+            ["计生特殊家庭"],
+        ),
+        (
+            "11月9日在荔枝岭村开展入户走访 家庭健康指导员走访了12户",
+            "荔枝岭村",
+            "visit",
+            None,
+            ["入户走访"],
+        ),
+        (
+            "6月9日至11日，华城镇计生协在镇内三个村巡回举办“健康家庭”讲座3场，累计听众达320人次。",
+            "华城镇",
+            "lecture",
+            None,
+            ["讲座", "听众"],
+        ),
+    ],
+)
+def test_reports_of_the_third_set(
+    text: str, place: str, kind: str, people: int | None, items: list[str]
+) -> None:
+    [report] = parse_reports(text, SENT)
+    assert (report.place, report.kind, report.participants) == (place, kind, people)
+    assert [i.name for i in report.items] == items
+
+
+def test_pinyin_and_slips_are_folded() -> None:
+    assert fold("zuotian在那良村搞宣传") == "昨天在那良村搞宣传"
+    assert fold("量咗一百几十人次") == "量了一百多人次"
+    assert fold("11月中旬在平田村组只了两场免费体检") == "11月中旬在平田村组织了两场免费体检"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨天在塘尾村等了一上午 医生没来 活动算是泡汤了 这个要报吗",
+        "县计生协昨天在廉州镇搞了宣传 发了一千份资料 我们要不要也学学",
+        "镇卫生院上周在红星村搞了体检 不是我们组搞的 要不要报",
+    ],
+)
+def test_activities_not_the_groups_own_are_no_reports(text: str) -> None:
+    assert parse_reports(text, SENT) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "old"),
+    [("不对 是8户 刚才9户打错了", "9"), ("是8户 9户打错了", "9")],
+)
+def test_the_slip_said_names_the_old_value(text: str, old: str) -> None:
+    correction = read_correction(text, SENT)
+    assert not correction.leftover
+    assert [(c.field, c.people, c.name) for c in correction.changes] == [
+        ("number", (8, False), old)
+    ]
+
+
+def test_a_digit_left_out_is_no_stray_count() -> None:
+    correction = read_correction("中午报的保险是18份 少打了个1", SENT)
+    assert not correction.leftover
+    assert [(c.field, c.item) for c in correction.changes] == [("item", Item("保险", 18, "份"))]
+
+
+def test_a_corrected_correction_through_the_callback(chat: Chat) -> None:
+    chat.say("lilan", "今天上午在江口村入户走访计生困难家庭7户 送了米面油")
+    assert "9户" in chat.say("lilan", "户数改成9户")
+    assert "8户" in chat.say("lilan", "不对 是8户 刚才9户打错了")
+    chat.say("lilan", "确认")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("计生困难家庭", 8, "户")]

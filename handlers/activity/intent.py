@@ -571,7 +571,7 @@ _MARKERS = re.compile(
     # 其实是十五个人 / 实际上是前天: the value it really was, said over the one on the card
     r"(?:^|(?<=[，,。\s]))(?:其实|实际上?)(?:是|有)(?=[\d一二两三四五六七八九十百前昨上在])|"
     r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
-    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
+    r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个(?:[0零一]|\d)"
 )
 # 刚才少报了 / 没写清楚: the report just sent said too little or not clearly; a correction only
 # when the message has no activity of its own (上周漏报了：11月3日… is a catch-up report)
@@ -761,6 +761,13 @@ _FIELD_SPOT = re.compile(
     r"(?:那里|这里|那儿|这儿|那块|这块|那一?栏|这一?栏|那一?项|这一?项|那一?行|那个|这个)$"
 )
 _WHY = re.compile(r"^(?:因为|由于|原因是|是因为)")
+#: 刚才9户打错了 / 少打了个1: how the slip happened, with the old value or a digit left out;
+#: no value of its own
+_SLIP_SAID = re.compile(
+    rf"^(?:刚才|刚刚|之前|原来|前面)?(?:那个|的)?(?:(?P<old>{NUMBER})(?:多|余|几|来)?"
+    r"(?:人次|人|个|份|本|户|盒|袋|张|条)?(?:是|那个)?(?:打错|写错|说错|报错|搞错|弄错|记错|按错)了?"
+    r"|[少多](?:打|写|按)了?一?个(?:\d|[零一]))$"
+)
 _WHAT_IT_WAS = re.compile(
     rf"^(?P<old>{NUMBER})(?:多|余|几|来)?(?:人|个|份|本)?(?:是|那是)(?!错|不对|有误|误)"
     rf"[\u4e00-\u9fff]{{1,8}}的(?:数|数量|数目|个数)?(?:字)?$"
@@ -1156,10 +1163,16 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             # the old number is the card's number a bare new one replaces (是34个)
             result.explicit = True
             result.olds.append(explained.group("old"))
+        slip = _SLIP_SAID.match(clause)
+        if slip and slip.group("old"):
+            result.explicit = True
+            result.olds.append(slip.group("old"))  # 刚才9户打错了: the old value, said wrong
     clauses = [
         c
         for i, c in enumerate(clauses)
-        if not (_WHY.match(c) and i < len(clauses) - 1) and not _WHAT_IT_WAS.match(c)
+        if not (_WHY.match(c) and i < len(clauses) - 1)
+        and not _WHAT_IT_WAS.match(c)
+        and not _SLIP_SAID.match(c)
     ]
     totals = [
         (found[0], found[1])

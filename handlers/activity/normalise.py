@@ -150,6 +150,12 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("开站", "开展"),
     ("小祖会", "小组会"),
     ("小祖长", "小组长"),
+    # more slips of the same sound: 版了 (ban) for 办了, 组只 for 组织, 陪训 for 培训
+    ("版了", "办了"),
+    ("组只", "组织"),
+    ("陪训", "培训"),
+    # northern 整了个 = 搞了个
+    ("整了个", "搞了个"),
     # 廿 = 二十, 卅 = 三十
     ("廿", "二十"),
     ("卅", "三十"),
@@ -262,6 +268,28 @@ def _slip(match: re.Match[str]) -> str:
     return meant if sounds_like(match.group(0), meant) else match.group(0)
 
 
+# Words left in pinyin by the input method (zuotian在那良村搞宣传, 搞了jiangzuo)
+_PINYIN_WORDS = {
+    "zuotian": "昨天",
+    "jintian": "今天",
+    "qiantian": "前天",
+    "jiangzuo": "讲座",
+    "xuanchuan": "宣传",
+    "yizhen": "义诊",
+    "huodong": "活动",
+    "zoufang": "走访",
+    "weiwen": "慰问",
+    "peixun": "培训",
+    "baoxian": "保险",
+}
+_PINYIN = re.compile(r"(?i)(?<![a-z])(" + "|".join(_PINYIN_WORDS) + r")(?![a-z])")
+# northern 搁 = 在 before a place (前天搁红星村整了个义诊)
+_GE_AT = re.compile(r"搁(?=[\u4e00-\u9fff]{1,8}?(?:村|社区|嘎查|屯|镇|乡|苏木|街道))")
+# Hakka 哩 = 了 after a verb (搞哩计生特殊家庭慰问 慰问哩6户); elsewhere a particle (对着哩)
+_LI_DONE = re.compile(r"(?<=[搞办开发送派问访到来做讲])哩(?=[\u4e00-\u9fff\d])")
+# 一百几十 = 一百多 (a hundred and some tens); 三十好几 = 三十多
+_SOME_TENS = re.compile(r"(?<=[一二两三四五六七八九]百)几十|(?<=十)好几")
+
 # 搞了一个那个叫什么家庭健康的培训 (voice input): a speaker searching for the name, no question
 _WHATS_IT_CALLED = re.compile(
     r"(?:那个)?叫(?:什么|啥)(?:来着)?(?=[\u4e00-\u9fff]{2,10}?的?(?:培训|讲座|活动|宣传|义诊|会|课))"
@@ -287,4 +315,8 @@ def fold(text: str) -> str:
     text = _SLIP_HEADS.sub(_slip, text)
     text = _DAY_GE.sub("的", text)
     text = _WHATS_IT_CALLED.sub("", text)
+    text = _PINYIN.sub(lambda m: _PINYIN_WORDS[m.group(1).lower()], text)
+    text = _GE_AT.sub("在", text)
+    text = _LI_DONE.sub("了", text)
+    text = _SOME_TENS.sub("多", text)
     return _GE_SLIP.sub("个", text)

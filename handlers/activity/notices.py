@@ -59,7 +59,7 @@ _DID = re.compile(r"(?:搞|办|开|发|发放|举办|举行|开展|组织|走访
 
 # Hearsay: what the sender heard, not what the sender's group did.
 _HEARSAY = re.compile(
-    rf"听说|据说|听(?!取)[^\s，,。；;取课]{{1,6}}?[说讲](?![座课解授了述得])|有人说|"
+    rf"听说|据说|听(?!取|宣讲|宣传)[^\s，,。；;取课]{{1,6}}?[说讲](?![座课解授了述得])|有人说|"
     # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
     rf"说(?![我咱])[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
     r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|听讲(?![座课的])|听闻|"
@@ -126,7 +126,16 @@ _LATER = re.compile(r"(?:^|[\s，,。；;])(?:以后|今后|往后|将来)")
 # The own group set against another: 我们组才刚开始动员, 咱们社区小 顶多来30个.
 _OWN_CONTRAST = re.compile(
     r"(?:我们|咱们|我组|咱组|俺们)(?:组|村|社区|嘎查)?[^，,。；;]{0,5}?(?:才|还没|顶多|最多|撑死|估计|"
-    r"差远了|差得远|比不上|没法比)"
+    r"差远了|差得远|比不上|没法比|要不要也|也学学)"
+)
+# Said outright not to be the own group's (不是我们组搞的, 唔系我哋组搞嘅 folded).
+_NOT_OURS_SAID = re.compile(
+    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组)?(?:搞|办|开|组织|举办)的"
+)
+# The association above, named at the head of a clause (县计生协昨天在廉州镇搞了宣传): with the
+# own group set against it, its work, not the sender's.
+_ABOVE = re.compile(
+    rf"(?:^|[\s，,。；;])(?:县|镇|乡|市|旗|区)(?:计生协|计生办|卫健局|卫生院){_CJK}{{0,10}}?{_DID_VERB}"
 )
 # Another place, over there (钦州那边11月搞了好多场关爱保险宣传): not the own group.
 _OVER_THERE = re.compile(rf"(?:^|[\s，,。；;]){_CJK}{{1,6}}那边[^\s，,。；;]{{0,8}}?{_DID_VERB}")
@@ -183,7 +192,7 @@ _COMPLAINT = re.compile(
 # Nothing was done: 一户都没走成, 没搞成.
 # Still to do: 我们还差15户没走.
 _FAILED = re.compile(
-    r"一[户个人场次]都没|没(?:走|搞|办|开|做|弄)成|都没(?:来|到|开|搞)|"
+    r"一[户个人场次]都没|没(?:走|搞|办|开|做|弄)成|都没(?:来|到|开|搞)|泡汤|搞黄了|"
     rf"还差\s*{_NUM}\s*(?:户|人|份|场|次|个)?(?:没|未)"
 )
 # The bot's own records: what was reported, wrong in a record, statistics and exports.
@@ -256,8 +265,16 @@ def not_a_report(body: str) -> NotAReport | None:
     found = _HEARSAY.search(body) or _OTHERS_DID.search(body) or _NOTICE.search(body)
     if found:
         return _found("others", found.group(0).strip(" ，,。；;!！"))
-    other = _NUMBERED_GROUP.search(body) or _THAT_EVENT.search(body) or _OVER_THERE.search(body)
-    if other and _OWN_CONTRAST.search(body):
+    not_ours = _NOT_OURS_SAID.search(body)
+    if not_ours:
+        return _found("others", not_ours.group(0))
+    other = (
+        _NUMBERED_GROUP.search(body)
+        or _THAT_EVENT.search(body)
+        or _OVER_THERE.search(body)
+        or _ABOVE.search(body)
+    )
+    if other and disowned(body):
         # 三组上周办了15份…我们组才刚开始动员: another group's work, the own group set against it
         return _found("others", other.group(0).strip(" ，,。；;!！"))
     if _YEAR.search(body):
@@ -318,6 +335,21 @@ def not_a_report(body: str) -> NotAReport | None:
         # a report may say what went wrong (开了小组会 天太热了); a complaint reports nothing
         return _found("complaint", complaint.group(0))
     return None
+
+
+def disowned(body: str) -> bool:
+    """The whole message says the activity is not the own group's (不是我们组搞的, or another
+    group's or the association's work with the own group set against it): no part of it is a
+    report, however it reads without its last clause."""
+    if _NOT_OURS_SAID.search(body):
+        return True
+    other = (
+        _NUMBERED_GROUP.search(body)
+        or _THAT_EVENT.search(body)
+        or _OVER_THERE.search(body)
+        or _ABOVE.search(body)
+    )
+    return bool(other and _OWN_CONTRAST.search(body))
 
 
 def weight_against_report(body: str) -> float:

@@ -20,7 +20,7 @@ from typing import Any
 
 from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
-from handlers.activity.notices import weight_against_report
+from handlers.activity.notices import disowned, weight_against_report
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
 REPORT_THRESHOLD = 0.6
@@ -139,6 +139,8 @@ _PLACE_BOUNDARY = re.compile(
 # Words that end up glued in front of a place name and are not part of it; stripped only when
 # a name of two characters or more remains (和平村 keeps its 和).
 _PLACE_PREFIXES = (
+    # 在那个哈沙图嘎查 (voice input): a pointing word, no part of the name
+    "那个",
     "组织",
     "开展",
     "召开",
@@ -186,7 +188,11 @@ _NOT_PLACES = frozenset(
     {"农村", "乡村", "城乡", "家乡", "下乡", "全县", "全镇", "全村", "该村", "乡镇", "小区"}
 )
 # 专干及村 / 其他村 / 各村 / 邻村: words around 村, not a village's name
-_NO_PLACE_NAME = re.compile(r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)|[他她你]们|人家")
+_NO_PLACE_NAME = re.compile(
+    r"[及与]|^(?:其他|其它|别的|各|每个|邻|兄弟)|[他她你]们|人家|"
+    # 镇内三个村 / 分两期举办村（社区）: places counted or sessions, no place named
+    r"[一二两三四五六七八九十几\d](?:个|期|场)|^内|举办|开展"
+)
 # Time words are blanked out before looking for place names (今天村委会 is no 今天村).
 _TIME_WORDS = re.compile(
     r"(?:本|这个?|上个?|下个?|\d{1,2})?月(?:初|底|末|中(?!旬))|\d{4}年|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]?|"
@@ -1065,6 +1071,12 @@ _VISITED_PEOPLE = re.compile(
 )
 
 
+_VISITOR_VISITED = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(?:指导员|医生|村医|志愿者|干部|工作人员|我们)(?:入户)?"
+    r"(?P<visit>走访|慰问|看望|探访)了?"
+)
+
+
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
@@ -1152,7 +1164,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             unit == "个"
             and match.group("num") in ("一", "1")
             and _HELD_ONE.search(text[max(0, num_at - 4) : num_at])
-            and _EVENT_AFTER.match(after_text)
+            and _EVENT_AFTER.match(re.sub(r"^(?:就是|那个|这个|嗯|呃|[，,\s])+", "", after_text))
         ):
             continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         if re.search(r"(?:任务|指标|目标|要求)(?:是|为|有)?$", clause):
@@ -1248,6 +1260,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             ):
                 # 给困难户送了米 一户一袋 一共十户: the households named before, not the rice
                 name = _strip_glue(earlier[-1].group(0))
+        visitor = _VISITOR_VISITED.fullmatch(name) if unit == "户" else None
+        if visitor:
+            # 开展入户走访 家庭健康指导员走访了12户: who visited is no kind of household and
+            # none is named: the door-to-door visit said before, else the visit
+            name = "入户走访" if "入户走访" in text[:num_at] else visitor.group("visit")
         if unit == "对":
             served = _COUPLES_SERVED.match(after_text)
             if served:
@@ -1949,7 +1966,7 @@ def looks_like_report(text: str, sent: datetime | None = None) -> float:
     if len(body) < 6:
         return 0.0
     score = _report_score(body, sent, _cheap_clues(body))
-    if score < REPORT_THRESHOLD:
+    if score < REPORT_THRESHOLD and not disowned(body):
         part = report_part(body, sent)
         if part != body and len(part) >= 6:
             score = max(score, _report_score(part, sent, _cheap_clues(part)))
@@ -2003,6 +2020,8 @@ def reads_like_report(text: str, sent: datetime | None = None) -> bool:
     body = strip_report_prefix(fold(text.strip()))
     if _reads_like_report(body, sent):
         return True
+    if disowned(body):
+        return False  # (镇卫生院…搞了体检 不是我们组搞的 要不要报: not without its last words)
     part = report_part(body, sent)
     return part != body and _reads_like_report(part, sent)
 
