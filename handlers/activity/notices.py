@@ -268,13 +268,8 @@ def not_a_report(body: str) -> NotAReport | None:
     not_ours = _NOT_OURS_SAID.search(body)
     if not_ours:
         return _found("others", not_ours.group(0))
-    other = (
-        _NUMBERED_GROUP.search(body)
-        or _THAT_EVENT.search(body)
-        or _OVER_THERE.search(body)
-        or _ABOVE.search(body)
-    )
-    if other and disowned(body):
+    other = _other_party(body)
+    if other and _OWN_CONTRAST.search(body):
         # 三组上周办了15份…我们组才刚开始动员: another group's work, the own group set against it
         return _found("others", other.group(0).strip(" ，,。；;!！"))
     if _YEAR.search(body):
@@ -343,13 +338,17 @@ def disowned(body: str) -> bool:
     report, however it reads without its last clause."""
     if _NOT_OURS_SAID.search(body):
         return True
-    other = (
+    return bool(_other_party(body) and _OWN_CONTRAST.search(body))
+
+
+def _other_party(body: str) -> re.Match[str] | None:
+    """Another group, place or the association above, named doing an activity."""
+    return (
         _NUMBERED_GROUP.search(body)
         or _THAT_EVENT.search(body)
         or _OVER_THERE.search(body)
         or _ABOVE.search(body)
     )
-    return bool(other and _OWN_CONTRAST.search(body))
 
 
 def weight_against_report(body: str) -> float:
