@@ -82,6 +82,10 @@ _MONTH_DAY = re.compile(
     rf"(?P<which>上上个?月|上个?月|本月|这个?月|当月)(?:的)?(?P<d>{_N})[号日](?![\d])"
 )
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
+# 1号到3号: a span of days with no month, the month's as 3号 is
+_DAY_RANGE = re.compile(
+    rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日]?\s*(?:至|到|~|～|—|－)\s*(?P<d2>{_N})[号日](?![\d])"
+)
 
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -291,6 +295,20 @@ def find_date(
         value = _make(first.year, first.month, day, today) if day else None
         if value is not None:
             return DateSpan(value, value), match.span()
+    match = _DAY_RANGE.search(text)
+    if match:
+        day, day2 = _num(match.group("d")), _num(match.group("d2"))
+        if day and day2 and 1 <= day < day2 <= 31:
+            # 1号到3号: this month's, unless its last day is still ahead, then last month's
+            start, end = _make(today.year, today.month, day, today), None
+            if start is not None:
+                end = _make(today.year, today.month, day2, today)
+            if start is None or end is None or end > today + _FUTURE_SLACK:
+                previous = today.replace(day=1) - timedelta(days=1)
+                start = _make(previous.year, previous.month, day, today)
+                end = _make(previous.year, previous.month, day2, today)
+            if start and end:
+                return DateSpan(start, end), match.span()
     match = _DAY_ONLY.search(text)
     if match:
         day = _num(match.group("d"))

@@ -2102,8 +2102,8 @@ def _confirmed_after(text: str, sent: datetime, home: str | None) -> bool:
         return False
     waiting = False  # a wrong value said, its new value still to come
     for piece in pieces[:-1]:
-        if _OTHERS_RIGHT.match(piece):
-            continue
+        if _OTHERS_RIGHT.match(piece) or (not waiting and _ROLL.search(piece)):
+            continue  # 其他没问题 / 刚刚点完名: the rest said right, or how the count was had
         read = read_correction(piece, sent, home)
         if (read.changes and not read.leftover) or (
             # 人数不对 是28个: the value of the field said wrong just before
@@ -3073,8 +3073,19 @@ def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
 _NOON = datetime(2026, 1, 1, 12, 0)
 
 
+# 不是16号 / 不是11月16日: the wrong day said, which card it is on
+_OLD_DAY = re.compile(r"^(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})[号日]$")
+
+
 def _has_value(draft: ActivityDraft, old: str) -> bool:
     old = old.strip()
+    day = _OLD_DAY.match(old)
+    if day and draft.date is not None:
+        month = int(day.group("m")) if day.group("m") else None
+        return draft.date.start.day == int(day.group("d")) and month in (
+            None,
+            draft.date.start.month,
+        )
     count = _count(old)
     if count and draft.participants == count[0]:
         return True

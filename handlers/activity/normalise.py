@@ -17,6 +17,8 @@ from knowledge.typos import loose, syllable
 _FOLDS: tuple[tuple[str, str], ...] = (
     # Cantonese
     ("同埋", "和"),
+    # 仲有 = 还有 (and also: 仲有 资料系宣传折页)
+    ("仲有", "还有"),
     ("琴晚", "昨晚"),
     ("寻晚", "昨晚"),
     ("尋晚", "昨晚"),
@@ -172,7 +174,7 @@ _TO = dict(_FOLDS)
 # and after the field it gives the value of (类型系义诊, 日期系3号), and before a count said of
 # a thing (资料系200份; never 联系 / 关系 before a phone number)
 _HAI = re.compile(
-    r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品))"
+    r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品|资料|东西|礼品))"
     r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])|(?<![联关体维干派])系(?=\d{1,4}(?!\d))"
 )
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
@@ -180,6 +182,13 @@ _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两�
 
 # 琴日个小组会 (Cantonese): 个 after a day word is 的 (yesterday's meeting), not a count
 _DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚)个(?=[\u4e00-\u9fff])(?![个把])")
+
+# Hakka / Cantonese 个 as 的 after a verb: 发个系健康手册 (发的是…), 上昼报个讲座 (the lecture
+# reported this morning; 报个 alone, 想报个活动, stays a count)
+_VERB_GE = re.compile(
+    r"(?<=[发派送办搞])个(?=系(?![统列数谱]))|"
+    r"(?<=(?:上午|下午|晚上|昨天|今天|前天|昨晚)报)个(?=[\u4e00-\u9fff])"
+)
 
 # 11各人: 各 typed for 个 after a number (只人: see _ZHI_PEOPLE)
 _GE_SLIP = re.compile(r"(?<=[\d一二两三四五六七八九十几多来余])各(?=人)")
@@ -301,6 +310,7 @@ def fold(text: str) -> str:
     text = normalise_digits(text).translate(_TRADITIONAL)
     text = _FOLD.sub(lambda match: _TO[match.group(0)], text)
     text = _HEUNG.sub("在", text)
+    text = _VERB_GE.sub("的", text)
     text = _HAI.sub("是", text)
     text = _ZO_SLIP.sub("了", text)
     text = _FEN_SLIP.sub(_fen, text)

@@ -211,7 +211,10 @@ _INSTITUTIONS = re.compile(
 _HOME = "▲"
 _VENUE_AFTER_NAME = re.compile(r"(?<=村|区|查)(?:村委会|村民委员会|村委|村部|居委会)")
 # 来村委会 / 到村部: a motion verb before the venue, so no village name is glued to it
-_VENUE_AFTER_VERB = re.compile(r"(?<=[来去到回在给])(?:村委会|村民委员会|村委|村部)")
+# 在那个村委会那里 (voice input): a pointing word before it glues no village name either
+_VENUE_AFTER_VERB = re.compile(
+    r"(?:(?<=[来去到回在给])|(?<=那个|这个))(?:村委会|村民委员会|村委|村部)"
+)
 _VENUE_OF_VILLAGE = re.compile(r"村委会|村民委员会|村委|村部")
 # 红泥井村村口 / 福禄村村头: a spot in the village named before it, not a village 红泥井村村
 _SPOT_IN_VILLAGE = re.compile(r"(?<=村)村(?:口|头|尾|里|边|内|中|东头|西头)")
@@ -1009,7 +1012,7 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
     r"讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
-    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课"
+    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演"
 )
 _SESSIONS_OF = re.compile(
     rf"(?P<event>{_SESSION_EVENTS})[”\"》]?(?:共计|一共|共)?$|"
@@ -1101,6 +1104,21 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             # activity itself)
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
             after = _SESSIONS_AFTER.match(text, match.end())
+            if text[max(0, num_at - 1) : num_at] == "分" and not held:
+                # 举办…培训班，分3期对牧民进行培训: the sessions of the event named before
+                named = list(re.finditer(_SESSION_EVENTS, text[:num_at]))
+                if not named:
+                    # 分两期举办村（社区）计生协专干培训班: or named after, in the same clause
+                    clause_end = _BIG_STOP.search(text, match.end())
+                    named = list(
+                        re.finditer(
+                            _SESSION_EVENTS,
+                            text[match.end() : clause_end.start() if clause_end else None],
+                        )
+                    )[:1]
+                if named:
+                    held = re.match(r"(?P<event>.*)(?P<trained>)", named[-1].group(0))
+                    after = None
             sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
             name = (held.group("event") or held.group("trained")) if held else ""
             name = name or (after.group("event") if after else "")
@@ -1202,7 +1220,18 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             )[-1] or insured.group(0)
             before_name = ""
         verb_last = _VERB_LAST.search(_cut_context(clause)) is not None
-        if after_name and (not before_name or (unit == "户" and visit_only) or verb_last):
+        # 为社区12户计生特殊家庭开展上门服务: the kind of household written right after the count
+        # names them, whatever was said before it
+        kind_after = (
+            unit == "户"
+            and not insured
+            and bool(after_name)
+            and _HOUSEHOLD_KIND.match(after_name) is not None
+            and not _HOUSEHOLD_KIND.search(before_name)
+        )
+        if after_name and (
+            not before_name or (unit == "户" and visit_only) or verb_last or kind_after
+        ):
             name = after_name
             at = text.find(after_name, match.end())
             previous_end = at + len(after_name) if at >= 0 else previous_end
@@ -1544,7 +1573,15 @@ _SHARED_TOPIC = re.compile(
 )
 
 
+# 家长课堂 讲青春期性教育: a class whose subject is 青春期 / 青春健康 is youth work
+_YOUTH_SUBJECT = re.compile(
+    r"(?:讲|主题是?|内容是?|关于|围绕)[^，。,；;\s]{0,4}(?:青春期|青春健康)"
+)
+
+
 def _shared_publicity(text: str, kind: str) -> str:
+    if kind == "lecture" and _YOUTH_SUBJECT.search(text) and not _SHARED_TOPIC.search(text):
+        return "youth"
     if kind == "youth" and _SHARED_TOPIC.search(text):
         return "publicity"
     if kind == "clinic" and _CLINIC_TOPIC.search(text) and not _CLINIC_ACT.search(text):
