@@ -1105,19 +1105,19 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
             after = _SESSIONS_AFTER.match(text, match.end())
             if text[max(0, num_at - 1) : num_at] == "分" and not held:
-                # 举办…培训班，分3期对牧民进行培训: the sessions of the event named before
-                named = list(re.finditer(_SESSION_EVENTS, text[:num_at]))
-                if not named:
+                # 举办…培训班，分3期对牧民进行培训: the sessions of the event events before
+                events = list(re.finditer(_SESSION_EVENTS, text[:num_at]))
+                if not events:
                     # 分两期举办村（社区）计生协专干培训班: or named after, in the same clause
                     clause_end = _BIG_STOP.search(text, match.end())
-                    named = list(
+                    events = list(
                         re.finditer(
                             _SESSION_EVENTS,
                             text[match.end() : clause_end.start() if clause_end else None],
                         )
                     )[:1]
-                if named:
-                    held = re.match(r"(?P<event>.*)(?P<trained>)", named[-1].group(0))
+                if events:
+                    held = re.match(r"(?P<event>.*)(?P<trained>)", events[-1].group(0))
                     after = None
             sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
             name = (held.group("event") or held.group("trained")) if held else ""
