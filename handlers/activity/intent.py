@@ -316,8 +316,14 @@ def read_control(text: str) -> Control | None:
     if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
-    # 不好意思 第2条作废: an apology before the command says nothing of its own
-    body = re.sub(r"^(?:不好意思|对不起|抱歉|sorry)[，,。！!\s]+(?=\S)", "", body)
+    # 不好意思 第2条作废 / 唉打漏了 重发: an apology or a slip owned before the command says
+    # nothing of its own
+    body = re.sub(
+        r"^(?:唉|哎呀?|哎哟|哦)?[，,\s]*(?:不好意思|对不起|抱歉|sorry|打漏了|漏打了|写漏了|打错了|"
+        r"写错了|发错了)[，,。！!\s]+(?=\S)",
+        "",
+        body,
+    )
     # 前两条都对 / 前面三条确认: the first cards, by their numbers
     body = re.sub(r"^前面?(?:两|二|2)(?:条|个)", "第1、2条", body)
     body = re.sub(r"^前面?(?:三|3)(?:条|个)", "第1、2、3条", body)
@@ -1313,6 +1319,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 continue
         if _NOT_COUNTED.match(clause) and any(c.field == "item_remove" for c in result.changes):
             continue  # 不算 / 不要算 after the thing was named
+        if (
+            len(clauses) > 1
+            and re.fullmatch(
+                r"\d+\s*[人个份本户张盒袋元]?(?:也|都|就)?(?:是)?(?:没错|对的|对|没问题)", clause
+            )
+            and (result.changes or result.olds)
+        ):
+            continue  # 宣传折页不是资料 300份没错: the count said right beside a change
         removed = _REMOVE_AFTER.match(clause) or _REMOVE_BEFORE.match(clause)
         if (
             removed
@@ -1739,7 +1753,7 @@ def _kind_after_not(clauses: list[str]) -> str | None:
 #: 其他没错 / 其他都对的 / 其余不变: the fields not spoken of are right as they are
 _OTHERS_RIGHT = re.compile(
     r"^(?:其他|其它|其余|别的|剩下的?|另外的?)(?:的|几样|几项)?(?:都|全|也|全都)?"
-    r"(?:没错|对的?|没问题|不变|一样|照旧|没有?错)(?:的|了|啊)?$"
+    r"(?:没错|对的?|没问题|没毛病|没啥问题|不变|一样|照旧|没有?错)(?:的|了|啊)?$"
 )
 #: a clause that says a new value: with 是 / 改成 / 应该 / a field's name (人数是60), not one
 #: that only tells what happened (昨天礼拜天没整活动 / 帮他们村搞的)
@@ -2101,6 +2115,7 @@ def _confirmed_after(text: str, sent: datetime, home: str | None) -> bool:
     if len(pieces) < 2 or read_control(pieces[-1]) != Control("confirm"):
         return False
     waiting = False  # a wrong value said, its new value still to come
+    given = False  # the piece before gave a value
     for piece in pieces[:-1]:
         if _OTHERS_RIGHT.match(piece) or (not waiting and _ROLL.search(piece)):
             continue  # 其他没问题 / 刚刚点完名: the rest said right, or how the count was had
@@ -2109,9 +2124,11 @@ def _confirmed_after(text: str, sent: datetime, home: str | None) -> bool:
             # 人数不对 是28个: the value of the field said wrong just before
             waiting and (_stray_count(piece) or _bare_value(piece, sent, home))
         ):
-            waiting = False
+            waiting, given = False, True
+        elif read.explicit and read.olds and not read.changes and given:
+            given = False  # 保险是20份 不是12: the wrong value, said after the new one
         elif read.explicit and (read.olds or read.fields_named):
-            waiting = True
+            waiting, given = True, False
         else:
             return False
     return not waiting

@@ -164,6 +164,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     # 咱 / 咱们 = 我们
     ("咱们", "我们"),
     ("咱", "我们"),
+    # 四十多口子人 (northern): 口子 counts people
+    ("口子人", "个人"),
 )
 _FOLD = re.compile("|".join(re.escape(old) for old, _ in _FOLDS))
 _TO = dict(_FOLDS)
@@ -174,14 +176,14 @@ _TO = dict(_FOLDS)
 # and after the field it gives the value of (类型系义诊, 日期系3号), and before a count said of
 # a thing (资料系200份; never 联系 / 关系 before a phone number)
 _HAI = re.compile(
-    r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品|资料|东西|礼品))"
+    r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品|资料|东西|礼品|保险|手册|折页))"
     r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])|(?<![联关体维干派])系(?=\d{1,4}(?!\d))"
 )
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 
 # 琴日个小组会 (Cantonese): 个 after a day word is 的 (yesterday's meeting), not a count
-_DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚)个(?=[\u4e00-\u9fff])(?![个把])")
+_DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚|刚才)个(?=[\u4e00-\u9fff])(?![个把])")
 
 # Hakka / Cantonese 个 as 的 after a verb: 发个系健康手册 (发的是…), 上昼报个讲座 (the lecture
 # reported this morning; 报个 alone, 想报个活动, stays a count)
@@ -227,7 +229,14 @@ _LING_SOME = re.compile(
 # 四十大几个 (forty-odd, nearer fifty): 大几 after a round ten is "多"
 _DA_JI = re.compile(r"(?<=[一二两三四五六七八九]十)大几(?=[个人位名只]|$|[\s，,。；;！!])")
 # 来了十五只人 (Hakka, Cantonese): 只 counts people too, before 人
-_ZHI_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十百千几多来余零])只(?=人)")
+_ZHI_PEOPLE = re.compile(
+    r"(?<=[\d一二两三四五六七八九十百千几多来余零])只(?=人|学生|姐妹|妇女|群众|会员|家长|村民|老人|细佬哥|后生)"
+)
+# 学生八十几只 (Hakka): 只 counting the people just named, ending the clause
+_PEOPLE_ZHI = re.compile(
+    r"(?P<who>学生|姐妹|妇女|群众|会员|家长|村民|老人|后生)(?P<n>[\d一二两三四五六七八九十百千零几多来余]+)只"
+    r"(?=$|[\s，,。；;！!])"
+)
 # 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
 _DAI_SLIP = re.compile(
     r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
@@ -290,12 +299,23 @@ _PINYIN_WORDS = {
     "weiwen": "慰问",
     "peixun": "培训",
     "baoxian": "保险",
+    "laile": "来了",
+    "daole": "到了",
+    "cunweihui": "村委会",
 }
+# 35ge学生: the measure word typed in pinyin right after a count
+_GE_PINYIN = re.compile(r"(?i)(?<=\d)ge(?![a-z])")
+# 一百出头 / 二十出头 = 一百多 / 二十多
+_CHU_TOU = re.compile(r"(?<=[\d十百千])出头")
+# 发得两百多份 / 来得有五十几个 (southwestern Mandarin 得 = 了 after a verb, before a count)
+_DE_DONE = re.compile(r"(?<=[发来搞办送派到])得(?=有?[\d一二两三四五六七八九十百几])")
+# 关爱保线 / 计生保线: 线 typed for 险 (same final) after 保
+_BAO_XIAN = re.compile(r"(?<=爱保|生保|庭保|外保|合保|买保|办保|上保)线")
 _PINYIN = re.compile(r"(?i)(?<![a-z])(" + "|".join(_PINYIN_WORDS) + r")(?![a-z])")
 # northern 搁 = 在 before a place (前天搁红星村整了个义诊)
 _GE_AT = re.compile(r"搁(?=[\u4e00-\u9fff]{1,8}?(?:村|社区|嘎查|屯|镇|乡|苏木|街道))")
 # Hakka 哩 = 了 after a verb (搞哩计生特殊家庭慰问 慰问哩6户); elsewhere a particle (对着哩)
-_LI_DONE = re.compile(r"(?<=[搞办开发送派问访到来做讲])哩(?=[\u4e00-\u9fff\d])")
+_LI_DONE = re.compile(r"(?<=[搞办开发送派问访到来做讲])[哩咧](?=[\u4e00-\u9fff\d])")
 # 一百几十 = 一百多 (a hundred and some tens); 三十好几 = 三十多
 _SOME_TENS = re.compile(r"(?<=[一二两三四五六七八九]百)几十|(?<=十)好几")
 
@@ -316,6 +336,7 @@ def fold(text: str) -> str:
     text = _FEN_SLIP.sub(_fen, text)
     text = _MAN.sub("元", text)
     text = _ZHI_PEOPLE.sub("个", text)
+    text = _PEOPLE_ZHI.sub(r"\g<who>\g<n>个", text)
     text = _LING_SOME.sub("多", text)
     text = _DA_JI.sub("多", text)
     text, money = _BARE_MONEY.subn(r"\g<head>\g<num>元", text)
@@ -326,6 +347,10 @@ def fold(text: str) -> str:
     text = _DAY_GE.sub("的", text)
     text = _WHATS_IT_CALLED.sub("", text)
     text = _PINYIN.sub(lambda m: _PINYIN_WORDS[m.group(1).lower()], text)
+    text = _GE_PINYIN.sub("个", text)
+    text = _CHU_TOU.sub("多", text)
+    text = _DE_DONE.sub("了", text)
+    text = _BAO_XIAN.sub("险", text)
     text = _GE_AT.sub("在", text)
     text = _LI_DONE.sub("了", text)
     text = _SOME_TENS.sub("多", text)

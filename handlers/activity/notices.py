@@ -61,10 +61,11 @@ _DID = re.compile(r"(?:搞|办|开|发|发放|举办|举行|开展|组织|走访
 _HEARSAY = re.compile(
     rf"听说|据说|听(?!取|宣讲|宣传)[^\s，,。；;取课]{{1,6}}?[说讲](?![座课解授了述得])|有人说|"
     # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
-    rf"说(?![我咱])[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
+    # (我说一下: the speaker tells it, no hearsay)
+    rf"说(?![我咱]|一下|下|个)[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
     r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|听讲(?![座课的])|听闻|"
     # the news said so: 看到新闻说五华县计生协昨天… / 新闻报道说…
-    r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|"
+    r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|上了?(?:电视|新闻|报纸)|"
     # compared with the sender's own group, or praised: another group's activity
     r"比(?:我们|我组|我村)|[^\s，,。；;]{0,6}(?:组长|她们|他们|人家|老师)(?:真|好|太|挺)?(?:厉害|能干|牛)|"
     # 据镇里说 (not 据统计 / 据了解); told me: 组长跟我说她们…; seen: 我看到那良村昨天在发…
@@ -213,7 +214,10 @@ _A_RECORD = re.compile(
 _OTHER_EVENT = re.compile(r"党员大会|党员会|党课|村民大会|村民代表大会|放电影|选举|换届")
 _ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保险|药具|健康|培训|咨询")
 # Private life, not an association activity: relatives, a banquet.
-_PRIVATE = re.compile(r"亲戚|喜酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴")
+# (我请个假: the sender away from a meeting, not one held)
+_PRIVATE = re.compile(
+    r"亲戚|喜酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴|我(?:要|得|想)?请(?:个|几天)?假"
+)
 
 
 @dataclass(frozen=True)

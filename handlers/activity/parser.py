@@ -273,7 +273,7 @@ def _cut_at_boundary(raw: str) -> str:
     if len(name) < 2 and _VERB_AFTER_AT.search(verb):
         # 在进德镇: 进 right after 在 starts the name, it is no verb (送健康进社区)
         return verb[-1] + name
-    if len(name) >= 2 or len(raw) < 3 or raw[-len(name) - 1 :][:1] not in "区县市":
+    if len(name) >= 2 or len(raw) < 3 or raw[-len(name) - 1 :][:1] not in "区县市乡":
         return name
     head = raw[: len(raw) - len(name) - 1]
     earlier = _PLACE_BOUNDARY.sub("", head)
@@ -310,6 +310,11 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
             and (
                 masked[max(0, at - 1) : at] in ("镇", "乡")
                 or masked[max(0, at - 2) : at] == "街道"
+                # 在莘村开展: a one-character village where it was held (not 在该村 / 在本村)
+                or (
+                    masked[max(0, at - 1) : at] in ("在", "到", "赴")
+                    and name not in "该全此各邻每本我其外他那这哪某原新老大小"
+                )
             )
         ):
             pass  # 古辣镇蔡村: a one-character village, named right after its town
@@ -439,7 +444,8 @@ _PARTICIPANTS = (
         r"\s*(?:参加|参与|到场|出席|参会|到会|来了|听课|接受|踊跃|积极)"
     ),
     re.compile(
-        r"(?:会员|群众|村民|居民|妇女|学生|人员|家长|牧民|老人|代表|志愿者|初中生|孩子)(?:共|约|近)?\s*"
+        r"(?:会员|群众|村民|居民|妇女|学生|人员|家长|牧民|老人|代表|志愿者|初中生|孩子|娃娃|儿童|小孩)"
+        r"(?:共|约|近|大概|大约|差不多|估计)?\s*"
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:人|名|位|个)(?!次)"
     ),
     re.compile(
@@ -448,7 +454,7 @@ _PARTICIPANTS = (
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个"
-        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人)(?!次|小组|组|代表队)"
+        r"(?:会员|群众|村民|居民|妇女|学生|青少年|老人|家长|牧民|人|娃|孩子|小孩|儿童)(?!次|小组|组|代表队)"
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:口人|人)(?:左右|上下)?(?![次口员])"
@@ -1012,7 +1018,7 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
     r"讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
-    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演"
+    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育"
 )
 _SESSIONS_OF = re.compile(
     rf"(?P<event>{_SESSION_EVENTS})[”\"》]?(?:共计|一共|共)?$|"
@@ -1323,8 +1329,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = _PEOPLE_TIMES_OF.sub("", name)  # 参加群众160余人次: those who took part
         elif not name or (_PERSON_WORDS.fullmatch(name) and unit != "户"):
             continue  # 6户牧民 are households, named by who lives in them
-        if not name or name in _REPORTING:
-            continue  # 补报两个: how many reports follow, not a thing
+        if not name or name in _REPORTING or name in ("不", "不是", "不对"):
+            continue  # 补报两个: how many reports follow; 十二个不是十三个: a count denied
         if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
@@ -1569,7 +1575,11 @@ def classify_kind(text: str) -> str:
 # publicity event, which stays publicity (暑期青春健康宣传活动, its only topic, is youth work)
 _SHARED_TOPIC = re.compile(
     r"(?:和|及|暨|与|、|同)[^，。,；;\s]{0,6}(?:青春健康|青春期)[^，。,；;\s]{0,6}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)|"
-    r"(?:青春健康|青春期)[^，。,；;\s]{0,6}(?:和|及|暨|与|、|同)[^，。,；;\s]{1,8}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)"
+    r"(?:青春健康|青春期)[^，。,；;\s]{0,6}(?:和|及|暨|与|、|同)[^，。,；;\s]{1,8}?宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)|"
+    # 宣传防溺水还有青春期知识: the publicity said first, its topics after
+    r"宣传(?!资料|品|册|单|页|材料|手册|折页|画|袋|片)[^，。,；;\s]{1,8}?(?:和|及|与|、|同|还有)"
+    r"(?:青春健康|青春期)|"
+    r"宣传(?:青春健康|青春期)[^，。,；;\s]{0,6}(?:和|及|与|、|同|还有)[^，。,；;\s]{1,8}"
 )
 
 
@@ -2205,7 +2215,8 @@ def parse_activity(text: str, sent_at: datetime, home: str | None = None) -> Act
     """An :class:`ActivityDraft` when ``text`` reads like a report, else None."""
     if not reads_like_report(text, sent_at):
         return None
-    draft = extract(_report_source(text, sent_at), sent_at, home)
+    # read as the webhook reads one report (parse_reports): a value taken back gives way
+    draft = extract(_report_source(_taken_back(text, sent_at), sent_at), sent_at, home)
     draft.text = text.strip()
     return draft
 
@@ -2226,6 +2237,10 @@ _PLACE_NAME = r"[\u4e00-\u9fff]{1,8}?(?:村|社区|嘎查|屯|镇|乡|街道|苏
 _DAY_PART_END = re.compile(r"(?:上午|下午|晚上|早上|中午|傍晚|晚|早)$")
 
 
+# the units a count said twice in a row is taken back in (十二个不对是十三个, 20份不对是30份)
+_RECOUNTED = r"(?:个人|[个人名位份本张盒户袋瓶册支套件元])"
+
+
 def _taken_back(text: str, sent_at: datetime) -> str:
     """今天上午 哦不对是昨天上午 在联坡村… → 昨天上午 在联坡村…: a day (or a place) said, taken
     back and said again inside the report is the second one; anything else is left as it is."""
@@ -2239,6 +2254,18 @@ def _taken_back(text: str, sent_at: datetime) -> str:
         bare = _DAY_PART_END.sub("", before)
         if dates and dates[-1][1] == len(bare) and later and later[0][1][0] == 0:
             body = before[: dates[-1][0]] + after
+            continue
+        # 来了十二个不对是十三个人: a count said, taken back and said again
+        count = re.search(
+            rf"(?<![\d一二两三四五六七八九十百千])(?:{NUMBER})(?:多|余|几|来)?{_RECOUNTED}?$",
+            before,
+        )
+        if (
+            count
+            and re.search(r"不对|说错|讲错|口误", marker.group(0))  # 十二个不是十三个 keeps 12
+            and re.match(rf"(?:{NUMBER})(?:多|余|几|来)?{_RECOUNTED}", after)
+        ):
+            body = before[: count.start()] + after
             continue
         said = re.search(rf"(?:在|去|到){_PLACE_NAME}$", before)
         if said and re.match(rf"(?:在|去|到)?{_PLACE_NAME}", after):
