@@ -196,3 +196,27 @@ def test_a_hakka_report_and_an_item_renamed_through_the_callback(chat: Chat) -> 
     chat.say("lilan", "啱 确认")
     [(_, items)] = chat.records("lilan")
     assert items_of(items) == [("计生家庭保险", 15, "份")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("月头在村部搞了宣传", (date(2026, 11, 1), date(2026, 11, 10))),
+        ("上月头搞了义诊", (date(2026, 10, 1), date(2026, 10, 10))),
+        ("上月28搞了宣传", (date(2026, 10, 28), date(2026, 10, 28))),
+        ("12号13号两天在村里宣传", (date(2026, 11, 12), date(2026, 11, 13))),
+        ("13、14号在村里宣传", (date(2026, 11, 13), date(2026, 11, 14))),
+        ("13-14号在村里宣传", (date(2026, 11, 13), date(2026, 11, 14))),
+        ("昨黑在村部开会", (date(2026, 11, 19), date(2026, 11, 19))),
+        ("前晚在村部开会", (date(2026, 11, 18), date(2026, 11, 18))),
+    ],
+)
+def test_more_ways_to_say_a_day(text: str, span: tuple[date, date]) -> None:
+    found = resolve_date(text, SENT)
+    assert found is not None and (found.start, found.end) == span
+
+
+def test_days_apart_are_no_span() -> None:
+    found = resolve_date("3号、10号各搞了一次宣传", SENT)
+    assert found is not None and (found.start, found.end) == (date(2026, 11, 3), date(2026, 11, 3))
+    assert resolve_date("上月28个人来了", SENT) is None

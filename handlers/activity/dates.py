@@ -79,12 +79,16 @@ _FESTIVAL_DAY = re.compile(
 _NAMED_DAY_AFTER = re.compile(r"[”\"’']?\s*(?:会员)?(?:活动日|纪念日|宣传日)")
 # 上个月30号 / 本月5日: a day of the month named by where it stands
 _MONTH_DAY = re.compile(
-    rf"(?P<which>上上个?月|上个?月|本月|这个?月|当月)(?:的)?(?P<d>{_N})[号日](?![\d])"
+    rf"(?P<which>上上个?月|上个?月|本月|这个?月|当月)(?:的)?(?P<d>{_N})"
+    # 上月28搞了宣传: the day without 号 too, when no count follows it
+    r"(?:[号日](?![\d])|(?![\d号日个人份本张盒户名位元次场期天周年]))"
 )
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
 # 1号到3号: a span of days with no month, the month's as 3号 is
 _DAY_RANGE = re.compile(
-    rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日]?\s*(?:至|到|~|～|—|－)\s*(?P<d2>{_N})[号日](?![\d])"
+    rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})(?P<hao>[号日])?\s*(?P<to>至|到|~|～|—|－|-|、|和|跟)?\s*"
+    rf"(?P<d2>{_N})[号日]"
+    r"(?![\d])(?P<two>两天|二天|这两天)?"
 )
 
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
@@ -298,6 +302,11 @@ def find_date(
     match = _DAY_RANGE.search(text)
     if match:
         day, day2 = _num(match.group("d")), _num(match.group("d2"))
+        if not match.group("to") and not match.group("hao"):
+            day2 = None  # 1213号: one number, no span
+        joined = match.group("to") in ("、", "和", "跟", None)
+        if joined and day and day2 and day2 != day + 1 and not match.group("two"):
+            day2 = None  # 3号、10号各搞了一次: two days, no span
         if day and day2 and 1 <= day < day2 <= 31:
             # 1号到3号: this month's, unless its last day is still ahead, then last month's
             start, end = _make(today.year, today.month, day, today), None

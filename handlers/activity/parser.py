@@ -1028,6 +1028,11 @@ _SESSIONS_OF = re.compile(
 
 # 举办3场讲座 / 开了两期家长课堂 / 办了三场健康讲座: the event named right after its count
 _SESSIONS_AFTER = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{0,16}}?(?:{_SESSION_EVENTS}))")
+# 两期“青春健康同伴教育”主持人培训班: an event ending inside an open quote is the title; the
+# event is what the quoted title names, after the quote
+_SESSIONS_AFTER_QUOTE = re.compile(
+    rf"(?P<event>[\u4e00-\u9fff]{{0,2}}“[^”]{{1,12}}”[\u4e00-\u9fff]{{0,8}}?(?:{_SESSION_EVENTS}))"
+)
 # The households a visit went to, named anywhere before its bare count (计生家庭走访，走访了9户 /
 # 给计生特殊家庭送温暖 一共慰问了5户): 家庭医生 and 家庭健康指导员 are no households
 _HOUSEHOLD_KIND = re.compile(
@@ -1110,6 +1115,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             # activity itself)
             held = _SESSIONS_OF.search(text[max(0, num_at - 8) : num_at])
             after = _SESSIONS_AFTER.match(text, match.end())
+            if after and after.group("event").count("“") > after.group("event").count("”"):
+                after = _SESSIONS_AFTER_QUOTE.match(text, match.end()) or after
             if text[max(0, num_at - 1) : num_at] == "分" and not held:
                 # 举办…培训班，分3期对牧民进行培训: the sessions of the event events before
                 events = list(re.finditer(_SESSION_EVENTS, text[:num_at]))
