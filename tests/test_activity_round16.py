@@ -220,3 +220,70 @@ def test_days_apart_are_no_span() -> None:
     found = resolve_date("3号、10号各搞了一次宣传", SENT)
     assert found is not None and (found.start, found.end) == (date(2026, 11, 3), date(2026, 11, 3))
     assert resolve_date("上月28个人来了", SENT) is None
+
+
+# -- a second tuning set (activity_conversations_dev14, activity_reports_dev12) ----------------
+
+
+def test_a_bare_day_still_ahead_is_last_months() -> None:
+    sent = datetime(2026, 12, 2, 12, 0)
+    found = resolve_date("係3号先啱 我补报嘅", sent)
+    assert found is not None and found.start == date(2026, 11, 3)
+    # ... and a plan for a day just ahead is still no report
+    assert parse_reports("3号在村部开会员会 大家记得来", sent) == []
+
+
+def test_a_message_typed_in_pinyin_is_read() -> None:
+    assert fold("renshu cuo le shi 20 ren") == "人数错了是20人"
+    assert fold("hello ok") == "hello ok"
+    correction = read_correction("renshu cuo le shi 20 ren", SENT)
+    assert [(c.field, c.people) for c in correction.changes] == [("participants", (20, False))]
+
+
+def test_a_question_said_to_be_only_a_question_before_a_confirmation() -> None:
+    assert read_control("没报错 就问问 上面那条确认") == Control("confirm")
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("礼拜天在二道井子村搞了计生宣传 发了环保袋五十个 来了百零个人", (100, True)),
+        ("前晡日河西村会员之家开咗会员活动 会圆来了廿几只", (20, True)),
+        ("jintian在那坡村开huiyuan大会 dajia来了32个 讲了生育政策", (32, False)),
+    ],
+)
+def test_attendance_in_dialect_and_pinyin(text: str, people: tuple[int, bool]) -> None:
+    draft = parse_activity(text, SENT)
+    assert draft is not None
+    assert (draft.participants, draft.participants_approx) == people
+    assert all(item.quantity != people[0] for item in draft.items)
+
+
+def test_who_came_along_and_a_check_are_no_things() -> None:
+    assert _items("昨天我跟两个志愿者在新民堡村入户走访 走了9户") == [("入户走访", 9, "户")]
+    assert _items(fold("今天在嘎查部给牧民测了血压 测了四十五人次")) == [("测血压", 45, "人次")]
+    assert fold("一百零五个人") == "一百零五个人"
+
+
+def test_sessions_added_up_in_a_dated_report() -> None:
+    text = (
+        "7月下旬，科尔沁右翼前旗计生协组织乌兰毛都苏木各嘎查开展牧区计生家庭健康促进活动，"
+        "累计开展健康讲座6场，接受牧民咨询400余人次。"
+    )
+    draft = parse_activity(text, datetime(2026, 8, 5, 12, 0))
+    assert draft is not None and draft.place == "乌兰毛都苏木"
+    assert ("讲座", 6, "场") in [(i.name, i.quantity, i.unit) for i in draft.items]
+    # a year's tally undated is still no report
+    assert parse_reports("今年累计开展健康讲座6场了", SENT) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今晡日𠊎屋下请酒 来了百几人 累死咯",
+        "夜儿个俺去县里体检了 血压有点高 大夫让少吃盐",
+        "俺家那口子夜儿个去旗里开会了 回来说下礼拜在嘎查部开会员会",
+    ],
+)
+def test_private_life_is_no_report(text: str) -> None:
+    assert parse_reports(text, SENT) == []

@@ -312,7 +312,7 @@ def find_date(
             start, end = _make(today.year, today.month, day, today), None
             if start is not None:
                 end = _make(today.year, today.month, day2, today)
-            if start is None or end is None or end > today + _FUTURE_SLACK:
+            if start is None or end is None or end > today:
                 previous = today.replace(day=1) - timedelta(days=1)
                 start = _make(previous.year, previous.month, day, today)
                 end = _make(previous.year, previous.month, day2, today)
@@ -322,9 +322,9 @@ def find_date(
     if match:
         day = _num(match.group("d"))
         if day and 1 <= day <= 31:
-            # 3号: this month's, unless that is still ahead, then last month's
+            # 3号: this month's, unless that is still ahead (even tomorrow), then last month's
             value = _make(today.year, today.month, day, today)
-            if value is None or value > today + _FUTURE_SLACK:
+            if value is None or value > today:
                 previous = today.replace(day=1) - timedelta(days=1)
                 value = _make(previous.year, previous.month, day, today)
             if value:
@@ -414,6 +414,13 @@ def still_to_come(text: str, sent: datetime) -> bool:
     text = fold(text)
     today = _local(sent)
     found = find_date(text, sent)
+    bare = _DAY_ONLY.search(text)
+    if found is not None and bare is not None and found[1] == bare.span():
+        # 3号在村部开会 sent on the 2nd: a bare day just ahead in this month is to come (read
+        # as a date, a day still ahead is last month's)
+        ahead = _make(today.year, today.month, _num(bare.group("d")) or 0, today)
+        if ahead is not None and today < ahead <= today + _FUTURE_SLACK:
+            return True
     if found is not None:
         span = found[0]
         if span.start > today or not plausible(span, text, sent):

@@ -318,9 +318,10 @@ def read_control(text: str) -> Control | None:
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     # 不好意思 第2条作废 / 唉打漏了 重发: an apology or a slip owned before the command says
     # nothing of its own
+    # (没报错 就问问 上面那条确认: a question just asked, said to be only a question)
     body = re.sub(
-        r"^(?:唉|哎呀?|哎哟|哦)?[，,\s]*(?:不好意思|对不起|抱歉|sorry|打漏了|漏打了|写漏了|打错了|"
-        r"写错了|发错了)[，,。！!\s]+(?=\S)",
+        r"^(?:(?:唉|哎呀?|哎哟|哦)?[，,\s]*(?:不好意思|对不起|抱歉|sorry|打漏了|漏打了|写漏了|打错了|"
+        r"写错了|发错了|没报错|没错|就问问|随便问问|只是问问|问问而已|没事了?)[，,。！!\s]+)+(?=\S)",
         "",
         body,
     )

@@ -166,6 +166,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("咱", "我们"),
     # 月头 = 月初; 昨黑(夜) = 昨晚 (northern); 前晚 = 前天晚上
     ("月头", "月初"),
+    # 会圆 typed for 会员 (same sound; no word of its own)
+    ("会圆", "会员"),
     ("昨黑夜", "昨晚"),
     ("昨黑", "昨晚"),
     ("前晚", "前天晚上"),
@@ -239,7 +241,7 @@ _ZHI_PEOPLE = re.compile(
 )
 # 学生八十几只 (Hakka): 只 counting the people just named, ending the clause
 _PEOPLE_ZHI = re.compile(
-    r"(?P<who>学生|姐妹|妇女|群众|会员|家长|村民|老人|后生)(?P<n>[\d一二两三四五六七八九十百千零几多来余]+)只"
+    r"(?P<who>学生|姐妹|妇女|群众|会员|家长|村民|老人|后生|来了|到了)(?P<n>[\d一二两三四五六七八九十百千零几多来余]+)只"
     r"(?=$|[\s，,。；;！!])"
 )
 # 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
@@ -305,13 +307,61 @@ _PINYIN_WORDS = {
     "peixun": "培训",
     "baoxian": "保险",
     "laile": "来了",
+    "huiyuan": "会员",
+    "dajia": "大家",
+    "kaihui": "开会",
     "daole": "到了",
     "cunweihui": "村委会",
 }
+# A whole message typed in pinyin without picking the characters (renshu cuo le shi 20 ren):
+# its syllables and words, read only when every word of the message is one of them
+_PINYIN_SENTENCE_WORDS = {
+    **_PINYIN_WORDS,
+    "renshu": "人数",
+    "riqi": "日期",
+    "didian": "地点",
+    "leixing": "类型",
+    "cuole": "错了",
+    "cuo": "错",
+    "le": "了",
+    "shi": "是",
+    "bushi": "不是",
+    "budui": "不对",
+    "bu": "不",
+    "dui": "对",
+    "duide": "对的",
+    "queren": "确认",
+    "ren": "人",
+    "ge": "个",
+    "fen": "份",
+    "hao": "号",
+    "gai": "改",
+    "gaicheng": "改成",
+    "cheng": "成",
+    "chexiao": "撤销",
+    "meiwenti": "没问题",
+    "haode": "好的",
+}
+_PINYIN_SENTENCE = re.compile(r"(?i)^[a-z\d\s,.!?]+$")
+
+
+def _pinyin_sentence(text: str) -> str:
+    words = re.findall(r"(?i)[a-z]+|\d+|[,.!?]", text)
+    if not words or not all(
+        w.isdigit() or w in ",.!?" or w.lower() in _PINYIN_SENTENCE_WORDS for w in words
+    ):
+        return text
+    if sum(1 for w in words if w.isalpha()) < 2:
+        return text
+    return "".join(_PINYIN_SENTENCE_WORDS.get(w.lower(), w) if w.isalpha() else w for w in words)
+
+
 # 35ge学生: the measure word typed in pinyin right after a count
 _GE_PINYIN = re.compile(r"(?i)(?<=\d)ge(?![a-z])")
-# 一百出头 / 二十出头 = 一百多 / 二十多
-_CHU_TOU = re.compile(r"(?<=[\d十百千])出头")
+# 一百出头 / 二十出头 / 一百挂零 = 一百多 / 二十多; 百零个 (a hundred and some, never 一百零五)
+_CHU_TOU = re.compile(r"(?<=[\d十百千])(?:出头|挂零)|(?<=百)零(?=[个人只位名])")
+# 测了血压 / 量了血糖: the check, one word
+_CHECKED = re.compile(r"(?<=[测量])了(?=血压|血糖|血脂|体温)")
 # 发得两百多份 / 来得有五十几个 (southwestern Mandarin 得 = 了 after a verb, before a count)
 _DE_DONE = re.compile(r"(?<=[发来搞办送派到])得(?=有?[\d一二两三四五六七八九十百几])")
 # 关爱保线 / 计生保线: 线 typed for 险 (same final) after 保
@@ -333,6 +383,8 @@ _WHATS_IT_CALLED = re.compile(
 def fold(text: str) -> str:
     """The text with digits made ASCII and dialect / spoken forms made standard."""
     text = normalise_digits(text).translate(_TRADITIONAL)
+    if _PINYIN_SENTENCE.match(text):
+        text = _pinyin_sentence(text)
     text = _FOLD.sub(lambda match: _TO[match.group(0)], text)
     text = _HEUNG.sub("在", text)
     text = _VERB_GE.sub("的", text)
@@ -354,6 +406,7 @@ def fold(text: str) -> str:
     text = _PINYIN.sub(lambda m: _PINYIN_WORDS[m.group(1).lower()], text)
     text = _GE_PINYIN.sub("个", text)
     text = _CHU_TOU.sub("多", text)
+    text = _CHECKED.sub("", text)
     text = _DE_DONE.sub("了", text)
     text = _BAO_XIAN.sub("险", text)
     text = _GE_AT.sub("在", text)

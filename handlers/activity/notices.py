@@ -216,7 +216,9 @@ _ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保
 # Private life, not an association activity: relatives, a banquet.
 # (我请个假: the sender away from a meeting, not one held)
 _PRIVATE = re.compile(
-    r"亲戚|喜酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴|我(?:要|得|想)?请(?:个|几天)?假"
+    r"亲戚|喜酒|请酒|摆酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴|那口子|我(?:要|得|想)?请(?:个|几天)?假|"
+    # (我去县里体检了 血压有点高: the sender's own health; 那口子 = the sender's spouse)
+    r"(?:我|俺)(?:去|到)[^\s，,。；;]{0,6}(?:体检|看病|住院)"
 )
 
 
@@ -292,7 +294,10 @@ def not_a_report(body: str) -> NotAReport | None:
     if decided:
         return _found("plan", decided.group(0).strip())
     record = _A_RECORD.search(body)
-    if record:
+    if record and not (
+        # 7月下旬，…开展…活动，累计开展健康讲座6场: the sessions of a report dated first
+        record.group(0).startswith("累计") and re.match(r"\s*(?:\d{4}年)?\d{1,2}月", body)
+    ):
         return _found("records", record.group(0))
     if _OTHER_EVENT.search(body) and not _ASSOCIATION.search(body):
         return _found("others", _OTHER_EVENT.search(body).group(0))  # type: ignore[union-attr]
