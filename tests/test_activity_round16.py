@@ -287,3 +287,35 @@ def test_sessions_added_up_in_a_dated_report() -> None:
 )
 def test_private_life_is_no_report(text: str) -> None:
     assert parse_reports(text, SENT) == []
+
+
+# -- a report sent in pieces ---------------------------------------------------------------------
+
+
+def test_a_day_and_a_place_said_alone_open_a_report() -> None:
+    from handlers.activity.parser import report_opening
+
+    opening = report_opening("今朝喺桥沥社区", SENT, "江口村")
+    assert opening is not None and opening.place == "桥沥社区" and opening.day.start == SENT.date()
+    home = report_opening("昨天下午在村委会", SENT, "江口村")
+    assert home is not None and (home.place, home.home) == ("江口村", True)
+    for text in ("明天在福禄村", "昨天福禄村开会了吗", "福禄村", "昨天", "今天在福禄村搞了宣传"):
+        assert report_opening(text, SENT, "江口村") is None
+
+
+def test_a_report_in_three_messages_through_the_callback(chat: Chat) -> None:
+    asked = chat.say("lilan", "今朝喺福禄村")
+    assert "福禄村" in asked and "做了什么" in asked
+    card = chat.say("lilan", "做咗青春健康讲座")
+    assert "福禄村" in card and "青春健康" in card
+    assert "48人" in chat.say("lilan", "有48个学生嚟")
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.place, record.kind, record.participants) == ("福禄村", "youth", 48)
+
+
+def test_a_question_after_an_opening_is_answered_as_itself(chat: Chat) -> None:
+    chat.say("lilan", "昨天在福禄村")
+    answer = chat.say("lilan", "育儿补贴怎么领")
+    assert "请核对" not in answer
+    assert chat.records("lilan") == []

@@ -2336,3 +2336,39 @@ def extract(
         items=extract_items(body, people[2] if people else None),
         place_home=at_home,
     )
+
+
+# the words around a day and a place said alone: 今朝喺桥沥社区 / 昨天我们在福禄村
+_OPENING_FILLER = re.compile(r"[在喺去到我们咱俺的那个这个边里呢啊哈嗯\s，,。：:]")
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A day and a place said alone, the first message of a report sent in pieces."""
+
+    day: DateSpan
+    place: str
+    home: bool
+
+
+def report_opening(text: str, sent: datetime, home: str | None = None) -> Opening | None:
+    """今朝喺桥沥社区 / 昨天下午 村委会: a day and a place and nothing else (no question, no plan,
+    nothing done yet): the rest of the report is likely to follow in the next message."""
+    body = fold(text.strip())
+    if not body or len(body) > 24 or asks_something(body) or speaks_of_later(body, sent):
+        return None
+    if weight_against_report(body) > 0 or _ACTIVITY_WORDS.search(body):
+        return None
+    found = find_date(body, sent)
+    place = find_place(body, home)
+    if found is None or place.name is None:
+        return None
+    span, (start, end) = found
+    rest = body[:start] + body[end:]
+    named = place.name if not place.home else ""
+    rest = rest.replace(named, "") if named else _VENUES.sub("", _VENUE_OF_VILLAGE.sub("", rest))
+    rest = _DAY_PART_END.sub("", _OPENING_FILLER.sub("", rest))
+    rest = re.sub(r"上午|下午|晚上|早上|中午|傍晚", "", rest)
+    if rest:
+        return None
+    return Opening(span, place.name, place.home)

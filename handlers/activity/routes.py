@@ -49,6 +49,7 @@ from handlers.activity.parser import (
     asks_something,
     find_place,
     parse_reports,
+    report_opening,
 )
 from handlers.activity.stats import (
     MonthError,
@@ -103,6 +104,8 @@ _UNDO_SAID = re.compile(
 ASK_APART = "您后面问的问题请单独再发一次，我再回答。"
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
 QUESTION_TTL = 10 * 60
+# a day and a place sent alone (今朝喺桥沥社区): the rest of the report is read with it (10 minutes)
+OPENING_KEY = "activity_opening"
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
 _LEAD_IN = re.compile(r"补报|上报|汇报|报一下|报下|登记一下|来报|要报")
 LEAD_IN_REPLY = (
@@ -541,7 +544,19 @@ def routes(router: Router) -> list[Route[Any]]:
     def match_report(message: IncomingMessage, ctx: Context) -> list[ActivityDraft] | None:
         if message.kind is not Kind.TEXT:
             return None
-        drafts = parse_reports(message.text, message.sent_at, home_village(ctx.region))
+        home = home_village(ctx.region)
+        drafts = parse_reports(message.text, message.sent_at, home)
+        opening = ctx.conversation.get(OPENING_KEY) if ctx.role.can_log_activity else None
+        if (
+            not drafts
+            and isinstance(opening, dict)
+            and report_opening(message.text, message.sent_at, home) is None
+        ):
+            # 今朝喺桥沥社区 / 做咗青春健康讲座: the report sent in two messages, read as one
+            joined = f"{opening.get('text', '')} {message.text.strip()}"
+            drafts = parse_reports(joined, message.sent_at, home)
+            for draft in drafts:
+                draft.text = joined
         return drafts or None
 
     def handle_report(
@@ -553,11 +568,37 @@ def routes(router: Router) -> list[Route[Any]]:
             return [Reply(WHO_CAN_LOG)]
         cards = _cards(ctx)
         cards.load()
+        ctx.conversation.clear(OPENING_KEY)
         text = new_cards(ctx, message, drafts, cards, _expired_note(cards))
         if asks_beside(message.text, message.sent_at):
             # 顺便问下…: the report is logged; the question beside it is not lost in silence
             text += "\n\n" + ASK_APART
         return replies(text)
+
+    def match_opening(message: IncomingMessage, ctx: Context) -> str | None:
+        if message.kind is not Kind.TEXT or not ctx.role.can_log_activity:
+            return None
+        if _cards(ctx).load():
+            return None  # a card waits: its own questions and corrections come first
+        opening = report_opening(message.text, message.sent_at, home_village(ctx.region))
+        if opening is None:
+            return None
+        where = f"{opening.place}（您登记的村）" if opening.home else opening.place
+        return f"{opening.day.display()} {where}"
+
+    def handle_opening(message: IncomingMessage, said: str, ctx: Context) -> Sequence[Reply]:
+        """只发了日期和地点（如“今天在桥沥社区”）：记下，请接着说做了什么、来了多少人。"""
+        ctx.conversation.set(
+            OPENING_KEY,
+            {"text": message.text.strip(), "at": message.sent_at.isoformat()},
+            ttl=QUESTION_TTL,
+        )
+        return [
+            Reply(
+                f"收到：{said}。这次做了什么活动？来了多少人、发了什么？接着发就行，"
+                "我会连同这句一起登记。"
+            )
+        ]
 
     def match_lead_in(message: IncomingMessage, ctx: Context) -> bool | None:
         text = message.text.strip()
@@ -621,6 +662,7 @@ def routes(router: Router) -> list[Route[Any]]:
             audience=LOGGERS,
             example="昨天江口村开了会员活动，到了13人，发宣传资料30份",
         ),
+        Route("activity_opening", match_opening, handle_opening, audience=LOGGERS),
         Route("activity_lead_in", match_lead_in, handle_lead_in, audience=LOGGERS),
         Route("activity_unread", match_unread, handle_unread, audience=LOGGERS),
     ]
