@@ -319,3 +319,109 @@ def test_a_question_after_an_opening_is_answered_as_itself(chat: Chat) -> None:
     answer = chat.say("lilan", "育儿补贴怎么领")
     assert "请核对" not in answer
     assert chat.records("lilan") == []
+
+
+# -- a third tuning set (activity_conversations_dev15, activity_reports_dev13) -----------------
+
+
+def test_a_record_undone_by_what_it_was() -> None:
+    control = read_control("把昨天那个讲座删了 那个是区里搞的不算我们组的")
+    assert control is not None and (control.action, control.topic) == ("cancel", "讲座")
+    assert read_control("把宣传册删了") is None  # a thing on the card, not a record
+    assert read_control("撤销 刚才报错了 日子和人数都不对") == Control("cancel")
+    assert read_control("撤销 人数是30") is None
+
+
+def test_a_record_undone_by_what_it_was_through_the_callback(chat: Chat) -> None:
+    chat.say("lilan", "今天在江口村搞了青春健康讲座 来了45个学生")
+    chat.say("lilan", "对")
+    chat.say("lilan", "今天在江口村入户走访计生特殊家庭 走访了4户")
+    chat.say("lilan", "对")
+    answer = chat.say("lilan", "把那个讲座删了 那个是区里搞的不算我们组的")
+    assert "哪一条" not in answer
+    assert [record.kind for record, _ in chat.records("lilan")] == ["visit"]
+
+
+def test_a_new_report_after_an_unclear_change_is_its_own_card(chat: Chat) -> None:
+    chat.say("lilan", "今天搞了计生家庭入户走访 走访了10户")
+    chat.say("lilan", "deng yi xia 还有一个")
+    card = chat.say("lilan", "昨天在江口村搞了青春健康讲座 来了38个学生")
+    assert "第2条" in card or "【" in card
+    chat.say("lilan", "走访是在福禄村")
+    chat.say("lilan", "都对")
+    kept = sorted((r.kind, r.place, r.participants) for r, _ in chat.records("lilan"))
+    assert kept == [("visit", "福禄村", None), ("youth", "江口村", 38)]
+
+
+def test_an_opening_then_a_report_without_its_day(chat: Chat) -> None:
+    chat.say("lilan", "今晡日上昼 福禄村")
+    card = chat.say("lilan", "搞哩优生优育宣传 来哩四十几只人 发资料150份")
+    assert "福禄村" in card and "哪一天" not in card
+    chat.say("lilan", "对")
+    [(record, _)] = chat.records("lilan")
+    assert (record.place, record.participants, record.participants_approx) == ("福禄村", 40, True)
+
+
+def test_a_place_said_with_the_spot_inside_it() -> None:
+    correction = read_correction("讲座系喺众涌社区长者饭堂搞嘅", SENT)
+    assert [(c.field, c.place) for c in correction.changes] == [("place", "众涌社区")]
+    home = read_correction("地点不对 是在社区活动室搞的 不是镇上", SENT, "五通社区")
+    assert [(c.field, c.place, c.place_home) for c in home.changes] == [
+        ("place", "五通社区", True)
+    ]
+
+
+def test_weekdays_from_and_to() -> None:
+    monday = datetime(2026, 6, 22, 12, 0)
+    found = resolve_date("上礼拜一到礼拜三 在团结社区搞了三场讲座", monday)
+    assert found is not None and (found.start, found.end) == (date(2026, 6, 15), date(2026, 6, 17))
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("8月上旬，博白县计生协协同县人民医院先后在水鸣镇、东平镇等4个乡镇开展巡回义诊", "博白县"),
+        ("8月18日，东胜区计生协在交通街道、富兴街道等4个街道开展义诊", "东胜区"),
+        ("5月中旬，达茂旗计生协协同百灵庙镇卫生院深入艾不盖嘎查开展走访", "艾不盖嘎查"),
+        ("7月3日，阿荣旗计生协借那吉镇农贸市场赶集日开展宣传", "那吉镇"),
+        ("10月19日，察素齐镇计生协依托东街社区“会员之家”举办敬老活动", "东街社区"),
+    ],
+)
+def test_places_across_towns_and_after_partners(text: str, place: str) -> None:
+    from handlers.activity.parser import find_place
+
+    assert find_place(text).name == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12月1日世界艾滋病日，高州市石鼓镇计生协在石鼓镇中学开展防艾讲座，全校初三学生360人参加听讲",
+        "3月22日，融安县长安镇计生协联合镇妇联在大巷村开展家庭健康服务，为每户家庭开展健康评估",
+        "昨天去嘎查里几户困难家庭走访了一下 给他们讲了讲育儿补贴咋申请",
+        "今儿后晌在咱社区会员之家开了个小组会 来了十二个 说了说下个月活动咋搞",
+    ],
+)
+def test_reports_that_looked_like_something_else(text: str) -> None:
+    assert parse_reports(text, datetime(2026, 12, 2, 10, 0), "阿斯尔嘎查")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "十四五期间全市计生协累计培训家庭健康指导员3200人，服务群众50万人次（供年终总结参考）",
+        "转自自治区计生协网站：近日，鄂托克旗计生协联合旗妇联在乌兰镇开展评选表彰活动，表彰家庭30户。",
+        "这是科右前旗那边发的简报，说他们8月份在乌兰毛都苏木办了3场讲座，咱们能不能也照着办",
+        "昨天我家老人家八十大寿，在村里摆了十桌，来了一百多人，今天请假一天",
+    ],
+)
+def test_more_messages_that_are_no_reports(text: str) -> None:
+    assert parse_reports(text, SENT) == []
+
+
+def test_teams_and_sessions_counted() -> None:
+    assert _items("全旗12支家庭代表队180余人参赛，现场发放家庭健康宣传资料2000余份") == [
+        ("家庭健康宣传资料", 2000, "份")
+    ]
+    assert ("宣传", 5, "场次") in _items("在镇卫生院、老隆镇集市设点宣传5场次")
+    assert ("家长课堂", 3, "期") in _items("搞开学季青春期家长课堂 三期 总共来了九十多个家长")

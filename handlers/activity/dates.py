@@ -91,6 +91,10 @@ _DAY_RANGE = re.compile(
     r"(?![\d])(?P<two>两天|二天|这两天)?"
 )
 
+# 上礼拜一到礼拜三 / 周一至周三: the last weekday of a span said after the first
+_WEEKDAY_UNTIL = re.compile(
+    r"\s*(?:到|至|~|～|-|—)\s*(?:礼拜|星期|周)?(?P<d>[一二三四五六日天1-7])"
+)
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAYS.update({str(n): n - 1 for n in range(1, 8)})
@@ -258,6 +262,7 @@ def find_date(
         value = today - timedelta(days=back)
         return DateSpan(value, value), match.span()
     match = _WEEKDAY.search(text)
+    until = _WEEKDAY_UNTIL.match(text, match.end()) if match else None
     if match:
         weekday = _WEEKDAYS[match.group("d")]
         which = match.group("which") or ""
@@ -272,6 +277,14 @@ def find_date(
             value = monday + timedelta(days=weekday)
             if value > today:
                 value -= timedelta(days=7)
+        last = _WEEKDAYS[until.group("d")] if until else weekday
+        if until and last > weekday:
+            # 上礼拜一到礼拜三: the days of that week from the first to the last
+            end = value + timedelta(days=last - weekday)
+            if end > today and not which:
+                value, end = value - timedelta(days=7), end - timedelta(days=7)
+            if end <= today:
+                return DateSpan(value, end), (match.start(), until.end())
         return DateSpan(value, value), match.span()
     match = _COMPACT.search(text)
     if match:

@@ -313,6 +313,14 @@ def read_control(text: str) -> Control | None:
     # 撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的: an undo said first may carry a
     # longer reason after it
     undo_first = _RECORD_CANCEL.match(body) is not None
+    described = _UNDO_DESCRIBED.match(body)
+    if described and (
+        described.group("pointer") or len(described.group("what")) > len(described.group("kind"))
+    ):
+        # 把昨天那个讲座删了 那个是区里搞的不算我们组的: the record spoken of by its activity
+        reason = body[described.end() :]
+        if not reason.strip(" ，,。") or _explains_only(reason, UNDO_REASON_LENGTH):
+            return Control("cancel", topic=described.group("kind"))
     if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
@@ -467,6 +475,13 @@ _KEEP = re.compile(
 # 昨晚报的义诊撤销: a record spoken of by its activity, after 报的 / 登记的
 _KIND_WORDS = r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|关爱保险|保险|体检|青春健康"
 _KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
+# 把昨天那个讲座删了 / 把去江口村义诊那条删了: a record undone, spoken of by its activity (把宣传册
+# 删了 names a thing: the activity word must end the description)
+_UNDO_DESCRIBED = re.compile(
+    rf"^把(?P<what>[^，,。\s]{{0,12}}?(?P<kind>{_KIND_WORDS})(?:活动)?)的?"
+    r"(?P<pointer>那条|这条|那个|这个|那次|记录)?"
+    r"(?:删了|删掉|删除|撤销|撤了|作废|不要了)(?:吧|哈|啊)?(?=$|[，,。\s])"
+)
 _LEAD_OK = re.compile(
     rf"^(?:帮我|麻烦|请|把|我|刚才|刚刚|昨天|今天|上午|下午|晚上|昨晚|报|发|登记|的|那条|那个|这条|"
     rf"这个|(?<=那个|这个|那条|这条)(?:活动|记录)|第?\s*{_NUMBER_WORD}\s*条|(?:报|发|搞|写|打)?错了|"
@@ -517,10 +532,18 @@ _FIELD_SAID = re.compile(r"人数|日期|时间|地点|类型|物品|户数|人�
 _POINTERS = re.compile(r"那个|这个|那些|这些|一下|吧|了|的|掉|[，,。\s]")
 
 
+_FIELDS_ALL_WRONG = re.compile(
+    r"(?:(?:人数|日期|日子|时间|地点|地方|类型|物品|户数)[和跟、与及]?){1,4}(?:全|都|也)?"
+    r"(?:不对|(?:发|报|写|打|搞|弄|填)?错了|有错)"
+)
+
+
 def _says_a_value(after: str) -> bool:
     """What follows 重新说 / 撤销 names a field, a count or a thing (撤销那个环保袋), not a card
     (撤销那条 / 作废刚才的义诊)."""
     after = re.sub(rf"第?\s*{_NUMBER_WORD}\s*条", "", after)  # 撤销第2条: which card
+    # 撤销 刚才报错了 日子和人数都不对: the fields said wrong, no value for them: why it goes
+    after = _FIELDS_ALL_WRONG.sub("", after)
     if _FIELD_SAID.search(after) or _stray_count(after):
         return True
     thing = _POINTERS.sub("", after)
@@ -1079,10 +1102,32 @@ _BACK_TO = re.compile(
 )
 
 
+_HOW_IT_SLIPPED = re.compile(
+    r"(?:刚才|刚刚)?(?:语音|语音识别|语音输入|语音转文字|输入法|手机)(?:识别|转|打)?(?:错了|搞错了|弄错了|有误|出错了?)"
+)
+_SPOT_AFTER_PLACE = re.compile(
+    r"(?P<place>[\u4e00-\u9fff]{2,10}?(?:村|社区|嘎查|镇|街道|苏木|乡))"
+    r"(?:长者饭堂|饭堂|活动室|文化室|会议室|礼堂|文化广场|广场|门口|"
+    r"会员之家|小学|中学|卫生院|卫生室|祠堂)(?=搞|开|办|做|举行|进行|的|$|[，,。\s])"
+)
+
+
+def _without_spot(match: re.Match[str]) -> str:
+    """众涌社区长者饭堂 → 众涌社区; 社区活动室 (no place named) stays a venue."""
+    place = find_place(match.group("place"))
+    return match.group("place") if place.name and not place.home else match.group(0)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
     body = _INTERJECTION.sub("", body) or body  # 哎呀说错了…: the sigh says nothing
+    # 刚才语音识别错了: how the slip came about says nothing of the value
+    body = _HOW_IT_SLIPPED.sub("", body) or body
+    # 是在众涌社区长者饭堂搞的: the spot inside the place named is no part of it
+    body = _SPOT_AFTER_PLACE.sub(_without_spot, body)
+    # 不是光3号 是3号到5号: not only the 3rd
+    body = re.sub(r"不是光|不光是|不止是?", "不是", body)
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
     body = re.sub(r"(?<=[\u4e00-\u9fff]{2}[的了])(?=人(?:数|是|有|来了|到了))", "，", body)
     # 是3号 上个月的: the month said after the day belongs to it (上个月3号, never this month's)
@@ -1900,8 +1945,8 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     """不是35是25 / 不是15份是18份: a number (with the old number's unit, or none) replaces
     the card's number that was the old one."""
     count = _count(value)
-    if count is None or not olds or _counts_in(value) != 1:
-        return []
+    if count is None or not olds or _counts_in(value) != 1 or _OLD_DAY.match(olds[-1].strip()):
+        return []  # (不是3号 是3号到5号: a day, no count)
     old = _count(olds[-1])
     if old is None or (count[2] and old[2] and not _same_unit(old[2], count[2])):
         return []  # (15个 不是45: the old number without a unit is matched on the card)
@@ -2425,7 +2470,9 @@ def _decide(
         same_kind = [t for t in about if _spoken_of(correction, t.draft)] or [
             t for t in about if kind != "other" and t.draft.kind == kind
         ]
-        if not same_kind and kind == "other" and len(about) == 1:
+        if not same_kind and len(about) == 1 and (kind == "other" or not names_an_event(body)):
+            # 到会23人 发了宣传资料80份: no event named (the leaflets only make it look like
+            # publicity), so the counts of the one card waiting
             same_kind = list(about)
         if len(drafts) == 1 and correction.changes and len(same_kind) == 1:
             return Decision("correct", targets=same_kind, changes=correction.changes)
@@ -3464,6 +3511,15 @@ def _item_answer(name: str, body: str, sent: datetime, home: str | None) -> Chan
     return None
 
 
+def _whole_report(text: str, sent: datetime, home: str | None) -> bool:
+    """A report with its own day, its own named place and its own activity."""
+    drafts = parse_reports(text, sent, home)
+    return bool(drafts) and all(
+        d.date is not None and d.place is not None and not _place_assumed(d) and d.kind != "other"
+        for d in drafts
+    )
+
+
 def follow_up(
     text: str,
     sent: datetime,
@@ -3476,6 +3532,10 @@ def follow_up(
     body = _FILLER_END.sub("", fold(text).strip()).lower()
     changes = [change_from_json(c) for c in question.get("changes", [])]
     kind = question.get("kind")
+    if kind in ("field", "what") and _whole_report(text, sent, home):
+        # 昨天在那坡社区搞了青春健康讲座 来了38个学生: a new report of its own, never an answer
+        # to what was asked about another card (read as usual: its own card)
+        return None
 
     def target(no: int, saved: bool) -> Target | None:
         return next((t for t in targets if t.no == no and t.saved == saved), None)

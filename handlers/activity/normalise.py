@@ -166,6 +166,10 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("咱", "我们"),
     # 月头 = 月初; 昨黑(夜) = 昨晚 (northern); 前晚 = 前天晚上
     ("月头", "月初"),
+    # northern 后晌 = 下午, 拢共 = 总共; 昨添 typed for 昨天
+    ("后晌", "下午"),
+    ("拢共", "总共"),
+    ("昨添", "昨天"),
     # 会圆 typed for 会员 (same sound; no word of its own)
     ("会圆", "会员"),
     ("昨黑夜", "昨晚"),
@@ -358,8 +362,12 @@ def _pinyin_sentence(text: str) -> str:
 
 # 35ge学生: the measure word typed in pinyin right after a count
 _GE_PINYIN = re.compile(r"(?i)(?<=\d)ge(?![a-z])")
+# 26ren: the people counted in pinyin
+_REN_PINYIN = re.compile(r"(?i)(?<=\d)ren(?![a-z])")
 # 一百出头 / 二十出头 / 一百挂零 = 一百多 / 二十多; 百零个 (a hundred and some, never 一百零五)
-_CHU_TOU = re.compile(r"(?<=[\d十百千])(?:出头|挂零)|(?<=百)零(?=[个人只位名])")
+_CHU_TOU = re.compile(
+    r"(?<=[\d十百千])(?:出头|挂零)|(?<=[十百])零(?=[个人只位名张份本户盒包袋瓶])"
+)
 # 测了血压 / 量了血糖: the check, one word
 _CHECKED = re.compile(r"(?<=[测量])了(?=血压|血糖|血脂|体温)")
 # 发得两百多份 / 来得有五十几个 (southwestern Mandarin 得 = 了 after a verb, before a count)
@@ -405,6 +413,7 @@ def fold(text: str) -> str:
     text = _WHATS_IT_CALLED.sub("", text)
     text = _PINYIN.sub(lambda m: _PINYIN_WORDS[m.group(1).lower()], text)
     text = _GE_PINYIN.sub("个", text)
+    text = _REN_PINYIN.sub("人", text)
     text = _CHU_TOU.sub("多", text)
     text = _CHECKED.sub("", text)
     text = _DE_DONE.sub("了", text)

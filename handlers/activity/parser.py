@@ -136,8 +136,10 @@ _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
-    r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2}))"
+    r".*(?:协同|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
+    r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2})|"
+    # 协同百灵庙镇卫生院 / 借那吉镇农贸市场 / 依托东街社区: partners and means, then the place
+    r"依托|借助|携手|利用|借(?=[\u4e00-\u9fff]{2}))"
 )
 # Words that end up glued in front of a place name and are not part of it; stripped only when
 # a name of two characters or more remains (和平村 keeps its 和).
@@ -391,6 +393,10 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
         return PlaceFound(towns[0], home_venue=home_venue)
     if villages:
         return PlaceFound(villages[0], home_venue=home_venue)
+    counties = [place for place, level, _ in places if level == "county"]
+    if len(set(towns)) > 1 and counties and _several_villages(masked, towns):
+        # 先后在水鸣镇、东平镇等4个乡镇开展: held across the county
+        return PlaceFound(counties[0], home_venue=home_venue)
     venue_at = masked.find(_HOME)
     held_at = []
     for place, _level, start in places:
@@ -453,7 +459,8 @@ _PARTICIPANTS = (
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:名|位)"
-        r"(?:会员|群众|村民|居民|妇女|学生|志愿者|青少年|老人|家长|牧民)"
+        r"(?:会员|群众|村民|居民|妇女|学生|志愿者|青少年|老人|家长|牧民|[\u4e00-\u9fff]{0,2}(?:妈妈|母亲|父亲|爸爸))"
+        r"(?=参加|参与|到场|出席|参会|到会|来了|听课|[，,。；;\s]|$)"
     ),
     re.compile(
         rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*个"
@@ -657,7 +664,7 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|期|场|节|堂|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|期|场次|场|节|堂|次)"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
@@ -1024,7 +1031,7 @@ _SESSION_EVENTS = (
     r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
 )
 _SESSIONS_OF = re.compile(
-    rf"(?P<event>{_SESSION_EVENTS})[”\"》]?(?:共计|一共|共)?$|"
+    rf"(?P<event>{_SESSION_EVENTS})[”\"》]?\s*(?:共计|一共|共)?$|"
     # 培训育龄群众两期 / 培训会员骨干2期: the training, whoever was trained
     r"(?P<trained>培训)[^\d，,。；;、\s]{1,6}$"
 )
@@ -1110,9 +1117,15 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             previous_end = max(previous_end, people_span[1])
             continue
         unit = match.group("unit")
-        if unit in ("场", "期", "次", "节", "堂") and text[max(0, num_at - 1) : num_at] == "第":
+        if (
+            unit in ("场", "场次", "期", "次", "节", "堂")
+            and text[max(0, num_at - 1) : num_at] == "第"
+        ):
             continue  # 第3节课: which one, not how many
-        if unit in ("场", "期", "次", "节", "堂") and match.group("num") not in ("一", "1"):
+        if unit in ("场", "场次", "期", "次", "节", "堂") and match.group("num") not in (
+            "一",
+            "1",
+        ):
             # 举办讲座3场 / 家长课堂3期 / 举办3场讲座: sessions held are items, named by the event
             # written right before or right after the count (one session, 办了一场讲座, is the
             # activity itself)
@@ -1145,7 +1158,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 )
                 previous_end = match.end() + (len(after.group(0)) if after and not held else 0)
             continue
-        if unit in ("场", "期", "次", "节", "堂"):
+        if unit in ("场", "场次", "期", "次", "节", "堂"):
             continue
         if text[max(0, num_at - 1) : num_at] == "第":
             continue  # 第28个“5·29会员活动日”: an ordinal
@@ -1341,7 +1354,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 6户牧民 are households, named by who lives in them
         if not name or name in _REPORTING or name in ("不", "不是", "不对"):
             continue  # 补报两个: how many reports follow; 十二个不是十三个: a count denied
-        if unit == "块" and re.match(r"(?:跟|和|同|与)", name) and text[num_at] == "一":
+        if unit == "支" and re.match(r"(?:家庭)?(?:代表)?队", after_text):
+            continue  # 全旗12支家庭代表队: teams, not things
+        if unit == "块" and re.match(r"(?:跟|和|同|与|加)", name) and text[num_at] == "一":
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
             continue
@@ -1803,6 +1818,8 @@ _NOT_OWN = re.compile(
 # clause is content, not the sender asking.
 _TAUGHT = re.compile(
     r"(?:讲了|讲解了?|介绍了?|学习了?|学了|宣讲了?|告诉大家|解答了?|(?<!来)讲(?!座|讲)|教|"
+    # 说了说下个月活动咋搞 / 商量了下个月的活动: what a meeting talked over
+    r"说了说|聊了聊|谈了谈|商量了?|"
     # what was discussed or asked by those who came (大家都问补贴啥时候发, 讨论保险怎么买)
     r"讨论了?|(?:大家|群众|村民|会员|家长|老人|他们|她们|有人)(?:都|也|还)?(?:在|就)?(?:问|咨询|关心)了?)"
     r"[^，。,；;\s?？]*|"
@@ -1842,9 +1859,11 @@ def speaks_of_later(text: str, sent: datetime) -> bool:
     """True when the text is about something still to come (下周三在文竹村还要搞一次义诊,
     明天的会改到后天): its place or date is no value for a card of something done."""
     body = fold(text.strip())
-    if _NOT_DONE.search(body) or _LATER.search(body):
+    # (开了个小组会 说了说下个月活动咋搞: what a meeting talked over is no plan of this report)
+    said = _TAUGHT.sub("", body) if _DONE.search(body) else body
+    if _NOT_DONE.search(body) or _LATER.search(said):
         return True
-    return still_to_come(body, sent) and not _FINISHED.search(body)
+    return still_to_come(said, sent) and not _FINISHED.search(body)
 
 
 # “计生家庭保险 托起幸福明天”: the title of an activity, whose words say nothing of when or
@@ -1858,7 +1877,7 @@ def _said_clues(body: str) -> float:
     score = 0.1 if _DONE.search(body) else 0.0
     if _QUESTION.search(_TAUGHT.sub("", body)):
         score -= 0.6
-    if _WISH.search(body):
+    if _WISH.search(_TAUGHT.sub("", body)):  # (讲了讲育儿补贴咋申请: what was taught)
         score -= 0.25
     if _NOT_DONE.search(body):
         score -= 0.5

@@ -99,7 +99,10 @@ _UNDO_WORDS = ("撤销", "撤回")
 # what undoes a saved record: said outright (算了 / 不要 alone only ask)
 _UNDO_SAID = re.compile(
     r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发|"
-    r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了"
+    r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了|"
+    # 把昨天那个讲座删了 / 把新发村那个会员活动删掉: a record spoken of by its activity
+    r"把[^，,。]{0,12}(?:义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|保险|体检|青春健康)"
+    r"(?:活动)?的?(?:那条|这条|那个|这个|那次|记录)?(?:删了|删掉|删除)"
 )
 ASK_APART = "您后面问的问题请单独再发一次，我再回答。"
 QUESTION_KEY = "activity_question"  # what the bot just asked about a card (10 minutes)
@@ -405,7 +408,11 @@ def routes(router: Router) -> list[Route[Any]]:
             )
         if action == "unclear":
             _doubt_unclear(cards, decision)
-            if len(decision.targets) == 1 and len(set(decision.fields)) == 1:
+            if (
+                len(decision.targets) == 1
+                and len(set(decision.fields)) == 1
+                and decision.fields[0] != "partly"  # no one field asked: read the next as usual
+            ):
                 target = decision.targets[0]
                 ask(
                     ctx,
@@ -547,16 +554,18 @@ def routes(router: Router) -> list[Route[Any]]:
         home = home_village(ctx.region)
         drafts = parse_reports(message.text, message.sent_at, home)
         opening = ctx.conversation.get(OPENING_KEY) if ctx.role.can_log_activity else None
+        lacking = len(drafts) == 1 and (drafts[0].date is None or drafts[0].place_home)
         if (
-            not drafts
+            (not drafts or lacking)
             and isinstance(opening, dict)
             and report_opening(message.text, message.sent_at, home) is None
         ):
             # 今朝喺桥沥社区 / 做咗青春健康讲座: the report sent in two messages, read as one
             joined = f"{opening.get('text', '')} {message.text.strip()}"
-            drafts = parse_reports(joined, message.sent_at, home)
-            for draft in drafts:
+            together = parse_reports(joined, message.sent_at, home)
+            for draft in together:
                 draft.text = joined
+            drafts = together or drafts
         return drafts or None
 
     def handle_report(
@@ -937,10 +946,21 @@ def cancel(
     control = decision.control
     open_cards = cards.load()
     numbers = control.numbers if control else ()
+    topic = control.topic if control else ""
     prefix = note
+    by_topic = [c for c in open_cards if topic and topic_matches(topic, c.draft)]
+    if (
+        topic
+        and not numbers
+        and not by_topic
+        and any(topic_matches(topic, t.draft) for t in saved)
+    ):
+        open_cards = []  # 把昨天那个讲座删了: a saved record spoken of, the cards waiting stay
     if open_cards and not (control and control.saved):
         if numbers:
             chosen = [c for c in open_cards if c.no in numbers]
+        elif by_topic:
+            chosen = by_topic
         else:
             shown = [c for c in open_cards if c.no in cards.shown]
             chosen = shown if len(shown) == 1 else open_cards if len(open_cards) == 1 else []
