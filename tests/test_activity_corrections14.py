@@ -46,7 +46,8 @@ def test_the_verb_of_holding_it_names_the_type() -> None:
 
 
 def test_the_month_said_after_the_day_belongs_to_it() -> None:
-    sent = datetime(2026, 11, 2, 17, 0)
+    # (sent on the 5th: a bare 3号 still ahead would be last month's, as the labelling rule says)
+    sent = datetime(2026, 11, 5, 17, 0)
     [change] = read_correction("日期错了 是3号 上个月的 忘了报", sent, "江口村").changes
     assert change.date is not None and change.date.start == date(2026, 10, 3)
     [change] = read_correction("日期是3号", sent, "江口村").changes

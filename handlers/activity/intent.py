@@ -56,6 +56,7 @@ from handlers.activity.parser import (
     find_participants,
     find_place,
     item_category,
+    kind_beyond_handouts,
     looks_like_report,
     names_an_event,
     parse_reports,
@@ -1127,7 +1128,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     # 是在众涌社区长者饭堂搞的: the spot inside the place named is no part of it
     body = _SPOT_AFTER_PLACE.sub(_without_spot, body)
     # 不是光3号 是3号到5号: not only the 3rd
-    body = re.sub(r"不是光|不光是|不止是?", "不是", body)
+    body = re.sub(r"不是光|不光是", "不是", body)
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
     body = re.sub(r"(?<=[\u4e00-\u9fff]{2}[的了])(?=人(?:数|是|有|来了|到了))", "，", body)
     # 是3号 上个月的: the month said after the day belongs to it (上个月3号, never this month's)
@@ -2470,7 +2471,15 @@ def _decide(
         same_kind = [t for t in about if _spoken_of(correction, t.draft)] or [
             t for t in about if kind != "other" and t.draft.kind == kind
         ]
-        if not same_kind and len(about) == 1 and (kind == "other" or not names_an_event(body)):
+        if (
+            not same_kind
+            and len(about) == 1
+            and (
+                kind == "other"
+                or not names_an_event(body)
+                or kind_beyond_handouts(body) == "other"
+            )
+        ):
             # 到会23人 发了宣传资料80份: no event named (the leaflets only make it look like
             # publicity), so the counts of the one card waiting
             same_kind = list(about)
@@ -3058,7 +3067,17 @@ def _answers_missing(target: Target, correction: Correction) -> bool:
     """The correction gives what the card lacks (its day or place), and at most a count of
     people or households said beside it (昨天去的 走的是11户)."""
     missing = set(target.draft.missing)
-    fields = {c.field for c in correction.changes}
+    # 是前日礼拜三 在塘山村: the card's own place said again beside the missing day
+    fields = {
+        c.field
+        for c in correction.changes
+        if not (
+            c.field == "place"
+            and c.place
+            and target.draft.place
+            and _same_place(c.place, target.draft.place)
+        )
+    }
     return bool(fields & missing) and fields <= missing | {"participants", "households"}
 
 

@@ -193,6 +193,10 @@ _COMPLAINT = re.compile(
     # 医生来晚了两个钟 群众等到发火: who came late and who lost patience
     r"来(?:得)?晚了|迟到|(?:等|气)(?:到|得)(?:发火|冒火|生气|骂人)|发火|发脾气"
 )
+# A complaint said outright, whatever is counted beside it.
+_OUTRIGHT_COMPLAINT = re.compile(
+    r"根本不够|不够发|还没(?:发|拨|批)下来|说好的[^\s，,。；;]{0,8}(?:还没|没有?)"
+)
 # Nothing was done: 一户都没走成, 没搞成.
 # Still to do: 我们还差15户没走.
 _FAILED = re.compile(
@@ -340,6 +344,10 @@ def not_a_report(body: str) -> NotAReport | None:
             if not (coming.group("weekday") and counted):
                 return _found("plan", coming.group(0))
     complaint = _COMPLAINT.search(body)
+    strong = _OUTRIGHT_COMPLAINT.search(body)
+    if strong and not _DID.search(body):
+        # 发下来的宣传册才50本 根本不够发: what is missing, counted, reports nothing done
+        return _found("complaint", strong.group(0))
     if complaint and not (counted or _DID.search(body)):
         # a report may say what went wrong (开了小组会 天太热了); a complaint reports nothing
         return _found("complaint", complaint.group(0))

@@ -672,7 +672,7 @@ _COUNT = re.compile(
 _CLAUSE_STOP = re.compile(r"[，,。；;、：:！!？?\s“”\"（）()]")
 # Verbs of handing out or doing, and the glue words around a counted thing.
 _HANDOUT_VERBS = re.compile(
-    r"发放了?|派发了?|分发了?|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
+    r"发放了?|派发了?|分发了?|分给了?|分了|发出|发了|(?<![理头理])发|派了|派|赠送了?|送去了?|送出|送了|送上|送|张贴了?|"
     r"悬挂了?|提供了?|办理了?|办了|办|佩戴了?|戴上了?|戴了|戴|收缴了?|缴纳了?|缴了|缴(?=保费|费)|收取了?|收了|收|发放给|领取了?|领了|"
     r"开展了?|举办了?|组织了?|惠及|帮扶|资助|少写了?|漏写了?|漏了|还有|另外|以及|同时|其中|共计|"
     r"一共|总共|累计|现场|兑付了?|兑现了?|发还了?|登记了?(?![表卡册本簿单])"
@@ -1080,7 +1080,7 @@ _COUPLES_SERVED = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)(?:提供|开展|进行)了?(?:免费)?(?P<service>[^，,。；;、\s]{2,12})"
 )
 # 宣传计生家庭保险办了十二份关爱保险: a verb right before the count, so the thing follows it
-_VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了)$")
+_VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了|分了|分给了?)$")
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
@@ -1710,6 +1710,12 @@ def _classify_kind(text: str) -> str:
         # 在袁山贝村派资料200份: no event named, leaflets handed out to people is publicity
         return "publicity"
     return specific or generic or "other"
+
+
+def kind_beyond_handouts(text: str) -> str:
+    """The kind of activity with the leaflets handed out left aside (到会23人 发了宣传资料80份
+    names no activity: "other")."""
+    return classify_kind(_HANDS_OUT_MATERIALS.sub("", fold(text)))
 
 
 # leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册): the means of publicity
