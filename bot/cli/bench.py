@@ -31,6 +31,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cost.add_argument("--requests", type=int, default=4000, help="wrk 发送的不同回调数")
     cost.add_argument("--connections", type=int, default=16, help="wrk 的连接数")
     cost.add_argument("--warmup", type=int, default=2000, help="正式计数前的预热回调数")
+    cost.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="固定回调文字的起点（同一 seed 每次发送同样的问题和前后缀，便于前后对比）；默认随机",
+    )
     cost.set_defaults(func=_cost)
 
 
@@ -58,5 +64,10 @@ def _cost(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     # a fresh data folder, or the servers DATABASE_URL and REDIS_URL name (both set)
     return run(
-        args.requests, args.connections, args.warmup, settings.database_url, settings.redis_url
+        args.requests,
+        args.connections,
+        args.warmup,
+        settings.database_url,
+        settings.redis_url,
+        seed=args.seed,
     )

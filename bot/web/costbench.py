@@ -298,13 +298,26 @@ def _serving(settings: Any, counts: Counts) -> Iterator[tuple[str, Any]]:
         thread.join(60)
 
 
-def run(requests: int, connections: int, warmup: int, database_url: str, redis_url: str) -> int:
+def run(
+    requests: int,
+    connections: int,
+    warmup: int,
+    database_url: str,
+    redis_url: str,
+    *,
+    seed: int | None = None,
+) -> int:
+    """Measure and print; ``seed`` fixes where the texts start (which questions, with which
+    fillers: the matcher's cost differs by a quarter between one stretch of texts and another,
+    so runs compared against each other should send the same texts), random when None."""
     from bot.settings import Settings
 
     client = WeComClient(TOKEN, AES_KEY, CORP, 1000002)
     questions = faq_questions()
     random.Random(11).shuffle(questions)
     traffic = Traffic(client, questions)
+    if seed is not None:
+        traffic.next_id = random.Random(seed).randrange(10**15, 10**17)
     counts = Counts()
     clock = StageClock()
     with (
@@ -325,7 +338,8 @@ def run(requests: int, connections: int, warmup: int, database_url: str, redis_u
         pinned = "on one CPU" if settings.pin_cpu else "not pinned (XIEHUI_PIN_CPU=1 pins it)"
         print(
             f"callback cost: {mode}, service {pinned}, {requests} distinct FAQ text callbacks "
-            f"from wrk (-c{connections}) after {warmup} warm-up ones",
+            f"from wrk (-c{connections}) after {warmup} warm-up ones"
+            + (f", texts from seed {seed}" if seed is not None else ""),
             flush=True,
         )
         print(f"texts: {describe(traffic, warmup + requests)}", flush=True)

@@ -5,8 +5,9 @@ member, the conversation state). Through SQLAlchemy each one costs a pool checko
 ``Connection``, an execution context, a result object and a commit: several times what the
 database itself spends on it. Here a statement is compiled once for the engine's dialect
 (SQLAlchemy still writes the SQL and converts the values, with the column types' own
-processors) and then run on a driver connection that belongs to the calling thread and is in
-autocommit mode: each statement is its own transaction, exactly as before, with nothing of
+processors) and then run on a driver connection in autocommit mode that belongs to the calling
+thread (on SQLite: one connection for the process, one statement at a time; see
+``HotSQL.__init__``): each statement is its own transaction, exactly as before, with nothing of
 SQLAlchemy left per call.
 
 A caller that read several things in one statement can hand some of them on as the answers
@@ -98,7 +99,8 @@ class _Compiled:
 
 
 class HotSQL:
-    """Runs compiled statements on per-thread autocommit driver connections of ``engine``."""
+    """Runs compiled statements on autocommit driver connections of ``engine``: one per
+    thread, or on SQLite one for the process, used by one thread at a time."""
 
     def __init__(self, engine: Engine) -> None:
         # weakly: the registry below is keyed by the engine, which must stay collectable
@@ -116,12 +118,18 @@ class HotSQL:
         self._lock = threading.Lock()
         self._connections: list[Any] = []  # every driver connection handed out, to close
         self._error_hooks: list[Callable[[BaseException], None]] = []
-        # SQLite lets one writer at a time into the database, and a writer that finds it
-        # taken sleeps in SQLite's busy handler: 1 ms, then 2, 5, 10 ms … before it tries
-        # again, however soon the lock was free. The callback threads' one-row writes take
+        # SQLite: one driver connection for every thread, its statements one at a time under
+        # this lock. A SQLite connection that finds the database changed by another connection
+        # since its last statement drops its whole page cache, so with one connection per
+        # thread nearly every statement of the callback threads started cold and read the
+        # pages of its B-trees back from the files (about 27 pread calls per callback, 1 with
+        # one connection; counted with strace). SQLite lets one writer at a time into the
+        # database anyway, and a writer that finds it taken sleeps in SQLite's busy handler
+        # (1 ms, then 2, 5, 10 ms … however soon it was free); these one-row statements take
         # tens of microseconds, so they queue here instead (a waiter wakes as soon as the
-        # lock is released); writers in other processes still meet the busy handler.
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # lock is released). Writers in other processes still meet the busy handler.
+        self._shared_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._shared: Any = None  # the shared SQLite connection, once made
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
         event.listen(engine, "before_cursor_execute", self._sqlalchemy_statement)
 
@@ -150,16 +158,17 @@ class HotSQL:
                     return found
         if not (self.enabled and compiled.supported):
             return self._through_sqlalchemy(statement, params)
-        connection = self._connection()
+        values = compiled.parameters(params)
+        if self._shared_lock is None:
+            return self._run(self._connection(), compiled, values)
+        with self._shared_lock:  # see __init__
+            return self._run(self._connection(), compiled, values)
+
+    def _run(self, connection: Any, compiled: _Compiled, values: Any) -> Outcome:
         cursor = connection.cursor()
         try:
-            if self._write_lock is not None and not compiled.is_select:
-                with self._write_lock:  # see __init__
-                    cursor.execute(compiled.sql, compiled.parameters(params))
-                    raw = cursor.fetchall() if compiled.returns_rows else []
-            else:
-                cursor.execute(compiled.sql, compiled.parameters(params))
-                raw = cursor.fetchall() if compiled.returns_rows else []
+            cursor.execute(compiled.sql, values)
+            raw = cursor.fetchall() if compiled.returns_rows else []
             return Outcome(compiled.read(raw) if raw else [], cursor.rowcount)
         except Exception as exc:
             for hook in self._error_hooks:
@@ -195,21 +204,31 @@ class HotSQL:
         return Outcome(rows, int(result.rowcount))
 
     def _connection(self) -> Any:
+        """This thread's connection (SQLite: the shared one; the caller holds its lock)."""
+        if self._shared_lock is not None:
+            if self._shared is None:
+                self._shared = self._new_connection()
+            return self._shared
         connection: Any = getattr(self._local, "connection", None)
         if connection is None:
-            # Made by the engine (so its connect hooks, such as SQLite's pragmas, ran), then
-            # taken out of its pool for good: this thread keeps it.
-            fairy = self.engine.raw_connection()
-            fairy.detach()
-            connection = fairy.dbapi_connection
-            connection.rollback()
-            self.engine.dialect.set_isolation_level(connection, "AUTOCOMMIT")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
+            connection = self._local.connection = self._new_connection()
+        return connection
+
+    def _new_connection(self) -> Any:
+        # Made by the engine (so its connect hooks, such as SQLite's pragmas, ran), then
+        # taken out of its pool for good: its thread (or, on SQLite, this object) keeps it.
+        fairy = self.engine.raw_connection()
+        fairy.detach()
+        connection: Any = fairy.dbapi_connection
+        connection.rollback()
+        self.engine.dialect.set_isolation_level(connection, "AUTOCOMMIT")
+        with self._lock:
+            self._connections.append(connection)
         return connection
 
     def _drop(self, connection: Any) -> None:
+        if self._shared is connection:
+            self._shared = None
         self._local.connection = None
         with self._lock:
             if connection in self._connections:
@@ -222,6 +241,7 @@ class HotSQL:
         with self._lock:
             connections, self._connections = self._connections, []
         self._local = threading.local()
+        self._shared = None
         for connection in connections:
             with contextlib.suppress(Exception):  # a connection whose server went away
                 connection.close()
