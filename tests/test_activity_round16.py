@@ -425,3 +425,10 @@ def test_teams_and_sessions_counted() -> None:
     ]
     assert ("宣传", 5, "场次") in _items("在镇卫生院、老隆镇集市设点宣传5场次")
     assert ("家长课堂", 3, "期") in _items("搞开学季青春期家长课堂 三期 总共来了九十多个家长")
+
+
+def test_checks_and_door_to_door_work_named_before_their_count() -> None:
+    text = "夜儿个后晌在嘎查活动室给老人们量血压 来了二十七个老人 量了四十多人次 有的量了两回"
+    assert _items(fold(text)) == [("量血压", 40, "人次")]
+    assert _items("入户宣传走了四十多户") == [("入户宣传", 40, "户")]
+    assert _items("来了二十三个会员 给大家分了二十三箱苹果") == [("苹果", 23, "箱")]

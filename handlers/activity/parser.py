@@ -1341,6 +1341,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
             name = re.split(r"[搞办在了的村镇区和及]|宣传", named.group(0))[-1] if named else ""
+        if unit == "户" and re.fullmatch(r"(?:宣传|宣讲|走访|慰问)[走跑去到]", name):
+            # 入户宣传走了四十多户: the door-to-door work, not a walk named 宣传走
+            name = "入户" + name[:-1] if "入户" + name[:-1] in text else name[:-1]
+        if unit == "人次" and name in ("来", "去", "到") and re.search(r"[测量查]了$", clause):
+            # 给老人们量血压 来了二十七个老人 量了四十多人次: the check named before
+            checks = list(re.finditer(r"(?:测|量)(?:血压|血糖|血脂)|体检|筛查", text[:num_at]))
+            name = checks[-1].group(0) if checks else ""
         if unit == "人次" and not name:
             # 参加群众累计210人次 / 受益青少年800余人次: people-times of those named (never
             # attendance, so kept as an item under their name)
