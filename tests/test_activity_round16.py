@@ -432,3 +432,73 @@ def test_checks_and_door_to_door_work_named_before_their_count() -> None:
     assert _items(fold(text)) == [("量血压", 40, "人次")]
     assert _items("入户宣传走了四十多户") == [("入户宣传", 40, "户")]
     assert _items("来了二十三个会员 给大家分了二十三箱苹果") == [("苹果", 23, "箱")]
+
+
+# -- a fourth tuning set (activity_conversations_dev16, activity_reports_dev14) ----------------
+
+
+def test_the_record_named_before_the_undo_is_the_one_undone() -> None:
+    control = read_control("义诊嗰条撤销 唔系我哋组搞嘅")
+    assert control is not None and (control.action, control.topic) == ("cancel", "义诊")
+
+
+def test_the_record_named_is_undone_through_the_callback(chat: Chat) -> None:
+    chat.say("lilan", "今朝喺江口村搞咗义诊 测血压150人次")
+    chat.say("lilan", "确认")
+    chat.say("lilan", "今朝仲喺江口村派咗宣传资料200份")
+    chat.say("lilan", "确认")
+    chat.say("lilan", "义诊嗰条撤销 唔系我哋组搞嘅")
+    [(record, items)] = chat.records("lilan")
+    assert record.kind == "publicity" and items_of(items) == [("宣传资料", 200, "份")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["对 巴雅尔拉", "好的 辛苦晒", "对 先存起来", "那这个对的 你帮我存", "哦 那刚才那条对的"],
+)
+def test_thanks_and_chat_around_a_confirmation(text: str) -> None:
+    assert read_control(text) == Control("confirm")
+
+
+def test_no_confirmation_hides_in_chat() -> None:
+    assert read_control("不对 辛苦了") is None
+    assert read_control("撤销 谢谢") is None
+
+
+def test_a_card_named_by_its_activity_then_its_day_through_the_callback(chat: Chat) -> None:
+    chat.say(
+        "lilan",
+        "补报上个月：11月6号喺江口村派咗宣传册200本；11月20号喺福禄村搞咗义诊 有120几个街坊嚟",
+    )
+    chat.say("lilan", "义诊嗰条系11月21号")
+    chat.say("lilan", "都啱 都对")
+    days = sorted(record.date_start.day for record, _ in chat.records("lilan"))
+    assert days == [6, 21]
+
+
+def test_hakka_no_and_a_count_taken_back_after_who() -> None:
+    assert fold("毋着 系前天") == "不对 是前天"
+    [draft] = parse_reports(
+        "今日上昼喺江口村做咗青春健康同伴教育 来咗30个后生仔 哦唔系 系35个", SENT
+    )
+    assert draft.participants == 35
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年给我们村分了30份关爱保险的任务，才办了10份，怎么办",
+        "妇联今天在社区搞了防家暴宣传，发了好多资料，跟我们协会没关系吧",
+        "学校琴日搞咗个防溺水讲座，我个仔返嚟话好多人",
+        "今日屋企拜山，成家人二十几个都返咗嚟",
+        "今年嘎查接羔2000多只，忙得没时间搞活动",
+    ],
+)
+def test_others_quotas_and_family_are_no_reports(text: str) -> None:
+    assert parse_reports(text, SENT) == []
+
+
+def test_residents_who_came_to_listen_are_attendance() -> None:
+    text = "8月20日，从化区街口街道计生协在新村社区举办健康讲座，60多名居民到场听讲。"
+    draft = parse_activity(text, datetime(2026, 8, 21, 10, 0))
+    assert draft is not None and (draft.participants, draft.participants_approx) == (60, True)

@@ -314,6 +314,12 @@ def read_control(text: str) -> Control | None:
     # 撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的: an undo said first may carry a
     # longer reason after it
     undo_first = _RECORD_CANCEL.match(body) is not None
+    # 对 巴雅尔拉 / 好的 辛苦晒 / 那这个对的 你帮我存: thanks and chat around a confirmation
+    chatless = _CHAT_AFTER_OK.sub("", _THEN_BEFORE_OK.sub("", body)).strip(" ，,。")
+    if chatless and chatless != body:
+        inner = read_control(chatless)
+        if inner is not None and inner.action == "confirm":
+            return inner
     described = _UNDO_DESCRIBED.match(body)
     if described and (
         described.group("pointer") or len(described.group("what")) > len(described.group("kind"))
@@ -408,7 +414,11 @@ def read_control(text: str) -> Control | None:
         if not numbers:
             numbers = _numbers_named(around)
         saved = bool(_SAVED_REF.search(around)) and _strong_saved_ref(around)
-        topic = re.search(_KIND_NAMED, rest[: found.start()])
+        # 义诊那条撤销 / 昨天的义诊撤销: the activity named before the undo word
+        topic = re.search(_KIND_NAMED, rest[: found.start()]) or re.search(
+            rf"(?:{_KIND_WORDS})(?:活动)?(?=的?(?:那条|这条|那个|这个|那次|记录)?$)",
+            rest[: found.start()].rstrip("，, "),
+        )
         return Control(
             action,
             numbers,
@@ -476,6 +486,11 @@ _KEEP = re.compile(
 # 昨晚报的义诊撤销: a record spoken of by its activity, after 报的 / 登记的
 _KIND_WORDS = r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|关爱保险|保险|体检|青春健康"
 _KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
+_THEN_BEFORE_OK = re.compile(r"^(?:哦|噢|嗯|好)?[，,\s]*那(?=这|那|刚|个|条|对|就)")
+_CHAT_AFTER_OK = re.compile(
+    r"[，,\s]+(?:巴雅尔拉|辛苦(?:了|晒|啦|哂|你了|您了)?|谢谢(?:你|您|晒)?|多谢(?:晒)?|麻烦了|"
+    r"先存(?:起来|着|上)?|(?:你)?帮我存(?:一下|上|起来)?|存(?:起来|上)?吧|保存吧)[!！~。]*$"
+)
 # 把昨天那个讲座删了 / 把去江口村义诊那条删了: a record undone, spoken of by its activity (把宣传册
 # 删了 names a thing: the activity word must end the description)
 _UNDO_DESCRIBED = re.compile(
@@ -2324,6 +2339,11 @@ def _decide(
         dated = [t for t in targets_pool if t.draft.date == correction.date_ref]
         if len(dated) == 1:
             return Decision("correct", targets=dated, changes=correction.changes)
+    if correction.topic and correction.changes and _TOPIC_LEAD.match(body) and (pending or saved):
+        # 义诊那条是11月21号: a card named by its activity, then its new value
+        named = [t for t in targets_pool if _topic_matches(correction.topic, t.draft)]
+        if len(named) == 1:
+            return Decision("correct", targets=named, changes=correction.changes)
     if correction.explained and not correction.changes and pending and not drafts:
         # 讲的是关爱保险 alone: about the card, but which field it should change is not said
         return _unclear(correction, targets_pool, shown)

@@ -63,7 +63,7 @@ _HEARSAY = re.compile(
     # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
     # (我说一下: the speaker tells it, no hearsay)
     rf"说(?![我咱]|一下|下|个)[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
-    r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|(?<!参加)(?<!来)听讲(?![座课的])|听闻|"
+    r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|(?<![加来场真们众民生员长])听讲(?![座课的])|听闻|"
     # the news said so: 看到新闻说五华县计生协昨天… / 新闻报道说…
     r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|上了?(?:电视|新闻|报纸)|"
     # compared with the sender's own group, or praised: another group's activity
@@ -82,7 +82,9 @@ _EVENT = r"(?:会员活动|小组会|讲座|义诊|宣传|培训|体检|慰问)"
 # Cantonese: 佢哋 (folded 佢们), 隔篱, 人哋 (folded 人们) before a place.
 _OTHERS = (
     r"(?:她们|他们|佢们|佢|人家|别人|隔壁|隔篱|邻村|邻居村|外村|别的村|别的组|其他组|那边|"
-    r"人们(?=[\u4e00-\u9fff]{1,4}(?:村|社区|嘎查)))"
+    r"人们(?=[\u4e00-\u9fff]{1,4}(?:村|社区|嘎查))|"
+    # another body at the head of the message (学校琴日搞咗个讲座 / 妇联今天在社区搞了宣传)
+    r"(?<![\u4e00-\u9fff])(?:学校|妇联|民政所|民政局|派出所|司法所|党支部|团委|医保局|人社局))"
 )
 _OTHERS_DID = re.compile(
     rf"(?:^|[\s，,。；;!！])[^\s，,。；;!！为给向帮跟和与同对让教带替陪在到去来请]{{0,5}}?"
@@ -134,7 +136,9 @@ _OWN_CONTRAST = re.compile(
 )
 # Said outright not to be the own group's (不是我们组搞的, 唔系我哋组搞嘅 folded).
 _NOT_OURS_SAID = re.compile(
-    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组)?(?:搞|办|开|组织|举办)的"
+    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组)?(?:搞|办|开|组织|举办)的|"
+    # 跟我们协会没关系吧: said to be none of the association's
+    r"(?:跟|和|与)(?:我们|咱们|我)(?:协会|组|小组|村)?(?:没|没有|无)关系"
 )
 # The association above, named at the head of a clause (县计生协昨天在廉州镇搞了宣传): with the
 # own group set against it, its work, not the sender's.
@@ -158,6 +162,8 @@ _YEAR = re.compile(
 
 # A target for a period and how far the group has got: 今年每个村要办30份关爱保险 我们才办了12份
 # (a running total set against a quota, no one activity reported).
+# 给我们村分了30份关爱保险的任务 才办了10份: a quota and how far the group has got
+_QUOTA_SO_FAR = re.compile(r"任务[，,\s]*(?:才|只|还差)")
 _TARGET = re.compile(
     rf"(?:今年|全年|本年度|这个月|本月|这季度|本季度)[^\s，,。；;]{{0,8}}?(?:要|得|须|任务是?|指标是?)"
     rf"[^\s，,。；;]{{0,4}}?{_NUM}"
@@ -224,7 +230,7 @@ _ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保
 # Private life, not an association activity: relatives, a banquet.
 # (我请个假: the sender away from a meeting, not one held)
 _PRIVATE = re.compile(
-    r"亲戚|喜酒|请酒|摆酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴|大寿|做寿|那口子|"
+    r"亲戚|喜酒|请酒|摆酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴|大寿|做寿|那口子|拜山|扫墓|成家人|一家人|"
     r"摆了?[\d一二两三四五六七八九十几]+桌|我(?:要|得|想)?请(?:个|几天)?假|"
     # (我去县里体检了 血压有点高: the sender's own health; 那口子 = the sender's spouse)
     r"(?:我|俺)(?:去|到)[^\s，,。；;]{0,6}(?:体检|看病|住院)"
@@ -289,6 +295,8 @@ def not_a_report(body: str) -> NotAReport | None:
         return _found("others", other.group(0).strip(" ，,。；;!！"))
     if _YEAR.search(body):
         return _found("records", _YEAR.search(body).group(0))  # type: ignore[union-attr]
+    if _QUOTA_SO_FAR.search(body):
+        return _found("records", _QUOTA_SO_FAR.search(body).group(0))  # type: ignore[union-attr]
     target = _TARGET.search(body)
     if (
         target

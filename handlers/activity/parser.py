@@ -1759,7 +1759,7 @@ _NOT_DONE = re.compile(
     r"通知|将于|定于|拟于|拟在|明天|明儿|后天|下周|下个?月|下礼拜|下星期|改到|改在|改期|推迟|延期|取消|"
     r"没开成|没搞成|没办成|原定|本来要|本来打算|请各|请大家|准时参加|转告|报名|"
     # could not be held (宣传活动根本搞不成); a target still to meet (12月底前全镇要完成…800份)
-    r"[搞开办]不成|[搞开办]不了|要完成|下了?任务|任务是|指标|"
+    r"[搞开办]不成|[搞开办]不了|要完成|下了?任务|任务是|指标|没(?:时间|空|工夫)(?:搞|开|办)|"
     # a deadline passed on from above: 县里要求每个村12月底前完成入户走访
     r"要求[\u4e00-\u9fff\d]{0,12}前(?:要|须|必须|全部|都要)?完成|"
     # an instruction or a rule: 请在月底前完成并上报 / 县里要求每个组每月一次活动 (not 按照县里
@@ -2299,12 +2299,14 @@ def _taken_back(text: str, sent_at: datetime) -> str:
             continue
         # 来了十二个不对是十三个人: a count said, taken back and said again
         count = re.search(
-            rf"(?<![\d一二两三四五六七八九十百千])(?:{NUMBER})(?:多|余|几|来)?{_RECOUNTED}?$",
+            rf"(?<![\d一二两三四五六七八九十百千])(?:{NUMBER})(?:多|余|几|来)?{_RECOUNTED}?"
+            r"(?:后生仔|学生|群众|会员|村民|妇女|家长|老人|孩子|姐妹)?$",
             before,
         )
         if (
             count
-            and re.search(r"不对|说错|讲错|口误", marker.group(0))  # 十二个不是十三个 keeps 12
+            # 十二个不是十三个 keeps 12; 30个后生仔 哦不是 是35个 takes it back
+            and re.search(r"不对|说错|讲错|口误|不是[\s，,]*是", marker.group(0))
             and re.match(rf"(?:{NUMBER})(?:多|余|几|来)?{_RECOUNTED}", after)
         ):
             body = before[: count.start()] + after
