@@ -502,3 +502,41 @@ def test_residents_who_came_to_listen_are_attendance() -> None:
     text = "8月20日，从化区街口街道计生协在新村社区举办健康讲座，60多名居民到场听讲。"
     draft = parse_activity(text, datetime(2026, 8, 21, 10, 0))
     assert draft is not None and (draft.participants, draft.participants_approx) == (60, True)
+
+
+# -- the round's held-out conversations, after their final score (activity_conversations_blind14)
+
+
+def test_a_price_asked_while_a_card_waits_changes_nothing(chat: Chat) -> None:
+    chat.say("lilan", "昨晡日在江口村开展计生关怀保险宣传 办咗关怀保险20份")
+    chat.say("lilan", "关爱保险今年几多钱一份 系唔系100块")
+    chat.say("lilan", "好的")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("关怀保险", 20, "份")]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("人数因该是四十来个 58是上回的", "participants", (40, True)),
+        ("头先报嘅义诊人数错咗 实际系32个 唔该改返", "participants", (32, False)),
+        ("23个人 有3个请假冇嚟", "participants", (23, False)),
+    ],
+)
+def test_counts_said_with_more_around_them(text: str, field: str, value: tuple[int, bool]) -> None:
+    changes = read_correction(text, SENT).changes
+    assert [(c.field, c.people) for c in changes] == [(field, value)]
+
+
+def test_kinds_and_things_said_with_particles_and_mixed_dialect() -> None:
+    kind = read_correction("哦 类型不对 这个不是宣传哈 是讲座 医生给大家上课的", SENT).changes
+    assert ("kind", "lecture") in [(c.field, c.kind) for c in kind]
+    renamed = read_correction("发的是宣传册不系资料", SENT).changes
+    assert [(c.field, c.name) for c in renamed] == [("item_rename", "资料")]
+    said_twice = read_correction("资料不是200份 是120份 120", SENT).changes
+    assert [(c.field, c.item) for c in said_twice][0][1] is not None
+
+
+def test_a_second_report_of_the_afternoon_is_today() -> None:
+    found = resolve_date("还有下午在横江厦村搞了防艾宣传", SENT)
+    assert found is not None and found.start == SENT.date()

@@ -53,7 +53,10 @@ _WEEKDAY = re.compile(
 # "526当天": a month-day written as one number, only when a day word follows.
 _COMPACT = re.compile(r"(?<!\d)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)(?=当天|那天|当日|那日)")
 # A report that starts with 上午/下午/晚上 without a day speaks of today.
-_TODAY_PART = re.compile(r"^\W{0,3}(?P<part>上午|下午|中午|早上|晚上|傍晚)")
+# (还有下午在横江厦村…: a second report of the same day)
+_TODAY_PART = re.compile(
+    r"^\W{0,3}(?:还有|另外|然后|接着|仲有)?\W{0,2}(?P<part>上午|下午|中午|早上|晚上|傍晚)"
+)
 _WEEKEND = re.compile(r"(?P<which>上上|上个?|这个?|本)?(?:周末|礼拜天和礼拜六)")
 # Days named by their festival. A festival in a message mostly names the activity (三八节义诊,
 # 六一活动, “5·29”会员活动日宣传): it is read as the date only when nothing else gives one and the

@@ -1142,6 +1142,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = _HOW_IT_SLIPPED.sub("", body) or body
     # 是在众涌社区长者饭堂搞的: the spot inside the place named is no part of it
     body = _SPOT_AFTER_PLACE.sub(_without_spot, body)
+    # 23个人 有3个请假没来: who stayed away is no value
+    body = re.sub(
+        r"[，,\s]*有?[\d一二两三四五六七八九十]+个?人?(?:请假|没来|没到|缺席)[^，,。\s]*", "", body
+    )
+    # 这个不是宣传哈 是讲座: a particle at the end of a clause says nothing
+    body = re.sub(r"(?<=[\u4e00-\u9fff])[哈嘛呀](?=[\s，,。！!]|$)", "", body)
+    # 是120份 120: the new value said twice
+    body = re.sub(r"(\d+)([份个本人张盒户袋瓶])([\s，,]+)\1$", r"\1\2", body)
     # 不是光3号 是3号到5号: not only the 3rd
     body = re.sub(r"不是光|不光是", "不是", body)
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
@@ -1351,6 +1359,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             and not _REMOVE_AFTER.match(clause)
             and not _REMOVE_BEFORE.match(clause)
             and _activity_kind(spoken.group("what")) is not None
+            and not _FIELD_SAID.search(spoken.group("what"))  # 报的义诊人数错了: a field said
             and (
                 not spoken.group("when")
                 or (spoken_when is not None and spoken_when[1] == (0, len(spoken.group("when"))))
@@ -2269,6 +2278,8 @@ def _decide(
     if replaced is not None and (pending or saved):
         return replaced
     question = _asks(body)
+    if question and re.search(r"(?:多少|几)钱|多少块|多少元", body):
+        return None  # 关爱保险今年几多钱一份 系唔系100块: a price asked, never a change
     if pending and question:
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
         if (
