@@ -416,7 +416,7 @@ def read_control(text: str) -> Control | None:
         saved = bool(_SAVED_REF.search(around)) and _strong_saved_ref(around)
         # 义诊那条撤销 / 昨天的义诊撤销: the activity named before the undo word
         topic = re.search(_KIND_NAMED, rest[: found.start()]) or re.search(
-            rf"(?:{_KIND_WORDS})(?:活动)?(?=的?(?:那条|这条|那个|这个|那次|记录)?$)",
+            rf"(?:{RECORD_KIND_WORDS})(?:活动)?(?=的?(?:那条|这条|那个|这个|那次|记录)?$)",
             rest[: found.start()].rstrip("，, "),
         )
         return Control(
@@ -482,10 +482,13 @@ _KEEP = re.compile(
     r"[吧了的啊呀]*"
 )
 
+#: the activity words a card or record is spoken of by (讲座那条, 把昨天那个义诊删了)
+RECORD_KIND_WORDS = (
+    r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|关爱保险|保险|体检|青春健康"
+)
 # what may stand before 撤销 / 重发: who and which ("帮我把刚才那条撤销", "报错了 撤销")
 # 昨晚报的义诊撤销: a record spoken of by its activity, after 报的 / 登记的
-_KIND_WORDS = r"义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|关爱保险|保险|体检|青春健康"
-_KIND_NAMED = rf"(?<=的)(?:{_KIND_WORDS})(?:活动)?"
+_KIND_NAMED = rf"(?<=的)(?:{RECORD_KIND_WORDS})(?:活动)?"
 _THEN_BEFORE_OK = re.compile(r"^(?:哦|噢|嗯|好)?[，,\s]*那(?=这|那|刚|个|条|对|就)")
 _CHAT_AFTER_OK = re.compile(
     r"[，,\s]+(?:巴雅尔拉|辛苦(?:了|晒|啦|哂|你了|您了)?|谢谢(?:你|您|晒)?|多谢(?:晒)?|麻烦了|"
@@ -494,7 +497,7 @@ _CHAT_AFTER_OK = re.compile(
 # 把昨天那个讲座删了 / 把去江口村义诊那条删了: a record undone, spoken of by its activity (把宣传册
 # 删了 names a thing: the activity word must end the description)
 _UNDO_DESCRIBED = re.compile(
-    rf"^把(?P<what>[^，,。\s]{{0,12}}?(?P<kind>{_KIND_WORDS})(?:活动)?)的?"
+    rf"^把(?P<what>[^，,。\s]{{0,12}}?(?P<kind>{RECORD_KIND_WORDS})(?:活动)?)的?"
     r"(?P<pointer>那条|这条|那个|这个|那次|记录)?"
     r"(?:删了|删掉|删除|撤销|撤了|作废|不要了)(?:吧|哈|啊)?(?=$|[，,。\s])"
 )

@@ -32,6 +32,7 @@ from handlers.activity.cards import (
     title,
 )
 from handlers.activity.intent import (
+    RECORD_KIND_WORDS,
     Decision,
     Target,
     apply_changes,
@@ -101,7 +102,7 @@ _UNDO_SAID = re.compile(
     r"撤销|撤回|作废|删除|删掉|不要了|不算了|不报了|不用报了|不登记了|取消(?:登记|记录|上报)|重新来|重发|"
     r"(?:那条|这条|记录|活动)[^，,。]{0,4}删了|把[^，,。]{0,8}(?:那条|这条|记录)[^，,。]{0,4}删了|"
     # 把昨天那个讲座删了 / 把新发村那个会员活动删掉: a record spoken of by its activity
-    r"把[^，,。]{0,12}(?:义诊|宣传|讲座|培训|走访|入户|会员活动|小组会|例会|保险|体检|青春健康)"
+    rf"把[^，,。]{{0,12}}(?:{RECORD_KIND_WORDS})"
     r"(?:活动)?的?(?:那条|这条|那个|这个|那次|记录)?(?:删了|删掉|删除)"
 )
 ASK_APART = "您后面问的问题请单独再发一次，我再回答。"
