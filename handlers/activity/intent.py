@@ -2050,8 +2050,9 @@ def _field_from_old(old: str, sent: datetime, home: str | None) -> str | None:
 
 
 _RENAME = re.compile(
-    r"^(?:这|那|这个|那个)?(?:发的|发放的|送的|办的|派的|派发的|给的)?(?:其实|实际上)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
+    r"^(?:这个|那个|这|那)?(?:发的|发放的|送的|办的|派的|派发的|给的)?(?:其实|实际上)?(?:应该)?(?:是)?(?P<new>[\u4e00-\u9fff]{1,10}?)不是(?P<old>[\u4e00-\u9fff]{1,10})$"
 )
+_THIS_ONE = re.compile(r"^(?:这个|那个|这条|那条|这次|那次|这)(?=不是)")
 _RENAME_BACK = re.compile(
     r"^不是(?P<old>[\u4e00-\u9fff]{1,10}?)(?:而)?是(?P<new>[\u4e00-\u9fff]{1,10})$"
 )
@@ -2065,10 +2066,13 @@ _VISITED = re.compile(r"(?:入户)?(?:走访|走|访|慰问|看望|探望|家访
 
 def _rename(clause: str) -> tuple[str, str] | None:
     """宣传册不是资料 / 发的是宣传册不是资料 / 不是资料是宣传册 → (new, old)."""
-    match = _RENAME.match(clause) or _RENAME_BACK.match(clause)
+    # 这个不是宣传 是讲座: the card spoken of, then what it is not and what it is
+    match = _RENAME_BACK.match(_THIS_ONE.sub("", clause)) or _RENAME.match(clause)
     if match is None:
         return None
     new, old = match.group("new"), match.group("old")
+    if "是" in old:
+        return None  # 这个不是X是Y read from the wrong end
     if "是" in new:
         # 物品是宣传册不是资料: the field named before 是, then the new name; any other words
         # before 是 are not understood (asked, never made part of a name)

@@ -1494,6 +1494,10 @@ _EVENT = re.compile(
 _CLINIC_TOPIC = re.compile(
     r"(?:两癌|筛查|体检|健康检查)[\u4e00-\u9fff]{0,4}?宣传(?!资料|品|册|单|页|折页)"
 )
+# 两癌筛查的讲座 / 两癌防治知识培训: a talk whose subject is screening is a lecture
+_CLINIC_TALK = re.compile(
+    r"(?:两癌|筛查|体检|健康检查)[\u4e00-\u9fff]{0,6}?(?:讲座|培训|讲课|健康课|知识课)"
+)
 _CLINIC_ACT = re.compile(
     r"义诊|测血压|量血压|测血糖|测量血压|免费检查|免费体检|体检\s*\d|检查\s*\d|筛查\s*\d|"
     # (给妇女做了两癌筛查宣传: the screening is what the publicity was about)
@@ -1629,6 +1633,8 @@ def _shared_publicity(text: str, kind: str) -> str:
     if kind == "clinic" and _CLINIC_TOPIC.search(text) and not _CLINIC_ACT.search(text):
         # 两癌筛查宣传 / 三八节两癌防治宣传: screening is what the publicity was about
         return "publicity"
+    if kind == "clinic" and _CLINIC_TALK.search(text) and not _CLINIC_ACT.search(text):
+        return "lecture"
     if kind == "publicity" and _DOORS_COUNTED.search(text) and not _PUBLICITY_DOORS.search(text):
         # 入户宣传，走访牧户26户: publicity carried to households counted is a visit to them
         return "visit"
