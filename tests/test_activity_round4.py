@@ -109,9 +109,15 @@ def test_a_kind_correction_with_an_explanation() -> None:
     assert [(c.field, c.kind) for c in decision.changes] == [("kind", "insurance")]
     draft, problems = apply_changes(waiting.draft, decision.changes)
     assert problems == [] and draft.kind == "insurance" and draft.items == []
-    # the explanation alone says no field: asked, never guessed into the card
-    alone = decide("讲的是关爱保险", MAR5, None, [waiting], [], [1])
+    # the explanation alone says no field: asked, never guessed into the card (a fresh card:
+    # the one above is insurance now)
+    training = card(1, "今天在红泥井村村委会搞培训 来了20人", participants=20, kind="lecture")
+    alone = decide("讲的是关爱保险", MAR5, None, [training], [], [1])
     assert alone is not None and alone.action == "unclear"
+    # what a meeting talked over that names no other type changes nothing: the card is kept
+    meeting = card(1, "今天在红泥井村开会员活动 来了20人", participants=20, kind="member")
+    kept = decide("讲的是计生奖励政策", MAR5, None, [meeting], [], [1])
+    assert kept is not None and kept.action == "kept"
 
 
 def test_a_spot_in_a_village_is_that_village() -> None:

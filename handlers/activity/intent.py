@@ -331,6 +331,8 @@ def read_control(text: str) -> Control | None:
     if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
+    # 刚才那个 对 (头先嗰个 对): the card pointed at, then the word said of it
+    body = re.sub(r"^((?:刚才|刚刚|上面)的?(?:那个|那条|这个|这条))[，,\s]+(?=\S)", r"\1", body)
     # 不好意思 第2条作废 / 唉打漏了 重发: an apology or a slip owned before the command says
     # nothing of its own
     # (没报错 就问问 上面那条确认: a question just asked, said to be only a question)
@@ -627,7 +629,7 @@ _MARKERS = re.compile(
 _SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘(?:了|记了?)?(?:写|说|讲|加)(?:了|上)?|漏(?:说|讲)了?|没写上|还要加上?|"
-    r"补上|加上|少算了?|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
+    r"补上|加上|少算了?|漏算了?|算漏了?|漏数了|少数了|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
 )
 # 人数没数 / 没数人数 / 人数不清楚: attendance was not counted, the card's number goes
 _NO_PEOPLE = re.compile(
@@ -760,6 +762,7 @@ class Correction:
     leftover: bool = False  # a clause with a count or a name that gave no change: not all read
     kept: list[str] = field(default_factory=list)  # 只发了资料: items said to stay as they are
     explained: bool = False  # 讲的是关爱保险: a clause saying what the activity was about
+    about: str = ""  # what it was about (关爱保险)
     date_ref: DateSpan | None = None  # 3号那个是在福禄村开的: the card of that date
     stated: bool = False  # 是上个礼拜六搞的: the value said outright with 是, no other words
     item_wrong: str = ""  # 资料不对: the thing said to be wrong, its new value not said
@@ -1551,6 +1554,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             # 讲的是关爱保险 / 主题是优生优育: what the activity was about, said to explain
             # another change (类型是保险); it changes nothing itself
             result.explained = True
+            result.about = head_value.group("value")
             continue
         if head_value:
             head, value = head_value.group("head"), head_value.group("value")
@@ -2285,8 +2289,14 @@ def _decide(
     if replaced is not None and (pending or saved):
         return replaced
     question = _asks(body)
-    if question and re.search(r"(?:多少|几)钱|多少块|多少元", body):
-        return None  # 关爱保险今年几多钱一份 系唔系100块: a price asked, never a change
+    if question and re.search(
+        r"(?:多少|几)钱|多少块|多少元|涨价|降价|价格|价钱|收费|"
+        r"(?:是不是|是否|要不要|得不得)[^，,。？?\s]{0,6}?\d+(?:块|元)",
+        body,
+    ):
+        # 关爱保险今年几多钱一份 系唔系100块 / 一份是不是50块 今年涨价冇: a price asked,
+        # never a change
+        return None
     if pending and question:
         first = re.match(r"^([^，,。！!\s]{1,6})[，,。！!\s]+(.+)$", body)
         if (
@@ -2363,6 +2373,12 @@ def _decide(
         if len(named) == 1:
             return Decision("correct", targets=named, changes=correction.changes)
     if correction.explained and not correction.changes and pending and not drafts:
+        target = _shown_target(pending, shown)
+        talked_of = classify_kind(correction.about)
+        if target is not None and talked_of in ("other", target.draft.kind):
+            # 讲的是计生奖励政策: what a meeting talked over names no other type; the card
+            # stays as it is and can be confirmed
+            return Decision("kept", targets=[target])
         # 讲的是关爱保险 alone: about the card, but which field it should change is not said
         return _unclear(correction, targets_pool, shown)
     held_at = _HELD_AT.search(_FILLER_END.sub("", body))

@@ -185,6 +185,11 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("前晚", "前天晚上"),
     # 四十多口子人 (northern): 口子 counts people
     ("口子人", "个人"),
+    # 参家 typed for 参加 (same sound; no word of its own)
+    ("参家", "参加"),
+    # northern 一满 = 一共 (一满办了四十份); Hakka / Cantonese 夜昏 = 晚上
+    ("一满", "一共"),
+    ("夜昏", "晚上"),
 )
 _FOLD = re.compile("|".join(re.escape(old) for old, _ in _FOLDS))
 _TO = dict(_FOLDS)
@@ -245,6 +250,18 @@ _TRADITIONAL = str.maketrans(
 _LING_SOME = re.compile(
     r"(?<=[一二两三四五六七八九]十|[一二两三四五六七八九]百)零(?=[个人位名只])"
 )
+# 四十外人 / 三百外份 (Teochew): 外 after a round number is "多" (forty-odd)
+_WAI_SOME = re.compile(
+    r"(?:(?<=[一二两三四五六七八九]十|[一二两三四五六七八九]百|[一二两三四五六七八九]千|\d0)"
+    r"|(?<=(?<![\d一二两三四五六七八九十])百))外"
+    r"(?=[个人位名只份本张盒包袋户次元块]|$|[\s，,。；;！!])"
+)
+# 来有百外人 (Teochew): 来有 before a count is 来了 (原来有 / 本来有 say what there was)
+_LAI_YOU = re.compile(r"(?<![原本后])来有(?=[\d一二两三四五六七八九十百几])")
+# 三十几侪人 (Hakka): 侪 counts people, after a count
+_SAI_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十百千几多来余零])侪(?=人)")
+# 阮村 / 阮社区 (Teochew 阮 = 我们): our own village, as 我们村 says
+_UN_OURS = re.compile(r"阮(?=村|社区|嘎查|屯|组)(?!村长|村医)")
 # 四十大几个 (forty-odd, nearer fifty): 大几 after a round ten is "多"
 _DA_JI = re.compile(r"(?<=[一二两三四五六七八九]十)大几(?=[个人位名只]|$|[\s，,。；;！!])")
 # 来了十五只人 (Hakka, Cantonese): 只 counts people too, before 人
@@ -279,7 +296,8 @@ _MAN = re.compile(r"(?<=[\d一二两三四五六七八九十百千万])蚊")
 # Activity words whose first character begins no other word a report uses, so a second
 # character that sounds like the right one is a slip of the pinyin keyboard (宣转 / 宣专 for
 # 宣传, 培寻 for 培训). 讲座 and 义诊 are not among them: 讲错 and 义正 are words of their own.
-_SLIP_WORDS = ("宣传", "培训", "慰问")
+# 走 begins other words (走了, 走进), none of them sounding like 走访: 走方 / 走放 are 走访.
+_SLIP_WORDS = ("宣传", "培训", "慰问", "走访")
 _SLIP_HEADS = re.compile("|".join(f"(?<={w[0]})(?!{w[1]})[\u4e00-\u9fff]" for w in _SLIP_WORDS))
 _SLIP_MEANT = {w[0]: w[1] for w in _SLIP_WORDS}
 # initials next to each other on the keyboard, typed one for the other (zhuan for chuan)
@@ -411,6 +429,10 @@ def fold(text: str) -> str:
     text = _ZHI_PEOPLE.sub("个", text)
     text = _PEOPLE_ZHI.sub(r"\g<who>\g<n>个", text)
     text = _LING_SOME.sub("多", text)
+    text = _WAI_SOME.sub("多", text)
+    text = _LAI_YOU.sub("来了", text)
+    text = _SAI_PEOPLE.sub("个", text)
+    text = _UN_OURS.sub("我们", text)
     text = _DA_JI.sub("多", text)
     text, money = _BARE_MONEY.subn(r"\g<head>\g<num>元", text)
     if money:

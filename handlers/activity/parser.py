@@ -54,6 +54,9 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "测血糖",
             "免费检查",
             "两癌",
+            "健康检查",
+            "孕前检查",
+            "孕检",
         ),
     ),
     (
@@ -98,8 +101,24 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "lecture",
         ("讲了", "宣讲", "讲解", "知识讲", "课", "讲优生", "讲生育", "讲政策", "讲健康", "讲堂"),
     ),
-    # fund-raising is none of the kinds above
-    ("other", ("募捐", "捐款", "募集善款", "义卖")),
+    # fund-raising, a sports day, cleaning up the village: none of the kinds above
+    (
+        "other",
+        (
+            "募捐",
+            "捐款",
+            "募集善款",
+            "义卖",
+            "运动会",
+            "趣味赛",
+            "趣味运动",
+            "清洁家园",
+            "大扫除",
+            "打扫卫生",
+            "志愿服务活动",
+            "植树",
+        ),
+    ),
     ("member", ("活动",)),
 )
 
@@ -607,13 +626,43 @@ _PERSON_AFTER_GE = frozenset(
 )
 
 
+#: people who came besides those counted first (来了九个孕妇 还有家属九个)
+_PEOPLE_ALSO = re.compile(
+    r"家属|孕妇|妇女|老人|学生|孩子|小孩|儿童|群众|村民|居民|会员|家长|志愿者|丈夫|老公|爸爸|妈妈"
+)
+# 一共十八人 / 总共二十个人: the total of the people counted before it
+_PEOPLE_TOTAL = re.compile(
+    rf"(?:一共|总共|共计|合计|总计|加起来)(?:是|有)?\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?"
+    r"\s*(?:个人|人|名|位)(?!次)"
+)
+
+
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
+    """(count, approximate, span in the folded text) of the people who took part; a total said
+    after them (来了九个孕妇 还有家属九个 一共十八人) is all of them."""
+    found = _find_participants(text)
+    if found is None:
+        return None
+    folded = fold(text)
+    total = _PEOPLE_TOTAL.search(folded, found[2][1])
+    if total is not None:
+        quantity = parse_quantity(total.group("num") + (total.group("approx") or ""), "")
+        if quantity is not None and quantity.value > found[0]:
+            return quantity.value, quantity.approximate, total.span()
+    return found
+
+
+def _find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part."""
     text = fold(text)
     for pattern in _PARTICIPANTS:
         for match in pattern.finditer(text):
             if text[max(0, match.start() - 1) : match.start()] == "第":
                 continue
+            if text[max(0, match.start("num") - 1) : match.start("num")] in ("初", "高") or (
+                text.startswith("年级", match.end("num"))
+            ):
+                continue  # 380名初二学生参加: a school year, not a count
             if re.search(
                 r"应到|应参加|应参会|计划|预计", text[max(0, match.start() - 4) : match.start()]
             ):
@@ -1050,6 +1099,9 @@ _HOUSEHOLD_KIND = re.compile(
     r"育龄|孕产妇|牧民|单亲|伤残|低保)[\u4e00-\u9fff]{0,6}?(?:家庭(?![医健意保发教指成])|户(?=[^\d一二两三四五六七八九十]|$))|"
     r"独居老人|留守老人|空巢老人|高龄老人|失能老人"
 )
+_KIND_AFTER = re.compile(
+    rf"[，,\s]*(?:都是|全是|均为|全部是|全部为|都系)(?P<kind>{_HOUSEHOLD_KIND.pattern})"
+)
 _BARE_VISIT = re.compile(
     rf"(?:{_VISIT_VERBS.pattern}|走访慰问|入户走访|上门服务|上门送医|服务|送温暖)"
 )
@@ -1318,6 +1370,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             ):
                 # 给困难户送了米 一户一袋 一共十户: the households named before, not the rice
                 name = _strip_glue(earlier[-1].group(0))
+        if unit == "户" and (_BARE_VISIT.fullmatch(name) or name in _WALKED.values()):
+            # 走了十二户 都是独生子女家庭: the households, named right after their count
+            named_after = _KIND_AFTER.match(text, match.end())
+            if named_after:
+                name = _strip_glue(named_after.group("kind"))
         visitor = _VISITOR_VISITED.fullmatch(name) if unit == "户" else None
         if visitor:
             # 开展入户走访 家庭健康指导员走访了12户: who visited is no kind of household and
@@ -1409,6 +1466,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             for each in names:
                 items.append((num_at, Item(each, quantity.value, unit, approximate)))
             continue
+        if (
+            unit in ("个", "名", "位")
+            and _PEOPLE_ALSO.fullmatch(name)
+            and re.search(
+                rf"(?:还有|另有|加上){re.escape(name)}\s*$", text[max(0, num_at - 12) : num_at]
+            )
+        ):
+            continue  # 来了九个孕妇 还有家属九个: more people who came, nothing handed out
         items.append((num_at, Item(name, quantity.value, unit, approximate)))
     for match in _RECRUITED.finditer(text):
         recruited = parse_quantity(match.group("num"), "")
@@ -1492,11 +1557,13 @@ _EVENT = re.compile(
 
 
 _CLINIC_TOPIC = re.compile(
-    r"(?:两癌|筛查|体检|健康检查)[\u4e00-\u9fff]{0,4}?宣传(?!资料|品|册|单|页|折页)"
+    r"(?:两癌|筛查|体检|健康检查|孕检|孕前检查)[\u4e00-\u9fff]{0,4}?宣传(?!资料|品|册|单|页|折页)"
 )
 # 两癌筛查的讲座 / 两癌防治知识培训: a talk whose subject is screening is a lecture
 _CLINIC_TALK = re.compile(
-    r"(?:两癌|筛查|体检|健康检查)[\u4e00-\u9fff]{0,6}?(?:讲座|培训|讲课|健康课|知识课)"
+    r"(?:两癌|筛查|体检|健康检查)[\u4e00-\u9fff]{0,6}?(?:讲座|培训|讲课|健康课|知识课)|"
+    # 给妇女讲两癌筛查知识: a talk given on it
+    r"(?:给|为|向|跟)[\u4e00-\u9fff]{1,6}?(?:讲|讲解|宣讲)了?[\u4e00-\u9fff]{0,4}?(?:两癌|筛查|体检)"
 )
 _CLINIC_ACT = re.compile(
     r"义诊|测血压|量血压|测血糖|测量血压|免费检查|免费体检|体检\s*\d|检查\s*\d|筛查\s*\d|"
@@ -1630,11 +1697,18 @@ def _shared_publicity(text: str, kind: str) -> str:
         return "youth"
     if kind == "youth" and _SHARED_TOPIC.search(text):
         return "publicity"
+    if (
+        kind == "clinic"
+        and _CLINIC_TALK.search(text)
+        and not _CLINIC_ACT.search(_CLINIC_TALK.sub("", text))
+    ):
+        return "lecture"
+    if kind == "other" and re.search(r"会员活动日|会员日", text):
+        # 529会员活动日 搞了趣味运动会 参加会员86人: what the members did on their day
+        return "member"
     if kind == "clinic" and _CLINIC_TOPIC.search(text) and not _CLINIC_ACT.search(text):
         # 两癌筛查宣传 / 三八节两癌防治宣传: screening is what the publicity was about
         return "publicity"
-    if kind == "clinic" and _CLINIC_TALK.search(text) and not _CLINIC_ACT.search(text):
-        return "lecture"
     if kind == "publicity" and _DOORS_COUNTED.search(text) and not _PUBLICITY_DOORS.search(text):
         # 入户宣传，走访牧户26户: publicity carried to households counted is a visit to them
         return "visit"
@@ -1998,6 +2072,8 @@ def report_part(text: str, sent: datetime | None = None) -> str:
     body = fold(text.strip())
     if not _ACTIVITY_WORDS.search(body):
         return body  # no activity to report: nothing to set apart (most questions)
+    if _EXAMPLE_LEAD.match(body):
+        return body  # 比如今天在村委会搞宣传 来了二十人 这样写可以吗: an example, asked about
     clauses = list(_ASIDE_CLAUSE.finditer(body))
     if len(clauses) < 2:
         return body
@@ -2027,10 +2103,21 @@ def report_part(text: str, sent: datetime | None = None) -> str:
         # 宣传册发完了 能不能再给100本 / 上次在村部开会冷死了 能不能换个地方: what is said
         # first only leads to the question; a report beside a question counts what was done
         return body
+    if _SENT_BEFORE.match(kept):
+        return body  # 前天报的入户走访8户 怎么查不到: a report sent before, asked after
     place = find_place(kept)
     if not (place.name or place.home_venue) and (sent is None or find_date(kept, sent) is None):
         return body  # 一次搞了三个活动 要分开报还是一起报: no day, no place, no report of one
     return kept
+
+
+#: 比如… / 假如… : what follows is an example or a supposition, not something done
+_EXAMPLE_LEAD = re.compile(r"^(?:比如说?|例如|譬如|假如|假设|如果|要是)")
+#: 前天报的… / 上午上报的… / 我昨天登记的…: a report already sent, spoken of
+_SENT_BEFORE = re.compile(
+    r"^(?:我|我们)?(?:前天|昨天|今天|上午|下午|早上|刚才|之前|上周|上个?月|\d+号|\d+月\d+日)?"
+    r"(?:我|我们)?(?:报的|上报的|登记的|报上去的|发的那条|发上来的)"
+)
 
 
 def asks_beside(text: str, sent: datetime | None = None) -> bool:
