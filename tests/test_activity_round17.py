@@ -213,3 +213,32 @@ def test_a_recount_with_its_reason_through_the_callback(chat: Chat) -> None:
     chat.say("lilan", "可以")
     [(_, items)] = chat.records("lilan")
     assert items_of(items) == [("计生特殊家庭", 6, "户")]
+
+
+# -- the retired sets' last misses ----------------------------------------------------------------
+
+
+def test_the_money_on_the_card_by_any_name() -> None:
+    assert ("unit_count", ("", 2000)) in _changes("关爱保险是20份 钱是2000块")
+
+
+def test_a_card_held_among_numbered_parts_through_the_callback(chat: Chat) -> None:
+    chat.say("lilan", "上报：10月9日在江口村开展会员活动 到会30人")
+    chat.say("lilan", "上报：10月16日在江口村开展青春期知识讲座 到会学生27人")
+    chat.say("lilan", "上报：10月23日在江口村搞义诊 测血糖100多人次")
+    answer = chat.say("lilan", "第1条对 第2条对 第3条我再核实一下人次 先不存")
+    assert "第3条先留着" in answer
+    assert sorted(r.date_start.day for r, _ in chat.records("lilan")) == [9, 16]
+    chat.say("lilan", "第3条对")
+    assert len(chat.records("lilan")) == 3
+
+
+def test_households_added_later_are_the_kind_told_before_through_the_callback(
+    chat: Chat,
+) -> None:
+    chat.say("lilan", "11月13号 在江口村")
+    chat.say("lilan", "搞了计生家庭走访")
+    chat.say("lilan", "走访了7户")
+    chat.say("lilan", "对")
+    [(_, items)] = chat.records("lilan")
+    assert items_of(items) == [("计生家庭", 7, "户")]

@@ -277,8 +277,11 @@ def test_numbered_parts_of_one_message_each_do_their_own_thing() -> None:
     assert [p.action for p in decision.parts] == ["confirm", "correct"]
     dropped = decide("第1条上周已经报了 第2条对", NOW, "江口村", [first, second], [], [1, 2])
     assert dropped is not None and [p.action for p in dropped.parts] == ["cancel", "confirm"]
-    unclear = decide("第1条对 第2条再想想", NOW, "江口村", [first, second], [], [1, 2])
+    unclear = decide("第1条对 第2条那个呢", NOW, "江口村", [first, second], [], [1, 2])
     assert unclear is not None and unclear.action == "unclear_parts"
+    # 第2条再想想: that card waits, the first is saved
+    held = decide("第1条对 第2条再想想", NOW, "江口村", [first, second], [], [1, 2])
+    assert held is not None and [p.action for p in held.parts] == ["confirm", "hold"]
 
 
 # -- flows through the real router --------------------------------------------------------------
@@ -313,7 +316,7 @@ def test_naming_the_place_the_card_already_has_confirms_it(services: Services, s
 def test_numbered_parts_through_the_router(services: Services, say: Say) -> None:
     cards = say("补报：11月2日在江口村开小组会 到了16人；11月9日在文竹村义诊 测血压70人次")
     assert "【第1条】" in cards and "【第2条】" in cards
-    unclear = say("第1条对 第2条我再问问")
+    unclear = say("第1条对 第2条那个呢")
     assert "什么都没改" in unclear and saved_records(services) == []
     both = say("第1条对 第2条日期错了是10号")
     assert "已登记" in both and "日期：11月10日" in both

@@ -55,6 +55,7 @@ from handlers.activity.parser import (
     extract_items,
     find_participants,
     find_place,
+    households_named,
     item_category,
     kind_beyond_handouts,
     looks_like_report,
@@ -1577,6 +1578,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 result.topic = result.topic or _field_lead(head)
                 result.changes.extend(_value_changes(named, value, "", sent, home))
                 continue
+            money = _count(value) if _MONEY_HEAD.fullmatch(head) else None
+            if money and money[2] in ("块", "元") and _counts_in(value) == 1:
+                # 钱是2000块 / 收的钱是2000元: the card's one sum of money (保费 1200 元)
+                result.explicit = True
+                result.changes.append(
+                    Change("unit_count", item=Item("", money[0], "元", money[1]))
+                )
+                continue
             changes = _value_changes(
                 None if head else context, value, head, sent, home, copula=True
             )
@@ -1983,6 +1992,10 @@ def _bare_number(value: str, olds: list[str]) -> list[Change]:
     if old is None or (count[2] and old[2] and not _same_unit(old[2], count[2])):
         return []  # (15个 不是45: the old number without a unit is matched on the card)
     return [Change("number", people=(count[0], count[1]), name=olds[-1])]
+
+
+#: 钱 / 收的钱 / 金额: the sum of money on the card, whatever it is called there
+_MONEY_HEAD = re.compile(r"(?:收的|收了的|收到的)?(?:钱|钱数|费用|金额|款)")
 
 
 def _unit_count(value: str) -> list[Change]:
@@ -2726,9 +2739,9 @@ _DROP = re.compile(
 
 # 等一下 / 我问问 / 在开车 晚点再说: the card is to wait, nothing else is said
 _HOLD = re.compile(
-    r"^(?:稍等|等等|等一?下|等会儿?|等一会儿?|我?先?(?:看看|查查|问问|问一下|问下|核实一下|核对一下|"
+    r"^(?:稍等|等等|等一?下|等会儿?|等一会儿?|我?[先再]?(?:看看|查查|问问|问一下|问下|核实一下|核对一下|"
     r"确认一下|想想|数数|翻翻本子|看看本子|看一下)|晚点再说|回头再说|一会儿?再说|待会儿?再说|"
-    r"在开车|在忙|先放着|先别存|先不要存|先别保存)"
+    r"在开车|在忙|先放着|先别存|先不要存|先别保存|先不存|先不保存|暂时不存|暂时别存)"
 )
 
 
@@ -2938,6 +2951,10 @@ def _numbered_part(
     control = read_control(piece)
     if control is not None and control.numbers:
         return Decision(control.action, control=control)
+    numbers, rest = _selector(piece, bare=False)
+    if numbers and _holds(rest):
+        # 第3条我再核实一下人次 先不存: that card waits, nothing is done to it
+        return Decision("hold", control=Control("hold", numbers))
     correction = read_correction(piece, sent, home)
     if not correction.numbers:
         return None
@@ -3307,7 +3324,9 @@ def apply_changes(
                     "请连名字一起说，比如“资料是80份”"
                 )
         elif change.field in ("item", "item_add") and change.item is not None:
-            draft.items = _set_item(draft.items, change.item, add=change.field == "item_add")
+            # 走访了7户 after 搞了计生家庭走访: the households the card's report named
+            item = households_named(change.item, draft.text)
+            draft.items = _set_item(draft.items, item, add=change.field == "item_add")
         elif change.field == "item_rename" and change.item is not None:
             renamed = False
             kept: list[Item] = []

@@ -1153,6 +1153,19 @@ _VISITOR_VISITED = re.compile(
 )
 
 
+def households_named(item: Item, told: str) -> Item:
+    """``item`` with households counted by their visit alone (走访 7 户) named by the kind of
+    household the report told before (搞了计生家庭走访 → 计生家庭 7 户); else unchanged."""
+    if item.unit != "户" or not (
+        _BARE_VISIT.fullmatch(item.name) or item.name in _WALKED.values()
+    ):
+        return item
+    kinds = list(_HOUSEHOLD_KIND.finditer(fold(told)))
+    if not kinds:
+        return item
+    return Item(_strip_glue(kinds[-1].group(0)), item.quantity, item.unit, item.approximate)
+
+
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""

@@ -358,6 +358,9 @@ def routes(router: Router) -> list[Route[Any]]:
                     said.append(restart(ctx, part, cards, ""))
                 elif part.action == "confirm":
                     said.append(confirm(ctx, message, part, cards, ""))
+                elif part.action == "hold" and part.control is not None:
+                    held = "、".join(f"第{n}条" for n in part.control.numbers)
+                    said.append(f"{held}先留着，24小时内有效，核实好了回“{held}对”保存。")
             return replies("\n\n".join(s for s in said if s))
         if action == "unclear_parts":
             cards.doubt(list(decision.unread) or [t.no for t in decision.targets if not t.saved])
