@@ -58,6 +58,7 @@ from handlers.activity.parser import (
     item_category,
     kind_beyond_handouts,
     looks_like_report,
+    money_unit,
     names_an_event,
     parse_reports,
     speaks_of_later,
@@ -154,6 +155,12 @@ _CONFIRM = frozenset(
         "系呀",
         "系啊",
         "系的",
+        # Min 着 = 对 (毋着 = 不对 is folded before this is read); northern 就这么地 and
+        # 就这么办 = 就这样
+        "着",
+        "就这么地",
+        "就这么的",
+        "就这么办",
     }
 )
 # said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
@@ -177,6 +184,11 @@ _POLITE = frozenset(
         "知道了",
         "明白了",
         "懂了",
+        # 哦 没问题 对: an interjection before the yes
+        "哦",
+        "噢",
+        "哈",
+        "哎",
     }
 )
 # the card a confirmation is about, said along with it: 对 刚才那个活动没问题
@@ -942,8 +954,9 @@ def _value_changes(
         visit = name if _KIND_ALIASES.get(name) == "visit" else ""
         return [Change("households", item=Item(visit, count[0], "户", count[1]), name=visit)]
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
-        # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
-        return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
+        # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋 / 保费系两千块 (in yuan)
+        unit = money_unit(name, count[2])
+        return [Change("item", item=Item(name, count[0], unit, count[1]), name=name)]
     kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
     # 搞的是义诊 / 开的是讲座: the verb of holding it names no field, the activity is the type
     held = bool(head) and _HELD.fullmatch(head.strip()) is not None
@@ -2013,10 +2026,11 @@ def _item_count(name: str, value: str) -> list[Change]:
     if not name or count is None or not count[2] or count[2] in _PEOPLE_UNITS:
         return []
     # 医生帮测了血糖 40人次: the thing as the item reader names it (测血糖), when it can
+    unit = money_unit(name, count[2])  # 保费系两千块: the premium in yuan
     named = [i for i in extract_items(name + value) if i.quantity == count[0]]
-    if len(named) == 1 and named[0].unit == count[2]:
+    if len(named) == 1 and named[0].unit == unit:
         name = named[0].name
-    return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
+    return [Change("item", item=Item(name, count[0], unit, count[1]), name=name)]
 
 
 def _is_value_only(text: str, sent: datetime, home: str | None) -> bool:
@@ -3554,7 +3568,8 @@ def _item_answer(name: str, body: str, sent: datetime, home: str | None) -> Chan
         if not count[2] and not rest:
             return None  # a bare number: which unit is not said
         if not rest or rest == name:
-            return Change("item", item=Item(name, count[0], count[2], count[1]), name=name)
+            unit = money_unit(name, count[2])
+            return Change("item", item=Item(name, count[0], unit, count[1]), name=name)
         if _NOUN.fullmatch(rest) and _field_of(rest) is None:
             return Change("item_rename", name=name, item=Item(rest, count[0], count[2], count[1]))
         return None
