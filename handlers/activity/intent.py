@@ -1166,6 +1166,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = re.sub(r"(?<=[\u4e00-\u9fff])[哈嘛呀](?=[\s，,。！!]|$)", "", body)
     # 是120份 120: the new value said twice
     body = re.sub(r"(\d+)([份个本人张盒户袋瓶])([\s，,]+)\1$", r"\1\2", body)
+    # 做孕前检查是不是免费的: a yes-or-no question, whose 不是 says no value is wrong
+    body = body.replace("是不是", "是否")
     # 不是光3号 是3号到5号: not only the 3rd
     body = re.sub(r"不是光|不光是", "不是", body)
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
