@@ -1637,6 +1637,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             counted = re.sub(
                 r"^(?:发|派|送|办|发放|派发)了?(?=\d|[一二两三四五六七八九十百])", "", clause
             )
+            # 六十份避孕药具 / 避孕药具六十份: the new name said again beside its count
+            counted = counted.replace(last.item.name, "", 1) or counted
             count = _count(counted)
             if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(counted):
                 # 不是资料是健康手册 45本: the renamed item's new count (and unit)
