@@ -631,7 +631,7 @@ _MARKERS = re.compile(
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
     # 其实是十五个人 / 实际上是前天: the value it really was, said over the one on the card
     r"(?:^|(?<=[，,。\s]))(?:其实|实际上?)(?:是|有)(?=[\d一二两三四五六七八九十百前昨上在])|"
-    r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
+    r"(?:没有|没得|冇|哪有|哪里有)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个(?:[0零一]|\d)"
 )
 # 刚才少报了 / 没写清楚: the report just sent said too little or not clearly; a correction only
@@ -693,8 +693,9 @@ _WRONG_VALUE = re.compile(
     r"不止|不只|不够|远不止|不止这些|不止这么多|不止那么多)$"
 )
 _NEGATED = re.compile(
-    # 人没有六十多 / 没得25个: the count said to be wrong, as well as 不是45人
-    r"(?:不是|(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几]))(?P<old>[^，,。；;\s是]{1,12})"
+    # 人没有六十多 / 没得25个 / 哪有六十多: the count said to be wrong, as well as 不是45人
+    r"(?:不是|(?:没有|没得|冇|哪有|哪里有)(?=[\d一二两三四五六七八九十百几]))"
+    r"(?P<old>[^，,。；;\s是]{1,12})"
 )
 _HEAD_VALUE = re.compile(
     r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|改到|换成|写成|在)(?P<value>.+)$"
