@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -249,6 +249,17 @@ _SAVED_REF = re.compile(
 
 
 # what a count names right after 个 (25个人 / 3个村 / 40个学生): a thing counted, not a card
+# 上面重复了 / 刚才那条发重了 (beside 都对): a message said to have been sent twice; no value,
+# no card named (the same report sent twice is one card anyway)
+_SENT_TWICE = re.compile(
+    r"^(?:上面|刚才|刚刚|前面|后面|最后)?(?:那|这)?一?[条个句]?的?(?:发|报)?(?:重复|重)了?(?:发|报)?了?$"
+)
+# 就两条 / 一共三条 (beside 都对): how many cards there are, as the user counts them
+_CARDS_COUNTED = re.compile(
+    rf"^(?:就|一共|总共|共|只有|只|就是)(?:这)?(?P<n>{_NUMBER_WORD})[条个]$"
+)
+
+
 _COUNTED_NOUN = re.compile(
     r"[人户家村组社学会群孩妇老牧居男女志育孕小青姐阿大党干屯点袋包盒本份张瓶]"
 )
@@ -264,6 +275,7 @@ class Control:
     saved: bool = False
     topic: str = ""  # 昨晚报的义诊撤销: the activity the record is spoken of by
     as_is: bool = False  # 不改了 就按原来的存: confirmed as shown, whatever was said before
+    count: int = 0  # 就两条 都对: how many cards the user counts (checked against the cards)
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -355,6 +367,18 @@ def read_control(text: str) -> Control | None:
     # 前两条都对 / 前面三条确认: the first cards, by their numbers
     body = re.sub(r"^前面?(?:两|二|2)(?:条|个)", "第1、2条", body)
     body = re.sub(r"^前面?(?:三|3)(?:条|个)", "第1、2、3条", body)
+    # 上面重复了 就两条 都对: a message said sent twice, and the cards counted, beside a yes
+    # (of all the cards, when they are counted); anything else is read as it was said
+    said = [p for p in re.split(r"[，,。；;\s]+", body) if p]
+    kept = [p for p in said if not _SENT_TWICE.match(p) and not _CARDS_COUNTED.match(p)]
+    if kept and len(kept) < len(said):
+        inner = read_control("，".join(kept))
+        counts = [to_int(m.group("n")) or 0 for p in said if (m := _CARDS_COUNTED.match(p))]
+        if inner is not None and inner.action == "confirm" and not inner.topic:
+            if not counts:
+                return inner
+            if len(counts) == 1 and inner.all and not inner.numbers:
+                return replace(inner, count=counts[0])
     several = _several_confirms(body)
     if several is not None:
         return several
@@ -2267,6 +2291,10 @@ def _decide(
     control = read_control(text)
     if control is not None and control.action == "confirm" and control.topic:
         return _confirm_named(control.topic, sent, home, pending, shown)
+    if control is not None and control.count and control.count != len(pending):
+        # 就两条 都对 while three cards wait: the user counts other cards than those waiting;
+        # which ones to save is asked, none saved on a guess
+        return Decision("which_save", targets=list(pending))
     if control is not None:
         return Decision(control.action, control=control)
     if (
