@@ -2653,9 +2653,10 @@ def unread_reply(text: str) -> bool:
     return 0 < len(body) <= UNREAD_LENGTH and not _asks(body) and "?" not in body
 
 
-#: 刚才那个发出去没有 / 存上了吗 / 报上去了没: whether the report went through
+#: 刚才那个发出去没有 / 存上了吗 / 报上去了没 / 头先报嘅嗰个存咗未 (存了未, Cantonese "saved
+#: yet?"): whether the report went through
 _STATUS = re.compile(
-    r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|登记上?|报上去?|提交|录上|记上|收到)"
+    r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|存|登记上?|报上去?|提交|录上|记上|收到)"
     r"(?:了)?(?:没有?|吗|么|没|未)$|(?:保存|登记|存|提交)成功(?:了)?(?:吗|没有?|未)$|"
     r"^(?:刚才|刚刚)?的?(?:那个|这个|那条|这条)?(?:活动|记录)?(?:发|报)了?(?:没有?|吗|么|没|未)$"
 )
