@@ -981,6 +981,7 @@ def money_unit(name: str, unit: str) -> str:
     yuan); any other unit as said."""
     return "元" if unit == "块" and _MONEY.search(name) else unit
 
+
 _ISSUED_BARE = re.compile(r"(?:办理?了?|参保了?)$")
 _VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|上门)$")
 
