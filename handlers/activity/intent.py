@@ -471,6 +471,8 @@ _CARD_REF = re.compile(
     r"^(?:刚才|刚刚|上面|之前|前面)?的?(?:那个|那条|这个|这条)?"
     r"(?P<topic>[\u4e00-\u9fff\d]{2,8}?)(?:的?(?:那个|那条|那次|那场|这个|这条)|的)"
 )
+# 刚刚的讲座对 / 刚才个义诊确认 (个 as 的): the card's activity said after when it was sent
+_CARD_REF_SENT = re.compile(r"^(?:刚才|刚刚|上面|之前|前面)的(?P<topic>[\u4e00-\u9fff\d]{2,8}?)")
 _GENERIC_TOPICS = frozenset({"活动", "记录", "活动记录"})
 
 
@@ -479,6 +481,8 @@ def _named_confirm(pieces: list[str]) -> str:
     topic, rest = "", []
     for piece in pieces:
         ref = _CARD_REF.match(piece)
+        if ref is None or not _plausible_topic(ref.group("topic")):
+            ref = _CARD_REF_SENT.match(piece)
         if ref and not topic and _plausible_topic(ref.group("topic")):
             topic, piece = ref.group("topic"), piece[ref.end() :]
             if not piece:
