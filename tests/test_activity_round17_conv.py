@@ -226,3 +226,25 @@ def test_cards_counted_wrong_save_nothing_through_the_callback(chat: Chat) -> No
     answer = chat.say("lilan", "就两条 都对")
     assert "保存哪条" in answer
     assert chat.records("lilan") == []
+
+
+def test_an_undo_word_beside_a_day_that_changes_nothing_is_asked() -> None:
+    [draft] = parse_reports("今天在江口村搞了会员活动 来了四十个会员", SENT, "江口村")
+    saved = [Target(1, draft, True, 1)]
+    decision = decide("今天阿条作废 日子人数都唔对 我重新报", SENT, "江口村", [], saved)
+    assert decision is not None and (decision.action, decision.fields) == ("unclear", ["undo"])
+    # a day said as a change, with no undo word, is still a change
+    decision = decide("日期错了 是昨天", SENT, "江口村", [], saved)
+    assert decision is not None and decision.action == "correct"
+
+
+def test_an_unread_undo_is_asked_then_done_through_the_callback(chat: Chat) -> None:
+    at = last_evening()
+    chat.say("lilan", "今天在江口村搞了会员活动 来了四十个会员", at)
+    chat.say("lilan", "对", at)
+    answer = chat.say("lilan", "今天阿条作废 日子人数都唔对 我重新报", at)
+    assert "已更新" not in answer and "撤销" in answer
+    [(record, _)] = chat.records("lilan")
+    assert record.participants == 40
+    chat.say("lilan", "撤销", at)
+    assert chat.records("lilan") == []

@@ -2209,6 +2209,16 @@ def decide(
             for c in decision.restated
         ):
             return Decision("unclear", targets=decision.targets[:1], fields=["partly"])
+    if (
+        decision.action == "correct"
+        and decision.changes
+        and _RECORD_CANCEL.search(fold(text))
+        and all(_already(t.draft, c) for t in decision.targets for c in decision.changes)
+    ):
+        # 昨晚阿条作废 日子人数都唔对: an undo word beside a day that only names the record (an
+        # unknown word for 那条 after it); read as a change, it would change nothing while the
+        # record the user wants gone stays: whether to undo it is asked
+        return Decision("unclear", targets=decision.targets[:1], fields=["undo"])
     changes = [*decision.changes, *(c for part in decision.parts for c in part.changes)]
     if decision.action in ("correct", "answer", "multi") and any(
         not _looks_like_its_field(c) for c in changes

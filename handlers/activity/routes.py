@@ -1134,6 +1134,11 @@ def _doubt_unclear(cards: Cards, decision: Decision) -> None:
 
 
 def unclear_text(fields: Sequence[str]) -> str:
+    if "undo" in fields:
+        return (
+            "没看明白是要作废还是要改，什么都没动。要作废这条记录请回复“撤销”；"
+            "要改请直接说改什么，比如“人数是28人”“日期是3号”。"
+        )
     if "partly" in fields:
         return (
             "这句话我只看懂了一部分，为免记错，什么都没改。请一样一样说，"
