@@ -216,8 +216,8 @@ _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两�
 # (刚刚个活动对: the activity just reported)
 _DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚|刚才|刚刚)个(?=[\u4e00-\u9fff])(?![个把])")
 # Min 许 = 那 before a measure word (许个 / 许条 = 那个 / 那条); never in 也许, 或许, 允许,
-# 少许, 些许, 几许, 期许, 默许, 准许, 特许, 应许, nor 许个愿 (to make a wish)
-_HI_THAT = re.compile(r"(?<![也或允少些几期默准特应])许(?=[个条次场回](?!愿))")
+# 不许, 容许, 少许, 些许, 几许, 期许, 默许, 准许, 特许, 应许, nor 许个愿 (to make a wish)
+_HI_THAT = re.compile(r"(?<![也或允不容少些几期默准特应])许(?=[个条次场回](?!愿))")
 # 对个 / 着个 closing a clause (Hakka, Min): 个 is the particle 的, never a count (a count
 # names what it counts after 个)
 _GE_END = re.compile(r"(?<=[对着])个(?=$|[\s，,。！!~～])")
