@@ -224,8 +224,10 @@ def test_cards_counted_wrong_save_nothing_through_the_callback(chat: Chat) -> No
         "11月16日江口村会员活动 到会30人",
     )
     answer = chat.say("lilan", "就两条 都对")
-    assert "保存哪条" in answer
+    assert "有3条，不是2条" in answer
     assert chat.records("lilan") == []
+    chat.say("lilan", "都对")
+    assert len(chat.records("lilan")) == 3
 
 
 def test_an_undo_word_beside_a_day_that_changes_nothing_is_asked() -> None:

@@ -2308,7 +2308,7 @@ def _decide(
     if control is not None and control.count and control.count != len(pending):
         # 就两条 都对 while three cards wait: the user counts other cards than those waiting;
         # which ones to save is asked, none saved on a guess
-        return Decision("which_save", targets=list(pending))
+        return Decision("which_save", targets=list(pending), control=control)
     if control is not None:
         return Decision(control.action, control=control)
     if (
