@@ -74,6 +74,7 @@ def test_a_report_dated_in_min_words_has_its_day() -> None:
         "好 就这么地吧",
         "着 着",
         "着 对",
+        "着啦",
         "哦 冇问题",
         "好 多谢 许条对个",
         "就这么办",
@@ -89,7 +90,7 @@ def test_a_card_named_after_when_it_was_sent_is_confirmed() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["着急", "哦", "许个愿", "刚刚个讲座不对", "对 就这么地 改成20人"]
+    "text", ["着急", "存着吧", "着呢", "哦", "许个愿", "刚刚个讲座不对", "对 就这么地 改成20人"]
 )
 def test_no_yes_in_words_that_only_look_like_one(text: str) -> None:
     control = read_control(text)

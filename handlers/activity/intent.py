@@ -155,9 +155,7 @@ _CONFIRM = frozenset(
         "系呀",
         "系啊",
         "系的",
-        # Min 着 = 对 (毋着 = 不对 is folded before this is read); northern 就这么地 and
-        # 就这么办 = 就这样
-        "着",
+        # northern 就这么地 and 就这么办 = 就这样 (Min 着 = 对: see _MIN_YES)
         "就这么地",
         "就这么的",
         "就这么办",
@@ -213,6 +211,10 @@ _REFERENT = frozenset(
         "这下",
     }
 )
+# Min 着 (= 对) said as a piece of its own (着 / 着着 / 着啦 / 着个, 个 folded to 的); never the
+# ending of another word (存着吧 keeps the card, 着呢 / 等着 say it goes on; 毋着 = 不对 is
+# folded before this is read)
+_MIN_YES = re.compile(r"^着+[的啦咯喇嘞]?$")
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
 _POLITE_LONGEST = sorted(_POLITE | _REFERENT, key=len, reverse=True)
 _CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
@@ -396,8 +398,9 @@ def read_control(text: str) -> Control | None:
         numbers = ()  # 三条都对: how many, not which
     # 系啊 确认 / 是嘞 确认嘞: each piece may end in a particle of its own, not only the last one
     # (a yes that ends in one, 得喇, is kept whole)
+    min_yes = "着呢" not in fold(text)  # (着呢 alone: it goes on, no yes)
     pieces = [
-        p if p in _CONFIRM else _PIECE_END.sub("", p)
+        "对" if min_yes and _MIN_YES.match(p) else p if p in _CONFIRM else _PIECE_END.sub("", p)
         for p in re.split(r"[，,。.!！~～\s]+", rest)
         if p
     ]
