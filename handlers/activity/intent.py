@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -59,6 +59,7 @@ from handlers.activity.parser import (
     item_category,
     kind_beyond_handouts,
     looks_like_report,
+    money_unit,
     names_an_event,
     parse_reports,
     speaks_of_later,
@@ -155,6 +156,10 @@ _CONFIRM = frozenset(
         "系呀",
         "系啊",
         "系的",
+        # northern 就这么地 and 就这么办 = 就这样 (Min 着 = 对: see _MIN_YES)
+        "就这么地",
+        "就这么的",
+        "就这么办",
     }
 )
 # said along with a confirmation and changing nothing: 对，谢谢 / 好的辛苦了
@@ -178,6 +183,11 @@ _POLITE = frozenset(
         "知道了",
         "明白了",
         "懂了",
+        # 哦 没问题 对: an interjection before the yes
+        "哦",
+        "噢",
+        "哈",
+        "哎",
     }
 )
 # the card a confirmation is about, said along with it: 对 刚才那个活动没问题
@@ -202,6 +212,10 @@ _REFERENT = frozenset(
         "这下",
     }
 )
+# Min 着 (= 对) said as a piece of its own (着 / 着着 / 着啦 / 着个, 个 folded to 的); never the
+# ending of another word (存着吧 keeps the card, 着呢 / 等着 say it goes on; 毋着 = 不对 is
+# folded before this is read)
+_MIN_YES = re.compile(r"^着+[的啦咯喇嘞]?$")
 _CONFIRM_LONGEST = sorted(_CONFIRM, key=len, reverse=True)
 _POLITE_LONGEST = sorted(_POLITE | _REFERENT, key=len, reverse=True)
 _CANCEL = re.compile(r"撤销|撤回|作废|删除|删掉|删了|不要了|不要|算了|取消|不报了|不算了")
@@ -238,6 +252,17 @@ _SAVED_REF = re.compile(
 
 
 # what a count names right after 个 (25个人 / 3个村 / 40个学生): a thing counted, not a card
+# 上面重复了 / 刚才那条发重了 (beside 都对): a message said to have been sent twice; no value,
+# no card named (the same report sent twice is one card anyway)
+_SENT_TWICE = re.compile(
+    r"^(?:上面|刚才|刚刚|前面|后面|最后)?(?:那|这)?一?[条个句]?的?(?:发|报)?(?:重复|重)了?(?:发|报)?了?$"
+)
+# 就两条 / 一共三条 (beside 都对): how many cards there are, as the user counts them
+_CARDS_COUNTED = re.compile(
+    rf"^(?:就|一共|总共|共|只有|只|就是)(?:这)?(?P<n>{_NUMBER_WORD})[条个]$"
+)
+
+
 _COUNTED_NOUN = re.compile(
     r"[人户家村组社学会群孩妇老牧居男女志育孕小青姐阿大党干屯点袋包盒本份张瓶]"
 )
@@ -253,6 +278,7 @@ class Control:
     saved: bool = False
     topic: str = ""  # 昨晚报的义诊撤销: the activity the record is spoken of by
     as_is: bool = False  # 不改了 就按原来的存: confirmed as shown, whatever was said before
+    count: int = 0  # 就两条 都对: how many cards the user counts (checked against the cards)
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -346,6 +372,18 @@ def read_control(text: str) -> Control | None:
     # 前两条都对 / 前面三条确认: the first cards, by their numbers
     body = re.sub(r"^前面?(?:两|二|2)(?:条|个)", "第1、2条", body)
     body = re.sub(r"^前面?(?:三|3)(?:条|个)", "第1、2、3条", body)
+    # 上面重复了 就两条 都对: a message said sent twice, and the cards counted, beside a yes
+    # (of all the cards, when they are counted); anything else is read as it was said
+    said = [p for p in re.split(r"[，,。；;\s]+", body) if p]
+    kept = [p for p in said if not _SENT_TWICE.match(p) and not _CARDS_COUNTED.match(p)]
+    if kept and len(kept) < len(said):
+        inner = read_control("，".join(kept))
+        counts = [to_int(m.group("n")) or 0 for p in said if (m := _CARDS_COUNTED.match(p))]
+        if inner is not None and inner.action == "confirm" and not inner.topic:
+            if not counts:
+                return inner
+            if len(counts) == 1 and inner.all and not inner.numbers:
+                return replace(inner, count=counts[0])
     several = _several_confirms(body)
     if several is not None:
         return several
@@ -363,8 +401,9 @@ def read_control(text: str) -> Control | None:
         numbers = ()  # 三条都对: how many, not which
     # 系啊 确认 / 是嘞 确认嘞: each piece may end in a particle of its own, not only the last one
     # (a yes that ends in one, 得喇, is kept whole)
+    min_yes = "着呢" not in fold(text)  # (着呢 alone: it goes on, no yes)
     pieces = [
-        p if p in _CONFIRM else _PIECE_END.sub("", p)
+        "对" if min_yes and _MIN_YES.match(p) else p if p in _CONFIRM else _PIECE_END.sub("", p)
         for p in re.split(r"[，,。.!！~～\s]+", rest)
         if p
     ]
@@ -438,6 +477,8 @@ _CARD_REF = re.compile(
     r"^(?:刚才|刚刚|上面|之前|前面)?的?(?:那个|那条|这个|这条)?"
     r"(?P<topic>[\u4e00-\u9fff\d]{2,8}?)(?:的?(?:那个|那条|那次|那场|这个|这条)|的)"
 )
+# 刚刚的讲座对 / 刚才个义诊确认 (个 as 的): the card's activity said after when it was sent
+_CARD_REF_SENT = re.compile(r"^(?:刚才|刚刚|上面|之前|前面)的(?P<topic>[\u4e00-\u9fff\d]{2,8}?)")
 _GENERIC_TOPICS = frozenset({"活动", "记录", "活动记录"})
 
 
@@ -446,6 +487,8 @@ def _named_confirm(pieces: list[str]) -> str:
     topic, rest = "", []
     for piece in pieces:
         ref = _CARD_REF.match(piece)
+        if ref is None or not _plausible_topic(ref.group("topic")):
+            ref = _CARD_REF_SENT.match(piece)
         if ref and not topic and _plausible_topic(ref.group("topic")):
             topic, piece = ref.group("topic"), piece[ref.end() :]
             if not piece:
@@ -622,7 +665,7 @@ _MARKERS = re.compile(
     r"应为|更正|纠正|少写|漏写|漏了|忘写|忘了写|多写|多打|少打|不是|"
     # 其实是十五个人 / 实际上是前天: the value it really was, said over the one on the card
     r"(?:^|(?<=[，,。\s]))(?:其实|实际上?)(?:是|有)(?=[\d一二两三四五六七八九十百前昨上在])|"
-    r"(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几])|"
+    r"(?:没有|没得|冇|哪有|哪里有)(?=[\d一二两三四五六七八九十百几])|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个(?:[0零一]|\d)"
 )
 # 刚才少报了 / 没写清楚: the report just sent said too little or not clearly; a correction only
@@ -684,8 +727,9 @@ _WRONG_VALUE = re.compile(
     r"不止|不只|不够|远不止|不止这些|不止这么多|不止那么多)$"
 )
 _NEGATED = re.compile(
-    # 人没有六十多 / 没得25个: the count said to be wrong, as well as 不是45人
-    r"(?:不是|(?:没有|没得|冇)(?=[\d一二两三四五六七八九十百几]))(?P<old>[^，,。；;\s是]{1,12})"
+    # 人没有六十多 / 没得25个 / 哪有六十多: the count said to be wrong, as well as 不是45人
+    r"(?:不是|(?:没有|没得|冇|哪有|哪里有)(?=[\d一二两三四五六七八九十百几]))"
+    r"(?P<old>[^，,。；;\s是]{1,12})"
 )
 _HEAD_VALUE = re.compile(
     r"^(?P<head>[^，,。是为在]{0,12}?)(?:应该|应|也|还)?(?:是|为|改成|改为|改到|换成|写成|在)(?P<value>.+)$"
@@ -946,8 +990,9 @@ def _value_changes(
         visit = name if _KIND_ALIASES.get(name) == "visit" else ""
         return [Change("households", item=Item(visit, count[0], "户", count[1]), name=visit)]
     if count and name and count[2] and count[2] not in _PEOPLE_UNITS:
-        # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋
-        return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
+        # 关爱保险是20份 / 测血糖是80人次 / 大米也是6袋 / 保费系两千块 (in yuan)
+        unit = money_unit(name, count[2])
+        return [Change("item", item=Item(name, count[0], unit, count[1]), name=name)]
     kind = _KIND_ALIASES.get(value.rstrip("的")) if copula else None
     # 搞的是义诊 / 开的是讲座: the verb of holding it names no field, the activity is the type
     held = bool(head) and _HELD.fullmatch(head.strip()) is not None
@@ -1157,6 +1202,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = re.sub(r"(?<=[\u4e00-\u9fff])[哈嘛呀](?=[\s，,。！!]|$)", "", body)
     # 是120份 120: the new value said twice
     body = re.sub(r"(\d+)([份个本人张盒户袋瓶])([\s，,]+)\1$", r"\1\2", body)
+    # 做孕前检查是不是免费的: a yes-or-no question, whose 不是 says no value is wrong
+    body = body.replace("是不是", "是否")
     # 不是光3号 是3号到5号: not only the 3rd
     body = re.sub(r"不是光|不光是", "不是", body)
     # 在安阳镇那边开的人是二十多个 (voice input, one breath): the people are a second clause
@@ -1635,6 +1682,8 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             counted = re.sub(
                 r"^(?:发|派|送|办|发放|派发)了?(?=\d|[一二两三四五六七八九十百])", "", clause
             )
+            # 六十份避孕药具 / 避孕药具六十份: the new name said again beside its count
+            counted = counted.replace(last.item.name, "", 1) or counted
             count = _count(counted)
             if count and count[2] and count[2] not in _PEOPLE_UNITS and not _stray_rest(counted):
                 # 不是资料是健康手册 45本: the renamed item's new count (and unit)
@@ -2030,10 +2079,11 @@ def _item_count(name: str, value: str) -> list[Change]:
     if not name or count is None or not count[2] or count[2] in _PEOPLE_UNITS:
         return []
     # 医生帮测了血糖 40人次: the thing as the item reader names it (测血糖), when it can
+    unit = money_unit(name, count[2])  # 保费系两千块: the premium in yuan
     named = [i for i in extract_items(name + value) if i.quantity == count[0]]
-    if len(named) == 1 and named[0].unit == count[2]:
+    if len(named) == 1 and named[0].unit == unit:
         name = named[0].name
-    return [Change("item", item=Item(name, count[0], count[2], count[1]), name=name)]
+    return [Change("item", item=Item(name, count[0], unit, count[1]), name=name)]
 
 
 def _is_value_only(text: str, sent: datetime, home: str | None) -> bool:
@@ -2179,6 +2229,16 @@ def decide(
             for c in decision.restated
         ):
             return Decision("unclear", targets=decision.targets[:1], fields=["partly"])
+    if (
+        decision.action == "correct"
+        and decision.changes
+        and _RECORD_CANCEL.search(fold(text))
+        and all(_already(t.draft, c) for t in decision.targets for c in decision.changes)
+    ):
+        # 昨晚阿条作废 日子人数都唔对: an undo word beside a day that only names the record (an
+        # unknown word for 那条 after it); read as a change, it would change nothing while the
+        # record the user wants gone stays: whether to undo it is asked
+        return Decision("unclear", targets=decision.targets[:1], fields=["undo"])
     changes = [*decision.changes, *(c for part in decision.parts for c in part.changes)]
     if decision.action in ("correct", "answer", "multi") and any(
         not _looks_like_its_field(c) for c in changes
@@ -2265,6 +2325,10 @@ def _decide(
     control = read_control(text)
     if control is not None and control.action == "confirm" and control.topic:
         return _confirm_named(control.topic, sent, home, pending, shown)
+    if control is not None and control.count and control.count != len(pending):
+        # 就两条 都对 while three cards wait: the user counts other cards than those waiting;
+        # which ones to save is asked, none saved on a guess
+        return Decision("which_save", targets=list(pending), control=control)
     if control is not None:
         return Decision(control.action, control=control)
     if (
@@ -2635,9 +2699,10 @@ def unread_reply(text: str) -> bool:
     return 0 < len(body) <= UNREAD_LENGTH and not _asks(body) and "?" not in body
 
 
-#: 刚才那个发出去没有 / 存上了吗 / 报上去了没: whether the report went through
+#: 刚才那个发出去没有 / 存上了吗 / 报上去了没 / 头先报嘅嗰个存咗未 (存了未, Cantonese "saved
+#: yet?"): whether the report went through
 _STATUS = re.compile(
-    r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|登记上?|报上去?|提交|录上|记上|收到)"
+    r"(?:发出去|发过去|发上去|传上去|存上|存好|存进去|保存|存|登记上?|报上去?|提交|录上|记上|收到)"
     r"(?:了)?(?:没有?|吗|么|没|未)$|(?:保存|登记|存|提交)成功(?:了)?(?:吗|没有?|未)$|"
     r"^(?:刚才|刚刚)?的?(?:那个|这个|那条|这条)?(?:活动|记录)?(?:发|报)了?(?:没有?|吗|么|没|未)$"
 )
@@ -3589,7 +3654,8 @@ def _item_answer(name: str, body: str, sent: datetime, home: str | None) -> Chan
         if not count[2] and not rest:
             return None  # a bare number: which unit is not said
         if not rest or rest == name:
-            return Change("item", item=Item(name, count[0], count[2], count[1]), name=name)
+            unit = money_unit(name, count[2])
+            return Change("item", item=Item(name, count[0], unit, count[1]), name=name)
         if _NOUN.fullmatch(rest) and _field_of(rest) is None:
             return Change("item_rename", name=name, item=Item(rest, count[0], count[2], count[1]))
         return None

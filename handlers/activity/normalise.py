@@ -138,6 +138,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("今个", "今天"),
     # northern 整 = 搞: 日子整错了 is 日子搞错了
     ("整错", "搞错"),
+    # southern 讲 = 说: 人数讲错了 is 人数说错了
+    ("讲错", "说错"),
     # pinyin-input slips for 昨天 (zuotian)
     ("做天", "昨天"),
     ("作天", "昨天"),
@@ -190,6 +192,15 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     # northern 一满 = 一共 (一满办了四十份); Hakka / Cantonese 夜昏 = 晚上
     ("一满", "一共"),
     ("夜昏", "晚上"),
+    # Min (潮汕, 雷州, 闽南) and Hakka day words: 今旦 = 今天, 明旦 = 明天, 下晡 / 上晡 = 下午 /
+    # 上午 (今晡日 is folded above, before its 晡 could be read here)
+    ("今旦", "今天"),
+    ("明旦", "明天"),
+    ("下晡", "下午"),
+    ("上晡", "上午"),
+    # Min 按呢 = 这样 (就按呢 = 就这样, that's it); 多谢 = 谢谢 (多谢晒 is folded above)
+    ("按呢", "这样"),
+    ("多谢", "谢谢"),
 )
 _FOLD = re.compile("|".join(re.escape(old) for old, _ in _FOLDS))
 _TO = dict(_FOLDS)
@@ -198,21 +209,30 @@ _TO = dict(_FOLDS)
 # Cantonese 系 (= 是) as the copula of a correction or an answer (日期错咗 系3号, 系隔篱组搞嘅):
 # at the start of a clause, never inside a word (联系, 关系, 系统)
 # and after the field it gives the value of (类型系义诊, 日期系3号), and before a count said of
-# a thing (资料系200份; never 联系 / 关系 before a phone number)
+# a thing (资料系200份, 测血压系一百二十人次; never 联系 / 关系 before a phone number)
 _HAI = re.compile(
     r"(?:^|(?<=[\s，,。！!；;的])|(?<=类型|日期|日子|时间|地点|地方|人数|物品|资料|东西|礼品|保险|手册|折页))"
-    r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])|(?<![联关体维干派])系(?=\d{1,4}(?!\d))"
+    r"系(?![统列数谱])(?=[\d\u4e00-\u9fff])|(?<![联关体维干派院科文学])系(?=\d{1,4}(?!\d)|[一二两三四五六七八九十百])"
 )
 # 办左12份 / 派左100张: 左 typed for 咗 (= 了) after a verb, before a count
 _ZO_SLIP = re.compile(r"(?<=[办派发送搞做开嚟来到])左(?=[\d一二两三四五六七八九十几])")
 
 # 琴日个小组会 (Cantonese): 个 after a day word is 的 (yesterday's meeting), not a count
-_DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚|刚才)个(?=[\u4e00-\u9fff])(?![个把])")
+# (刚刚个活动对: the activity just reported)
+_DAY_GE = re.compile(r"(?<=昨天|今天|前天|昨晚|刚才|刚刚)个(?=[\u4e00-\u9fff])(?![个把])")
+# Min 许 = 那 before a measure word (许个 / 许条 = 那个 / 那条); never in 也许, 或许, 允许,
+# 不许, 容许, 少许, 些许, 几许, 期许, 默许, 准许, 特许, 应许, nor 许个愿 (to make a wish)
+_HI_THAT = re.compile(r"(?<![也或允不容少些几期默准特应])许(?=[个条次场回](?!愿))")
+# 对个 / 着个 closing a clause (Hakka, Min): 个 is the particle 的, never a count (a count
+# names what it counts after 个)
+_GE_END = re.compile(r"(?<=[对着])个(?=$|[\s，,。！!~～])")
 
 # Hakka / Cantonese 个 as 的 after a verb: 发个系健康手册 (发的是…), 上昼报个讲座 (the lecture
 # reported this morning; 报个 alone, 想报个活动, stays a count)
 _VERB_GE = re.compile(
     r"(?<=[发派送办搞])个(?=系(?![统列数谱]))|"
+    # 走访个是计生特殊家庭 (the visited were…): 个 after a visit, before 系 / 是
+    r"(?<=走访|慰问|看望|探望)个(?=[系是](?![统列数谱]))|"
     r"(?<=(?:上午|下午|晚上|昨天|今天|前天|昨晚)报)个(?=[\u4e00-\u9fff])"
 )
 
@@ -440,6 +460,8 @@ def fold(text: str) -> str:
     text = _DAI_SLIP.sub("袋", text)
     text = _SLIP_HEADS.sub(_slip, text)
     text = _DAY_GE.sub("的", text)
+    text = _HI_THAT.sub("那", text)
+    text = _GE_END.sub("的", text)
     text = _WHATS_IT_CALLED.sub("", text)
     text = _PINYIN.sub(lambda m: _PINYIN_WORDS[m.group(1).lower()], text)
     text = _GE_PINYIN.sub("个", text)

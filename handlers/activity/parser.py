@@ -1023,6 +1023,14 @@ def _goods_before(before: str) -> str:
 
 
 _MONEY = re.compile(r"费|金|钱|款|资金|物资|人民币")
+
+
+def money_unit(name: str, unit: str) -> str:
+    """The unit a count of ``name`` is kept in: 收了保费2000块 is 2000 元 (块 is the spoken
+    yuan); any other unit as said."""
+    return "元" if unit == "块" and _MONEY.search(name) else unit
+
+
 _ISSUED_BARE = re.compile(r"(?:办理?了?|参保了?)$")
 _VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|上门)$")
 
@@ -1457,8 +1465,7 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             or _APPROX_BEFORE_COUNT.search(clause) is not None
         )
         name = name.strip('《》“”"') or name  # 发放《优生优育手册》120册
-        if unit == "块" and _MONEY.search(name):
-            unit = "元"  # 收了保费2000块: 块 is the spoken yuan
+        unit = money_unit(name, unit)
         if text[max(0, num_at - 1) : num_at] == "各" or name.endswith("各"):
             listed = name.rstrip("各")
             start = stop_at

@@ -306,7 +306,14 @@ def routes(router: Router) -> list[Route[Any]]:
             among = [c for c in open_cards if c.no in named] or open_cards
             cards.show([c.no for c in among])
             ask(ctx, {"kind": "which_save", "among": [[c.no, False] for c in among]})
-            if len(among) == 1:
+            counted = decision.control.count if decision.control is not None else 0
+            if counted:
+                # 就两条 都对 while three wait: the user counts other cards than those waiting
+                head = (
+                    f"现在等您确认的有{len(among)}条，不是{counted}条。请说清楚保存哪条，"
+                    f"比如“第{among[0].no}条对”；下面这{len(among)}条都要保存就回“都对”："
+                )
+            elif len(among) == 1:
                 head = "没对上您说的是哪一条。等您确认的是下面这条，是它的话请回复“对”保存："
             else:
                 head = f"有{len(among)}条对得上，请说清楚保存哪条，比如“第{among[0].no}条对”："
@@ -1137,6 +1144,11 @@ def _doubt_unclear(cards: Cards, decision: Decision) -> None:
 
 
 def unclear_text(fields: Sequence[str]) -> str:
+    if "undo" in fields:
+        return (
+            "没看明白是要作废还是要改，什么都没动。要作废这条记录请回复“撤销”；"
+            "要改请直接说改什么，比如“人数是28人”“日期是3号”。"
+        )
     if "partly" in fields:
         return (
             "这句话我只看懂了一部分，为免记错，什么都没改。请一样一样说，"
