@@ -63,6 +63,7 @@ from handlers.activity.parser import (
     names_an_event,
     parse_reports,
     speaks_of_later,
+    visits_only,
 )
 
 # 关爱保险今年几钱一份 / 几多钱 / 点样报: asked (Cantonese and spoken forms), beside what
@@ -188,6 +189,9 @@ _POLITE = frozenset(
         "噢",
         "哈",
         "哎",
+        # Mongolian thanks (巴雅尔拉 确认)
+        "巴雅尔拉",
+        "巴雅日拉",
     }
 )
 # the card a confirmation is about, said along with it: 对 刚才那个活动没问题
@@ -671,6 +675,8 @@ _MARKERS = re.compile(
 # 刚才少报了 / 没写清楚: the report just sent said too little or not clearly; a correction only
 # when the message has no activity of its own (上周漏报了：11月3日… is a catch-up report)
 _SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
+#: 少写了个0 / 漏了个0 / 多打了一个零: a count mistyped, nothing added or left out
+_MISSED_ZERO = re.compile(r"(?:[少多漏](?:打|写|输)?了?|(?:打|写|输)(?:漏|少|多)了?)一?个[0零]")
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘(?:了|记了?)?(?:写|说|讲|加)(?:了|上)?|漏(?:说|讲)了?|没写上|还要加上?|"
     r"补上|加上|少算了?|漏算了?|算漏了?|漏数了|少数了|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
@@ -714,7 +720,8 @@ _TOPIC_LEAD = re.compile(r"^(?P<topic>[\u4e00-\u9fff]{2,8}?)(?P<that>那条|那�
 # the start of a clause only (还有, 具体, 我: 都 and 也 may be part of a name elsewhere).
 _FILLERS = re.compile(
     r"(?:打|写|说|搞|弄|记|报)(?:错|反)了?|我?(?:打|写|说|搞|弄)反了?|不对|有错|错了|说得?不准|不准|"
-    r"[少多](?:打|写)?了?一?个[0零]|多打了?个?[\d一二三四五六七八九十]*|"
+    r"[少多漏](?:打|写|输)?了?一?个[0零]|(?:打|写|输)(?:漏|少|多)了?一?个[0零]|"
+    r"多打了?个?[\d一二三四五六七八九十]*|"
     r"多写了?个?[\d一二三四五六七八九十]*|改一下|改下|更正一下|更正|纠正|"
     r"没有?(?:那么|这么)(?:多|少)|哪有(?:那么|这么)(?:多|少)|[少多](?:打|写)?了?一?个[0零]"
 )
@@ -1129,7 +1136,17 @@ _NONE_OF = re.compile(
 )
 _REMOVAL_WORDS = re.compile(r"去掉|删掉|删了|删除|不算|不要|别写|别记|没有?" + _THING_VERB)
 #: 另外还量血压90人次 / 还有发了环保袋50个: a clause adding something done besides
+#: 环保袋没派到 / 手册没发出去 / 米没送成: a thing on the card that was not handed out
+_NOT_HANDED = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{1,8}?)(?:其实|实际)?(?:没有?|未)(?:派|发|送|发放|派发|给)"
+    r"(?:到|出去|成|出)?(?:了|啊|呀|哦)?$"
+)
+_DROP_IT = re.compile(r"(?:删了?|去掉|划掉|拿掉)(?:它|这个|那个)?(?:吧|啦|了)?")
 _ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
+#: 搞了三天 / 一共办了两天: how long an activity ran, at the end of a message
+_DAYS_LONG = re.compile(
+    r"[，,。\s]+(?:一共|总共|连续)?(?:搞|办|开|弄|做|宣传)了?(?:两|三|四|五|六|七|[2-7])天(?:了|的|啊)?$"
+)
 #: 18号到19号 / 3号至5号: a span, which a single day read from it would shorten
 _SPAN_SAID = re.compile(
     r"(?P<first>\d+|[一二三四五六七八九十]+)(?:号|日)?\s*(?:到|至|—|~|-)\s*"
@@ -1194,6 +1211,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
     body = _HOW_IT_SLIPPED.sub("", body) or body
     # 是在众涌社区长者饭堂搞的: the spot inside the place named is no part of it
     body = _SPOT_AFTER_PLACE.sub(_without_spot, body)
+    # 应该是测血压 不是测血糖: the new name and the old one, said in two breaths, are one rename
+    body = re.sub(
+        r"(?<=[\u4e00-\u9fff])(是[\u4e00-\u9fff]{1,10})[\s，,]+(不是[\u4e00-\u9fff]{1,10})$",
+        r"\1\2",
+        body,
+    )
     # 23个人 有3个请假没来: who stayed away is no value
     body = re.sub(
         r"[，,\s]*有?[\d一二两三四五六七八九十]+个?人?(?:请假|没来|没到|缺席)[^，,。\s]*", "", body
@@ -1390,12 +1413,20 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
             continue
         added_here = bool(_ADD_LEAD.match(clause))
-        if _ADD.search(clause) and not re.search(r"[少多](?:打|写)了?一?个[0零]", clause):
+        if _ADD.search(clause) and not _MISSED_ZERO.search(clause):
             # (少写了个0 is a count mistyped, nothing added)
             add_mode = result.explicit = True
             clause = _ADD.sub("", clause)
         if _WHEN_REPORTED.search(clause) and not _MARKERS.search(clause):
             continue  # 今天才报 / 忘了报: when the report was sent, not when it happened
+        not_handed = _NOT_HANDED.match(clause)
+        if not_handed and _field_of(not_handed.group("name")) is None:
+            # 环保袋没派到 (删了它): the thing was not handed out after all
+            _remove_item(result, not_handed.group("name"))
+            result.explicit = True
+            continue
+        if result.changes and _DROP_IT.fullmatch(clause):
+            continue  # 删了它: said of the thing just removed
         not_ours = _NOT_OURS.match(clause)
         if not_ours and not _field_of(not_ours.group("name")):
             # 环保袋是别人发的 (不算): a thing handed out by somebody else is no item of ours
@@ -2314,6 +2345,9 @@ def _decide(
     shown: Sequence[int] = (),
 ) -> Decision | None:
     body = fold(text).strip()
+    if _SPAN_SAID.search(body):
+        # 是6号到8号 搞了三天: how many days, said after the span, says it again
+        body = _DAYS_LONG.sub("", body) or body
     if pending and len(pending) > 1:
         rest_too = (
             _with_the_others(body, sent, home, pending, shown)
@@ -2368,7 +2402,7 @@ def _decide(
     question = _asks(body)
     if question and re.search(
         r"(?:多少|几)钱|多少块|多少元|涨价|降价|价格|价钱|收费|"
-        r"(?:是不是|是否|要不要|得不得)[^，,。？?\s]{0,6}?\d+(?:块|元)",
+        r"(?:是不是|是否|要不要|得不得)[^，,。？?\s]{0,6}?\d+(?:块|元)|\d+(?:块|元)还是\d+",
         body,
     ):
         # 关爱保险今年几多钱一份 系唔系100块 / 一份是不是50块 今年涨价冇: a price asked,
@@ -2554,7 +2588,11 @@ def _decide(
                 for i in with_context
                 if i not in extract_items(context) and i.name not in on_card
             ]
-        changes = [Change("item_add", item=i, name=i.name) for i in items]
+        carded = {i.name for i in target.draft.items} if target is not None else set()
+        # 宣传册是200本 on a card with 宣传册200份: that thing's count said anew, not a second one
+        changes = [
+            Change("item" if i.name in carded else "item_add", item=i, name=i.name) for i in items
+        ]
         if attendance is not None:
             changes.insert(0, Change("participants", people=attendance))
         if changes:
@@ -3391,7 +3429,12 @@ def apply_changes(
         elif change.field in ("item", "item_add") and change.item is not None:
             # 走访了7户 after 搞了计生家庭走访: the households the card's report named
             item = households_named(change.item, draft.text)
-            draft.items = _set_item(draft.items, item, add=change.field == "item_add")
+            visits = [i for i in draft.items if visits_only(i)]
+            if item.unit == "户" and not visits_only(item) and len(visits) == 1:
+                # 走访的是计生特殊家庭 4户 on a card with 走访 4 户: the households visited, named
+                draft.items = [item if i is visits[0] else i for i in draft.items]
+            else:
+                draft.items = _set_item(draft.items, item, add=change.field == "item_add")
         elif change.field == "item_rename" and change.item is not None:
             renamed = False
             kept: list[Item] = []
@@ -3551,6 +3594,10 @@ def _set_item(items: list[Item], new: Item, *, add: bool) -> list[Item]:
                 ),
                 *items[index + 1 :],
             ]
+    same_name = [i for i, item in enumerate(items) if new.name and item.name == new.name]
+    if not add and len(same_name) == 1 and new.unit:
+        # 宣传册是200本 on a card with 宣传册200份: the count and its unit said anew
+        return [*items[: same_name[0]], new, *items[same_name[0] + 1 :]]
     for index, item in enumerate(items):
         if (
             not add

@@ -46,6 +46,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("毋着", "不对"),
     ("系毋系", "是不是"),
     ("唔系", "不是"),
+    # 系100蚊定系200蚊: 定系 = 还是 (one or the other, asked)
+    ("定系", "还是"),
     # 改做前日 = 改成前天
     ("改做", "改成"),
     # 系咁 / 就系咁 = 是这样 (that's it); 唔该晒 / 多谢晒 = 谢谢
@@ -189,6 +191,8 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("口子人", "个人"),
     # 参家 typed for 参加 (same sound; no word of its own)
     ("参家", "参加"),
+    # 青春其 typed for 青春期 (same sound)
+    ("青春其", "青春期"),
     # northern 一满 = 一共 (一满办了四十份); Hakka / Cantonese 夜昏 = 晚上
     ("一满", "一共"),
     ("夜昏", "晚上"),

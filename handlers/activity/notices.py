@@ -136,7 +136,7 @@ _OWN_CONTRAST = re.compile(
 )
 # Said outright not to be the own group's (不是我们组搞的, 唔系我哋组搞嘅 folded).
 _NOT_OURS_SAID = re.compile(
-    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组)?(?:搞|办|开|组织|举办)的|"
+    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组|协会|计生协)?(?:搞|办|开|组织|举办)的|"
     # 跟我们协会没关系吧: said to be none of the association's
     r"(?:跟|和|与)(?:我们|咱们|我)(?:协会|组|小组|村)?(?:没|没有|无)关系"
 )

@@ -446,7 +446,7 @@ _PEOPLE_NOUNS = r"(?:人|名|位|个|号人|口人|户代表)"
 _WHO = (
     r"(?:会员|群众|村民|居民|妇女|育龄妇女|家庭|志愿者|学生|青少年|老人|党员|牧民|同学|家长|孕妇|"
     r"代表|干部|村干|群众代表|街坊|后生仔|孩子|小孩|初中生|中学生|小学生|姐妹|姊妹|大姐|阿姨|嫂子|"
-    r"老人家)?"
+    r"老人家){0,2}"
 )
 _PARTICIPANTS = (
     # 应到55人，实到48人: those who came, not those expected
@@ -463,7 +463,9 @@ _PARTICIPANTS = (
     # 来的人估计五十多个 / 来了好多孩子大概五十几个: who came, an estimate word, the count
     re.compile(
         r"(?:来的|到的|来了|到了)[^，,。；;\s\d发送办派领测量]{0,6}?"
-        r"(?:估计|大概|大约|差不多|约莫|有|(?<=好多人)|(?<=很多人)|(?<=不少人))"
+        # (来了老些人 有个五十来个: the estimate may follow after a breath)
+        r"(?:(?<=人)\s)?"
+        r"(?:估计|大概|大约|差不多|约莫|有个|得有|有|(?<=好多人)|(?<=很多人)|(?<=不少人))"
         rf"\s*(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个|人|名|位)(?![次户])"
     ),
     # 60多名群众参加 / 群众200余人参加 / 13人参加 / 会员15人
@@ -1084,9 +1086,11 @@ _PEOPLE_TIMES_OF = re.compile(
 )
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
-    r"讲座|培训班|培训|义诊|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
+    r"讲座|培训班|培训|义诊|宣讲会|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
     r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
 )
+#: 讲了 / 搞了 / 办了 just before a count of sessions: the event was named earlier
+_HELD_COUNT = re.compile(r"(?:^|[\s，,])(?:讲|搞|办|开|上|举办|举行)了?$")
 _SESSIONS_OF = re.compile(
     rf"(?P<event>{_SESSION_EVENTS})[”\"》]?\s*(?:共计|一共|共)?$|"
     # 培训育龄群众两期 / 培训会员骨干2期: the training, whoever was trained
@@ -1161,12 +1165,17 @@ _VISITOR_VISITED = re.compile(
 )
 
 
+def visits_only(item: Item) -> bool:
+    """Households counted by the visit alone (走访 4 户), no kind of household named."""
+    return item.unit == "户" and bool(
+        _BARE_VISIT.fullmatch(item.name) or item.name in _WALKED.values()
+    )
+
+
 def households_named(item: Item, told: str) -> Item:
     """``item`` with households counted by their visit alone (走访 7 户) named by the kind of
     household the report told before (搞了计生家庭走访 → 计生家庭 7 户); else unchanged."""
-    if item.unit != "户" or not (
-        _BARE_VISIT.fullmatch(item.name) or item.name in _WALKED.values()
-    ):
+    if not visits_only(item):
         return item
     kinds = list(_HOUSEHOLD_KIND.finditer(fold(told)))
     if not kinds:
@@ -1221,6 +1230,11 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 if events:
                     held = re.match(r"(?P<event>.*)(?P<trained>)", events[-1].group(0))
                     after = None
+            if not held and not after and _HELD_COUNT.search(text[max(0, num_at - 4) : num_at]):
+                # 搞了青春期讲座 讲了两场 / 搞青春健康家长课堂 搞了两期: the event named before
+                events = list(re.finditer(_SESSION_EVENTS, text[:num_at]))
+                if events:
+                    held = re.match(r"(?P<event>.*)(?P<trained>)", events[-1].group(0))
             sessions = parse_quantity(match.group("num") + (match.group("approx") or ""), "")
             name = (held.group("event") or held.group("trained")) if held else ""
             name = name or (after.group("event") if after else "")
@@ -1923,6 +1937,8 @@ _NOT_OWN = re.compile(
     r"举个?例子|打个比方|不是真的|假如|假设|"
     # somebody else's activity, said so or passed on: 不是我们组搞的 / 转发一下…活动简讯给大家参考
     r"不是我们[\u4e00-\u9fff]{0,2}[搞开办]的|不用报|转发|转给大家|给大家参考|供参考|简讯|"
+    # 还没上报活动的小组请抓紧 截至今天只有12个组上报: a reminder to the groups, no report
+    r"请抓紧|截至[\u4e00-\u9fff]{0,4}(?:只有|共有|已有)|[\d一二两三四五六七八九十几]+个(?:小?组|村)(?:已经?|还没有?)?上报|"
     # news shared or forwarded, held up as an example: 分享一篇新闻：… / 转 …活动 我们也可以学学
     r"分享(?:一[篇条个则下]|个)|新闻\s*[:：]|^转\s*[:：\s]|(?:可以|要|值得|应该)(?:学学|学习|借鉴)|"
     r"向[\u4e00-\u9fff]{1,10}学习"
