@@ -332,3 +332,52 @@ def test_two_kinds_of_people_before_they_came() -> None:
 )
 def test_another_bodys_work_and_a_reminder_are_no_reports(text: str) -> None:
     assert looks_like_report(text, SENT) < REPORT_THRESHOLD
+
+
+# -- non-reports weighted to hard cases (activity_nonreports_dev18, at its first score) ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天县妇联来我们村搞了个家庭教育讲座 来了四十来个妈妈 我就去听了一下",
+        "前天乡中心小学的老师带学生来我们村做防溺水宣传 发了一百多张传单 挺好的",
+        "我们村今天来了县医院的体检车 村里六十岁以上的都去体检了 大概有九十个人",
+        "昨日司法所嚟我哋村讲普法 嚟咗廿几人 我都坐喺度听咗",
+        "我们社区今天居委会组织老人体检，来了一百多个老人，我只是去帮忙排队",
+        "县农业局昨天在我们村培训种植技术，来了五十多个农户，我们计生协没参与",
+        "今天民政的人到我们村慰问了5户低保户 送了米和油 不是我们协会去的",
+        "村里昨天搞了个篮球赛 是村委会自己组织的 来了两百多人看 不算我们的活动",
+        "昨天在村部搞了个防诈骗讲座来了30人，这个要报吗？",
+        "我们11月8号跟卫生院一起在上林村搞了义诊，测血压60人次，这个能不能算我们组的活动？",
+        "上个月25号在村里办了20份关爱保险 当时忘了报 现在还能补吗",
+        "镇计生办通知：关爱保险今年办理截止到12月15日，目前全镇只办了260份，离任务还差140份",
+        "群里转的：桂林那边有个村办关爱保险一天办了300份 真厉害",
+    ],
+)
+def test_another_bodys_work_and_whether_to_report_are_no_reports(text: str) -> None:
+    assert looks_like_report(text, SENT) < REPORT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the group's own activity, held with or through another body
+        "今天请了县医院的医生来我们村义诊 测血压60人次",
+        "昨天跟卫生院一起在我们村搞了两癌筛查宣传 来了40人",
+        # asked, then sent all the same
+        "上周五在江口村给计生特殊家庭送温暖 慰问了5户 这个要报吗 我先报了",
+        # how to write it is asked, not whether
+        "昨天在江口村搞了讲座来了30人 这样报可以吗",
+    ],
+)
+def test_the_groups_own_activity_stays_a_report(text: str) -> None:
+    assert looks_like_report(text, SENT) >= REPORT_THRESHOLD
+
+
+def test_another_bodys_work_makes_no_card_through_the_callback(chat: Chat) -> None:
+    answer = chat.say(
+        "lilan", "今天县妇联来我们村搞了个家庭教育讲座 来了四十来个妈妈 我就去听了一下"
+    )
+    assert "请核对" not in answer
+    assert chat.records("lilan") == []

@@ -116,6 +116,8 @@ _PLAN = re.compile(
 # A notice by its heading (关于开展会员活动日的通知：…) or a forwarded piece (【转】…, 转发：…).
 _NOTICE = re.compile(
     r"^(?:关于[^\s，,。；;]{0,24}的)?通知[：:\s]|^【?转(?:发|载)?】|^转(?:发|载)?[：:]|"
+    # 镇计生办通知：… / 群里转的：… / 县里公众号的文章
+    r"^[^\s，,。；;：:]{1,10}通知[：:]|转的[：:]|公众号|"
     # 转自自治区计生协网站：… / 这是科右前旗那边发的简报
     r"^转自[^\s，,。；;：:]{0,16}[：:]|简报[，,：:\s]"
 )
@@ -136,7 +138,11 @@ _OWN_CONTRAST = re.compile(
 )
 # Said outright not to be the own group's (不是我们组搞的, 唔系我哋组搞嘅 folded).
 _NOT_OURS_SAID = re.compile(
-    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组|协会|计生协)?(?:搞|办|开|组织|举办)的|"
+    r"(?:不是|并非|不算)(?:我们|我|咱们)(?:组|村|社区|嘎查|小组|协会|计生协)?(?:搞|办|开|组织|举办|去|做)的|"
+    # 不算我们的活动 / 我们计生协没参与 / 是村委会自己组织的
+    r"不算(?:我们|咱们)(?:组|协会|计生协)?的活动|"
+    r"(?:我们|咱们)?(?:计生协|协会|小组|组)(?:都)?(?:没|没有|未)(?:参与|参加|插手)|"
+    r"是(?:村委会?|居委会?|学校|镇里|乡里|旗里|县里)自己(?:组织|搞|办)的|"
     # 跟我们协会没关系吧: said to be none of the association's
     r"(?:跟|和|与)(?:我们|咱们|我)(?:协会|组|小组|村)?(?:没|没有|无)关系"
 )
@@ -286,9 +292,11 @@ def not_a_report(body: str) -> NotAReport | None:
     found = _HEARSAY.search(body) or _OTHERS_DID.search(body) or _NOTICE.search(body)
     if found:
         return _found("others", found.group(0).strip(" ，,。；;!！"))
-    not_ours = _NOT_OURS_SAID.search(body)
+    not_ours = _NOT_OURS_SAID.search(body) or _whether_to_report(body)
     if not_ours:
         return _found("others", not_ours.group(0))
+    if _visiting_body(body):
+        return _found("others", "another body came to the village")
     other = _other_party(body)
     if other and _OWN_CONTRAST.search(body):
         # 三组上周办了15份…我们组才刚开始动员: another group's work, the own group set against it
@@ -362,11 +370,53 @@ def not_a_report(body: str) -> NotAReport | None:
     return None
 
 
+# Another body came to the own village and held it (县妇联来我们村搞了个讲座, 司法所嚟我们村讲普法,
+# 学校在我们村的篮球场搞运动会, 我们村今天来了县医院的体检车): its work, not the group's.
+_BODIES = (
+    r"(?:[县镇乡市旗区]|县里的?|镇上的?)?(?:妇联|医院|人民医院|疾控(?:中心)?|派出所|司法所|银行|农商银行|"
+    r"农商行|信用社|残联|农业局|农业站|民政(?:局|所|的人)?|居委会?|团委|医保局|人社局|税务|法院|"
+    r"学校|小学|中学|幼儿园|老师|体检车|供电所|电信|移动公司|保险公司)"
+)
+_VISITING_BODY = re.compile(
+    rf"{_BODIES}{_CJK}{{0,10}}?(?:来|到|在|嚟|去)了?(?:我们|咱们|我们的|俺们)(?:村|社区|嘎查|屯)|"
+    rf"(?:我们|咱们)(?:村|社区|嘎查|屯){_CJK}{{0,6}}?来了{_CJK}{{0,3}}?{_BODIES}|"
+    rf"(?:我们|咱们)(?:村|社区|嘎查)(?:今天|昨天|前天)?{_BODIES}(?:今天|昨天|前天)?(?:组织|开|搞|办)"
+)
+# Those who hold an activity with the group, or are brought in by it (跟卫生院一起, 请了县医院的
+# 医生来我们村): the group's own activity
+_WITH_US = re.compile(r"跟|和|与|同|联合|配合|协同|请|邀请|约了|叫了|带着")
+# Asked whether it is to be reported at all (这个要报吗 / 能不能算我们组的 / 还能补报吗): not a
+# report yet, whatever it tells (这样报可以吗 asks how, and is one)
+_WHETHER_TO_REPORT = re.compile(
+    r"要报吗|要不要(?:上)?报|需不需要报|用不用报|要上报吗|能不能(?:算|报|上报)|能报吗|能算吗|"
+    r"可以报吗|可不可以报|算不算(?:我们|咱们)?|还能补(?:报)?吗|能补报吗|可以补报吗|都报还是|"
+    r"报还是不报|算谁的|算哪个组"
+)
+# ... unless it is sent all the same (这个要报吗 我先报了)
+_SENT_ANYWAY = re.compile(r"先报(?:了|上|着|一下|吧)?|先登记|报了再说")
+
+
+def _whether_to_report(body: str) -> re.Match[str] | None:
+    asked = _WHETHER_TO_REPORT.search(body)
+    return None if asked is None or _SENT_ANYWAY.search(body, asked.end()) else asked
+
+
+def _visiting_body(body: str) -> bool:
+    for found in _VISITING_BODY.finditer(body):
+        start = max(
+            (m.end() for m in re.finditer(r"[\s，,。；;！!？?]", body[: found.start()])), default=0
+        )
+        if not _WITH_US.search(body[start : found.end()]):
+            return True
+    return False
+
+
 def disowned(body: str) -> bool:
-    """The whole message says the activity is not the own group's (不是我们组搞的, or another
-    group's or the association's work with the own group set against it): no part of it is a
+    """The whole message says the activity is not the own group's (不是我们组搞的, another body
+    came to the village and held it, another group's or the association's work with the own
+    group set against it) or asks whether it is to be reported at all: no part of it is a
     report, however it reads without its last clause."""
-    if _NOT_OURS_SAID.search(body):
+    if _NOT_OURS_SAID.search(body) or _whether_to_report(body) or _visiting_body(body):
         return True
     return bool(_other_party(body) and _OWN_CONTRAST.search(body))
 
