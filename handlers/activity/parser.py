@@ -642,10 +642,10 @@ _PEOPLE_TOTAL = re.compile(
 def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
     """(count, approximate, span in the folded text) of the people who took part; a total said
     after them (来了九个孕妇 还有家属九个 一共十八人) is all of them."""
-    found = _find_participants(text)
+    folded = fold(text)
+    found = _find_participants(folded)
     if found is None:
         return None
-    folded = fold(text)
     total = _PEOPLE_TOTAL.search(folded, found[2][1])
     if total is not None:
         quantity = parse_quantity(total.group("num") + (total.group("approx") or ""), "")
@@ -655,8 +655,7 @@ def find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
 
 
 def _find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
-    """(count, approximate, span in the folded text) of the people who took part."""
-    text = fold(text)
+    """(count, approximate, span) of the people who took part, in the folded ``text``."""
     for pattern in _PARTICIPANTS:
         for match in pattern.finditer(text):
             if text[max(0, match.start() - 1) : match.start()] == "第":
