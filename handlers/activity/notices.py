@@ -41,14 +41,15 @@ _DONE = re.compile(
     r"(?<!为)了(?!解)|(?<![少多超不])过(?![来去年节])|完|已|共|到会|实到|到场|结束|圆满|顺利|"
     # 社区居民80人参加 (formal prose often has no 了), not 预计40人参加 / 大概来50人
     r"(?<![计约概来派出\d一二两三四五六七八九十百千])"
-    rf"{_NUM}\s*(?:多|余)?\s*(?:人|名)(?:参加|参与|到会)"
+    # (40名育龄妇女参加: who came named between the count and the verb)
+    rf"{_NUM}\s*(?:多|余)?\s*(?:人|名)[^\s，,。；;、]{{0,6}}?(?:参加|参与|到会)"
 )
 
 # How a report counts: people who came or things handed out, with a report's units. Durations
 # (一个多小时) and vague counts (好几个人) are not such counts.
 _REPORT_COUNT = re.compile(
-    rf"(?<![几好]){_NUM}\s*(?:多|余|来|几)?\s*(?:个|名|位)?\s*"
-    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)"
+    rf"(?<![几好第]){_NUM}\s*(?:多|余|来|几)?\s*(?:(?:个|名|位)?\s*"
+    r"(?:人(?!家)|户|份|本|盒|袋|条|张|册|支|瓶|件|套|斤|桶|箱|元|块钱|人次)|名(?!额|单|字|次))"
 )
 
 # What a group does at an activity, and that verb said to be done (开了 / 搞了 / 发放了).
@@ -119,7 +120,10 @@ _NOTICE = re.compile(
     # 镇计生办通知：… / 群里转的：… / 县里公众号的文章
     r"^[^\s，,。；;：:]{1,10}通知[：:]|转的[：:]|公众号|"
     # 转自自治区计生协网站：… / 这是科右前旗那边发的简报
-    r"^转自[^\s，,。；;：:]{0,16}[：:]|简报[，,：:\s]"
+    r"^转自[^\s，,。；;：:]{0,16}[：:]|简报[，,：:\s]|"
+    # what the office above asks, at the head of the message (县计生协要求6月底前每个组完成2次…)
+    r"^[^\s，,。；;]{0,8}?(?:计生协|计生办|卫健局|卫健委|政府|镇里|县里|旗里|乡里)"
+    r"(?:要求|通知|部署|下发|印发)"
 )
 # Moved, put off or called off: 挪到村部活动室了, 要延后了, 改期 (a report says what was done instead).
 _MOVED = re.compile(
@@ -143,8 +147,17 @@ _NOT_OURS_SAID = re.compile(
     r"不算(?:我们|咱们)(?:组|协会|计生协)?的活动|"
     r"(?:我们|咱们)?(?:计生协|协会|小组|组)(?:都)?(?:没|没有|未)(?:参与|参加|插手)|"
     r"是(?:村委会?|居委会?|学校|镇里|乡里|旗里|县里)自己(?:组织|搞|办)的|"
-    # 跟我们协会没关系吧: said to be none of the association's
-    r"(?:跟|和|与)(?:我们|咱们|我)(?:协会|组|小组|村)?(?:没|没有|无)关系"
+    # 跟我们协会没关系吧 / 同计生协没关系 / 跟计生协一点关系没有: none of the association's
+    r"(?:跟|和|与|同)(?:我们|咱们|我)?(?:协会|计生协|计生|组|小组|村)?[^\s，,。；;]{0,3}?"
+    r"(?:(?:没|没有|无)(?:啥|什么|任何|一点|半点)?关系|关系(?:都|也)?没有?)|"
+    # 不是协会组织的 / 不算我们的: the group or the association named without a pronoun
+    r"(?:不是|并非|不算)(?:我们|咱们)?(?:计生协|协会|小组)(?:搞|办|开|组织|举办|做)的|"
+    r"不算(?:我们|咱们)(?:组|协会|计生协)?的(?![\u4e00-\u9fff])|"
+    # 我们小组没人参加 / 我们协会没人参与 / 我们计生协没有安排 / 协会今次没份 / 事先都不知道:
+    # the own side said to have had no part in it
+    r"(?:(?:我们|咱们|俺们)(?:计生协|协会|小组|组|会员小组)?|(?<![\u4e00-\u9fff])(?:计生协|协会))"
+    r"[^\s，,。；;]{0,4}?(?:都|也|根本|完全)?(?:(?:没|没有|未|无)(?:人|有人|一个人)?"
+    r"(?:参与|参加|插手|去|份|安排|组织|派人|出人|到场)|不(?:知道|晓得))"
 )
 # The association above, named at the head of a clause (县计生协昨天在廉州镇搞了宣传): with the
 # own group set against it, its work, not the sender's.
@@ -231,13 +244,25 @@ _A_RECORD = re.compile(
     r"(?:\d+|[一二两三四五六七八九十百几]+)\s*(?:次|场)"
 )
 # Not an association activity: a party meeting, a village assembly, a film.
+# (a meeting of another body on its own business: 低保评议会, 业主大会, 家长会, 分红会, 招聘会,
+# 防台风会议, 人大代表培训, 村民小组开会选组长)
 _OTHER_EVENT = re.compile(r"党员大会|党员会|党课|村民大会|村民代表大会|放电影|选举|换届")
+_OTHERS_BUSINESS = re.compile(
+    r"选(?:组长|村长|主任|代表)|评议会|低保|业主(?:大会|会)?|家长会|分红|招聘会|防(?:台风|汛)|"
+    r"人大代表|政协委员|村民小组(?:开会|会议)"
+)
+# What only the association's work is about (培训 / 宣传 / 健康 are said of other bodies' work too).
+_ASSOCIATION_CORE = re.compile(
+    r"计生|会员|义诊|走访|慰问|关爱保险|计生保险|药具|优生|育儿|避孕|孕|青春|计划生育|婴幼儿"
+)
 _ASSOCIATION = re.compile(r"计生|会员|宣传|义诊|讲座|走访|慰问|保险|药具|健康|培训|咨询")
 # Private life, not an association activity: relatives, a banquet.
 # (我请个假: the sender away from a meeting, not one held)
 _PRIVATE = re.compile(
     r"亲戚|喜酒|请酒|摆酒|酒席|婚礼|满月|孙子|孙女|客人|家宴|寿宴|大寿|做寿|那口子|拜山|扫墓|成家人|一家人|"
-    r"摆了?[\d一二两三四五六七八九十几]+桌|我(?:要|得|想)?请(?:个|几天)?假|"
+    r"(?:摆|请|办|开)了?[\d一二两三四五六七八九十几]+桌|我(?:要|得|想)?请(?:个|几天)?假|"
+    # a family's feast or move (杀猪 / 新屋入伙 / 升学宴)
+    r"杀(?:年)?猪|入伙|乔迁|升学宴|谢师宴|生日宴|满月酒|"
     # (我去县里体检了 血压有点高: the sender's own health; 那口子 = the sender's spouse)
     r"(?:我|俺)(?:去|到)[^\s，,。；;]{0,6}(?:体检|看病|住院)"
 )
@@ -264,6 +289,7 @@ _WEIGHTS = {
 
 
 _TOLD = re.compile(r"要求|强调|指出|号召|提出|倡导|鼓励|动员|部署")
+_OWN_HEAD = re.compile(r"(?:我们|咱们|俺们|我)(?:组|小组|村|协会)?")
 
 
 def _clauses(body: str) -> list[str]:
@@ -275,7 +301,8 @@ def _undone_clause(pattern: re.Pattern[str], body: str) -> str | None:
     told = False
     for clause in _clauses(body):
         # what a meeting asked or urged (会议强调，要在全村…) is its content, not a plan
-        told = told or _TOLD.search(clause) is not None
+        # (…要求每个组完成2次 我们组打算15号搞一次: the group's own plan after what was asked)
+        told = (told or _TOLD.search(clause) is not None) and not _OWN_HEAD.match(clause)
         found = pattern.search(clause)
         if found and not told and not _DONE.search(clause):
             return found.group(0)
@@ -324,8 +351,11 @@ def not_a_report(body: str) -> NotAReport | None:
         record.group(0).startswith("累计") and re.match(r"\s*(?:\d{4}年)?\d{1,2}月", body)
     ):
         return _found("records", record.group(0))
-    if _OTHER_EVENT.search(body) and not _ASSOCIATION.search(body):
-        return _found("others", _OTHER_EVENT.search(body).group(0))  # type: ignore[union-attr]
+    other_event = (_OTHER_EVENT.search(body) if not _ASSOCIATION.search(body) else None) or (
+        _OTHERS_BUSINESS.search(body) if not _ASSOCIATION_CORE.search(body) else None
+    )
+    if other_event:
+        return _found("others", other_event.group(0))
     counted = _REPORT_COUNT.search(body) is not None
     # A report may end with a request, a plan or a word on the record ("…来了30人 麻烦帮我登记
     # 一下", "…到会30人 下周要去走访"): those count only when no clause reports something done
@@ -382,6 +412,38 @@ _VISITING_BODY = re.compile(
     rf"(?:我们|咱们)(?:村|社区|嘎查|屯){_CJK}{{0,6}}?来了{_CJK}{{0,3}}?{_BODIES}|"
     rf"(?:我们|咱们)(?:村|社区|嘎查)(?:今天|昨天|前天)?{_BODIES}(?:今天|昨天|前天)?(?:组织|开|搞|办)"
 )
+# Another body at the head of the message, holding something somewhere (昨天县人民医院在我们石窝村
+# 村委会搞了义诊, 县人社局昨天在竹林村搞了招聘会, 镇文化站在西河村祠堂放电影, 县中医院的义诊队
+# 夜来在新河村…): its work, unless the own group is said to have done a part of it.
+_HEAD_TIME = (
+    r"(?:(?:今天|昨天|前天|今早|今晚|昨晚|这几天|这两天|这三天|近日|日前|上午|下午|晚上|"
+    r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号])[\s，,]*)*"
+)
+_HELD_BY_BODY = re.compile(
+    rf"^{_HEAD_TIME}(?P<body>(?:[县镇乡市旗区]|县里的?|镇上的?|镇里的?)[^\s，,。；;]{{0,5}}?"
+    r"(?:政府|人民医院|中医院|医院|妇幼(?:保健院|保健站)?|妇联|团委|司法所|文化站|农技站|兽医站|"
+    r"人社局|派出所|民政所|民政局|残联|税务局|供电所|信用社|法院|中学|小学|幼儿园|疾控中心?)"
+    r"(?:的[^\s，,。；;]{1,4}?(?:队|医生|大夫|干部|老师))?)"
+    r"[^\s，,。；;]{0,6}?(?:在|到|来|去|给)[^，,。；;]{0,12}?(?:搞|办|开|放|组织|举办|开展|做|讲|"
+    r"测|查|给|发)"
+)
+# Held together with the own group, or brought in by it (跟我们组, 联合村计生协, 请了县医院的医生).
+_WITH_OWN = re.compile(
+    r"(?:跟|和|与|同|联合|配合|协同)(?:我们|咱们|俺们|本村|村|计生协|协会|小组|组|会员)|"
+    r"请|邀请|约了|叫了|带着"
+)
+# The own group said to have done a part of it (我们组组织了50个群众参加, 我们小组帮忙发资料).
+_OWN_PART = re.compile(
+    r"(?:我们|咱们|俺们)(?:组|小组|协会|计生协|会员)?(?:也|还|就|都)?"
+    r"(?:组织|配合|协助|参与|参加|帮忙|帮着|发|派|带|负责|去了)"
+)
+
+
+def _held_by_body(body: str) -> bool:
+    found = _HELD_BY_BODY.search(body)
+    return bool(found and not _WITH_OWN.search(found.group(0)) and not _OWN_PART.search(body))
+
+
 # Those who hold an activity with the group, or are brought in by it (跟卫生院一起, 请了县医院的
 # 医生来我们村): the group's own activity
 _WITH_US = re.compile(r"跟|和|与|同|联合|配合|协同|请|邀请|约了|叫了|带着")
@@ -402,6 +464,8 @@ def _whether_to_report(body: str) -> re.Match[str] | None:
 
 
 def _visiting_body(body: str) -> bool:
+    if _held_by_body(body):
+        return True
     for found in _VISITING_BODY.finditer(body):
         start = max(
             (m.end() for m in re.finditer(r"[\s，,。；;！!？?]", body[: found.start()])), default=0
