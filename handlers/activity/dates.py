@@ -171,7 +171,9 @@ def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
 # A day named for what it is (12月1日是世界艾滋病日) or looked forward to (迎接12月1日), not
 # the day of the activity
 _REFERENCE_DAY = re.compile(
-    r"(?<=迎接|纪念)\d{1,2}月\d{1,2}[日号]|\d{1,2}月\d{1,2}[日号](?=是[^，,。；;\s]{0,16}[日节])"
+    r"(?<=迎接|纪念)\d{1,2}月\d{1,2}[日号]|\d{1,2}月\d{1,2}[日号](?=是[^，,。；;\s]{0,16}[日节])|"
+    # 今日补返 / 今天才来报 / 今天补报一下: the day of the report, not of the activity
+    r"(?:今天|今日|今晚|现在)(?=[^，,。；;\s]{0,3}(?:补|才报|来报|报上|报一下|上报))"
 )
 
 

@@ -155,7 +155,7 @@ _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:协同|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
+    r".*(?:协同|(?<=组)[和跟与同]|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2})|"
     # 协同百灵庙镇卫生院 / 借那吉镇农贸市场 / 依托东街社区: partners and means, then the place
     r"依托|借助|携手|利用|借(?=[\u4e00-\u9fff]{2}))"
@@ -403,6 +403,11 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     places = _places_in(masked)
     home_venue = _HOME in masked
     villages = [place for place, level, _ in places if level == "village"]
+    doers = _doer_villages(masked, places)
+    if doers and len(doers) < len(places):
+        # 柳甲村计生协会员小组与绍水中学联合开展…在绍水镇绍水中学举办: the village names who
+        # did it; where it was held is said after 在
+        villages = [village for village in villages if village not in doers]
     if home and home in masked:
         # a registered village name is never cut: what was found inside it is that village
         villages = [home if home.endswith(name) else name for name in villages]
@@ -433,6 +438,24 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
             if place_level == level:
                 return PlaceFound(place, home_venue=home_venue)
     return PlaceFound(None, home_venue=home_venue)
+
+
+# The group or the association named by its village (柳甲村计生协会员小组, 新河村小组): who
+_DOER_AFTER = re.compile(r"(?:计生协|计划生育协会|协会)?(?:会员小组|小组|计生协|协会)")
+
+
+def _doer_villages(masked: str, places: list[tuple[str, str, int]]) -> set[str]:
+    """Villages named only as who did it, when another place is named where it was held."""
+    doers: set[str] = set()
+    held: set[str] = set()
+    for place, level, start in places:
+        at = masked.find(place, start)
+        if at > 0 and masked[at - 1] in "在到去赴":
+            held.add(place)
+        elif level == "village" and at >= 0 and _DOER_AFTER.match(masked, at + len(place)):
+            doers.add(place)
+    doers -= held
+    return doers if held else set()
 
 
 def extract_place(text: str, home: str | None = None) -> str | None:
@@ -1089,7 +1112,8 @@ _SESSION_EVENTS = (
     r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
 )
 #: 讲了 / 搞了 / 办了 just before a count of sessions: the event was named earlier
-_HELD_COUNT = re.compile(r"(?:^|[\s，,])(?:讲|搞|办|开|上|举办|举行)了?$")
+#: (讲座搞了两场: the event named right before the verb)
+_HELD_COUNT = re.compile(rf"(?:^|[\s，,]|{_SESSION_EVENTS})(?:讲|搞|办|开|上|举办|举行)了?$")
 _SESSIONS_OF = re.compile(
     rf"(?P<event>{_SESSION_EVENTS})[”\"》]?\s*(?:共计|一共|共)?$|"
     # 培训育龄群众两期 / 培训会员骨干2期: the training, whoever was trained
@@ -1677,7 +1701,9 @@ _CAMPAIGNS = (("insurance", re.compile(r"保险")), ("youth", re.compile(r"青�
 # Who was sent, not what was held: 组织会员小组长入户走访 is a visit, 分5个会员小组入户调查 too
 _ORGANISERS = re.compile(
     r"(?<=组织)(?:全体)?(?:会员小组长|会员小组|会员骨干|志愿者|小组长)(?=[\u4e00-\u9fff])|"
-    r"分[\d一二三四五六七八九十两]+个会员小组"
+    r"分[\d一二三四五六七八九十两]+个会员小组|"
+    # the group as the doer (我们会员小组同镇计生办一起在西河村入户走访 is a visit)
+    r"会员小组(?=同|和|跟|与|联合|协同|配合|在|到|去|一起)"
 )
 
 
@@ -1762,10 +1788,17 @@ _SECONDARY = re.compile(r"(?:[，,；;\s]|^)(?:并且?|同时|另外|顺便|顺�
 _GROUP_HELD = re.compile(r"组织[^，,。；;\s]{1,10}?会员小组(?=开展|举办|举行|进行|搞)")
 
 
+_TOPIC_OF_MATERIAL = re.compile(
+    r"(?:关爱保险|计生保险|保险)(?=宣传单|宣传册|宣传页|宣传资料|资料|单张|传单|折页|手册)"
+)
+
+
 def _classify_kind(text: str) -> str:
     """The kind of activity: what the event is called (开展慰问活动 → visit; "5·29会员活动日"
     宣传活动 → publicity: the last-named event wins) first, else any kind word, else "other"."""
     text = _MANNER.sub("", fold(text))
+    # 派了保险宣传单九份: leaflets about insurance handed out make no insurance work
+    text = _TOPIC_OF_MATERIAL.sub("", text)
     # 组织溶江村会员小组开展“暖冬行动”: the member group is who held it, not the event
     text = _GROUP_HELD.sub("", text)
     held_on = _OCCASION.sub("", text)
