@@ -1120,6 +1120,9 @@ _OTHER_TIME = re.compile(
     r"^(?P<name>[\u4e00-\u9fff]{2,8}?)(?:是|都是|其实是)(?P<when>[^，,。\s在]{1,8}?)"
     r"(?:发|送|发放|派|给)的$"
 )
+#: 上个礼拜 / 上次 / 之前 / 前天: the words of a time; 顺带 / 顺便 / 免费 (said where _OTHER_TIME
+#: reads its "when") say how the thing went out, not when
+_TIME_SAID = re.compile(r"[次回天号日月周年前后早晚时昨今明]|礼拜|星期|平时")
 _NOT_THIS_TIME = re.compile(
     rf"^(?P<name>[\u4e00-\u9fff]{{2,8}}?)(?:其实)?不是(?:这次|这回|今天|当天|这一次|那天){_THING_VERB}的$"
 )
@@ -1372,13 +1375,19 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             and _is_value_only(other_time.group("name"), sent, home) is False
             and _activity_kind(other_time.group("name")) is None
         ):
-            # 宣传单是上个礼拜发的 这次没有发 去掉: not handed out at this activity; removed
-            # only when the message says so, else asked (it might be the card's date)
-            if _REMOVAL_WORDS.search(body.replace(clause, "", 1)):
-                _remove_item(result, other_time.group("name"))
-            else:
-                result.explicit = result.leftover = True
-            continue
+            when = other_time.group("when")
+            if _TIME_SAID.search(when) or find_date(when, sent) is not None:
+                # 宣传单是上个礼拜发的 这次没有发 去掉: not handed out at this activity;
+                # removed only when the message says so, else asked (it might be the date)
+                if _REMOVAL_WORDS.search(body.replace(clause, "", 1)):
+                    _remove_item(result, other_time.group("name"))
+                else:
+                    result.explicit = result.leftover = True
+                continue
+            if not _NOT_OURS.match(clause) and not _stray_count(when):
+                # 宣传品是顺带发的: how the thing went out (no time, no count, nobody else's
+                # work) only explains; it sets nothing and blocks nothing
+                continue
         not_this_time = _NOT_THIS_TIME.match(clause)
         if not_this_time and _field_of(not_this_time.group("name")) is None:
             # 药具不是这次发的: a thing on the card that was not handed out this time
