@@ -921,6 +921,19 @@ def _kind_value(text: str) -> str | None:
     return kind if kind != "other" else None
 
 
+#: 上午 / 下午 / 晚上: a part of the day alone; at the start of a report it is today, in a
+#: correction (是上午搞的 不是下午) it moves the hour, which no card holds, and never the day
+_DAY_PART = re.compile(r"上午|下午|中午|早上|晚上|傍晚")
+
+
+def _day_said(value: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
+    """The date ``value`` says, unless it says only a part of the day."""
+    found = find_date(value, sent)
+    if found is not None and _DAY_PART.fullmatch(fold(value)[found[1][0] : found[1][1]]):
+        return None
+    return found
+
+
 def _value_changes(
     field_name: str | None,
     value: str,
@@ -938,7 +951,7 @@ def _value_changes(
         kind = _kind_value(value)
         return [Change("kind", kind=kind)] if kind else []
     if field_name == "date":
-        found = find_date(value, sent)
+        found = _day_said(value, sent)
         return [Change("date", date=found[0])] if found else []
     if field_name == "place":
         place = find_place(value, home)
@@ -982,7 +995,7 @@ def _value_changes(
         items = extract_items(value)
         return [Change("item", item=item, name=item.name) for item in items]
     # no field named: what does the value look like?
-    found = find_date(value, sent)
+    found = _day_said(value, sent)
     place = find_place(value, home)
     changes: list[Change] = []
     name = _topic(_clean_head(head)) if head else ""
@@ -1011,8 +1024,13 @@ def _value_changes(
         and found is None
         and not place.name
     ):
-        # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type
-        kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
+        # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type (就是讲座
+        # 是上午搞的: the activity is what the rest is said of, no type said)
+        kind = (
+            _activity_kind(_HELD.sub("", value))
+            if len(value) <= 10 and "是" not in value
+            else None
+        )
     if kind and (not head or held or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if (
