@@ -677,6 +677,9 @@ _MARKERS = re.compile(
 _SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
 #: 少写了个0 / 漏了个0 / 多打了一个零: a count mistyped, nothing added or left out
 _MISSED_ZERO = re.compile(r"(?:[少多漏](?:打|写|输)?了?|(?:打|写|输)(?:漏|少|多)了?)一?个[0零]")
+#: 算漏了 / 少算了 / 漏数了: the counting went wrong (said with what was missed in it, the
+#: reason the counts corrected beside it changed)
+_MISCOUNTED = re.compile(r"算漏|漏算|少算|数漏|漏数|少数")
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘(?:了|记了?)?(?:写|说|讲|加)(?:了|上)?|漏(?:说|讲)了?|没写上|还要加上?|"
     r"补上|加上|少算了?|漏算了?|算漏了?|漏数了|少数了|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
@@ -1440,6 +1443,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
             continue
         added_here = bool(_ADD_LEAD.match(clause))
+        miscounted = _MISCOUNTED.search(clause) is not None
         if _ADD.search(clause) and not _MISSED_ZERO.search(clause):
             # (少写了个0 is a count mistyped, nothing added)
             add_mode = result.explicit = True
@@ -1612,7 +1616,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 and count is not None
                 and count[2]
                 and not _stray_rest(clause)
-                and any(c.item and c.item.unit == count[2] for c in result.changes)
+                and (
+                    any(c.item and c.item.unit == count[2] for c in result.changes)
+                    # 保险是16份 保费是800 刚才算漏了一户: a slip in the counting, said after
+                    # the counts it put right (one more 户 made them so), explains them
+                    or (miscounted and any(_counted(c) for c in result.changes))
+                )
             ):
                 continue  # 是四户 … 漏了一户: why the count just corrected was wrong
         counted_as = _COUNTED_AS.match(clause)
@@ -1923,6 +1932,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.remove(change)
             result.leftover = True
     return result
+
+
+def _counted(change: Change) -> bool:
+    """A change that sets a count (people, households, a thing's number)."""
+    if change.field in ("participants", "households"):
+        return True
+    return change.field == "item" and change.item is not None and change.item.quantity > 0
 
 
 def _kind_after_not(clauses: list[str]) -> str | None:
