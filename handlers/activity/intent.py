@@ -345,6 +345,11 @@ def read_control(text: str) -> Control | None:
     # 撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的: an undo said first may carry a
     # longer reason after it
     undo_first = _RECORD_CANCEL.match(body) is not None
+    # 昨天报的那个凉亭村的会员活动作废 搞错了 那个是下个月的计划: the record named by its activity
+    # right before the undo word may carry as long a reason after it
+    named_first = re.search(
+        rf"{_KIND_NAMED}的?(?:那条|这条|那个|这个|那次|记录)?(?:撤销|撤回|作废)", body
+    )
     # 对 巴雅尔拉 / 好的 辛苦晒 / 那这个对的 你帮我存: thanks and chat around a confirmation
     chatless = _CHAT_AFTER_OK.sub("", _THEN_BEFORE_OK.sub("", body)).strip(" ，,。")
     if chatless and chatless != body:
@@ -358,8 +363,9 @@ def read_control(text: str) -> Control | None:
         # 把昨天那个讲座删了 那个是区里搞的不算我们组的: the record spoken of by its activity
         reason = body[described.end() :]
         if not reason.strip(" ，,。") or _explains_only(reason, UNDO_REASON_LENGTH):
-            return Control("cancel", topic=described.group("kind"))
-    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
+            place = _place_before(body[described.start("what") : described.start("kind")])
+            return Control("cancel", topic=place + described.group("kind"))
+    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first or named_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     # 刚才那个 对 (头先嗰个 对): the card pointed at, then the word said of it
@@ -469,7 +475,11 @@ def read_control(text: str) -> Control | None:
             action,
             numbers,
             saved=saved and action == "cancel",
-            topic=topic.group(0) if topic else _place_spoken_of(around),
+            topic=(
+                _place_before(rest[: topic.start()]) + topic.group(0)
+                if topic
+                else _place_spoken_of(around)
+            ),
         )
     if not numbers and rest in _WRONG:
         return Control("wrong")
@@ -595,6 +605,15 @@ def _place_spoken_of(around: str) -> str:
         if place and place == match.group("place"):
             return place
     return ""
+
+
+def _place_before(lead: str) -> str:
+    """凉亭村的 (会员活动作废): the place said right before the activity a record is spoken of
+    by, with its 的, so only a record of that activity held there is meant; else ""."""
+    place = find_place(lead).name
+    if not place or not lead.rstrip("的").endswith(place):
+        return ""
+    return place + "的"
 
 
 _FIELD_SAID = re.compile(r"人数|日期|时间|地点|类型|物品|户数|人次")
@@ -3362,6 +3381,15 @@ def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
     A time word is no topic (今天是…)."""
     if len(topic) < 2 or find_date(topic, _NOON) is not None:
         return False
+    place = find_place(topic).name
+    if place and topic.startswith(place + "的") and len(topic) >= len(place) + 3:
+        # 凉亭村的会员活动: that activity, and held at that place
+        rest = topic[len(place) + 1 :]
+        return (
+            bool(draft.place)
+            and _same_place(place, draft.place or "")
+            and _topic_matches(rest, draft)
+        )
     if topic in fold(draft.text):
         return True
     handed = _HANDED_OUT_TOPIC.fullmatch(topic)
