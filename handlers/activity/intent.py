@@ -2717,6 +2717,13 @@ def _decide(
         if len(drafts) == 1 and correction.changes and len(same_kind) == 1:
             return Decision("correct", targets=same_kind, changes=correction.changes)
         return Decision("unclear", targets=_pick(about, shown)[:1], fields=["partly"])
+    asked_day = _shown_target(pending, shown) if len(drafts) == 1 and not question else None
+    if asked_day is not None and not correction.leftover:
+        filled = _day_filled(asked_day.draft, drafts[0])
+        if filled:
+            # 夜儿个黑夜开的 到会17人 when the card shown asked its day: the day, with what was
+            # counted; no place and no activity of its own, so the card's answer, no new report
+            return Decision("answer", targets=[asked_day], changes=filled)
     if drafts:
         return Decision("report", drafts=drafts)
     if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
@@ -3265,6 +3272,28 @@ def _pointed_at_told(body: str, draft: ActivityDraft, told: Sequence[Target]) ->
         and draft.kind not in (None, "other")
         and any(t.draft.kind == draft.kind and t.draft.date == draft.date for t in told)
     )
+
+
+def _day_filled(card: ActivityDraft, told: ActivityDraft) -> list[Change]:
+    """What ``told`` gives a ``card`` that asked for its day: the day and the counts, when it
+    says no activity and no place of its own (a place the card lacks is taken as well); []
+    when it is no answer to the card (another activity, another place, no day)."""
+    if "date" not in card.missing or told.date is None:
+        return []
+    if told.kind not in ("other", card.kind):
+        return []  # 昨天搞了义诊 beside a card of a meeting: a report of its own
+    changes = [Change("date", date=told.date)]
+    if told.place and not _place_assumed(told):
+        if card.place is None:
+            changes.append(Change("place", place=told.place, place_home=told.place_home))
+        elif not _same_place(told.place, card.place):
+            return []
+    if told.participants is not None:
+        changes.append(
+            Change("participants", people=(told.participants, told.participants_approx))
+        )
+    changes.extend(Change("item_add", item=item, name=item.name) for item in told.items)
+    return changes
 
 
 def _borrowed(draft: ActivityDraft) -> bool:
