@@ -345,6 +345,11 @@ def read_control(text: str) -> Control | None:
     # 撤销刚才那条 夏阜村的活动是村里自己搞的 不算我们组的: an undo said first may carry a
     # longer reason after it
     undo_first = _RECORD_CANCEL.match(body) is not None
+    # 昨天报的那个凉亭村的会员活动作废 搞错了 那个是下个月的计划: the record named by its activity
+    # right before the undo word may carry as long a reason after it
+    named_first = re.search(
+        rf"{_KIND_NAMED}的?(?:那条|这条|那个|这个|那次|记录)?(?:撤销|撤回|作废)", body
+    )
     # 对 巴雅尔拉 / 好的 辛苦晒 / 那这个对的 你帮我存: thanks and chat around a confirmation
     chatless = _CHAT_AFTER_OK.sub("", _THEN_BEFORE_OK.sub("", body)).strip(" ，,。")
     if chatless and chatless != body:
@@ -358,8 +363,9 @@ def read_control(text: str) -> Control | None:
         # 把昨天那个讲座删了 那个是区里搞的不算我们组的: the record spoken of by its activity
         reason = body[described.end() :]
         if not reason.strip(" ，,。") or _explains_only(reason, UNDO_REASON_LENGTH):
-            return Control("cancel", topic=described.group("kind"))
-    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first else 30):
+            place = _place_before(body[described.start("what") : described.start("kind")])
+            return Control("cancel", topic=place + described.group("kind"))
+    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first or named_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     # 刚才那个 对 (头先嗰个 对): the card pointed at, then the word said of it
@@ -469,7 +475,11 @@ def read_control(text: str) -> Control | None:
             action,
             numbers,
             saved=saved and action == "cancel",
-            topic=topic.group(0) if topic else _place_spoken_of(around),
+            topic=(
+                _place_before(rest[: topic.start()]) + topic.group(0)
+                if topic
+                else _place_spoken_of(around)
+            ),
         )
     if not numbers and rest in _WRONG:
         return Control("wrong")
@@ -597,6 +607,15 @@ def _place_spoken_of(around: str) -> str:
     return ""
 
 
+def _place_before(lead: str) -> str:
+    """凉亭村的 (会员活动作废): the place said right before the activity a record is spoken of
+    by, with its 的, so only a record of that activity held there is meant; else ""."""
+    place = find_place(lead).name
+    if not place or not lead.rstrip("的").endswith(place):
+        return ""
+    return place + "的"
+
+
 _FIELD_SAID = re.compile(r"人数|日期|时间|地点|类型|物品|户数|人次")
 _POINTERS = re.compile(r"那个|这个|那些|这些|一下|吧|了|的|掉|[，,。\s]")
 
@@ -677,6 +696,9 @@ _MARKERS = re.compile(
 _SAID_TOO_LITTLE = re.compile(r"少报|多报|报少了|报多了|没写清|没说清|没讲清|没写全|没说全")
 #: 少写了个0 / 漏了个0 / 多打了一个零: a count mistyped, nothing added or left out
 _MISSED_ZERO = re.compile(r"(?:[少多漏](?:打|写|输)?了?|(?:打|写|输)(?:漏|少|多)了?)一?个[0零]")
+#: 算漏了 / 少算了 / 漏数了: the counting went wrong (said with what was missed in it, the
+#: reason the counts corrected beside it changed)
+_MISCOUNTED = re.compile(r"算漏|漏算|少算|数漏|漏数|少数")
 _ADD = re.compile(
     r"少写了?|漏写了?|漏了|忘(?:了|记了?)?(?:写|说|讲|加)(?:了|上)?|漏(?:说|讲)了?|没写上|还要加上?|"
     r"补上|加上|少算了?|漏算了?|算漏了?|漏数了|少数了|(?<=[\u4e00-\u9fff])没(?:写|记|填|算)上?$"
@@ -921,6 +943,19 @@ def _kind_value(text: str) -> str | None:
     return kind if kind != "other" else None
 
 
+#: 上午 / 下午 / 晚上: a part of the day alone; at the start of a report it is today, in a
+#: correction (是上午搞的 不是下午) it moves the hour, which no card holds, and never the day
+_DAY_PART = re.compile(r"上午|下午|中午|早上|晚上|傍晚")
+
+
+def _day_said(value: str, sent: datetime) -> tuple[DateSpan, tuple[int, int]] | None:
+    """The date ``value`` says, unless it says only a part of the day."""
+    found = find_date(value, sent)
+    if found is not None and _DAY_PART.fullmatch(fold(value)[found[1][0] : found[1][1]]):
+        return None
+    return found
+
+
 def _value_changes(
     field_name: str | None,
     value: str,
@@ -938,7 +973,7 @@ def _value_changes(
         kind = _kind_value(value)
         return [Change("kind", kind=kind)] if kind else []
     if field_name == "date":
-        found = find_date(value, sent)
+        found = _day_said(value, sent)
         return [Change("date", date=found[0])] if found else []
     if field_name == "place":
         place = find_place(value, home)
@@ -982,7 +1017,7 @@ def _value_changes(
         items = extract_items(value)
         return [Change("item", item=item, name=item.name) for item in items]
     # no field named: what does the value look like?
-    found = find_date(value, sent)
+    found = _day_said(value, sent)
     place = find_place(value, home)
     changes: list[Change] = []
     name = _topic(_clean_head(head)) if head else ""
@@ -1011,8 +1046,13 @@ def _value_changes(
         and found is None
         and not place.name
     ):
-        # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type
-        kind = _activity_kind(_HELD.sub("", value)) if len(value) <= 10 else None
+        # 是开的讲座 / 是青春健康讲座: an activity, said outright, is the card's type (就是讲座
+        # 是上午搞的: the activity is what the rest is said of, no type said)
+        kind = (
+            _activity_kind(_HELD.sub("", value))
+            if len(value) <= 10 and "是" not in value
+            else None
+        )
     if kind and (not head or held or _kind_value(head)):
         return [Change("kind", kind=kind)]  # 是义诊 / 会员活动改成宣传活动
     if (
@@ -1120,6 +1160,9 @@ _OTHER_TIME = re.compile(
     r"^(?P<name>[\u4e00-\u9fff]{2,8}?)(?:是|都是|其实是)(?P<when>[^，,。\s在]{1,8}?)"
     r"(?:发|送|发放|派|给)的$"
 )
+#: 上个礼拜 / 上次 / 之前 / 前天: the words of a time; 顺带 / 顺便 / 免费 (said where _OTHER_TIME
+#: reads its "when") say how the thing went out, not when
+_TIME_SAID = re.compile(r"[次回天号日月周年前后早晚时昨今明]|礼拜|星期|平时")
 _NOT_THIS_TIME = re.compile(
     rf"^(?P<name>[\u4e00-\u9fff]{{2,8}}?)(?:其实)?不是(?:这次|这回|今天|当天|这一次|那天){_THING_VERB}的$"
 )
@@ -1372,13 +1415,19 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             and _is_value_only(other_time.group("name"), sent, home) is False
             and _activity_kind(other_time.group("name")) is None
         ):
-            # 宣传单是上个礼拜发的 这次没有发 去掉: not handed out at this activity; removed
-            # only when the message says so, else asked (it might be the card's date)
-            if _REMOVAL_WORDS.search(body.replace(clause, "", 1)):
-                _remove_item(result, other_time.group("name"))
-            else:
-                result.explicit = result.leftover = True
-            continue
+            when = other_time.group("when")
+            if _TIME_SAID.search(when) or find_date(when, sent) is not None:
+                # 宣传单是上个礼拜发的 这次没有发 去掉: not handed out at this activity;
+                # removed only when the message says so, else asked (it might be the date)
+                if _REMOVAL_WORDS.search(body.replace(clause, "", 1)):
+                    _remove_item(result, other_time.group("name"))
+                else:
+                    result.explicit = result.leftover = True
+                continue
+            if not _NOT_OURS.match(clause) and not _stray_count(when):
+                # 宣传品是顺带发的: how the thing went out (no time, no count, nobody else's
+                # work) only explains; it sets nothing and blocks nothing
+                continue
         not_this_time = _NOT_THIS_TIME.match(clause)
         if not_this_time and _field_of(not_this_time.group("name")) is None:
             # 药具不是这次发的: a thing on the card that was not handed out this time
@@ -1413,6 +1462,7 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
             continue
         added_here = bool(_ADD_LEAD.match(clause))
+        miscounted = _MISCOUNTED.search(clause) is not None
         if _ADD.search(clause) and not _MISSED_ZERO.search(clause):
             # (少写了个0 is a count mistyped, nothing added)
             add_mode = result.explicit = True
@@ -1585,7 +1635,12 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 and count is not None
                 and count[2]
                 and not _stray_rest(clause)
-                and any(c.item and c.item.unit == count[2] for c in result.changes)
+                and (
+                    any(c.item and c.item.unit == count[2] for c in result.changes)
+                    # 保险是16份 保费是800 刚才算漏了一户: a slip in the counting, said after
+                    # the counts it put right (one more 户 made them so), explains them
+                    or (miscounted and any(_counted(c) for c in result.changes))
+                )
             ):
                 continue  # 是四户 … 漏了一户: why the count just corrected was wrong
         counted_as = _COUNTED_AS.match(clause)
@@ -1896,6 +1951,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.remove(change)
             result.leftover = True
     return result
+
+
+def _counted(change: Change) -> bool:
+    """A change that sets a count (people, households, a thing's number)."""
+    if change.field in ("participants", "households"):
+        return True
+    return change.field == "item" and change.item is not None and change.item.quantity > 0
 
 
 def _kind_after_not(clauses: list[str]) -> str | None:
@@ -2655,6 +2717,13 @@ def _decide(
         if len(drafts) == 1 and correction.changes and len(same_kind) == 1:
             return Decision("correct", targets=same_kind, changes=correction.changes)
         return Decision("unclear", targets=_pick(about, shown)[:1], fields=["partly"])
+    asked_day = _shown_target(pending, shown) if len(drafts) == 1 and not question else None
+    if asked_day is not None and not correction.leftover:
+        filled = _day_filled(asked_day.draft, drafts[0])
+        if filled:
+            # 夜儿个黑夜开的 到会17人 when the card shown asked its day: the day, with what was
+            # counted; no place and no activity of its own, so the card's answer, no new report
+            return Decision("answer", targets=[asked_day], changes=filled)
     if drafts:
         return Decision("report", drafts=drafts)
     if correction.changes and pending and len(body) <= 20 and not speaks_of_later(body, sent):
@@ -3205,6 +3274,28 @@ def _pointed_at_told(body: str, draft: ActivityDraft, told: Sequence[Target]) ->
     )
 
 
+def _day_filled(card: ActivityDraft, told: ActivityDraft) -> list[Change]:
+    """What ``told`` gives a ``card`` that asked for its day: the day and the counts, when it
+    says no activity and no place of its own (a place the card lacks is taken as well); []
+    when it is no answer to the card (another activity, another place, no day)."""
+    if "date" not in card.missing or told.date is None:
+        return []
+    if told.kind not in ("other", card.kind):
+        return []  # 昨天搞了义诊 beside a card of a meeting: a report of its own
+    changes = [Change("date", date=told.date)]
+    if told.place and not _place_assumed(told):
+        if card.place is None:
+            changes.append(Change("place", place=told.place, place_home=told.place_home))
+        elif not _same_place(told.place, card.place):
+            return []
+    if told.participants is not None:
+        changes.append(
+            Change("participants", people=(told.participants, told.participants_approx))
+        )
+    changes.extend(Change("item_add", item=item, name=item.name) for item in told.items)
+    return changes
+
+
 def _borrowed(draft: ActivityDraft) -> bool:
     """A report with no day and no place of its own (the place only the reporter's village,
     taken because none was named): no activity apart from a waiting card."""
@@ -3319,6 +3410,15 @@ def _topic_matches(topic: str, draft: ActivityDraft) -> bool:
     A time word is no topic (今天是…)."""
     if len(topic) < 2 or find_date(topic, _NOON) is not None:
         return False
+    place = find_place(topic).name
+    if place and topic.startswith(place + "的") and len(topic) >= len(place) + 3:
+        # 凉亭村的会员活动: that activity, and held at that place
+        rest = topic[len(place) + 1 :]
+        return (
+            bool(draft.place)
+            and _same_place(place, draft.place or "")
+            and _topic_matches(rest, draft)
+        )
     if topic in fold(draft.text):
         return True
     handed = _HANDED_OUT_TOPIC.fullmatch(topic)

@@ -983,6 +983,10 @@ _WALKED = {
 _DOOR_TO_DOOR = re.compile(
     r"(?:入户|上门)(?:走访|探访|家访|探望|看望|慰问|宣传|宣讲|服务|指导|调查|核查|随访)"
 )
+#: the verbs a service counted in people-times starts with (量血压, 测血糖, 查视力, 理发)
+_SERVICE_VERB = re.compile(r"[量测查验理做]")
+#: 就这三个 / 一共这两条 / 就这些: the activities told, counted to close the message
+_ALL_TOLD = re.compile(r"(?:就|只|只有|一共|总共|共|就是)*(?:这|那)(?:么|些)?")
 _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆挂贴拉设")
 
 
@@ -1008,6 +1012,11 @@ def _thing(phrase: str, unit: str) -> str:
         served = re.split(r"给|为|帮|替", candidate)[-1] or candidate
         # 为60岁以上老人免费理发: the service after 免费, not who had it
         served = re.sub(r"^[^免]*免费(?=[\u4e00-\u9fff]{2})", "", served)
+        # 搞了义诊量血压: the activity held, said before the service, is no part of its name
+        for verb in _SERVICE_VERB.finditer(served, 1):
+            if len(served) - verb.start() >= 2 and names_an_event(served[: verb.start()]):
+                served = served[verb.start() :]
+                break
         served = re.sub(r"^([\u4e00-\u9fff])了(?=[\u4e00-\u9fff]{2})", r"\1", served)
         return _strip_glue(_PERSON_WORDS.sub("", served)) or served
     visit = _VISIT_VERBS.match(candidate) if unit == "户" else None
@@ -1326,6 +1335,9 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 搞了一个宣传 / 开了一个会员活动: the activity itself, not a thing
         if re.search(r"(?:任务|指标|目标|要求)(?:是|为|有)?$", clause):
             continue  # 今年任务30份: a quota, not what was handed out
+        told = _PERSON_WORDS.sub("", _cut_context(clause))  # (来了40个家长就这两个)
+        if _ALL_TOLD.fullmatch(told) and not _name_after(text, match.end()):
+            continue  # 就这三个: how many activities were told, said to close; no thing
         before_name = _thing(clause, unit)
         if re.fullmatch(r"(?:村里|组里|本村|全村|我们村|社区里|嘎查里|镇里)", before_name):
             before_name = ""  # 为村里5户计生困难家庭: where they live, the households are after

@@ -43,14 +43,19 @@ from handlers.activity.intent import (
     topic_matches,
     unread_reply,
 )
+from handlers.activity.normalise import fold
+from handlers.activity.notices import weight_against_report
 from handlers.activity.parser import (
     KINDS,
     ActivityDraft,
     asks_beside,
     asks_something,
+    extract,
     find_place,
+    names_an_event,
     parse_reports,
     report_opening,
+    speaks_of_later,
 )
 from handlers.activity.stats import (
     MonthError,
@@ -112,10 +117,34 @@ QUESTION_TTL = 10 * 60
 OPENING_KEY = "activity_opening"
 # "10月份的活动补报一下" / "我来报一下活动": a lead-in, the reports follow
 _LEAD_IN = re.compile(r"补报|上报|汇报|报一下|报下|登记一下|来报|要报")
+#: 报个活动 / 补报一下 / 我来登记一个: said first, the message says it is a report
+_ANNOUNCED = re.compile(
+    r"^(?:我|俺|咱)?(?:来|要|想)?(?:补报|上报|汇报|报|登记)(?:一下|下|一个|个|一条|条)(?:活动)?"
+    r"[，,：:。\s]*"
+)
 LEAD_IN_REPLY = (
     "好的，请把活动情况发给我：哪天、在哪里、做了什么、来了多少人、发了什么。"
     "几次活动可以连着发，也可以在一条里按日期分开写。"
 )
+
+
+def announced_report(text: str, sent: datetime, home: str | None) -> ActivityDraft | None:
+    """报个活动 在额尔登嘎查开的会员小组会: a message said to be a report that names an activity,
+    though too little for one on its own (no day, no count), starts a card; what it lacks is
+    asked on the card, nothing is guessed. None for anything else (报一下 alone, a question,
+    a plan, a notice)."""
+    body = fold(text.strip())
+    said = _ANNOUNCED.match(body)
+    rest = body[said.end() :] if said else ""
+    if not rest or asks_something(rest) or speaks_of_later(rest, sent):
+        return None
+    if weight_against_report(rest) > 0 or not names_an_event(rest):
+        return None
+    draft = extract(rest, sent, home)
+    if draft.kind == "other":
+        return None
+    draft.text = text.strip()
+    return draft
 
 
 @dataclass
@@ -577,6 +606,9 @@ def routes(router: Router) -> list[Route[Any]]:
             for draft in together:
                 draft.text = joined
             drafts = together or drafts
+        if not drafts and ctx.role.can_log_activity:
+            announced = announced_report(message.text, message.sent_at, home)
+            drafts = [announced] if announced is not None else []
         return drafts or None
 
     def handle_report(
