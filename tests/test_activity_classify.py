@@ -6,24 +6,13 @@ asked about, never saved silently."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.cards import card_key
 from handlers.core.state import Conversation
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat, today
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
-
+from tests.test_activity_callback import Chat, items_of, today
 
 REPORT = "今天在江口村搞了优生优育宣传 来了25人 发宣传单100张"
 

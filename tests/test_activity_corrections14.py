@@ -9,17 +9,14 @@ that is not all understood is never saved by the 确认 beside it. 搞的是义�
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.intent import Target, apply_changes, decide, read_correction
 from handlers.activity.normalise import fold
 from handlers.activity.parser import ActivityDraft, Item, parse_reports
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 20, 17, 0)
 
@@ -202,13 +199,6 @@ def test_back_to_a_number_no_field_or_two_fields_could_mean_is_not_applied() -> 
 
 
 # -- through the callback -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def test_a_change_then_a_yes_in_one_message_saves_the_card_as_changed(chat: Chat) -> None:

@@ -12,17 +12,14 @@ record held at 夏阜村. 防艾宣转 is 防艾宣传 (zhuan typed for chuan).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.intent import Control, read_control, read_correction
 from handlers.activity.normalise import fold, sounds_like
 from handlers.activity.parser import classify_kind, find_participants, parse_reports
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 20, 19, 20)
 
@@ -123,13 +120,6 @@ def test_a_slipped_publicity_word_gives_the_kind() -> None:
 
 
 # -- through the callback -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def test_a_count_with_ge_corrects_the_thing_never_the_attendance(chat: Chat) -> None:

@@ -11,26 +11,16 @@ families counted with the people who came, or a year's quota, are no items.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.intent import read_correction
 from handlers.activity.normalise import fold
 from handlers.activity.parser import Item, classify_kind, looks_like_report, parse_reports
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 11, 12, 0)
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 # -- Hakka ------------------------------------------------------------------------------------

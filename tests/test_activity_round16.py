@@ -10,12 +10,9 @@ and taken back inside a report; people counted as 娃 / 只 / 口子; 得 for �
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.dates import resolve_date
 from handlers.activity.intent import Control, read_control, read_correction
@@ -27,16 +24,9 @@ from handlers.activity.parser import (
     parse_activity,
     parse_reports,
 )
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 20, 12, 0)
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def _items(text: str) -> list[tuple[str, int, str]]:

@@ -11,12 +11,9 @@ sent before, asked after.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.intent import Control, read_control, read_correction
 from handlers.activity.normalise import fold
@@ -27,16 +24,9 @@ from handlers.activity.parser import (
     looks_like_report,
     parse_activity,
 )
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 20, 12, 0)
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def _items(text: str) -> list[tuple[str, int, str]]:

@@ -10,12 +10,9 @@ beside 都对; 存咗未 asking whether the card was saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.intent import (
     Change,
@@ -27,16 +24,9 @@ from handlers.activity.intent import (
 )
 from handlers.activity.normalise import fold
 from handlers.activity.parser import Item, parse_reports
-from tests.test_activity_callback import Chat, add_lilan, items_of, last_evening, open_chat
+from tests.test_activity_callback import Chat, items_of, last_evening
 
 SENT = datetime(2026, 11, 20, 17, 30)
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def _waiting(report: str) -> list[Target]:

@@ -16,12 +16,9 @@ sessions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.dates import find_date
 from handlers.activity.normalise import fold
@@ -34,16 +31,9 @@ from handlers.activity.parser import (
     looks_like_report,
     parse_reports,
 )
-from tests.test_activity_callback import Chat, add_lilan, items_of, open_chat
+from tests.test_activity_callback import Chat, items_of
 
 SENT = datetime(2026, 11, 20, 17, 30)
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 # -- not reports ---------------------------------------------------------------------------------

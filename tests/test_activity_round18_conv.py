@@ -12,12 +12,9 @@ day went to the FAQ instead of starting a card that asks the day.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from redis import Redis
 
 from handlers.activity.dates import DateSpan
 from handlers.activity.intent import (
@@ -31,16 +28,9 @@ from handlers.activity.intent import (
 )
 from handlers.activity.parser import Item, extract_items, parse_reports
 from handlers.activity.routes import announced_report
-from tests.test_activity_callback import Chat, add_lilan, items_of, last_evening, open_chat
+from tests.test_activity_callback import Chat, items_of, last_evening
 
 SENT = datetime(2026, 11, 18, 20, 2)
-
-
-@pytest.fixture
-def chat(tmp_path: Path, redis: Redis) -> Iterator[Chat]:
-    with open_chat(tmp_path, redis) as chat:
-        add_lilan(chat.runtime.services)
-        yield chat
 
 
 def _waiting(report: str, home: str | None = "江口村") -> list[Target]:
