@@ -16,7 +16,7 @@ sessions.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -31,7 +31,7 @@ from handlers.activity.parser import (
     looks_like_report,
     parse_reports,
 )
-from tests.test_activity_callback import Chat, items_of
+from tests.test_activity_callback import Chat, items_of, last_evening
 
 SENT = datetime(2026, 11, 20, 17, 30)
 
@@ -171,3 +171,78 @@ def test_a_formal_report_with_a_request_is_saved_through_the_callback(chat: Chat
     chat.say("lilan", "对")
     [(record, items)] = chat.records("lilan")
     assert (record.participants, items_of(items)) == (40, [("避孕药具", 150, "盒")])
+
+
+# -- the second tuning pair (activity_reports_dev18 with activity_nonreports_dev20) ----------------
+
+
+def test_an_activity_moved_and_then_held_is_a_report_of_its_new_day() -> None:
+    text = (
+        "受台风影响，江口村会员小组将原定11月5日的会员活动推迟至11月12日举行。当天，小组组织会员"
+        "开展健康厨艺交流，到会会员31人，发放宣传资料40份。"
+    )
+    [draft] = parse_reports(text, SENT, None)
+    assert draft.date is not None and draft.date.start == date(2026, 11, 12)
+    assert (draft.participants, draft.place) == (31, "江口村")
+    text = "镇上前天开大会占了会议室 我们那个小组会就挪到今天了 在江口村村部开的 到了21人"
+    [draft] = parse_reports(text, SENT, None)
+    assert draft.date is not None and draft.date.start == date(2026, 11, 20)
+    # a move with nothing held counted is a notice
+    assert looks_like_report(
+        "原定11月25日在江口村的讲座推迟至12月2日举行 请各位会员相互转告", SENT
+    ) < (REPORT_THRESHOLD)
+
+
+def test_a_question_announced_beside_a_report_is_set_apart() -> None:
+    text = "今天在江口村发了200份育儿补贴明白纸 来问的人好多 顺便问下 育儿补贴是不是每年3600 有人问我我讲不清楚"
+    [draft] = parse_reports(text, SENT, None)
+    assert [(i.name, i.quantity) for i in draft.items] == [("育儿补贴明白纸", 200)]
+    # told beside it, not asked: still the report's
+    [draft] = parse_reports(
+        "今天我们在江口村给计生家庭发了50个环保袋 顺便讲了下政策 来了四十来个", SENT, None
+    )
+    assert (draft.participants, draft.participants_approx) == (40, True)
+
+
+def test_asked_to_log_it_is_no_request_against_the_report() -> None:
+    text = "[图片] 呢个系今日喺江口村搞嘅青春健康同伴教育 嚟咗18个后生仔女 唔该帮我登记"
+    [draft] = parse_reports(text, SENT, None)
+    assert (draft.participants, draft.kind) == (18, "youth")
+    # a request for something else still is one
+    assert looks_like_report("宣传册发完了 麻烦帮我们再寄100本过来", SENT) < REPORT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "三组的黄姐今天又在圩上发资料了 发了好几百份 她们组真勤快",
+        "夜来家里的羊下了3个羔子 忙了一黑夜没睡",
+    ],
+)
+def test_praise_of_another_group_and_the_familys_flock_are_no_reports(text: str) -> None:
+    assert looks_like_report(text, SENT) < REPORT_THRESHOLD
+
+
+def test_whom_a_visit_was_for_is_no_part_of_the_village() -> None:
+    text = "9月上旬，陆屋镇计生协组织会员小组长对荔枝岭村计生特殊家庭开展走访慰问，共走访慰问7户"
+    assert extract_place(text) == "荔枝岭村"
+
+
+def test_a_quoted_name_right_before_its_count_is_the_thing() -> None:
+    items = extract_items("现场为群众办理“计生家庭意外伤害保险”45份，收取保费2250元")
+    assert [(i.name, i.quantity, i.unit) for i in items] == [
+        ("计生家庭意外伤害保险", 45, "份"),
+        ("保费", 2250, "元"),
+    ]
+
+
+def test_a_moved_activity_held_is_saved_on_its_new_day_through_the_callback(chat: Chat) -> None:
+    at = last_evening()
+    answer = chat.say(
+        "lilan", "原定上周五在江口村的会员活动下雨推迟了 改到昨天搞的 到会20人 发了宣传册20本", at
+    )
+    assert "请核对" in answer
+    chat.say("lilan", "对")
+    [(record, items)] = chat.records("lilan")
+    assert (record.participants, items_of(items)) == (20, [("宣传册", 20, "本")])
+    assert record.date_start == at.date() - timedelta(days=1)

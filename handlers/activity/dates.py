@@ -177,6 +177,13 @@ _REFERENCE_DAY = re.compile(
 )
 
 
+# Moved to another day (推迟至 / 改期至 / 顺延至 / 挪到 / 推迟一天，于): the day after it is the one
+_MOVED_TO = re.compile(
+    r"挪到|挪在|改到|改在|改至|调到|调至|移到|移至|"
+    r"(?:推迟|顺延|延期|延后|改期|往后推|推后)[^。；;！!？?\d]{0,8}?(?:至|到|在|于)?"
+)
+
+
 def find_date(
     text: str, sent: datetime, *, festivals: bool = True
 ) -> tuple[DateSpan, tuple[int, int]] | None:
@@ -191,6 +198,13 @@ def find_date(
         # 12月1日是世界艾滋病日，11月28日…开展 / 为迎接12月1日…，11月30日…: the day named for
         # what it is is not the day of the activity, when another day is given
         text = told
+    moved = _MOVED_TO.search(text)
+    if moved:
+        # 原定9月5日的会员活动推迟至9月12日举行 / 小组会就挪到今天了: the day it was moved to
+        later = find_date(text[moved.end() :], sent, festivals=festivals)
+        if later is not None:
+            span, (a, b) = later
+            return span, (moved.end() + a, moved.end() + b)
     match = _RANGE.search(text)
     if match:
         year = _num(match.group("y"))

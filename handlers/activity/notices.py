@@ -68,7 +68,7 @@ _HEARSAY = re.compile(
     # the news said so: 看到新闻说五华县计生协昨天… / 新闻报道说…
     r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|上了?(?:电视|新闻|报纸)|"
     # compared with the sender's own group, or praised: another group's activity
-    r"比(?:我们|我组|我村)|[^\s，,。；;]{0,6}(?:组长|她们|他们|人家|老师)(?:真|好|太|挺)?(?:厉害|能干|牛)|"
+    r"比(?:我们|我组|我村)|[^\s，,。；;]{0,6}(?:组长|她们|他们|人家|老师)(?:组|村)?(?:真|好|太|挺)?(?:厉害|能干|牛|勤快|积极|有办法)|"
     # 据镇里说 (not 据统计 / 据了解); told me: 组长跟我说她们…; seen: 我看到那良村昨天在发…
     r"据[^\s，,。；;统了]{1,4}?[说讲]|(?:跟|对|和|给)我(?:说|讲)|告诉我|"
     rf"(?:看到|看见)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
@@ -129,6 +129,22 @@ _NOTICE = re.compile(
 _MOVED = re.compile(
     r"挪到|挪在|改到|改在|移到|调到|换到|推迟|延后|延期|顺延|改期|往后推|推后|取消了"
 )
+# Moved, then held on the new day, with what came of it (原定9月5日的会员活动推迟至9月12日举行…
+# 到会会员31人 / 改期至11月5日举行。当日…筛查86人次 / 小组会就挪到今天了…到了21人): a report
+# of the day it was moved to
+_HELD_AFTER_MOVE = re.compile(
+    r"(?:推迟|顺延|延期|延后|改期|挪|改|调|移|往后推|推后)[^。；;！!？?]{0,8}?(?:至|到|在|于)"
+    r"[^。；;！!？?]{0,30}?(?:举行|举办|开展|开的|搞的|办的|开了|搞了|办了|了)"
+)
+
+
+def held_after_move(body: str) -> bool:
+    """Said to have been moved to another day and held then, with who came or what was done
+    counted after it (a notice of a move counts nothing)."""
+    moved = _HELD_AFTER_MOVE.search(body)
+    return bool(moved and _REPORT_COUNT.search(body, moved.end()))
+
+
 # A quota: 不少于30人, 至少1场, 唔少过50人 (folded 不少过), 起码能来一百人.
 _QUOTA = re.compile(rf"不少于|不低于|不少过|不得少于|至少|起码|最少|(?:须|必须|务必|应)于?{_NUM}")
 # A wish or a supposition: 要是县里能派医生下来…就好了, 如果…的话.
@@ -168,7 +184,7 @@ _ABOVE = re.compile(
 _OVER_THERE = re.compile(rf"(?:^|[\s，,。；;]){_CJK}{{1,6}}那边[^\s，,。；;]{{0,8}}?{_DID_VERB}")
 # Another group named by its number at the head of a clause (三组上周办了15份): not the own group.
 _NUMBERED_GROUP = re.compile(
-    rf"(?:^|[\s，,。；;])(?<![我们咱])[一二三四五六七八九十\d]+组{_CJK}{{0,8}}?{_DID_VERB}"
+    rf"(?:^|[\s，,。；;])(?<![我们咱])[一二三四五六七八九十\d]+组{_CJK}{{0,12}}?{_DID_VERB}"
 )
 # Another place's event spoken of as known: 五通社区那个讲座来了120个学生.
 _THAT_EVENT = re.compile(
@@ -194,6 +210,11 @@ _DECIDED = re.compile(r"(?:^|[\s，,。；;])定了|初步定|敲定")
 
 # -- a speech act that is no report ---------------------------------------------------------------
 
+# Asked to log the report itself (唔该帮我登记 / 麻烦登记一下 / 帮我报上去): no other request
+_LOG_THIS = re.compile(
+    r"(?:麻烦|劳驾|谢谢|请)?(?:你|您)?(?:帮(?:我|我们|忙)?|给我)?(?:登记|记录|记一下|录入|上报|报上去)"
+    r"(?:一下|下)?(?:吧|哈|啊|哦|呀)?$"
+)
 _REQUEST = re.compile(
     r"麻烦|劳驾|请(?:协会|帮|您|你|老师|于|志愿者|会员|组长|小组长)|提前[^\s，,。；;]{0,4}到|帮(?:我|我们)|帮忙(?=看|查|问|弄|改|删|登记|报|申请|一下)|"
     r"(?:发|寄|传|转)(?:给)?我|"
@@ -263,6 +284,8 @@ _PRIVATE = re.compile(
     r"(?:摆|请|办|开)了?[\d一二两三四五六七八九十几]+桌|我(?:要|得|想)?请(?:个|几天)?假|"
     # a family's feast or move (杀猪 / 新屋入伙 / 升学宴)
     r"杀(?:年)?猪|入伙|乔迁|升学宴|谢师宴|生日宴|满月酒|"
+    # the family's livestock (家里的羊下了3个羔子)
+    r"(?:家里|我家|俺家)的?(?:羊|牛|猪|母猪|马|狗|鸡|鸭)|羔子|下崽|产羔|接羔|"
     # (我去县里体检了 血压有点高: the sender's own health; 那口子 = the sender's spouse)
     r"(?:我|俺)(?:去|到)[^\s，,。；;]{0,6}(?:体检|看病|住院)"
 )
@@ -364,8 +387,9 @@ def not_a_report(body: str) -> NotAReport | None:
         _DONE.search(clause) and _REPORT_COUNT.search(clause) for clause in _clauses(body)
     )
     if not reported:
+        asking = " ".join(c for c in _clauses(body) if not _LOG_THIS.match(c))
         for reason, pattern in (("request", _REQUEST), ("invitation", _INVITATION)):
-            evidence = _undone_clause(pattern, body)
+            evidence = _undone_clause(pattern, asking)
             if evidence:
                 return _found(reason, evidence)
         for reason, pattern in (("records", _RECORDS), ("complaint", _FAILED)):
@@ -376,6 +400,8 @@ def not_a_report(body: str) -> NotAReport | None:
         if evidence:
             return _found("plan", evidence)
         for pattern in (_MOVED, _QUOTA, _SUPPOSED, _LATER):
+            if pattern is _MOVED and held_after_move(body):
+                continue
             found = pattern.search(body)
             if found:
                 return _found("plan", found.group(0).strip(" ，,。；;"))

@@ -20,7 +20,7 @@ from typing import Any
 
 from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
-from handlers.activity.notices import disowned, weight_against_report
+from handlers.activity.notices import disowned, held_after_move, weight_against_report
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
 REPORT_THRESHOLD = 0.6
@@ -165,6 +165,8 @@ _PLACE_BOUNDARY = re.compile(
 _PLACE_PREFIXES = (
     # 在那个哈沙图嘎查 (voice input): a pointing word, no part of the name
     "那个",
+    # 组织会员小组长对荔枝岭村计生特殊家庭开展走访: whom it was done for
+    "对",
     "组织",
     "开展",
     "召开",
@@ -1215,10 +1217,17 @@ def households_named(item: Item, told: str) -> Item:
     return Item(_strip_glue(kinds[-1].group(0)), item.quantity, item.unit, item.approximate)
 
 
+_QUOTED_BEFORE_COUNT = re.compile(
+    r"[“\"]([\u4e00-\u9fff]{2,20})[”\"](?=\s*(?:\d|[一二两三四五六七八九十百]))"
+)
+
+
 def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list[Item]:
     """Counted things handed out or done, in the order written: 宣传资料1000多份, 办了20份关爱保险,
     走访慰问了4户计生特殊家庭 (→ 计生特殊家庭 4 户), 接受咨询150余人次."""
     text = _FRONTED_MEASURE.sub(r"\g<verb>了\g<what>", fold(text))
+    # 办理“计生家庭意外伤害保险”45份: a quoted name right before its count is the thing counted
+    text = _QUOTED_BEFORE_COUNT.sub(r"\1", text)
     items: list[tuple[int, Item]] = []
     rates: dict[str, str] = {}  # unit → the thing a 每户/每人 rate just before was of
     quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|《[^》]*》", text)]
@@ -2044,9 +2053,19 @@ def speaks_of_later(text: str, sent: datetime) -> bool:
 _TITLE = re.compile(r"“[^”]{1,30}”|\"[^\"]{1,30}\"|《[^》]{1,30}》")
 
 
+# What a moved activity was planned for, and the move (原计划 / 原定…改期至 / 推迟一天，于)
+_PLANNED_BEFORE = re.compile(
+    r"原(?:计划|定|订)|本来(?:要|打算|计划)|计划|推迟|顺延|延期|延后|改期|改到|改在|往后推|推后"
+)
+
+
 def _said_clues(body: str) -> float:
     """Said to be done, asked, wished for, or said not to have happened."""
     body = _TITLE.sub("“”", body)
+    if held_after_move(body):
+        # 原计划10月14日…推迟一天，于10月15日…举行…到会38人: the plan and the move were
+        # overtaken by the day it was held
+        body = _PLANNED_BEFORE.sub("", body)
     score = 0.1 if _DONE.search(body) else 0.0
     if _QUESTION.search(_TAUGHT.sub("", body)):
         score -= 0.6
@@ -2141,6 +2160,13 @@ def _is_aside(clause: str, sent: datetime | None) -> bool:
     return sent is not None and still_to_come(clause, sent)
 
 
+# A question or a remark announced as said beside (顺便问下, 另外问一下, 还有个问题)
+_ASIDE_OPENER = re.compile(
+    r"(?:顺便|顺带|另外|还有|再|还)(?:问|请教)|(?:顺便|顺带|另外)(?:说|讲)一?(?:下|声|句)$|"
+    r"还有个?(?:问题|事)|还想问|想问(?:一下|下|问)?$|(?:请问|问一下|问下|问问)$"
+)
+
+
 def report_part(text: str, sent: datetime | None = None) -> str:
     """The report in ``text`` without its asides: "昨天在江口村搞了讲座来了30人 这样报可以吗",
     "…发放健康手册150本，计划下月再组织一次。", "今天村部开小组会 到会12人 月底前还要发200份
@@ -2165,6 +2191,11 @@ def report_part(text: str, sent: datetime | None = None) -> str:
         start += 1
     aside = start > 0
     loose = False
+    for index in range(start + 1, end):
+        if _ASIDE_OPENER.match(clauses[index].group(0)):
+            # …发了200份明白纸 顺便问下 育儿补贴是不是每年3600 …: all after it is the aside
+            end, aside, loose = index, True, True
+            break
     while end > start:
         clause = clauses[end - 1].group(0)
         if _is_aside(clause, sent):
@@ -2312,6 +2343,8 @@ def split_reports(text: str, sent: datetime) -> list[str]:
     ("11月3日…；11月10日…") is cut before each date; a lead-in without an activity of its own
     ("这个月的都没报") is dropped. A message with one activity comes back whole (folded)."""
     body = strip_report_prefix(fold(text.strip()))
+    if held_after_move(body):
+        return [body]  # (原定9月5日…推迟至9月12日举行…: one activity, on its new day)
     listed = _split_list(body)
     if listed:
         return listed
