@@ -122,8 +122,9 @@ _NOTICE = re.compile(
     # 转自自治区计生协网站：… / 这是科右前旗那边发的简报
     r"^转自[^\s，,。；;：:]{0,16}[：:]|简报[，,：:\s]|"
     # what the office above asks, at the head of the message (县计生协要求6月底前每个组完成2次…)
-    r"^[^\s，,。；;]{0,8}?(?:计生协|计生办|卫健局|卫健委|政府|镇里|县里|旗里|乡里)"
-    r"(?:要求|通知|部署|下发|印发)"
+    # (not 按照县里要求，…开展了: what the report was done by)
+    r"^(?!按照|根据|依据|遵照|按|落实)[^\s，,。；;]{0,8}?"
+    r"(?:计生协|计生办|卫健局|卫健委|政府|镇里|县里|旗里|乡里)(?:要求|通知|部署|下发|印发)"
 )
 # Moved, put off or called off: 挪到村部活动室了, 要延后了, 改期 (a report says what was done instead).
 _MOVED = re.compile(
@@ -269,7 +270,7 @@ _A_RECORD = re.compile(
 # 防台风会议, 人大代表培训, 村民小组开会选组长)
 _OTHER_EVENT = re.compile(r"党员大会|党员会|党课|村民大会|村民代表大会|放电影|选举|换届")
 _OTHERS_BUSINESS = re.compile(
-    r"选(?:组长|村长|主任|代表)|评议会|低保|业主(?:大会|会)?|家长会|分红|招聘会|防(?:台风|汛)|"
+    r"选(?:组长|村长|主任|代表)|评议会|业主(?:大会|会)?|家长会|分红|招聘会|防(?:台风|汛)|"
     r"人大代表|政协委员|村民小组(?:开会|会议)"
 )
 # What only the association's work is about (培训 / 宣传 / 健康 are said of other bodies' work too).
@@ -456,7 +457,8 @@ _HELD_BY_BODY = re.compile(
 # Held together with the own group, or brought in by it (跟我们组, 联合村计生协, 请了县医院的医生).
 _WITH_OWN = re.compile(
     r"(?:跟|和|与|同|联合|配合|协同)(?:我们|咱们|俺们|本村|村|计生协|协会|小组|组|会员)|"
-    r"请|邀请|约了|叫了|带着"
+    # 镇医院医生来帮我们测血压: the body helped the group do it
+    r"(?:帮|给|为)(?:我们|咱们|俺们)|请|邀请|约了|叫了|带着"
 )
 # The own group said to have done a part of it (我们组组织了50个群众参加, 我们小组帮忙发资料).
 _OWN_PART = re.compile(
