@@ -1298,6 +1298,13 @@ def _without_spot(match: re.Match[str]) -> str:
     return match.group("place") if place.name and not place.home else match.group(0)
 
 
+#: 18个是错的 是28个: a count (no 第) said wrong, then the new count in the same measure
+_COUNT_SAID_WRONG = re.compile(
+    rf"^(?P<old>{_NUMBER_WORD})\s*个\s*(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)"
+    rf"[，,\s]*(?:应该|其实|实际)?是{_NUMBER_WORD}\s*个"
+)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
@@ -1337,8 +1344,18 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         r"\1",
         body,
     )
+    # 改一下第2条 人数是112: the card named after the word that asks for the change
+    body = re.sub(
+        rf"^(?:帮我|麻烦)?(?:改一下|改下|更正一下|修改一下|改改)[，,\s]*(?=第\s*{_NUMBER_WORD}\s*条)",
+        "",
+        body,
+    )
     result = Correction()
-    numbers, body = _selector(body, bare=False)
+    numbers, rest = _selector(body, bare=False)
+    if _COUNT_SAID_WRONG.match(body):
+        numbers = ()  # 18个是错的 是28个: a count said wrong and its new one, not card 18
+    else:
+        body = rest
     result.numbers = numbers
     result.explicit = bool(numbers)
     said_of_saving = ",".join(
