@@ -1237,6 +1237,10 @@ _NOT_HANDED = re.compile(
     r"(?:到|出去|成|出)?(?:了|啊|呀|哦)?$"
 )
 _DROP_IT = re.compile(r"(?:删了?|去掉|划掉|拿掉)(?:它|这个|那个)?(?:吧|啦|了)?")
+# 再加50个环保袋 / 还要再添两盒: one more thing, its count right after the word that adds it
+_ADD_MORE = re.compile(
+    r"^(?:另外|还有|还要|还|再|另)*(?:加|添|补|多加|多发)(?:上|了)?(?=[\d一二两三四五六七八九十百几])"
+)
 _ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
 #: 搞了三天 / 一共办了两天: how long an activity ran, at the end of a message
 _DAYS_LONG = re.compile(
@@ -1531,6 +1535,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
             continue
         added_here = bool(_ADD_LEAD.match(clause))
+        more = _ADD_MORE.match(clause)
+        if more:
+            # 再加50个环保袋: the add word is no part of the thing added
+            added_here, clause = True, clause[more.end() :]
         miscounted = _MISCOUNTED.search(clause) is not None
         if _ADD.search(clause) and not _MISSED_ZERO.search(clause):
             # (少写了个0 is a count mistyped, nothing added)
