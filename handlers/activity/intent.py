@@ -365,6 +365,9 @@ def read_control(text: str) -> Control | None:
         if not reason.strip(" ，,。") or _explains_only(reason, UNDO_REASON_LENGTH):
             place = _place_before(body[described.start("what") : described.start("kind")])
             return Control("cancel", topic=place + described.group("kind"))
+    spoken_of = _undo_spoken_of(body)
+    if spoken_of is not None:
+        return spoken_of
     if not body or len(body) > (UNDO_REASON_LENGTH if undo_first or named_first else 30):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
@@ -648,6 +651,55 @@ def _says_a_value(after: str) -> bool:
         and not re.search(r"[改到开办做去来要会周天月年号点过在没]", thing)
         and _activity_kind(thing) is None
     )
+
+
+#: 昨天报的那个凉亭村的会员活动 / 哈达图嘎查那条 / 保险那条: a card or record described by when it
+#: was reported, where it was held and what it was, and nothing else
+_RECORD_DESCRIBED = re.compile(
+    r"(?:刚才|刚刚|上面|之前|前面|昨天|前天|今天|上午|下午|昨晚|早上|今早|中午)?"
+    r"(?:(?:报|发|登记|上报|报上来|发上来)的?)?(?:那个|那条|这个|这条|那次|那一条)?"
+    r"(?P<place>[\u4e00-\u9fff]{2,10}?)??的?"
+    rf"(?P<kind>(?:{RECORD_KIND_WORDS})(?:活动)?)?的?"
+    r"(?P<pointer>那条|这条|那个|这个|那次|那场|那一条|记录)?"
+)
+#: the undo words a described record may stand beside, before or after it: 撤销 / 作废 say
+#: it of a record outright; 不要了 / 删掉 only when a pointer (那条) makes the record the thing
+_UNDO_OUTRIGHT = re.compile(r"撤销|撤回|作废")
+_UNDO_POINTED = re.compile(r"不要了|删掉|删除|删了")
+
+
+def _undo_spoken_of(body: str) -> Control | None:
+    """撤销昨天报的那个凉亭村的会员活动 / 凉亭村的会员活动作废 / 哈达图嘎查那条不要了 /
+    作废讲座那条 那个是别的组搞的: an undo of the card or record its description names (its
+    place, its activity or both), the undo word before or after it; else None. The
+    description is a topic only: the caller undoes what it matches, or asks."""
+    pieces = re.split(r"[，,。；;\s]+", body, maxsplit=1)
+    head, reason = pieces[0], pieces[1] if len(pieces) > 1 else ""
+    for word in (_UNDO_OUTRIGHT, _UNDO_POINTED):
+        first = word.match(head)
+        last = word.search(head)
+        if first is not None:
+            said = head[first.end() :]
+        elif last is not None and re.fullmatch(r"(?:吧|了|掉|啦|啊)*", head[last.end() :]):
+            said = head[: last.start()]
+        else:
+            continue
+        said = re.sub(r"^(?:帮我|麻烦|请|把|掉|了)+|(?:吧|了|掉|啊)+$", "", said)
+        described = _RECORD_DESCRIBED.fullmatch(said)
+        if described is None or not said:
+            return None
+        place, kind = described.group("place") or "", described.group("kind") or ""
+        if place and find_place(place).name != place:
+            return None  # 撤销那个环保袋: a thing on the card, no record
+        if not place and not kind:
+            return None
+        if word is _UNDO_POINTED and not described.group("pointer"):
+            return None  # 宣传不要了: maybe a thing, maybe a word; read elsewhere
+        if reason and not _explains_only(reason, UNDO_REASON_LENGTH):
+            return None
+        topic = f"{place}的{kind}" if place and kind else place or kind
+        return Control("cancel", topic=topic, saved=_strong_saved_ref(said))
+    return None
 
 
 def _strong_saved_ref(text: str) -> bool:
@@ -1185,6 +1237,10 @@ _NOT_HANDED = re.compile(
     r"(?:到|出去|成|出)?(?:了|啊|呀|哦)?$"
 )
 _DROP_IT = re.compile(r"(?:删了?|去掉|划掉|拿掉)(?:它|这个|那个)?(?:吧|啦|了)?")
+# 再加50个环保袋 / 还要再添两盒: one more thing, its count right after the word that adds it
+_ADD_MORE = re.compile(
+    r"^(?:另外|还有|还要|还|再|另)*(?:加|添|补|多加|多发)(?:上|了)?(?=[\d一二两三四五六七八九十百几])"
+)
 _ADD_LEAD = re.compile(rf"^(?:另外|还有|另)(?:还)?(?:{_THING_VERB}|了)|^还{_THING_VERB}")
 #: 搞了三天 / 一共办了两天: how long an activity ran, at the end of a message
 _DAYS_LONG = re.compile(
@@ -1246,6 +1302,13 @@ def _without_spot(match: re.Match[str]) -> str:
     return match.group("place") if place.name and not place.home else match.group(0)
 
 
+#: 18个是错的 是28个: a count (no 第) said wrong, then the new count in the same measure
+_COUNT_SAID_WRONG = re.compile(
+    rf"^(?P<old>{_NUMBER_WORD})\s*个\s*(?:是错的|是错误的|是错|错了|不对|有误|写错了|打错了|报错了)"
+    rf"[，,\s]*(?:应该|其实|实际)?是{_NUMBER_WORD}\s*个"
+)
+
+
 def read_correction(text: str, sent: datetime, home: str | None = None) -> Correction:
     """Read ``text`` as a correction: the card it names, the fields and their new values."""
     body = _FILLER_END.sub("", fold(text).strip())
@@ -1285,8 +1348,18 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
         r"\1",
         body,
     )
+    # 改一下第2条 人数是112: the card named after the word that asks for the change
+    body = re.sub(
+        rf"^(?:帮我|麻烦)?(?:改一下|改下|更正一下|修改一下|改改)[，,\s]*(?=第\s*{_NUMBER_WORD}\s*条)",
+        "",
+        body,
+    )
     result = Correction()
-    numbers, body = _selector(body, bare=False)
+    numbers, rest = _selector(body, bare=False)
+    if _COUNT_SAID_WRONG.match(body):
+        numbers = ()  # 18个是错的 是28个: a count said wrong and its new one, not card 18
+    else:
+        body = rest
     result.numbers = numbers
     result.explicit = bool(numbers)
     said_of_saving = ",".join(
@@ -1462,6 +1535,10 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.append(Change("revert", people=(said[0], said[1]), name=said[2]))
             continue
         added_here = bool(_ADD_LEAD.match(clause))
+        more = _ADD_MORE.match(clause)
+        if more:
+            # 再加50个环保袋: the add word is no part of the thing added
+            added_here, clause = True, clause[more.end() :]
         miscounted = _MISCOUNTED.search(clause) is not None
         if _ADD.search(clause) and not _MISSED_ZERO.search(clause):
             # (少写了个0 is a count mistyped, nothing added)
