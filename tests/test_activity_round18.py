@@ -246,3 +246,15 @@ def test_a_moved_activity_held_is_saved_on_its_new_day_through_the_callback(chat
     [(record, items)] = chat.records("lilan")
     assert (record.participants, items_of(items)) == (20, [("宣传册", 20, "本")])
     assert record.date_start == at.date() - timedelta(days=1)
+
+
+def test_a_body_that_came_to_the_village_may_have_been_brought_in() -> None:
+    # came to the own village for a clinic, not said to have held it there on its own: the
+    # group's report as its leader tells it
+    text = "前儿个旗医院的大夫来咱们江口村义诊 给老人们量血压测血糖一共九十多人次"
+    assert looks_like_report(text, SENT) >= REPORT_THRESHOLD
+
+
+def test_services_counted_together_keep_both_names() -> None:
+    items = extract_items("5月28号在石塘村搞了义诊 县医院的医生来的 量血压测血糖搞了一百多人次")
+    assert [(i.name, i.quantity, i.approximate) for i in items] == [("量血压测血糖", 100, True)]

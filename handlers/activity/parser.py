@@ -1015,8 +1015,15 @@ def _thing(phrase: str, unit: str) -> str:
         # 为60岁以上老人免费理发: the service after 免费, not who had it
         served = re.sub(r"^[^免]*免费(?=[\u4e00-\u9fff]{2})", "", served)
         # 搞了义诊量血压: the activity held, said before the service, is no part of its name
+        # (量血压测血糖搞了: the trailing 搞 is how it was said, and 量血压 is a service too)
+        served = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:搞|做|弄|办)了?$", "", served)
         for verb in _SERVICE_VERB.finditer(served, 1):
-            if len(served) - verb.start() >= 2 and names_an_event(served[: verb.start()]):
+            before = served[: verb.start()]
+            if (
+                len(served) - verb.start() >= 2
+                and names_an_event(before)
+                and not _SERVICE_VERB.match(before)
+            ):
                 served = served[verb.start() :]
                 break
         served = re.sub(r"^([\u4e00-\u9fff])了(?=[\u4e00-\u9fff]{2})", r"\1", served)
