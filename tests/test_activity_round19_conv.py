@@ -119,12 +119,18 @@ def test_the_described_record_saved_with_others_is_undone_through_the_callback(
     assert [r.kind for r, _ in chat.records("lilan")] == ["member"]
 
 
-def test_the_undo_word_first_undoes_the_record_named_not_the_last(chat: Chat) -> None:
+def _two_saved(chat: Chat) -> datetime:
+    """Two records saved last evening, the one at 凉亭村 first; returns when they were sent."""
     at = last_evening()
     chat.say("lilan", "今天下午在罗秀镇凉亭村开了会员活动 到会25人", at)
     chat.say("lilan", "对", at)
     chat.say("lilan", "今天在罗秀镇古德村开展计生政策宣传 发资料200份 来了30多个人", at)
     chat.say("lilan", "对", at)
+    return at
+
+
+def test_the_undo_word_first_undoes_the_record_named_not_the_last(chat: Chat) -> None:
+    at = _two_saved(chat)
     answer = chat.say("lilan", "撤销昨天报的那个凉亭村的会员活动", at)
     assert "已撤销" in answer and "凉亭村" in answer
     [(record, _)] = chat.records("lilan")
@@ -132,11 +138,7 @@ def test_the_undo_word_first_undoes_the_record_named_not_the_last(chat: Chat) ->
 
 
 def test_an_undo_named_after_its_record_through_the_callback(chat: Chat) -> None:
-    at = last_evening()
-    chat.say("lilan", "今天下午在罗秀镇凉亭村开了会员活动 到会25人", at)
-    chat.say("lilan", "对", at)
-    chat.say("lilan", "今天在罗秀镇古德村开展计生政策宣传 发资料200份 来了30多个人", at)
-    chat.say("lilan", "对", at)
+    at = _two_saved(chat)
     answer = chat.say("lilan", "凉亭村的会员活动作废", at)
     assert "已撤销" in answer
     [(record, _)] = chat.records("lilan")
