@@ -24,7 +24,7 @@ from handlers.activity.parser import (
     parse_activity,
     parse_reports,
 )
-from tests.test_activity_callback import Chat, items_of
+from tests.test_activity_callback import Chat, items_of, last_evening
 
 SENT = datetime(2026, 11, 20, 12, 0)
 
@@ -344,10 +344,11 @@ def test_a_new_report_after_an_unclear_change_is_its_own_card(chat: Chat) -> Non
 
 
 def test_an_opening_then_a_report_without_its_day(chat: Chat) -> None:
-    chat.say("lilan", "今晡日上昼 福禄村")
-    card = chat.say("lilan", "搞哩优生优育宣传 来哩四十几只人 发资料150份")
+    at = last_evening()  # 今晡日上昼 (this morning) is past; just after midnight it is to come
+    chat.say("lilan", "今晡日上昼 福禄村", at)
+    card = chat.say("lilan", "搞哩优生优育宣传 来哩四十几只人 发资料150份", at)
     assert "福禄村" in card and "哪一天" not in card
-    chat.say("lilan", "对")
+    chat.say("lilan", "对", at)
     [(record, _)] = chat.records("lilan")
     assert (record.place, record.participants, record.participants_approx) == ("福禄村", 40, True)
 
