@@ -1918,9 +1918,13 @@ def kind_beyond_handouts(text: str) -> str:
     return classify_kind(_HANDS_OUT_MATERIALS.sub("", fold(text)))
 
 
-# leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册): the means of publicity
+# leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册), named by their topic
+# too (发防艾资料 / 派计生政策宣传单): the means of publicity, whatever they are about (the
+# topic is a few words, no count: 发了两百份资料 counts them)
 _HANDS_OUT_MATERIALS = re.compile(
-    r"(?:发放?|派发?|送)了?(?:宣传)?(?:资料|单张|传单|宣传册|宣传单|折页|手册|宣传品)"
+    r"(?:发放?|派发?|送)(?!展|现|生|布|言|表|挥|起)了?"
+    r"(?:[^\s，,。；;、了的\d一二两三四五六七八九十百千万几多]{1,4}?)?"
+    r"(?:宣传)?(?:资料|单张|传单|宣传册|宣传单|折页|手册|宣传品)"
 )
 
 
