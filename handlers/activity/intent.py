@@ -285,6 +285,12 @@ class Control:
     count: int = 0  # 就两条 都对: how many cards the user counts (checked against the cards)
 
 
+#: 11月21号那条 / 21号的 / 11月21日那个: a card or record spoken of by the day it was held
+_DAY_SPOKEN_OF = re.compile(
+    r"(?P<day>(?:\d{1,2}月)?\d{1,2}[号日])的?(?:那条|这条|那个|这个|那次|那场|记录)"
+)
+
+
 def _numbers(text: str) -> tuple[int, ...]:
     values = []
     for raw in re.findall(_NUMBER_WORD, text):
@@ -305,6 +311,8 @@ def _selector(text: str, *, bare: bool) -> tuple[tuple[int, ...], str]:
     rest = text[match.end() :]
     if not bare and match.group("tiao") != "条" and re.match(r"[月日号年点岁]", rest):
         return (), text  # 11月15号…: a date, not a card number
+    if "第" not in said and not match.group("tiao") and _DAY_SPOKEN_OF.match(text):
+        return (), text  # 11月21号那条撤销: the record of that day, not card 11
     if "第" not in said and match.group("tiao") == "个" and _COUNTED_NOUN.match(rest):
         return (), text  # 25个人不对: a count of people (or of things), not card 25
     return _numbers(match.group("nums")), rest
@@ -350,6 +358,8 @@ def read_control(text: str) -> Control | None:
     named_first = re.search(
         rf"{_KIND_NAMED}的?(?:那条|这条|那个|这个|那次|记录)?(?:撤销|撤回|作废)", body
     )
+    # 11月21号那条撤销 那天的宣传是村里搞的不算我们组: so may the record named by its day
+    day_first = re.match(rf"{_DAY_SPOKEN_OF.pattern}(?:撤销|撤回|作废)", body) is not None
     # 对 巴雅尔拉 / 好的 辛苦晒 / 那这个对的 你帮我存: thanks and chat around a confirmation
     chatless = _CHAT_AFTER_OK.sub("", _THEN_BEFORE_OK.sub("", body)).strip(" ，,。")
     if chatless and chatless != body:
@@ -368,7 +378,9 @@ def read_control(text: str) -> Control | None:
     spoken_of = _undo_spoken_of(body)
     if spoken_of is not None:
         return spoken_of
-    if not body or len(body) > (UNDO_REASON_LENGTH if undo_first or named_first else 30):
+    if not body or len(body) > (
+        UNDO_REASON_LENGTH if undo_first or named_first or day_first else 30
+    ):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
     # 刚才那个 对 (头先嗰个 对): the card pointed at, then the word said of it
@@ -454,7 +466,7 @@ def read_control(text: str) -> Control | None:
         ):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
-        limit = UNDO_REASON_LENGTH if undo_first and action == "cancel" else 24
+        limit = UNDO_REASON_LENGTH if (undo_first or day_first) and action == "cancel" else 24
         # 算了 不要了 这个活动由社区那边报: the other undo words say nothing more of the reason
         reason = _CANCEL.sub("，", around)
         if not _explains_only(reason, limit) and not (
@@ -474,6 +486,7 @@ def read_control(text: str) -> Control | None:
             rf"(?:{RECORD_KIND_WORDS})(?:活动)?(?=的?(?:那条|这条|那个|这个|那次|记录)?$)",
             rest[: found.start()].rstrip("，, "),
         )
+        day = _DAY_SPOKEN_OF.match(rest[: found.start()]) if not numbers else None
         return Control(
             action,
             numbers,
@@ -481,6 +494,8 @@ def read_control(text: str) -> Control | None:
             topic=(
                 _place_before(rest[: topic.start()]) + topic.group(0)
                 if topic
+                else day.group("day")
+                if day
                 else _place_spoken_of(around)
             ),
         )
@@ -3478,7 +3493,10 @@ def _resolve(
 
 
 def topic_matches(topic: str, draft: ActivityDraft) -> bool:
-    """The card or record is the activity ``topic`` names (义诊, 走访, 会员活动)."""
+    """The card or record is the activity ``topic`` names (义诊, 走访, 会员活动), or was held
+    on the day it names (11月21号: an undo that speaks of its record by its day)."""
+    if _OLD_DAY.match(topic):
+        return _has_value(draft, topic)
     return _topic_matches(topic, draft)
 
 

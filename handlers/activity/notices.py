@@ -492,10 +492,17 @@ def _whether_to_report(body: str) -> re.Match[str] | None:
     return None if asked is None or _SENT_ANYWAY.search(body, asked.end()) else asked
 
 
+# where something was held is said after these (在, and Cantonese 喺)
+_AT_WORDS = frozenset("在喺于到")
+
+
 def _visiting_body(body: str) -> bool:
     if _held_by_body(body):
         return True
     for found in _VISITING_BODY.finditer(body):
+        if body[max(0, found.start() - 1) : found.start()] in _AT_WORDS:
+            # 在我们村小学搞了青春期教育: a body said after 在 is where it was held, not who held it
+            continue
         start = max(
             (m.end() for m in re.finditer(r"[\s，,。；;！!？?]", body[: found.start()])), default=0
         )

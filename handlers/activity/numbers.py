@@ -30,6 +30,9 @@ APPROX_BEFORE = (
     "逾",
     "超过",
 )
+# 过 as "over", before a round number: after a pause, 了 / 咗, 有, 数 (人数过百) or a word
+# that says how much; right after a verb it says what was done before (走过, 去过)
+_OVER = re.compile(r"(?:^|[了咗有数是就都已也共\s，,：:])过$")
 QUANTITY = re.compile(rf"(?P<num>{NUMBER})(?P<approx>{APPROX_AFTER})?")
 
 
@@ -135,4 +138,7 @@ def parse_quantity(text: str, before: str = "") -> Quantity | None:
         approximate = True
     if value is None:
         return None
+    if not approximate and _OVER.search(before) and value >= 100 and value % 100 == 0:
+        # 嚟咗过百人 / 人数过千: "over" a round number is more than it, as 100多 is
+        approximate = True
     return Quantity(value, approximate)

@@ -1189,6 +1189,22 @@ _VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
+_VILLAGE_SUFFIX = re.compile("|".join(_VILLAGE_LEVEL))
+
+
+def _village_spans(text: str) -> list[tuple[int, int]]:
+    """Where the villages (and communities) the text names stand in it: a number written
+    inside one (三元成村, 二十四顷地村) is part of the name, never a count of something."""
+    spans: list[tuple[int, int]] = []
+    if not _VILLAGE_SUFFIX.search(text):
+        return spans
+    for place, level in find_places(text):
+        if level != "village":
+            continue
+        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(place), text))
+    return spans
+
+
 # 怀朔镇三元成村: a count right after a town (or 在) and a village suffix just after it is a name
 _BEFORE_A_NAME = frozenset("镇乡在到道区县旗")
 _PLACE_AFTER_COUNT = re.compile(r"[\u4e00-\u9fff]{0,2}(?:村|社区|嘎查)(?![民委干医])")
@@ -1239,10 +1255,13 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
     rates: dict[str, str] = {}  # unit → the thing a 每户/每人 rate just before was of
     quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|《[^》]*》", text)]
     previous_end = 0
+    village_spans = _village_spans(text)
     for match in _COUNT.finditer(text):
         num_at = match.start("num")
         if any(a <= num_at < b for a, b in quoted):
             continue  # “三个全覆盖”: a name, not a count
+        if any(a <= num_at and match.end("unit") <= b for a, b in village_spans):
+            continue  # 11月中旬三元成村搞了两场讲座: the count and its unit are a village's name
         if people_span and people_span[0] <= num_at < people_span[1]:
             previous_end = max(previous_end, people_span[1])
             continue
@@ -1899,9 +1918,13 @@ def kind_beyond_handouts(text: str) -> str:
     return classify_kind(_HANDS_OUT_MATERIALS.sub("", fold(text)))
 
 
-# leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册): the means of publicity
+# leaflets and brochures handed out (发资料 / 派了宣传单张 / 发放宣传册), named by their topic
+# too (发防艾资料 / 派计生政策宣传单): the means of publicity, whatever they are about (the
+# topic is a few words, no count: 发了两百份资料 counts them)
 _HANDS_OUT_MATERIALS = re.compile(
-    r"(?:发放?|派发?|送)了?(?:宣传)?(?:资料|单张|传单|宣传册|宣传单|折页|手册|宣传品)"
+    r"(?:发放?|派发?|送)(?!展|现|生|布|言|表|挥|起)了?"
+    r"(?:[^\s，,。；;、了的\d一二两三四五六七八九十百千万几多]{1,4}?)?"
+    r"(?:宣传)?(?:资料|单张|传单|宣传册|宣传单|折页|手册|宣传品)"
 )
 
 
