@@ -172,6 +172,8 @@ def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
 # the day of the activity
 _REFERENCE_DAY = re.compile(
     r"(?<=迎接|纪念)\d{1,2}月\d{1,2}[日号]|\d{1,2}月\d{1,2}[日号](?=是[^，,。；;\s]{0,16}[日节])|"
+    # 根据旗计生协8月5日通知要求，8月18日…: the day of the notice a report was done by
+    r"\d{1,2}月\d{1,2}[日号](?=的?(?:通知|文件|会议精神|部署|印发|下发))|"
     # 今日补返 / 今天才来报 / 今天补报一下: the day of the report, not of the activity
     r"(?:今天|今日|今晚|现在)(?=[^，,。；;\s]{0,3}(?:补|才报|来报|报上|报一下|上报))"
 )

@@ -20,7 +20,12 @@ from typing import Any
 
 from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
-from handlers.activity.notices import disowned, held_after_move, weight_against_report
+from handlers.activity.notices import (
+    disowned,
+    held_after_move,
+    weight_against_report,
+    without_occasion,
+)
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
 REPORT_THRESHOLD = 0.6
@@ -2066,9 +2071,35 @@ _PLANNED_BEFORE = re.compile(
 )
 
 
+# The notice or the plan above a report was done by, in its opening clause (根据旗计生协8月5日
+# 通知要求，/ 按照镇里的工作部署，): why it was done, not a notice of it
+_MANDATE = re.compile(
+    r"^(?:根据|按照|依据|遵照|依照|落实)[^，,。；;\s]{0,30}?"
+    r"(?:通知|要求|部署|安排|精神|文件|方案)[^，,。；;\s]{0,4}[，,]\s*(?=\S)"
+)
+# Several sessions counted vaguely (搞了几次免费测血压), with what they came to told after them
+# (一共测了150多人次): 几 is "a few" there, not "how many"
+_SEVERAL_HELD = re.compile(
+    r"(?:搞|办|开|做|测|量|讲|举办|组织|开展)了几(?:次|场|回|期)(?=[\u4e00-\u9fff])"
+)
+_COUNTED_AFTER = re.compile(
+    r"[\s，,。；;].*?了?\s*\d+\s*(?:多|余|来)?\s*(?:人次|人|个|名|份|户|盒|本)"
+)
+
+
+def _as_said(body: str) -> str:
+    """``body`` without what says nothing of whether the report was done or asked: an occasion
+    named before it (听日就中秋喇), the notice it was done by, a vague count of sessions."""
+    body = _MANDATE.sub("", without_occasion(body))
+    several = _SEVERAL_HELD.search(body)
+    if several and _COUNTED_AFTER.search(body, several.end()):
+        body = body[: several.end() - 2] + "多" + body[several.end() - 1 :]
+    return body
+
+
 def _said_clues(body: str) -> float:
     """Said to be done, asked, wished for, or said not to have happened."""
-    body = _TITLE.sub("“”", body)
+    body = _TITLE.sub("“”", _as_said(body))
     if held_after_move(body):
         # 原计划10月14日…推迟一天，于10月15日…举行…到会38人: the plan and the move were
         # overtaken by the day it was held
@@ -2087,7 +2118,7 @@ def _cheap_clues(body: str) -> float:
     """The clues of :func:`looks_like_report` that need no date, place or count search: what
     :func:`_said_clues` reads, less what the way it is said counts against a report (a plan,
     an invitation, hearsay …: :mod:`handlers.activity.notices`)."""
-    return _said_clues(body) - weight_against_report(_TITLE.sub("“”", body))
+    return _said_clues(body) - weight_against_report(_TITLE.sub("“”", _MANDATE.sub("", body)))
 
 
 # -- asides beside a report ---------------------------------------------------------------------
@@ -2183,8 +2214,10 @@ def report_part(text: str, sent: datetime | None = None) -> str:
     Only when what remains says by itself that something was done (了, 到会, 来了 …) is it the
     report; else the text comes back unchanged (a plan stays a plan)."""
     body = fold(text.strip())
-    if not _ACTIVITY_WORDS.search(body):
-        return body  # no activity to report: nothing to set apart (most questions)
+    if not (_ACTIVITY_WORDS.search(body) or _TALK_TO.search(body)):
+        # no activity to report (a talk given, 给会员讲冬季慢病防治, is one): nothing to set
+        # apart (most questions)
+        return body
     if _EXAMPLE_LEAD.match(body):
         return body  # 比如今天在村委会搞宣传 来了二十人 这样写可以吗: an example, asked about
     clauses = list(_ASIDE_CLAUSE.finditer(body))
@@ -2334,7 +2367,7 @@ def _reads_like_report(body: str, sent: datetime | None) -> bool:
     # the notices only count against a report: skip them when the rest already rules it out
     if most + said < REPORT_THRESHOLD - 1e-9:
         return False
-    cheap = said - weight_against_report(_TITLE.sub("“”", body))
+    cheap = said - weight_against_report(_TITLE.sub("“”", _MANDATE.sub("", body)))
     if most + cheap < REPORT_THRESHOLD - 1e-9:
         return False
     return _report_score(body, sent, cheap) >= REPORT_THRESHOLD
