@@ -160,7 +160,7 @@ _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:协同|(?<=组)[和跟与同]|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
+    r".*(?:协同|(?<=[组员众工])[和跟与同]|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2})|"
     # 协同百灵庙镇卫生院 / 借那吉镇农贸市场 / 依托东街社区: partners and means, then the place
     r"依托|借助|携手|利用|借(?=[\u4e00-\u9fff]{2}))"
@@ -168,6 +168,8 @@ _PLACE_BOUNDARY = re.compile(
 # Words that end up glued in front of a place name and are not part of it; stripped only when
 # a name of two characters or more remains (和平村 keeps its 和).
 _PLACE_PREFIXES = (
+    # 为江口村5户计生家庭送去慰问品: for whom it was done
+    "为",
     # 在那个哈沙图嘎查 (voice input): a pointing word, no part of the name
     "那个",
     # 组织会员小组长对荔枝岭村计生特殊家庭开展走访: whom it was done for
@@ -264,7 +266,17 @@ class PlaceFound:
     home_venue: bool = False  # the text spoke of a home venue, whether or not it resolved
 
 
+# What a report was done for, in a clause of its own (为丰富社区居民文化生活，/ 为进一步提升辖区
+# 群众健康意识，): its aim names no place where it was held
+_PURPOSE = re.compile(
+    r"(?:^|(?<=[，,。；;\s]))为了?(?:进一步|更好地?|切实|深入|全面|认真|有效|持续)?"
+    r"(?:助力|推进|推动|促进|丰富|提升|提高|营造|做好|服务好?|落实|贯彻|加强|深化|弘扬|倡导|普及|"
+    r"增强|满足|巩固|保障|引导|树立|打造|构建|践行|响应|助推|激发|传承|倡树)[^，,。；;]{0,30}(?=[，,])"
+)
+
+
 def _mask_for_places(text: str) -> str:
+    text = _PURPOSE.sub("，", text)
     text = _TIME_WORDS.sub("，", text)
     text = _INSTITUTIONS.sub("，", text)
     text = _SPOT_IN_VILLAGE.sub("，", text)
@@ -293,7 +305,8 @@ def _strip_prefixes(name: str) -> str:
 
 
 # a boundary verb said right after where-to (在进德镇, 到来宾): the first character of a name
-_VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往])[进来]$")
+# (走进进德镇中学: after 走进 too)
+_VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往]|走进)[进来]$")
 
 
 def _cut_at_boundary(raw: str) -> str:
@@ -349,7 +362,13 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
             )
         ):
             pass  # 古辣镇蔡村: a one-character village, named right after its town
-        elif len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
+        elif (
+            len(name) < 2
+            or place in _NOT_PLACES
+            or _NO_PLACE_NAME.search(name)
+            # 为助力乡村振兴 / 新时代农村: 乡村 and 农村 are the countryside, no village's name
+            or (suffix == "村" and name.endswith(("乡", "农")))
+        ):
             continue
         if suffix in _VILLAGE_LEVEL:
             level = "village"
@@ -398,6 +417,14 @@ def _several_villages(masked: str, villages: list[str]) -> bool:
     return False
 
 
+# 在 / 去隔壁 / 到邻村的: where it was held, written right before the place
+_HELD_BEFORE = re.compile(r"[在到去赴](?:隔壁|隔篱|邻近|附近|旁边|对面)?的?$")
+
+
+def _held_at(masked: str, at: int) -> bool:
+    return at > 0 and _HELD_BEFORE.search(masked, 0, at) is not None
+
+
 def find_place(text: str, home: str | None = None) -> PlaceFound:
     """The most specific place named (village level, else township, else county); a venue
     without a name (村委会, 本村, 活动室) is ``home``, the reporter's own village, when no
@@ -432,7 +459,7 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     held_at = []
     for place, _level, start in places:
         at = masked.find(place, start)
-        if at > 0 and masked[at - 1] in "在到去赴":
+        if _held_at(masked, at):
             held_at.append(place)
     venue_held = venue_at > 0 and masked[venue_at - 1] in "在到去赴"
     if home_venue and held_at and not venue_held:
@@ -448,7 +475,10 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
 
 
 # The group or the association named by its village (柳甲村计生协会员小组, 新河村小组): who
-_DOER_AFTER = re.compile(r"(?:计生协|计划生育协会|协会)?(?:会员小组|小组|计生协|协会)")
+# (我们马岗村的会员今天去隔壁那蒙村: the members, named by their village)
+_DOER_AFTER = re.compile(
+    r"(?:计生协|计划生育协会|协会)?(?:会员小组|小组|计生协|协会)|的会员(?!之家|活动|大会|会)"
+)
 
 
 def _doer_villages(masked: str, places: list[tuple[str, str, int]]) -> set[str]:
@@ -457,7 +487,7 @@ def _doer_villages(masked: str, places: list[tuple[str, str, int]]) -> set[str]:
     held: set[str] = set()
     for place, level, start in places:
         at = masked.find(place, start)
-        if at > 0 and masked[at - 1] in "在到去赴":
+        if _held_at(masked, at):
             held.add(place)
         elif level == "village" and at >= 0 and _DOER_AFTER.match(masked, at + len(place)):
             doers.add(place)
