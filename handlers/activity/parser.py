@@ -96,7 +96,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "会员日活动",
         ),
     ),
-    ("insurance", ("投保", "参保", "保险", "意外险")),
+    ("insurance", ("投保", "参保", "保险", "意外险", "伤害险")),
     ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "回访", "送温暖")),
     (
         "publicity",
@@ -748,6 +748,10 @@ def _find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
             if text.startswith(("人次", "次"), match.end()):
                 continue  # 量血压有六十几个人次: people-times, not attendance
+            if re.search(
+                r"(?:带|带了|带着|领着|叫上|叫了)$", text[max(0, match.start() - 3) : match.start()]
+            ) and re.match(r"\s*(?:一起|一同|一块)?(?:去|到|上门|入户)", text[match.end() :]):
+                continue  # 带两个会员去大巷村走访: who went with the sender, not who came
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -774,7 +778,7 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|期|场次|场|节|堂|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|处|期|场次|场|节|堂|次)"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
@@ -789,6 +793,15 @@ _HANDOUT_VERBS = re.compile(
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
+    # what was done to the spots counted: 清理卫生死角12处 → 卫生死角
+    "清理了",
+    "清理",
+    "清除了",
+    "清除",
+    "清扫了",
+    "清扫",
+    "整治了",
+    "整治",
     # how long it went on: 发了两天资料 → 资料
     "两天",
     "三天",
@@ -1083,6 +1096,8 @@ def _name_after(text: str, position: int) -> str:
     )[0]
     # 5户独生子女家庭走访: the households, not the visit after them
     tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
+    if re.fullmatch(r"[咯啦喇了啊呀哦嘛吧呢哈嘞噢喔嘅啰喽]+", tail):
+        return ""  # 避孕套也发了80盒咯: a particle ends the sentence, no thing after the count
     return _strip_glue(tail)
 
 
@@ -1162,7 +1177,7 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
     r"讲座|培训班|培训|义诊|宣讲会|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
-    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
+    r"沙龙|游戏|比赛|竞赛|演出|晚会|联欢会|讲堂|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
 )
 #: 讲了 / 搞了 / 办了 just before a count of sessions: the event was named earlier
 #: (讲座搞了两场: the event named right before the verb)
@@ -1220,7 +1235,10 @@ _COUPLES_SERVED = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)(?:提供|开展|进行)了?(?:免费)?(?P<service>[^，,。；;、\s]{2,12})"
 )
 # 宣传计生家庭保险办了十二份关爱保险: a verb right before the count, so the thing follows it
-_VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了|分了|分给了?)$")
+# (种了三百棵树苗 / 栽了200株: what was planted follows the verb as well)
+_VERB_LAST = re.compile(
+    r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了|分了|分给了?|种了|栽了|种植了|栽种了|植了)$"
+)
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
