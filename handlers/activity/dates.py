@@ -27,8 +27,9 @@ _PAIR = re.compile(
     r"(?P<two>两天|二天|这两天)?"
 )
 _RELATIVE_BACK = {"今天": 0, "昨天": 1, "前天": 2, "大前天": 3}
+# (昨天今天两天: side by side, nothing between)
 _DAY_PAIR = re.compile(
-    r"(?P<a>大前天|前天|昨天|今天)\s*(?:和|跟|与|、|加)\s*(?P<b>大前天|前天|昨天|今天)(?!\S{0,2}[的])"
+    r"(?P<a>大前天|前天|昨天|今天)\s*(?:和|跟|与|、|加)?\s*(?P<b>大前天|前天|昨天|今天)(?!\S{0,2}[的])"
 )
 _FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
 _YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-3]?\d)(?!\d)")
@@ -97,6 +98,11 @@ _DAY_RANGE = re.compile(
 # 上礼拜一到礼拜三 / 周一至周三: the last weekday of a span said after the first
 _WEEKDAY_UNTIL = re.compile(
     r"\s*(?:到|至|~|～|-|—)\s*(?:礼拜|星期|周)?(?P<d>[一二三四五六日天1-7])"
+)
+# 星期一二三连着: the days after the first, said as their numbers alone (not 星期二三十个人 or
+# 星期二三个会员, a count after the day)
+_WEEKDAY_RUN = re.compile(
+    r"(?P<run>[二三四五六日天]{1,6})(?![十百千万两\d个人名位户份场次本张盒袋多余来几])"
 )
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -284,6 +290,12 @@ def find_date(
         return DateSpan(value, value), match.span()
     match = _WEEKDAY.search(text)
     until = _WEEKDAY_UNTIL.match(text, match.end()) if match else None
+    last_said, said_end = (until.group("d"), until.end()) if until else (None, 0)
+    run = _WEEKDAY_RUN.match(text, match.end()) if match and not until else None
+    if match and run:
+        days = [_WEEKDAYS[day] for day in match.group("d") + run.group("run")]
+        if all(b == a + 1 for a, b in zip(days, days[1:], strict=False)):
+            last_said, said_end = run.group("run")[-1], run.end()
     if match:
         weekday = _WEEKDAYS[match.group("d")]
         which = match.group("which") or ""
@@ -298,14 +310,14 @@ def find_date(
             value = monday + timedelta(days=weekday)
             if value > today:
                 value -= timedelta(days=7)
-        last = _WEEKDAYS[until.group("d")] if until else weekday
-        if until and last > weekday:
+        last = _WEEKDAYS[last_said] if last_said else weekday
+        if last_said and last > weekday:
             # 上礼拜一到礼拜三: the days of that week from the first to the last
             end = value + timedelta(days=last - weekday)
             if end > today and not which:
                 value, end = value - timedelta(days=7), end - timedelta(days=7)
             if end <= today:
-                return DateSpan(value, end), (match.start(), until.end())
+                return DateSpan(value, end), (match.start(), said_end)
         return DateSpan(value, value), match.span()
     match = _COMPACT.search(text)
     if match:
