@@ -301,6 +301,14 @@ _PEOPLE_ZHI = re.compile(
 _DAI_SLIP = re.compile(
     r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
 )
+# 一共侧了150多人次: 侧 typed for 测 (same sound) right before a count measured
+_CE_SLIP = re.compile(
+    r"侧(?=了?\s*[\d一二两三四五六七八九十百几]+\s*(?:多|余|来|几)?\s*(?:个)?人次)"
+)
+# 三十几只细人仔: Hakka counts people with 只 as well; before a word for people it is 个
+_ZHI_PEOPLE = re.compile(
+    r"(?<=[\d一二两三四五六七八九十百几多来])只(?=细人仔|细人|细路|细妹|后生|老人家|阿婆|阿公|妇娘|学生|人)"
+)
 # 每户慰问金五百 一共一千五: money said without its unit is in yuan; once a message says so,
 # a bare total at the end of a clause (一共一千五 / 总共一千) is money too
 _BARE_MONEY = re.compile(
@@ -462,6 +470,8 @@ def fold(text: str) -> str:
     if money:
         text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
     text = _DAI_SLIP.sub("袋", text)
+    text = _CE_SLIP.sub("测", text)
+    text = _ZHI_PEOPLE.sub("个", text)
     text = _SLIP_HEADS.sub(_slip, text)
     text = _DAY_GE.sub("的", text)
     text = _HI_THAT.sub("那", text)

@@ -749,7 +749,8 @@ def _find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
             if text.startswith(("人次", "次"), match.end()):
                 continue  # 量血压有六十几个人次: people-times, not attendance
             if re.search(
-                r"(?:带|带了|带着|领着|叫上|叫了)$", text[max(0, match.start() - 3) : match.start()]
+                r"(?:带|带了|带着|领着|叫上|叫了)$",
+                text[max(0, match.start() - 3) : match.start()],
             ) and re.match(r"\s*(?:一起|一同|一块)?(?:去|到|上门|入户)", text[match.end() :]):
                 continue  # 带两个会员去大巷村走访: who went with the sender, not who came
             before = text[max(0, match.start() - 4) : match.start()]
