@@ -88,6 +88,18 @@ _MONTH_DAY = re.compile(
     r"(?:[号日](?![\d])|(?![\d号日个人份本张盒户名位元次场期天周年]))"
 )
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
+# 搞咗5日夏令营 / 连续3日: days counted after a verb, how long it went on, not a day of the month
+_DAYS_LONG = re.compile(r"(?:了|连续|连着|一共|共)\s*$")
+
+
+def _day_only(text: str) -> re.Match[str] | None:
+    for match in _DAY_ONLY.finditer(text):
+        if match.group(0).endswith("日") and _DAYS_LONG.search(text, 0, match.start()):
+            continue
+        return match
+    return None
+
+
 # 1号到3号: a span of days with no month, the month's as 3号 is
 _DAY_RANGE = re.compile(
     rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})(?P<hao>[号日])?\s*(?P<to>至|到|~|～|—|－|-|、|和|跟)?\s*"
@@ -364,7 +376,7 @@ def find_date(
                 end = _make(previous.year, previous.month, day2, today)
             if start and end:
                 return DateSpan(start, end), match.span()
-    match = _DAY_ONLY.search(text)
+    match = _day_only(text)
     if match:
         day = _num(match.group("d"))
         if day and 1 <= day <= 31:
@@ -460,7 +472,7 @@ def still_to_come(text: str, sent: datetime) -> bool:
     text = fold(text)
     today = _local(sent)
     found = find_date(text, sent)
-    bare = _DAY_ONLY.search(text)
+    bare = _day_only(text)
     if found is not None and bare is not None and found[1] == bare.span():
         # 3号在村部开会 sent on the 2nd: a bare day just ahead in this month is to come (read
         # as a date, a day still ahead is last month's)
