@@ -13,7 +13,9 @@ Fields: a 进 after 走进 starts a name (走进进德镇中学), the village go
 not the reporter's (我们马岗村的会员今天去隔壁那蒙村), a partner after 同 is no place name, a
 purpose clause (为助力乡村振兴) names no place; places cleaned (处), evening shows counted in 场,
 trees planted, a particle after a count, a quoted lecture series counted in 期; two days said
-side by side (昨天今天两天, 星期一二三).
+side by side (昨天今天两天, 星期一二三); members brought along (带两个会员去) are no attendance;
+侧 typed for 测, Hakka 只 counting people, and days counted after a verb (搞咗5日夏令营), which
+are no day of the month.
 """
 
 from __future__ import annotations
