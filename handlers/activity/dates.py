@@ -27,8 +27,9 @@ _PAIR = re.compile(
     r"(?P<two>两天|二天|这两天)?"
 )
 _RELATIVE_BACK = {"今天": 0, "昨天": 1, "前天": 2, "大前天": 3}
+# (昨天今天两天: side by side, nothing between)
 _DAY_PAIR = re.compile(
-    r"(?P<a>大前天|前天|昨天|今天)\s*(?:和|跟|与|、|加)\s*(?P<b>大前天|前天|昨天|今天)(?!\S{0,2}[的])"
+    r"(?P<a>大前天|前天|昨天|今天)\s*(?:和|跟|与|、|加)?\s*(?P<b>大前天|前天|昨天|今天)(?!\S{0,2}[的])"
 )
 _FULL = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?(?![\d份])")
 _YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>[0-3]?\d)(?!\d)")
@@ -87,6 +88,18 @@ _MONTH_DAY = re.compile(
     r"(?:[号日](?![\d])|(?![\d号日个人份本张盒户名位元次场期天周年]))"
 )
 _DAY_ONLY = re.compile(rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})[号日](?![\d])")
+# 搞咗5日夏令营 / 连续3日: days counted after a verb, how long it went on, not a day of the month
+_DAYS_LONG = re.compile(r"(?:了|连续|连着|一共|共)\s*$")
+
+
+def _day_only(text: str) -> re.Match[str] | None:
+    for match in _DAY_ONLY.finditer(text):
+        if match.group(0).endswith("日") and _DAYS_LONG.search(text, 0, match.start()):
+            continue
+        return match
+    return None
+
+
 # 1号到3号: a span of days with no month, the month's as 3号 is
 _DAY_RANGE = re.compile(
     rf"(?<![月\d{CN_CHARS}])(?P<d>{_N})(?P<hao>[号日])?\s*(?P<to>至|到|~|～|—|－|-|、|和|跟)?\s*"
@@ -97,6 +110,11 @@ _DAY_RANGE = re.compile(
 # 上礼拜一到礼拜三 / 周一至周三: the last weekday of a span said after the first
 _WEEKDAY_UNTIL = re.compile(
     r"\s*(?:到|至|~|～|-|—)\s*(?:礼拜|星期|周)?(?P<d>[一二三四五六日天1-7])"
+)
+# 星期一二三连着: the days after the first, said as their numbers alone (not 星期二三十个人 or
+# 星期二三个会员, a count after the day)
+_WEEKDAY_RUN = re.compile(
+    r"(?P<run>[二三四五六日天]{1,6})(?![十百千万两\d个人名位户份场次本张盒袋多余来几])"
 )
 _RELATIVE_DAYS = {"大前天": 3, "前天": 2, "前日": 2, "琴日": 1, "寻日": 1, "尋日": 1}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -172,6 +190,8 @@ def plausible(span: DateSpan, text: str, sent: datetime) -> bool:
 # the day of the activity
 _REFERENCE_DAY = re.compile(
     r"(?<=迎接|纪念)\d{1,2}月\d{1,2}[日号]|\d{1,2}月\d{1,2}[日号](?=是[^，,。；;\s]{0,16}[日节])|"
+    # 根据旗计生协8月5日通知要求，8月18日…: the day of the notice a report was done by
+    r"\d{1,2}月\d{1,2}[日号](?=的?(?:通知|文件|会议精神|部署|印发|下发))|"
     # 今日补返 / 今天才来报 / 今天补报一下: the day of the report, not of the activity
     r"(?:今天|今日|今晚|现在)(?=[^，,。；;\s]{0,3}(?:补|才报|来报|报上|报一下|上报))"
 )
@@ -282,6 +302,12 @@ def find_date(
         return DateSpan(value, value), match.span()
     match = _WEEKDAY.search(text)
     until = _WEEKDAY_UNTIL.match(text, match.end()) if match else None
+    last_said, said_end = (until.group("d"), until.end()) if until else (None, 0)
+    run = _WEEKDAY_RUN.match(text, match.end()) if match and not until else None
+    if match and run:
+        days = [_WEEKDAYS[day] for day in match.group("d") + run.group("run")]
+        if all(b == a + 1 for a, b in zip(days, days[1:], strict=False)):
+            last_said, said_end = run.group("run")[-1], run.end()
     if match:
         weekday = _WEEKDAYS[match.group("d")]
         which = match.group("which") or ""
@@ -296,14 +322,14 @@ def find_date(
             value = monday + timedelta(days=weekday)
             if value > today:
                 value -= timedelta(days=7)
-        last = _WEEKDAYS[until.group("d")] if until else weekday
-        if until and last > weekday:
+        last = _WEEKDAYS[last_said] if last_said else weekday
+        if last_said and last > weekday:
             # 上礼拜一到礼拜三: the days of that week from the first to the last
             end = value + timedelta(days=last - weekday)
             if end > today and not which:
                 value, end = value - timedelta(days=7), end - timedelta(days=7)
             if end <= today:
-                return DateSpan(value, end), (match.start(), until.end())
+                return DateSpan(value, end), (match.start(), said_end)
         return DateSpan(value, value), match.span()
     match = _COMPACT.search(text)
     if match:
@@ -350,7 +376,7 @@ def find_date(
                 end = _make(previous.year, previous.month, day2, today)
             if start and end:
                 return DateSpan(start, end), match.span()
-    match = _DAY_ONLY.search(text)
+    match = _day_only(text)
     if match:
         day = _num(match.group("d"))
         if day and 1 <= day <= 31:
@@ -446,7 +472,7 @@ def still_to_come(text: str, sent: datetime) -> bool:
     text = fold(text)
     today = _local(sent)
     found = find_date(text, sent)
-    bare = _DAY_ONLY.search(text)
+    bare = _day_only(text)
     if found is not None and bare is not None and found[1] == bare.span():
         # 3号在村部开会 sent on the 2nd: a bare day just ahead in this month is to come (read
         # as a date, a day still ahead is last month's)

@@ -290,7 +290,9 @@ _UN_OURS = re.compile(r"阮(?=村|社区|嘎查|屯|组)(?!村长|村医)")
 _DA_JI = re.compile(r"(?<=[一二两三四五六七八九]十)大几(?=[个人位名只]|$|[\s，,。；;！!])")
 # 来了十五只人 (Hakka, Cantonese): 只 counts people too, before 人
 _ZHI_PEOPLE = re.compile(
-    r"(?<=[\d一二两三四五六七八九十百千几多来余零])只(?=人|学生|姐妹|妇女|群众|会员|家长|村民|老人|细佬哥|后生)"
+    r"(?<=[\d一二两三四五六七八九十百千几多来余零])只"
+    # (三十几只细人仔: Hakka children, 细人仔 / 细人 / 细妹; 细路 in Cantonese)
+    r"(?=人|学生|姐妹|妇女|群众|会员|家长|村民|老人|细佬哥|细人|细路|细妹|后生)"
 )
 # 学生八十几只 (Hakka): 只 counting the people just named, ending the clause
 _PEOPLE_ZHI = re.compile(
@@ -300,6 +302,10 @@ _PEOPLE_ZHI = re.compile(
 # 洗衣粉二十三带: 带 typed for 袋 (same sound) after a count that ends the clause
 _DAI_SLIP = re.compile(
     r"(?<=[\d一二两三四五六七八九十百千])(?<![这那近周附全]一)带(?=$|[\s，,。；;、！!])"
+)
+# 一共侧了150多人次: 侧 typed for 测 (same sound) right before a count measured
+_CE_SLIP = re.compile(
+    r"侧(?=了?\s*[\d一二两三四五六七八九十百几]+\s*(?:多|余|来|几)?\s*(?:个)?人次)"
 )
 # 每户慰问金五百 一共一千五: money said without its unit is in yuan; once a message says so,
 # a bare total at the end of a clause (一共一千五 / 总共一千) is money too
@@ -462,6 +468,7 @@ def fold(text: str) -> str:
     if money:
         text = _BARE_TOTAL.sub(r"\g<head>\g<num>元", text)
     text = _DAI_SLIP.sub("袋", text)
+    text = _CE_SLIP.sub("测", text)
     text = _SLIP_HEADS.sub(_slip, text)
     text = _DAY_GE.sub("的", text)
     text = _HI_THAT.sub("那", text)

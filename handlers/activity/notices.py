@@ -64,7 +64,9 @@ _HEARSAY = re.compile(
     # someone said that a place or another group did it (not 老人说我们村这次义诊办得好)
     # (我说一下: the speaker tells it, no hearsay)
     rf"说(?![我咱]|一下|下|个)[^\s，,。；;]{{0,6}}?(?:村|社区|嘎查|镇|她们|他们)[^\s，,。；;]{{0,8}}?{_DID_VERB}|"
-    r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|(?<![加来场真们众民生员长])听讲(?![座课的])|听闻|"
+    r"朋友圈|群里(?:看|说|发的)|(?<!观)看群里|听闻|"
+    # (累计听讲140人次: listeners counted, no hearsay)
+    rf"(?<![加来场真们众民生员长])听讲(?![座课的]|\s*(?:共|达)?\s*{_NUM})|"
     # the news said so: 看到新闻说五华县计生协昨天… / 新闻报道说…
     r"(?:看到|看了|听)新闻|新闻(?:上|里)?(?:说|讲|报道)|报道说|上了?(?:电视|新闻|报纸)|"
     # compared with the sender's own group, or praised: another group's activity
@@ -248,6 +250,8 @@ _OUTRIGHT_COMPLAINT = re.compile(
 # Still to do: 我们还差15户没走.
 _FAILED = re.compile(
     r"一[户个人场次]都没|没(?:走|搞|办|开|做|弄)成|都没(?:来|到|开|搞)|泡汤|搞黄了|"
+    # a session not held (家长课堂停了一期 / 小组会停了一次 / 这个月停办)
+    rf"停了\s*{_NUM}?\s*(?:期|次|场|回|个月)|停办|停开|暂停了?(?:一|1)?(?:期|次|场|回)?|"
     rf"还差\s*{_NUM}\s*(?:户|人|份|场|次|个)?(?:没|未)"
 )
 # The bot's own records: what was reported, wrong in a record, statistics and exports.
@@ -337,9 +341,31 @@ def _found(reason: str, evidence: str) -> NotAReport:
     return NotAReport(reason, _WEIGHTS[reason], evidence)
 
 
+# A coming day named for what it is, in a clause of its own before the report (听日就中秋喇 /
+# 明天就过年了 / 后天就是重阳节): an occasion, no plan
+_OCCASION_AHEAD = re.compile(
+    r"^(?:明天|明日|听日|后天|后日|下周|下个?(?:星期|礼拜)|下个?月|过两天|过几天)"
+    rf"就(?:是|要|到|系)?{_CJK}{{1,6}}?(?:了|喇|啦|咯|嘞|喽|啰)?$"
+)
+
+
+def without_occasion(body: str) -> str:
+    """``body`` without a first clause that only names a coming occasion (听日就中秋喇), when a
+    clause follows it that says something was done: that clause is the report's."""
+    clauses = list(_CLAUSE.finditer(body))
+    if len(clauses) < 2 or not _OCCASION_AHEAD.match(clauses[0].group(0)):
+        return body
+    occasion = clauses[0].group(0)
+    if re.search(rf"{_DID_VERB}|{_EVENT}", occasion):
+        return body  # 明天就搞中秋慰问: the activity itself is coming
+    rest = body[clauses[1].start() :]
+    return rest if _DONE.search(rest) else body
+
+
 def not_a_report(body: str) -> NotAReport | None:
     """Why ``body`` (folded text) is not a report of an activity the sender's group did, or
     ``None`` when nothing says so."""
+    body = without_occasion(body)
     found = _HEARSAY.search(body) or _OTHERS_DID.search(body) or _NOTICE.search(body)
     if found:
         return _found("others", found.group(0).strip(" ，,。；;!！"))
@@ -468,9 +494,22 @@ _OWN_PART = re.compile(
 )
 
 
+# The body said, in a clause of its own, to have been brought in by the own side (是咱们协会联系的,
+# 是我们小组请来的, 由我们村计生协邀请): the group's activity, however it was told first
+_BROUGHT_BY_US = re.compile(
+    r"(?:是|由)?(?:我们|咱们|俺们|我)(?:的)?(?:协会|计生协|会员小组|小组|组|村|嘎查|社区)?"
+    r"(?:联系|联络|请|邀请|约|叫|安排|牵头|对接)(?:来|过来)?的"
+)
+
+
 def _held_by_body(body: str) -> bool:
     found = _HELD_BY_BODY.search(body)
-    return bool(found and not _WITH_OWN.search(found.group(0)) and not _OWN_PART.search(body))
+    return bool(
+        found
+        and not _WITH_OWN.search(found.group(0))
+        and not _OWN_PART.search(body)
+        and not _BROUGHT_BY_US.search(body)
+    )
 
 
 # Those who hold an activity with the group, or are brought in by it (跟卫生院一起, 请了县医院的
@@ -499,6 +538,8 @@ _AT_WORDS = frozenset("在喺于到")
 def _visiting_body(body: str) -> bool:
     if _held_by_body(body):
         return True
+    if _BROUGHT_BY_US.search(body):
+        return False  # 旗医院的大夫来咱们嘎查义诊 是咱们协会联系的
     for found in _VISITING_BODY.finditer(body):
         if body[max(0, found.start() - 1) : found.start()] in _AT_WORDS:
             # 在我们村小学搞了青春期教育: a body said after 在 is where it was held, not who held it

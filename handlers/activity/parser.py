@@ -20,7 +20,12 @@ from typing import Any
 
 from handlers.activity.dates import DateSpan, find_date, find_dates, plausible, still_to_come
 from handlers.activity.normalise import fold
-from handlers.activity.notices import disowned, held_after_move, weight_against_report
+from handlers.activity.notices import (
+    disowned,
+    held_after_move,
+    weight_against_report,
+    without_occasion,
+)
 from handlers.activity.numbers import APPROX_BEFORE, NUMBER, parse_quantity
 
 REPORT_THRESHOLD = 0.6
@@ -91,7 +96,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "会员日活动",
         ),
     ),
-    ("insurance", ("投保", "参保", "保险", "意外险")),
+    ("insurance", ("投保", "参保", "保险", "意外险", "伤害险")),
     ("visit", ("入户", "走访", "慰问", "探访", "家访", "看望", "上门", "随访", "回访", "送温暖")),
     (
         "publicity",
@@ -155,7 +160,7 @@ _TOWN_LEVEL = ("镇", "乡", "苏木", "街道")
 # A place name never spans these: cut the candidate after the last one ("协在尖山" → "尖山");
 # 旗 only when a name follows (红旗村 keeps it, 达拉特旗树林召镇 does not).
 _PLACE_BOUNDARY = re.compile(
-    r".*(?:协同|(?<=组)[和跟与同]|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
+    r".*(?:协同|(?<=[组员众工])[和跟与同]|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2})|"
     # 协同百灵庙镇卫生院 / 借那吉镇农贸市场 / 依托东街社区: partners and means, then the place
     r"依托|借助|携手|利用|借(?=[\u4e00-\u9fff]{2}))"
@@ -163,6 +168,8 @@ _PLACE_BOUNDARY = re.compile(
 # Words that end up glued in front of a place name and are not part of it; stripped only when
 # a name of two characters or more remains (和平村 keeps its 和).
 _PLACE_PREFIXES = (
+    # 为江口村5户计生家庭送去慰问品: for whom it was done
+    "为",
     # 在那个哈沙图嘎查 (voice input): a pointing word, no part of the name
     "那个",
     # 组织会员小组长对荔枝岭村计生特殊家庭开展走访: whom it was done for
@@ -259,7 +266,17 @@ class PlaceFound:
     home_venue: bool = False  # the text spoke of a home venue, whether or not it resolved
 
 
+# What a report was done for, in a clause of its own (为丰富社区居民文化生活，/ 为进一步提升辖区
+# 群众健康意识，): its aim names no place where it was held
+_PURPOSE = re.compile(
+    r"(?:^|(?<=[，,。；;\s]))为了?(?:进一步|更好地?|切实|深入|全面|认真|有效|持续)?"
+    r"(?:助力|推进|推动|促进|丰富|提升|提高|营造|做好|服务好?|落实|贯彻|加强|深化|弘扬|倡导|普及|"
+    r"增强|满足|巩固|保障|引导|树立|打造|构建|践行|响应|助推|激发|传承|倡树)[^，,。；;]{0,30}(?=[，,])"
+)
+
+
 def _mask_for_places(text: str) -> str:
+    text = _PURPOSE.sub("，", text)
     text = _TIME_WORDS.sub("，", text)
     text = _INSTITUTIONS.sub("，", text)
     text = _SPOT_IN_VILLAGE.sub("，", text)
@@ -288,7 +305,8 @@ def _strip_prefixes(name: str) -> str:
 
 
 # a boundary verb said right after where-to (在进德镇, 到来宾): the first character of a name
-_VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往])[进来]$")
+# (走进进德镇中学: after 走进 too)
+_VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往]|走进)[进来]$")
 
 
 def _cut_at_boundary(raw: str) -> str:
@@ -344,7 +362,13 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
             )
         ):
             pass  # 古辣镇蔡村: a one-character village, named right after its town
-        elif len(name) < 2 or place in _NOT_PLACES or _NO_PLACE_NAME.search(name):
+        elif (
+            len(name) < 2
+            or place in _NOT_PLACES
+            or _NO_PLACE_NAME.search(name)
+            # 为助力乡村振兴 / 新时代农村: 乡村 and 农村 are the countryside, no village's name
+            or (suffix == "村" and name.endswith(("乡", "农")))
+        ):
             continue
         if suffix in _VILLAGE_LEVEL:
             level = "village"
@@ -393,6 +417,14 @@ def _several_villages(masked: str, villages: list[str]) -> bool:
     return False
 
 
+# 在 / 去隔壁 / 到邻村的: where it was held, written right before the place
+_HELD_BEFORE = re.compile(r"[在到去赴](?:隔壁|隔篱|邻近|附近|旁边|对面)?的?$")
+
+
+def _held_at(masked: str, at: int) -> bool:
+    return at > 0 and _HELD_BEFORE.search(masked, 0, at) is not None
+
+
 def find_place(text: str, home: str | None = None) -> PlaceFound:
     """The most specific place named (village level, else township, else county); a venue
     without a name (村委会, 本村, 活动室) is ``home``, the reporter's own village, when no
@@ -427,7 +459,7 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
     held_at = []
     for place, _level, start in places:
         at = masked.find(place, start)
-        if at > 0 and masked[at - 1] in "在到去赴":
+        if _held_at(masked, at):
             held_at.append(place)
     venue_held = venue_at > 0 and masked[venue_at - 1] in "在到去赴"
     if home_venue and held_at and not venue_held:
@@ -443,7 +475,10 @@ def find_place(text: str, home: str | None = None) -> PlaceFound:
 
 
 # The group or the association named by its village (柳甲村计生协会员小组, 新河村小组): who
-_DOER_AFTER = re.compile(r"(?:计生协|计划生育协会|协会)?(?:会员小组|小组|计生协|协会)")
+# (我们马岗村的会员今天去隔壁那蒙村: the members, named by their village)
+_DOER_AFTER = re.compile(
+    r"(?:计生协|计划生育协会|协会)?(?:会员小组|小组|计生协|协会)|的会员(?!之家|活动|大会|会)"
+)
 
 
 def _doer_villages(masked: str, places: list[tuple[str, str, int]]) -> set[str]:
@@ -452,7 +487,7 @@ def _doer_villages(masked: str, places: list[tuple[str, str, int]]) -> set[str]:
     held: set[str] = set()
     for place, level, start in places:
         at = masked.find(place, start)
-        if at > 0 and masked[at - 1] in "在到去赴":
+        if _held_at(masked, at):
             held.add(place)
         elif level == "village" and at >= 0 and _DOER_AFTER.match(masked, at + len(place)):
             doers.add(place)
@@ -713,6 +748,11 @@ def _find_participants(text: str) -> tuple[int, bool, tuple[int, int]] | None:
                 continue  # 卫生院来了3个医生: who ran it, not who came to it
             if text.startswith(("人次", "次"), match.end()):
                 continue  # 量血压有六十几个人次: people-times, not attendance
+            if re.search(
+                r"(?:带|带了|带着|领着|叫上|叫了)$",
+                text[max(0, match.start() - 3) : match.start()],
+            ) and re.match(r"\s*(?:一起|一同|一块)?(?:去|到|上门|入户)", text[match.end() :]):
+                continue  # 带两个会员去大巷村走访: who went with the sender, not who came
             before = text[max(0, match.start() - 4) : match.start()]
             approx_word = match.group("approx") or ""
             quantity = parse_quantity(match.group("num") + approx_word, before)
@@ -739,7 +779,7 @@ def extract_participants(text: str) -> tuple[int, bool] | None:
 
 _ITEM_UNITS = (
     r"(?:人次|份|只|本|张|盒|瓶|袋|件|套|户|条|册|支|箱|斤|把|幅|个|元|块|副|床|吨|桶|板|包|双|"
-    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|期|场次|场|节|堂|次)"
+    r"台|罐|枚|顶|卷|提|盏|棵|株|枝|朵|束|对(?![一二两三四五六七八九十\d])|面|处|期|场次|场|节|堂|次)"
 )
 _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<approx>多|余|几|来)?\s*(?:个(?=人次))?(?P<unit>{_ITEM_UNITS})(?P<after>左右|上下)?"
@@ -754,6 +794,15 @@ _HANDOUT_VERBS = re.compile(
 )
 _VISIT_VERBS = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|访视|上门|指导|服务)+了?")
 _GLUE_FRONT = (
+    # what was done to the spots counted: 清理卫生死角12处 → 卫生死角
+    "清理了",
+    "清理",
+    "清除了",
+    "清除",
+    "清扫了",
+    "清扫",
+    "整治了",
+    "整治",
     # how long it went on: 发了两天资料 → 资料
     "两天",
     "三天",
@@ -1048,6 +1097,8 @@ def _name_after(text: str, position: int) -> str:
     )[0]
     # 5户独生子女家庭走访: the households, not the visit after them
     tail = re.sub(r"(?:入户|走访|慰问|看望|探访|家访|随访|上门)+了?$", "", tail)
+    if re.fullmatch(r"[咯啦喇了啊呀哦嘛吧呢哈嘞噢喔嘅啰喽]+", tail):
+        return ""  # 避孕套也发了80盒咯: a particle ends the sentence, no thing after the count
     return _strip_glue(tail)
 
 
@@ -1127,7 +1178,7 @@ _PEOPLE_TIMES_OF = re.compile(
 # 讲座3场 / 义诊两场: the event named right before its count of sessions
 _SESSION_EVENTS = (
     r"讲座|培训班|培训|义诊|宣讲会|宣讲|家长课堂|课堂|健康课|家长课|课程|座谈会|班会|交流会|分享会|茶话会|"
-    r"沙龙|游戏|比赛|竞赛|演出|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
+    r"沙龙|游戏|比赛|竞赛|演出|晚会|联欢会|讲堂|小组会|例会|会员大会|会员会|辅导|课|宣传|体检|筛查|汇演|同伴教育|教育活动|宣传活动|义诊活动|主题活动"
 )
 #: 讲了 / 搞了 / 办了 just before a count of sessions: the event was named earlier
 #: (讲座搞了两场: the event named right before the verb)
@@ -1185,7 +1236,10 @@ _COUPLES_SERVED = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:夫妇|夫妻)(?:提供|开展|进行)了?(?:免费)?(?P<service>[^，,。；;、\s]{2,12})"
 )
 # 宣传计生家庭保险办了十二份关爱保险: a verb right before the count, so the thing follows it
-_VERB_LAST = re.compile(r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了|分了|分给了?)$")
+# (种了三百棵树苗 / 栽了200株: what was planted follows the verb as well)
+_VERB_LAST = re.compile(
+    r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了|分了|分给了?|种了|栽了|种植了|栽种了|植了)$"
+)
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
 
 
@@ -2089,9 +2143,35 @@ _PLANNED_BEFORE = re.compile(
 )
 
 
+# The notice or the plan above a report was done by, in its opening clause (根据旗计生协8月5日
+# 通知要求，/ 按照镇里的工作部署，): why it was done, not a notice of it
+_MANDATE = re.compile(
+    r"^(?:根据|按照|依据|遵照|依照|落实)[^，,。；;\s]{0,30}?"
+    r"(?:通知|要求|部署|安排|精神|文件|方案)[^，,。；;\s]{0,4}[，,]\s*(?=\S)"
+)
+# Several sessions counted vaguely (搞了几次免费测血压), with what they came to told after them
+# (一共测了150多人次): 几 is "a few" there, not "how many"
+_SEVERAL_HELD = re.compile(
+    r"(?:搞|办|开|做|测|量|讲|举办|组织|开展)了几(?:次|场|回|期)(?=[\u4e00-\u9fff])"
+)
+_COUNTED_AFTER = re.compile(
+    r"[\s，,。；;].*?了?\s*\d+\s*(?:多|余|来)?\s*(?:人次|人|个|名|份|户|盒|本)"
+)
+
+
+def _as_said(body: str) -> str:
+    """``body`` without what says nothing of whether the report was done or asked: an occasion
+    named before it (听日就中秋喇), the notice it was done by, a vague count of sessions."""
+    body = _MANDATE.sub("", without_occasion(body))
+    several = _SEVERAL_HELD.search(body)
+    if several and _COUNTED_AFTER.search(body, several.end()):
+        body = body[: several.end() - 2] + "多" + body[several.end() - 1 :]
+    return body
+
+
 def _said_clues(body: str) -> float:
     """Said to be done, asked, wished for, or said not to have happened."""
-    body = _TITLE.sub("“”", body)
+    body = _TITLE.sub("“”", _as_said(body))
     if held_after_move(body):
         # 原计划10月14日…推迟一天，于10月15日…举行…到会38人: the plan and the move were
         # overtaken by the day it was held
@@ -2110,7 +2190,7 @@ def _cheap_clues(body: str) -> float:
     """The clues of :func:`looks_like_report` that need no date, place or count search: what
     :func:`_said_clues` reads, less what the way it is said counts against a report (a plan,
     an invitation, hearsay …: :mod:`handlers.activity.notices`)."""
-    return _said_clues(body) - weight_against_report(_TITLE.sub("“”", body))
+    return _said_clues(body) - weight_against_report(_TITLE.sub("“”", _MANDATE.sub("", body)))
 
 
 # -- asides beside a report ---------------------------------------------------------------------
@@ -2206,8 +2286,10 @@ def report_part(text: str, sent: datetime | None = None) -> str:
     Only when what remains says by itself that something was done (了, 到会, 来了 …) is it the
     report; else the text comes back unchanged (a plan stays a plan)."""
     body = fold(text.strip())
-    if not _ACTIVITY_WORDS.search(body):
-        return body  # no activity to report: nothing to set apart (most questions)
+    if not (_ACTIVITY_WORDS.search(body) or _TALK_TO.search(body)):
+        # no activity to report (a talk given, 给会员讲冬季慢病防治, is one): nothing to set
+        # apart (most questions)
+        return body
     if _EXAMPLE_LEAD.match(body):
         return body  # 比如今天在村委会搞宣传 来了二十人 这样写可以吗: an example, asked about
     clauses = list(_ASIDE_CLAUSE.finditer(body))
@@ -2357,7 +2439,7 @@ def _reads_like_report(body: str, sent: datetime | None) -> bool:
     # the notices only count against a report: skip them when the rest already rules it out
     if most + said < REPORT_THRESHOLD - 1e-9:
         return False
-    cheap = said - weight_against_report(_TITLE.sub("“”", body))
+    cheap = said - weight_against_report(_TITLE.sub("“”", _MANDATE.sub("", body)))
     if most + cheap < REPORT_THRESHOLD - 1e-9:
         return False
     return _report_score(body, sent, cheap) >= REPORT_THRESHOLD
