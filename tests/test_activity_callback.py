@@ -21,7 +21,9 @@ from bot.container import Runtime
 from bot.web.app import create_app
 from bot.wecom.client import WeComClient
 from bot.wecom.fakeapi import FakeWeCom
+from handlers.activity.intent import Target
 from handlers.activity.models import ActivityItem, ActivityRecord
+from handlers.activity.parser import parse_reports
 from handlers.core.db import session_scope
 from handlers.core.members import MemberGroup
 from handlers.core.messages import SHANGHAI, Role
@@ -89,6 +91,16 @@ class Chat:
             )
             items = list(session.exec(select(ActivityItem)))
         return [(r, [i for i in items if i.record_id == r.id]) for r in rows]
+
+
+def cards_of(sent: datetime, *reports: str, home: str | None = "江口村") -> list[Target]:
+    """The numbered cards that ``reports``, sent at ``sent`` by a leader of ``home``, put on
+    the screen (what intent.decide chooses among)."""
+    targets: list[Target] = []
+    for report in reports:
+        for draft in parse_reports(report, sent, home):
+            targets.append(Target(len(targets) + 1, draft))
+    return targets
 
 
 def last_evening() -> datetime:

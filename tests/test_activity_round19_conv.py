@@ -19,24 +19,15 @@ import pytest
 from handlers.activity.intent import (
     Change,
     Control,
-    Target,
     decide,
     read_control,
     read_correction,
     topic_matches,
 )
-from handlers.activity.parser import Item, parse_reports
-from tests.test_activity_callback import Chat, items_of, last_evening
+from handlers.activity.parser import Item
+from tests.test_activity_callback import Chat, cards_of, items_of, last_evening
 
 SENT = datetime(2026, 11, 30, 20, 2)
-
-
-def _cards(*reports: str, home: str | None = "江口村") -> list[Target]:
-    targets: list[Target] = []
-    for report in reports:
-        for draft in parse_reports(report, SENT, home):
-            targets.append(Target(len(targets) + 1, draft))
-    return targets
 
 
 # -- an undo that describes its record ----------------------------------------------------------
@@ -72,12 +63,14 @@ def test_no_record_is_described(text: str) -> None:
 
 
 def test_the_described_card_is_the_one_matched() -> None:
-    cards = _cards(
+    cards = cards_of(
+        SENT,
         "11月4日拉烈村办关爱保险8份；11月13日拉烈村青春期健康课来了36个学生；"
-        "11月27日地苏镇防艾宣传发资料220份"
+        "11月27日地苏镇防艾宣传发资料220份",
     )
     assert [topic_matches("保险", c.draft) for c in cards] == [True, False, False]
-    cards = _cards(
+    cards = cards_of(
+        SENT,
         "本月活动：11月5日巴音淖尔嘎查会员活动到会16人",
         "11月12日在哈达图嘎查入户走访9户",
         "11月23日在希拉穆仁镇开展防艾宣传 发资料150份",
@@ -179,7 +172,7 @@ def test_a_count_said_wrong_is_no_card() -> None:
     correction = read_correction("18个是错的 是28个 改一下", SENT)
     assert correction.numbers == ()
     assert not correction.leftover
-    cards = _cards("今天前口子村活动室开了青春健康同伴教育 参加的年轻人有18个", home=None)
+    cards = cards_of(SENT, "今天前口子村活动室开了青春健康同伴教育 参加的年轻人有18个", home=None)
     decision = decide("18个是错的 是28个 改一下", SENT, None, cards, [])
     assert decision is not None and decision.action == "correct"
     # card 2 named outright is still a card

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pytest
 
-from handlers.activity.intent import Control, Target, decide, read_control, topic_matches
+from handlers.activity.intent import Control, decide, read_control, topic_matches
 from handlers.activity.notices import disowned, not_a_report
 from handlers.activity.numbers import Quantity, parse_quantity
 from handlers.activity.parser import (
@@ -25,17 +25,9 @@ from handlers.activity.parser import (
     find_participants,
     parse_reports,
 )
-from tests.test_activity_callback import Chat, items_of
+from tests.test_activity_callback import Chat, cards_of, items_of
 
 SENT = datetime(2026, 11, 30, 18, 20)
-
-
-def _cards(*reports: str, home: str | None = "江口村") -> list[Target]:
-    targets: list[Target] = []
-    for report in reports:
-        for draft in parse_reports(report, SENT, home):
-            targets.append(Target(len(targets) + 1, draft))
-    return targets
 
 
 # -- a number inside a village's name ------------------------------------------------------------
@@ -115,8 +107,8 @@ def test_card_numbers_are_still_read() -> None:
 
 
 def test_the_day_matches_its_record() -> None:
-    cards = _cards(
-        "本月活动：11月7日江口村会员活动 到会26人；11月21日江口村计生政策宣传 发资料150份"
+    cards = cards_of(
+        SENT, "本月活动：11月7日江口村会员活动 到会26人；11月21日江口村计生政策宣传 发资料150份"
     )
     assert [topic_matches("11月21号", c.draft) for c in cards] == [False, True]
     assert [topic_matches("7号", c.draft) for c in cards] == [True, False]
