@@ -309,9 +309,14 @@ def _strip_prefixes(name: str) -> str:
 _VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往]|走进)[进来]$")
 
 
+# 在镇里东风社区: 镇里 with no town named before it is "in the town", no part of the name after
+_IN_THE_TOWN = re.compile(r"^(?:.*[在到去是从往赴])?[镇乡县旗市]里(?=[\u4e00-\u9fff]{2})")
+
+
 def _cut_at_boundary(raw: str) -> str:
     """The name after the last boundary; when that leaves less than a name and the boundary was
     a county-level character (集宁区新区街道), the name after the boundary before it."""
+    raw = _IN_THE_TOWN.sub("", raw)
     name = _PLACE_BOUNDARY.sub("", raw)
     verb = raw[: len(raw) - len(name)]
     if len(name) < 2 and _VERB_AFTER_AT.search(verb):
