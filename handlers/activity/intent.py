@@ -1275,7 +1275,9 @@ _RATE = re.compile(
 )
 _TOTAL_SAID = re.compile(r"(?:^|[，,。；;\s])(?:一共|总共|共计|合计|总计|共)")
 _CLAUSE_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff\d])[吧啊呀哈啦嘛哦噢咯喔哇]+$")
-_INTERJECTION = re.compile(r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀)[，,！!。\s]*")
+_INTERJECTION = re.compile(
+    r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀|啊|呃|诶|欸|哦|噢|嗯)[，,！!。\s]*"
+)
 
 
 def _remove_item(result: Correction, head: str) -> None:
