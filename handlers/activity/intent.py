@@ -360,6 +360,13 @@ def read_control(text: str) -> Control | None:
     )
     # 11月21号那条撤销 那天的宣传是村里搞的不算我们组: so may the record named by its day
     day_first = re.match(rf"{_DAY_SPOKEN_OF.pattern}(?:撤销|撤回|作废)", body) is not None
+    # 昨天晚上报的那个撤销了吧 那个会延期了没开成: and so may the record only pointed at
+    undo_word = _RECORD_CANCEL.search(body)
+    pointed_first = (
+        undo_word is not None
+        and _RECORD_WORDS.search(body[: undo_word.start()]) is not None
+        and _LEAD_OK.match(body[: undo_word.start()]) is not None
+    )
     # 对 巴雅尔拉 / 好的 辛苦晒 / 那这个对的 你帮我存: thanks and chat around a confirmation
     chatless = _CHAT_AFTER_OK.sub("", _THEN_BEFORE_OK.sub("", body)).strip(" ，,。")
     if chatless and chatless != body:
@@ -379,7 +386,7 @@ def read_control(text: str) -> Control | None:
     if spoken_of is not None:
         return spoken_of
     if not body or len(body) > (
-        UNDO_REASON_LENGTH if undo_first or named_first or day_first else 30
+        UNDO_REASON_LENGTH if undo_first or named_first or day_first or pointed_first else 30
     ):
         return None
     body = re.sub(r"^头一(?=个|条)", "第一", body)  # 头一个对: the first card
@@ -466,9 +473,15 @@ def read_control(text: str) -> Control | None:
         ):
             return None  # 原定今天的义诊取消了: an activity called off, not a command
         around = rest[: found.start()] + "，" + rest[found.end() :]
-        limit = UNDO_REASON_LENGTH if (undo_first or day_first) and action == "cancel" else 24
+        pointed = pointed_first and _RECORD_CANCEL.fullmatch(found.group(0)) is not None
+        limit = (
+            UNDO_REASON_LENGTH
+            if (undo_first or day_first or pointed) and action == "cancel"
+            else 24
+        )
         # 算了 不要了 这个活动由社区那边报: the other undo words say nothing more of the reason
-        reason = _CANCEL.sub("，", around)
+        # (昨天报的那个撤销 …: the record pointed at is no part of it)
+        reason = _CANCEL.sub("，", rest[found.end() :] if pointed else around)
         if not _explains_only(reason, limit) and not (
             # 昨晚报的义诊撤销 那个是卫生院搞的: the lead is checked above, the reason after it
             re.search(_KIND_NAMED, rest[: found.start()]) and _explains_only(rest[found.end() :])
@@ -644,12 +657,21 @@ _FIELDS_ALL_WRONG = re.compile(
 )
 
 
+#: 人数是我估的 / 日期是他们随便填的: a field, and who made up what the card says of it
+_FIELD_MADE_UP = re.compile(
+    rf"(?:{_FIELD_SAID.pattern})(?:也|都)?(?:是|系)?(?:我们|我|他们|他|她|人家|别人)"
+    r"[^，,。\s\d一二两三四五六七八九十百]{0,4}的"
+)
+
+
 def _says_a_value(after: str) -> bool:
     """What follows 重新说 / 撤销 names a field, a count or a thing (撤销那个环保袋), not a card
     (撤销那条 / 作废刚才的义诊)."""
     after = re.sub(rf"第?\s*{_NUMBER_WORD}\s*条", "", after)  # 撤销第2条: which card
     # 撤销 刚才报错了 日子和人数都不对: the fields said wrong, no value for them: why it goes
     after = _FIELDS_ALL_WRONG.sub("", after)
+    # 撤销了吧 人数是我估的: the field named and who made its value up, no value of it: why it goes
+    after = _FIELD_MADE_UP.sub("", after)
     if _FIELD_SAID.search(after) or _stray_count(after):
         return True
     thing = _POINTERS.sub("", after)
