@@ -1296,6 +1296,10 @@ _RATE = re.compile(
     r"(?=[，,。；;\s])"
 )
 _TOTAL_SAID = re.compile(r"(?:^|[，,。；;\s])(?:一共|总共|共计|合计|总计|共)")
+#: 后来又去了一家 / 之后又来了3个: something done after, which a count may have grown by
+_LATER_MORE = re.compile(r"^(?:后来|之后|然后|后面|后尾|跟住)(?:又|还|再)")
+#: 表上 / 本子上 / 名单里: where a count was read, said before it
+_READ_ON = re.compile(r"[表本册单簿子账][上里中]$")
 _CLAUSE_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff\d])[吧啊呀哈啦嘛哦噢咯喔哇]+$")
 _INTERJECTION = re.compile(
     r"^(?:哎呀|哎哟|哎|唉呀|唉|啊呀|哦哟|哎唷|嗨|呀|啊|呃|诶|欸|哦|噢|嗯)[，,！!。\s]*"
@@ -1508,6 +1512,14 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
                 continue
         if result.changes and _REASON.match(clause):
             continue  # 人数改为38 有两个是帮别人代领的: why, after what was changed
+        since = _LATER_MORE.match(clause)
+        grown = _count(clause) if since and not _MARKED.search(clause) else None
+        if grown is not None and result.changes and _counts_in(clause) == 1:
+            # 是6户不是5户 后来又去了一家: what was done after, the gap between the old count
+            # and the new one, explains it; any other number is not understood (asked)
+            if not _adds_up(result, grown[0]):
+                result.leftover = True
+            continue
         old_again = next(
             (old for old in result.olds if len(old) >= 2 and clause.startswith(old)), None
         )
@@ -1838,6 +1850,13 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             changes = _value_changes(
                 None if head else context, value, head, sent, home, copula=True
             )
+            read_on = _count(value) if not changes and _READ_ON.search(head) else None
+            if read_on is not None and _counts_in(value) == 1 and not _stray_rest(value):
+                # 关爱保险是21份 表上是21: where the new count was read, said again, explains
+                # it; a count read there that is none of the new ones is not understood
+                if not any(_new_count(c) == read_on[0] for c in result.changes):
+                    result.leftover = True
+                continue
             if not changes and not head and context == "items" and item_head:
                 value = value.strip()
                 if _NOUN.fullmatch(value) and _field_of(value) is None and not _count(value):
@@ -2067,6 +2086,21 @@ def read_correction(text: str, sent: datetime, home: str | None = None) -> Corre
             result.changes.remove(change)
             result.leftover = True
     return result
+
+
+def _new_count(change: Change) -> int | None:
+    """The count a change sets, if it sets one."""
+    if change.field in ("participants", "number") and change.people is not None:
+        return change.people[0]
+    if change.field in ("item", "item_add", "households", "unit_count") and change.item:
+        return change.item.quantity
+    return None
+
+
+def _adds_up(result: Correction, more: int) -> bool:
+    """An old count said wrong and a new one set, ``more`` apart (是6户不是5户 又去了一家)."""
+    olds = [said[0] for old in result.olds if (said := _count(old)) is not None]
+    return any(_new_count(c) == old + more for c in result.changes for old in olds)
 
 
 def _counted(change: Change) -> bool:
