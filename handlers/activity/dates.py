@@ -193,7 +193,10 @@ _REFERENCE_DAY = re.compile(
     # 根据旗计生协8月5日通知要求，8月18日…: the day of the notice a report was done by
     r"\d{1,2}月\d{1,2}[日号](?=的?(?:通知|文件|会议精神|部署|印发|下发))|"
     # 今日补返 / 今天才来报 / 今天补报一下: the day of the report, not of the activity
-    r"(?:今天|今日|今晚|现在)(?=[^，,。；;\s]{0,3}(?:补|才报|来报|报上|报一下|上报))"
+    # (今日先报返 / 今天报给你: any reporting verb; 报名 is signing up, something done)
+    r"(?:今天|今日|今晚|现在)(?=[^，,。；;\s]{0,3}(?:补|报(?!名|销|纸|刊|社|道)))|"
+    # 下次定了12月5号开 / 下回定在下个月: a clause on the next time says what is still to come
+    r"(?:下次|下回|下一次|下一回|下期|下一期)[^，,。；;！!？?\s]*"
 )
 
 

@@ -207,6 +207,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("多谢", "谢谢"),
 )
 _FOLD = re.compile("|".join(re.escape(old) for old, _ in _FOLDS))
+# Cantonese 都几 + adjective is "quite" (人都几多嘅 = quite a crowd, 都几热闹): said, not asked
+# (几多 alone asks how many); only where the clause ends after it, so 都几多人 still asks
+_QUITE_MANY = re.compile(r"都几多(?=[嘅噶㗎啊呀喔啦喇咯]|\s|[，,。！!]|$)")
 _TO = dict(_FOLDS)
 
 
@@ -449,6 +452,7 @@ def fold(text: str) -> str:
     text = normalise_digits(text).translate(_TRADITIONAL)
     if _PINYIN_SENTENCE.match(text):
         text = _pinyin_sentence(text)
+    text = _QUITE_MANY.sub("都挺多", text)
     text = _FOLD.sub(lambda match: _TO[match.group(0)], text)
     text = _HEUNG.sub("在", text)
     text = _VERB_GE.sub("的", text)

@@ -101,7 +101,8 @@ _OTHERS_DID = re.compile(
 # read as notices by the parser; they are here too so this module stands on its own.
 _COMING_DAY = re.compile(
     r"下个?(?:星期|礼拜|周)|下个?月|下旬(?=要|准备|打算)|明天|后天|大后天|明年|听日|听朝|后日|"
-    r"(?<![上下这本日号(（\d])(?P<weekday>(?:周|星期|礼拜)[一二三四五六日天末])"
+    # (上个礼拜五 / 这个星期三: the 个 between is no coming day either)
+    r"(?<![上下这本日号(（\d])(?<!上个)(?<!这个)(?P<weekday>(?:周|星期|礼拜)[一二三四五六日天末])"
 )
 # A plan said in so many words: decided, to be done, a quota for each group.
 _PLAN = re.compile(
@@ -118,7 +119,9 @@ _PLAN = re.compile(
 
 # A notice by its heading (关于开展会员活动日的通知：…) or a forwarded piece (【转】…, 转发：…).
 _NOTICE = re.compile(
+    # (转一下 / 转下 at the head, spoken: passed on, as 转发： is)
     r"^(?:关于[^\s，,。；;]{0,24}的)?通知[：:\s]|^【?转(?:发|载)?】|^转(?:发|载)?[：:]|"
+    r"^转(?:发|载)?一?下[\s，,：:]|"
     # 镇计生办通知：… / 群里转的：… / 县里公众号的文章
     r"^[^\s，,。；;：:]{1,10}通知[：:]|转的[：:]|公众号|"
     # 转自自治区计生协网站：… / 这是科右前旗那边发的简报
@@ -535,6 +538,10 @@ def _whether_to_report(body: str) -> re.Match[str] | None:
 _AT_WORDS = frozenset("在喺于到")
 
 
+# the body named as the association's own (县计生协的老师, 镇计生协的医生)
+_OF_ASSOCIATION = re.compile(r"(?:计生协|计划生育协会|计生协会)的$")
+
+
 def _visiting_body(body: str) -> bool:
     if _held_by_body(body):
         return True
@@ -543,6 +550,9 @@ def _visiting_body(body: str) -> bool:
     for found in _VISITING_BODY.finditer(body):
         if body[max(0, found.start() - 1) : found.start()] in _AT_WORDS:
             # 在我们村小学搞了青春期教育: a body said after 在 is where it was held, not who held it
+            continue
+        if _OF_ASSOCIATION.search(body, 0, found.start()):
+            # 县计生协的老师来我们村上课: the association's own people, the association's work
             continue
         start = max(
             (m.end() for m in re.finditer(r"[\s，,。；;！!？?]", body[: found.start()])), default=0

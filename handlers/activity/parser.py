@@ -132,8 +132,9 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # 旗 (a banner, county level in Inner Mongolia) only where no village or town suffix follows:
 # 红旗村 is a village, 四子王旗 a banner
 _PLACE_SUFFIX = (
+    # 在县城 / 去县里: a bare 县 after where-to names no county (合浦县城 still does)
     # 东镇街道 / 东镇社区 are named 东镇, 西乡塘区 is a district: no 镇 or 乡 there
-    r"(?:村|社区|嘎查|小区|屯|(?:镇|乡)(?!街道|社区|[\u4e00-\u9fff]{1,2}(?<![社小城辖景园片山牧街])区)|苏木|街道|县|"
+    r"(?:村|社区|嘎查|小区|屯|(?:镇|乡)(?!街道|社区|[\u4e00-\u9fff]{1,2}(?<![社小城辖景园片山牧街])区)|苏木|街道|(?<![在到去赴于往回])县|"
     r"前旗|后旗|中旗|左旗|右旗|"
     r"(?<!彩|国|党|队|锦|会|协|红|插|面)旗(?!村|社区|嘎查|镇|乡|苏木|街道|屯|帜|杆|袍))"
 )
@@ -163,7 +164,9 @@ _PLACE_BOUNDARY = re.compile(
     r".*(?:协同|(?<=[组员众工])[和跟与同]|在|到|于|去|给|的|了|协|(?<=[医老利法学生])院|市|区|县|各|们|是|从|往|赴|向(?!阳)|镇(?=[\u4e00-\u9fff])|乡|苏木|街道|嘎查(?=[\u4e00-\u9fff])|"
     r"走访|慰问|入户|深入|前往|来到|走进|进|旗(?=[\u4e00-\u9fff]{2})|来(?=[\u4e00-\u9fff]{2})|"
     # 协同百灵庙镇卫生院 / 借那吉镇农贸市场 / 依托东街社区: partners and means, then the place
-    r"依托|借助|携手|利用|借(?=[\u4e00-\u9fff]{2}))"
+    r"依托|借助|携手|利用|借(?=[\u4e00-\u9fff]{2})|"
+    # 县城龙山街道 / 市城区: the county or city town, an area, not part of the name after it
+    r"(?<=[县市])城(?:区|里)?)"
 )
 # Words that end up glued in front of a place name and are not part of it; stripped only when
 # a name of two characters or more remains (和平村 keeps its 和).
@@ -311,6 +314,12 @@ _VERB_AFTER_AT = re.compile(r"(?:^|[在到于赴去往]|走进)[进来]$")
 
 # 在镇里东风社区: 镇里 with no town named before it is "in the town", no part of the name after
 _IN_THE_TOWN = re.compile(r"^(?:.*[在到去是从往赴])?[镇乡县旗市]里(?=[\u4e00-\u9fff]{2})")
+#: boundary characters that also end place names (乐从镇, 新向村, 大往村)
+_BOUNDARY_IN_NAMES = frozenset("从往向")
+#: 返乡 / 回乡 / 家乡: the home town said of people, no township named
+_NOT_A_TOWNSHIP = tuple("返回下家老同思故异")
+#: what comes before a counted group of places (全镇8个行政村): no name
+_COUNT_CHARS = frozenset("0123456789一二两三四五六七八九十几多")
 
 
 def _cut_at_boundary(raw: str) -> str:
@@ -318,6 +327,10 @@ def _cut_at_boundary(raw: str) -> str:
     a county-level character (集宁区新区街道), the name after the boundary before it."""
     raw = _IN_THE_TOWN.sub("", raw)
     name = _PLACE_BOUNDARY.sub("", raw)
+    if not name and len(raw) >= 2 and raw[-1] in _BOUNDARY_IN_NAMES:
+        # 在乐从镇 / 去向阳村: a preposition-like character right before the suffix ends the
+        # name (a boundary leaves something after it)
+        return _cut_at_boundary(raw[:-1]) + raw[-1]
     verb = raw[: len(raw) - len(name)]
     if len(name) < 2 and _VERB_AFTER_AT.search(verb):
         # 在进德镇: 进 right after 在 starts the name, it is no verb (送健康进社区)
@@ -373,6 +386,10 @@ def _places_in(masked: str) -> list[tuple[str, str, int]]:
             or _NO_PLACE_NAME.search(name)
             # 为助力乡村振兴 / 新时代农村: 乡村 and 农村 are the countryside, no village's name
             or (suffix == "村" and name.endswith(("乡", "农")))
+            # 趁国庆返乡人多: people back home, no township
+            or (suffix == "乡" and name.endswith(_NOT_A_TOWNSHIP))
+            # 全镇8个行政村 / 三个自然村: villages counted, none named
+            or (name.startswith("个") and masked[at - 1 : at] in _COUNT_CHARS)
         ):
             continue
         if suffix in _VILLAGE_LEVEL:
@@ -1049,8 +1066,16 @@ _BARE_VERBS = frozenset("测量发派办送戴收领做搞查走看去跑到摆�
 def _thing(phrase: str, unit: str) -> str:
     """The counted thing in the words before a count: the last object of a hand-out verb
     (发放宣传资料 → 宣传资料), else the visit itself (入户走访8户 → 入户走访)."""
+    phrase = _cut_context(phrase)
+    # 收保险那个计生家庭意外伤害险办了: what 那个 / 这个 points at is the thing, the words before
+    # it are the topic (kept when nothing named follows: 资料那个发了)
+    pointed = re.split(r"那个|这个", phrase)
+    if len(pointed) > 1 and re.match(r"[\u4e00-\u9fff]{2}", pointed[-1]):
+        pointed_at = [_strip_glue(p) for p in _HANDOUT_VERBS.split(pointed[-1])]
+        if any(len(p) >= 2 for p in pointed_at):
+            phrase = pointed[-1]
     # 入户走访啊走访了八户: voice-input fillers are no part of a name
-    phrase = _FILLERS.sub("", _cut_context(phrase))
+    phrase = _FILLERS.sub("", phrase)
     phrase = re.sub(r"([\u4e00-\u9fff]{2})\1", r"\1", phrase)  # 走访走访了: said twice
     if re.search(r"(?:给|为|对|向|帮|替)$", phrase):
         return ""  # 给两户计生特殊家庭送了米: the count belongs to what follows
@@ -1130,6 +1155,9 @@ def money_unit(name: str, unit: str) -> str:
 
 
 _ISSUED_BARE = re.compile(r"(?:办理?了?|参保了?)$")
+#: the words before an insurance named earlier that are no part of its name (how, where, which
+#: verb); a two-character verb is cut whole: 集中办理关爱保险 → 关爱保险, never 理关爱保险
+_BEFORE_INSURED = re.compile(r"办理|参加|集中|统一|宣传|[搞办在了的村镇区和及收买交]")
 _VISIT_AT_END = re.compile(r"(?:入户|走访|慰问|看望|探望|探访|家访|随访|上门)$")
 
 
@@ -1246,6 +1274,10 @@ _VERB_LAST = re.compile(
     r"(?:办了|办理了|发了|发放了|送了|送出|派了|赠送了|领了|分了|分给了?|种了|栽了|种植了|栽种了|植了)$"
 )
 _CAME_ONLY = re.compile(r"(?:来|到|参加|参与|出席)了?")
+#: 一块儿 / 一块 before a verb means "together"; a piece counted (一块牌匾) has a noun after it
+_TOGETHER_AFTER = re.compile(
+    r"儿|(?:搞|办|开|做|弄|去|来|到|走|跑|看|包|吃|参加|参与|组织|举办|开展|学|听|商量|下|进|入)"
+)
 
 
 _VILLAGE_SUFFIX = re.compile("|".join(_VILLAGE_LEVEL))
@@ -1365,6 +1397,14 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             name = (held.group("event") or held.group("trained")) if held else ""
             name = name or (after.group("event") if after else "")
             name = re.sub(r"[“”\"]", "", name)  # 两期“青春健康同伴教育”主持人培训班
+            if any(
+                earlier.unit == unit
+                and sessions is not None
+                and earlier.quantity == sessions.value
+                and name in earlier.name
+                for _, earlier in items
+            ):
+                continue  # 办了三场养老护理培训 三场加起来…: the same sessions said again
             if name and sessions is not None and sessions.value > 1:
                 items.append(
                     (num_at, Item(name, sessions.value, unit, bool(sessions.approximate)))
@@ -1410,12 +1450,20 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 del rates[unit]
             continue
         after_text = text[match.end() :]
+        if unit == "块" and text[num_at] == "一" and _TOGETHER_AFTER.match(after_text):
+            continue  # 一块儿办了个培训 / 一块去走访: together, never one piece of something
         if unit in ("个", "名", "位") and (
             after_text.startswith(_NOT_THINGS)
             or _PEOPLE_AFTER.match(after_text)
             or _STAFF.match(after_text)
         ):
             continue  # 3个嘎查, 两个请假, 25个初中生: places and people, not things
+        if (
+            unit == "个"
+            and re.search(r"(?:帮|给|为|替)了?$", text[max(0, num_at - 2) : num_at])
+            and _HOUSEHOLD_KIND.match(after_text)
+        ):
+            continue  # 帮一个计生家庭攞保险理赔: the family served, not a thing handed out
         if unit == "个" and re.match(
             r"家庭(?=[\d一二两三四五六七八九十百]|共|参加|参与|[\s，,。；;、]|$)", after_text
         ):
@@ -1464,6 +1512,12 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
                 r"办理了?|办了|买了|参加了?|上了|投了|入了|参保了?", insured.group(0)
             )[-1] or insured.group(0)
             before_name = ""
+        if after_name and re.match(
+            rf"{re.escape(after_name)}(?:{_HANDOUT_VERBS.pattern})\s*(?:{NUMBER})", after_text
+        ):
+            # 办了33份保费收了990元: a name followed by its own verb and count is what that
+            # count counts, not this one
+            after_name = ""
         verb_last = _VERB_LAST.search(_cut_context(clause)) is not None
         # 为社区12户计生特殊家庭开展上门服务: the kind of household written right after the count
         # names them, whatever was said before it
@@ -1561,7 +1615,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
         if not name and unit in ("份", "户", "人") and re.search(r"办理?了?$|参保了?$", clause):
             named = _INSURED.search(text[:num_at])
             # 搞关爱保险宣传 办了38份: the insurance named before, without the words before it
-            name = re.split(r"[搞办在了的村镇区和及]|宣传", named.group(0))[-1] if named else ""
+            # (集中办理关爱保险: 办理 is one verb, cut whole, never in half)
+            name = re.split(_BEFORE_INSURED, named.group(0))[-1] if named else ""
         if unit == "户" and re.fullmatch(r"(?:宣传|宣讲|走访|慰问)[走跑去到]", name):
             # 入户宣传走了四十多户: the door-to-door work, not a walk named 宣传走
             name = "入户" + name[:-1] if "入户" + name[:-1] in text else name[:-1]
@@ -1582,8 +1637,8 @@ def extract_items(text: str, people_span: tuple[int, int] | None = None) -> list
             continue  # 6户牧民 are households, named by who lives in them
         if not name or name in _REPORTING or name in ("不", "不是", "不对"):
             continue  # 补报两个: how many reports follow; 十二个不是十三个: a count denied
-        if unit == "支" and re.match(r"(?:家庭)?(?:代表)?队", after_text):
-            continue  # 全旗12支家庭代表队: teams, not things
+        if unit in ("支", "个") and re.match(r"(?:家庭)?(?:代表)?队", after_text):
+            continue  # 全旗12支家庭代表队 / 八个队: teams, not things
         if unit == "块" and re.match(r"(?:跟|和|同|与|加)", name) and text[num_at] == "一":
             continue  # 跟大家一块包饺子: together with, not a thing
         if unit in ("个", "名", "位") and _PERSON_WORDS.match(name):
